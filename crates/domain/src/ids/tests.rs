@@ -1,0 +1,267 @@
+use proptest::prelude::*;
+
+use super::*;
+
+#[test]
+fn seller_id_accepts_the_guide_example_and_normalizes_case_and_spaces() {
+    assert_eq!(
+        SellerId::parse("A1B2C3D4E5F6G7").unwrap().as_str(),
+        "A1B2C3D4E5F6G7"
+    );
+    assert_eq!(
+        SellerId::parse("  a2986zq066ch2f\n").unwrap().as_str(),
+        "A2986ZQ066CH2F"
+    );
+}
+
+#[test]
+fn seller_id_errors_name_the_field_the_problem_and_the_format() {
+    let err = SellerId::parse("A1B2-C3D4E5F6").unwrap_err();
+    assert_eq!(
+        err.problem,
+        IdProblem::Character {
+            position: 5,
+            character: Some('-')
+        }
+    );
+    let text = err.to_string();
+    assert!(
+        text.starts_with("Seller ID: contains '-' at position 5"),
+        "{text}"
+    );
+    assert!(text.contains("e.g. A1B2C3D4E5F6G7"), "{text}");
+    assert!(
+        err.message_ja().starts_with("出品者IDの5文字目"),
+        "{}",
+        err.message_ja()
+    );
+    assert_eq!(SellerId::parse("").unwrap_err().problem, IdProblem::Empty);
+    assert_eq!(
+        SellerId::parse("A12").unwrap_err().problem,
+        IdProblem::Length { actual: 3 }
+    );
+    assert_eq!(
+        SellerId::parse("B1B2C3D4E5F6G7").unwrap_err().problem,
+        IdProblem::Shape
+    );
+    assert!(matches!(
+        SellerId::parse("A1B2C3D4E5F6Gあ").unwrap_err().problem,
+        IdProblem::Character { position: 14, .. }
+    ));
+}
+
+#[test]
+fn marketplace_id_must_be_in_the_table() {
+    let japan = MarketplaceId::parse("A1VC38T7YXB528").unwrap();
+    assert_eq!(japan.marketplace().country_code, "JP");
+    assert_eq!(japan, MarketplaceId::japan());
+    let err = MarketplaceId::parse("A1VC38T7YXB529").unwrap_err();
+    assert_eq!(err.problem, IdProblem::UnknownMarketplace);
+    assert!(err.to_string().contains("A1VC38T7YXB528"));
+    assert_eq!(
+        MarketplaceId::parse("A1VC").unwrap_err().problem,
+        IdProblem::Length { actual: 4 }
+    );
+}
+
+#[test]
+fn mws_auth_token_is_amzn_mws_and_a_uuid() {
+    let token = MwsAuthToken::parse("amzn.mws.01234567-89AB-cdef-0123-456789abcdef").unwrap();
+    assert_eq!(
+        token.expose_secret(),
+        "amzn.mws.01234567-89ab-cdef-0123-456789abcdef"
+    );
+    assert_eq!(format!("{token:?}"), "MwsAuthToken(amzn.mws.…)");
+    assert_eq!(
+        MwsAuthToken::parse("mws.01234567-89ab-cdef-0123-456789abcdef")
+            .unwrap_err()
+            .problem,
+        IdProblem::Shape
+    );
+    assert_eq!(
+        MwsAuthToken::parse("amzn.mws.01234567-89ab-cdef-0123-456789abcde")
+            .unwrap_err()
+            .problem,
+        IdProblem::Length { actual: 44 }
+    );
+    assert_eq!(
+        MwsAuthToken::parse("amzn.mws.0123456789-ab-cdef-0123-456789abcdef")
+            .unwrap_err()
+            .problem,
+        IdProblem::Shape
+    );
+    let bad = MwsAuthToken::parse("amzn.mws.01234567-89ab-cdef-0123-456789abcdeZ").unwrap_err();
+    assert_eq!(
+        bad.problem,
+        IdProblem::Character {
+            position: 45,
+            character: None
+        }
+    );
+    assert!(
+        !bad.to_string().contains('Z'),
+        "secret characters are never echoed"
+    );
+}
+
+#[test]
+fn developer_id_takes_dashes_or_not_and_shows_dashes() {
+    let with = DeveloperId::parse("5259-6479-4073").unwrap();
+    let without = DeveloperId::parse("525964794073").unwrap();
+    assert_eq!(with, without);
+    assert_eq!(with.digits(), "525964794073");
+    assert_eq!(with.to_string(), "5259-6479-4073");
+    assert_eq!(
+        DeveloperId::parse("52596-479-4073").unwrap_err().problem,
+        IdProblem::Shape
+    );
+    assert_eq!(
+        DeveloperId::parse("5259-6479-407").unwrap_err().problem,
+        IdProblem::Length { actual: 11 }
+    );
+    assert!(matches!(
+        DeveloperId::parse("5259 6479 4073").unwrap_err().problem,
+        IdProblem::Character {
+            position: 5,
+            character: Some(' ')
+        }
+    ));
+}
+
+#[test]
+fn access_key_refresh_token_and_order_id() {
+    assert!(AwsAccessKeyId::parse("AKIAIOSFODNN7EXAMPLE").is_ok());
+    assert_eq!(
+        AwsAccessKeyId::parse("AKIAIOSFODNN7EXAMPL")
+            .unwrap_err()
+            .problem,
+        IdProblem::Length { actual: 19 }
+    );
+    let token = LwaRefreshToken::parse("Atzr|IwEBIexample-token").unwrap();
+    assert_eq!(format!("{token:?}"), "LwaRefreshToken(Atzr|…)");
+    assert_eq!(
+        LwaRefreshToken::parse("Atza|IwEB").unwrap_err().problem,
+        IdProblem::Shape
+    );
+    assert_eq!(
+        LwaRefreshToken::parse("Atzr|has space")
+            .unwrap_err()
+            .problem,
+        IdProblem::Character {
+            position: 9,
+            character: None
+        }
+    );
+    assert!(AmazonOrderId::parse("503-1234567-1234567").is_ok());
+    assert_eq!(
+        AmazonOrderId::parse("5031-234567-1234567")
+            .unwrap_err()
+            .problem,
+        IdProblem::Shape
+    );
+    assert_eq!(
+        AmazonOrderId::parse("503-1234567-123456")
+            .unwrap_err()
+            .problem,
+        IdProblem::Length { actual: 18 }
+    );
+}
+
+#[test]
+fn uuid_ids_round_trip() {
+    let id = ConnectionId::new();
+    assert_eq!(ConnectionId::parse(&id.to_string()).unwrap(), id);
+    assert_eq!(
+        MerchantId::parse("nope").unwrap_err().field,
+        IdField::MerchantId
+    );
+}
+
+#[test]
+fn serde_goes_through_the_parser() {
+    let id: SellerId = serde_json::from_str("\"a1b2c3d4e5f6g7\"").unwrap();
+    assert_eq!(id.as_str(), "A1B2C3D4E5F6G7");
+    assert!(serde_json::from_str::<SellerId>("\"nope\"").is_err());
+    assert_eq!(
+        serde_json::to_string(&DeveloperId::parse("525964794073").unwrap()).unwrap(),
+        "\"525964794073\""
+    );
+}
+
+fn merchant_token() -> impl Strategy<Value = String> {
+    "A[A-Z0-9]{9,19}"
+}
+
+fn order_id() -> impl Strategy<Value = String> {
+    "[0-9]{3}-[0-9]{7}-[0-9]{7}"
+}
+
+fn mws_token() -> impl Strategy<Value = String> {
+    "amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+}
+
+proptest! {
+    #[test]
+    fn canonical_values_round_trip(
+        seller in merchant_token(),
+        order in order_id(),
+        token in mws_token(),
+        developer in "[0-9]{12}",
+        key in "[A-Z0-9]{20}",
+        refresh in "Atzr\\|[!-~]{1,300}",
+        market in proptest::sample::select(crate::marketplace::MARKETPLACES.iter().map(|m| m.id).collect::<Vec<_>>()),
+    ) {
+        prop_assert_eq!(SellerId::parse(&seller).unwrap().as_str().to_owned(), seller.clone());
+        prop_assert_eq!(SellingPartnerId::parse(&seller).unwrap().as_str().to_owned(), seller.clone());
+        prop_assert_eq!(AmazonOrderId::parse(&order).unwrap().as_str().to_owned(), order.clone());
+        prop_assert_eq!(MwsAuthToken::parse(&token).unwrap().expose_secret().to_owned(), token.clone());
+        let dev = DeveloperId::parse(&developer).unwrap();
+        prop_assert_eq!(DeveloperId::parse(&dev.dashed()).unwrap(), dev.clone());
+        prop_assert_eq!(DeveloperId::parse(&dev.to_string()).unwrap().digits().to_owned(), developer.clone());
+        prop_assert_eq!(AwsAccessKeyId::parse(&key).unwrap().as_str().to_owned(), key.clone());
+        prop_assert_eq!(LwaRefreshToken::parse(&refresh).unwrap().expose_secret().to_owned(), refresh.clone());
+        prop_assert_eq!(MarketplaceId::parse(market).unwrap().as_str().to_owned(), market.to_owned());
+    }
+
+    #[test]
+    fn parsers_never_panic_and_errors_always_explain(input in "\\PC{0,60}") {
+        let errors: Vec<Option<IdError>> = vec![
+            SellerId::parse(&input).err(),
+            SellingPartnerId::parse(&input).err(),
+            MarketplaceId::parse(&input).err(),
+            MwsAuthToken::parse(&input).err(),
+            DeveloperId::parse(&input).err(),
+            AwsAccessKeyId::parse(&input).err(),
+            LwaRefreshToken::parse(&input).err(),
+            AmazonOrderId::parse(&input).err(),
+            MerchantId::parse(&input).err(),
+        ];
+        for err in errors.into_iter().flatten() {
+            let text = err.to_string();
+            prop_assert!(text.starts_with(err.field.name_en()));
+            prop_assert!(text.contains("expected"));
+            prop_assert!(err.message_ja().starts_with(err.field.name_ja()));
+        }
+    }
+
+    #[test]
+    fn garbage_is_rejected(seller in "[a-z]{0,3}[^A-Za-z0-9]{1,5}[A-Z]{0,5}", order in "[0-9-]{0,25}") {
+        prop_assert!(SellerId::parse(&seller).is_err());
+        let shaped = order.len() == 19 && order.as_bytes()[3] == b'-' && order.as_bytes()[11] == b'-'
+            && order.matches('-').count() == 2;
+        prop_assert_eq!(AmazonOrderId::parse(&order).is_ok(), shaped);
+    }
+
+    #[test]
+    fn secrets_never_appear_in_errors(secret in "[!-~]{6,40}") {
+        let candidate = format!("amzn.mws.{secret}");
+        if let Err(err) = MwsAuthToken::parse(&candidate) {
+            prop_assert!(!err.to_string().contains(&secret));
+            prop_assert!(!err.message_ja().contains(&secret));
+        }
+        let refresh = format!("Atzr|{secret} x");
+        if let Err(err) = LwaRefreshToken::parse(&refresh) {
+            prop_assert!(!err.to_string().contains(&secret));
+        }
+    }
+}

@@ -1,0 +1,8 @@
+#![doc = include_str!("../README.md")]
+
+pub mod audit;
+pub mod clock;
+pub mod connection;
+pub mod ids;
+pub mod lifecycle;
+pub mod marketplace;
