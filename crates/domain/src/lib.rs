@@ -6,3 +6,4 @@ pub mod connection;
 pub mod ids;
 pub mod lifecycle;
 pub mod marketplace;
+pub mod order;
