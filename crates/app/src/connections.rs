@@ -1,0 +1,241 @@
+//! Connections: adding one from the guide's three values, the lifecycle actions, removal and views.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use secrecy::{ExposeSecret, SecretString};
+use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
+use sellerlink_domain::connection::{ApiAccount, ConnectedMarketplace, Connection};
+use sellerlink_domain::ids::{ConnectionId, MarketplaceId, MerchantId, MwsAuthToken, SellerId};
+use sellerlink_domain::lifecycle::{AccessGrant, Expiry, RenewalTerm};
+use sellerlink_secrets::{SealContext, Sealed};
+use sellerlink_store::{ConnectionFilter, SealedCredential};
+
+use crate::error::not_found;
+use crate::{App, AppError, ConnectionView};
+
+/// The guide's step ⑤ values plus what the merchant reads off the permissions page.
+#[derive(Debug, Clone)]
+pub struct NewMwsConnection {
+    pub merchant_id: MerchantId,
+    pub seller_id: SellerId,
+    /// At least one; the first is the home marketplace.
+    pub marketplaces: Vec<MarketplaceId>,
+    pub auth_token: MwsAuthToken,
+    /// When access was granted; default now.
+    pub granted_at: Option<Timestamp>,
+    /// Seller Central's "last approval date", if it differs from the grant day.
+    pub last_approved_on: Option<Date>,
+    /// Seller Central's expiry date, if known; `Some(Expiry::Disabled)` when the expiry feature is off.
+    pub expiry: Option<Expiry>,
+}
+
+/// A lifecycle action on an existing connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LifecycleCommand {
+    /// R2: the merchant approved access (renewed) in Seller Central today.
+    Renew,
+    /// R3: the merchant restored expired access in Seller Central today.
+    Restore,
+    /// R4/R5: the merchant switched the expiry feature on.
+    EnableExpiry,
+    /// The merchant revoked access.
+    Revoke,
+}
+
+/// Where a connection's sealed credential is bound: a ciphertext copied to another row will not open.
+pub(crate) fn credential_context(id: ConnectionId) -> SealContext {
+    SealContext::new("connection", &id.to_string(), "credential")
+}
+
+pub(crate) fn to_stored(sealed: &Sealed) -> SealedCredential {
+    SealedCredential {
+        kek_id: sealed.kek_id().to_string(),
+        blob: sealed.to_bytes(),
+    }
+}
+
+fn snapshot(connection: &Connection) -> serde_json::Value {
+    serde_json::to_value(connection).expect("a connection serializes")
+}
+
+impl App {
+    /// Stores a new MWS connection, sealed, with its audit entry. It stays *unverified* until Amazon accepts it.
+    pub async fn add_mws_connection(
+        &self,
+        input: NewMwsConnection,
+        actor: &Actor,
+    ) -> Result<ConnectionView, AppError> {
+        let now = self.now();
+        let merchant = self
+            .store
+            .merchant(input.merchant_id)
+            .await
+            .map_err(|e| not_found(e, AppError::MerchantNotFound(input.merchant_id)))?;
+        let Some(home) = input.marketplaces.first() else {
+            return Err(AppError::InvalidInput {
+                field: "marketplace",
+                problem: "at least one Marketplace ID is required".into(),
+            });
+        };
+        let granted_at = input.granted_at.unwrap_or(now);
+        if granted_at > now {
+            return Err(AppError::InvalidInput {
+                field: "granted-at",
+                problem: "is in the future".into(),
+            });
+        }
+        let grant = AccessGrant::from_seller_central(
+            granted_at,
+            input.last_approved_on,
+            input.expiry,
+            home.marketplace(),
+            RenewalTerm::OneYear,
+        )?;
+        let mut marketplaces: Vec<ConnectedMarketplace> = Vec::new();
+        for id in input.marketplaces {
+            if !marketplaces.iter().any(|m| m.id == id) {
+                marketplaces.push(ConnectedMarketplace { id, name: None });
+            }
+        }
+        let connection = Connection {
+            id: ConnectionId::new(),
+            merchant_id: merchant.id,
+            account: ApiAccount::Mws {
+                seller_id: input.seller_id,
+                developer_id: self.settings.developer.developer_id.clone(),
+            },
+            marketplaces,
+            grant,
+            verified_at: None,
+            created_at: now,
+        };
+        let secret = SecretString::from(input.auth_token.expose_secret().to_owned());
+        let sealed = self
+            .keyring
+            .seal(&credential_context(connection.id), &secret)?;
+        let audit = AuditEntry {
+            merchant_id: merchant.id,
+            connection_id: Some(connection.id),
+            actor: actor.clone(),
+            action: AuditAction::ConnectionCreated,
+            at: now,
+            before: None,
+            after: Some(snapshot(&connection)),
+        };
+        self.store
+            .insert_connection(&connection, &to_stored(&sealed), &audit)
+            .await?;
+        self.view(connection).await
+    }
+
+    /// Applies a lifecycle action at the current instant, atomically with its audit entry.
+    pub async fn apply(
+        &self,
+        id: ConnectionId,
+        command: LifecycleCommand,
+        actor: &Actor,
+    ) -> Result<ConnectionView, AppError> {
+        let now = self.now();
+        let stored = self
+            .store
+            .connection(id)
+            .await
+            .map_err(|e| not_found(e, AppError::ConnectionNotFound(id)))?;
+        let (before, version) = (stored.connection, stored.version);
+        let (grant, action) = match command {
+            LifecycleCommand::Renew => (before.grant.renew(now)?, AuditAction::Renewed),
+            LifecycleCommand::Restore => (before.grant.restore(now)?, AuditAction::Restored),
+            LifecycleCommand::EnableExpiry => {
+                (before.grant.enable_expiry()?, AuditAction::ExpiryEnabled)
+            }
+            LifecycleCommand::Revoke => (before.grant.revoke(now)?, AuditAction::Revoked),
+        };
+        let after = Connection {
+            grant,
+            ..before.clone()
+        };
+        let audit = AuditEntry {
+            merchant_id: before.merchant_id,
+            connection_id: Some(id),
+            actor: actor.clone(),
+            action,
+            at: now,
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        };
+        self.store
+            .update_connection(&after, version, &audit)
+            .await?;
+        self.view(after).await
+    }
+
+    /// Deletes a connection, its credential and everything imported through it.
+    pub async fn remove_connection(&self, id: ConnectionId, actor: &Actor) -> Result<(), AppError> {
+        let before = self
+            .store
+            .connection(id)
+            .await
+            .map_err(|e| not_found(e, AppError::ConnectionNotFound(id)))?
+            .connection;
+        let audit = AuditEntry {
+            merchant_id: before.merchant_id,
+            connection_id: Some(id),
+            actor: actor.clone(),
+            action: AuditAction::ConnectionRemoved,
+            at: self.now(),
+            before: Some(snapshot(&before)),
+            after: None,
+        };
+        self.store.remove_connection(id, &audit).await?;
+        Ok(())
+    }
+
+    /// One connection with its status.
+    pub async fn connection(&self, id: ConnectionId) -> Result<ConnectionView, AppError> {
+        let connection = self
+            .store
+            .connection(id)
+            .await
+            .map_err(|e| not_found(e, AppError::ConnectionNotFound(id)))?
+            .connection;
+        self.view(connection).await
+    }
+
+    /// Connections (of one merchant, or all), most urgent first.
+    pub async fn connections(
+        &self,
+        merchant: Option<MerchantId>,
+    ) -> Result<Vec<ConnectionView>, AppError> {
+        let mut views = Vec::new();
+        for stored in self
+            .store
+            .connections(&ConnectionFilter {
+                merchant,
+                ..Default::default()
+            })
+            .await?
+        {
+            views.push(self.view(stored.connection).await?);
+        }
+        views.sort_by_key(|v| (v.status.urgency(), v.connection.created_at));
+        Ok(views)
+    }
+
+    /// The credential in clear, for the one caller that sends it to Amazon.
+    pub async fn credential(&self, id: ConnectionId) -> Result<SecretString, AppError> {
+        let stored = self.store.credential(id).await?;
+        let sealed = Sealed::from_bytes(&stored.blob)?;
+        Ok(self.keyring.open(&credential_context(id), &sealed)?)
+    }
+
+    async fn view(&self, connection: Connection) -> Result<ConnectionView, AppError> {
+        let masked =
+            sellerlink_secrets::mask(self.credential(connection.id).await?.expose_secret());
+        Ok(ConnectionView::new(
+            connection,
+            masked,
+            self.now(),
+            &self.settings.status_policy,
+        ))
+    }
+}

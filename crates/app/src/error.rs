@@ -1,0 +1,97 @@
+//! What can go wrong in a use case, with a message in English and Japanese that says what to do next.
+
+use sellerlink_domain::ids::{ConnectionId, IdError, MerchantId};
+use sellerlink_domain::lifecycle::LifecycleError;
+use sellerlink_secrets::SecretsError;
+use sellerlink_store::StoreError;
+
+/// A use case that could not be carried out. Nothing was changed when this is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// An identifier typed by a person is malformed.
+    #[error(transparent)]
+    InvalidId(#[from] IdError),
+    /// Any other input that does not fit (dates, names, combinations of options).
+    #[error("{field}: {problem}")]
+    InvalidInput {
+        field: &'static str,
+        problem: String,
+    },
+    /// The access-lifecycle rules refuse the action.
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    #[error("no merchant with id {0}")]
+    MerchantNotFound(MerchantId),
+    #[error("no merchant named {0:?}")]
+    MerchantNameNotFound(String),
+    #[error("no connection with id {0}")]
+    ConnectionNotFound(ConnectionId),
+    #[error("this seller account is already connected ({detail})")]
+    AlreadyConnected { detail: String },
+    #[error(
+        "the connection was changed by someone else at the same time; nothing was saved — run the command again"
+    )]
+    Conflict,
+    /// Master key or sealing problems (never carries key material or plaintext).
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    /// Storage problems other than the ones above.
+    #[error("database: {0}")]
+    Store(StoreError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Duplicate { detail, .. } => Self::AlreadyConnected { detail },
+            StoreError::Conflict { .. } => Self::Conflict,
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl AppError {
+    /// The message in Japanese, for merchants.
+    pub fn message_ja(&self) -> String {
+        match self {
+            Self::InvalidId(err) => err.message_ja(),
+            Self::InvalidInput { field, problem } => format!("{field}: {problem}"),
+            Self::Lifecycle(err) => err.message_ja(),
+            Self::MerchantNotFound(id) => format!("荷主ID {id} は登録されていません。"),
+            Self::MerchantNameNotFound(name) => format!("荷主「{name}」は登録されていません。"),
+            Self::ConnectionNotFound(id) => format!("接続ID {id} は登録されていません。"),
+            Self::AlreadyConnected { .. } => {
+                "この出品者アカウントはすでに接続されています。".to_owned()
+            }
+            Self::Conflict => {
+                "同時に別の操作で変更されたため保存されませんでした。もう一度実行してください。"
+                    .to_owned()
+            }
+            Self::Secrets(err) => format!("暗号鍵の問題: {err}"),
+            Self::Store(err) => format!("データベースの問題: {err}"),
+        }
+    }
+
+    /// A stable machine-readable code for JSON output and the API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidId(_) | Self::InvalidInput { .. } => "invalid_input",
+            Self::Lifecycle(_) => "lifecycle_refused",
+            Self::MerchantNotFound(_)
+            | Self::MerchantNameNotFound(_)
+            | Self::ConnectionNotFound(_) => "not_found",
+            Self::AlreadyConnected { .. } => "already_connected",
+            Self::Conflict => "conflict",
+            Self::Secrets(_) => "secrets",
+            Self::Store(_) => "database",
+        }
+    }
+}
+
+/// Turns the store's `NotFound` into the use case's own not-found error; other errors pass through.
+pub(crate) fn not_found(err: StoreError, instead: AppError) -> AppError {
+    match err {
+        StoreError::NotFound { .. } => instead,
+        other => other.into(),
+    }
+}

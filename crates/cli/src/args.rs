@@ -1,0 +1,193 @@
+//! The command line, parsed at the edge: every identifier becomes a domain type here or clap refuses it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sellerlink_domain::ids::{ConnectionId, DeveloperId, MarketplaceId, SellerId};
+
+/// sellerlink connects a 3PL to its merchants' Amazon seller accounts.
+#[derive(Debug, Parser)]
+#[command(name = "sellerlink", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command shares; each can also come from the environment.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Where sellerlink keeps its SQLite database and key file.
+    #[arg(
+        long,
+        env = "SELLERLINK_HOME",
+        default_value = ".sellerlink",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL: sqlite://PATH (default: DATA_DIR/sellerlink.db) or postgres://USER@HOST/DB.
+    #[arg(long, env = "SELLERLINK_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// The 3PL's Amazon developer name that merchants type into Seller Central.
+    #[arg(
+        long,
+        env = "SELLERLINK_DEVELOPER_NAME",
+        default_value = "shippinno",
+        global = true
+    )]
+    pub developer_name: String,
+    /// The 3PL's 12-digit Amazon developer ID (dashes optional).
+    #[arg(long, env = "SELLERLINK_DEVELOPER_ID", default_value = "5259-6479-4073", value_parser = DeveloperId::parse, global = true)]
+    pub developer_id: DeveloperId,
+    /// A connection counts as expiring soon this many days before its expiry date.
+    #[arg(
+        long,
+        env = "SELLERLINK_EXPIRING_SOON_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub expiring_soon_days: i32,
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Merchants (the 3PL's tenants).
+    #[command(subcommand)]
+    Merchant(MerchantCommand),
+    /// Connections to Amazon seller accounts and their access lifecycle.
+    #[command(subcommand)]
+    Connection(ConnectionCommand),
+    /// The master key that seals credentials.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Run the local Amazon sandbox (Seller Central pages, MWS, control API).
+    Sandbox(SandboxArgs),
+    /// Start the sandbox with a demo seller, register a demo merchant, and print the steps to connect them.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// HTTP port of the demo sandbox (0 = any free port).
+    #[arg(long, default_value_t = 8480)]
+    pub sandbox_port: u16,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MerchantCommand {
+    /// Register a merchant.
+    Add {
+        /// The merchant's display name.
+        #[arg(long)]
+        name: String,
+        /// The language the merchant reads: ja or en.
+        #[arg(long, value_enum, default_value_t = LanguageArg::Ja)]
+        language: LanguageArg,
+    },
+    /// List merchants.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LanguageArg {
+    Ja,
+    En,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConnectionCommand {
+    /// Add a connection from the three values Seller Central showed (the guide's step ⑤).
+    Add(ConnectionAddArgs),
+    /// List connections with their status and days until expiry.
+    List {
+        /// Only this merchant's connections (id or exact name).
+        #[arg(long)]
+        merchant: Option<String>,
+    },
+    /// Show one connection with its audit log.
+    Show { id: ConnectionId },
+    /// The merchant approved access (renewed) in Seller Central today (rule R2).
+    Renew { id: ConnectionId },
+    /// The merchant restored expired access in Seller Central today (rule R3).
+    Restore { id: ConnectionId },
+    /// The merchant enabled the expiry feature (irreversible, rules R4–R5).
+    EnableExpiry { id: ConnectionId },
+    /// The merchant revoked access in Seller Central.
+    Revoke { id: ConnectionId },
+    /// Delete a connection, its credential and its imported orders.
+    Remove {
+        id: ConnectionId,
+        /// Confirm the deletion.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectionAddArgs {
+    /// The merchant (id or exact name).
+    #[arg(long)]
+    pub merchant: String,
+    /// Seller ID (出品者ID), e.g. A1B2C3D4E5F6G7.
+    #[arg(long, value_parser = SellerId::parse)]
+    pub seller_id: SellerId,
+    /// Marketplace ID (マーケットプレイスID), e.g. A1VC38T7YXB528; repeat for several, home marketplace first.
+    #[arg(long = "marketplace-id", required = true, value_parser = MarketplaceId::parse)]
+    pub marketplace_ids: Vec<MarketplaceId>,
+    /// MWS Auth Token (MWS認証トークン). Leave it out to type it at a prompt or pipe it on stdin, so it stays out of
+    /// your shell history.
+    #[arg(long, env = "SELLERLINK_MWS_AUTH_TOKEN", hide_env_values = true)]
+    pub auth_token: Option<String>,
+    /// When access was granted: RFC 3339, or Seller Central's "2018-04-17 10:26:33" in the marketplace's time
+    /// zone. Default: now.
+    #[arg(long)]
+    pub granted_at: Option<String>,
+    /// Seller Central's last approval date (YYYY-MM-DD), if later than the grant day.
+    #[arg(long)]
+    pub last_approved: Option<String>,
+    /// Seller Central's access expiry date (YYYY-MM-DD). Default: one year after the last approval.
+    #[arg(long, conflicts_with = "no_expiry")]
+    pub expires_on: Option<String>,
+    /// The seller's expiry feature is disabled (no expiry date).
+    #[arg(long)]
+    pub no_expiry: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new master key to the key file and re-seal every credential with it (old keys stay readable).
+    Rotate,
+    /// Re-seal every credential with the current key (after changing SELLERLINK_MASTER_KEY).
+    Reseal,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (loopback by default; the control API has no authentication).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// HTTP port (0 = any free port).
+    #[arg(long, default_value_t = 8480)]
+    pub port: u16,
+    /// HTTPS port (0 = any free port).
+    #[arg(long, default_value_t = 8443)]
+    pub https_port: u16,
+    /// Seed of the deterministic data generator.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of generated seller accounts.
+    #[arg(long, default_value_t = 3)]
+    pub sellers: usize,
+    /// Number of generated orders per seller.
+    #[arg(long, default_value_t = 200)]
+    pub orders_per_seller: usize,
+    /// Multiply Amazon's restore rates (1 = real Amazon quotas).
+    #[arg(long, default_value_t = 1.0)]
+    pub throttle_scale: f64,
+}

@@ -1,0 +1,296 @@
+//! `sellerlink connection …`
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use sellerlink_app::{App, AppError, ConnectionView, LifecycleCommand, NewMwsConnection};
+use sellerlink_domain::connection::ApiAccount;
+use sellerlink_domain::ids::{MarketplaceId, MwsAuthToken};
+use sellerlink_domain::lifecycle::Expiry;
+use sellerlink_store::AuditFilter;
+
+use super::cli_actor;
+use crate::args::{ConnectionAddArgs, ConnectionCommand};
+use crate::output::Output;
+
+pub async fn run(app: &App, command: ConnectionCommand, output: &Output) -> anyhow::Result<()> {
+    let actor = cli_actor();
+    match command {
+        ConnectionCommand::Add(args) => {
+            let input = parse_add(app, args).await?;
+            let view = app.add_mws_connection(input, &actor).await?;
+            output.done(
+                &format!(
+                    "Connection {} added for seller {} (unverified until Amazon accepts it). {}",
+                    view.connection.id,
+                    view.connection.account.seller_id(),
+                    expiry_sentence(&view)
+                ),
+                &view,
+            );
+        }
+        ConnectionCommand::List { merchant } => {
+            let merchant_id = match merchant {
+                Some(m) => Some(app.find_merchant(&m).await?.id),
+                None => None,
+            };
+            let views = app.connections(merchant_id).await?;
+            let rows = views.iter().map(row).collect();
+            output.table(
+                &[
+                    "ID",
+                    "API",
+                    "SELLER",
+                    "MARKETPLACES",
+                    "STATUS",
+                    "EXPIRES ON",
+                    "DAYS LEFT",
+                ],
+                rows,
+                &views,
+            );
+        }
+        ConnectionCommand::Show { id } => {
+            let view = app.connection(id).await?;
+            let audit = app
+                .store()
+                .audit_entries(&AuditFilter {
+                    connection: Some(id),
+                    limit: 50,
+                    ..Default::default()
+                })
+                .await?
+                .into_iter()
+                .map(|record| record.entry)
+                .collect::<Vec<_>>();
+            if output.json {
+                output.done(
+                    "",
+                    serde_json::json!({ "connection": view, "audit": audit }),
+                );
+            } else {
+                print_details(&view);
+                println!("\nAudit log (newest first):");
+                for entry in &audit {
+                    println!(
+                        "  {}  {:<22} {}",
+                        entry.at,
+                        entry.action.as_str(),
+                        entry.actor.as_str()
+                    );
+                }
+            }
+        }
+        ConnectionCommand::Renew { id } => {
+            lifecycle(app, id, LifecycleCommand::Renew, output).await?
+        }
+        ConnectionCommand::Restore { id } => {
+            lifecycle(app, id, LifecycleCommand::Restore, output).await?
+        }
+        ConnectionCommand::EnableExpiry { id } => {
+            lifecycle(app, id, LifecycleCommand::EnableExpiry, output).await?
+        }
+        ConnectionCommand::Revoke { id } => {
+            lifecycle(app, id, LifecycleCommand::Revoke, output).await?
+        }
+        ConnectionCommand::Remove { id, yes } => {
+            if !yes {
+                anyhow::bail!(
+                    "removing deletes the credential and every imported order of {id}; add --yes to confirm"
+                );
+            }
+            app.remove_connection(id, &actor).await?;
+            output.done(
+                &format!("Connection {id} removed."),
+                serde_json::json!({ "removed": id }),
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn lifecycle(
+    app: &App,
+    id: sellerlink_domain::ids::ConnectionId,
+    command: LifecycleCommand,
+    output: &Output,
+) -> anyhow::Result<()> {
+    let view = app.apply(id, command, &cli_actor()).await?;
+    let done = match command {
+        LifecycleCommand::Renew => "Access approved (renewed).",
+        LifecycleCommand::Restore => "Access restored.",
+        LifecycleCommand::EnableExpiry => "Expiry feature enabled (this cannot be undone).",
+        LifecycleCommand::Revoke => "Access revoked.",
+    };
+    output.done(&format!("{done} {}", expiry_sentence(&view)), &view);
+    Ok(())
+}
+
+async fn parse_add(app: &App, args: ConnectionAddArgs) -> anyhow::Result<NewMwsConnection> {
+    let merchant = app.find_merchant(&args.merchant).await?;
+    let home: &MarketplaceId = &args.marketplace_ids[0];
+    let time_zone = home.marketplace().time_zone;
+    let granted_at = args
+        .granted_at
+        .as_deref()
+        .map(|text| parse_instant("--granted-at", text, time_zone))
+        .transpose()?;
+    let last_approved_on = args
+        .last_approved
+        .as_deref()
+        .map(|text| parse_date("--last-approved", text))
+        .transpose()?;
+    let expiry = if args.no_expiry {
+        Some(Expiry::Disabled)
+    } else {
+        args.expires_on
+            .as_deref()
+            .map(|text| {
+                parse_date("--expires-on", text).map(|expires_on| Expiry::Enabled { expires_on })
+            })
+            .transpose()?
+    };
+    let token_text = match args.auth_token {
+        Some(token) => token,
+        None => read_token()?,
+    };
+    let auth_token = MwsAuthToken::parse(&token_text).map_err(AppError::from)?;
+    Ok(NewMwsConnection {
+        merchant_id: merchant.id,
+        seller_id: args.seller_id,
+        marketplaces: args.marketplace_ids,
+        auth_token,
+        granted_at,
+        last_approved_on,
+        expiry,
+    })
+}
+
+/// Reads the MWS Auth Token from a prompt (terminal) or the first line of stdin (pipe).
+fn read_token() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("MWS Auth Token (MWS認証トークン): ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    Ok(line)
+}
+
+fn parse_date(field: &'static str, text: &str) -> Result<Date, AppError> {
+    text.trim()
+        .parse::<Date>()
+        .map_err(|_| AppError::InvalidInput {
+            field,
+            problem: format!(
+                "{:?} is not a date; expected YYYY-MM-DD, e.g. 2019-04-17",
+                text.trim()
+            ),
+        })
+}
+
+/// RFC 3339 (`2018-04-17T01:26:33Z`), or Seller Central's local `2018-04-17 10:26:33` (optionally ` JST`).
+fn parse_instant(field: &'static str, text: &str, time_zone: &str) -> Result<Timestamp, AppError> {
+    let text = text.trim();
+    if let Ok(instant) = text.parse::<Timestamp>() {
+        return Ok(instant);
+    }
+    let local = text.trim_end_matches("JST").trim();
+    local
+        .parse::<DateTime>()
+        .ok()
+        .and_then(|dt| dt.in_tz(time_zone).ok())
+        .map(|zoned| zoned.timestamp())
+        .ok_or_else(|| AppError::InvalidInput {
+            field,
+            problem: format!(
+                "{text:?} is not a date-time; expected RFC 3339 (2018-04-17T01:26:33Z) or Seller Central's \
+                 2018-04-17 10:26:33 in the marketplace's time zone ({time_zone})"
+            ),
+        })
+}
+
+fn expiry_sentence(view: &ConnectionView) -> String {
+    match (view.expires_on, view.days_until_expiry) {
+        (None, _) => "The expiry feature is disabled: access does not expire.".to_owned(),
+        (Some(date), Some(days)) if days > 0 => {
+            format!("Access expires on {date} ({days} days left).")
+        }
+        (Some(date), _) => format!("Access expired on {date}: restore access in Seller Central."),
+    }
+}
+
+fn row(view: &ConnectionView) -> Vec<String> {
+    let c = &view.connection;
+    vec![
+        c.id.to_string(),
+        c.account.api_name().to_owned(),
+        c.account.seller_id().to_string(),
+        c.marketplaces
+            .iter()
+            .map(|m| m.id.marketplace().country_code)
+            .collect::<Vec<_>>()
+            .join(","),
+        view.status.name().to_owned(),
+        view.expires_on
+            .map_or_else(|| "never".to_owned(), |d| d.to_string()),
+        view.days_until_expiry
+            .map_or_else(|| "-".to_owned(), |d| d.to_string()),
+    ]
+}
+
+fn print_details(view: &ConnectionView) {
+    let c = &view.connection;
+    let grant = &c.grant;
+    println!("Connection      {}", c.id);
+    println!("Merchant        {}", c.merchant_id);
+    match &c.account {
+        ApiAccount::Mws {
+            seller_id,
+            developer_id,
+        } => {
+            println!("API             MWS");
+            println!("Seller ID       {seller_id}");
+            println!("Developer ID    {developer_id}");
+        }
+        ApiAccount::SpApi {
+            selling_partner_id,
+            region,
+        } => {
+            println!("API             SP-API ({region})");
+            println!("Seller          {selling_partner_id}");
+        }
+    }
+    let markets: Vec<String> = c
+        .marketplaces
+        .iter()
+        .map(|m| format!("{} ({})", m.id, m.id.marketplace().name))
+        .collect();
+    println!("Marketplaces    {}", markets.join(", "));
+    println!("Credential      {}", view.credential_masked);
+    println!("Status          {}", view.status.name());
+    let tz = &grant.time_zone;
+    let granted = grant
+        .granted_at
+        .in_tz(tz)
+        .map(|z| z.strftime("%Y-%m-%d %H:%M:%S %Z").to_string());
+    println!(
+        "Granted at      {}",
+        granted.unwrap_or_else(|_| grant.granted_at.to_string())
+    );
+    println!("Last approved   {}", grant.last_approved_on);
+    println!("Expires on      {}", expiry_sentence(view));
+    if let Some(denial) = &grant.access_denied {
+        println!(
+            "Access denied   since {}: {} ({})",
+            denial.at, denial.cause, denial.detail
+        );
+    }
+    println!(
+        "Verified at     {}",
+        c.verified_at
+            .map_or_else(|| "never".to_owned(), |t| t.to_string())
+    );
+}

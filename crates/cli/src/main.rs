@@ -1,0 +1,118 @@
+//! `sellerlink`: the one binary — merchant and connection administration, key rotation, the sandbox.
+
+mod args;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use sellerlink_app::{App, DeveloperIdentity, KeySettings, Settings};
+use sellerlink_domain::clock::SystemClock;
+use sellerlink_domain::lifecycle::StatusPolicy;
+
+use crate::args::{Cli, Command, GlobalArgs};
+use crate::output::Output;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.command);
+    // One crypto provider for every TLS user in the process (rustls with ring).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let output = Output {
+        json: cli.global.json,
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            output.error(&err);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(command: &Command) {
+    let default = match command {
+        Command::Sandbox(_) => "info",
+        _ => "warn",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SELLERLINK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let output = Output {
+        json: cli.global.json,
+    };
+    match cli.command {
+        Command::Sandbox(args) => commands::sandbox::run(args).await,
+        command => {
+            let app = open_app(&cli.global).await?;
+            match command {
+                Command::Merchant(command) => commands::merchant::run(&app, command, &output).await,
+                Command::Connection(command) => {
+                    commands::connection::run(&app, command, &output).await
+                }
+                Command::Keys(command) => {
+                    commands::keys::run(&app, &cli.global, command, &output).await
+                }
+                Command::Migrate => {
+                    output.done(
+                        "The database schema is up to date.",
+                        serde_json::json!({"migrated": true}),
+                    );
+                    Ok(())
+                }
+                Command::Demo(args) => commands::demo::run(&app, args).await,
+                Command::Sandbox(_) => unreachable!("handled above"),
+            }
+        }
+    }
+}
+
+pub(crate) fn settings(global: &GlobalArgs) -> Settings {
+    let database_url = global.database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}",
+            global.data_dir.join("sellerlink.db").display()
+        )
+    });
+    Settings {
+        database_url,
+        keys: KeySettings {
+            master_key: std::env::var(sellerlink_secrets::MASTER_KEY_VAR)
+                .ok()
+                .map(Into::into),
+            previous_master_keys: std::env::var(sellerlink_secrets::PREVIOUS_MASTER_KEYS_VAR)
+                .ok()
+                .map(Into::into),
+            key_file: global.data_dir.join("master.key"),
+        },
+        developer: DeveloperIdentity {
+            name: global.developer_name.clone(),
+            developer_id: global.developer_id.clone(),
+        },
+        status_policy: StatusPolicy {
+            expiring_soon_within_days: global.expiring_soon_days,
+        },
+    }
+}
+
+async fn open_app(global: &GlobalArgs) -> anyhow::Result<App> {
+    Ok(App::open(settings(global), Arc::new(SystemClock)).await?)
+}

@@ -1,0 +1,5 @@
+//! End-to-end tests of the `sellerlink` binary: a temp home per test, the real SQLite file, the real key file.
+
+mod connections;
+mod secrets;
+mod support;

@@ -1,0 +1,130 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const TOKEN: &str = "amzn.mws.4ea38b7b-f563-7709-4bae-87aeac0ffee1";
+pub const SELLER: &str = "A1B2C3D4E5F6G7";
+pub const JAPAN: &str = "A1VC38T7YXB528";
+
+/// An isolated sellerlink home (database + key file) in a temp dir.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Self {
+        assert!(
+            self.status.success(),
+            "command failed\nstdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+impl Home {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sellerlink"));
+        command
+            .args(args)
+            .env("SELLERLINK_HOME", self.path())
+            .env_remove("SELLERLINK_DATABASE_URL")
+            .env_remove("SELLERLINK_MASTER_KEY")
+            .env_remove("SELLERLINK_PREVIOUS_MASTER_KEYS")
+            .env_remove("SELLERLINK_MWS_AUTH_TOKEN")
+            .env("SELLERLINK_LOG", "trace");
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, "")
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = child.wait_with_output().unwrap();
+        Run {
+            status,
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+        }
+    }
+
+    /// Adds the demo merchant and one connection; returns the connection id.
+    pub fn merchant_with_connection(&self) -> String {
+        self.run(&["merchant", "add", "--name", "株式会社たくみ"])
+            .assert_ok();
+        let added = self.run_with_stdin(
+            &[
+                "--json",
+                "connection",
+                "add",
+                "--merchant",
+                "株式会社たくみ",
+                "--seller-id",
+                SELLER,
+                "--marketplace-id",
+                JAPAN,
+            ],
+            &format!("{TOKEN}\n"),
+        );
+        added.assert_ok();
+        added.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Every file under the home, as bytes (database, WAL, key file…).
+    pub fn all_file_bytes(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut stack = vec![self.path().to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    files.push((path.clone(), std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        files
+    }
+}
