@@ -1,0 +1,126 @@
+//! Seller SKUs and Listings product types, parsed before they reach a URL or a body.
+
+use std::fmt;
+
+use crate::input::{InputError, InputField, InputProblem, text, trimmed};
+
+/// A seller SKU (出品者SKU): 1–40 characters, kept exactly as given apart from surrounding
+/// whitespace. It may hold `/`, spaces or Japanese text; the client percent-encodes it as a
+/// path segment.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sku(String);
+
+impl Sku {
+    /// The longest SKU Seller Central accepts.
+    pub const MAX_LEN: usize = 40;
+
+    /// Parses a SKU.
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        text(InputField::Sku, input, Self::MAX_LEN).map(Self)
+    }
+
+    /// The SKU text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Sku {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Sku {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sku({:?})", self.0)
+    }
+}
+
+/// A Listings product type such as `PRODUCT` or `LUGGAGE`: upper-case letters, digits and `_`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProductType(String);
+
+impl ProductType {
+    const MAX_LEN: usize = 100;
+
+    /// Parses a product type; lower case is accepted and upper-cased.
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        let field = InputField::ProductType;
+        let value = trimmed(input).to_ascii_uppercase();
+        if value.is_empty() {
+            return Err(InputError::new(field, InputProblem::Empty));
+        }
+        let allowed = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_';
+        if let Some((index, c)) = value.chars().enumerate().find(|(_, c)| !allowed(*c)) {
+            return Err(InputError::new(
+                field,
+                InputProblem::Character {
+                    position: index + 1,
+                    character: Some(c),
+                },
+            ));
+        }
+        if value.len() > Self::MAX_LEN {
+            return Err(InputError::new(
+                field,
+                InputProblem::Length {
+                    actual: value.len(),
+                    max: Self::MAX_LEN,
+                },
+            ));
+        }
+        Ok(Self(value))
+    }
+
+    /// The generic product type commonly used for quantity-only patches.
+    pub fn product() -> Self {
+        Self("PRODUCT".to_owned())
+    }
+
+    /// The product type text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ProductType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for ProductType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ProductType({:?})", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skus_keep_their_text() {
+        assert_eq!(
+            Sku::parse(" 抹茶/100g 缶 ").unwrap().as_str(),
+            "抹茶/100g 缶"
+        );
+        let long = "x".repeat(41);
+        assert_eq!(
+            Sku::parse(&long).unwrap_err().problem,
+            InputProblem::Length {
+                actual: 41,
+                max: 40
+            }
+        );
+        assert_eq!(Sku::parse("").unwrap_err().field, InputField::Sku);
+    }
+
+    #[test]
+    fn product_types_are_upper_case_words() {
+        assert_eq!(ProductType::parse("luggage").unwrap().as_str(), "LUGGAGE");
+        assert!(ProductType::parse("HOME GOODS").is_err());
+        assert_eq!(ProductType::product().as_str(), "PRODUCT");
+    }
+}
