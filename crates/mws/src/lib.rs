@@ -1,0 +1,40 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod client;
+pub mod error;
+pub mod feed_document;
+pub mod model;
+pub mod pacing;
+mod pagination;
+pub mod params;
+pub mod quota;
+pub mod retry;
+pub mod signature;
+pub mod user_agent;
+
+pub use client::{
+    BuildError, FeedSubmissionListFilter, ListOrdersRequest, MwsClient, MwsClientBuilder,
+    SellerAuth, SubmitFeedRequest,
+};
+pub use error::{AmazonErrorDetail, DecodeError, ErrorKind, ErrorResponse, MwsError};
+pub use feed_document::{
+    Carrier, FeedDocumentError, FulfillmentItem, InventoryFeed, InventoryUpdate, OrderFulfillment,
+    OrderFulfillmentFeed, Sku,
+};
+pub use model::common::{Address, Amount, CurrencyCode, Money};
+pub use model::feeds::{
+    FeedProcessingResult, FeedProcessingStatus, FeedSubmissionId, FeedSubmissionInfo,
+    FeedSubmissionListPage, FeedType, ProcessingReport,
+};
+pub use model::orders::{
+    FulfillmentChannel, Order, OrderItem, OrderItemId, OrderItemsPage, OrderStatus, OrdersPage,
+};
+pub use model::sellers::{
+    ListedMarketplace, MarketplaceInfo, MarketplaceParticipations, MarketplaceParticipationsPage,
+    Participation,
+};
+pub use model::service_status::{ServiceStatus, ServiceStatusLevel};
+pub use pacing::{DEFAULT_SAFETY_MARGIN, InvalidRestoreRateScale, Pacing};
+pub use quota::{Operation, Quota, QuotaGroup, Section, ServiceStatusSection};
+pub use retry::RetryPolicy;
