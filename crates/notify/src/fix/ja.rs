@@ -1,0 +1,192 @@
+//! The fixes in Japanese, with Seller Central's Japanese labels.
+
+use super::{FixActor, FixGuide, Situation, step};
+use crate::message::ConnectionSummary;
+
+/// The fix for `situation`, in Japanese.
+pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
+    let sc = &c.seller_central_host;
+    let dev = c.developer_id.dashed();
+    let name = &c.developer_name;
+    let sign_in = || {
+        step(
+            "セラーセントラルに、アカウント所有者（プライマリユーザー）でログインします。"
+                .to_owned(),
+            Some(sc.home_url()),
+        )
+    };
+    let open_permissions = || {
+        step(
+            "右上の「設定」→「ユーザー権限」を開き、「Amazon MWS 開発者権限」の一覧を表示します。"
+                .to_owned(),
+            Some(sc.user_permissions_url()),
+        )
+    };
+    let find_row = || {
+        step(
+            format!(
+                "開発者ID {dev}（開発者名 {name}）の行を探します。ほかの開発者の行もあるため、開発者IDで確認してください。"
+            ),
+            None,
+        )
+    };
+    let mws_path = |action: &str| {
+        format!(
+            "セラーセントラル → 設定 → ユーザー権限 → Amazon MWS 開発者権限 → 開発者ID {dev} の行で「{action}」"
+        )
+    };
+    match situation {
+        Situation::MwsApprove => FixGuide {
+            actor: FixActor::Merchant,
+            summary: mws_path("アクセス権を承認"),
+            steps: vec![
+                sign_in(),
+                open_permissions(),
+                find_row(),
+                step("その行の「アクセス権を承認」をクリックします。".to_owned(), None),
+            ],
+            note: Some(
+                "承認した日から1年後が新しい有効期限になります。MWS認証トークンは変わらないため、sellerlink での操作は不要です。"
+                    .to_owned(),
+            ),
+        },
+        Situation::MwsRestore => FixGuide {
+            actor: FixActor::Merchant,
+            summary: mws_path("アクセス権の復元"),
+            steps: vec![
+                sign_in(),
+                open_permissions(),
+                find_row(),
+                step(
+                    "その行の「アクセス権の復元」をクリックします（有効期限が切れた後はこのボタンが表示されます）。"
+                        .to_owned(),
+                    None,
+                ),
+            ],
+            note: Some(
+                "復元した日から1年後が新しい有効期限になり、sellerlink は自動的に注文の取り込みを再開します。MWS認証トークンが変わった場合は、新しいトークンを sellerlink に登録してください。"
+                    .to_owned(),
+            ),
+        },
+        Situation::MwsGrantAgain => FixGuide {
+            actor: FixActor::Merchant,
+            summary: format!(
+                "セラーセントラル → 設定 → ユーザー権限 → Amazon MWS 開発者権限 →「開発者にアクセス権を付与」→ 開発者名 {name}・開発者ID {dev}"
+            ),
+            steps: vec![
+                step(
+                    "セラーセントラルの MWS 登録ページを開き、アカウント所有者（プライマリユーザー）でログインします。"
+                        .to_owned(),
+                    Some(sc.mws_registration_url()),
+                ),
+                step(
+                    "「Amazon MWS 開発者権限」で「開発者にアクセス権を付与」をクリックします。".to_owned(),
+                    None,
+                ),
+                step(
+                    format!("開発者名に「{name}」、開発者IDに「{dev}」を入力し、「次へ」をクリックします。"),
+                    None,
+                ),
+                step(
+                    "内容を確認して2つのチェックボックスにチェックを入れ、「次へ」をクリックします。".to_owned(),
+                    None,
+                ),
+                step(
+                    "完了画面に表示される出品者ID・マーケットプレイスID・MWS認証トークンを控え、sellerlink の接続設定に登録し直します。"
+                        .to_owned(),
+                    None,
+                ),
+            ],
+            note: Some(
+                "Amazon のユーザー名とパスワードは、誰にも（sellerlink にも）伝えないでください。".to_owned(),
+            ),
+        },
+        Situation::MwsCheck => FixGuide {
+            actor: FixActor::Merchant,
+            summary: format!(
+                "セラーセントラル → 設定 → ユーザー権限 → Amazon MWS 開発者権限 → 開発者ID {dev} の行を確認"
+            ),
+            steps: vec![
+                sign_in(),
+                open_permissions(),
+                find_row(),
+                step(
+                    "有効期限が切れている場合は、その行の「アクセス権の復元」をクリックします。".to_owned(),
+                    None,
+                ),
+                step(
+                    format!(
+                        "行がない場合は「開発者にアクセス権を付与」から開発者名「{name}」・開発者ID「{dev}」を登録し、表示された MWS認証トークンを sellerlink に登録し直します。"
+                    ),
+                    Some(sc.mws_registration_url()),
+                ),
+                step(
+                    "行が有効なのにこのお知らせが届いた場合は、その行の「表示」で MWS認証トークンを確認し、sellerlink に登録したものと同じか確かめてください。"
+                        .to_owned(),
+                    None,
+                ),
+            ],
+            note: None,
+        },
+        Situation::SpApiReauthorize => FixGuide {
+            actor: FixActor::Merchant,
+            summary: format!("セラーセントラル → アプリの管理（Manage Your Apps）→ {name} → 再承認"),
+            steps: vec![
+                sign_in(),
+                step(
+                    "「設定」→「ユーザー権限」→「アプリの管理を表示」を開きます。".to_owned(),
+                    Some(sc.manage_apps_url()),
+                ),
+                step(
+                    format!("一覧から「{name}」を探し、「再承認」（Re-authorize）をクリックします。"),
+                    None,
+                ),
+                step(
+                    "表示される内容を確認して承認すると sellerlink の画面に戻り、新しい承認が自動的に保存されます。"
+                        .to_owned(),
+                    None,
+                ),
+            ],
+            note: Some("再承認した日から365日後が新しい有効期限になります。".to_owned()),
+        },
+        Situation::RotateAppSecret => FixGuide {
+            actor: FixActor::Operator,
+            summary: "運用担当者: デベロッパーセントラル → アプリ → LWA 認証情報 → クライアントシークレットをローテーション → sellerlink の設定を更新"
+                .to_owned(),
+            steps: vec![
+                step(
+                    "デベロッパーセントラル（Solution Provider Portal）でアプリの「LWA 認証情報」を開き、クライアントシークレットをローテーションします。"
+                        .to_owned(),
+                    None,
+                ),
+                step(
+                    "新しいクライアントシークレットを sellerlink の設定に登録し、sellerlink を再起動します。".to_owned(),
+                    None,
+                ),
+                step(
+                    "接続の画面で、Amazon への確認が再び成功することを確かめます。".to_owned(),
+                    None,
+                ),
+            ],
+            note: Some(
+                "荷主様の操作は不要です。ローテーションしても出品者の承認（リフレッシュトークン）は無効になりません。"
+                    .to_owned(),
+            ),
+        },
+        Situation::Investigate => FixGuide {
+            actor: FixActor::Operator,
+            summary: "運用担当者: 上記の原因と Amazon の応答を確認し、対処します".to_owned(),
+            steps: vec![
+                step(
+                    "運用担当者が、上記の原因と Amazon の応答（ある場合）を確認して対処します。".to_owned(),
+                    None,
+                ),
+                step(
+                    "荷主様は、セラーセントラルでアカウントに警告や停止の表示がないかご確認ください。".to_owned(),
+                    Some(sc.home_url()),
+                ),
+            ],
+            note: None,
+        },
+    }
+}

@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+
+pub mod mail_sink;
+pub mod mime;
+mod wait;
+pub mod webhook_receiver;
+
+pub use mail_sink::{MailSink, ReceivedMail};
+pub use mime::ParsedMail;
+pub use wait::WaitTimeout;
+pub use webhook_receiver::{RecordedRequest, WebhookReceiver};
