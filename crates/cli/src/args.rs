@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use sellerlink_domain::ids::{ConnectionId, DeveloperId, MarketplaceId, SellerId};
+use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, DeveloperId, MarketplaceId, SellerId};
 
 /// sellerlink connects a 3PL to its merchants' Amazon seller accounts.
 #[derive(Debug, Parser)]
@@ -64,6 +64,9 @@ pub enum Command {
     /// The master key that seals credentials.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Imported orders.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
     /// Create or upgrade the database schema.
     Migrate,
     /// Run the local Amazon sandbox (Seller Central pages, MWS, control API).
@@ -157,6 +160,49 @@ pub struct ConnectionAddArgs {
     /// The seller's expiry feature is disabled (no expiry date).
     #[arg(long)]
     pub no_expiry: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrdersCommand {
+    /// List imported orders, newest purchase first.
+    List(OrdersListArgs),
+    /// Show one order with its items.
+    Show {
+        /// The connection that imported it.
+        #[arg(long)]
+        connection: ConnectionId,
+        /// The Amazon order id (3-7-7 digits).
+        #[arg(value_parser = AmazonOrderId::parse)]
+        order_id: AmazonOrderId,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct OrdersListArgs {
+    /// Only this connection's orders.
+    #[arg(long)]
+    pub connection: Option<ConnectionId>,
+    /// Only this merchant's orders (id or exact name).
+    #[arg(long)]
+    pub merchant: Option<String>,
+    /// Only these statuses (repeatable), e.g. Unshipped.
+    #[arg(long = "status")]
+    pub statuses: Vec<String>,
+    /// Only this marketplace.
+    #[arg(long, value_parser = MarketplaceId::parse)]
+    pub marketplace_id: Option<MarketplaceId>,
+    /// Only MFN (merchant-fulfilled) or AFN (Amazon-fulfilled) orders.
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// Only orders purchased on or after this date (YYYY-MM-DD, UTC) or instant (RFC 3339).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// At most this many orders.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Skip this many first (paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -68,6 +68,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Connection(command) => {
                     commands::connection::run(&app, command, &output).await
                 }
+                Command::Orders(command) => commands::orders::run(&app, command, &output).await,
                 Command::Keys(command) => {
                     commands::keys::run(&app, &cli.global, command, &output).await
                 }

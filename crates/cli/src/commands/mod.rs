@@ -4,6 +4,7 @@ pub mod connection;
 pub mod demo;
 pub mod keys;
 pub mod merchant;
+pub mod orders;
 pub mod sandbox;
 
 use sellerlink_domain::audit::Actor;
