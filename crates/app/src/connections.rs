@@ -11,7 +11,7 @@ use sellerlink_secrets::{SealContext, Sealed};
 use sellerlink_store::{ConnectionFilter, SealedCredential};
 
 use crate::error::not_found;
-use crate::{App, AppError, ConnectionView};
+use crate::{App, AppError, ConnectionView, VerificationFailure};
 
 /// The guide's step ⑤ values plus what the merchant reads off the permissions page.
 #[derive(Debug, Clone)]
@@ -27,6 +27,8 @@ pub struct NewMwsConnection {
     pub last_approved_on: Option<Date>,
     /// Seller Central's expiry date, if known; `Some(Expiry::Disabled)` when the expiry feature is off.
     pub expiry: Option<Expiry>,
+    /// Store without asking Amazon first (e.g. to record a historical grant); the connection stays *unverified*.
+    pub skip_verification: bool,
 }
 
 /// A lifecycle action on an existing connection.
@@ -97,7 +99,7 @@ impl App {
                 marketplaces.push(ConnectedMarketplace { id, name: None });
             }
         }
-        let connection = Connection {
+        let mut connection = Connection {
             id: ConnectionId::new(),
             merchant_id: merchant.id,
             account: ApiAccount::Mws {
@@ -110,6 +112,9 @@ impl App {
             created_at: now,
         };
         let secret = SecretString::from(input.auth_token.expose_secret().to_owned());
+        if !input.skip_verification {
+            self.verify_new(&mut connection, &secret).await?;
+        }
         let sealed = self
             .keyring
             .seal(&credential_context(connection.id), &secret)?;
@@ -226,6 +231,70 @@ impl App {
         let stored = self.store.credential(id).await?;
         let sealed = Sealed::from_bytes(&stored.blob)?;
         Ok(self.keyring.open(&credential_context(id), &sealed)?)
+    }
+
+    /// Proves a not-yet-stored connection against Amazon: the credential works and the seller sells in every
+    /// marketplace named. On success records Amazon's marketplace names and the verification time.
+    async fn verify_new(
+        &self,
+        connection: &mut Connection,
+        secret: &SecretString,
+    ) -> Result<(), AppError> {
+        let factory = self.sources.as_ref().ok_or(AppError::NotConfigured {
+            what: crate::MWS_NOT_CONFIGURED,
+        })?;
+        let ApiAccount::Mws {
+            seller_id,
+            developer_id,
+        } = &connection.account
+        else {
+            return Err(AppError::InvalidInput {
+                field: "api",
+                problem: "only MWS connections are verified here".into(),
+            });
+        };
+        let host = connection
+            .home_marketplace()
+            .marketplace()
+            .seller_central_host;
+        let failure = |e: &sellerlink_sync::SourceError| {
+            AppError::Verification(VerificationFailure::from_source(
+                e,
+                seller_id,
+                developer_id,
+                host,
+            ))
+        };
+        let source = factory
+            .source(connection, secret.clone())
+            .map_err(|e| failure(&e))?;
+        let participations = source.verify().await.map_err(|e| failure(&e))?;
+        let missing: Vec<MarketplaceId> = connection
+            .marketplaces
+            .iter()
+            .map(|m| m.id.clone())
+            .filter(|id| !participations.iter().any(|p| &p.marketplace_id == id))
+            .collect();
+        if !missing.is_empty() {
+            let participating = participations
+                .iter()
+                .map(|p| p.marketplace_id.clone())
+                .collect();
+            return Err(AppError::Verification(
+                VerificationFailure::MarketplaceNotParticipating {
+                    missing,
+                    participating,
+                },
+            ));
+        }
+        for marketplace in &mut connection.marketplaces {
+            marketplace.name = participations
+                .iter()
+                .find(|p| p.marketplace_id == marketplace.id)
+                .and_then(|p| p.name.clone());
+        }
+        connection.verified_at = Some(self.now());
+        Ok(())
     }
 
     async fn view(&self, connection: Connection) -> Result<ConnectionView, AppError> {

@@ -35,6 +35,15 @@ pub enum AppError {
     /// Master key or sealing problems (never carries key material or plaintext).
     #[error(transparent)]
     Secrets(#[from] SecretsError),
+    /// Amazon did not accept the grant; nothing was stored.
+    #[error("{}", .0.message_en())]
+    Verification(crate::VerificationFailure),
+    /// Something this use case needs is not configured.
+    #[error("not configured: {what}")]
+    NotConfigured { what: &'static str },
+    /// The import engine failed (store or Amazon).
+    #[error(transparent)]
+    Sync(#[from] sellerlink_sync::SyncError),
     /// Storage problems other than the ones above.
     #[error("database: {0}")]
     Store(StoreError),
@@ -67,6 +76,9 @@ impl AppError {
                 "同時に別の操作で変更されたため保存されませんでした。もう一度実行してください。"
                     .to_owned()
             }
+            Self::Verification(failure) => failure.message_ja(),
+            Self::NotConfigured { what } => format!("設定が必要です: {what}"),
+            Self::Sync(err) => format!("同期の問題: {err}"),
             Self::Secrets(err) => format!("暗号鍵の問題: {err}"),
             Self::Store(err) => format!("データベースの問題: {err}"),
         }
@@ -82,6 +94,9 @@ impl AppError {
             | Self::ConnectionNotFound(_) => "not_found",
             Self::AlreadyConnected { .. } => "already_connected",
             Self::Conflict => "conflict",
+            Self::Verification(failure) => failure.reason(),
+            Self::NotConfigured { .. } => "not_configured",
+            Self::Sync(_) => "sync",
             Self::Secrets(_) => "secrets",
             Self::Store(_) => "database",
         }

@@ -5,18 +5,25 @@ mod error;
 mod keys;
 mod merchants;
 mod settings;
+mod sync;
+mod verification;
 mod view;
 
 use std::sync::Arc;
 
 use sellerlink_domain::clock::Clock;
 use sellerlink_secrets::Keyring;
-use sellerlink_store::Store;
+use sellerlink_store::{LeaseOwner, Store};
+use sellerlink_sync::{
+    ImportConfig, Importer, KeyringCredentials, MwsSourceFactory, SourceFactory,
+};
 
 pub use connections::{LifecycleCommand, NewMwsConnection};
 pub use error::AppError;
 pub use keys::RotationReport;
-pub use settings::{DeveloperIdentity, KeySettings, Settings};
+pub use sellerlink_sync::{RunOptions, SyncReport, VerifyOutcome};
+pub use settings::{DeveloperIdentity, KeySettings, MwsSettings, Settings};
+pub use verification::VerificationFailure;
 pub use view::ConnectionView;
 
 /// The running application: storage, keys, time and settings.
@@ -26,6 +33,10 @@ pub struct App {
     keyring: Arc<Keyring>,
     clock: Arc<dyn Clock>,
     settings: Arc<Settings>,
+    /// Builds Amazon sources; `None` when no developer keys are configured.
+    sources: Option<Arc<dyn SourceFactory>>,
+    /// The order-import engine over the same store, sources and credentials.
+    importer: Option<Importer>,
 }
 
 impl std::fmt::Debug for App {
@@ -42,11 +53,36 @@ impl App {
         let keyring = settings.keys.load()?;
         let store = Store::connect(&settings.database_url).await?;
         store.migrate().await?;
+        let keyring = Arc::new(keyring);
+        let sources: Option<Arc<dyn SourceFactory>> = match &settings.mws {
+            Some(mws) => Some(Arc::new(
+                MwsSourceFactory::new(mws, clock.clone()).map_err(|e| AppError::InvalidInput {
+                    field: "MWS settings",
+                    problem: e.to_string(),
+                })?,
+            )),
+            None => None,
+        };
+        let importer = sources.as_ref().map(|factory| {
+            let owner = LeaseOwner::parse(&format!("sellerlink-{}", std::process::id()))
+                .expect("a process id makes a valid lease owner");
+            let mut config = ImportConfig::new(owner);
+            config.initial_lookback = settings.initial_lookback;
+            Importer::new(
+                store.clone(),
+                clock.clone(),
+                Arc::new(KeyringCredentials::new(store.clone(), keyring.clone())),
+                factory.clone(),
+                config,
+            )
+        });
         Ok(Self {
             store,
-            keyring: Arc::new(keyring),
+            keyring,
             clock,
             settings: Arc::new(settings),
+            sources,
+            importer,
         })
     }
 
@@ -60,8 +96,18 @@ impl App {
         &self.settings
     }
 
+    /// The order-import engine, if Amazon access is configured.
+    pub fn importer(&self) -> Result<&Importer, AppError> {
+        self.importer.as_ref().ok_or(AppError::NotConfigured {
+            what: MWS_NOT_CONFIGURED,
+        })
+    }
+
     /// The current instant on the app's clock.
     pub fn now(&self) -> jiff::Timestamp {
         self.clock.now()
     }
 }
+
+const MWS_NOT_CONFIGURED: &str = "MWS developer keys (set SELLERLINK_MWS_ACCESS_KEY_ID and SELLERLINK_MWS_SECRET_KEY, \
+     and SELLERLINK_MWS_ENDPOINT for a non-Amazon endpoint such as the sandbox)";

@@ -6,6 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sellerlink_domain::ids::DeveloperId;
 use sellerlink_domain::lifecycle::StatusPolicy;
 use sellerlink_secrets::Keyring;
+pub use sellerlink_sync::MwsSettings;
 
 use crate::AppError;
 
@@ -75,4 +76,8 @@ pub struct Settings {
     pub developer: DeveloperIdentity,
     /// When a connection counts as expiring soon.
     pub status_policy: StatusPolicy,
+    /// How to reach MWS as the 3PL's developer; `None` = not configured (connections cannot be verified or synced).
+    pub mws: Option<MwsSettings>,
+    /// How far back the first import of a connection reaches.
+    pub initial_lookback: jiff::SignedDuration,
 }

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, DeveloperId, MarketplaceId, SellerId};
+use sellerlink_domain::ids::{
+    AmazonOrderId, AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, SellerId,
+};
 
 /// sellerlink connects a 3PL to its merchants' Amazon seller accounts.
 #[derive(Debug, Parser)]
@@ -51,6 +53,38 @@ pub struct GlobalArgs {
     /// Print machine-readable JSON instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
+    #[command(flatten)]
+    pub mws: MwsArgs,
+}
+
+/// How sellerlink reaches MWS as the 3PL's developer (Amazon or the sandbox).
+#[derive(Debug, Args)]
+pub struct MwsArgs {
+    /// MWS endpoint base URL (default https://mws.amazonservices.jp); the sandbox's URL for local work.
+    #[arg(long, env = "SELLERLINK_MWS_ENDPOINT", global = true)]
+    pub mws_endpoint: Option<url::Url>,
+    /// The developer's AWS access key id (the secret key is read from SELLERLINK_MWS_SECRET_KEY only).
+    #[arg(long, env = "SELLERLINK_MWS_ACCESS_KEY_ID", value_parser = AwsAccessKeyId::parse, global = true)]
+    pub mws_access_key_id: Option<AwsAccessKeyId>,
+    /// Extra root certificate (PEM) to trust for the MWS endpoint, e.g. the sandbox's CA file.
+    #[arg(long, env = "SELLERLINK_MWS_CA_FILE", global = true)]
+    pub mws_ca_file: Option<PathBuf>,
+    /// Restore rates are this many times Amazon's (only for a sandbox started with --throttle-scale).
+    #[arg(
+        long,
+        env = "SELLERLINK_MWS_RESTORE_RATE_SCALE",
+        default_value_t = 1.0,
+        global = true
+    )]
+    pub mws_restore_rate_scale: f64,
+    /// How many days back the first import of a connection reaches.
+    #[arg(
+        long,
+        env = "SELLERLINK_INITIAL_LOOKBACK_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub initial_lookback_days: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,6 +101,10 @@ pub enum Command {
     /// Imported orders.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// Import orders now (incrementally, within Amazon's quotas), with progress bars.
+    Sync(SyncArgs),
+    /// Run the scheduler: every connection imported every few minutes until Ctrl-C.
+    Worker(WorkerArgs),
     /// Create or upgrade the database schema.
     Migrate,
     /// Run the local Amazon sandbox (Seller Central pages, MWS, control API).
@@ -113,6 +151,8 @@ pub enum ConnectionCommand {
         #[arg(long)]
         merchant: Option<String>,
     },
+    /// Ask Amazon again whether the connection works; clears *access denied* on success.
+    Verify { id: ConnectionId },
     /// Show one connection with its audit log.
     Show { id: ConnectionId },
     /// The merchant approved access (renewed) in Seller Central today (rule R2).
@@ -160,6 +200,29 @@ pub struct ConnectionAddArgs {
     /// The seller's expiry feature is disabled (no expiry date).
     #[arg(long)]
     pub no_expiry: bool,
+    /// Store without asking Amazon first (e.g. a historical grant); it stays unverified until `connection verify`.
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Import these connections (repeatable).
+    #[arg(long = "connection", conflicts_with = "all")]
+    pub connections: Vec<ConnectionId>,
+    /// Import every connection that is not paused.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Minutes between two imports of the same connection.
+    #[arg(long, default_value_t = 10)]
+    pub interval_minutes: i64,
+    /// Connections imported at the same time.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
 }
 
 #[derive(Debug, Subcommand)]

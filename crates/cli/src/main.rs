@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use sellerlink_app::{App, DeveloperIdentity, KeySettings, Settings};
+use sellerlink_app::{App, DeveloperIdentity, KeySettings, MwsSettings, Settings};
 use sellerlink_domain::clock::SystemClock;
 use sellerlink_domain::lifecycle::StatusPolicy;
 
@@ -61,6 +61,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Sandbox(args) => commands::sandbox::run(args).await,
+        Command::Demo(args) => commands::demo::run(&cli.global, args).await,
         command => {
             let app = open_app(&cli.global).await?;
             match command {
@@ -79,21 +80,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                     Ok(())
                 }
-                Command::Demo(args) => commands::demo::run(&app, args).await,
-                Command::Sandbox(_) => unreachable!("handled above"),
+                Command::Sync(args) => commands::sync::run(&app, args, &output).await,
+                Command::Worker(args) => commands::sync::worker(&app, args).await,
+                Command::Sandbox(_) | Command::Demo(_) => unreachable!("handled above"),
             }
         }
     }
 }
 
-pub(crate) fn settings(global: &GlobalArgs) -> Settings {
+pub(crate) fn settings(global: &GlobalArgs) -> anyhow::Result<Settings> {
     let database_url = global.database_url.clone().unwrap_or_else(|| {
         format!(
             "sqlite://{}",
             global.data_dir.join("sellerlink.db").display()
         )
     });
-    Settings {
+    Ok(Settings {
         database_url,
         keys: KeySettings {
             master_key: std::env::var(sellerlink_secrets::MASTER_KEY_VAR)
@@ -111,9 +113,42 @@ pub(crate) fn settings(global: &GlobalArgs) -> Settings {
         status_policy: StatusPolicy {
             expiring_soon_within_days: global.expiring_soon_days,
         },
+        mws: mws_settings(&global.mws)?,
+        initial_lookback: jiff::SignedDuration::from_hours(
+            global.mws.initial_lookback_days.max(1) * 24,
+        ),
+    })
+}
+
+/// MWS settings when developer keys are configured: the access key id and `SELLERLINK_MWS_SECRET_KEY`.
+fn mws_settings(args: &crate::args::MwsArgs) -> anyhow::Result<Option<MwsSettings>> {
+    let secret = std::env::var("SELLERLINK_MWS_SECRET_KEY")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    let (key, secret) = match (&args.mws_access_key_id, secret) {
+        (None, None) => return Ok(None),
+        (Some(key), Some(secret)) => (key.clone(), secret),
+        (Some(_), None) => anyhow::bail!(
+            "SELLERLINK_MWS_ACCESS_KEY_ID is set but SELLERLINK_MWS_SECRET_KEY is not"
+        ),
+        (None, Some(_)) => anyhow::bail!(
+            "SELLERLINK_MWS_SECRET_KEY is set but SELLERLINK_MWS_ACCESS_KEY_ID is not"
+        ),
+    };
+    let endpoint = match &args.mws_endpoint {
+        Some(url) => url.clone(),
+        None => url::Url::parse("https://mws.amazonservices.jp").expect("a valid URL"),
+    };
+    let mut settings = MwsSettings::new(endpoint, key, secret.into());
+    settings.restore_rate_scale = args.mws_restore_rate_scale;
+    if let Some(path) = &args.mws_ca_file {
+        let pem = std::fs::read(path)
+            .map_err(|e| anyhow::anyhow!("SELLERLINK_MWS_CA_FILE {}: {e}", path.display()))?;
+        settings.extra_ca_pem = Some(pem);
     }
+    Ok(Some(settings))
 }
 
 async fn open_app(global: &GlobalArgs) -> anyhow::Result<App> {
-    Ok(App::open(settings(global), Arc::new(SystemClock)).await?)
+    Ok(App::open(settings(global)?, Arc::new(SystemClock)).await?)
 }

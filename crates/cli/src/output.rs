@@ -34,6 +34,9 @@ impl Output {
 
     /// Prints an error: the message, then the Japanese message when it differs; JSON on stdout with `--json`.
     pub fn error(&self, err: &anyhow::Error) {
+        if self.json && err.downcast_ref::<AlreadyReported>().is_some() {
+            return;
+        }
         let app_error = err.downcast_ref::<AppError>();
         if self.json {
             let body = serde_json::json!({
@@ -52,6 +55,11 @@ impl Output {
         }
     }
 }
+
+/// A failure whose details are already in the command's (JSON) output; only the exit status is left to set.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct AlreadyReported(pub String);
 
 fn print_json(value: &impl Serialize) {
     match serde_json::to_string_pretty(value) {

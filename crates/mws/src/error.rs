@@ -146,7 +146,14 @@ impl fmt::Display for ErrorResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.http_status)?;
         match self.errors.first() {
-            Some(first) => write!(f, " {}: {}", first.code, first.message)?,
+            Some(first) => {
+                write!(f, " {}: {}", first.code, first.message)?;
+                // Amazon's <Detail> is usually empty or junk; when it carries text (the sandbox names the reason
+                // of a refusal there, e.g. `grant-revoked`) it is worth keeping.
+                if let Some(detail) = first.detail.as_deref().filter(|d| !d.contains('@')) {
+                    write!(f, " ({detail})")?;
+                }
+            }
             None => f.write_str(" without an MWS ErrorResponse body")?,
         }
         if self.errors.len() > 1 {

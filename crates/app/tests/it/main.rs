@@ -43,6 +43,8 @@ async fn world(start: Timestamp) -> World {
             developer_id: DeveloperId::parse("5259-6479-4073").unwrap(),
         },
         status_policy: StatusPolicy::default(),
+        mws: None,
+        initial_lookback: SignedDuration::from_hours(24 * 30),
     };
     let clock = Arc::new(ManualClock::new(start));
     let app = App::open(settings, clock.clone()).await.unwrap();
@@ -78,6 +80,7 @@ async fn connect(world: &World, seller: &str) -> ConnectionId {
         granted_at: None,
         last_approved_on: None,
         expiry: None,
+        skip_verification: true,
     };
     world
         .app

@@ -22,9 +22,14 @@ pub async fn run(app: &App, command: ConnectionCommand, output: &Output) -> anyh
             let view = app.add_mws_connection(input, &actor).await?;
             output.done(
                 &format!(
-                    "Connection {} added for seller {} (unverified until Amazon accepts it). {}",
+                    "Connection {} added for seller {} ({}). {}",
                     view.connection.id,
                     view.connection.account.seller_id(),
+                    if view.connection.verified_at.is_some() {
+                        "verified with Amazon"
+                    } else {
+                        "not verified"
+                    },
                     expiry_sentence(&view)
                 ),
                 &view,
@@ -78,6 +83,25 @@ pub async fn run(app: &App, command: ConnectionCommand, output: &Output) -> anyh
                         entry.at,
                         entry.action.as_str(),
                         entry.actor.as_str()
+                    );
+                }
+            }
+        }
+        ConnectionCommand::Verify { id } => {
+            let outcome = app.verify_connection(id).await?;
+            let view = app.connection(id).await?;
+            match outcome {
+                sellerlink_app::VerifyOutcome::Verified(verified) => {
+                    let resumed = if verified.cleared_access_denied {
+                        " Access denied was cleared: sync resumes."
+                    } else {
+                        ""
+                    };
+                    output.done(&format!("Amazon accepted connection {id}.{resumed}"), &view);
+                }
+                sellerlink_app::VerifyOutcome::AccessDenied { message, .. } => {
+                    anyhow::bail!(
+                        "Amazon refused connection {id}: {message}. It is marked access denied and its sync is paused."
                     );
                 }
             }
@@ -164,6 +188,7 @@ async fn parse_add(app: &App, args: ConnectionAddArgs) -> anyhow::Result<NewMwsC
         granted_at,
         last_approved_on,
         expiry,
+        skip_verification: args.no_verify,
     })
 }
 

@@ -31,7 +31,7 @@ pub async fn run(
             );
             // Reopen so the new key is current in this process too.
             sellerlink_app::App::open(
-                crate::settings(global),
+                crate::settings(global)?,
                 std::sync::Arc::new(sellerlink_domain::clock::SystemClock),
             )
             .await?

@@ -6,6 +6,7 @@ pub mod keys;
 pub mod merchant;
 pub mod orders;
 pub mod sandbox;
+pub mod sync;
 
 use sellerlink_domain::audit::Actor;
 

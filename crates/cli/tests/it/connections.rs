@@ -100,6 +100,7 @@ fn grants_read_off_seller_central_keep_their_dates() {
         "--json",
         "connection",
         "add",
+        "--no-verify",
         "--merchant",
         "Takumi",
         "--seller-id",
@@ -141,7 +142,13 @@ fn malformed_values_name_the_field_and_format_and_change_nothing() {
         ),
     ];
     for (args, field, format) in cases {
-        let mut full = vec!["connection", "add", "--merchant", "株式会社たくみ"];
+        let mut full = vec![
+            "connection",
+            "add",
+            "--no-verify",
+            "--merchant",
+            "株式会社たくみ",
+        ];
         full.extend_from_slice(args);
         let run = home.run_with_stdin(&full, &format!("{TOKEN}\n"));
         assert!(!run.status.success(), "{args:?} was accepted");
@@ -157,6 +164,7 @@ fn malformed_values_name_the_field_and_format_and_change_nothing() {
         &[
             "connection",
             "add",
+            "--no-verify",
             "--merchant",
             "株式会社たくみ",
             "--seller-id",
@@ -178,6 +186,7 @@ fn malformed_values_name_the_field_and_format_and_change_nothing() {
         &[
             "connection",
             "add",
+            "--no-verify",
             "--merchant",
             "株式会社たくみ",
             "--seller-id",
@@ -198,6 +207,7 @@ fn malformed_values_name_the_field_and_format_and_change_nothing() {
         &[
             "connection",
             "add",
+            "--no-verify",
             "--merchant",
             "nobody",
             "--seller-id",
@@ -217,6 +227,7 @@ fn malformed_values_name_the_field_and_format_and_change_nothing() {
             "--json",
             "connection",
             "add",
+            "--no-verify",
             "--merchant",
             "株式会社たくみ",
             "--seller-id",

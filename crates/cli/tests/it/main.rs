@@ -3,3 +3,4 @@
 mod connections;
 mod secrets;
 mod support;
+mod verified;

@@ -15,6 +15,7 @@ fn the_token_never_appears_in_clear_in_files_logs_or_output() {
         &[
             "connection",
             "add",
+            "--no-verify",
             "--merchant",
             "Takumi",
             "--seller-id",

@@ -9,6 +9,7 @@ pub const JAPAN: &str = "A1VC38T7YXB528";
 /// An isolated sellerlink home (database + key file) in a temp dir.
 pub struct Home {
     pub dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
 }
 
 pub struct Run {
@@ -39,11 +40,18 @@ impl Home {
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().unwrap(),
+            env: Vec::new(),
         }
     }
 
     pub fn path(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// Extra environment for every command (e.g. MWS settings pointing at a sandbox).
+    pub fn with_env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_owned(), value.to_owned()));
+        self
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -55,7 +63,14 @@ impl Home {
             .env_remove("SELLERLINK_MASTER_KEY")
             .env_remove("SELLERLINK_PREVIOUS_MASTER_KEYS")
             .env_remove("SELLERLINK_MWS_AUTH_TOKEN")
+            .env_remove("SELLERLINK_MWS_ENDPOINT")
+            .env_remove("SELLERLINK_MWS_ACCESS_KEY_ID")
+            .env_remove("SELLERLINK_MWS_SECRET_KEY")
+            .env_remove("SELLERLINK_MWS_CA_FILE")
             .env("SELLERLINK_LOG", "trace");
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
         command
     }
 
@@ -98,6 +113,7 @@ impl Home {
                 "--json",
                 "connection",
                 "add",
+                "--no-verify",
                 "--merchant",
                 "株式会社たくみ",
                 "--seller-id",

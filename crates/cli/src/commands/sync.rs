@@ -1,0 +1,133 @@
+//! `sellerlink sync` (one import now, with progress bars) and `sellerlink worker` (the scheduler).
+
+use std::sync::Arc;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use sellerlink_app::{App, RunOptions, SyncReport};
+use sellerlink_domain::ids::ConnectionId;
+use sellerlink_sync::{Scheduler, SchedulerConfig};
+use tokio_util::sync::CancellationToken;
+
+use crate::args::{SyncArgs, WorkerArgs};
+use crate::output::{AlreadyReported, Output};
+
+pub async fn run(app: &App, args: SyncArgs, output: &Output) -> anyhow::Result<()> {
+    let ids: Vec<ConnectionId> = if args.all || args.connections.is_empty() {
+        app.connections(None)
+            .await?
+            .into_iter()
+            .map(|v| v.connection.id)
+            .collect()
+    } else {
+        args.connections
+    };
+    let bars = MultiProgress::new();
+    if output.json {
+        bars.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let style =
+        ProgressStyle::with_template("{spinner} {prefix:.bold} {msg}").expect("a valid template");
+    let mut handles = Vec::new();
+    for id in ids {
+        let bar = bars.add(
+            ProgressBar::new_spinner()
+                .with_style(style.clone())
+                .with_prefix(short(id)),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        let progress_bar = bar.clone();
+        let options = RunOptions {
+            progress: Some(Arc::new(move |p: &sellerlink_sync::Progress| {
+                progress_bar.set_message(format!(
+                    "{} page(s), {} order(s) listed, {} written, {} item call(s)",
+                    p.pages, p.orders_seen, p.orders_written, p.item_calls
+                ));
+            })),
+            cancel: None,
+        };
+        let app = app.clone();
+        handles.push(tokio::spawn(async move {
+            let result = app.sync_connection(id, options).await;
+            match &result {
+                Ok(report) => bar.finish_with_message(summary(report)),
+                Err(err) => bar.abandon_with_message(format!("error: {err}")),
+            }
+            (id, result)
+        }));
+    }
+    let mut reports = Vec::new();
+    let mut failed = 0;
+    for handle in handles {
+        let (id, result) = handle.await?;
+        match result {
+            Ok(report) => {
+                if report.error.is_some() {
+                    failed += 1;
+                }
+                reports.push(serde_json::json!({
+                    "connection_id": id,
+                    "outcome": report.outcome.as_str(),
+                    "pages": report.pages,
+                    "orders_new": report.orders_new,
+                    "orders_changed": report.orders_changed,
+                    "orders_unchanged": report.orders_unchanged,
+                    "throttled": report.throttled,
+                    "watermark": report.watermark,
+                    "error": report.error.as_ref().map(|e| format!("{}: {}", e.kind, e.message)),
+                }));
+            }
+            Err(err) => {
+                failed += 1;
+                reports.push(serde_json::json!({ "connection_id": id, "outcome": "error", "error": err.to_string() }));
+            }
+        }
+    }
+    if output.json {
+        output.done("", &reports);
+    }
+    if failed > 0 {
+        return Err(AlreadyReported(format!(
+            "{failed} connection(s) did not import completely; see above"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+pub async fn worker(app: &App, args: WorkerArgs) -> anyhow::Result<()> {
+    let config = SchedulerConfig {
+        interval: jiff::SignedDuration::from_mins(args.interval_minutes.max(1)),
+        max_concurrent: args.concurrency.max(1),
+        ..SchedulerConfig::default()
+    };
+    let scheduler = Arc::new(Scheduler::new(app.importer()?.clone(), config));
+    let shutdown = CancellationToken::new();
+    let task = tokio::spawn(scheduler.run(shutdown.clone()));
+    eprintln!(
+        "sellerlink worker: importing every {} minute(s); Ctrl-C to stop",
+        args.interval_minutes
+    );
+    tokio::signal::ctrl_c().await?;
+    shutdown.cancel();
+    task.await?;
+    Ok(())
+}
+
+fn short(id: ConnectionId) -> String {
+    id.to_string()[..8].to_owned()
+}
+
+fn summary(report: &SyncReport) -> String {
+    let mut text = format!(
+        "{}: {} page(s), {} new, {} changed, {} unchanged",
+        report.outcome.as_str(),
+        report.pages,
+        report.orders_new,
+        report.orders_changed,
+        report.orders_unchanged
+    );
+    if let Some(error) = &report.error {
+        text.push_str(&format!(" — {}: {}", error.kind, error.message));
+    }
+    text
+}

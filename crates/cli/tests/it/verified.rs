@@ -1,0 +1,219 @@
+//! Verified onboarding and import through the binary, against a real sandbox over HTTPS.
+
+use sellerlink_sandbox::{RunningSandbox, SandboxConfig, world::lock};
+
+use crate::support::{Home, JAPAN};
+
+struct Amazon {
+    sandbox: RunningSandbox,
+    _certs: tempfile::TempDir,
+}
+
+impl Amazon {
+    async fn start() -> Self {
+        let certs = tempfile::tempdir().unwrap();
+        let config = SandboxConfig {
+            sellers: 3,
+            orders_per_seller: 60,
+            throttle_scale: 1000.0,
+            cert_dir: certs.path().to_path_buf(),
+            ..SandboxConfig::default()
+        };
+        Self {
+            sandbox: sellerlink_sandbox::start(config).await.unwrap(),
+            _certs: certs,
+        }
+    }
+
+    /// A home whose sellerlink reaches this sandbox as the demo developer.
+    fn home(&self) -> Home {
+        let developer = self.sandbox.demo_developer();
+        Home::new()
+            .with_env("SELLERLINK_MWS_ENDPOINT", &self.sandbox.https_url())
+            .with_env("SELLERLINK_MWS_ACCESS_KEY_ID", &developer.access_key_id)
+            .with_env("SELLERLINK_MWS_SECRET_KEY", &developer.secret_key)
+            .with_env(
+                "SELLERLINK_MWS_CA_FILE",
+                self.sandbox.ca_pem_path().to_str().unwrap(),
+            )
+            .with_env("SELLERLINK_MWS_RESTORE_RATE_SCALE", "1000")
+    }
+
+    fn seller(&self, index: usize) -> String {
+        lock(&self.sandbox.world()).sellers()[index]
+            .seller_id
+            .clone()
+    }
+
+    /// Grants the demo developer access to a seller, as the pages would; returns the MWS Auth Token.
+    fn grant(&self, seller_id: &str) -> String {
+        let developer = self.sandbox.demo_developer();
+        let world = self.sandbox.world();
+        let mut world = lock(&world);
+        world
+            .grant_access(seller_id, &developer.name, &developer.developer_id)
+            .unwrap()
+            .mws_auth_token
+    }
+
+    fn act(&self, seller_id: &str, action: &str) {
+        let developer = self.sandbox.demo_developer().developer_id;
+        let world = self.sandbox.world();
+        let mut world = lock(&world);
+        match action {
+            "revoke" => world.revoke_access(seller_id, &developer).map(drop),
+            "expire" => world.expire_now(seller_id, &developer).map(drop),
+            "restore" => world.restore_access(seller_id, &developer).map(drop),
+            other => panic!("unknown action {other}"),
+        }
+        .unwrap();
+    }
+}
+
+fn add(home: &Home, seller: &str, marketplace: &str, token: &str) -> crate::support::Run {
+    home.run_with_stdin(
+        &[
+            "--json",
+            "connection",
+            "add",
+            "--merchant",
+            "Takumi",
+            "--seller-id",
+            seller,
+            "--marketplace-id",
+            marketplace,
+        ],
+        &format!("{token}\n"),
+    )
+}
+
+fn connection_count(home: &Home) -> usize {
+    home.run(&["--json", "connection", "list"])
+        .assert_ok()
+        .json()
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn onboarding_is_verified_and_each_refusal_says_what_to_do() {
+    let amazon = Amazon::start().await;
+    let home = amazon.home();
+    home.run(&["merchant", "add", "--name", "Takumi"])
+        .assert_ok();
+    let (a, b) = (amazon.seller(0), amazon.seller(1));
+    let (token_a, token_b) = (amazon.grant(&a), amazon.grant(&b));
+
+    // A token issued to seller B, typed with seller A's id.
+    let run = tokio::task::block_in_place(|| add(&home, &a, JAPAN, &token_b));
+    assert!(!run.status.success());
+    let error = &run.json()["error"];
+    assert_eq!(error["code"], "token_for_another_seller", "{error}");
+    assert!(
+        error["message_ja"].as_str().unwrap().contains("同じ画面"),
+        "{error}"
+    );
+    // A marketplace the seller does not sell in.
+    let run = tokio::task::block_in_place(|| add(&home, &a, "ATVPDKIKX0DER", &token_a));
+    assert_eq!(
+        run.json()["error"]["code"],
+        "marketplace_not_participating",
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        connection_count(&home),
+        0,
+        "refused onboarding stores nothing"
+    );
+
+    // The right values: verified, with Amazon's marketplace name.
+    let run = tokio::task::block_in_place(|| add(&home, &a, JAPAN, &token_a));
+    let view = run.assert_ok().json();
+    assert_eq!(view["status"]["status"], "active");
+    assert!(view["verified_at"].is_string());
+    assert_eq!(view["marketplaces"][0]["name"], "Amazon.co.jp");
+    let id = view["id"].as_str().unwrap().to_owned();
+
+    // Import, then again: nothing new the second time.
+    let first = tokio::task::block_in_place(|| home.run(&["--json", "sync", "--connection", &id]));
+    let first = first.assert_ok().json();
+    assert_eq!(first[0]["outcome"], "completed", "{first}");
+    let imported = first[0]["orders_new"].as_u64().unwrap();
+    assert!(imported > 0, "{first}");
+    let listed =
+        tokio::task::block_in_place(|| home.run(&["--json", "orders", "list", "--limit", "1000"]));
+    assert_eq!(
+        listed.assert_ok().json().as_array().unwrap().len() as u64,
+        imported
+    );
+    let again = tokio::task::block_in_place(|| home.run(&["--json", "sync", "--connection", &id]));
+    assert_eq!(again.assert_ok().json()[0]["orders_new"], 0);
+
+    // Revoked and expired grants: their own messages; nothing stored.
+    let c = amazon.seller(2);
+    let token_c = amazon.grant(&c);
+    amazon.act(&c, "expire");
+    let run = tokio::task::block_in_place(|| add(&home, &c, JAPAN, &token_c));
+    let error = &run.json()["error"];
+    assert_eq!(error["code"], "access_expired", "{error}");
+    assert!(
+        error["message_ja"]
+            .as_str()
+            .unwrap()
+            .contains("アクセス権の復元"),
+        "{error}"
+    );
+    amazon.act(&c, "restore");
+    amazon.act(&c, "revoke");
+    let run = tokio::task::block_in_place(|| add(&home, &c, JAPAN, &token_c));
+    assert_eq!(
+        run.json()["error"]["code"],
+        "access_revoked",
+        "{}",
+        run.stdout
+    );
+    assert_eq!(connection_count(&home), 1);
+
+    // Access lost after onboarding: the sync pauses with access denied; verify after restore resumes it.
+    amazon.act(&a, "expire");
+    let paused = tokio::task::block_in_place(|| home.run(&["--json", "sync", "--connection", &id]));
+    assert_eq!(
+        paused.json()[0]["outcome"],
+        "paused_access_denied",
+        "{}",
+        paused.stdout
+    );
+    let shown = tokio::task::block_in_place(|| home.run(&["--json", "connection", "show", &id]));
+    assert_eq!(
+        shown.assert_ok().json()["connection"]["status"]["status"],
+        "access_denied"
+    );
+    amazon.act(&a, "restore");
+    tokio::task::block_in_place(|| home.run(&["connection", "verify", &id])).assert_ok();
+    let resumed =
+        tokio::task::block_in_place(|| home.run(&["--json", "sync", "--connection", &id]));
+    assert_eq!(resumed.assert_ok().json()[0]["outcome"], "completed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn amazon_unreachable_stores_nothing() {
+    let home = Home::new()
+        .with_env("SELLERLINK_MWS_ENDPOINT", "http://127.0.0.1:9/")
+        .with_env("SELLERLINK_MWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .with_env(
+            "SELLERLINK_MWS_SECRET_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        );
+    home.run(&["merchant", "add", "--name", "Takumi"])
+        .assert_ok();
+    let run = add(&home, "A1B2C3D4E5F6G7", JAPAN, crate::support::TOKEN);
+    assert_eq!(
+        run.json()["error"]["code"],
+        "amazon_unreachable",
+        "{}",
+        run.stdout
+    );
+    assert_eq!(connection_count(&home), 0);
+}

@@ -1,0 +1,35 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod accounts;
+mod audit;
+mod codec;
+mod connection_row;
+mod connections;
+mod credentials;
+mod database_url;
+mod engine;
+mod error;
+mod leases;
+mod merchants;
+mod names;
+mod notifications;
+mod orders;
+mod store;
+mod sync;
+
+pub use accounts::*;
+pub use audit::{AuditFilter, AuditRecord};
+pub use connections::{ConnectionFilter, RowVersion, StoredConnection};
+pub use credentials::SealedCredential;
+pub use engine::Engine;
+pub use error::{StoreError, StoreResult};
+pub use leases::{Lease, LeaseName, LeaseOwner};
+pub use names::NameError;
+pub use notifications::*;
+pub use orders::{OrderCursor, OrderQuery, OrderSummary, UpsertOutcome};
+pub use store::Store;
+pub use sync::{
+    SyncFailure, SyncOutcome, SyncRun, SyncRunId, SyncRunResult, SyncStream, SyncWatermark,
+    WatermarkRecord,
+};

@@ -1,0 +1,155 @@
+//! Imported orders and their items: an idempotent, never-regressing upsert for the import engine, and the queries
+//! of the web list.
+
+mod query;
+mod rows;
+mod upsert;
+
+use jiff::Timestamp;
+use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MarketplaceId, MerchantId};
+use sellerlink_domain::order::{FulfillmentChannel, Order, OrderStatus, StoredOrder};
+
+use crate::error::StoreResult;
+use crate::store::Store;
+use crate::sync::SyncWatermark;
+
+/// What an [`Store::upsert_orders`] call did, order by order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpsertOutcome {
+    /// Orders stored for the first time.
+    pub inserted: u64,
+    /// Stored orders replaced by a snapshot at least as recent that differs.
+    pub updated: u64,
+    /// Orders identical to what was stored.
+    pub unchanged: u64,
+    /// Orders older than what was stored (Amazon's `LastUpdateDate` went backwards); left as they were.
+    pub skipped_older: u64,
+}
+
+impl UpsertOutcome {
+    /// Orders that were written (inserted or updated).
+    pub fn changed(&self) -> u64 {
+        self.inserted + self.updated
+    }
+}
+
+/// Where a page of [`Store::orders`] ended; pass it as [`OrderQuery::after`] to read the next page. Stable while
+/// orders are added, unlike an offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderCursor {
+    /// The purchase date of the last order read.
+    pub purchase_date: Timestamp,
+    /// Its connection.
+    pub connection_id: ConnectionId,
+    /// Its Amazon order id.
+    pub amazon_order_id: AmazonOrderId,
+}
+
+impl OrderCursor {
+    /// The cursor just past this order.
+    pub fn after(order: &StoredOrder) -> Self {
+        Self {
+            purchase_date: order.order.purchase_date,
+            connection_id: order.connection_id,
+            amazon_order_id: order.order.amazon_order_id.clone(),
+        }
+    }
+}
+
+/// Which orders to list, newest purchase first. All filters combine with AND; empty ones do not filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderQuery {
+    /// Only this connection's orders.
+    pub connection: Option<ConnectionId>,
+    /// Only orders of this merchant's connections.
+    pub merchant: Option<MerchantId>,
+    /// Only orders in one of these statuses (empty = any status).
+    pub statuses: Vec<OrderStatus>,
+    /// Only orders placed in this marketplace.
+    pub marketplace: Option<MarketplaceId>,
+    /// Only orders with this fulfillment channel.
+    pub channel: Option<FulfillmentChannel>,
+    /// Only orders purchased at or after this instant.
+    pub purchased_after: Option<Timestamp>,
+    /// Only orders purchased before this instant.
+    pub purchased_before: Option<Timestamp>,
+    /// At most this many orders (a page).
+    pub limit: u32,
+    /// Skip this many orders first (page by number).
+    pub offset: u64,
+    /// Start after this order (page by cursor; combine with `offset = 0`).
+    pub after: Option<OrderCursor>,
+}
+
+impl Default for OrderQuery {
+    /// Every order, the first page of 50.
+    fn default() -> Self {
+        Self {
+            connection: None,
+            merchant: None,
+            statuses: Vec::new(),
+            marketplace: None,
+            channel: None,
+            purchased_after: None,
+            purchased_before: None,
+            limit: 50,
+            offset: 0,
+            after: None,
+        }
+    }
+}
+
+/// One stored order reduced to what tells two copies apart; for comparing the store with Amazon.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OrderSummary {
+    /// The order.
+    pub amazon_order_id: AmazonOrderId,
+    /// Amazon's last update of it.
+    pub last_update: Timestamp,
+    /// How many items it has.
+    pub item_count: u64,
+}
+
+impl Store {
+    /// Stores a page of orders of one connection in one transaction, and the sync watermark with them if given.
+    ///
+    /// An order not stored yet is inserted. A stored order is replaced (its items too: items no longer present are
+    /// deleted, the others written) only when the incoming `last_update_date` is the same or later and something
+    /// differs, so the same page twice changes nothing and an older snapshot never overwrites a newer one. Within
+    /// the page, an order id given twice counts once (the most recent snapshot wins). Instants are stored to the
+    /// millisecond. Errors: [`crate::StoreError::NotFound`] for an unknown connection, [`crate::StoreError::Invalid`]
+    /// for an order listing the same item id twice; on any error nothing is written.
+    pub async fn upsert_orders(
+        &self,
+        connection_id: ConnectionId,
+        orders: &[Order],
+        now: Timestamp,
+        watermark: Option<&SyncWatermark>,
+    ) -> StoreResult<UpsertOutcome> {
+        upsert::upsert_orders(&self.pool, connection_id, orders, now, watermark).await
+    }
+
+    /// One stored order, if the connection has it.
+    pub async fn order(
+        &self,
+        connection_id: ConnectionId,
+        amazon_order_id: &AmazonOrderId,
+    ) -> StoreResult<Option<StoredOrder>> {
+        query::order(&self.pool, connection_id, amazon_order_id).await
+    }
+
+    /// A page of orders matching the query, newest purchase first (ties by connection and order id, descending).
+    pub async fn orders(&self, query: &OrderQuery) -> StoreResult<Vec<StoredOrder>> {
+        query::orders(&self.pool, query).await
+    }
+
+    /// How many orders match the query's filters (its limit, offset and cursor are ignored).
+    pub async fn count_orders(&self, query: &OrderQuery) -> StoreResult<u64> {
+        query::count_orders(&self.pool, query).await
+    }
+
+    /// Every order of a connection, summarized, by order id.
+    pub async fn order_ids(&self, connection_id: ConnectionId) -> StoreResult<Vec<OrderSummary>> {
+        query::order_ids(&self.pool, connection_id).await
+    }
+}

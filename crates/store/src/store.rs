@@ -1,0 +1,93 @@
+//! [`Store`]: opening either engine and applying its embedded migrations.
+
+use std::fmt;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::SqlitePoolOptions;
+
+use crate::database_url::{self, Target};
+use crate::engine::{Engine, Pool};
+use crate::error::{StoreError, StoreResult};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Connections a SQLite store keeps open (SQLite has one writer at a time; WAL lets readers run alongside).
+const SQLITE_MAX_CONNECTIONS: u32 = 4;
+/// Connections a PostgreSQL store keeps open per process.
+const POSTGRES_MAX_CONNECTIONS: u32 = 10;
+
+/// The database of sellerlink: merchants, connections (with their sealed credential), the audit log, imported
+/// orders, sync state and leases, on SQLite or PostgreSQL. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("engine", &self.engine())
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens a store.
+    ///
+    /// - `sqlite://path/to/file.db` or `sqlite:file.db`: creates the file (and its directory) if missing; WAL journal,
+    ///   `synchronous=NORMAL`, foreign keys on, 5 s busy timeout.
+    /// - `postgres://user[:password]@host[:port]/database`: connects at once, so a wrong URL fails here.
+    ///
+    /// Call [`Store::migrate`] before first use.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let pool = match database_url::parse(url)? {
+            Target::Sqlite(options) => {
+                let file = options.get_filename();
+                if let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+                    tokio::fs::create_dir_all(dir)
+                        .await
+                        .map_err(|e| StoreError::Url {
+                            url: database_url::redact(url),
+                            problem: format!("cannot create directory {}: {e}", dir.display()),
+                        })?;
+                }
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(SQLITE_MAX_CONNECTIONS)
+                    .connect_with(options)
+                    .await?;
+                Pool::Sqlite(pool)
+            }
+            Target::Postgres(options) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(POSTGRES_MAX_CONNECTIONS)
+                    .connect_with(options)
+                    .await?;
+                Pool::Postgres(pool)
+            }
+        };
+        tracing::debug!(engine = %pool.engine(), "store opened");
+        Ok(Self { pool })
+    }
+
+    /// Applies the embedded migrations that are not applied yet (idempotent; safe to run from several processes).
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        tracing::debug!(engine = %self.engine(), "store migrations applied");
+        Ok(())
+    }
+
+    /// The engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        self.pool.engine()
+    }
+
+    /// Closes every connection; later calls fail. Waits for calls in flight to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,188 @@
+//! One store per test, on each engine. `on_both_engines!(name, …)` turns each `async fn name(db: Db)` into the tests
+//! `name::sqlite` and `name::postgres`.
+
+use std::future::Future;
+
+use sellerlink_store::{Engine, Store};
+use sqlx::{AssertSqlSafe, Connection, PgConnection, SqliteConnection};
+
+/// The variable naming the PostgreSQL server (an admin URL; each test creates and drops its own database there).
+const PG_VARIABLE: &str = "TEST_DATABASE_URL";
+
+/// A migrated store of one engine, plus raw access to its database for inspection and sabotage.
+pub struct Db {
+    pub store: Store,
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Db {
+    pub fn engine(&self) -> Engine {
+        self.store.engine()
+    }
+
+    /// Runs one statement on a separate connection, bypassing the store.
+    pub async fn execute(&self, sql: &str) {
+        let statement = AssertSqlSafe(sql.to_owned());
+        match self.engine() {
+            Engine::Sqlite => {
+                let mut conn = SqliteConnection::connect(&self.url).await.unwrap();
+                sqlx::query(statement).execute(&mut conn).await.unwrap();
+                conn.close().await.unwrap();
+            }
+            Engine::Postgres => {
+                let mut conn = PgConnection::connect(&self.url).await.unwrap();
+                sqlx::query(statement).execute(&mut conn).await.unwrap();
+                conn.close().await.unwrap();
+            }
+        }
+    }
+
+    /// Reads one BLOB/BYTEA value with a text parameter, bypassing the store.
+    pub async fn bytes(&self, sql: &str, param: &str) -> Vec<u8> {
+        let statement = AssertSqlSafe(sql.to_owned());
+        match self.engine() {
+            Engine::Sqlite => {
+                let mut conn = SqliteConnection::connect(&self.url).await.unwrap();
+                sqlx::query_scalar(statement)
+                    .bind(param.to_owned())
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap()
+            }
+            Engine::Postgres => {
+                let mut conn = PgConnection::connect(&self.url).await.unwrap();
+                sqlx::query_scalar(statement)
+                    .bind(param.to_owned())
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap()
+            }
+        }
+    }
+
+    /// Reads one integer (e.g. a `COUNT(*)`) with a text parameter, bypassing the store.
+    pub async fn count(&self, sql: &str, param: &str) -> i64 {
+        let statement = AssertSqlSafe(sql.to_owned());
+        match self.engine() {
+            Engine::Sqlite => {
+                let mut conn = SqliteConnection::connect(&self.url).await.unwrap();
+                sqlx::query_scalar(statement)
+                    .bind(param.to_owned())
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap()
+            }
+            Engine::Postgres => {
+                let mut conn = PgConnection::connect(&self.url).await.unwrap();
+                sqlx::query_scalar(statement)
+                    .bind(param.to_owned())
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap()
+            }
+        }
+    }
+}
+
+/// Runs `test` on a store in a fresh SQLite file (in a directory that does not exist yet).
+pub async fn on_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/not/yet/there/store.db", dir.path().display());
+    let store = Store::connect(&url).await.expect("open a SQLite store");
+    store.migrate().await.expect("migrate SQLite");
+    test(Db {
+        store,
+        url,
+        _dir: Some(dir),
+    })
+    .await;
+}
+
+/// Runs `test` on a store in a fresh PostgreSQL database, dropped afterwards (also when the test fails). Skips with
+/// a note when `TEST_DATABASE_URL` is unset; fails when it is set and the server cannot be reached.
+pub async fn on_postgres<F, Fut>(test: F)
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(admin_url) = std::env::var(PG_VARIABLE)
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+    else {
+        eprintln!("skipped on PostgreSQL: {PG_VARIABLE} is not set (only the SQLite variant ran)");
+        return;
+    };
+    let mut admin = PgConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("{PG_VARIABLE} is set but PostgreSQL cannot be reached: {e}"));
+    let name = format!("sl_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create a throwaway database");
+    let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(&name);
+    let url = url.to_string();
+    let outcome = run_on(&url, test).await;
+    sqlx::query(AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .expect("drop the throwaway database");
+    admin.close().await.ok();
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(error) => panic!("the test task did not finish: {error}"),
+        },
+        Err(error) => panic!("cannot prepare the PostgreSQL store: {error}"),
+    }
+}
+
+/// Opens and migrates the store at `url`, then runs the test in its own task so that a failing test still returns
+/// here (and its database is dropped).
+async fn run_on<F, Fut>(
+    url: &str,
+    test: F,
+) -> Result<Result<(), tokio::task::JoinError>, sellerlink_store::StoreError>
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let store = Store::connect(url).await?;
+    store.migrate().await?;
+    let run = tokio::spawn(test(Db {
+        store: store.clone(),
+        url: url.to_owned(),
+        _dir: None,
+    }))
+    .await;
+    store.close().await;
+    Ok(run)
+}
+
+/// Expands each `async fn name(db: Db)` into `name::sqlite` and `name::postgres` tests.
+macro_rules! on_both_engines {
+    ($($test:ident),+ $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test]
+                async fn sqlite() {
+                    $crate::harness::on_sqlite(super::$test).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    $crate::harness::on_postgres(super::$test).await;
+                }
+            }
+        )+
+    };
+}

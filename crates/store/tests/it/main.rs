@@ -1,0 +1,17 @@
+//! Repository tests of `sellerlink-store`. Every test runs on SQLite (a fresh file) and, when `TEST_DATABASE_URL`
+//! is set, on PostgreSQL (a fresh database per test); see `harness`.
+
+#[macro_use]
+mod harness;
+mod fixtures;
+
+mod audit;
+mod connect;
+mod connections;
+mod credentials;
+mod failures;
+mod leases;
+mod merchants;
+mod order_queries;
+mod orders;
+mod sync;

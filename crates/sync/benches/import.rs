@@ -1,0 +1,435 @@
+//! Import benchmarks: the sandbox runs in a child process (this binary, re-run as a server), sellerlink imports
+//! over loopback HTTP into a fresh SQLite file, and CPU time and peak memory are read from `/proc` for each side.
+//!
+//! ```text
+//! cargo bench -p sellerlink-sync --bench import                    # both benchmarks
+//! cargo bench -p sellerlink-sync --bench import -- throughput      # (1) only
+//! cargo bench -p sellerlink-sync --bench import -- quota           # (3) only
+//! SYNC_BENCH_ORDERS=20000 cargo bench -p sellerlink-sync --bench import -- throughput
+//! ```
+//!
+//! (1) throughput: one seller with `SYNC_BENCH_ORDERS` orders (default 12 000), throttling off, a first import.
+//! (3) quota efficiency: `SYNC_BENCH_SELLERS` sellers (default 4) × `SYNC_BENCH_QUOTA_ORDERS` orders (default
+//!     400) under Amazon's quotas with restore rates × `SYNC_BENCH_SCALE` (default 40), imported side by side
+//!     with pacing on; total time over the lower bound the quotas allow, and the throttled answers.
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Arc;
+use std::time::Instant;
+
+use jiff::{SignedDuration, Timestamp};
+use secrecy::SecretString;
+use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
+use sellerlink_domain::clock::Clock;
+use sellerlink_domain::connection::{ApiAccount, ConnectedMarketplace, Connection, Language, Merchant, MerchantName};
+use sellerlink_domain::ids::{AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, MerchantId, SellerId};
+use sellerlink_domain::lifecycle::{AccessGrant, RenewalTerm};
+use sellerlink_secrets::{Keyring, MasterKey};
+use sellerlink_store::{LeaseOwner, SealedCredential, Store};
+use sellerlink_sync::{
+    ImportConfig, ImportOutcome, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory, Scheduler,
+    SchedulerConfig,
+};
+use serde_json::{Value, json};
+
+const SERVE_FLAG: &str = "--serve-sandbox";
+const GENERATED_AT: &str = "2024-03-01T03:00:00Z";
+/// From this long after generation on, generated orders no longer change.
+const SETTLED_AFTER: SignedDuration = SignedDuration::from_hours(12 * 24);
+const NO_THROTTLING: f64 = 1e9;
+const ITEMS_BURST: f64 = 30.0;
+const ITEMS_RESTORE_SECS: f64 = 2.0;
+const LIST_BURST: f64 = 6.0;
+const LIST_RESTORE_SECS: f64 = 60.0;
+
+fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The child: a sandbox that serves until its stdin closes.
+
+fn serve(args: &[String]) {
+    let number = |index: usize| -> f64 { args[index].parse().expect("numeric argument") };
+    let config = sellerlink_sandbox::SandboxConfig {
+        seed: 77,
+        sellers: number(0) as usize,
+        orders_per_seller: number(1) as usize,
+        throttle_scale: number(2),
+        clock_start: Some(GENERATED_AT.parse().expect("valid instant")),
+        cert_dir: std::env::temp_dir().join(format!("sellerlink-sync-bench-{}", std::process::id())),
+        ..sellerlink_sandbox::SandboxConfig::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let sandbox = sellerlink_sandbox::start(config).await.expect("sandbox starts");
+        println!("READY {}", sandbox.http_url());
+        std::io::stdout().flush().ok();
+        let mut line = String::new();
+        let _ = tokio::task::spawn_blocking(move || std::io::stdin().read_line(&mut line)).await;
+        sandbox.shutdown().await;
+    });
+}
+
+/// A sandbox in a child process.
+struct SandboxProcess {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    url: String,
+    http: reqwest::Client,
+}
+
+impl SandboxProcess {
+    fn start(sellers: usize, orders: usize, throttle_scale: f64) -> Self {
+        let mut child = Command::new(std::env::current_exe().expect("own path"))
+            .args([SERVE_FLAG, &sellers.to_string(), &orders.to_string(), &throttle_scale.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the sandbox process starts");
+        let stdin = child.stdin.take();
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("the sandbox reports its address");
+        let url = line
+            .trim()
+            .strip_prefix("READY ")
+            .unwrap_or_else(|| panic!("unexpected sandbox output {line:?}"))
+            .to_owned();
+        Self {
+            child,
+            stdin,
+            url,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self.http.request(method, format!("{}{path}", self.url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("control API answers");
+        assert!(response.status().is_success(), "control API refused {path}: {}", response.status());
+        let text = response.text().await.expect("body");
+        if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).expect("JSON")
+        }
+    }
+
+    fn cpu_seconds(&self) -> f64 {
+        cpu_seconds(&format!("/proc/{}/stat", self.child.id()))
+    }
+
+    fn peak_rss_mib(&self) -> f64 {
+        peak_rss_mib(&format!("/proc/{}/status", self.child.id()))
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// /proc readings.
+
+fn clock_ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// utime + stime of a process, in seconds.
+fn cpu_seconds(stat_path: &str) -> f64 {
+    let stat = std::fs::read_to_string(stat_path).expect("/proc stat");
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')').expect("stat format") + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields[11].parse().expect("utime");
+    let stime: f64 = fields[12].parse().expect("stime");
+    (utime + stime) / clock_ticks_per_second()
+}
+
+/// VmHWM (peak resident set) of a process, in MiB.
+fn peak_rss_mib(status_path: &str) -> f64 {
+    let status = std::fs::read_to_string(status_path).expect("/proc status");
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    kib / 1024.0
+}
+
+// ---------------------------------------------------------------------------------------------
+// sellerlink's side.
+
+/// The system clock moved to the sandbox's time.
+#[derive(Debug)]
+struct OffsetClock(SignedDuration);
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now().saturating_add(self.0).unwrap_or(Timestamp::MAX)
+    }
+}
+
+struct Setup {
+    store: Store,
+    importer: Importer,
+    connections: Vec<ConnectionId>,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) -> Setup {
+    let settled = GENERATED_AT.parse::<Timestamp>().expect("valid") + SETTLED_AFTER;
+    sandbox
+        .call(reqwest::Method::POST, "/_sandbox/clock", Some(json!({ "set": settled.to_string() })))
+        .await;
+    let clock_view = sandbox.call(reqwest::Method::GET, "/_sandbox/clock", None).await;
+    let sandbox_now: Timestamp = clock_view["now"].as_str().expect("now").parse().expect("instant");
+    let clock: Arc<dyn Clock> = Arc::new(OffsetClock(sandbox_now.duration_since(Timestamp::now())));
+    let identity = sandbox.call(reqwest::Method::GET, "/_sandbox/identity", None).await;
+    let developer = &identity["developer"];
+    let developer_id = developer["developer_id"].as_str().expect("developer id").to_owned();
+    let sellers = sandbox.call(reqwest::Method::GET, "/_sandbox/sellers", None).await;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = Store::connect(&url).await.expect("store");
+    store.migrate().await.expect("migrations");
+    let keyring = Arc::new(Keyring::new(MasterKey::generate().expect("randomness"), []));
+    let now = clock.now();
+    let mut connections = Vec::new();
+    for seller in sellers.as_array().expect("sellers") {
+        let seller_id = seller["seller_id"].as_str().expect("seller id");
+        let grant = sandbox
+            .call(
+                reqwest::Method::POST,
+                "/_sandbox/grants",
+                Some(json!({ "seller_id": seller_id, "developer_id": developer_id })),
+            )
+            .await;
+        let token = grant["mws_auth_token"].as_str().expect("token");
+        let merchant = Merchant {
+            id: MerchantId::new(),
+            name: MerchantName::parse(&format!("bench {seller_id}")).expect("name"),
+            language: Language::Ja,
+            created_at: now,
+        };
+        let audit = |merchant_id, connection_id, action| AuditEntry {
+            merchant_id,
+            connection_id,
+            actor: Actor::cli("bench"),
+            action,
+            at: now,
+            before: None,
+            after: None,
+        };
+        store
+            .insert_merchant(&merchant, &audit(merchant.id, None, AuditAction::MerchantCreated))
+            .await
+            .expect("merchant");
+        let marketplaces: Vec<ConnectedMarketplace> = seller["marketplace_ids"]
+            .as_array()
+            .expect("marketplaces")
+            .iter()
+            .map(|id| ConnectedMarketplace {
+                id: MarketplaceId::parse(id.as_str().expect("text")).expect("marketplace"),
+                name: None,
+            })
+            .collect();
+        let connection = Connection {
+            id: ConnectionId::new(),
+            merchant_id: merchant.id,
+            account: ApiAccount::Mws {
+                seller_id: SellerId::parse(seller_id).expect("seller id"),
+                developer_id: DeveloperId::parse(&developer_id).expect("developer id"),
+            },
+            grant: AccessGrant::new(now, marketplaces[0].id.marketplace(), RenewalTerm::OneYear, true),
+            marketplaces,
+            verified_at: Some(now),
+            created_at: now,
+        };
+        let sealed = keyring
+            .seal(
+                &KeyringCredentials::context(connection.id),
+                &SecretString::from(token.to_owned()),
+            )
+            .expect("seal");
+        let credential = SealedCredential {
+            kek_id: sealed.kek_id().to_string(),
+            blob: sealed.to_bytes(),
+        };
+        store
+            .insert_connection(
+                &connection,
+                &credential,
+                &audit(merchant.id, Some(connection.id), AuditAction::ConnectionCreated),
+            )
+            .await
+            .expect("connection");
+        connections.push(connection.id);
+    }
+
+    let mut settings = MwsSettings::new(
+        sandbox.url.parse().expect("URL"),
+        AwsAccessKeyId::parse(developer["access_key_id"].as_str().expect("key")).expect("access key"),
+        SecretString::from(developer["secret_key"].as_str().expect("secret").to_owned()),
+    );
+    settings.restore_rate_scale = restore_rate_scale;
+    settings.pacing = pacing;
+    let factory = MwsSourceFactory::new(&settings, clock.clone()).expect("settings");
+    let mut config = ImportConfig::new(LeaseOwner::parse("bench").expect("owner"));
+    config.initial_lookback = SignedDuration::from_hours(90 * 24);
+    let credentials = KeyringCredentials::new(store.clone(), keyring);
+    let importer = Importer::new(store.clone(), clock, Arc::new(credentials), Arc::new(factory), config);
+    Setup {
+        store,
+        importer,
+        connections,
+        _dir: dir,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (1) Throughput.
+
+async fn throughput() {
+    let orders: usize = env_number("SYNC_BENCH_ORDERS", 12_000);
+    let sandbox = SandboxProcess::start(1, orders, NO_THROTTLING);
+    let setup = setup(&sandbox, NO_THROTTLING, false).await;
+    let id = setup.connections[0];
+
+    let (cpu_before, sandbox_cpu_before) = (cpu_seconds("/proc/self/stat"), sandbox.cpu_seconds());
+    let started = Instant::now();
+    let report = setup.importer.run_once(id).await.expect("the run is recorded");
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds("/proc/self/stat") - cpu_before;
+    let sandbox_cpu = sandbox.cpu_seconds() - sandbox_cpu_before;
+    assert_eq!(report.outcome, ImportOutcome::Completed, "{:?}", report.error);
+    let imported = report.orders_new as f64;
+    let items: usize = setup
+        .store
+        .order_ids(id)
+        .await
+        .expect("summaries")
+        .iter()
+        .map(|s| s.item_count as usize)
+        .sum();
+    let per_10k = 10_000.0 / imported;
+    println!("\n(1) throughput, throttling off: one seller, first import, sandbox over loopback HTTP → SQLite");
+    println!("| orders | items | pages | wall s | orders/s | sellerlink CPU s /10k | sandbox CPU s /10k | sellerlink peak RSS MiB | sandbox peak RSS MiB |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| {} | {} | {} | {:.2} | {:.0} | {:.2} | {:.2} | {:.1} | {:.1} |",
+        report.orders_new,
+        items,
+        report.pages,
+        wall,
+        imported / wall,
+        cpu * per_10k,
+        sandbox_cpu * per_10k,
+        peak_rss_mib("/proc/self/status"),
+        sandbox.peak_rss_mib(),
+    );
+    println!("command: cargo bench -p sellerlink-sync --bench import -- throughput   (SYNC_BENCH_ORDERS={orders})");
+}
+
+// ---------------------------------------------------------------------------------------------
+// (3) Quota efficiency.
+
+async fn quota() {
+    let sellers: usize = env_number("SYNC_BENCH_SELLERS", 4);
+    let orders: usize = env_number("SYNC_BENCH_QUOTA_ORDERS", 400);
+    let scale: f64 = env_number("SYNC_BENCH_SCALE", 40.0);
+    let sandbox = SandboxProcess::start(sellers, orders, scale);
+    let setup = setup(&sandbox, scale, true).await;
+    sandbox.call(reqwest::Method::DELETE, "/_sandbox/requests", None).await;
+    let scheduler = Scheduler::new(
+        setup.importer.clone(),
+        SchedulerConfig {
+            max_concurrent: sellers,
+            jitter: SignedDuration::ZERO,
+            ..SchedulerConfig::default()
+        },
+    );
+    let started = Instant::now();
+    let runs = scheduler.tick(setup.importer.clock().now()).await.expect("tick");
+    let wall = started.elapsed().as_secs_f64();
+
+    let item_period = ITEMS_RESTORE_SECS / scale;
+    let list_period = LIST_RESTORE_SECS / scale;
+    let mut bound: f64 = 0.0;
+    let mut throttled = 0;
+    println!("\n(3) quota efficiency: {sellers} sellers side by side, Amazon's quotas with restore rates × {scale}, pacing on");
+    println!("| seller | orders | item calls | pages | bound s (items, list) |");
+    println!("| ---: | ---: | ---: | ---: | ---: |");
+    for (index, run) in runs.iter().enumerate() {
+        let report = run.result.as_ref().expect("the run is recorded");
+        assert_eq!(report.outcome, ImportOutcome::Completed, "{:?}", report.error);
+        throttled += report.throttled;
+        let items_bound = (report.item_calls as f64 - ITEMS_BURST).max(0.0) * item_period;
+        let list_bound = (f64::from(report.pages) - LIST_BURST).max(0.0) * list_period;
+        bound = bound.max(items_bound).max(list_bound);
+        println!(
+            "| {} | {} | {} | {} | {:.2}, {:.2} |",
+            index + 1,
+            report.orders_new,
+            report.item_calls,
+            report.pages,
+            items_bound,
+            list_bound
+        );
+    }
+    let log = sandbox.call(reqwest::Method::GET, "/_sandbox/requests?limit=2000", None).await;
+    let logged = log.as_array().expect("log").len();
+    let throttled_in_log = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter(|entry| entry["status"].as_u64() == Some(503))
+        .count();
+    println!("| total time s | lower bound s | time / bound | throttled (engine) | 503 in the sandbox log ({logged} requests) |");
+    println!("| ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| {wall:.2} | {bound:.2} | {:.3} | {throttled} | {throttled_in_log} |",
+        wall / bound
+    );
+    println!(
+        "command: cargo bench -p sellerlink-sync --bench import -- quota   (SYNC_BENCH_SELLERS={sellers} SYNC_BENCH_QUOTA_ORDERS={orders} SYNC_BENCH_SCALE={scale})"
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(SERVE_FLAG) {
+        serve(&args[1..]);
+        return;
+    }
+    let selected: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let wants = |name: &str| selected.is_empty() || selected.iter().any(|s| name.contains(s.as_str()));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    if wants("throughput") {
+        runtime.block_on(throughput());
+    }
+    if wants("quota") {
+        runtime.block_on(quota());
+    }
+}

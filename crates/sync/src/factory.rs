@@ -1,0 +1,82 @@
+//! Turning a stored connection into an [`OrderSource`]: open its credential, then build the source of its API.
+
+use std::sync::Arc;
+
+use futures::FutureExt as _;
+use futures::future::BoxFuture;
+use secrecy::SecretString;
+use sellerlink_domain::connection::Connection;
+use sellerlink_domain::ids::ConnectionId;
+use sellerlink_secrets::{Keyring, SealContext, Sealed};
+use sellerlink_store::Store;
+
+use crate::source::{OrderSource, SourceError};
+
+/// Builds the source of a connection from the connection and its credential in clear.
+pub trait SourceFactory: Send + Sync {
+    /// The source for `connection`; `credential` is its MWS Auth Token or LWA refresh token.
+    fn source(&self, connection: &Connection, credential: SecretString) -> Result<Arc<dyn OrderSource>, SourceError>;
+}
+
+/// A connection's credential could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[error("the credential of connection {connection} cannot be opened: {reason}")]
+pub struct CredentialError {
+    /// The connection.
+    pub connection: ConnectionId,
+    /// Why (never the credential itself).
+    pub reason: String,
+}
+
+/// Opens a connection's sealed credential for the one call that sends it to Amazon.
+pub trait CredentialOpener: Send + Sync {
+    /// The credential of `connection`, in clear.
+    fn open(&self, connection: ConnectionId) -> BoxFuture<'_, Result<SecretString, CredentialError>>;
+}
+
+/// Opens credentials sealed by `sellerlink-secrets` and kept in the store, bound to their row the way
+/// `sellerlink-app` seals them (record `connection`, the connection id, field `credential`).
+#[derive(Clone)]
+pub struct KeyringCredentials {
+    store: Store,
+    keyring: Arc<Keyring>,
+}
+
+impl std::fmt::Debug for KeyringCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyringCredentials")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl KeyringCredentials {
+    /// Opens with `keyring` what `store` holds.
+    pub fn new(store: Store, keyring: Arc<Keyring>) -> Self {
+        Self { store, keyring }
+    }
+
+    /// The seal context of a connection's credential.
+    pub fn context(connection: ConnectionId) -> SealContext {
+        SealContext::new("connection", &connection.to_string(), "credential")
+    }
+
+    async fn open_credential(&self, connection: ConnectionId) -> Result<SecretString, CredentialError> {
+        let fail = |reason: String| CredentialError { connection, reason };
+        let stored = self
+            .store
+            .credential(connection)
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+        let sealed = Sealed::from_bytes(&stored.blob).map_err(|e| fail(e.to_string()))?;
+        self.keyring
+            .open(&Self::context(connection), &sealed)
+            .map_err(|e| fail(e.to_string()))
+    }
+}
+
+impl CredentialOpener for KeyringCredentials {
+    fn open(&self, connection: ConnectionId) -> BoxFuture<'_, Result<SecretString, CredentialError>> {
+        self.open_credential(connection).boxed()
+    }
+}

@@ -1,0 +1,389 @@
+//! [`Importer`]: the order import of one connection as an idempotent step (`run_once`), and its verification.
+
+mod pipeline;
+mod retry;
+mod stats;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use sellerlink_domain::clock::Clock;
+use sellerlink_domain::connection::Connection;
+use sellerlink_domain::ids::ConnectionId;
+use sellerlink_store::{
+    LeaseName, Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult, SyncStream,
+};
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
+
+use self::pipeline::{Known, Pipeline, PipelineError};
+use self::stats::RunStats;
+use crate::access;
+use crate::config::ImportConfig;
+use crate::error::SyncError;
+use crate::factory::{CredentialOpener, SourceFactory};
+use crate::report::{ImportOutcome, RunOptions, SyncReport};
+use crate::source::{OrderSource, SourceError, SourceErrorKind, Window};
+
+pub(crate) use retry::{CallError, with_retry};
+pub(crate) use stats::RunStats as Stats;
+
+/// The order import engine. Cheap to clone; clones share everything.
+#[derive(Clone)]
+pub struct Importer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    credentials: Arc<dyn CredentialOpener>,
+    factory: Arc<dyn SourceFactory>,
+    config: ImportConfig,
+}
+
+impl std::fmt::Debug for Importer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Importer")
+            .field("store", &self.inner.store)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a run ended, before it is recorded.
+struct Ended {
+    outcome: SyncOutcome,
+    watermark: Option<Timestamp>,
+    error: Option<SyncFailure>,
+}
+
+impl Ended {
+    fn failed(kind: &str, message: impl Into<String>) -> Self {
+        Self {
+            outcome: SyncOutcome::Failed,
+            watermark: None,
+            error: Some(SyncFailure {
+                kind: kind.to_owned(),
+                message: message.into(),
+            }),
+        }
+    }
+}
+
+impl Importer {
+    /// An importer over `store`. `clock` must read Amazon's time (the window's lower bound and the stored
+    /// instants come from it); `credentials` opens each connection's credential; `factory` builds its source.
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        credentials: Arc<dyn CredentialOpener>,
+        factory: Arc<dyn SourceFactory>,
+        config: ImportConfig,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                credentials,
+                factory,
+                config,
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &ImportConfig {
+        &self.inner.config
+    }
+
+    /// Opens the connection's credential and builds its source.
+    pub(crate) async fn open_source(&self, connection: &Connection) -> Result<Arc<dyn OrderSource>, SyncError> {
+        let credential = self.inner.credentials.open(connection.id).await?;
+        self.inner
+            .factory
+            .source(connection, credential)
+            .map_err(|source| SyncError::Source {
+                connection: connection.id,
+                source,
+            })
+    }
+
+    /// Imports the orders of one connection changed since its watermark (see [`Importer::run_once_with`]).
+    pub async fn run_once(&self, connection_id: ConnectionId) -> Result<SyncReport, SyncError> {
+        self.run_once_with(connection_id, RunOptions::default()).await
+    }
+
+    /// Imports the orders of one connection changed since its watermark: an idempotent step.
+    ///
+    /// Takes the lease `sync:<id>` (returns [`ImportOutcome::LeaseHeld`] if another worker holds it), skips a
+    /// connection whose credential Amazon refused or the seller revoked ([`ImportOutcome::Paused`]), and
+    /// otherwise records a sync run and imports the window `[watermark − overlap, Amazon's now − 2 min]` (or,
+    /// the first time, from `now − initial_lookback`). A refusal by Amazon marks the connection access denied
+    /// ([`ImportOutcome::PausedAccessDenied`]); other errors end the run as [`ImportOutcome::Failed`]; either way
+    /// the watermark stays where it was. `Err` only when the store itself fails.
+    pub async fn run_once_with(
+        &self,
+        connection_id: ConnectionId,
+        options: RunOptions,
+    ) -> Result<SyncReport, SyncError> {
+        let span = tracing::info_span!("sync.run", connection.id = %connection_id, outcome = tracing::field::Empty);
+        async {
+            let report = self.leased(connection_id, options).await?;
+            tracing::Span::current().record("outcome", report.outcome.as_str());
+            match &report.error {
+                Some(error) => tracing::warn!(
+                    error.kind = %error.kind,
+                    error.message = %error.message,
+                    pages = report.pages,
+                    orders_new = report.orders_new,
+                    orders_changed = report.orders_changed,
+                    "order import ended on an error"
+                ),
+                None => tracing::info!(
+                    pages = report.pages,
+                    orders_new = report.orders_new,
+                    orders_changed = report.orders_changed,
+                    throttled = report.throttled,
+                    "order import finished"
+                ),
+            }
+            Ok(report)
+        }
+        .instrument(span)
+        .await
+    }
+
+    fn skipped(&self, connection_id: ConnectionId, outcome: ImportOutcome, now: Timestamp) -> SyncReport {
+        SyncReport {
+            connection_id,
+            outcome,
+            run_id: None,
+            started_at: now,
+            finished_at: now,
+            pages: 0,
+            orders_seen: 0,
+            orders_new: 0,
+            orders_changed: 0,
+            orders_unchanged: 0,
+            item_calls: 0,
+            throttled: 0,
+            retries: 0,
+            watermark: None,
+            error: None,
+        }
+    }
+
+    async fn leased(&self, connection_id: ConnectionId, options: RunOptions) -> Result<SyncReport, SyncError> {
+        let store = &self.inner.store;
+        let config = &self.inner.config;
+        let lease = LeaseName::sync(connection_id);
+        let now = self.inner.clock.now();
+        if !store
+            .try_acquire_lease(&lease, &config.owner, now, config.lease_ttl)
+            .await?
+        {
+            return Ok(self.skipped(connection_id, ImportOutcome::LeaseHeld, now));
+        }
+        let result = self.locked(connection_id, &lease, options).await;
+        if let Err(error) = store.release_lease(&lease, &config.owner).await {
+            tracing::warn!(error = %error, "could not release the sync lease; it expires on its own");
+        }
+        result
+    }
+
+    async fn locked(
+        &self,
+        connection_id: ConnectionId,
+        lease: &LeaseName,
+        options: RunOptions,
+    ) -> Result<SyncReport, SyncError> {
+        let store = &self.inner.store;
+        let connection = store.connection(connection_id).await?.connection;
+        let started_at = self.inner.clock.now();
+        if connection.grant.access_denied.is_some() || connection.grant.revoked_at.is_some() {
+            return Ok(self.skipped(connection_id, ImportOutcome::Paused, started_at));
+        }
+        let run_id = store.start_sync_run(connection_id, started_at).await?;
+        let stats = RunStats::default();
+        let cancel = options.cancel.clone().unwrap_or_default();
+        let ended = match self.source_for(&connection).await {
+            Ok(source) => {
+                self.import(&connection, source.as_ref(), lease, &stats, &cancel, &options)
+                    .await?
+            }
+            Err(ended) => ended,
+        };
+        self.finish(connection_id, run_id, started_at, &stats, ended).await
+    }
+
+    /// Opens the credential and builds the source; a failure ends the run.
+    async fn source_for(&self, connection: &Connection) -> Result<Arc<dyn OrderSource>, Ended> {
+        self.open_source(connection).await.map_err(|error| match error {
+            SyncError::Source { source, .. } => Ended::failed(source.kind.name(), source.to_string()),
+            SyncError::Credential(error) => Ended::failed("credential", error.to_string()),
+            SyncError::Store(error) => Ended::failed("store", error.to_string()),
+        })
+    }
+
+    async fn window(&self, connection_id: ConnectionId) -> Result<Window, SyncError> {
+        let config = &self.inner.config;
+        let stored = self
+            .inner
+            .store
+            .watermark(connection_id, &SyncStream::orders())
+            .await?;
+        let updated_after = match stored {
+            Some(record) => record
+                .watermark
+                .last_updated_after
+                .saturating_sub(config.overlap)
+                .unwrap_or(Timestamp::MIN),
+            None => self
+                .inner
+                .clock
+                .now()
+                .saturating_sub(config.initial_lookback)
+                .unwrap_or(Timestamp::MIN),
+        };
+        Ok(Window {
+            updated_after,
+            updated_before: None,
+        })
+    }
+
+    async fn known(&self, connection_id: ConnectionId) -> Result<HashMap<sellerlink_domain::ids::AmazonOrderId, Known>, SyncError> {
+        let summaries = self.inner.store.order_ids(connection_id).await?;
+        Ok(summaries
+            .into_iter()
+            .map(|s| {
+                (
+                    s.amazon_order_id,
+                    Known {
+                        last_update: s.last_update,
+                        items: s.item_count,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    async fn import(
+        &self,
+        connection: &Connection,
+        source: &dyn OrderSource,
+        lease: &LeaseName,
+        stats: &RunStats,
+        cancel: &CancellationToken,
+        options: &RunOptions,
+    ) -> Result<Ended, SyncError> {
+        let pipeline = Pipeline {
+            store: &self.inner.store,
+            clock: self.inner.clock.as_ref(),
+            source,
+            connection_id: connection.id,
+            window: self.window(connection.id).await?,
+            known: self.known(connection.id).await?,
+            config: &self.inner.config,
+            lease,
+            stats,
+            cancel,
+            progress: options.progress.as_ref(),
+        };
+        let ended = match pipeline.run().await {
+            Ok(watermark) => Ended {
+                outcome: SyncOutcome::Ok,
+                watermark: Some(watermark),
+                error: None,
+            },
+            Err(PipelineError::Source(error)) => self.source_failed(connection.id, error).await?,
+            Err(PipelineError::Store(error)) => Ended::failed("store", error.to_string()),
+            Err(PipelineError::LeaseLost) => Ended::failed(
+                "lease_lost",
+                "another worker took over the connection's lease; this run stopped",
+            ),
+            Err(PipelineError::Cancelled) => {
+                Ended::failed("interrupted", "the run was stopped before it finished")
+            }
+        };
+        Ok(ended)
+    }
+
+    /// Ends a run on an Amazon error: a refusal of the credential marks the connection access denied.
+    async fn source_failed(&self, connection_id: ConnectionId, error: SourceError) -> Result<Ended, SyncError> {
+        let SourceErrorKind::AccessDenied { cause, code, message } = &error.kind else {
+            return Ok(Ended::failed(error.kind.name(), error.to_string()));
+        };
+        access::deny(
+            &self.inner.store,
+            connection_id,
+            self.inner.clock.now(),
+            *cause,
+            code,
+            message,
+        )
+        .await?;
+        Ok(Ended {
+            outcome: SyncOutcome::PausedAccessDenied,
+            watermark: None,
+            error: Some(SyncFailure {
+                kind: cause.as_str().to_owned(),
+                message: error.to_string(),
+            }),
+        })
+    }
+
+    async fn finish(
+        &self,
+        connection_id: ConnectionId,
+        run_id: SyncRunId,
+        started_at: Timestamp,
+        stats: &RunStats,
+        ended: Ended,
+    ) -> Result<SyncReport, SyncError> {
+        let finished_at = self.inner.clock.now();
+        let counts = stats.snapshot();
+        let result = SyncRunResult {
+            finished_at,
+            outcome: ended.outcome,
+            pages: counts.pages,
+            orders_new: counts.orders_new,
+            orders_changed: counts.orders_changed,
+            error: ended.error.clone(),
+        };
+        self.inner.store.finish_sync_run(run_id, &result).await?;
+        let outcome = match ended.outcome {
+            SyncOutcome::Ok => ImportOutcome::Completed,
+            SyncOutcome::PausedAccessDenied => ImportOutcome::PausedAccessDenied,
+            SyncOutcome::Failed => ImportOutcome::Failed,
+        };
+        Ok(SyncReport {
+            connection_id,
+            outcome,
+            run_id: Some(run_id),
+            started_at,
+            finished_at,
+            pages: counts.pages,
+            orders_seen: counts.orders_seen,
+            orders_new: counts.orders_new,
+            orders_changed: counts.orders_changed,
+            orders_unchanged: counts.orders_unchanged,
+            item_calls: counts.item_calls,
+            throttled: counts.throttled,
+            retries: counts.retries,
+            watermark: ended.watermark,
+            error: ended.error,
+        })
+    }
+}

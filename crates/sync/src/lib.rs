@@ -1,0 +1,26 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod access;
+mod config;
+mod error;
+mod factory;
+mod import;
+mod mws_source;
+mod report;
+mod scheduler;
+pub mod source;
+mod verify;
+
+pub use config::{ImportConfig, RetryConfig};
+pub use error::SyncError;
+pub use factory::{CredentialError, CredentialOpener, KeyringCredentials, SourceFactory};
+pub use import::Importer;
+pub use mws_source::{MwsOrderSource, MwsSettings, MwsSettingsError, MwsSourceFactory};
+pub use report::{ImportOutcome, Progress, ProgressFn, RunOptions, SyncReport};
+pub use scheduler::{ScheduledRun, Scheduler, SchedulerConfig};
+pub use source::{
+    DenialCause, OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind, SourceFuture,
+    Window,
+};
+pub use verify::{Verified, VerifyOutcome};

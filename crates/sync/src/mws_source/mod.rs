@@ -1,0 +1,141 @@
+//! [`MwsOrderSource`]: the [`OrderSource`] of an MWS connection (Orders 2013-09-01, Sellers 2011-07-01).
+
+mod classify;
+mod convert;
+mod settings;
+
+use futures::FutureExt as _;
+use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
+use sellerlink_domain::order::OrderItem;
+use sellerlink_mws::{ListOrdersRequest, MwsClient, SellerAuth};
+
+pub use settings::{MwsSettings, MwsSettingsError, MwsSourceFactory};
+
+pub(crate) use classify::ThrottleWait;
+use classify::classify;
+
+use crate::source::{
+    OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind, SourceFuture, Window,
+};
+
+/// Reads one seller account's orders through MWS: `ListOrders` by `LastUpdatedAfter` and `ListOrdersByNextToken`
+/// for the pages, `ListOrderItems` (+`ByNextToken`) for the items, `ListMarketplaceParticipations` to verify.
+#[derive(Debug, Clone)]
+pub struct MwsOrderSource {
+    client: MwsClient,
+    auth: SellerAuth,
+    marketplaces: Vec<MarketplaceId>,
+    throttle: ThrottleWait,
+}
+
+impl MwsOrderSource {
+    /// A source for the seller in `auth`, listing orders of `marketplaces` (at least one; the first is the home
+    /// marketplace). `throttle` says whether `client` paces its calls.
+    pub(crate) fn new(
+        client: MwsClient,
+        auth: SellerAuth,
+        marketplaces: Vec<MarketplaceId>,
+        throttle: ThrottleWait,
+    ) -> Self {
+        Self {
+            client,
+            auth,
+            marketplaces,
+            throttle,
+        }
+    }
+
+    fn home(&self) -> MarketplaceId {
+        self.marketplaces
+            .first()
+            .cloned()
+            .unwrap_or_else(MarketplaceId::japan)
+    }
+
+    async fn page(&self, window: &Window, page: Option<&PageToken>) -> Result<OrdersPage, SourceError> {
+        let result = match page {
+            None => {
+                let mut request = ListOrdersRequest::last_updated_after(window.updated_after)
+                    .marketplace_ids(self.marketplaces.iter().cloned());
+                if let Some(before) = window.updated_before {
+                    request = request.last_updated_before(before);
+                }
+                self.client.list_orders(&self.auth, &request).await
+            }
+            Some(token) => {
+                self.client
+                    .list_orders_by_next_token(&self.auth, token.as_str())
+                    .await
+            }
+        };
+        let page = result.map_err(|e| classify(&e, self.throttle))?;
+        let upper_bound = page.last_updated_before.or(window.updated_before).ok_or_else(|| {
+            SourceError::new(
+                SourceErrorKind::Transient,
+                "Orders.ListOrders",
+                "Amazon's answer did not echo LastUpdatedBefore, so the window's upper bound is unknown",
+            )
+        })?;
+        let home = self.home();
+        Ok(OrdersPage {
+            orders: page.orders.iter().map(|o| convert::order(o, &home)).collect(),
+            next: page.next_token.map(PageToken::new),
+            upper_bound,
+            items_included: false,
+        })
+    }
+
+    async fn items(&self, order: &AmazonOrderId) -> Result<Vec<OrderItem>, SourceError> {
+        let items = self
+            .client
+            .list_all_order_items(&self.auth, order)
+            .await
+            .map_err(|e| classify(&e, self.throttle))?;
+        Ok(items.iter().map(convert::item).collect())
+    }
+
+    async fn participations(&self) -> Result<Vec<Participation>, SourceError> {
+        let all = self
+            .client
+            .list_all_marketplace_participations(&self.auth)
+            .await
+            .map_err(|e| classify(&e, self.throttle))?;
+        let mut found: Vec<Participation> = Vec::new();
+        for participation in &all.participations {
+            let Some(id) = participation.marketplace_id.known() else {
+                continue;
+            };
+            if found.iter().any(|p| &p.marketplace_id == id) {
+                continue;
+            }
+            let name = all
+                .marketplaces
+                .iter()
+                .find(|m| m.marketplace_id.known() == Some(id))
+                .and_then(|m| m.name.clone());
+            found.push(Participation {
+                marketplace_id: id.clone(),
+                name,
+            });
+        }
+        Ok(found)
+    }
+}
+
+impl OrderSource for MwsOrderSource {
+    fn updated_orders_page<'a>(
+        &'a self,
+        window: &'a Window,
+        page: Option<&'a PageToken>,
+    ) -> SourceFuture<'a, OrdersPage> {
+        self.page(window, page).boxed()
+    }
+
+    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> SourceFuture<'a, Vec<OrderItem>> {
+        self.items(order).boxed()
+    }
+
+    fn verify(&self) -> SourceFuture<'_, Vec<Participation>> {
+        self.participations().boxed()
+    }
+}

@@ -1,0 +1,173 @@
+//! The internal Amazon interface the engine is written against: API-neutral, in domain types.
+//!
+//! An MWS connection implements it with [`crate::MwsOrderSource`]; an SP-API connection will implement the same
+//! trait, so the import engine, verification and the scheduler are written once.
+
+use std::fmt;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use jiff::Timestamp;
+use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
+use sellerlink_domain::order::{Order, OrderItem};
+
+/// The future every [`OrderSource`] method returns.
+pub type SourceFuture<'a, T> = BoxFuture<'a, Result<T, SourceError>>;
+
+/// Orders changed in `[updated_after, updated_before]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// The lower bound (`LastUpdatedAfter`).
+    pub updated_after: Timestamp,
+    /// The upper bound (`LastUpdatedBefore`); `None` lets Amazon choose its default, "now minus two minutes" on
+    /// Amazon's own clock, which it echoes in [`OrdersPage::upper_bound`].
+    pub updated_before: Option<Timestamp>,
+}
+
+/// Amazon's opaque continuation token of a listing (`NextToken`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PageToken(String);
+
+impl PageToken {
+    /// Wraps a token exactly as Amazon sent it.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The token's text, to send back.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PageToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PageToken(<{} chars>)", self.0.len())
+    }
+}
+
+/// One page of changed orders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrdersPage {
+    /// The orders of this page. Their `items` are empty unless [`OrdersPage::items_included`].
+    pub orders: Vec<Order>,
+    /// The token of the next page; `None` on the last page.
+    pub next: Option<PageToken>,
+    /// The upper bound Amazon applied to the window (`LastUpdatedBefore`, echoed): every order changed up to this
+    /// instant is in this listing, so the next import may start from it.
+    pub upper_bound: Timestamp,
+    /// True when the page already carries each order's complete items (an SP-API `searchOrders` page does), so
+    /// the engine does not call [`OrderSource::order_items`].
+    pub items_included: bool,
+}
+
+/// A marketplace the seller account takes part in, as Amazon reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participation {
+    /// The marketplace.
+    pub marketplace_id: MarketplaceId,
+    /// Amazon's name for it, e.g. `Amazon.co.jp`.
+    pub name: Option<String>,
+}
+
+/// Who must act when Amazon refuses a credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DenialCause {
+    /// The seller's grant is missing, revoked or expired, or the token is not theirs: the merchant must renew or
+    /// restore access in Seller Central (MWS 401 `AccessDenied`).
+    SellerAccess,
+    /// The operator's own developer keys are refused (MWS 403 `InvalidAccessKeyId`, `SignatureDoesNotMatch`): the
+    /// operator must fix sellerlink's configuration.
+    OperatorCredentials,
+}
+
+impl DenialCause {
+    /// The stored name: `access_denied` or `invalid_credentials`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SellerAccess => "access_denied",
+            Self::OperatorCredentials => "invalid_credentials",
+        }
+    }
+}
+
+/// What kind of failure a [`SourceError`] is, which decides what the engine does next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceErrorKind {
+    /// Amazon throttled the call: wait `retry_after`, then call again.
+    Throttled {
+        /// How long to wait (zero when the source's own pacing already waits).
+        retry_after: Duration,
+    },
+    /// Amazon refused the credential: pause the connection until it is verified again.
+    AccessDenied {
+        /// Who must act.
+        cause: DenialCause,
+        /// Amazon's error code, e.g. `AccessDenied`.
+        code: String,
+        /// Amazon's error message, e.g. `Access to Orders.ListOrders is denied`.
+        message: String,
+    },
+    /// A failure that may pass: 5xx, connection, timeout, a truncated or unreadable body. Retry with backoff.
+    Transient,
+    /// Amazon refused the request itself (4xx other than access), or the source refused it before sending.
+    Invalid,
+    /// Anything else (e.g. a listing that repeated its continuation token).
+    Other,
+}
+
+impl SourceErrorKind {
+    /// A short stable name: `throttled`, `access_denied`, `invalid_credentials`, `transient`, `invalid`, `other`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Throttled { .. } => "throttled",
+            Self::AccessDenied { cause, .. } => cause.as_str(),
+            Self::Transient => "transient",
+            Self::Invalid => "invalid",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// A failed call to Amazon, classified. The message never contains a secret (token, key or signed URL).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation}: {message}")]
+pub struct SourceError {
+    /// The classification.
+    pub kind: SourceErrorKind,
+    /// The operation that failed, e.g. `Orders.ListOrders`.
+    pub operation: String,
+    /// What happened, with Amazon's code and message when there were some.
+    pub message: String,
+}
+
+impl SourceError {
+    /// A new error.
+    pub fn new(kind: SourceErrorKind, operation: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            operation: operation.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Where an import reads orders from: one seller account through one Amazon API.
+///
+/// Every method is one logical call; the engine retries throttled and transient failures itself, so sources
+/// should not retry (except where a protocol needs it, e.g. a body failing its checksum).
+pub trait OrderSource: Send + Sync {
+    /// One page of orders changed within `window`: the first page when `page` is `None`, else the page `page`
+    /// continues. Every page of one listing echoes the same [`OrdersPage::upper_bound`].
+    fn updated_orders_page<'a>(
+        &'a self,
+        window: &'a Window,
+        page: Option<&'a PageToken>,
+    ) -> SourceFuture<'a, OrdersPage>;
+
+    /// Every item of an order (all pages).
+    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> SourceFuture<'a, Vec<OrderItem>>;
+
+    /// Proves the credential works: the marketplaces the seller account takes part in.
+    fn verify(&self) -> SourceFuture<'_, Vec<Participation>>;
+}

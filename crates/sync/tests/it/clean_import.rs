@@ -1,0 +1,155 @@
+//! A clean import equals the sandbox exactly; later runs apply changes and duplicate nothing.
+
+use jiff::SignedDuration;
+use sellerlink_store::SyncOutcome;
+use sellerlink_sync::ImportOutcome;
+use serde_json::json;
+
+use crate::compare::{assert_matches, stored_orders, watermark};
+use crate::sandbox::{Options, Sandbox};
+use crate::setup::{Db, World};
+
+async fn create_order(world: &World, body: serde_json::Value) -> String {
+    let seller = &world.linked.seller_id;
+    let view = world
+        .sandbox
+        .post(&format!("/_sandbox/sellers/{seller}/orders"), body)
+        .await;
+    view["amazon_order_id"].as_str().expect("the new order's id").to_owned()
+}
+
+async fn plan_status(world: &World, order: &str, status: &str, at: jiff::Timestamp) {
+    let seller = &world.linked.seller_id;
+    world
+        .sandbox
+        .post(
+            &format!("/_sandbox/sellers/{seller}/orders/{order}/status"),
+            json!({ "status": status, "at": at.to_string() }),
+        )
+        .await;
+}
+
+async fn assert_equal_now(world: &World) -> jiff::Timestamp {
+    let mark = watermark(world.store(), world.id()).await.expect("a watermark after a completed run");
+    let orders = world.sandbox.orders(&world.linked.seller_id).await;
+    assert_matches(world.store(), world.id(), &orders, mark).await;
+    mark
+}
+
+async fn scenario(world: World) {
+    let store = world.store();
+    let id = world.id();
+
+    // 1. The first import brings every order, with its items, and records the run.
+    let first = world.importer.run_once(id).await.expect("the run is recorded");
+    assert_eq!(first.outcome, ImportOutcome::Completed, "{:?}", first.error);
+    let mark = assert_equal_now(&world).await;
+    assert_eq!(first.watermark, Some(mark));
+    let lag = world.sandbox.now().duration_since(mark);
+    assert!(
+        lag >= SignedDuration::from_secs(120) && lag < SignedDuration::from_secs(150),
+        "the window ends at Amazon's now − 2 min, it ended {lag:#} ago"
+    );
+    let stored = stored_orders(store, id).await.len() as u64;
+    assert!(stored > 200, "the generated history is imported ({stored} orders)");
+    assert_eq!((first.orders_new, first.orders_changed), (stored, 0));
+    assert_eq!(first.item_calls, stored, "one item listing per new order");
+    assert_eq!(first.throttled, 0);
+    let run = store.last_sync_run(id).await.unwrap().expect("a run is recorded");
+    let result = run.result.expect("the run finished");
+    assert_eq!(result.outcome, SyncOutcome::Ok);
+    assert_eq!((result.orders_new, result.orders_changed), (stored, 0));
+    assert_eq!(result.pages, first.pages);
+    assert!(first.pages >= 3, "several pages ({})", first.pages);
+
+    // 2. Orders progress: a new Pending order becomes Unshipped, then Shipped; an old one is cancelled; a
+    //    later one appears.
+    let now = world.sandbox.now();
+    let fresh = create_order(
+        &world,
+        json!({ "status": "Pending", "items": [
+            { "sku": "SYNC-TEA-01", "quantity": 2, "unit_price": 1200 },
+            { "sku": "SYNC-CUP-02", "quantity": 1, "unit_price": 800 }
+        ]}),
+    )
+    .await;
+    plan_status(&world, &fresh, "Unshipped", now + SignedDuration::from_mins(10)).await;
+    plan_status(&world, &fresh, "Shipped", now + SignedDuration::from_mins(60)).await;
+    let shipped = world
+        .sandbox
+        .orders(&world.linked.seller_id)
+        .await
+        .into_iter()
+        .find(|o| o.status == "Shipped")
+        .expect("a shipped order")
+        .amazon_order_id;
+    plan_status(&world, &shipped, "Canceled", now + SignedDuration::from_mins(20)).await;
+    let later = create_order(
+        &world,
+        json!({ "purchase_date": (now + SignedDuration::from_mins(30)).to_string(),
+                "items": [{ "sku": "SYNC-BAG-03", "quantity": 3, "unit_price": 450 }] }),
+    )
+    .await;
+
+    world.sandbox.advance(SignedDuration::from_mins(15)).await;
+    let second = world.importer.run_once(id).await.unwrap();
+    assert_eq!(second.outcome, ImportOutcome::Completed, "{:?}", second.error);
+    assert_eq!((second.orders_new, second.orders_changed), (1, 0), "the new order, as Unshipped");
+    assert_equal_now(&world).await;
+    assert_eq!(
+        store.order(id, &fresh.parse().unwrap()).await.unwrap().unwrap().order.status.as_str(),
+        "Unshipped"
+    );
+
+    world.sandbox.advance(SignedDuration::from_hours(2)).await;
+    let third = world.importer.run_once(id).await.unwrap();
+    assert_eq!(third.outcome, ImportOutcome::Completed, "{:?}", third.error);
+    assert_eq!(
+        (third.orders_new, third.orders_changed),
+        (1, 2),
+        "the later order is new; the shipment and the cancellation are changes"
+    );
+    assert_eq!(third.item_calls, 3, "items are fetched again only for new or changed orders");
+    assert_equal_now(&world).await;
+    let cancelled = store.order(id, &shipped.parse().unwrap()).await.unwrap().unwrap().order;
+    assert_eq!(cancelled.status.as_str(), "Canceled");
+    assert!(cancelled.items.iter().all(|i| i.quantity_shipped == 0));
+    let done = store.order(id, &fresh.parse().unwrap()).await.unwrap().unwrap().order;
+    assert_eq!(done.status.as_str(), "Shipped");
+    assert_eq!(done.items.len(), 2);
+    assert!(store.order(id, &later.parse().unwrap()).await.unwrap().is_some());
+    assert_eq!(stored_orders(store, id).await.len() as u64, stored + 2, "nothing duplicated");
+
+    // 3. Nothing changed: nothing new, nothing changed, no item calls, and the watermark still moves on.
+    world.sandbox.advance(SignedDuration::from_mins(10)).await;
+    let quiet = world.importer.run_once(id).await.unwrap();
+    assert_eq!(quiet.outcome, ImportOutcome::Completed);
+    assert_eq!((quiet.orders_new, quiet.orders_changed, quiet.item_calls), (0, 0, 0));
+    assert!(quiet.watermark > third.watermark);
+    assert_equal_now(&world).await;
+    world.db.drop_database().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clean_import_equals_the_sandbox_and_later_runs_apply_changes() {
+    let sandbox = Sandbox::start(Options {
+        orders: 450,
+        ..Options::default()
+    })
+    .await;
+    scenario(World::new(sandbox).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_on_postgresql() {
+    let Some(db) = Db::postgres().await else {
+        eprintln!("skipped: TEST_DATABASE_URL is not set (the SQLite variant ran)");
+        return;
+    };
+    let sandbox = Sandbox::start(Options {
+        orders: 450,
+        ..Options::default()
+    })
+    .await;
+    scenario(World::with_db(sandbox, db).await).await;
+}

@@ -1,0 +1,229 @@
+//! A real sandbox per test (port 0) and its JSON control API.
+
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use sellerlink_domain::clock::Clock;
+use sellerlink_sandbox::world::lock;
+use sellerlink_sandbox::{Developer, RunningSandbox, SandboxConfig, SellerAccount, SharedWorld};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The instant every test world is generated at; its orders span 30 days before to 7 days after it.
+pub const GENERATED_AT: &str = "2024-03-01T03:00:00Z";
+
+/// Generated order timelines end at most ~3 days after their purchase, and purchases end 7 days after
+/// [`GENERATED_AT`]: from this far after it on, nothing changes unless a test makes it change.
+pub const SETTLED_AFTER: SignedDuration = SignedDuration::from_hours(12 * 24);
+
+/// Throttle scale that makes throttling unreachable (a bucket refills within nanoseconds).
+pub const NO_THROTTLING: f64 = 1e9;
+
+/// How a test sandbox is generated.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub seed: u64,
+    pub sellers: usize,
+    pub orders: usize,
+    pub throttle_scale: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            seed: 11,
+            sellers: 1,
+            orders: 300,
+            throttle_scale: NO_THROTTLING,
+        }
+    }
+}
+
+/// The sandbox clock as seen by sellerlink: reads the world's clock in-process, so the importer and the MWS
+/// client stamp requests with Amazon's time.
+#[derive(Debug, Clone)]
+pub struct SandboxTime(pub SharedWorld);
+
+impl Clock for SandboxTime {
+    fn now(&self) -> Timestamp {
+        lock(&self.0).now()
+    }
+}
+
+/// One order as the control API shows it now.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderView {
+    pub amazon_order_id: String,
+    pub marketplace_id: String,
+    pub status: String,
+    pub purchase_date: String,
+    pub last_update_date: String,
+    pub fulfillment_channel: String,
+    pub order_total: String,
+    pub items: Vec<ItemView>,
+}
+
+impl OrderView {
+    pub fn last_update(&self) -> Timestamp {
+        self.last_update_date.parse().expect("RFC 3339 from the sandbox")
+    }
+
+    pub fn purchase(&self) -> Timestamp {
+        self.purchase_date.parse().expect("RFC 3339 from the sandbox")
+    }
+}
+
+/// One order line as the control API shows it now.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ItemView {
+    pub order_item_id: String,
+    pub asin: String,
+    pub sku: String,
+    pub quantity_ordered: u32,
+    pub quantity_shipped: u32,
+    pub item_price: String,
+}
+
+/// One answered request of the sandbox's log.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LoggedRequest {
+    pub status: u16,
+    pub error_code: Option<String>,
+    pub fault: Option<String>,
+}
+
+/// A running sandbox, its control API and its temp directory.
+pub struct Sandbox {
+    pub running: RunningSandbox,
+    pub http: reqwest::Client,
+    pub developer: Developer,
+    _dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    /// Starts a sandbox generated at [`GENERATED_AT`] whose clock then runs (in real time) from
+    /// [`GENERATED_AT`] + [`SETTLED_AFTER`].
+    pub async fn start(options: Options) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = SandboxConfig {
+            seed: options.seed,
+            sellers: options.sellers,
+            orders_per_seller: options.orders,
+            throttle_scale: options.throttle_scale,
+            clock_start: Some(GENERATED_AT.parse().expect("valid instant")),
+            cert_dir: dir.path().to_path_buf(),
+            ..SandboxConfig::default()
+        };
+        let running = sellerlink_sandbox::start(config).await.expect("sandbox starts");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("control client");
+        let developer = running.demo_developer();
+        let sandbox = Self {
+            running,
+            http,
+            developer,
+            _dir: dir,
+        };
+        let settled = Self::generated_at() + SETTLED_AFTER;
+        sandbox
+            .post("/_sandbox/clock", json!({ "set": settled.to_string() }))
+            .await;
+        sandbox
+    }
+
+    pub fn generated_at() -> Timestamp {
+        GENERATED_AT.parse().expect("valid instant")
+    }
+
+    pub fn url(&self) -> String {
+        self.running.http_url()
+    }
+
+    pub fn clock(&self) -> SandboxTime {
+        SandboxTime(self.running.world())
+    }
+
+    pub fn now(&self) -> Timestamp {
+        lock(&self.running.world()).now()
+    }
+
+    pub fn seller(&self, index: usize) -> SellerAccount {
+        lock(&self.running.world()).sellers()[index].clone()
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Value {
+        let response = request.send().await.expect("control API answers");
+        let status = response.status();
+        let text = response.text().await.expect("control API body");
+        assert!(status.is_success(), "control API refused: {status} {text}");
+        if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).expect("control API JSON")
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        self.send(self.http.get(format!("{}{path}", self.url()))).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Value {
+        self.send(self.http.post(format!("{}{path}", self.url())).json(&body))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Value {
+        self.send(self.http.put(format!("{}{path}", self.url())).json(&body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) {
+        self.send(self.http.delete(format!("{}{path}", self.url())))
+            .await;
+    }
+
+    /// Grants the demo developer access to a seller; returns the MWS Auth Token.
+    pub async fn grant(&self, seller_id: &str) -> String {
+        let grant = self
+            .post(
+                "/_sandbox/grants",
+                json!({ "seller_id": seller_id, "developer_id": self.developer.developer_id }),
+            )
+            .await;
+        grant["mws_auth_token"]
+            .as_str()
+            .expect("the grant shows its token")
+            .to_owned()
+    }
+
+    /// `renew`, `restore`, `revoke`, `expire-now` … on the demo developer's grant.
+    pub async fn grant_action(&self, action: &str, seller_id: &str) -> Value {
+        self.post(
+            &format!("/_sandbox/grants/{action}"),
+            json!({ "seller_id": seller_id, "developer_id": self.developer.developer_id }),
+        )
+        .await
+    }
+
+    /// Every visible order of a seller, as of now.
+    pub async fn orders(&self, seller_id: &str) -> Vec<OrderView> {
+        let value = self
+            .get(&format!("/_sandbox/sellers/{seller_id}/orders"))
+            .await;
+        serde_json::from_value(value).expect("order views")
+    }
+
+    /// Moves the sandbox clock forward.
+    pub async fn advance(&self, by: SignedDuration) {
+        self.post("/_sandbox/clock", json!({ "advance": by.as_secs_f64() }))
+            .await;
+    }
+
+    /// The newest logged requests (the log keeps the last 2000).
+    pub async fn requests(&self) -> Vec<LoggedRequest> {
+        let value = self.get("/_sandbox/requests?limit=2000").await;
+        serde_json::from_value(value).expect("request log")
+    }
+}

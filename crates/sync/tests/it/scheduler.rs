@@ -1,0 +1,103 @@
+//! The scheduler runs every connection that is due, several at once, and skips paused ones.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::SignedDuration;
+use sellerlink_secrets::MasterKey;
+use sellerlink_sync::{ImportOutcome, Scheduler, SchedulerConfig};
+use tokio_util::sync::CancellationToken;
+
+use crate::sandbox::{Options, Sandbox};
+use crate::setup::{Db, Linked, import_config, importer, link_with};
+
+async fn three_sellers() -> (Sandbox, Db, Vec<Linked>) {
+    let sandbox = Sandbox::start(Options {
+        seed: 9,
+        sellers: 3,
+        orders: 60,
+        ..Options::default()
+    })
+    .await;
+    let db = Db::sqlite().await;
+    let key = MasterKey::generate().expect("randomness");
+    let mut linked = Vec::new();
+    for index in 0..3 {
+        let seller = sandbox.seller(index).seller_id;
+        let token = sandbox.grant(&seller).await;
+        linked.push(link_with(&db.store, &sandbox, &seller, &token, key.clone()).await);
+    }
+    (sandbox, db, linked)
+}
+
+fn config() -> SchedulerConfig {
+    SchedulerConfig {
+        interval: SignedDuration::from_mins(10),
+        jitter: SignedDuration::ZERO,
+        max_concurrent: 2,
+        poll: Duration::from_millis(20),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tick_runs_the_connections_due_skips_paused_ones_and_waits_for_the_interval() {
+    let (sandbox, db, linked) = three_sellers().await;
+    sandbox.grant_action("revoke", &linked[2].seller_id).await;
+    let importer = importer(&db.store, &sandbox, linked[0].keyring.clone(), &sandbox.mws_settings(), import_config());
+    let scheduler = Scheduler::new(importer, config());
+
+    let runs = scheduler.tick(sandbox.now()).await.unwrap();
+    assert_eq!(runs.len(), 3);
+    for run in &runs {
+        let outcome = run.result.as_ref().unwrap().outcome;
+        let expected = if run.connection_id == linked[2].connection_id {
+            ImportOutcome::PausedAccessDenied
+        } else {
+            ImportOutcome::Completed
+        };
+        assert_eq!(outcome, expected);
+    }
+
+    assert!(scheduler.tick(sandbox.now()).await.unwrap().is_empty(), "nothing is due again at once");
+    let later = sandbox.now() + SignedDuration::from_mins(10) + SignedDuration::from_secs(5);
+    let runs = scheduler.tick(later).await.unwrap();
+    let mut ids: Vec<_> = runs.iter().map(|run| run.connection_id).collect();
+    ids.sort();
+    let mut active = vec![linked[0].connection_id, linked[1].connection_id];
+    active.sort();
+    assert_eq!(ids, active, "the paused connection is skipped");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_loop_imports_every_connection_and_stops_on_shutdown() {
+    let (sandbox, db, linked) = three_sellers().await;
+    let importer = importer(&db.store, &sandbox, linked[0].keyring.clone(), &sandbox.mws_settings(), import_config());
+    let scheduler = Arc::new(Scheduler::new(importer, config()));
+    let shutdown = CancellationToken::new();
+    let worker = tokio::spawn(Arc::clone(&scheduler).run(shutdown.clone()));
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut finished = 0;
+        for link in &linked {
+            let run = db.store.last_sync_run(link.connection_id).await.unwrap();
+            if run.is_some_and(|run| run.result.is_some()) {
+                finished += 1;
+            }
+        }
+        if finished == linked.len() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the worker did not import every connection");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(10), worker)
+        .await
+        .expect("the worker stops on shutdown")
+        .expect("the worker did not panic");
+    for link in &linked {
+        let runs = db.store.sync_runs(link.connection_id, 10).await.unwrap();
+        assert_eq!(runs.len(), 1, "one run per connection within the interval");
+    }
+}

@@ -1,0 +1,131 @@
+//! The JSON API under `/api/v1`, and its OpenAPI document at `/api/openapi.json`.
+//!
+//! Authentication: a merchant's API key (`Authorization: Bearer sl_…`) or a signed-in browser session (cookie
+//! `sl_session`; state-changing requests then also send the session's CSRF token in `X-CSRF-Token`). Every error
+//! is the envelope `{"error": {"code", "message", "message_ja", "field"}}`.
+
+mod api_keys;
+pub(crate) mod connections;
+mod extract;
+mod merchants;
+pub(crate) mod models;
+pub(crate) mod orders;
+mod sync_runs;
+
+use axum::Json;
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{ErrorBody, ErrorEnvelope, HttpError};
+use crate::state::WebState;
+
+/// The OpenAPI document of the JSON API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "sellerlink API",
+        description = "Merchants, their Amazon seller-account connections (MWS grants verified against Amazon), the \
+                       access lifecycle, order import runs and imported orders. A merchant's API key sees only that \
+                       merchant; anything of another merchant answers 404.",
+        version = "1"
+    ),
+    paths(
+        merchants::list,
+        merchants::create,
+        merchants::get,
+        connections::list,
+        connections::create,
+        connections::get,
+        connections::remove,
+        connections::act,
+        connections::verify,
+        sync_runs::list,
+        sync_runs::start,
+        orders::list,
+        orders::get,
+        api_keys::list,
+        api_keys::create,
+        api_keys::revoke,
+    ),
+    components(schemas(ErrorEnvelope, ErrorBody)),
+    modifiers(&Security),
+    tags(
+        (name = "merchants", description = "The 3PL's merchants"),
+        (name = "connections", description = "Amazon seller accounts and their access lifecycle"),
+        (name = "sync", description = "Order import runs"),
+        (name = "orders", description = "Imported orders"),
+        (name = "api-keys", description = "A merchant's API keys"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the two ways to authenticate.
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("sl_…")
+                    .description(Some("A merchant's API key, created on the API keys page."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "sl_session",
+                "A signed-in browser session; state-changing requests also send the session's CSRF token in \
+                 X-CSRF-Token.",
+            ))),
+        );
+    }
+}
+
+/// The OpenAPI document as pretty JSON (what `/api/openapi.json` serves).
+pub fn openapi_json() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes")
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+async fn not_found() -> HttpError {
+    HttpError::not_found("API endpoint", "APIエンドポイント")
+}
+
+/// The API routes, to be nested under `/api`.
+pub(crate) fn router() -> Router<WebState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/v1/merchants", get(merchants::list).post(merchants::create))
+        .route("/v1/merchants/{merchant_id}", get(merchants::get))
+        .route("/v1/connections", get(connections::list).post(connections::create))
+        .route(
+            "/v1/connections/{connection_id}",
+            get(connections::get).delete(connections::remove),
+        )
+        .route("/v1/connections/{connection_id}/actions", post(connections::act))
+        .route("/v1/connections/{connection_id}/verify", post(connections::verify))
+        .route(
+            "/v1/connections/{connection_id}/sync-runs",
+            get(sync_runs::list).post(sync_runs::start),
+        )
+        .route(
+            "/v1/connections/{connection_id}/orders/{amazon_order_id}",
+            get(orders::get),
+        )
+        .route("/v1/orders", get(orders::list))
+        .route("/v1/api-keys", get(api_keys::list).post(api_keys::create))
+        .route("/v1/api-keys/{api_key_id}", axum::routing::delete(api_keys::revoke))
+        .fallback(not_found)
+}

@@ -1,0 +1,168 @@
+//! `/api/v1/orders` and one order with its items.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use jiff::Timestamp;
+use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MarketplaceId, MerchantId};
+use sellerlink_domain::order::{FulfillmentChannel, OrderStatus};
+use sellerlink_store::OrderQuery;
+
+use super::connections::connection_id;
+use super::extract::ApiQuery;
+use super::models::{OrderDetailOut, OrderOut, OrderPageOut, OrdersQuery};
+use crate::auth::caller::Caller;
+use crate::error::{ErrorEnvelope, HttpError};
+use crate::state::WebState;
+use crate::tenancy::Scope;
+
+/// Orders per page when none is asked for.
+pub(crate) const DEFAULT_PER_PAGE: u32 = 50;
+/// The most orders one page holds.
+pub(crate) const MAX_PER_PAGE: u32 = 200;
+
+/// Comma-separated statuses (empty parts ignored).
+pub(crate) fn statuses(text: Option<&str>) -> Vec<OrderStatus> {
+    text.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(OrderStatus::parse)
+        .collect()
+}
+
+/// An optional marketplace filter.
+pub(crate) fn marketplace(text: Option<&str>) -> Result<Option<MarketplaceId>, HttpError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => MarketplaceId::parse(text)
+            .map(Some)
+            .map_err(|e| HttpError::invalid_id(&e)),
+    }
+}
+
+/// An optional channel filter: `MFN` or `AFN`.
+pub(crate) fn channel(text: Option<&str>) -> Result<Option<FulfillmentChannel>, HttpError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => FulfillmentChannel::parse(text).map(Some).ok_or_else(|| {
+            HttpError::invalid(
+                "channel",
+                format!("channel: {text:?} is not a fulfillment channel; expected MFN or AFN"),
+                format!("出荷チャネル {text:?} は正しくありません。MFN または AFN を指定してください。"),
+            )
+        }),
+    }
+}
+
+fn instant(field: &'static str, text: Option<&str>) -> Result<Option<Timestamp>, HttpError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => text.parse::<Timestamp>().map(Some).map_err(|_| {
+            HttpError::invalid(
+                field,
+                format!("{field}: {text:?} is not an instant; expected RFC 3339, e.g. 2026-01-31T15:00:00Z"),
+                format!("{field}: {text:?} は日時として読めません。RFC 3339 形式（例: 2026-01-31T15:00:00Z）で指定してください。"),
+            )
+        }),
+    }
+}
+
+/// Narrows an order query to the caller's scope and to one connection if asked (404 for another merchant's).
+pub(crate) async fn scoped(
+    state: &WebState,
+    scope: Scope,
+    merchant: Option<MerchantId>,
+    connection: Option<ConnectionId>,
+    mut query: OrderQuery,
+) -> Result<OrderQuery, HttpError> {
+    query.merchant = scope.narrow(merchant)?;
+    if let Some(id) = connection {
+        let view = scope.connection(state.app(), id).await?;
+        query.connection = Some(view.connection.id);
+    }
+    Ok(query)
+}
+
+/// Orders the caller may see, newest purchase first, filtered and paged.
+#[utoipa::path(
+    get, path = "/api/v1/orders", tag = "orders",
+    params(OrdersQuery),
+    responses(
+        (status = 200, description = "A page of orders", body = OrderPageOut),
+        (status = 401, description = "No credentials", body = ErrorEnvelope),
+        (status = 404, description = "Another merchant's merchant or connection was asked for", body = ErrorEnvelope),
+        (status = 422, description = "A filter does not parse", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+pub(crate) async fn list(
+    State(state): State<WebState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<OrdersQuery>,
+) -> Result<Json<OrderPageOut>, HttpError> {
+    let page = q.page.unwrap_or(1).max(1);
+    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE);
+    let connection = q
+        .connection_id
+        .map(ConnectionId::from_uuid);
+    let base = OrderQuery {
+        statuses: statuses(q.status.as_deref()),
+        marketplace: marketplace(q.marketplace_id.as_deref())?,
+        channel: channel(q.channel.as_deref())?,
+        purchased_after: instant("purchased_after", q.purchased_after.as_deref())?,
+        purchased_before: instant("purchased_before", q.purchased_before.as_deref())?,
+        limit: per_page,
+        offset: u64::from(page - 1) * u64::from(per_page),
+        ..OrderQuery::default()
+    };
+    let query = scoped(&state, caller.scope, q.merchant_id.map(MerchantId::from_uuid), connection, base).await?;
+    let store = state.store();
+    let orders = store.orders(&query).await?;
+    let total = store.count_orders(&query).await?;
+    Ok(Json(OrderPageOut {
+        orders: orders.iter().map(OrderOut::from).collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// One order with its items (404 for another merchant's).
+#[utoipa::path(
+    get, path = "/api/v1/connections/{connection_id}/orders/{amazon_order_id}", tag = "orders",
+    params(
+        ("connection_id" = uuid::Uuid, Path, description = "The connection it was imported through"),
+        ("amazon_order_id" = String, Path, description = "Amazon's order number, e.g. 503-1234567-1234567"),
+    ),
+    responses(
+        (status = 200, description = "The order", body = OrderDetailOut),
+        (status = 401, description = "No credentials", body = ErrorEnvelope),
+        (status = 404, description = "No such order (or not yours)", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+pub(crate) async fn get(
+    State(state): State<WebState>,
+    caller: Caller,
+    Path((connection, order)): Path<(String, String)>,
+) -> Result<Json<OrderDetailOut>, HttpError> {
+    let stored = find(&state, caller.scope, &connection, &order).await?;
+    Ok(Json(OrderDetailOut::from(&stored)))
+}
+
+/// An order of a connection in scope, or 404.
+pub(crate) async fn find(
+    state: &WebState,
+    scope: Scope,
+    connection: &str,
+    order: &str,
+) -> Result<sellerlink_domain::order::StoredOrder, HttpError> {
+    let missing = || HttpError::not_found("order", "注文");
+    let view = scope.connection(state.app(), connection_id(connection)?).await?;
+    let order = AmazonOrderId::parse(order).map_err(|_| missing())?;
+    state
+        .store()
+        .order(view.connection.id, &order)
+        .await?
+        .ok_or_else(missing)
+}

@@ -1,0 +1,82 @@
+//! [`WebConfig`]: everything the web app is started with.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use jiff::SignedDuration;
+use sellerlink_sync::{ImportConfig, MwsSettings, SchedulerConfig};
+use url::Url;
+
+use crate::auth::password::PasswordCost;
+
+/// How failed sign-ins are throttled: after `per_login` failures for one login, or `per_ip` from one address,
+/// within `window`, sign-in answers 429 with the same generic message until the window has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginThrottle {
+    /// The window failures are counted in.
+    pub window: SignedDuration,
+    /// Failures allowed per login.
+    pub per_login: u64,
+    /// Failures allowed per client address.
+    pub per_ip: u64,
+}
+
+impl Default for LoginThrottle {
+    /// 5 failures per login and 20 per address within 15 minutes.
+    fn default() -> Self {
+        Self {
+            window: SignedDuration::from_mins(15),
+            per_login: 5,
+            per_ip: 20,
+        }
+    }
+}
+
+/// How the web app reaches Amazon (MWS, or the sandbox): to verify grants when merchants connect, for "verify
+/// now", for "sync now", and for the background order import.
+#[derive(Debug, Clone)]
+pub struct AmazonAccess {
+    /// The MWS endpoint and the operator's developer keys.
+    pub mws: MwsSettings,
+    /// The import engine's settings.
+    pub import: ImportConfig,
+    /// Run the background scheduler with these settings; `None` imports only on demand.
+    pub scheduler: Option<SchedulerConfig>,
+    /// Start an import in the background as soon as a new connection is verified.
+    pub sync_after_connect: bool,
+    /// Where merchants sign in to Seller Central, when it is not Amazon's own host for the marketplace (the
+    /// sandbox's URL in the demo).
+    pub seller_central_url: Option<Url>,
+}
+
+/// Settings of the web app.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Where to listen. Default `127.0.0.1:8080`.
+    pub bind: SocketAddr,
+    /// Mark cookies `Secure` (set this when the app is reached over TLS, e.g. behind a TLS proxy).
+    pub secure_cookies: bool,
+    /// The cost of new argon2id password hashes.
+    pub password_cost: PasswordCost,
+    /// A session ends after this long unused. Default 12 hours.
+    pub session_idle: SignedDuration,
+    /// A session ends this long after sign-in, used or not. Default 7 days.
+    pub session_max: SignedDuration,
+    /// Sign-in throttling.
+    pub login_throttle: LoginThrottle,
+    /// Amazon access; `None` stores connections unverified and imports nothing.
+    pub amazon: Option<AmazonAccess>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
+            secure_cookies: false,
+            password_cost: PasswordCost::default(),
+            session_idle: SignedDuration::from_hours(12),
+            session_max: SignedDuration::from_hours(7 * 24),
+            login_throttle: LoginThrottle::default(),
+            amazon: None,
+        }
+    }
+}
