@@ -1,9 +1,26 @@
 //! Request parameters from the query string and the form body, decoded.
 
 /// Decoded `name=value` pairs in arrival order (query string first, then body).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Params {
     pairs: Vec<(String, String)>,
+}
+
+/// Parameters whose values never appear in `Debug` output.
+const SECRET_PARAMS: &[&str] = &["MWSAuthToken", "Signature"];
+
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut list = f.debug_list();
+        for (k, v) in &self.pairs {
+            if SECRET_PARAMS.contains(&k.as_str()) {
+                list.entry(&(k, "<redacted>"));
+            } else {
+                list.entry(&(k, v));
+            }
+        }
+        list.finish()
+    }
 }
 
 impl Params {
@@ -73,5 +90,7 @@ mod tests {
         assert_eq!(p.get("X"), Some("a b c"));
         assert!(p.has("Empty") && p.non_empty("Empty").is_none());
         assert!(p.has_list("MarketplaceId.Id") && !p.has_list("OrderStatus.Status"));
+        p.extend_from_urlencoded(b"MWSAuthToken=amzn.mws.secret");
+        assert!(!format!("{p:?}").contains("amzn.mws.secret"));
     }
 }

@@ -101,13 +101,16 @@ impl OrderBook {
             return Err(AddOrderError::DuplicateOrder(order.id.to_string()));
         }
         for (i, item) in order.items.iter().enumerate() {
-            let repeated = order.items[..i].iter().any(|earlier| earlier.order_item_id == item.order_item_id);
+            let repeated = order.items[..i]
+                .iter()
+                .any(|earlier| earlier.order_item_id == item.order_item_id);
             if repeated || self.item_ids.contains(&item.order_item_id) {
                 return Err(AddOrderError::DuplicateItem(item.order_item_id));
             }
         }
         self.order_ids.insert(order.id);
-        self.item_ids.extend(order.items.iter().map(|item| item.order_item_id));
+        self.item_ids
+            .extend(order.items.iter().map(|item| item.order_item_id));
         let entry = self.sellers.entry(seller_id.to_owned()).or_default();
         entry.by_id.insert(order.id, entry.orders.len());
         entry.orders.push(order);
