@@ -299,4 +299,7 @@ pub struct SandboxArgs {
     /// Multiply Amazon's restore rates (1 = real Amazon quotas).
     #[arg(long, default_value_t = 1.0)]
     pub throttle_scale: f64,
+    /// Where the sandbox writes its CA certificate (default: DATA_DIR/sandbox).
+    #[arg(long)]
+    pub cert_dir: Option<PathBuf>,
 }

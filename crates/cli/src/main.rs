@@ -60,7 +60,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         json: cli.global.json,
     };
     match cli.command {
-        Command::Sandbox(args) => commands::sandbox::run(args).await,
+        Command::Sandbox(args) => commands::sandbox::run(&cli.global, args).await,
         Command::Demo(args) => commands::demo::run(&cli.global, args).await,
         command => {
             let app = open_app(&cli.global).await?;

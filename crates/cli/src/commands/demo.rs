@@ -1,12 +1,13 @@
 //! `sellerlink demo`: the sandbox with a demo seller, sellerlink pointed at it, a demo merchant, the import
 //! scheduler running, and the steps that connect them.
 
+use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
-use sellerlink_app::{App, MwsSettings};
+use sellerlink_app::{App, MwsSettings, NewMwsConnection};
 use sellerlink_domain::clock::SystemClock;
 use sellerlink_domain::connection::{Language, MerchantName};
-use sellerlink_domain::ids::AwsAccessKeyId;
+use sellerlink_domain::ids::{AwsAccessKeyId, MarketplaceId, MerchantId, MwsAuthToken, SellerId};
 use sellerlink_sync::{Scheduler, SchedulerConfig};
 use tokio_util::sync::CancellationToken;
 
@@ -82,43 +83,90 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     );
     println!("④ Tick both consent boxes → Next");
     println!(
-        "⑤ Note the Seller ID, Marketplace ID and MWS Auth Token, then in another terminal (same directory):"
+        "⑤ Type the Seller ID, Marketplace ID and MWS Auth Token from the completion page below;"
     );
     println!(
-        "     cargo run -p sellerlink -- connection add --merchant '{}' --seller-id <Seller ID> --marketplace-id <Marketplace ID>",
-        merchant.name
+        "   sellerlink checks them against the sandbox, stores them sealed, and imports the orders."
     );
     println!(
-        "     (paste the MWS Auth Token at the prompt; sellerlink checks it against the sandbox first)"
+        "   In another terminal: cargo run -p sellerlink -- --data-dir {} orders list",
+        global.data_dir.display()
     );
-    println!("   Orders arrive within a minute:  cargo run -p sellerlink -- orders list");
-    println!();
-    println!("The other terminal needs the same MWS settings as this demo:");
-    println!(
-        "     export SELLERLINK_MWS_ENDPOINT={}",
-        sandbox.https_url()
-    );
-    println!(
-        "     export SELLERLINK_MWS_ACCESS_KEY_ID={}",
-        developer.access_key_id
-    );
-    println!(
-        "     export SELLERLINK_MWS_SECRET_KEY=<the demo developer's secret key, printed by `sellerlink sandbox`>"
-    );
-    println!(
-        "     export SELLERLINK_MWS_CA_FILE={}",
-        sandbox.ca_pem_path().display()
-    );
-    println!("     export SELLERLINK_MWS_RESTORE_RATE_SCALE={DEMO_THROTTLE_SCALE}");
     println!();
     println!(
         "Sandbox clock and faults: {base}_sandbox/clock  (see docs/SANDBOX.md). Press Ctrl-C to stop."
     );
+    if std::io::stdin().is_terminal() {
+        let app = app.clone();
+        let merchant_id = merchant.id;
+        tokio::task::spawn_blocking(move || connect_interactively(&app, merchant_id));
+    }
     tokio::signal::ctrl_c().await?;
     shutdown.cancel();
     let _ = worker.await;
     sandbox.shutdown().await;
     Ok(())
+}
+
+/// Asks for the guide's three values until Amazon (the sandbox) accepts them, then imports once.
+fn connect_interactively(app: &App, merchant_id: MerchantId) {
+    let handle = tokio::runtime::Handle::current();
+    loop {
+        let (Some(seller), Some(marketplace), Some(token)) = (
+            ask("Seller ID (出品者ID)"),
+            ask("Marketplace ID (マーケットプレイスID)"),
+            ask("MWS Auth Token (MWS認証トークン)"),
+        ) else {
+            return;
+        };
+        let parsed = SellerId::parse(&seller)
+            .and_then(|s| MarketplaceId::parse(&marketplace).map(|m| (s, m)))
+            .and_then(|(s, m)| MwsAuthToken::parse(&token).map(|t| (s, m, t)));
+        let (seller_id, marketplace_id, auth_token) = match parsed {
+            Ok(values) => values,
+            Err(err) => {
+                eprintln!("  ✗ {err}\n  ✗ {}", err.message_ja());
+                continue;
+            }
+        };
+        let input = NewMwsConnection {
+            merchant_id,
+            seller_id,
+            marketplaces: vec![marketplace_id],
+            auth_token,
+            granted_at: None,
+            last_approved_on: None,
+            expiry: None,
+            skip_verification: false,
+        };
+        match handle.block_on(app.add_mws_connection(input, &cli_actor())) {
+            Ok(view) => {
+                println!(
+                    "  ✓ Verified with Amazon and stored sealed: connection {}",
+                    view.connection.id
+                );
+                match handle.block_on(app.sync_connection(view.connection.id, Default::default())) {
+                    Ok(report) => println!(
+                        "  ✓ First import: {} order(s) in {} page(s); the worker imports changes every minute.",
+                        report.orders_new, report.pages
+                    ),
+                    Err(err) => eprintln!("  ✗ import: {err}"),
+                }
+                return;
+            }
+            Err(err) => eprintln!("  ✗ {err}\n  ✗ {}", err.message_ja()),
+        }
+    }
+}
+
+fn ask(label: &str) -> Option<String> {
+    print!("{label}: ");
+    std::io::stdout().flush().ok()?;
+    let mut line = String::new();
+    match std::io::stdin().read_line(&mut line) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(line.trim().to_owned()),
+    }
 }
 
 fn with_slash(url: &str) -> String {
