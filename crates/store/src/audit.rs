@@ -100,11 +100,14 @@ pub(crate) fn expect_subject(
         ));
     }
     if entry.connection_id != connection {
-        let named = entry
-            .connection_id
-            .map_or_else(|| "no connection".to_owned(), |id| format!("connection {id}"));
-        let changed = connection
-            .map_or_else(|| "no connection".to_owned(), |id| format!("connection {id}"));
+        let named = entry.connection_id.map_or_else(
+            || "no connection".to_owned(),
+            |id| format!("connection {id}"),
+        );
+        let changed = connection.map_or_else(
+            || "no connection".to_owned(),
+            |id| format!("connection {id}"),
+        );
         return Err(StoreError::invalid(
             "audit entry",
             format!("names {named} but the change concerns {changed}"),
@@ -154,7 +157,10 @@ impl Store {
             conditions.push(format!("merchant_id = {}", args.text(merchant.to_string())));
         }
         if let Some(connection) = filter.connection {
-            conditions.push(format!("connection_id = {}", args.text(connection.to_string())));
+            conditions.push(format!(
+                "connection_id = {}",
+                args.text(connection.to_string())
+            ));
         }
         let mut sql = String::from(
             "SELECT id, merchant_id, connection_id, actor, action, at_ms, before_json, after_json FROM audit_log",

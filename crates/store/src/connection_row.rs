@@ -176,8 +176,12 @@ impl ConnectionRow {
         let expiry = match (self.expiry_enabled, expires_on) {
             (true, Some(expires_on)) => Expiry::Enabled { expires_on },
             (false, None) => Expiry::Disabled,
-            (true, None) => return Err(col("expires_on").corrupt("missing while expiry is enabled")),
-            (false, Some(_)) => return Err(col("expires_on").corrupt("set while expiry is disabled")),
+            (true, None) => {
+                return Err(col("expires_on").corrupt("missing while expiry is enabled"));
+            }
+            (false, Some(_)) => {
+                return Err(col("expires_on").corrupt("set while expiry is disabled"));
+            }
         };
         let access_denied = match (
             self.access_denied_at_ms,

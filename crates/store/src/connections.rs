@@ -228,7 +228,10 @@ impl Store {
     }
 
     /// Connections matching the filter, oldest first.
-    pub async fn connections(&self, filter: &ConnectionFilter) -> StoreResult<Vec<StoredConnection>> {
+    pub async fn connections(
+        &self,
+        filter: &ConnectionFilter,
+    ) -> StoreResult<Vec<StoredConnection>> {
         let mut args = Args::new(self.engine());
         let mut conditions = Vec::new();
         if let Some(merchant) = filter.merchant {

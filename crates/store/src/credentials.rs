@@ -113,7 +113,9 @@ impl Store {
                 .rows_affected()
         });
         if updated != 1 {
-            return Err(explain_guard_miss(tx.handle(), id, expected, None, audit.merchant_id).await);
+            return Err(
+                explain_guard_miss(tx.handle(), id, expected, None, audit.merchant_id).await,
+            );
         }
         write_audit(tx.handle(), audit).await?;
         tx.commit().await?;
@@ -194,7 +196,13 @@ mod tests {
             kek_id: "k".into(),
             blob: vec![],
         };
-        assert!(matches!(check_sealed(&no_key), Err(StoreError::Invalid { .. })));
-        assert!(matches!(check_sealed(&no_bytes), Err(StoreError::Invalid { .. })));
+        assert!(matches!(
+            check_sealed(&no_key),
+            Err(StoreError::Invalid { .. })
+        ));
+        assert!(matches!(
+            check_sealed(&no_bytes),
+            Err(StoreError::Invalid { .. })
+        ));
     }
 }

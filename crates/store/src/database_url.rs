@@ -30,7 +30,8 @@ pub(crate) fn parse(url: &str) -> Result<Target, StoreError> {
             .trim_start_matches("sqlite:");
         if path.is_empty() || path.starts_with('?') {
             return Err(refuse(
-                "names no database file; expected sqlite://path/to/file.db or sqlite:file.db".to_owned(),
+                "names no database file; expected sqlite://path/to/file.db or sqlite:file.db"
+                    .to_owned(),
             ));
         }
         let options = SqliteConnectOptions::from_str(url)

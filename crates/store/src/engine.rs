@@ -92,8 +92,8 @@ impl Handle<'_> {
     /// The same connection for a shorter borrow, so a handle can serve several calls in turn.
     pub(crate) fn reborrow(&mut self) -> Handle<'_> {
         match self {
-            Self::Sqlite(conn) => Handle::Sqlite(&mut **conn),
-            Self::Postgres(conn) => Handle::Postgres(&mut **conn),
+            Self::Sqlite(conn) => Handle::Sqlite(conn),
+            Self::Postgres(conn) => Handle::Postgres(conn),
         }
     }
 
@@ -108,8 +108,8 @@ impl Handle<'_> {
 impl Tx {
     pub(crate) fn handle(&mut self) -> Handle<'_> {
         match self {
-            Self::Sqlite(tx) => Handle::Sqlite(&mut **tx),
-            Self::Postgres(tx) => Handle::Postgres(&mut **tx),
+            Self::Sqlite(tx) => Handle::Sqlite(tx),
+            Self::Postgres(tx) => Handle::Postgres(tx),
         }
     }
 
@@ -210,13 +210,16 @@ fn placeholder(engine: Engine, n: usize) -> String {
 
 /// Binds every value of an [`Args`] to a `query`/`query_as`/`query_scalar` of either engine.
 ///
-/// Dynamically built statements are not kept prepared (`persistent(false)`): their text varies with the filters
-/// and list lengths, and PostgreSQL then plans each with its actual values. A cached generic plan made while a
-/// table was still small (e.g. an `IN (…)` over order ids answered by scanning a whole connection) would otherwise
-/// stay in use after the table grew.
+/// `bind_args!(query, args)` does not keep the statement prepared (`persistent(false)`): text built at run time
+/// varies with filters and list lengths, and PostgreSQL then plans each execution with its actual values. A cached
+/// generic plan made while a table was still small (e.g. an `IN (…)` over order ids answered by scanning a whole
+/// connection) would otherwise stay in use after the table grew.
+///
+/// `bind_args!(prepared query, args)` keeps it prepared, for multi-row `INSERT`s: they have no plan to get wrong,
+/// and a prepared statement saves a round trip per execution.
 macro_rules! bind_args {
-    ($query:expr, $args:expr) => {{
-        let mut query = $query.persistent(false);
+    (prepared $query:expr, $args:expr) => {{
+        let mut query = $query;
         for arg in $args.into_values() {
             query = match arg {
                 $crate::engine::Arg::Text(value) => query.bind(value),
@@ -225,6 +228,9 @@ macro_rules! bind_args {
         }
         query
     }};
+    ($query:expr, $args:expr) => {
+        $crate::engine::bind_args!(prepared $query.persistent(false), $args)
+    };
 }
 pub(crate) use bind_args;
 

@@ -35,7 +35,11 @@ impl MerchantRow {
 impl Store {
     /// Adds a merchant and its audit entry (`merchant_created`, about this merchant and no connection) in one
     /// transaction. A taken name or id is [`StoreError::Duplicate`].
-    pub async fn insert_merchant(&self, merchant: &Merchant, audit: &AuditEntry) -> StoreResult<()> {
+    pub async fn insert_merchant(
+        &self,
+        merchant: &Merchant,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
         expect_subject(audit, merchant.id, None)?;
         let mut tx = self.pool.begin().await?;
         const SQL: &str =
@@ -95,9 +99,11 @@ impl Store {
 
     /// Every merchant, oldest first.
     pub async fn merchants(&self) -> StoreResult<Vec<Merchant>> {
-        const SQL: &str = "SELECT id, name, language, created_at_ms FROM merchants ORDER BY created_at_ms, id";
-        let rows: Vec<MerchantRow> =
-            on_pool!(&self.pool, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
+        const SQL: &str =
+            "SELECT id, name, language, created_at_ms FROM merchants ORDER BY created_at_ms, id";
+        let rows: Vec<MerchantRow> = on_pool!(&self.pool, |pool| sqlx::query_as(SQL)
+            .fetch_all(pool)
+            .await?);
         rows.into_iter().map(MerchantRow::into_merchant).collect()
     }
 }

@@ -90,7 +90,12 @@ mod tests {
             RULE.check("").unwrap_err().to_string(),
             "thing: is empty; expected 1–3 lower-case letters"
         );
-        assert!(RULE.check("abcd").unwrap_err().problem.contains("4 characters"));
+        assert!(
+            RULE.check("abcd")
+                .unwrap_err()
+                .problem
+                .contains("4 characters")
+        );
         assert!(RULE.check("aB").unwrap_err().problem.contains("position 2"));
     }
 }

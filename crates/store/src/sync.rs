@@ -181,7 +181,8 @@ impl RunRow {
                 },
             }),
             _ => {
-                return Err(col("outcome").corrupt("finish time and outcome are not both set or both empty"));
+                return Err(col("outcome")
+                    .corrupt("finish time and outcome are not both set or both empty"));
             }
         };
         Ok(SyncRun {
@@ -275,7 +276,8 @@ impl Store {
         connection_id: ConnectionId,
         now: Timestamp,
     ) -> StoreResult<SyncRunId> {
-        const SQL: &str = "INSERT INTO sync_runs (id, connection_id, started_at_ms) VALUES ($1, $2, $3)";
+        const SQL: &str =
+            "INSERT INTO sync_runs (id, connection_id, started_at_ms) VALUES ($1, $2, $3)";
         let id = SyncRunId(Uuid::now_v7());
         let inserted = on_pool!(&self.pool, |pool| {
             sqlx::query(SQL)
@@ -343,8 +345,14 @@ impl Store {
     }
 
     /// The newest `limit` runs of a connection, newest first.
-    pub async fn sync_runs(&self, connection_id: ConnectionId, limit: u32) -> StoreResult<Vec<SyncRun>> {
-        let sql = format!("{RUN_SELECT} WHERE connection_id = $1 ORDER BY started_at_ms DESC, id DESC LIMIT $2");
+    pub async fn sync_runs(
+        &self,
+        connection_id: ConnectionId,
+        limit: u32,
+    ) -> StoreResult<Vec<SyncRun>> {
+        let sql = format!(
+            "{RUN_SELECT} WHERE connection_id = $1 ORDER BY started_at_ms DESC, id DESC LIMIT $2"
+        );
         let rows: Vec<RunRow> = on_pool!(&self.pool, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(connection_id.to_string())
@@ -367,11 +375,18 @@ mod tests {
 
     #[test]
     fn outcomes_and_streams() {
-        for outcome in [SyncOutcome::Ok, SyncOutcome::PausedAccessDenied, SyncOutcome::Failed] {
+        for outcome in [
+            SyncOutcome::Ok,
+            SyncOutcome::PausedAccessDenied,
+            SyncOutcome::Failed,
+        ] {
             assert_eq!(SyncOutcome::parse(outcome.as_str()), Some(outcome));
         }
         assert_eq!(SyncStream::parse(" orders ").unwrap(), SyncStream::orders());
         let err = SyncStream::parse("Orders").unwrap_err().to_string();
-        assert!(err.starts_with("sync stream: contains 'O' at position 1"), "{err}");
+        assert!(
+            err.starts_with("sync stream: contains 'O' at position 1"),
+            "{err}"
+        );
     }
 }

@@ -254,10 +254,21 @@ fn count(value: u64) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
+/// A (connection, cycle) pair as read.
 #[derive(sqlx::FromRow)]
 struct IncidentRow {
     connection_id: String,
     cycle_key: String,
+}
+
+impl IncidentRow {
+    fn into_pair(self) -> StoreResult<(ConnectionId, CycleKey)> {
+        let col = |name| Column::new("notification_deliveries", name);
+        Ok((
+            col("connection_id").parse(ConnectionId::parse(&self.connection_id))?,
+            col("cycle_key").parse(CycleKey::parse(&self.cycle_key))?,
+        ))
+    }
 }
 
 impl Store {
@@ -322,29 +333,27 @@ impl Store {
             ORDER BY l.connection_id, l.cycle_key";
         let rows: Vec<IncidentRow> =
             on_pool!(&self.pool, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
-        let col = |name| Column::new("notification_deliveries", name);
-        rows.into_iter()
-            .map(|row| {
-                Ok((
-                    col("connection_id").parse(ConnectionId::parse(&row.connection_id))?,
-                    col("cycle_key").parse(CycleKey::parse(&row.cycle_key))?,
-                ))
-            })
-            .collect()
+        rows.into_iter().map(IncidentRow::into_pair).collect()
     }
 
-    /// The channels that got an `access_lost` delivery for this incident (whatever became of it), in id order.
-    pub async fn incident_channels(
+    /// The channels that already have a delivery of this (connection, kind, cycle, offset), whatever became of it,
+    /// in id order: a planner plans only for the others.
+    pub async fn channels_with_delivery(
         &self,
         connection: ConnectionId,
-        incident: &CycleKey,
+        kind: DeliveryKind,
+        cycle: &CycleKey,
+        offset_days: Option<i32>,
     ) -> StoreResult<Vec<ChannelId>> {
         const SQL: &str = "SELECT DISTINCT channel_id FROM notification_deliveries \
-            WHERE connection_id = $1 AND kind = 'access_lost' AND cycle_key = $2 ORDER BY channel_id";
+            WHERE connection_id = $1 AND kind = $2 AND cycle_key = $3 AND COALESCE(offset_days, -1) = $4 \
+            ORDER BY channel_id";
         let ids: Vec<String> = on_pool!(&self.pool, |pool| {
             sqlx::query_scalar(SQL)
                 .bind(connection.to_string())
-                .bind(incident.as_str().to_owned())
+                .bind(kind.as_str())
+                .bind(cycle.as_str().to_owned())
+                .bind(offset_days.map_or(-1, i64::from))
                 .fetch_all(pool)
                 .await?
         });
@@ -352,6 +361,24 @@ impl Store {
         ids.iter()
             .map(|id| col.parse(ChannelId::parse(id)))
             .collect()
+    }
+
+    /// (connection, cycle) of the deliveries of `kind` still planned (waiting to be sent or retried), so a planner
+    /// can give up those of a cycle that ended.
+    pub async fn pending_cycles(
+        &self,
+        kind: DeliveryKind,
+    ) -> StoreResult<Vec<(ConnectionId, CycleKey)>> {
+        const SQL: &str = "SELECT DISTINCT connection_id, cycle_key FROM notification_deliveries \
+            WHERE state = 'planned' AND kind = $1 AND connection_id IS NOT NULL \
+            ORDER BY connection_id, cycle_key";
+        let rows: Vec<IncidentRow> = on_pool!(&self.pool, |pool| {
+            sqlx::query_as(SQL)
+                .bind(kind.as_str())
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(IncidentRow::into_pair).collect()
     }
 
     /// Gives up every planned delivery about a connection that no longer exists; returns how many.

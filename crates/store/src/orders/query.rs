@@ -23,7 +23,10 @@ enum Purpose {
 fn filter_sql(query: &OrderQuery, args: &mut Args, purpose: Purpose) -> String {
     let mut conditions = Vec::new();
     if let Some(connection) = query.connection {
-        conditions.push(format!("connection_id = {}", args.text(connection.to_string())));
+        conditions.push(format!(
+            "connection_id = {}",
+            args.text(connection.to_string())
+        ));
     }
     if let Some(merchant) = query.merchant {
         let merchant = args.text(merchant.to_string());
@@ -41,10 +44,16 @@ fn filter_sql(query: &OrderQuery, args: &mut Args, purpose: Purpose) -> String {
         conditions.push(format!("status IN ({list})"));
     }
     if let Some(marketplace) = &query.marketplace {
-        conditions.push(format!("marketplace_id = {}", args.text(marketplace.as_str())));
+        conditions.push(format!(
+            "marketplace_id = {}",
+            args.text(marketplace.as_str())
+        ));
     }
     if let Some(channel) = query.channel {
-        conditions.push(format!("fulfillment_channel = {}", args.text(channel.as_str())));
+        conditions.push(format!(
+            "fulfillment_channel = {}",
+            args.text(channel.as_str())
+        ));
     }
     if let Some(after) = query.purchased_after {
         conditions.push(format!("purchase_date_ms >= {}", args.int(millis(after))));

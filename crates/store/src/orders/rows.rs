@@ -38,7 +38,7 @@ pub(super) use item_columns;
 pub(super) const ITEM_WIDTH: usize = 13;
 
 /// Most ids in one `IN (…)` list.
-pub(super) const IDS_PER_STATEMENT: usize = 500;
+pub(super) const IDS_PER_STATEMENT: usize = 1_000;
 
 fn money_parts(money: Option<&Money>) -> (Option<String>, Option<String>) {
     match money {
@@ -175,7 +175,8 @@ impl OrderRow {
                 buyer_name: self.buyer_name,
                 shipping_address,
                 payment_method: self.payment_method,
-                latest_ship_date: col("latest_ship_date_ms").opt_instant(self.latest_ship_date_ms)?,
+                latest_ship_date: col("latest_ship_date_ms")
+                    .opt_instant(self.latest_ship_date_ms)?,
                 items,
             },
             first_seen_at: col("first_seen_at_ms").instant(self.first_seen_at_ms)?,

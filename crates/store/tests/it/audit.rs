@@ -15,9 +15,13 @@ async fn entries_come_back_newest_first_with_their_snapshots(db: Db) {
     let mut version = RowVersion::FIRST;
     let mut current = connection.clone();
     let mut written = Vec::new();
-    for (i, when) in ["2019-01-01T00:00:00Z", "2019-02-01T00:00:00Z", "2019-03-01T00:00:00Z"]
-        .into_iter()
-        .enumerate()
+    for (i, when) in [
+        "2019-01-01T00:00:00Z",
+        "2019-02-01T00:00:00Z",
+        "2019-03-01T00:00:00Z",
+    ]
+    .into_iter()
+    .enumerate()
     {
         let when = at(when);
         let mut next = current.clone();
@@ -33,9 +37,14 @@ async fn entries_come_back_newest_first_with_their_snapshots(db: Db) {
             action: AuditAction::Renewed,
             at: when,
             before: Some(serde_json::to_value(&current.grant).unwrap()),
-            after: Some(serde_json::json!({ "grant": next.grant, "note": "承認しました ✓", "n": i })),
+            after: Some(
+                serde_json::json!({ "grant": next.grant, "note": "承認しました ✓", "n": i }),
+            ),
         };
-        version = store.update_connection(&next, version, &audit).await.unwrap();
+        version = store
+            .update_connection(&next, version, &audit)
+            .await
+            .unwrap();
         written.push(audit);
         current = next;
     }
@@ -76,7 +85,11 @@ async fn entries_come_back_newest_first_with_their_snapshots(db: Db) {
         })
         .await
         .unwrap();
-    assert_eq!(of_merchant.len(), 5, "merchant created + connection created + 3 renewals");
+    assert_eq!(
+        of_merchant.len(),
+        5,
+        "merchant created + connection created + 3 renewals"
+    );
 
     let of_bystander = store
         .audit_entries(&AuditFilter {
@@ -89,7 +102,11 @@ async fn entries_come_back_newest_first_with_their_snapshots(db: Db) {
 
     let everything = store.audit_entries(&AuditFilter::default()).await.unwrap();
     assert_eq!(everything.len(), 6);
-    assert!(everything.windows(2).all(|w| w[0].entry.at >= w[1].entry.at));
+    assert!(
+        everything
+            .windows(2)
+            .all(|w| w[0].entry.at >= w[1].entry.at)
+    );
 
     let both = store
         .audit_entries(&AuditFilter {
@@ -121,8 +138,20 @@ async fn an_entry_about_another_connection_is_refused(db: Db) {
         .update_connection(&next, RowVersion::FIRST, &audit)
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::Invalid { what: "audit entry", .. }), "{error}");
-    assert_eq!(store.connection(connection.id).await.unwrap().version, RowVersion::FIRST);
+    assert!(
+        matches!(
+            error,
+            StoreError::Invalid {
+                what: "audit entry",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert_eq!(
+        store.connection(connection.id).await.unwrap().version,
+        RowVersion::FIRST
+    );
 }
 
 on_both_engines!(

@@ -45,7 +45,10 @@ async fn bad_urls_say_what_is_wrong_without_the_password() {
         let error = Store::connect(url).await.unwrap_err();
         let text = error.to_string();
         assert!(matches!(error, StoreError::Url { .. }), "{url}: {text}");
-        assert!(text.contains("expected") || text.contains("valid"), "{text}");
+        assert!(
+            text.contains("expected") || text.contains("valid"),
+            "{text}"
+        );
         assert!(!text.contains("hunter2"), "{text}");
         assert!(!format!("{error:?}").contains("hunter2"), "{error:?}");
     }
@@ -66,7 +69,10 @@ async fn migrating_again_changes_nothing(db: Db) {
     let merchant = add_merchant(&db.store, "Acme").await;
     db.store.migrate().await.unwrap();
     assert_eq!(db.store.merchants().await.unwrap(), vec![merchant]);
-    assert_eq!(format!("{:?}", db.store), format!("Store {{ engine: {:?} }}", db.engine()));
+    assert_eq!(
+        format!("{:?}", db.store),
+        format!("Store {{ engine: {:?} }}", db.engine())
+    );
 }
 
 on_both_engines!(migrating_again_changes_nothing);

@@ -34,7 +34,11 @@ async fn mws_connection_round_trips_every_field(db: Db) {
     });
     connection.verified_at = Some(at("9999-12-30T21:59:59.999Z"));
     store
-        .insert_connection(&connection, &sealed("kek-2026", b"\x00sealed\xff"), &connected(&connection))
+        .insert_connection(
+            &connection,
+            &sealed("kek-2026", b"\x00sealed\xff"),
+            &connected(&connection),
+        )
         .await
         .unwrap();
 
@@ -42,7 +46,10 @@ async fn mws_connection_round_trips_every_field(db: Db) {
     assert_eq!(stored.connection, connection);
     assert_eq!(stored.version, RowVersion::FIRST);
     assert_eq!(stored.credential_kek_id, "kek-2026");
-    assert_eq!(stored.connection.home_marketplace(), &MarketplaceId::japan());
+    assert_eq!(
+        stored.connection.home_marketplace(),
+        &MarketplaceId::japan()
+    );
 }
 
 async fn spapi_connection_round_trips_every_field(db: Db) {
@@ -130,7 +137,10 @@ async fn a_seller_account_is_connected_once(db: Db) {
         .await
         .unwrap_err();
     match &error {
-        StoreError::Duplicate { what: "connection", detail } => {
+        StoreError::Duplicate {
+            what: "connection",
+            detail,
+        } => {
             assert!(detail.contains("A0000000000007"), "{detail}")
         }
         other => panic!("expected Duplicate, got {other:?}"),
@@ -152,7 +162,11 @@ async fn a_seller_account_is_connected_once(db: Db) {
     let via_spapi = spapi_connection(acme.id, 7);
     add_connection(store, &via_spapi).await;
     assert_eq!(
-        store.connections(&ConnectionFilter::default()).await.unwrap().len(),
+        store
+            .connections(&ConnectionFilter::default())
+            .await
+            .unwrap()
+            .len(),
         2
     );
 }
@@ -164,7 +178,16 @@ async fn a_connection_needs_an_existing_merchant(db: Db) {
         .insert_connection(&connection, &sealed("k", b"x"), &connected(&connection))
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::NotFound { what: "merchant", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::NotFound {
+                what: "merchant",
+                ..
+            }
+        ),
+        "{error}"
+    );
 }
 
 async fn updates_compare_and_swap_the_version(db: Db) {
@@ -174,7 +197,12 @@ async fn updates_compare_and_swap_the_version(db: Db) {
 
     let mut renewed = connection.clone();
     renewed.grant = connection.grant.renew(now).unwrap();
-    let audit = entry(connection.merchant_id, Some(connection.id), AuditAction::Renewed, now);
+    let audit = entry(
+        connection.merchant_id,
+        Some(connection.id),
+        AuditAction::Renewed,
+        now,
+    );
     let version = store
         .update_connection(&renewed, RowVersion::FIRST, &audit)
         .await
@@ -192,12 +220,22 @@ async fn updates_compare_and_swap_the_version(db: Db) {
         .await
         .unwrap_err();
     match &error {
-        StoreError::Conflict { what: "connection", detail, .. } => {
-            assert!(detail.contains("expected version 1") && detail.contains('2'), "{detail}")
+        StoreError::Conflict {
+            what: "connection",
+            detail,
+            ..
+        } => {
+            assert!(
+                detail.contains("expected version 1") && detail.contains('2'),
+                "{detail}"
+            )
         }
         other => panic!("expected Conflict, got {other:?}"),
     }
-    assert_eq!(store.connection(connection.id).await.unwrap().connection, renewed);
+    assert_eq!(
+        store.connection(connection.id).await.unwrap().connection,
+        renewed
+    );
 
     // Identity does not change.
     let mut moved = renewed.clone();
@@ -207,7 +245,16 @@ async fn updates_compare_and_swap_the_version(db: Db) {
         .update_connection(&moved, version, &moved_audit)
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::Invalid { what: "connection merchant", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::Invalid {
+                what: "connection merchant",
+                ..
+            }
+        ),
+        "{error}"
+    );
     let mut reseller = renewed.clone();
     reseller.account = ApiAccount::Mws {
         seller_id: SellerId::parse("A9999999999999").unwrap(),
@@ -217,16 +264,39 @@ async fn updates_compare_and_swap_the_version(db: Db) {
         .update_connection(&reseller, version, &audit)
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::Invalid { what: "connection account", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::Invalid {
+                what: "connection account",
+                ..
+            }
+        ),
+        "{error}"
+    );
 
     let mut unknown = renewed.clone();
     unknown.id = ConnectionId::new();
-    let unknown_audit = entry(unknown.merchant_id, Some(unknown.id), AuditAction::Renewed, now);
+    let unknown_audit = entry(
+        unknown.merchant_id,
+        Some(unknown.id),
+        AuditAction::Renewed,
+        now,
+    );
     let error = store
         .update_connection(&unknown, version, &unknown_audit)
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::NotFound { what: "connection", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::NotFound {
+                what: "connection",
+                ..
+            }
+        ),
+        "{error}"
+    );
 
     let audit_log = store
         .audit_entries(&AuditFilter {
@@ -236,8 +306,14 @@ async fn updates_compare_and_swap_the_version(db: Db) {
         .await
         .unwrap();
     let actions: Vec<AuditAction> = audit_log.iter().map(|r| r.entry.action).collect();
-    assert_eq!(actions, vec![AuditAction::Renewed, AuditAction::ConnectionCreated]);
-    assert_eq!(store.connection(connection.id).await.unwrap().version, version);
+    assert_eq!(
+        actions,
+        vec![AuditAction::Renewed, AuditAction::ConnectionCreated]
+    );
+    assert_eq!(
+        store.connection(connection.id).await.unwrap().version,
+        version
+    );
 }
 
 async fn of_two_racing_updates_one_wins(db: Db) {
@@ -248,8 +324,18 @@ async fn of_two_racing_updates_one_wins(db: Db) {
     renewed.grant = connection.grant.renew(now).unwrap();
     let mut revoked = connection.clone();
     revoked.grant = connection.grant.revoke(now).unwrap();
-    let renew_audit = entry(connection.merchant_id, Some(connection.id), AuditAction::Renewed, now);
-    let revoke_audit = entry(connection.merchant_id, Some(connection.id), AuditAction::Revoked, now);
+    let renew_audit = entry(
+        connection.merchant_id,
+        Some(connection.id),
+        AuditAction::Renewed,
+        now,
+    );
+    let revoke_audit = entry(
+        connection.merchant_id,
+        Some(connection.id),
+        AuditAction::Revoked,
+        now,
+    );
 
     let (a, b) = tokio::join!(
         store.update_connection(&renewed, RowVersion::FIRST, &renew_audit),
@@ -258,7 +344,10 @@ async fn of_two_racing_updates_one_wins(db: Db) {
     let wins = [&a, &b].iter().filter(|r| r.is_ok()).count();
     assert_eq!(wins, 1, "{a:?} {b:?}");
     let loser = if a.is_ok() { &b } else { &a };
-    assert!(matches!(loser, Err(StoreError::Conflict { .. })), "{loser:?}");
+    assert!(
+        matches!(loser, Err(StoreError::Conflict { .. })),
+        "{loser:?}"
+    );
     let stored = store.connection(connection.id).await.unwrap();
     assert_eq!(stored.version.get(), 2);
     let winner = if a.is_ok() { &renewed } else { &revoked };
@@ -301,11 +390,17 @@ async fn removing_a_connection_takes_its_data_along(db: Db) {
         AuditAction::ConnectionRemoved,
         now,
     );
-    store.remove_connection(connection.id, &removal).await.unwrap();
+    store
+        .remove_connection(connection.id, &removal)
+        .await
+        .unwrap();
 
     assert!(matches!(
         store.connection(connection.id).await,
-        Err(StoreError::NotFound { what: "connection", .. })
+        Err(StoreError::NotFound {
+            what: "connection",
+            ..
+        })
     ));
     let mine = OrderQuery {
         connection: Some(connection.id),
@@ -320,7 +415,10 @@ async fn removing_a_connection_takes_its_data_along(db: Db) {
         .await;
     assert_eq!(items, 0);
     assert_eq!(
-        store.watermark(connection.id, &SyncStream::orders()).await.unwrap(),
+        store
+            .watermark(connection.id, &SyncStream::orders())
+            .await
+            .unwrap(),
         None
     );
     assert!(store.sync_runs(connection.id, 10).await.unwrap().is_empty());
@@ -331,7 +429,13 @@ async fn removing_a_connection_takes_its_data_along(db: Db) {
         ..OrderQuery::default()
     };
     assert_eq!(store.count_orders(&theirs).await.unwrap(), 2);
-    assert!(store.watermark(keep.id, &SyncStream::orders()).await.unwrap().is_some());
+    assert!(
+        store
+            .watermark(keep.id, &SyncStream::orders())
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(store.sync_runs(keep.id, 10).await.unwrap().len(), 1);
 
     // The audit log remembers.
@@ -345,10 +449,21 @@ async fn removing_a_connection_takes_its_data_along(db: Db) {
     assert_eq!(audit[0].entry, removal);
     assert_eq!(audit.len(), 2);
 
-    let error = store.remove_connection(connection.id, &removal).await.unwrap_err();
+    let error = store
+        .remove_connection(connection.id, &removal)
+        .await
+        .unwrap_err();
     assert!(matches!(error, StoreError::NotFound { .. }), "{error}");
-    let wrong = entry(keep.merchant_id, Some(keep.id), AuditAction::ConnectionRemoved, now);
-    let error = store.remove_connection(connection.id, &wrong).await.unwrap_err();
+    let wrong = entry(
+        keep.merchant_id,
+        Some(keep.id),
+        AuditAction::ConnectionRemoved,
+        now,
+    );
+    let error = store
+        .remove_connection(connection.id, &wrong)
+        .await
+        .unwrap_err();
     assert!(matches!(error, StoreError::Invalid { .. }), "{error}");
 }
 
@@ -381,7 +496,10 @@ async fn a_corrupt_row_is_reported_not_a_panic(db: Db) {
     .await;
     assert!(matches!(
         store.connection(connection.id).await,
-        Err(StoreError::Corrupt { column: "marketplaces_json", .. })
+        Err(StoreError::Corrupt {
+            column: "marketplaces_json",
+            ..
+        })
     ));
 }
 

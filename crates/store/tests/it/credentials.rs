@@ -29,7 +29,10 @@ async fn the_stored_blob_is_exactly_the_bytes_given(db: Db) {
     assert_eq!(raw, bytes, "the column holds the given bytes, nothing else");
     assert!(matches!(
         store.credential(ConnectionId::new()).await,
-        Err(StoreError::NotFound { what: "connection", .. })
+        Err(StoreError::NotFound {
+            what: "connection",
+            ..
+        })
     ));
 }
 
@@ -42,25 +45,54 @@ async fn replacing_a_credential_is_versioned_and_audited(db: Db) {
         .await
         .unwrap();
     let now = at("2026-03-01T00:00:00Z");
-    let audit = entry(merchant.id, Some(connection.id), AuditAction::CredentialReplaced, now);
+    let audit = entry(
+        merchant.id,
+        Some(connection.id),
+        AuditAction::CredentialReplaced,
+        now,
+    );
 
     let version = store
-        .replace_credential(connection.id, &sealed("k1", b"new"), RowVersion::FIRST, &audit)
+        .replace_credential(
+            connection.id,
+            &sealed("k1", b"new"),
+            RowVersion::FIRST,
+            &audit,
+        )
         .await
         .unwrap();
     assert_eq!(version.get(), 2);
-    assert_eq!(store.credential(connection.id).await.unwrap(), sealed("k1", b"new"));
-    assert_eq!(store.connection(connection.id).await.unwrap().version, version);
+    assert_eq!(
+        store.credential(connection.id).await.unwrap(),
+        sealed("k1", b"new")
+    );
+    assert_eq!(
+        store.connection(connection.id).await.unwrap().version,
+        version
+    );
 
     let error = store
-        .replace_credential(connection.id, &sealed("k1", b"lost"), RowVersion::FIRST, &audit)
+        .replace_credential(
+            connection.id,
+            &sealed("k1", b"lost"),
+            RowVersion::FIRST,
+            &audit,
+        )
         .await
         .unwrap_err();
     assert!(matches!(error, StoreError::Conflict { .. }), "{error}");
-    assert_eq!(store.credential(connection.id).await.unwrap(), sealed("k1", b"new"));
+    assert_eq!(
+        store.credential(connection.id).await.unwrap(),
+        sealed("k1", b"new")
+    );
 
     let other = add_merchant(store, "Other").await;
-    let foreign = entry(other.id, Some(connection.id), AuditAction::CredentialReplaced, now);
+    let foreign = entry(
+        other.id,
+        Some(connection.id),
+        AuditAction::CredentialReplaced,
+        now,
+    );
     let error = store
         .replace_credential(connection.id, &sealed("k1", b"x"), version, &foreign)
         .await
@@ -71,7 +103,13 @@ async fn replacing_a_credential_is_versioned_and_audited(db: Db) {
         .replace_credential(connection.id, &sealed("k1", b""), version, &audit)
         .await
         .unwrap_err();
-    assert!(matches!(empty, StoreError::Invalid { what: "sealed credential", .. }));
+    assert!(matches!(
+        empty,
+        StoreError::Invalid {
+            what: "sealed credential",
+            ..
+        }
+    ));
 
     let actions: Vec<AuditAction> = store
         .audit_entries(&AuditFilter {
@@ -85,7 +123,10 @@ async fn replacing_a_credential_is_versioned_and_audited(db: Db) {
         .collect();
     assert_eq!(
         actions,
-        vec![AuditAction::CredentialReplaced, AuditAction::ConnectionCreated]
+        vec![
+            AuditAction::CredentialReplaced,
+            AuditAction::ConnectionCreated
+        ]
     );
 }
 
@@ -104,18 +145,32 @@ async fn key_rotation_lists_and_reseals_by_compare_and_swap(db: Db) {
     }
     let old_ones = &ids[..3];
 
-    let todo = store.credentials_not_sealed_with("kek-new", 100).await.unwrap();
+    let todo = store
+        .credentials_not_sealed_with("kek-new", 100)
+        .await
+        .unwrap();
     let mut expected: Vec<ConnectionId> = old_ones.to_vec();
     expected.sort();
     assert_eq!(todo.iter().map(|(id, _)| *id).collect::<Vec<_>>(), expected);
     assert!(todo.iter().all(|(_, c)| c.kek_id == "kek-old"));
-    assert_eq!(store.credentials_not_sealed_with("kek-new", 2).await.unwrap().len(), 2);
+    assert_eq!(
+        store
+            .credentials_not_sealed_with("kek-new", 2)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 
     let (id, old) = todo[0].clone();
     let new = sealed("kek-new", b"resealed");
     let stale = sealed("kek-old", b"not what is stored");
     assert!(!store.reseal_credential(id, &stale, &new).await.unwrap());
-    assert_eq!(store.credential(id).await.unwrap(), old, "a stale CAS changes nothing");
+    assert_eq!(
+        store.credential(id).await.unwrap(),
+        old,
+        "a stale CAS changes nothing"
+    );
     assert!(store.reseal_credential(id, &old, &new).await.unwrap());
     assert_eq!(store.credential(id).await.unwrap(), new);
     assert!(
@@ -127,12 +182,24 @@ async fn key_rotation_lists_and_reseals_by_compare_and_swap(db: Db) {
         RowVersion::FIRST,
         "resealing keeps the version"
     );
-    assert_eq!(store.connection(id).await.unwrap().credential_kek_id, "kek-new");
-    assert_eq!(store.credentials_not_sealed_with("kek-new", 100).await.unwrap().len(), 2);
-    assert!(!store
-        .reseal_credential(ConnectionId::new(), &old, &new)
-        .await
-        .unwrap());
+    assert_eq!(
+        store.connection(id).await.unwrap().credential_kek_id,
+        "kek-new"
+    );
+    assert_eq!(
+        store
+            .credentials_not_sealed_with("kek-new", 100)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        !store
+            .reseal_credential(ConnectionId::new(), &old, &new)
+            .await
+            .unwrap()
+    );
 }
 
 on_both_engines!(

@@ -38,7 +38,13 @@ async fn a_failed_audit_write_leaves_no_connection(db: Db) {
         store.connection(connection.id).await,
         Err(StoreError::NotFound { .. })
     ));
-    assert!(store.connections(&ConnectionFilter::default()).await.unwrap().is_empty());
+    assert!(
+        store
+            .connections(&ConnectionFilter::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn a_failed_audit_write_leaves_the_connection_as_it_was(db: Db) {
@@ -49,26 +55,68 @@ async fn a_failed_audit_write_leaves_the_connection_as_it_was(db: Db) {
 
     let mut revoked = connection.clone();
     revoked.grant = connection.grant.revoke(now).unwrap();
-    let audit = entry(connection.merchant_id, Some(connection.id), AuditAction::Revoked, now);
-    assert!(store.update_connection(&revoked, RowVersion::FIRST, &audit).await.is_err());
-    let replaced = entry(connection.merchant_id, Some(connection.id), AuditAction::CredentialReplaced, now);
-    assert!(store
-        .replace_credential(connection.id, &sealed("k2", b"y"), RowVersion::FIRST, &replaced)
+    let audit = entry(
+        connection.merchant_id,
+        Some(connection.id),
+        AuditAction::Revoked,
+        now,
+    );
+    assert!(
+        store
+            .update_connection(&revoked, RowVersion::FIRST, &audit)
+            .await
+            .is_err()
+    );
+    let replaced = entry(
+        connection.merchant_id,
+        Some(connection.id),
+        AuditAction::CredentialReplaced,
+        now,
+    );
+    assert!(
+        store
+            .replace_credential(
+                connection.id,
+                &sealed("k2", b"y"),
+                RowVersion::FIRST,
+                &replaced
+            )
+            .await
+            .is_err()
+    );
+    let removed = entry(
+        connection.merchant_id,
+        Some(connection.id),
+        AuditAction::ConnectionRemoved,
+        now,
+    );
+    store
+        .upsert_orders(connection.id, &[order(1, now, now)], now, None)
         .await
-        .is_err());
-    let removed = entry(connection.merchant_id, Some(connection.id), AuditAction::ConnectionRemoved, now);
-    store.upsert_orders(connection.id, &[order(1, now, now)], now, None).await.unwrap();
-    assert!(store.remove_connection(connection.id, &removed).await.is_err());
+        .unwrap();
+    assert!(
+        store
+            .remove_connection(connection.id, &removed)
+            .await
+            .is_err()
+    );
 
     let stored = store.connection(connection.id).await.unwrap();
     assert_eq!(stored.connection, connection);
     assert_eq!(stored.version, RowVersion::FIRST);
-    assert_eq!(store.credential(connection.id).await.unwrap(), sealed("kek-1", b"sealed"));
+    assert_eq!(
+        store.credential(connection.id).await.unwrap(),
+        sealed("kek-1", b"sealed")
+    );
     let its_orders = OrderQuery {
         connection: Some(connection.id),
         ..OrderQuery::default()
     };
-    assert_eq!(store.count_orders(&its_orders).await.unwrap(), 1, "removal was undone");
+    assert_eq!(
+        store.count_orders(&its_orders).await.unwrap(),
+        1,
+        "removal was undone"
+    );
 }
 
 async fn a_failed_watermark_write_leaves_no_orders(db: Db) {

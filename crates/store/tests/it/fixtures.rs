@@ -7,14 +7,11 @@ use sellerlink_domain::connection::{
     ApiAccount, ConnectedMarketplace, Connection, Language, Merchant, MerchantName,
 };
 use sellerlink_domain::ids::{
-    AmazonOrderId, ConnectionId, DeveloperId, MarketplaceId, MerchantId, SellerId,
-    SellingPartnerId,
+    AmazonOrderId, ConnectionId, DeveloperId, MarketplaceId, MerchantId, SellerId, SellingPartnerId,
 };
 use sellerlink_domain::lifecycle::{AccessGrant, RenewalTerm};
 use sellerlink_domain::marketplace::Region;
-use sellerlink_domain::order::{
-    Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus,
-};
+use sellerlink_domain::order::{Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus};
 use sellerlink_store::{SealedCredential, Store};
 
 pub fn at(text: &str) -> Timestamp {
@@ -143,7 +140,11 @@ pub async fn add_merchant(store: &Store, name: &str) -> Merchant {
 
 pub async fn add_connection(store: &Store, connection: &Connection) {
     store
-        .insert_connection(connection, &sealed("kek-1", b"sealed"), &connected(connection))
+        .insert_connection(
+            connection,
+            &sealed("kek-1", b"sealed"),
+            &connected(connection),
+        )
         .await
         .unwrap();
 }

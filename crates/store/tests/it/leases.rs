@@ -29,21 +29,27 @@ async fn a_lease_is_exclusive_until_it_expires(db: Db) {
     let held = store.lease(&name).await.unwrap().unwrap();
     assert_eq!(held.owner, a);
     assert_eq!(held.expires_at, at("2026-03-01T00:01:30Z"));
-    assert!(!store
-        .try_acquire_lease(&name, &b, at("2026-03-01T00:01:29.999Z"), ttl)
-        .await
-        .unwrap());
+    assert!(
+        !store
+            .try_acquire_lease(&name, &b, at("2026-03-01T00:01:29.999Z"), ttl)
+            .await
+            .unwrap()
+    );
 
     // From the expiry instant on, anyone may take it.
-    assert!(store
-        .try_acquire_lease(&name, &b, at("2026-03-01T00:01:30Z"), ttl)
-        .await
-        .unwrap());
+    assert!(
+        store
+            .try_acquire_lease(&name, &b, at("2026-03-01T00:01:30Z"), ttl)
+            .await
+            .unwrap()
+    );
     assert_eq!(store.lease(&name).await.unwrap().unwrap().owner, b);
-    assert!(!store
-        .try_acquire_lease(&name, &a, at("2026-03-01T00:01:31Z"), ttl)
-        .await
-        .unwrap());
+    assert!(
+        !store
+            .try_acquire_lease(&name, &a, at("2026-03-01T00:01:31Z"), ttl)
+            .await
+            .unwrap()
+    );
 
     // Other names are independent.
     let other = LeaseName::parse("report:daily").unwrap();
@@ -92,10 +98,24 @@ async fn a_lease_needs_a_positive_ttl(db: Db) {
     let name = LeaseName::parse("sync:x").unwrap();
     let error = db
         .store
-        .try_acquire_lease(&name, &owner("a"), at("2026-03-01T00:00:00Z"), SignedDuration::ZERO)
+        .try_acquire_lease(
+            &name,
+            &owner("a"),
+            at("2026-03-01T00:00:00Z"),
+            SignedDuration::ZERO,
+        )
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::Invalid { what: "lease ttl", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::Invalid {
+                what: "lease ttl",
+                ..
+            }
+        ),
+        "{error}"
+    );
     assert_eq!(db.store.lease(&name).await.unwrap(), None);
 }
 

@@ -28,13 +28,19 @@ async fn merchants_round_trip_every_field(db: Db) {
         vec![before_epoch.clone(), first.clone(), second.clone()]
     );
     let name = MerchantName::parse("株式会社たくみ 🚚 Takumi Logistics").unwrap();
-    assert_eq!(store.merchant_by_name(&name).await.unwrap(), Some(first.clone()));
+    assert_eq!(
+        store.merchant_by_name(&name).await.unwrap(),
+        Some(first.clone())
+    );
     let missing = MerchantName::parse("nobody").unwrap();
     assert_eq!(store.merchant_by_name(&missing).await.unwrap(), None);
 
     let unknown = MerchantId::new();
     match store.merchant(unknown).await {
-        Err(StoreError::NotFound { what: "merchant", id }) => assert_eq!(id, unknown.to_string()),
+        Err(StoreError::NotFound {
+            what: "merchant",
+            id,
+        }) => assert_eq!(id, unknown.to_string()),
         other => panic!("expected NotFound, got {other:?}"),
     }
 
@@ -53,11 +59,20 @@ async fn merchants_round_trip_every_field(db: Db) {
 async fn a_taken_name_is_a_duplicate_and_writes_nothing(db: Db) {
     let store = &db.store;
     let original = merchant("Acme");
-    store.insert_merchant(&original, &created(&original)).await.unwrap();
+    store
+        .insert_merchant(&original, &created(&original))
+        .await
+        .unwrap();
     let copy = merchant("Acme");
-    let error = store.insert_merchant(&copy, &created(&copy)).await.unwrap_err();
+    let error = store
+        .insert_merchant(&copy, &created(&copy))
+        .await
+        .unwrap_err();
     match &error {
-        StoreError::Duplicate { what: "merchant", detail } => assert!(detail.contains("Acme")),
+        StoreError::Duplicate {
+            what: "merchant",
+            detail,
+        } => assert!(detail.contains("Acme")),
         other => panic!("expected Duplicate, got {other:?}"),
     }
     assert_eq!(store.merchants().await.unwrap(), vec![original]);
@@ -73,7 +88,16 @@ async fn an_audit_entry_about_someone_else_is_refused(db: Db) {
         .insert_merchant(&merchant, &created(&other))
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::Invalid { what: "audit entry", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::Invalid {
+                what: "audit entry",
+                ..
+            }
+        ),
+        "{error}"
+    );
     assert!(store.merchants().await.unwrap().is_empty());
 }
 

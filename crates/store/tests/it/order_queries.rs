@@ -89,7 +89,12 @@ fn keys(orders: &[StoredOrder]) -> Vec<(ConnectionId, AmazonOrderId)> {
         .collect()
 }
 
-async fn check(store: &Store, fixture: &Fixture, query: OrderQuery, keep: impl Fn(&ConnectionId, &Order) -> bool) {
+async fn check(
+    store: &Store,
+    fixture: &Fixture,
+    query: OrderQuery,
+    keep: impl Fn(&ConnectionId, &Order) -> bool,
+) {
     let expected = newest_first(
         fixture
             .rows
@@ -102,7 +107,11 @@ async fn check(store: &Store, fixture: &Fixture, query: OrderQuery, keep: impl F
         limit: 1_000,
         ..query.clone()
     };
-    assert_eq!(keys(&store.orders(&all).await.unwrap()), expected, "{query:?}");
+    assert_eq!(
+        keys(&store.orders(&all).await.unwrap()),
+        expected,
+        "{query:?}"
+    );
     assert_eq!(
         store.count_orders(&query).await.unwrap(),
         expected.len() as u64,
@@ -242,9 +251,19 @@ async fn offset_and_cursor_pages_walk_the_same_list(db: Db) {
 
     let first = store.orders(&OrderQuery::default()).await.unwrap();
     assert_eq!(first.len(), 50, "the default page");
-    assert!(first.iter().all(|o| o.order.items.len() == 2), "items come along");
+    assert!(
+        first.iter().all(|o| o.order.items.len() == 2),
+        "items come along"
+    );
     assert_eq!(
-        store.count_orders(&OrderQuery { limit: 1, offset: 10, ..OrderQuery::default() }).await.unwrap(),
+        store
+            .count_orders(&OrderQuery {
+                limit: 1,
+                offset: 10,
+                ..OrderQuery::default()
+            })
+            .await
+            .unwrap(),
         60,
         "counts ignore paging"
     );
@@ -254,7 +273,10 @@ async fn offset_and_cursor_pages_walk_the_same_list(db: Db) {
 async fn a_hundred_thousand_orders_list_quickly(db: Db) {
     let store = &db.store;
     let merchant = add_merchant(store, "Big").await;
-    let connections = [mws_connection(merchant.id, 1), mws_connection(merchant.id, 2)];
+    let connections = [
+        mws_connection(merchant.id, 1),
+        mws_connection(merchant.id, 2),
+    ];
     for c in &connections {
         add_connection(store, c).await;
     }
@@ -273,16 +295,41 @@ async fn a_hundred_thousand_orders_list_quickly(db: Db) {
             })
             .collect();
         for page in all.chunks(5_000) {
-            store.upsert_orders(connection.id, page, now, None).await.unwrap();
+            store
+                .upsert_orders(connection.id, page, now, None)
+                .await
+                .unwrap();
         }
     }
-    eprintln!("{}: stored 100,000 orders in {:?}", db.engine(), started.elapsed());
+    eprintln!(
+        "{}: stored 100,000 orders in {:?}",
+        db.engine(),
+        started.elapsed()
+    );
 
     let newest = base + SignedDuration::from_mins(99_999);
     let queries = [
-        ("connection", OrderQuery { connection: Some(connections[0].id), ..OrderQuery::default() }),
-        ("merchant", OrderQuery { merchant: Some(merchant.id), ..OrderQuery::default() }),
-        ("status", OrderQuery { statuses: vec![OrderStatus::Shipped], ..OrderQuery::default() }),
+        (
+            "connection",
+            OrderQuery {
+                connection: Some(connections[0].id),
+                ..OrderQuery::default()
+            },
+        ),
+        (
+            "merchant",
+            OrderQuery {
+                merchant: Some(merchant.id),
+                ..OrderQuery::default()
+            },
+        ),
+        (
+            "status",
+            OrderQuery {
+                statuses: vec![OrderStatus::Shipped],
+                ..OrderQuery::default()
+            },
+        ),
         ("everything", OrderQuery::default()),
     ];
     for (name, query) in queries {
@@ -292,11 +339,17 @@ async fn a_hundred_thousand_orders_list_quickly(db: Db) {
         let took = started.elapsed();
         eprintln!("{}: first page + count by {name} in {took:?}", db.engine());
         assert_eq!(page.len(), 50, "{name}");
-        assert!(page.windows(2).all(|w| w[0].order.purchase_date >= w[1].order.purchase_date));
+        assert!(
+            page.windows(2)
+                .all(|w| w[0].order.purchase_date >= w[1].order.purchase_date)
+        );
         match name {
             "connection" => {
                 assert_eq!(count, 50_000);
-                assert_eq!(page[0].order.purchase_date, base + SignedDuration::from_mins(49_999));
+                assert_eq!(
+                    page[0].order.purchase_date,
+                    base + SignedDuration::from_mins(49_999)
+                );
             }
             "status" => assert_eq!(count, 25_000),
             _ => {
@@ -319,7 +372,10 @@ async fn a_hundred_thousand_orders_list_quickly(db: Db) {
         .await
         .unwrap();
     assert_eq!(deep.len(), 10);
-    assert_eq!(deep[0].order.purchase_date, base + SignedDuration::from_mins(9));
+    assert_eq!(
+        deep[0].order.purchase_date,
+        base + SignedDuration::from_mins(9)
+    );
 }
 
 on_both_engines!(

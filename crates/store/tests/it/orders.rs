@@ -20,7 +20,11 @@ async fn an_order_round_trips_every_field(db: Db) {
     let store = &db.store;
     let connection = merchant_with_connection(store, "Acme", 1).await;
     let now = at("2026-03-01T12:00:00.500Z");
-    let mut full = order(1, at("1970-01-01T00:00:00.001Z"), at("9999-12-30T21:59:59.999Z"));
+    let mut full = order(
+        1,
+        at("1970-01-01T00:00:00.001Z"),
+        at("9999-12-30T21:59:59.999Z"),
+    );
     full.status = OrderStatus::Other("SomethingNew".to_owned());
     full.latest_ship_date = Some(at("1969-12-31T23:59:59.999Z"));
     full.items[1].quantity_shipped = 2;
@@ -29,7 +33,8 @@ async fn an_order_round_trips_every_field(db: Db) {
         amount: "12.34".to_owned(),
     });
     full.items[1].shipping_price = None;
-    full.items.push(item("99999999999999", "B0000000ZZ", u32::MAX));
+    full.items
+        .push(item("99999999999999", "B0000000ZZ", u32::MAX));
     let mut sparse = order(2, at("2026-02-01T00:00:00Z"), at("2026-02-01T00:00:00Z"));
     sparse.marketplace_id = MarketplaceId::parse("ATVPDKIKX0DER").unwrap();
     sparse.status = OrderStatus::PendingAvailability;
@@ -69,8 +74,17 @@ async fn an_order_round_trips_every_field(db: Db) {
         assert_eq!(stored.first_seen_at, now);
         assert_eq!(stored.updated_at, now);
     }
-    assert_eq!(store.order(connection.id, &order_id(9)).await.unwrap(), None);
-    assert_eq!(store.order(ConnectionId::new(), &order_id(1)).await.unwrap(), None);
+    assert_eq!(
+        store.order(connection.id, &order_id(9)).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .order(ConnectionId::new(), &order_id(1))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 async fn the_same_page_twice_changes_nothing(db: Db) {
@@ -89,16 +103,32 @@ async fn the_same_page_twice_changes_nothing(db: Db) {
         })
         .collect();
     assert_eq!(
-        store.upsert_orders(connection.id, &page, first, None).await.unwrap(),
+        store
+            .upsert_orders(connection.id, &page, first, None)
+            .await
+            .unwrap(),
         outcome(20, 0, 0, 0)
     );
     assert_eq!(
-        store.upsert_orders(connection.id, &page, later, None).await.unwrap(),
+        store
+            .upsert_orders(connection.id, &page, later, None)
+            .await
+            .unwrap(),
         outcome(0, 0, 20, 0)
     );
-    let stored = store.order(connection.id, &order_id(7)).await.unwrap().unwrap();
-    assert_eq!(stored.updated_at, first, "an unchanged order is not rewritten");
-    assert_eq!(stored.order.last_update_date, at("2026-02-28T11:00:00.999Z"));
+    let stored = store
+        .order(connection.id, &order_id(7))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.updated_at, first,
+        "an unchanged order is not rewritten"
+    );
+    assert_eq!(
+        stored.order.last_update_date,
+        at("2026-02-28T11:00:00.999Z")
+    );
 }
 
 async fn an_older_snapshot_never_overwrites_a_newer_one(db: Db) {
@@ -108,14 +138,24 @@ async fn an_older_snapshot_never_overwrites_a_newer_one(db: Db) {
     let mut shipped = order(1, at("2026-02-27T00:00:00Z"), at("2026-02-28T09:00:00Z"));
     shipped.status = OrderStatus::Shipped;
     shipped.items[0].quantity_shipped = 1;
-    store.upsert_orders(connection.id, &[shipped.clone()], now, None).await.unwrap();
+    store
+        .upsert_orders(connection.id, &[shipped.clone()], now, None)
+        .await
+        .unwrap();
 
     let stale = order(1, at("2026-02-27T00:00:00Z"), at("2026-02-27T09:00:00Z"));
     assert_eq!(
-        store.upsert_orders(connection.id, &[stale], now, None).await.unwrap(),
+        store
+            .upsert_orders(connection.id, &[stale], now, None)
+            .await
+            .unwrap(),
         outcome(0, 0, 0, 1)
     );
-    let stored = store.order(connection.id, &order_id(1)).await.unwrap().unwrap();
+    let stored = store
+        .order(connection.id, &order_id(1))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.order, shipped);
 }
 
@@ -125,16 +165,26 @@ async fn a_cancellation_is_applied(db: Db) {
     let t1 = at("2026-03-01T00:00:00Z");
     let t2 = at("2026-03-01T01:00:00Z");
     let open = order(1, at("2026-02-28T00:00:00Z"), at("2026-02-28T00:00:00Z"));
-    store.upsert_orders(connection.id, &[open.clone()], t1, None).await.unwrap();
+    store
+        .upsert_orders(connection.id, std::slice::from_ref(&open), t1, None)
+        .await
+        .unwrap();
 
     let mut canceled = open.clone();
     canceled.status = OrderStatus::parse("CANCELLED");
     canceled.last_update_date = at("2026-02-28T06:00:00Z");
     assert_eq!(
-        store.upsert_orders(connection.id, &[canceled.clone()], t2, None).await.unwrap(),
+        store
+            .upsert_orders(connection.id, &[canceled.clone()], t2, None)
+            .await
+            .unwrap(),
         outcome(0, 1, 0, 0)
     );
-    let stored = store.order(connection.id, &order_id(1)).await.unwrap().unwrap();
+    let stored = store
+        .order(connection.id, &order_id(1))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.order.status, OrderStatus::Canceled);
     assert_eq!(stored.order, canceled);
     assert_eq!(stored.first_seen_at, t1);
@@ -148,7 +198,12 @@ async fn items_are_replaced_by_the_newer_set(db: Db) {
     let original = order(1, at("2026-02-28T00:00:00Z"), at("2026-02-28T00:00:00Z"));
     let untouched = order(2, at("2026-02-28T00:00:00Z"), at("2026-02-28T00:00:00Z"));
     store
-        .upsert_orders(connection.id, &[original.clone(), untouched.clone()], now, None)
+        .upsert_orders(
+            connection.id,
+            &[original.clone(), untouched.clone()],
+            now,
+            None,
+        )
         .await
         .unwrap();
 
@@ -156,14 +211,30 @@ async fn items_are_replaced_by_the_newer_set(db: Db) {
     changed.last_update_date = at("2026-02-28T01:00:00Z");
     changed.items.remove(0);
     changed.items[0].quantity_shipped = 2;
-    changed.items.insert(0, item("00000000000777", "B000000777", 3));
+    changed
+        .items
+        .insert(0, item("00000000000777", "B000000777", 3));
     assert_eq!(
-        store.upsert_orders(connection.id, &[changed.clone()], now, None).await.unwrap(),
+        store
+            .upsert_orders(connection.id, &[changed.clone()], now, None)
+            .await
+            .unwrap(),
         outcome(0, 1, 0, 0)
     );
-    let stored = store.order(connection.id, &order_id(1)).await.unwrap().unwrap();
-    assert_eq!(stored.order.items, changed.items, "removed, changed and added items, in order");
-    let other = store.order(connection.id, &order_id(2)).await.unwrap().unwrap();
+    let stored = store
+        .order(connection.id, &order_id(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.order.items, changed.items,
+        "removed, changed and added items, in order"
+    );
+    let other = store
+        .order(connection.id, &order_id(2))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(other.order, untouched);
 
     // Same LastUpdateDate but different content still counts as newer-or-equal and is applied.
@@ -171,10 +242,17 @@ async fn items_are_replaced_by_the_newer_set(db: Db) {
     corrected.buyer_name = Some("山田 花子".to_owned());
     corrected.items.clear();
     assert_eq!(
-        store.upsert_orders(connection.id, &[corrected.clone()], now, None).await.unwrap(),
+        store
+            .upsert_orders(connection.id, &[corrected.clone()], now, None)
+            .await
+            .unwrap(),
         outcome(0, 1, 0, 0)
     );
-    let stored = store.order(connection.id, &order_id(1)).await.unwrap().unwrap();
+    let stored = store
+        .order(connection.id, &order_id(1))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.order, corrected);
     assert_eq!(
         store.order_ids(connection.id).await.unwrap(),
@@ -208,7 +286,11 @@ async fn an_order_twice_in_one_page_keeps_the_newest(db: Db) {
             .unwrap(),
         outcome(1, 0, 0, 0)
     );
-    let stored = store.order(connection.id, &order_id(1)).await.unwrap().unwrap();
+    let stored = store
+        .order(connection.id, &order_id(1))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.order, newer);
 }
 
@@ -239,7 +321,10 @@ async fn the_watermark_is_written_with_the_orders(db: Db) {
     };
     let next = at("2026-03-01T00:12:00Z");
     assert_eq!(
-        store.upsert_orders(connection.id, &[], next, Some(&later)).await.unwrap(),
+        store
+            .upsert_orders(connection.id, &[], next, Some(&later))
+            .await
+            .unwrap(),
         UpsertOutcome::default()
     );
     let stored = store
@@ -258,10 +343,24 @@ async fn the_watermark_is_written_with_the_orders(db: Db) {
         last_updated_after: at("2026-03-02T00:00:00Z"),
     };
     let error = store
-        .upsert_orders(connection.id, &[order(3, now, now), broken], next, Some(&refused))
+        .upsert_orders(
+            connection.id,
+            &[order(3, now, now), broken],
+            next,
+            Some(&refused),
+        )
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::Invalid { what: "order items", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::Invalid {
+                what: "order items",
+                ..
+            }
+        ),
+        "{error}"
+    );
     assert_eq!(
         store
             .watermark(connection.id, &SyncStream::orders())
@@ -271,7 +370,10 @@ async fn the_watermark_is_written_with_the_orders(db: Db) {
             .watermark,
         later
     );
-    assert_eq!(store.order(connection.id, &order_id(3)).await.unwrap(), None);
+    assert_eq!(
+        store.order(connection.id, &order_id(3)).await.unwrap(),
+        None
+    );
 }
 
 async fn orders_of_an_unknown_connection_are_refused(db: Db) {
@@ -281,7 +383,16 @@ async fn orders_of_an_unknown_connection_are_refused(db: Db) {
         .upsert_orders(ConnectionId::new(), &[order(1, now, now)], now, None)
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::NotFound { what: "connection", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::NotFound {
+                what: "connection",
+                ..
+            }
+        ),
+        "{error}"
+    );
 }
 
 async fn large_pages_are_split_across_statements(db: Db) {
@@ -292,7 +403,10 @@ async fn large_pages_are_split_across_statements(db: Db) {
         .map(|n| order(n, at("2026-02-01T00:00:00Z"), at("2026-02-02T00:00:00Z")))
         .collect();
     assert_eq!(
-        store.upsert_orders(connection.id, &page, now, None).await.unwrap(),
+        store
+            .upsert_orders(connection.id, &page, now, None)
+            .await
+            .unwrap(),
         outcome(1_234, 0, 0, 0)
     );
     let mut changed = page.clone();
@@ -301,7 +415,10 @@ async fn large_pages_are_split_across_statements(db: Db) {
         order.status = OrderStatus::Shipped;
     }
     assert_eq!(
-        store.upsert_orders(connection.id, &changed, now, None).await.unwrap(),
+        store
+            .upsert_orders(connection.id, &changed, now, None)
+            .await
+            .unwrap(),
         outcome(0, 617, 617, 0)
     );
     let summaries = store.order_ids(connection.id).await.unwrap();

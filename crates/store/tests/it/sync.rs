@@ -40,11 +40,23 @@ async fn watermarks_are_kept_per_stream(db: Db) {
         .await
         .unwrap();
 
-    let stored = store.watermark(connection.id, &orders).await.unwrap().unwrap();
-    assert_eq!(stored.watermark, back, "set_watermark may move a stream back (re-import)");
+    let stored = store
+        .watermark(connection.id, &orders)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.watermark, back,
+        "set_watermark may move a stream back (re-import)"
+    );
     assert_eq!(stored.updated_at, at("2026-03-01T00:02:00Z"));
     assert_eq!(
-        store.watermark(connection.id, &stock).await.unwrap().unwrap().watermark,
+        store
+            .watermark(connection.id, &stock)
+            .await
+            .unwrap()
+            .unwrap()
+            .watermark,
         other
     );
 
@@ -52,7 +64,16 @@ async fn watermarks_are_kept_per_stream(db: Db) {
         .set_watermark(ConnectionId::new(), &first, at("2026-03-01T00:00:00Z"))
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::NotFound { what: "connection", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::NotFound {
+                what: "connection",
+                ..
+            }
+        ),
+        "{error}"
+    );
 }
 
 async fn sync_runs_are_recorded_and_finish_once(db: Db) {
@@ -95,23 +116,46 @@ async fn sync_runs_are_recorded_and_finish_once(db: Db) {
     store.finish_sync_run(second, &denied).await.unwrap();
 
     let error = store.finish_sync_run(second, &ok).await.unwrap_err();
-    assert!(matches!(error, StoreError::Conflict { what: "sync run", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::Conflict {
+                what: "sync run",
+                ..
+            }
+        ),
+        "{error}"
+    );
     let third = store
         .start_sync_run(connection.id, at("2026-03-01T00:30:00Z"))
         .await
         .unwrap();
 
     let runs = store.sync_runs(connection.id, 10).await.unwrap();
-    assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), vec![third, second, first]);
+    assert_eq!(
+        runs.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![third, second, first]
+    );
     assert_eq!(runs[1].result.as_ref(), Some(&denied));
     assert_eq!(runs[2].result.as_ref(), Some(&ok));
     assert_eq!(runs[2].started_at, at("2026-03-01T00:00:00Z"));
     assert_eq!(runs[2].connection_id, connection.id);
     assert_eq!(store.sync_runs(connection.id, 2).await.unwrap().len(), 2);
-    assert_eq!(store.last_sync_run(connection.id).await.unwrap().unwrap().id, third);
+    assert_eq!(
+        store
+            .last_sync_run(connection.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        third
+    );
 
     let other = merchant_with_connection(store, "Other", 2).await;
-    let unknown = store.start_sync_run(other.id, at("2026-03-01T00:00:00Z")).await.unwrap();
+    let unknown = store
+        .start_sync_run(other.id, at("2026-03-01T00:00:00Z"))
+        .await
+        .unwrap();
     store.finish_sync_run(unknown, &ok).await.unwrap();
     assert_eq!(store.sync_runs(connection.id, 10).await.unwrap().len(), 3);
 
@@ -119,7 +163,16 @@ async fn sync_runs_are_recorded_and_finish_once(db: Db) {
         .start_sync_run(ConnectionId::new(), at("2026-03-01T00:00:00Z"))
         .await
         .unwrap_err();
-    assert!(matches!(error, StoreError::NotFound { what: "connection", .. }), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::NotFound {
+                what: "connection",
+                ..
+            }
+        ),
+        "{error}"
+    );
 }
 
 on_both_engines!(
