@@ -75,7 +75,8 @@ enum Situation {
 pub fn fix_for(notification: &Notification) -> Option<FixGuide> {
     let situation = match &notification.kind {
         NotificationKind::ExpiryReminder { days_left, .. } => match notification.connection.api {
-            Api::Mws if *days_left < 0 => Situation::MwsRestore,
+            // Access lapses at 00:00 on the expiry date, so on that day it is already a restore.
+            Api::Mws if *days_left <= 0 => Situation::MwsRestore,
             Api::Mws => Situation::MwsApprove,
             Api::SpApi => Situation::SpApiReauthorize,
         },

@@ -15,7 +15,9 @@ pub struct ReminderOffsets(Vec<u16>);
 
 /// Reminder offsets that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("reminder offsets: {problem}; expected whole days from 0 to 365 separated by commas, e.g. 30,14,7,3,1,0")]
+#[error(
+    "reminder offsets: {problem}; expected whole days from 0 to 365 separated by commas, e.g. 30,14,7,3,1,0"
+)]
 pub struct OffsetsError {
     problem: String,
 }
@@ -49,7 +51,11 @@ impl ReminderOffsets {
     /// Parses `30,14,7,3,1,0` (spaces allowed; an empty text means no reminders).
     pub fn parse(text: &str) -> Result<Self, OffsetsError> {
         let mut days = Vec::new();
-        for part in text.split(',').map(str::trim).filter(|part| !part.is_empty()) {
+        for part in text
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+        {
             let day = part.parse::<u16>().map_err(|_| OffsetsError {
                 problem: format!("{part:?} is not a whole number of days"),
             })?;
@@ -158,13 +164,24 @@ mod tests {
             twice,
             "reminder offsets: 7 appears twice; expected whole days from 0 to 365 separated by commas, e.g. 30,14,7,3,1,0"
         );
-        assert!(ReminderOffsets::parse("400").unwrap_err().to_string().contains("400 is more than 365"));
-        assert!(ReminderOffsets::parse("x").unwrap_err().to_string().contains("\"x\" is not a whole number"));
+        assert!(
+            ReminderOffsets::parse("400")
+                .unwrap_err()
+                .to_string()
+                .contains("400 is more than 365")
+        );
+        assert!(
+            ReminderOffsets::parse("x")
+                .unwrap_err()
+                .to_string()
+                .contains("\"x\" is not a whole number")
+        );
     }
 
     #[test]
     fn retries_back_off_exponentially_up_to_the_cap() {
-        let settings = ReminderSettings::new("shippinno", DeveloperId::parse("525964794073").unwrap());
+        let settings =
+            ReminderSettings::new("shippinno", DeveloperId::parse("525964794073").unwrap());
         let waits: Vec<i64> = (1..=9).map(|n| settings.retry_delay(n).as_mins()).collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
         assert_eq!(settings.retry_delay(u32::MAX), settings.retry_cap);

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod apps;
 pub mod clock;
 pub mod connection;
 pub mod control;
@@ -8,12 +9,14 @@ pub mod feeds;
 pub mod generate;
 pub mod ids;
 pub mod jst;
+pub mod lwa;
 pub mod marketplaces;
 pub mod mws;
 pub mod orders;
 pub mod request_log;
 pub mod seller_central;
 pub mod server;
+pub mod spapi;
 pub mod stock;
 pub mod throttle;
 pub mod timefmt;
@@ -24,7 +27,7 @@ pub mod xml;
 pub use server::{RunningSandbox, SandboxConfig, SandboxError, run_forever, start};
 pub use world::{Developer, Grant, GrantError, GrantState, SellerAccount, SharedWorld, World};
 
-/// The axum state shared by every router (MWS, control API, Seller Central pages).
+/// The axum state shared by every router (MWS, LWA, SP-API, control API, Seller Central pages).
 #[derive(Clone, Debug)]
 pub struct AppState {
     /// The sandbox's whole state.

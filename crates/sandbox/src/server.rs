@@ -93,6 +93,21 @@ pub enum SandboxError {
     Signal(std::io::Error),
 }
 
+/// Which listener a request came in on; put into every request's extensions (the app pages
+/// build absolute URLs such as `amazon_callback_uri` from it and the `Host` header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListenerScheme {
+    /// Whether the listener is the HTTPS one.
+    pub https: bool,
+}
+
+impl ListenerScheme {
+    /// `https` or `http`.
+    pub fn as_str(self) -> &'static str {
+        if self.https { "https" } else { "http" }
+    }
+}
+
 /// A started sandbox. Dropping it stops accepting connections; [`RunningSandbox::shutdown`] also
 /// waits for the listeners to stop.
 #[derive(Debug)]
@@ -154,6 +169,13 @@ impl RunningSandbox {
             .expect("every sandbox seeds at least one seller")
     }
 
+    /// The seeded demo SP-API app (`shippinno sellerlink`) with its client ID and secret.
+    pub fn demo_app(&self) -> crate::lwa::App {
+        crate::lwa::demo::demo_app(&lock(&self.world))
+            .cloned()
+            .expect("every sandbox seeds the demo app")
+    }
+
     /// The shared world.
     pub fn world(&self) -> SharedWorld {
         self.world.clone()
@@ -179,12 +201,19 @@ async fn fallback(uri: Uri) -> Response {
         .unwrap_or_else(|| (StatusCode::NOT_FOUND, "Not Found").into_response())
 }
 
-/// The whole application: MWS, control API and Seller Central pages on one router.
+/// The whole application: MWS, LWA, SP-API, control API, Seller Central pages and the SP-API
+/// app pages on one router (the two page routers share one session store).
 pub fn app(state: AppState) -> Router {
+    let sessions = crate::seller_central::Sessions::new();
     Router::new()
         .merge(crate::mws::router())
+        .merge(crate::lwa::router())
+        .merge(crate::spapi::router())
         .merge(crate::control::router())
-        .merge(crate::seller_central::router())
+        .merge(crate::seller_central::router_with_sessions(
+            sessions.clone(),
+        ))
+        .merge(crate::apps::router(sessions))
         .fallback(fallback)
         .with_state(state)
 }
@@ -232,6 +261,7 @@ pub fn build_world(config: &SandboxConfig) -> World {
     let start = config.clock_start.unwrap_or_else(Timestamp::now);
     let mut world = World::empty(config.seed, start, config.throttle_scale);
     crate::generate::populate(&mut world, config.sellers, config.orders_per_seller);
+    crate::lwa::demo::seed_demo_app(&mut world);
     world
 }
 
@@ -292,10 +322,10 @@ async fn accept_loop(
                 let (router, tls, shutdown) = (router.clone(), tls.clone(), shutdown.clone());
                 tokio::spawn(async move {
                     match tls {
-                        None => serve_connection(stream, router, shutdown).await,
+                        None => serve_connection(stream, router, ListenerScheme { https: false }, shutdown).await,
                         Some(acceptor) => {
                             if let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
-                                serve_connection(stream, router, shutdown).await;
+                                serve_connection(stream, router, ListenerScheme { https: true }, shutdown).await;
                             }
                         }
                     }
@@ -310,8 +340,12 @@ async fn accept_loop(
     }
 }
 
-async fn serve_connection<IO>(io: IO, router: Router, mut shutdown: watch::Receiver<bool>)
-where
+async fn serve_connection<IO>(
+    io: IO,
+    router: Router,
+    scheme: ListenerScheme,
+    mut shutdown: watch::Receiver<bool>,
+) where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let control = ConnectionControl::new();
@@ -319,6 +353,7 @@ where
     let service =
         hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(per_request.clone());
+            request.extensions_mut().insert(scheme);
             let mut router = router.clone();
             async move {
                 let response: Result<Response, Infallible> =
@@ -356,6 +391,11 @@ pub async fn run_forever(config: SandboxConfig) -> Result<(), SandboxError> {
 pub fn banner(sandbox: &RunningSandbox) -> String {
     let developer = sandbox.demo_developer();
     let seller = sandbox.demo_seller();
+    let app = sandbox.demo_app();
+    let app_secret = app
+        .current_secret()
+        .map(|s| s.expose().to_owned())
+        .unwrap_or_default();
     let (sellers, orders, seed) = {
         let world = lock(&sandbox.world);
         (world.sellers().len(), world.orders.total(), world.seed())
@@ -372,6 +412,14 @@ pub fn banner(sandbox: &RunningSandbox) -> String {
          \x20 Developer ID     {dev_id}\n\
          \x20 AWSAccessKeyId   {key}\n\
          \x20 Secret key       {secret}\n\
+         Demo SP-API app (LWA token endpoint {http}/auth/o2/token; SP-API on both listeners)\n\
+         \x20 App name         {app_name} ({stage})\n\
+         \x20 Application ID   {app_id}\n\
+         \x20 LWA client ID    {client_id}\n\
+         \x20 LWA secret       {client_secret}\n\
+         \x20 Redirect URI     {redirect} (placeholder: register yours with POST /_sandbox/apps/{app_id})\n\
+         \x20 Consent page     {http}/apps/authorize/consent?application_id={app_id}&state=…\n\
+         \x20 Manage Your Apps {http}/apps/manage\n\
          Demo seller (sign in to Seller Central)\n\
          \x20 E-mail / phone   {email} / {phone}\n\
          \x20 Password         {password}\n\
@@ -384,6 +432,16 @@ pub fn banner(sandbox: &RunningSandbox) -> String {
         dev_id = crate::ids::dashed_developer_id(&developer.developer_id),
         key = developer.access_key_id,
         secret = developer.secret_key,
+        app_name = app.name,
+        stage = app.stage.as_str(),
+        app_id = app.application_id,
+        client_id = app.client_id,
+        client_secret = app_secret,
+        redirect = app
+            .redirect_uris
+            .first()
+            .map(String::as_str)
+            .unwrap_or("(none)"),
         email = seller.email,
         phone = seller.phone,
         password = seller.password,

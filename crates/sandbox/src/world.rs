@@ -6,7 +6,8 @@
 //!
 //! Grants are one kind of authorization (an MWS developer-access grant in Seller Central); the
 //! lifecycle rules R1–R5 of the customer guide live in [`World::grant_access`] and the
-//! `*_access` methods. All dates are Japan civil dates (Seller Central JP).
+//! `*_access` methods. All dates are Japan civil dates (Seller Central JP). SP-API apps and
+//! sellers' authorizations of them live in [`World::lwa`] (see [`crate::lwa`]).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -295,6 +296,7 @@ pub struct World {
     pub(crate) faults: FaultTable,
     pub(crate) throttle: Throttle,
     pub(crate) log: RequestLog,
+    pub(crate) lwa: crate::lwa::LwaRegistry,
     pub(crate) next_token_key: [u8; 32],
     pub(crate) request_counter: u64,
 }
@@ -336,6 +338,7 @@ impl World {
             faults: FaultTable::default(),
             throttle: Throttle::default(),
             log: RequestLog::default(),
+            lwa: crate::lwa::LwaRegistry::new(seed),
             next_token_key: key,
             request_counter: 0,
         }
@@ -379,6 +382,16 @@ impl World {
     /// Every feed submission.
     pub fn feeds(&self) -> &FeedStore {
         &self.feeds
+    }
+
+    /// SP-API apps, sellers' authorizations of them, codes and tokens (LWA).
+    pub fn lwa(&self) -> &crate::lwa::LwaRegistry {
+        &self.lwa
+    }
+
+    /// SP-API apps and authorizations, mutable (control API, tests).
+    pub fn lwa_mut(&mut self) -> &mut crate::lwa::LwaRegistry {
+        &mut self.lwa
     }
 
     // ----- sellers -------------------------------------------------------------------------

@@ -120,6 +120,8 @@ pub struct IdentityView {
     pub seller: Option<SellerView>,
     /// The world seed.
     pub seed: u64,
+    /// The demo SP-API app with its LWA credentials.
+    pub app: Option<crate::control::spapi::AppView>,
 }
 
 pub(crate) async fn identity(State(state): State<AppState>) -> Json<IdentityView> {
@@ -128,6 +130,8 @@ pub(crate) async fn identity(State(state): State<AppState>) -> Json<IdentityView
         developer: world.developer(DEMO_DEVELOPER_ID).map(DeveloperView::from),
         seller: world.sellers().first().map(SellerView::from),
         seed: world.seed(),
+        app: crate::lwa::demo::demo_app(&world)
+            .map(|app| crate::control::spapi::app_view(&world, app)),
     })
 }
 

@@ -1,11 +1,12 @@
 //! The control API under `/_sandbox/` (JSON): clock, developers, sellers, grants, orders, stock,
-//! feeds, faults, throttling and the request log. It has no authentication of its own: the
+//! feeds, faults, throttling, the request log, and SP-API apps and authorizations. It has no authentication of its own: the
 //! sandbox binds to loopback only, and that is the protection (see docs/SANDBOX.md).
 
 mod clock;
 mod identities;
 mod operations;
 mod orders;
+pub mod spapi;
 
 use axum::Json;
 use axum::Router;
@@ -112,6 +113,26 @@ pub fn router() -> Router<AppState> {
             put(operations::put_fault).delete(operations::delete_fault),
         )
         .route("/_sandbox/throttle/reset", post(operations::reset_throttle))
+        .route(
+            "/_sandbox/apps",
+            get(spapi::list_apps).post(spapi::create_app),
+        )
+        .route(
+            "/_sandbox/apps/{application_id}",
+            get(spapi::get_app).post(spapi::update_app),
+        )
+        .route(
+            "/_sandbox/apps/{application_id}/secret/{action}",
+            post(spapi::secret_action),
+        )
+        .route(
+            "/_sandbox/authorizations",
+            get(spapi::list_authorizations).post(spapi::self_authorize),
+        )
+        .route(
+            "/_sandbox/authorizations/{action}",
+            post(spapi::authorization_action),
+        )
         .route(
             "/_sandbox/requests",
             get(operations::requests).delete(operations::clear_requests),

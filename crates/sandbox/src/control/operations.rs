@@ -32,6 +32,11 @@ pub const ENDPOINTS: &[&str] = &[
     "PUT|DELETE /_sandbox/faults/{operation|*}",
     "POST /_sandbox/throttle/reset",
     "GET|DELETE /_sandbox/requests[?limit=100]",
+    "GET|POST /_sandbox/apps {\"name\", \"redirect_uris\", \"login_uri\", \"stage\": \"draft\"|\"published\"}",
+    "GET|POST /_sandbox/apps/{application_id} {\"redirect_uris\", \"add_redirect_uris\", \"login_uri\", \"stage\"}",
+    "POST /_sandbox/apps/{application_id}/secret/{rotate|expire}",
+    "GET|POST /_sandbox/authorizations[?seller_id=&application_id=] {\"seller_id\", \"application_id\"?}",
+    "POST /_sandbox/authorizations/{revoke|expire-now|code} {\"seller_id\", \"application_id\"?, \"redirect_uri\"?}",
 ];
 
 pub(crate) async fn index() -> Json<&'static [&'static str]> {
@@ -74,10 +79,14 @@ pub(crate) async fn put_fault(
             crate::mws::section::Section::Feeds,
         ]
         .iter()
-        .any(|s| s.operation(&operation).is_some());
+        .any(|s| s.operation(&operation).is_some())
+        || crate::spapi::Operation::ALL
+            .iter()
+            .any(|op| op.name() == operation)
+        || operation == crate::lwa::token_endpoint::FAULT_OPERATION;
     if !known {
         return Err(ControlError::bad_request(format!(
-            "{operation} is not an operation the sandbox serves; use an MWS Action name or *"
+            "{operation} is not an operation the sandbox serves; use an MWS Action name, an SP-API operation ID (searchOrders, getOrder, confirmShipment, patchListingsItem, getMarketplaceParticipations), LwaToken or *"
         )));
     }
     let mut world = lock(&state.world);

@@ -106,12 +106,13 @@ pub(crate) fn signin_url(return_to: &str) -> String {
     format!("{}?{query}", paths::SIGNIN)
 }
 
-/// `candidate` if it is a path on this site's Seller Central pages, else the permissions page
+/// `candidate` if it is a path on this site's Seller Central pages (`/gp/…`, or the SP-API app
+/// pages `/apps/…`), else the permissions page
 /// (so the sign-in page cannot be used to redirect anywhere else).
 pub(crate) fn safe_return_to(candidate: Option<&str>) -> String {
     match candidate {
         Some(path)
-            if path.starts_with("/gp/")
+            if (path.starts_with("/gp/") || path.starts_with("/apps/"))
                 && !path.contains("//")
                 && !path.contains('\\')
                 && !path.chars().any(char::is_control) =>

@@ -23,19 +23,19 @@
 //! | `GET/POST /gp/mws/permissions/nickname.html` | edit the developer nickname |
 
 mod actions;
-mod auth;
-mod cookies;
+pub(crate) mod auth;
+pub(crate) mod cookies;
 mod fields;
 mod grant_flow;
 mod grants;
-mod lang;
+pub(crate) mod lang;
 mod messages;
-mod page;
+pub(crate) mod page;
 mod permissions;
-mod session;
+pub(crate) mod session;
 mod signin;
 mod texts;
-mod views;
+pub(crate) mod views;
 
 use axum::response::Response;
 use axum::routing::{get, post};

@@ -110,7 +110,8 @@ struct KeyRow {
     last_used_ms: Option<i64>,
 }
 
-const COLUMNS: &str = "id, merchant_id, name, prefix, hash, created_at_ms, revoked_at_ms, last_used_ms";
+const COLUMNS: &str =
+    "id, merchant_id, name, prefix, hash, created_at_ms, revoked_at_ms, last_used_ms";
 
 impl KeyRow {
     fn into_record(self) -> StoreResult<ApiKeyRecord> {
@@ -139,7 +140,8 @@ impl Store {
                 "must be the key's first 1–8 characters",
             ));
         }
-        let sql = format!("INSERT INTO api_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+        let sql =
+            format!("INSERT INTO api_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
         let inserted = on_pool!(&self.pool, |pool| {
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(key.id.to_string())
@@ -248,11 +250,19 @@ mod tests {
 
     #[test]
     fn names_and_ids_are_parsed() {
-        assert_eq!(ApiKeyName::parse("  WMS import ").unwrap().as_str(), "WMS import");
+        assert_eq!(
+            ApiKeyName::parse("  WMS import ").unwrap().as_str(),
+            "WMS import"
+        );
         assert!(ApiKeyName::parse("").is_err());
         assert!(ApiKeyName::parse("a\nb").is_err());
         let id = ApiKeyId::new();
         assert_eq!(ApiKeyId::parse(&id.to_string()).unwrap(), id);
-        assert!(ApiKeyId::parse("nope").unwrap_err().to_string().starts_with("API key id"));
+        assert!(
+            ApiKeyId::parse("nope")
+                .unwrap_err()
+                .to_string()
+                .starts_with("API key id")
+        );
     }
 }

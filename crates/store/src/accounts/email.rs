@@ -8,7 +8,9 @@ pub struct Email(String);
 
 /// A value that is not a usable e-mail address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("e-mail address: {problem}; expected an address like name@example.com (at most 254 characters)")]
+#[error(
+    "e-mail address: {problem}; expected an address like name@example.com (at most 254 characters)"
+)]
 pub struct EmailError {
     problem: &'static str,
     problem_ja: &'static str,
@@ -101,16 +103,27 @@ mod tests {
     #[test]
     fn addresses_are_normalised_and_checked() {
         assert_eq!(
-            Email::parse("  Operator@Example.JP\u{3000}").unwrap().as_str(),
+            Email::parse("  Operator@Example.JP\u{3000}")
+                .unwrap()
+                .as_str(),
             "operator@example.jp"
         );
         assert!(Email::parse("").is_err());
-        assert!(Email::parse("no-at-sign").unwrap_err().to_string().contains("has no @"));
+        assert!(
+            Email::parse("no-at-sign")
+                .unwrap_err()
+                .to_string()
+                .contains("has no @")
+        );
         assert!(Email::parse("a@@b").is_err());
         assert!(Email::parse("a b@c.jp").is_err());
         assert!(Email::parse("a@.jp").is_err());
         assert!(Email::parse("@c.jp").is_err());
         let err = Email::parse("x").unwrap_err();
-        assert!(err.message_ja().starts_with("メールアドレス"), "{}", err.message_ja());
+        assert!(
+            err.message_ja().starts_with("メールアドレス"),
+            "{}",
+            err.message_ja()
+        );
     }
 }

@@ -47,7 +47,11 @@ impl fmt::Debug for ThrottleKey {
 
 impl Store {
     /// Records one failed sign-in under each key, at `at`.
-    pub async fn record_login_failure(&self, keys: &[ThrottleKey], at: Timestamp) -> StoreResult<()> {
+    pub async fn record_login_failure(
+        &self,
+        keys: &[ThrottleKey],
+        at: Timestamp,
+    ) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO login_attempts (login, at_ms) VALUES ($1, $2)";
         for key in keys {
             on_pool!(&self.pool, |pool| {
@@ -63,7 +67,11 @@ impl Store {
     }
 
     /// Failed sign-ins under `key` at or after `since`.
-    pub async fn login_failures_since(&self, key: &ThrottleKey, since: Timestamp) -> StoreResult<u64> {
+    pub async fn login_failures_since(
+        &self,
+        key: &ThrottleKey,
+        since: Timestamp,
+    ) -> StoreResult<u64> {
         const SQL: &str = "SELECT COUNT(*) FROM login_attempts WHERE login = $1 AND at_ms >= $2";
         let count: i64 = on_pool!(&self.pool, |pool| {
             sqlx::query_scalar(SQL)
@@ -109,7 +117,10 @@ mod tests {
     fn logins_share_a_key_across_spellings() {
         assert_eq!(ThrottleKey::login(" A@B.jp "), ThrottleKey::login("a@b.jp"));
         assert_eq!(ThrottleKey::login("x").as_str(), "login:x");
-        assert_eq!(ThrottleKey::login(&"y".repeat(1000)).as_str().len(), 6 + 254);
+        assert_eq!(
+            ThrottleKey::login(&"y".repeat(1000)).as_str().len(),
+            6 + 254
+        );
         assert_eq!(
             ThrottleKey::ip("127.0.0.1".parse().unwrap()).as_str(),
             "ip:127.0.0.1"

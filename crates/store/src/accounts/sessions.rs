@@ -134,7 +134,11 @@ impl Store {
 
     /// The session with this id and its user, if the session has not expired at `now` and the user is not
     /// disabled.
-    pub async fn live_session(&self, id: &TokenHash, now: Timestamp) -> StoreResult<Option<SessionWithUser>> {
+    pub async fn live_session(
+        &self,
+        id: &TokenHash,
+        now: Timestamp,
+    ) -> StoreResult<Option<SessionWithUser>> {
         const SQL: &str = "SELECT s.id AS s_id, s.csrf_token AS s_csrf_token, s.created_at_ms AS s_created_at_ms, \
             s.expires_at_ms AS s_expires_at_ms, s.last_seen_ms AS s_last_seen_ms, \
             u.id, u.email, u.password_hash, u.role, u.merchant_id, u.language, u.created_at_ms, u.disabled \

@@ -94,6 +94,11 @@ mod tests {
         assert_eq!(TokenHash::parse_hex(&hex.to_uppercase()).unwrap(), hash);
         assert!(TokenHash::parse_hex("abc").is_err());
         let bad = format!("zz{}", &hex[2..]);
-        assert!(TokenHash::parse_hex(&bad).unwrap_err().to_string().contains("position 1"));
+        assert!(
+            TokenHash::parse_hex(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("position 1")
+        );
     }
 }

@@ -86,7 +86,9 @@ pub struct PasswordHash(String);
 
 /// A string that is not an argon2id PHC string.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("password hash: {problem}; expected an argon2id PHC string ($argon2id$v=19$m=…,t=…,p=…$…$…)")]
+#[error(
+    "password hash: {problem}; expected an argon2id PHC string ($argon2id$v=19$m=…,t=…,p=…$…$…)"
+)]
 pub struct PasswordHashError {
     problem: &'static str,
 }
@@ -211,7 +213,10 @@ impl Store {
             } else if is_foreign_key_violation(&e) {
                 StoreError::not_found(
                     "merchant",
-                    user.role.merchant().map(|m| m.to_string()).unwrap_or_default(),
+                    user.role
+                        .merchant()
+                        .map(|m| m.to_string())
+                        .unwrap_or_default(),
                 )
             } else {
                 e.into()
@@ -251,7 +256,9 @@ impl Store {
             None => {
                 let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at_ms, id");
                 on_pool!(&self.pool, |pool| {
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                        .fetch_all(pool)
+                        .await?
                 })
             }
             Some(merchant) => {

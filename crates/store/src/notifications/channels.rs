@@ -96,7 +96,11 @@ impl ChannelRow {
         let sealed_secret = match (self.secret_kek_id, self.secret_blob) {
             (Some(kek_id), Some(blob)) => Some(SealedCredential { kek_id, blob }),
             (None, None) => None,
-            _ => return Err(col("secret_blob").corrupt("key id and sealed bytes must be set together")),
+            _ => {
+                return Err(
+                    col("secret_blob").corrupt("key id and sealed bytes must be set together")
+                );
+            }
         };
         Ok(NotificationChannel {
             id: col("id").parse(ChannelId::parse(&self.id))?,
@@ -137,7 +141,10 @@ fn check_channel(channel: &NotificationChannel) -> StoreResult<()> {
 impl Store {
     /// Adds a channel. Errors: [`StoreError::NotFound`] if its merchant does not exist, [`StoreError::Duplicate`]
     /// if the id is taken, [`StoreError::Invalid`] if the address is empty or the secret does not fit the kind.
-    pub async fn insert_notification_channel(&self, channel: &NotificationChannel) -> StoreResult<()> {
+    pub async fn insert_notification_channel(
+        &self,
+        channel: &NotificationChannel,
+    ) -> StoreResult<()> {
         check_channel(channel)?;
         const SQL: &str = "INSERT INTO notification_channels (id, merchant_id, kind, address, secret_kek_id, \
             secret_blob, language, created_at_ms, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -217,7 +224,10 @@ impl Store {
 
     /// The enabled channels a notification about `merchant` goes to: the merchant's own, then the operator's,
     /// each oldest first.
-    pub async fn channels_reaching(&self, merchant: MerchantId) -> StoreResult<Vec<NotificationChannel>> {
+    pub async fn channels_reaching(
+        &self,
+        merchant: MerchantId,
+    ) -> StoreResult<Vec<NotificationChannel>> {
         let sql = format!(
             "{SELECT} WHERE disabled = $1 AND (merchant_id = $2 OR merchant_id IS NULL) \
              ORDER BY CASE WHEN merchant_id IS NULL THEN 1 ELSE 0 END, created_at_ms, id"

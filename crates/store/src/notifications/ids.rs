@@ -231,10 +231,7 @@ mod tests {
         let date: Date = "2027-04-17".parse().unwrap();
         assert_eq!(CycleKey::expiry(date).as_str(), "2027-04-17");
         let at: Timestamp = "2026-05-01T03:04:05.678912Z".parse().unwrap();
-        assert_eq!(
-            CycleKey::incident(at).as_str(),
-            "2026-05-01T03:04:05.678Z"
-        );
+        assert_eq!(CycleKey::incident(at).as_str(), "2026-05-01T03:04:05.678Z");
         let whole: Timestamp = "2026-05-01T03:04:05Z".parse().unwrap();
         assert_eq!(
             CycleKey::incident(whole).as_str(),
@@ -259,7 +256,10 @@ mod tests {
         for state in DeliveryState::ALL {
             assert_eq!(DeliveryState::parse(state.as_str()), Some(*state));
         }
-        assert_eq!(DeliveryKind::parse("access_lost"), Some(DeliveryKind::AccessLost));
+        assert_eq!(
+            DeliveryKind::parse("access_lost"),
+            Some(DeliveryKind::AccessLost)
+        );
         assert_eq!(ChannelKind::parse("sms"), None);
     }
 }

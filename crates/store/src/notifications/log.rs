@@ -60,7 +60,10 @@ impl Store {
             conditions.push(format!("merchant_id = {}", args.text(merchant.to_string())));
         }
         if let Some(connection) = query.connection {
-            conditions.push(format!("connection_id = {}", args.text(connection.to_string())));
+            conditions.push(format!(
+                "connection_id = {}",
+                args.text(connection.to_string())
+            ));
         }
         if let Some(channel) = query.channel {
             conditions.push(format!("channel_id = {}", args.text(channel.to_string())));

@@ -129,7 +129,11 @@ async fn insert_row(handle: Handle<'_>, row: &NewDelivery) -> StoreResult<u64> {
     }))
 }
 
-async fn skip_pending(handle: Handle<'_>, connection: ConnectionId, skip: &SkipPending) -> StoreResult<u64> {
+async fn skip_pending(
+    handle: Handle<'_>,
+    connection: ConnectionId,
+    skip: &SkipPending,
+) -> StoreResult<u64> {
     const BASE: &str = "UPDATE notification_deliveries SET state = 'skipped', last_error = $1 \
         WHERE connection_id = $2 AND kind = 'expiry_reminder' AND state = 'planned'";
     Ok(match skip {
@@ -178,7 +182,11 @@ async fn skip_pending(handle: Handle<'_>, connection: ConnectionId, skip: &SkipP
 
 /// On PostgreSQL, locks the incident's access-lost rows so that no worker claims one while the incident closes
 /// (SQLite's write transaction already excludes every other writer).
-async fn lock_incident(mut handle: Handle<'_>, connection: ConnectionId, cycle: &CycleKey) -> StoreResult<()> {
+async fn lock_incident(
+    mut handle: Handle<'_>,
+    connection: ConnectionId,
+    cycle: &CycleKey,
+) -> StoreResult<()> {
     if handle.engine() != Engine::Postgres {
         return Ok(());
     }
@@ -294,7 +302,8 @@ impl Store {
             counts.skipped += count(skip_pending(tx.handle(), plan.connection_id, skip).await?);
         }
         for incident in &plan.close_incidents {
-            let [restores, alerts] = close_incident(tx.handle(), plan.connection_id, incident).await?;
+            let [restores, alerts] =
+                close_incident(tx.handle(), plan.connection_id, incident).await?;
             // Restore rows of this plan that turn out not to be needed were counted as planned above.
             counts.planned = counts.planned.saturating_sub(count(restores));
             counts.skipped += count(restores) + count(alerts);
@@ -305,7 +314,10 @@ impl Store {
 
     /// Records a test send, planned to go out at once. Its cycle is its own id, so it never collides.
     pub async fn insert_test_delivery(&self, row: &NewDelivery) -> StoreResult<()> {
-        if row.kind != DeliveryKind::Test || row.cycle != CycleKey::test(row.id) || row.skipped.is_some() {
+        if row.kind != DeliveryKind::Test
+            || row.cycle != CycleKey::test(row.id)
+            || row.skipped.is_some()
+        {
             return Err(StoreError::invalid(
                 "test delivery",
                 "expected kind test, the delivery's own id as its cycle, and no skip reason",
@@ -331,8 +343,9 @@ impl Store {
                 SELECT 1 FROM notification_deliveries r WHERE r.connection_id = l.connection_id \
                 AND r.kind = 'access_restored' AND r.cycle_key = l.cycle_key) \
             ORDER BY l.connection_id, l.cycle_key";
-        let rows: Vec<IncidentRow> =
-            on_pool!(&self.pool, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
+        let rows: Vec<IncidentRow> = on_pool!(&self.pool, |pool| sqlx::query_as(SQL)
+            .fetch_all(pool)
+            .await?);
         rows.into_iter().map(IncidentRow::into_pair).collect()
     }
 

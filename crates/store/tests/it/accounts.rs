@@ -4,14 +4,15 @@ use jiff::{SignedDuration, Timestamp};
 use sellerlink_domain::connection::Language;
 use sellerlink_domain::ids::MerchantId;
 use sellerlink_store::{
-    ApiKeyId, ApiKeyName, ApiKeyRecord, Email, PasswordHash, Role, Session, StoreError, ThrottleKey, TokenHash,
-    User, UserId,
+    ApiKeyId, ApiKeyName, ApiKeyRecord, Email, PasswordHash, Role, Session, StoreError,
+    ThrottleKey, TokenHash, User, UserId,
 };
 
 use crate::fixtures::{add_merchant, at};
 use crate::harness::Db;
 
-const PHC: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA";
+const PHC: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA";
 
 fn user(email: &str, role: Role) -> User {
     User {
@@ -56,21 +57,36 @@ async fn users_round_trip_and_emails_are_unique(db: Db) {
         .unwrap();
     assert_eq!(found, Some(merchant_user.clone()));
     assert_eq!(store.users(None).await.unwrap().len(), 2);
-    assert_eq!(store.users(Some(merchant.id)).await.unwrap(), vec![merchant_user.clone()]);
+    assert_eq!(
+        store.users(Some(merchant.id)).await.unwrap(),
+        vec![merchant_user.clone()]
+    );
 
     let copy = user("OWNER@acme.example", Role::Operator);
     match store.insert_user(&copy).await {
-        Err(StoreError::Duplicate { what: "user", detail }) => assert!(detail.contains("owner@acme.example")),
+        Err(StoreError::Duplicate {
+            what: "user",
+            detail,
+        }) => assert!(detail.contains("owner@acme.example")),
         other => panic!("expected Duplicate, got {other:?}"),
     }
     let orphan = user("orphan@x.example", Role::Merchant(MerchantId::new()));
     assert!(matches!(
         store.insert_user(&orphan).await,
-        Err(StoreError::NotFound { what: "merchant", .. })
+        Err(StoreError::NotFound {
+            what: "merchant",
+            ..
+        })
     ));
 
-    store.set_user_language(operator.id, Language::En).await.unwrap();
-    assert_eq!(store.user(operator.id).await.unwrap().language, Language::En);
+    store
+        .set_user_language(operator.id, Language::En)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.user(operator.id).await.unwrap().language,
+        Language::En
+    );
     assert!(matches!(
         store.set_user_language(UserId::new(), Language::En).await,
         Err(StoreError::NotFound { what: "user", .. })
@@ -85,22 +101,41 @@ async fn sessions_live_until_they_expire_or_the_user_is_disabled(db: Db) {
     let first = session(1, operator.id, now);
     store.insert_session(&first).await.unwrap();
 
-    let live = store.live_session(&first.id, now).await.unwrap().expect("live");
+    let live = store
+        .live_session(&first.id, now)
+        .await
+        .unwrap()
+        .expect("live");
     assert_eq!(live.session, first);
     assert_eq!(live.user, operator);
     assert!(store.live_session(&digest(9), now).await.unwrap().is_none());
     let after_end = first.expires_at;
-    assert!(store.live_session(&first.id, after_end).await.unwrap().is_none());
+    assert!(
+        store
+            .live_session(&first.id, after_end)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let later = now + SignedDuration::from_hours(1);
-    assert!(store
-        .touch_session(&first.id, later, later + SignedDuration::from_hours(12))
+    assert!(
+        store
+            .touch_session(&first.id, later, later + SignedDuration::from_hours(12))
+            .await
+            .unwrap()
+    );
+    let touched = store
+        .live_session(&first.id, after_end)
         .await
-        .unwrap());
-    let touched = store.live_session(&first.id, after_end).await.unwrap().expect("extended");
+        .unwrap()
+        .expect("extended");
     assert_eq!(touched.session.last_seen, later);
 
-    store.insert_session(&session(2, operator.id, now)).await.unwrap();
+    store
+        .insert_session(&session(2, operator.id, now))
+        .await
+        .unwrap();
     store.set_user_disabled(operator.id, true).await.unwrap();
     assert!(store.live_session(&first.id, now).await.unwrap().is_none());
     assert!(store.live_session(&digest(2), now).await.unwrap().is_none());
@@ -110,12 +145,25 @@ async fn sessions_live_until_they_expire_or_the_user_is_disabled(db: Db) {
         "disabling ended the sessions for good"
     );
 
-    store.insert_session(&session(3, operator.id, now)).await.unwrap();
+    store
+        .insert_session(&session(3, operator.id, now))
+        .await
+        .unwrap();
     assert!(store.delete_session(&digest(3)).await.unwrap());
     assert!(!store.delete_session(&digest(3)).await.unwrap());
 
-    store.insert_session(&session(4, operator.id, now)).await.unwrap();
-    store.insert_session(&session(5, operator.id, now - SignedDuration::from_hours(24))).await.unwrap();
+    store
+        .insert_session(&session(4, operator.id, now))
+        .await
+        .unwrap();
+    store
+        .insert_session(&session(
+            5,
+            operator.id,
+            now - SignedDuration::from_hours(24),
+        ))
+        .await
+        .unwrap();
     assert_eq!(store.delete_expired_sessions(now).await.unwrap(), 1);
     assert_eq!(store.delete_user_sessions(operator.id).await.unwrap(), 1);
 
@@ -131,8 +179,12 @@ async fn a_new_password_ends_every_session(db: Db) {
     let operator = user("ops@3pl.example", Role::Operator);
     store.insert_user(&operator).await.unwrap();
     let now = at("2026-03-01T00:00:00Z");
-    store.insert_session(&session(1, operator.id, now)).await.unwrap();
-    let other = PasswordHash::parse("$argon2id$v=19$m=8,t=1,p=1$b3RoZXJzYWx0$b3RoZXJoYXNo").unwrap();
+    store
+        .insert_session(&session(1, operator.id, now))
+        .await
+        .unwrap();
+    let other =
+        PasswordHash::parse("$argon2id$v=19$m=8,t=1,p=1$b3RoZXJzYWx0$b3RoZXJoYXNo").unwrap();
     store.set_user_password(operator.id, &other).await.unwrap();
     assert_eq!(store.user(operator.id).await.unwrap().password_hash, other);
     assert!(store.live_session(&digest(1), now).await.unwrap().is_none());
@@ -153,7 +205,10 @@ async fn api_keys_are_found_by_hash_listed_per_merchant_and_revoked_once(db: Db)
         last_used: None,
     };
     store.insert_api_key(&key).await.unwrap();
-    assert_eq!(store.api_key_by_hash(&digest(7)).await.unwrap(), Some(key.clone()));
+    assert_eq!(
+        store.api_key_by_hash(&digest(7)).await.unwrap(),
+        Some(key.clone())
+    );
     assert_eq!(store.api_key_by_hash(&digest(8)).await.unwrap(), None);
     assert_eq!(store.api_keys(acme.id).await.unwrap(), vec![key.clone()]);
     assert!(store.api_keys(other.id).await.unwrap().is_empty());
@@ -161,13 +216,21 @@ async fn api_keys_are_found_by_hash_listed_per_merchant_and_revoked_once(db: Db)
     let used = at("2026-03-02T00:00:00Z");
     store.touch_api_key(key.id, used).await.unwrap();
     assert_eq!(
-        store.api_key_by_hash(&digest(7)).await.unwrap().unwrap().last_used,
+        store
+            .api_key_by_hash(&digest(7))
+            .await
+            .unwrap()
+            .unwrap()
+            .last_used,
         Some(used)
     );
 
     assert!(matches!(
         store.revoke_api_key(other.id, key.id, used).await,
-        Err(StoreError::NotFound { what: "API key", .. })
+        Err(StoreError::NotFound {
+            what: "API key",
+            ..
+        })
     ));
     let revoked = store.revoke_api_key(acme.id, key.id, used).await.unwrap();
     assert_eq!(revoked.revoked_at, Some(used));
@@ -175,7 +238,11 @@ async fn api_keys_are_found_by_hash_listed_per_merchant_and_revoked_once(db: Db)
         .revoke_api_key(acme.id, key.id, used + SignedDuration::from_hours(1))
         .await
         .unwrap();
-    assert_eq!(again.revoked_at, Some(used), "the first revocation time stays");
+    assert_eq!(
+        again.revoked_at,
+        Some(used),
+        "the first revocation time stays"
+    );
 
     let twin = ApiKeyRecord {
         id: ApiKeyId::new(),
@@ -183,7 +250,10 @@ async fn api_keys_are_found_by_hash_listed_per_merchant_and_revoked_once(db: Db)
     };
     assert!(matches!(
         store.insert_api_key(&twin).await,
-        Err(StoreError::Duplicate { what: "API key", .. })
+        Err(StoreError::Duplicate {
+            what: "API key",
+            ..
+        })
     ));
     let orphan = ApiKeyRecord {
         id: ApiKeyId::new(),
@@ -193,7 +263,10 @@ async fn api_keys_are_found_by_hash_listed_per_merchant_and_revoked_once(db: Db)
     };
     assert!(matches!(
         store.insert_api_key(&orphan).await,
-        Err(StoreError::NotFound { what: "merchant", .. })
+        Err(StoreError::NotFound {
+            what: "merchant",
+            ..
+        })
     ));
 }
 
@@ -204,7 +277,10 @@ async fn login_failures_are_counted_per_key_within_a_window(db: Db) {
     let start = at("2026-03-01T00:00:00Z");
     for minute in 0..5 {
         store
-            .record_login_failure(&[login.clone(), ip.clone()], start + SignedDuration::from_mins(minute))
+            .record_login_failure(
+                &[login.clone(), ip.clone()],
+                start + SignedDuration::from_mins(minute),
+            )
             .await
             .unwrap();
     }

@@ -11,6 +11,7 @@ mod connections;
 mod credentials;
 mod failures;
 mod leases;
+mod notifications;
 mod merchants;
 mod order_queries;
 mod orders;

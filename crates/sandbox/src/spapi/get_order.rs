@@ -1,0 +1,31 @@
+//! Orders 2026-01-01 `getOrder` (`GET /orders/2026-01-01/orders/{orderId}`): `{"order": {…}}`
+//! with the items always included and the other parts per `includedData`. An order of another
+//! seller, or one not placed yet at the sandbox clock, is 404 `NotFound`.
+
+use super::errors::SpApiError;
+use super::orders_json::{Included, OrderJson, order_json};
+use super::pipeline::{Reply, SpCall};
+use crate::ids::OrderId;
+use crate::world::World;
+
+#[derive(serde::Serialize)]
+struct Body {
+    order: OrderJson,
+}
+
+/// Answers `getOrder`.
+pub fn run(world: &World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
+    let text = call.path.order_id.as_deref().unwrap_or_default();
+    let id = OrderId::parse("orderId", text).map_err(|e| SpApiError::invalid(e.to_string()))?;
+    let included = Included::parse(&call.query.list("includedData"))?;
+    let now_ms = call.now.as_millisecond();
+    let (order, state) = world
+        .orders
+        .seller(&call.seller.seller_id)
+        .and_then(|book| book.get(&id))
+        .and_then(|order| order.state_at(now_ms).map(|state| (order, state)))
+        .ok_or_else(|| SpApiError::not_found(format!("No order {id} exists for this seller.")))?;
+    Ok(Reply::ok(&Body {
+        order: order_json(order, state, now_ms, &included),
+    }))
+}
