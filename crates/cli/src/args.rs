@@ -55,6 +55,8 @@ pub struct GlobalArgs {
     pub json: bool,
     #[command(flatten)]
     pub mws: MwsArgs,
+    #[command(flatten)]
+    pub mail: MailArgs,
 }
 
 /// How sellerlink reaches MWS as the 3PL's developer (Amazon or the sandbox).
@@ -101,6 +103,9 @@ pub enum Command {
     /// Imported orders.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// Expiry reminders and access alerts: channels, the notification log, test sends.
+    #[command(subcommand)]
+    Notify(NotifyCommand),
     /// Import orders now (incrementally, within Amazon's quotas), with progress bars.
     Sync(SyncArgs),
     /// Run the scheduler: every connection imported every few minutes until Ctrl-C.
@@ -111,6 +116,8 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Start the sandbox with a demo seller, register a demo merchant, and print the steps to connect them.
     Demo(DemoArgs),
+    /// Run the web app (pages and JSON API) with the background order import.
+    Serve(crate::commands::serve::ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -118,6 +125,9 @@ pub struct DemoArgs {
     /// HTTP port of the demo sandbox (0 = any free port).
     #[arg(long, default_value_t = 8480)]
     pub sandbox_port: u16,
+    /// HTTP port of the demo's web app on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 8080)]
+    pub web_port: u16,
 }
 
 #[derive(Debug, Subcommand)]
@@ -203,6 +213,111 @@ pub struct ConnectionAddArgs {
     /// Store without asking Amazon first (e.g. a historical grant); it stays unverified until `connection verify`.
     #[arg(long)]
     pub no_verify: bool,
+}
+
+/// Where reminders and alerts are e-mailed from (SMTP, or an outbox folder for local work).
+#[derive(Debug, Args, Clone)]
+pub struct MailArgs {
+    /// SMTP relay host; without it e-mails are written as .eml files to the outbox folder.
+    #[arg(long, env = "SELLERLINK_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+    /// SMTP port (default: 587 for starttls, 465 for tls, 25 for none).
+    #[arg(long, env = "SELLERLINK_SMTP_PORT", global = true)]
+    pub smtp_port: Option<u16>,
+    /// How the SMTP connection is secured: starttls, tls or none.
+    #[arg(
+        long,
+        env = "SELLERLINK_SMTP_TLS",
+        default_value = "starttls",
+        global = true
+    )]
+    pub smtp_tls: String,
+    /// SMTP user name (the password is read from SELLERLINK_SMTP_PASSWORD only).
+    #[arg(long, env = "SELLERLINK_SMTP_USERNAME", global = true)]
+    pub smtp_username: Option<String>,
+    /// The sender of reminders, e.g. "sellerlink <noreply@3pl.example>".
+    #[arg(
+        long,
+        env = "SELLERLINK_MAIL_FROM",
+        default_value = "sellerlink <noreply@sellerlink.invalid>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// Folder for e-mails when no SMTP host is set (default: DATA_DIR/outbox).
+    #[arg(long, env = "SELLERLINK_MAIL_OUTBOX", global = true)]
+    pub mail_outbox: Option<PathBuf>,
+    /// Days before expiry when reminders go out (0 = the day access lapses).
+    #[arg(
+        long,
+        env = "SELLERLINK_REMINDER_DAYS",
+        default_value = "30,14,7,3,1,0",
+        global = true
+    )]
+    pub reminder_days: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Add a channel that receives reminders and alerts.
+    #[command(subcommand)]
+    Channel(ChannelCommand),
+    /// The notification log: what was sent to whom, when, delivered or failed.
+    Log {
+        /// Only this merchant's notifications (id or exact name).
+        #[arg(long)]
+        merchant: Option<String>,
+        /// Only notifications about this connection.
+        #[arg(long)]
+        connection: Option<ConnectionId>,
+        /// At most this many rows.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Send a test message to a channel now.
+    Test { channel: String },
+    /// Plan and send the reminders and alerts that are due now, once.
+    Run,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChannelCommand {
+    /// Add an e-mail address or a webhook URL for a merchant (or, with --operator, for the 3PL's operators).
+    Add {
+        /// The merchant whose contacts it reaches (id or exact name).
+        #[arg(
+            long,
+            required_unless_present = "operator",
+            conflicts_with = "operator"
+        )]
+        merchant: Option<String>,
+        /// The operator's own channel: receives every merchant's reminders and alerts.
+        #[arg(long)]
+        operator: bool,
+        /// An e-mail address.
+        #[arg(long, required_unless_present = "webhook", conflicts_with = "webhook")]
+        email: Option<String>,
+        /// A webhook URL (https, or http on loopback); its signing secret is printed once.
+        #[arg(long)]
+        webhook: Option<String>,
+        /// The language of its messages: ja or en (default: the merchant's).
+        #[arg(long, value_enum)]
+        language: Option<LanguageArg>,
+    },
+    /// List channels.
+    List {
+        /// Only this merchant's channels (id or exact name); --operator for the operator's.
+        #[arg(long)]
+        merchant: Option<String>,
+        /// The operator's channels.
+        #[arg(long)]
+        operator: bool,
+    },
+    /// Stop or resume sending to a channel.
+    Disable {
+        channel: String,
+        #[arg(long)]
+        enable: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -80,8 +80,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                     Ok(())
                 }
+                Command::Notify(command) => {
+                    commands::notify::run(&app, &cli.global, command, &output).await
+                }
                 Command::Sync(args) => commands::sync::run(&app, args, &output).await,
-                Command::Worker(args) => commands::sync::worker(&app, args).await,
+                Command::Worker(args) => commands::sync::worker(&app, &cli.global, args).await,
+                Command::Serve(args) => commands::serve::run(&app, args).await,
                 Command::Sandbox(_) | Command::Demo(_) => unreachable!("handled above"),
             }
         }

@@ -4,8 +4,10 @@ pub mod connection;
 pub mod demo;
 pub mod keys;
 pub mod merchant;
+pub mod notify;
 pub mod orders;
 pub mod sandbox;
+pub mod serve;
 pub mod sync;
 
 use sellerlink_domain::audit::Actor;

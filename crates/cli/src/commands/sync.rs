@@ -94,7 +94,11 @@ pub async fn run(app: &App, args: SyncArgs, output: &Output) -> anyhow::Result<(
     Ok(())
 }
 
-pub async fn worker(app: &App, args: WorkerArgs) -> anyhow::Result<()> {
+pub async fn worker(
+    app: &App,
+    global: &crate::args::GlobalArgs,
+    args: WorkerArgs,
+) -> anyhow::Result<()> {
     let config = SchedulerConfig {
         interval: jiff::SignedDuration::from_mins(args.interval_minutes.max(1)),
         max_concurrent: args.concurrency.max(1),
@@ -103,13 +107,18 @@ pub async fn worker(app: &App, args: WorkerArgs) -> anyhow::Result<()> {
     let scheduler = Arc::new(Scheduler::new(app.importer()?.clone(), config));
     let shutdown = CancellationToken::new();
     let task = tokio::spawn(scheduler.run(shutdown.clone()));
+    let reminders = crate::commands::notify::reminders(global, app).await?;
+    let reminders_shutdown = shutdown.clone();
+    let reminders_task =
+        tokio::spawn(async move { reminders.serve(reminders_shutdown.cancelled_owned()).await });
     eprintln!(
-        "sellerlink worker: importing every {} minute(s); Ctrl-C to stop",
+        "sellerlink worker: importing every {} minute(s), sending due reminders and alerts every minute; Ctrl-C to stop",
         args.interval_minutes
     );
     tokio::signal::ctrl_c().await?;
     shutdown.cancel();
     task.await?;
+    reminders_task.await?;
     Ok(())
 }
 

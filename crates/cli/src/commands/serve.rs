@@ -1,0 +1,94 @@
+//! `sellerlink serve`: the web app (pages and JSON API) with the background order import, until Ctrl-C.
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use secrecy::SecretString;
+use sellerlink_app::App;
+use sellerlink_domain::connection::Language;
+use sellerlink_store::{Email, Role};
+use sellerlink_sync::SchedulerConfig;
+use sellerlink_web::{NewUser, PasswordCost, WebConfig, add_user, serve};
+
+/// Options of `sellerlink serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (keep it on loopback unless a TLS proxy is in front).
+    #[arg(long, env = "SELLERLINK_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Mark cookies Secure: set this when people reach sellerlink over TLS (e.g. behind a TLS proxy).
+    #[arg(long, env = "SELLERLINK_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Import every connection's orders in the background every this many minutes (0 = only on demand).
+    #[arg(long, env = "SELLERLINK_SYNC_EVERY_MINUTES", default_value_t = 10)]
+    pub sync_every_minutes: i64,
+    /// The Seller Central the wizard links to, instead of Amazon's host for the marketplace (e.g. a sandbox).
+    #[arg(long, env = "SELLERLINK_SELLER_CENTRAL_URL")]
+    pub seller_central_url: Option<url::Url>,
+    /// Create this operator at start if no user has the address yet; the password is read from
+    /// SELLERLINK_OPERATOR_PASSWORD (at least 10 characters).
+    #[arg(long, env = "SELLERLINK_OPERATOR_EMAIL")]
+    pub operator_email: Option<String>,
+}
+
+/// The web settings of these options.
+pub fn web_config(args: &ServeArgs) -> WebConfig {
+    WebConfig {
+        bind: args.bind,
+        secure_cookies: args.secure_cookies,
+        scheduler: (args.sync_every_minutes > 0).then(|| SchedulerConfig {
+            interval: jiff::SignedDuration::from_mins(args.sync_every_minutes),
+            ..SchedulerConfig::default()
+        }),
+        seller_central_url: args.seller_central_url.clone(),
+        ..WebConfig::default()
+    }
+}
+
+/// Creates a user unless one with this address exists; returns whether it was created.
+pub async fn ensure_user(
+    app: &App,
+    email: &str,
+    password: SecretString,
+    role: Role,
+) -> anyhow::Result<bool> {
+    let address = Email::parse(email)?;
+    if app.store().user_by_email(&address).await?.is_some() {
+        return Ok(false);
+    }
+    let new = NewUser {
+        email: email.to_owned(),
+        password,
+        role,
+        language: Language::Ja,
+    };
+    add_user(app.store(), new, PasswordCost::default(), app.now()).await?;
+    Ok(true)
+}
+
+/// Serves until Ctrl-C.
+pub async fn run(app: &App, args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(email) = &args.operator_email {
+        let password = std::env::var("SELLERLINK_OPERATOR_PASSWORD")
+            .context("--operator-email needs the password in SELLERLINK_OPERATOR_PASSWORD")?;
+        if ensure_user(app, email, password.into(), Role::Operator).await? {
+            println!("Created the operator {email}.");
+        }
+    }
+    let server = serve(app.clone(), web_config(&args)).await?;
+    println!(
+        "sellerlink is serving at {}  (API: {}/api/v1, OpenAPI: {}/api/openapi.json)",
+        server.url(),
+        server.url(),
+        server.url()
+    );
+    if app.importer().is_err() {
+        println!(
+            "Amazon access is not configured: new connections cannot be verified and no orders are imported."
+        );
+    }
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c().await?;
+    server.shutdown().await;
+    Ok(())
+}
