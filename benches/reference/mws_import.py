@@ -207,11 +207,13 @@ class Importer:
         self.retries += retries
         upper_bound = leaf(parsed, "LastUpdatedBefore")
         with concurrent.futures.ThreadPoolExecutor(max_workers=self.workers) as pool:
+            # One worker: plain calls in this thread, as a sequential script would make them.
+            fan_out = pool.map if self.workers > 1 else map
             while True:
                 self.pages += 1
                 order_nodes = children(parsed, "Orders", "Order")
                 ids = [leaf(n, "AmazonOrderId") for n in order_nodes]
-                fetched = list(pool.map(self.order_items, ids))
+                fetched = list(fan_out(self.order_items, ids))
                 page = []
                 for node, (items, calls, retries) in zip(order_nodes, fetched):
                     self.item_calls += calls

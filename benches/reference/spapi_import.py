@@ -226,9 +226,11 @@ class Importer:
         self.retries += retries
         upper_bound = response.payload.get("lastUpdatedBefore")
         with concurrent.futures.ThreadPoolExecutor(max_workers=self.workers) as pool:
+            # One worker: plain calls in this thread, as a sequential script would make them.
+            fan_out = pool.map if self.workers > 1 else map
             while True:
                 self.pages += 1
-                fetched = list(pool.map(self.full_order, response.payload.get("orders") or []))
+                fetched = list(fan_out(self.full_order, response.payload.get("orders") or []))
                 page = []
                 for order, calls, retries in fetched:
                     self.get_order_calls += calls

@@ -56,7 +56,7 @@ pub(crate) fn to_stored(sealed: &Sealed) -> SealedCredential {
     }
 }
 
-fn snapshot(connection: &Connection) -> serde_json::Value {
+pub(crate) fn snapshot(connection: &Connection) -> serde_json::Value {
     serde_json::to_value(connection).expect("a connection serializes")
 }
 
@@ -240,9 +240,13 @@ impl App {
         connection: &mut Connection,
         secret: &SecretString,
     ) -> Result<(), AppError> {
-        let factory = self.sources.as_ref().ok_or(AppError::NotConfigured {
-            what: crate::MWS_NOT_CONFIGURED,
-        })?;
+        let factory = self
+            .sources
+            .as_ref()
+            .filter(|_| self.settings.mws.is_some())
+            .ok_or(AppError::NotConfigured {
+                what: crate::MWS_NOT_CONFIGURED,
+            })?;
         let ApiAccount::Mws {
             seller_id,
             developer_id,
@@ -297,7 +301,7 @@ impl App {
         Ok(())
     }
 
-    async fn view(&self, connection: Connection) -> Result<ConnectionView, AppError> {
+    pub(crate) async fn view(&self, connection: Connection) -> Result<ConnectionView, AppError> {
         let masked =
             sellerlink_secrets::mask(self.credential(connection.id).await?.expose_secret());
         Ok(ConnectionView::new(

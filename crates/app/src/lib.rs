@@ -5,6 +5,7 @@ mod error;
 mod keys;
 mod merchants;
 mod settings;
+mod spapi;
 mod sync;
 mod verification;
 mod view;
@@ -15,14 +16,21 @@ use sellerlink_domain::clock::Clock;
 use sellerlink_secrets::Keyring;
 use sellerlink_store::{LeaseOwner, Store};
 use sellerlink_sync::{
-    ImportConfig, Importer, KeyringCredentials, MwsSourceFactory, SourceFactory,
+    CombinedSourceFactory, ImportConfig, Importer, KeyringCredentials, MwsSourceFactory,
+    SourceFactory, SpApiSourceFactory,
 };
 
 pub use connections::{LifecycleCommand, NewMwsConnection};
 pub use error::AppError;
 pub use keys::RotationReport;
+pub use sellerlink_sync::SpApiSettings;
 pub use sellerlink_sync::{RunOptions, SyncReport, VerifyOutcome};
 pub use settings::{DeveloperIdentity, KeySettings, MwsSettings, Settings};
+pub use spapi::{
+    AppCredentialsStatus, AuthorizationRequest, SECRET_EXPIRING_SOON_DAYS, STATE_LIFETIME,
+    SecretCondition, SpApiAppSettings, SpApiApplicationId, SpApiCallback, SpApiConnected,
+    SpApiFailure, SpApiLogin, StateProblem,
+};
 pub use verification::VerificationFailure;
 pub use view::ConnectionView;
 
@@ -33,8 +41,10 @@ pub struct App {
     keyring: Arc<Keyring>,
     clock: Arc<dyn Clock>,
     settings: Arc<Settings>,
-    /// Builds Amazon sources; `None` when no developer keys are configured.
+    /// Builds Amazon sources of either API; `None` when neither MWS nor SP-API is configured.
     sources: Option<Arc<dyn SourceFactory>>,
+    /// SP-API ("Connect with Amazon"), when configured.
+    spapi: Option<Arc<spapi::SpApiRuntime>>,
     /// The order-import engine over the same store, sources and credentials.
     importer: Option<Importer>,
 }
@@ -54,15 +64,29 @@ impl App {
         let store = Store::connect(&settings.database_url).await?;
         store.migrate().await?;
         let keyring = Arc::new(keyring);
-        let sources: Option<Arc<dyn SourceFactory>> = match &settings.mws {
+        let invalid =
+            |field: &'static str, problem: String| AppError::InvalidInput { field, problem };
+        let mws: Option<Arc<dyn SourceFactory>> = match &settings.mws {
             Some(mws) => Some(Arc::new(
-                MwsSourceFactory::new(mws, clock.clone()).map_err(|e| AppError::InvalidInput {
-                    field: "MWS settings",
-                    problem: e.to_string(),
-                })?,
+                MwsSourceFactory::new(mws, clock.clone())
+                    .map_err(|e| invalid("MWS settings", e.to_string()))?,
             )),
             None => None,
         };
+        let spapi = match &settings.spapi {
+            Some(spapi) => Some(Arc::new(spapi::SpApiRuntime {
+                factory: SpApiSourceFactory::new(&spapi.api, clock.clone())
+                    .map_err(|e| invalid("SP-API settings", e.to_string()))?,
+                settings: spapi.clone(),
+            })),
+            None => None,
+        };
+        let spapi_sources = spapi
+            .as_ref()
+            .map(|runtime| Arc::new(runtime.factory.clone()) as Arc<dyn SourceFactory>);
+        let combined = CombinedSourceFactory::new(mws, spapi_sources);
+        let sources: Option<Arc<dyn SourceFactory>> =
+            (!combined.is_empty()).then(|| Arc::new(combined) as _);
         let importer = sources.as_ref().map(|factory| {
             let owner = LeaseOwner::parse(&format!("sellerlink-{}", std::process::id()))
                 .expect("a process id makes a valid lease owner");
@@ -82,6 +106,7 @@ impl App {
             clock,
             settings: Arc::new(settings),
             sources,
+            spapi,
             importer,
         })
     }
@@ -99,7 +124,7 @@ impl App {
     /// The order-import engine, if Amazon access is configured.
     pub fn importer(&self) -> Result<&Importer, AppError> {
         self.importer.as_ref().ok_or(AppError::NotConfigured {
-            what: MWS_NOT_CONFIGURED,
+            what: AMAZON_NOT_CONFIGURED,
         })
     }
 
@@ -107,7 +132,20 @@ impl App {
     pub fn now(&self) -> jiff::Timestamp {
         self.clock.now()
     }
+
+    /// SP-API, or [`AppError::NotConfigured`].
+    pub(crate) fn spapi(&self) -> Result<&spapi::SpApiRuntime, AppError> {
+        self.spapi.as_deref().ok_or(AppError::NotConfigured {
+            what: SPAPI_NOT_CONFIGURED,
+        })
+    }
 }
 
 const MWS_NOT_CONFIGURED: &str = "MWS developer keys (set SELLERLINK_MWS_ACCESS_KEY_ID and SELLERLINK_MWS_SECRET_KEY, \
      and SELLERLINK_MWS_ENDPOINT for a non-Amazon endpoint such as the sandbox)";
+
+const AMAZON_NOT_CONFIGURED: &str = "Amazon access: MWS developer keys (SELLERLINK_MWS_ACCESS_KEY_ID, \
+     SELLERLINK_MWS_SECRET_KEY, SELLERLINK_MWS_ENDPOINT) or the SP-API app";
+
+const SPAPI_NOT_CONFIGURED: &str = "the SP-API app (application ID, LWA client ID and secret with its expiry date, \
+     and the OAuth redirect URI registered for the app)";

@@ -9,6 +9,7 @@ use sellerlink_secrets::Keyring;
 pub use sellerlink_sync::MwsSettings;
 
 use crate::AppError;
+use crate::spapi::SpApiAppSettings;
 
 /// The 3PL's identity as an Amazon developer: what merchants type into Seller Central (steps ③–④).
 #[derive(Debug, Clone)]
@@ -78,6 +79,9 @@ pub struct Settings {
     pub status_policy: StatusPolicy,
     /// How to reach MWS as the 3PL's developer; `None` = not configured (connections cannot be verified or synced).
     pub mws: Option<MwsSettings>,
+    /// The 3PL's SP-API app ("Connect with Amazon"); `None` = not configured (no SP-API connections can be made,
+    /// verified or synced).
+    pub spapi: Option<SpApiAppSettings>,
     /// How far back the first import of a connection reaches.
     pub initial_lookback: jiff::SignedDuration,
 }

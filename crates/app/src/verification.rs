@@ -44,6 +44,9 @@ pub enum VerificationFailure {
     Unreachable { detail: String },
     /// Amazon refused the request for another reason.
     Refused { detail: String },
+    /// An SP-API authorization ("Connect with Amazon" or a re-authorization) was refused.
+    #[serde(rename = "sp_api")]
+    SpApi(crate::SpApiFailure),
 }
 
 impl VerificationFailure {
@@ -120,6 +123,7 @@ impl VerificationFailure {
             Self::MarketplaceNotParticipating { .. } => "marketplace_not_participating",
             Self::Unreachable { .. } => "amazon_unreachable",
             Self::Refused { .. } => "amazon_refused",
+            Self::SpApi(failure) => failure.reason(),
         }
     }
 
@@ -183,6 +187,7 @@ impl VerificationFailure {
             Self::Refused { detail } => {
                 format!("Amazon refused the check ({detail}). Nothing was saved.")
             }
+            Self::SpApi(failure) => failure.message_en(),
         }
     }
 
@@ -246,6 +251,7 @@ impl VerificationFailure {
             Self::Refused { detail } => {
                 format!("Amazonが確認を拒否しました（{detail}）。何も保存されていません。")
             }
+            Self::SpApi(failure) => failure.message_ja(),
         }
     }
 }

@@ -118,6 +118,7 @@ pub(crate) fn settings(global: &GlobalArgs) -> anyhow::Result<Settings> {
             expiring_soon_within_days: global.expiring_soon_days,
         },
         mws: mws_settings(&global.mws)?,
+        spapi: None,
         initial_lookback: jiff::SignedDuration::from_hours(
             global.mws.initial_lookback_days.max(1) * 24,
         ),

@@ -14,6 +14,7 @@ mod leases;
 mod merchants;
 mod names;
 mod notifications;
+mod oauth_states;
 mod orders;
 mod store;
 mod sync;
@@ -27,6 +28,7 @@ pub use error::{StoreError, StoreResult};
 pub use leases::{Lease, LeaseName, LeaseOwner};
 pub use names::NameError;
 pub use notifications::*;
+pub use oauth_states::{OAuthState, OAuthStateRefusal};
 pub use orders::{OrderCursor, OrderQuery, OrderSummary, UpsertOutcome};
 pub use store::Store;
 pub use sync::{

@@ -11,7 +11,10 @@
 //! (1) throughput: one seller with `SYNC_BENCH_ORDERS` orders (default 12 000), throttling off, a first import.
 //! (3) quota efficiency: `SYNC_BENCH_SELLERS` sellers (default 4) × `SYNC_BENCH_QUOTA_ORDERS` orders (default
 //!     400) under Amazon's quotas with restore rates × `SYNC_BENCH_SCALE` (default 40), imported side by side
-//!     with pacing on; total time over the lower bound the quotas allow, and the throttled answers.
+//!     with pacing on (headroom `SYNC_BENCH_HEADROOM`, default 0.02); total time over the lower bound the quotas
+//!     allow, and the throttled answers.
+//!
+//! `SYNC_BENCH_CONCURRENCY` overrides the item listings in flight per connection (default 8).
 
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -22,14 +25,18 @@ use jiff::{SignedDuration, Timestamp};
 use secrecy::SecretString;
 use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
 use sellerlink_domain::clock::Clock;
-use sellerlink_domain::connection::{ApiAccount, ConnectedMarketplace, Connection, Language, Merchant, MerchantName};
-use sellerlink_domain::ids::{AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, MerchantId, SellerId};
+use sellerlink_domain::connection::{
+    ApiAccount, ConnectedMarketplace, Connection, Language, Merchant, MerchantName,
+};
+use sellerlink_domain::ids::{
+    AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, MerchantId, SellerId,
+};
 use sellerlink_domain::lifecycle::{AccessGrant, RenewalTerm};
 use sellerlink_secrets::{Keyring, MasterKey};
 use sellerlink_store::{LeaseOwner, SealedCredential, Store};
 use sellerlink_sync::{
-    ImportConfig, ImportOutcome, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory, Scheduler,
-    SchedulerConfig,
+    ImportConfig, ImportOutcome, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory,
+    Scheduler, SchedulerConfig,
 };
 use serde_json::{Value, json};
 
@@ -44,7 +51,10 @@ const LIST_BURST: f64 = 6.0;
 const LIST_RESTORE_SECS: f64 = 60.0;
 
 fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -58,7 +68,8 @@ fn serve(args: &[String]) {
         orders_per_seller: number(1) as usize,
         throttle_scale: number(2),
         clock_start: Some(GENERATED_AT.parse().expect("valid instant")),
-        cert_dir: std::env::temp_dir().join(format!("sellerlink-sync-bench-{}", std::process::id())),
+        cert_dir: std::env::temp_dir()
+            .join(format!("sellerlink-sync-bench-{}", std::process::id())),
         ..sellerlink_sandbox::SandboxConfig::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -66,7 +77,9 @@ fn serve(args: &[String]) {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let sandbox = sellerlink_sandbox::start(config).await.expect("sandbox starts");
+        let sandbox = sellerlink_sandbox::start(config)
+            .await
+            .expect("sandbox starts");
         println!("READY {}", sandbox.http_url());
         std::io::stdout().flush().ok();
         let mut line = String::new();
@@ -86,7 +99,12 @@ struct SandboxProcess {
 impl SandboxProcess {
     fn start(sellers: usize, orders: usize, throttle_scale: f64) -> Self {
         let mut child = Command::new(std::env::current_exe().expect("own path"))
-            .args([SERVE_FLAG, &sellers.to_string(), &orders.to_string(), &throttle_scale.to_string()])
+            .args([
+                SERVE_FLAG,
+                &sellers.to_string(),
+                &orders.to_string(),
+                &throttle_scale.to_string(),
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -94,7 +112,9 @@ impl SandboxProcess {
         let stdin = child.stdin.take();
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
         let mut line = String::new();
-        stdout.read_line(&mut line).expect("the sandbox reports its address");
+        stdout
+            .read_line(&mut line)
+            .expect("the sandbox reports its address");
         let url = line
             .trim()
             .strip_prefix("READY ")
@@ -114,7 +134,11 @@ impl SandboxProcess {
             request = request.json(&body);
         }
         let response = request.send().await.expect("control API answers");
-        assert!(response.status().is_success(), "control API refused {path}: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "control API refused {path}: {}",
+            response.status()
+        );
         let text = response.text().await.expect("body");
         if text.is_empty() {
             Value::Null
@@ -183,7 +207,9 @@ struct OffsetClock(SignedDuration);
 
 impl Clock for OffsetClock {
     fn now(&self) -> Timestamp {
-        Timestamp::now().saturating_add(self.0).unwrap_or(Timestamp::MAX)
+        Timestamp::now()
+            .saturating_add(self.0)
+            .unwrap_or(Timestamp::MAX)
     }
 }
 
@@ -197,15 +223,32 @@ struct Setup {
 async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) -> Setup {
     let settled = GENERATED_AT.parse::<Timestamp>().expect("valid") + SETTLED_AFTER;
     sandbox
-        .call(reqwest::Method::POST, "/_sandbox/clock", Some(json!({ "set": settled.to_string() })))
+        .call(
+            reqwest::Method::POST,
+            "/_sandbox/clock",
+            Some(json!({ "set": settled.to_string() })),
+        )
         .await;
-    let clock_view = sandbox.call(reqwest::Method::GET, "/_sandbox/clock", None).await;
-    let sandbox_now: Timestamp = clock_view["now"].as_str().expect("now").parse().expect("instant");
+    let clock_view = sandbox
+        .call(reqwest::Method::GET, "/_sandbox/clock", None)
+        .await;
+    let sandbox_now: Timestamp = clock_view["now"]
+        .as_str()
+        .expect("now")
+        .parse()
+        .expect("instant");
     let clock: Arc<dyn Clock> = Arc::new(OffsetClock(sandbox_now.duration_since(Timestamp::now())));
-    let identity = sandbox.call(reqwest::Method::GET, "/_sandbox/identity", None).await;
+    let identity = sandbox
+        .call(reqwest::Method::GET, "/_sandbox/identity", None)
+        .await;
     let developer = &identity["developer"];
-    let developer_id = developer["developer_id"].as_str().expect("developer id").to_owned();
-    let sellers = sandbox.call(reqwest::Method::GET, "/_sandbox/sellers", None).await;
+    let developer_id = developer["developer_id"]
+        .as_str()
+        .expect("developer id")
+        .to_owned();
+    let sellers = sandbox
+        .call(reqwest::Method::GET, "/_sandbox/sellers", None)
+        .await;
 
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
@@ -240,7 +283,10 @@ async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) 
             after: None,
         };
         store
-            .insert_merchant(&merchant, &audit(merchant.id, None, AuditAction::MerchantCreated))
+            .insert_merchant(
+                &merchant,
+                &audit(merchant.id, None, AuditAction::MerchantCreated),
+            )
             .await
             .expect("merchant");
         let marketplaces: Vec<ConnectedMarketplace> = seller["marketplace_ids"]
@@ -259,7 +305,12 @@ async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) 
                 seller_id: SellerId::parse(seller_id).expect("seller id"),
                 developer_id: DeveloperId::parse(&developer_id).expect("developer id"),
             },
-            grant: AccessGrant::new(now, marketplaces[0].id.marketplace(), RenewalTerm::OneYear, true),
+            grant: AccessGrant::new(
+                now,
+                marketplaces[0].id.marketplace(),
+                RenewalTerm::OneYear,
+                true,
+            ),
             marketplaces,
             verified_at: Some(now),
             created_at: now,
@@ -278,7 +329,11 @@ async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) 
             .insert_connection(
                 &connection,
                 &credential,
-                &audit(merchant.id, Some(connection.id), AuditAction::ConnectionCreated),
+                &audit(
+                    merchant.id,
+                    Some(connection.id),
+                    AuditAction::ConnectionCreated,
+                ),
             )
             .await
             .expect("connection");
@@ -287,16 +342,25 @@ async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) 
 
     let mut settings = MwsSettings::new(
         sandbox.url.parse().expect("URL"),
-        AwsAccessKeyId::parse(developer["access_key_id"].as_str().expect("key")).expect("access key"),
+        AwsAccessKeyId::parse(developer["access_key_id"].as_str().expect("key"))
+            .expect("access key"),
         SecretString::from(developer["secret_key"].as_str().expect("secret").to_owned()),
     );
     settings.restore_rate_scale = restore_rate_scale;
     settings.pacing = pacing;
+    settings.pacing_headroom = env_number("SYNC_BENCH_HEADROOM", settings.pacing_headroom);
     let factory = MwsSourceFactory::new(&settings, clock.clone()).expect("settings");
     let mut config = ImportConfig::new(LeaseOwner::parse("bench").expect("owner"));
     config.initial_lookback = SignedDuration::from_hours(90 * 24);
+    config.items_concurrency = env_number("SYNC_BENCH_CONCURRENCY", config.items_concurrency);
     let credentials = KeyringCredentials::new(store.clone(), keyring);
-    let importer = Importer::new(store.clone(), clock, Arc::new(credentials), Arc::new(factory), config);
+    let importer = Importer::new(
+        store.clone(),
+        clock,
+        Arc::new(credentials),
+        Arc::new(factory),
+        config,
+    );
     Setup {
         store,
         importer,
@@ -316,11 +380,20 @@ async fn throughput() {
 
     let (cpu_before, sandbox_cpu_before) = (cpu_seconds("/proc/self/stat"), sandbox.cpu_seconds());
     let started = Instant::now();
-    let report = setup.importer.run_once(id).await.expect("the run is recorded");
+    let report = setup
+        .importer
+        .run_once(id)
+        .await
+        .expect("the run is recorded");
     let wall = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds("/proc/self/stat") - cpu_before;
     let sandbox_cpu = sandbox.cpu_seconds() - sandbox_cpu_before;
-    assert_eq!(report.outcome, ImportOutcome::Completed, "{:?}", report.error);
+    assert_eq!(
+        report.outcome,
+        ImportOutcome::Completed,
+        "{:?}",
+        report.error
+    );
     let imported = report.orders_new as f64;
     let items: usize = setup
         .store
@@ -331,8 +404,12 @@ async fn throughput() {
         .map(|s| s.item_count as usize)
         .sum();
     let per_10k = 10_000.0 / imported;
-    println!("\n(1) throughput, throttling off: one seller, first import, sandbox over loopback HTTP → SQLite");
-    println!("| orders | items | pages | wall s | orders/s | sellerlink CPU s /10k | sandbox CPU s /10k | sellerlink peak RSS MiB | sandbox peak RSS MiB |");
+    println!(
+        "\n(1) throughput, throttling off: one seller, first import, sandbox over loopback HTTP → SQLite"
+    );
+    println!(
+        "| orders | items | pages | wall s | orders/s | sellerlink CPU s /10k | sandbox CPU s /10k | sellerlink peak RSS MiB | sandbox peak RSS MiB |"
+    );
     println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     println!(
         "| {} | {} | {} | {:.2} | {:.0} | {:.2} | {:.2} | {:.1} | {:.1} |",
@@ -346,7 +423,9 @@ async fn throughput() {
         peak_rss_mib("/proc/self/status"),
         sandbox.peak_rss_mib(),
     );
-    println!("command: cargo bench -p sellerlink-sync --bench import -- throughput   (SYNC_BENCH_ORDERS={orders})");
+    println!(
+        "command: cargo bench -p sellerlink-sync --bench import -- throughput   (SYNC_BENCH_ORDERS={orders})"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,7 +437,9 @@ async fn quota() {
     let scale: f64 = env_number("SYNC_BENCH_SCALE", 40.0);
     let sandbox = SandboxProcess::start(sellers, orders, scale);
     let setup = setup(&sandbox, scale, true).await;
-    sandbox.call(reqwest::Method::DELETE, "/_sandbox/requests", None).await;
+    sandbox
+        .call(reqwest::Method::DELETE, "/_sandbox/requests", None)
+        .await;
     let scheduler = Scheduler::new(
         setup.importer.clone(),
         SchedulerConfig {
@@ -368,19 +449,29 @@ async fn quota() {
         },
     );
     let started = Instant::now();
-    let runs = scheduler.tick(setup.importer.clock().now()).await.expect("tick");
+    let runs = scheduler
+        .tick(setup.importer.clock().now())
+        .await
+        .expect("tick");
     let wall = started.elapsed().as_secs_f64();
 
     let item_period = ITEMS_RESTORE_SECS / scale;
     let list_period = LIST_RESTORE_SECS / scale;
     let mut bound: f64 = 0.0;
     let mut throttled = 0;
-    println!("\n(3) quota efficiency: {sellers} sellers side by side, Amazon's quotas with restore rates × {scale}, pacing on");
+    println!(
+        "\n(3) quota efficiency: {sellers} sellers side by side, Amazon's quotas with restore rates × {scale}, pacing on"
+    );
     println!("| seller | orders | item calls | pages | bound s (items, list) |");
     println!("| ---: | ---: | ---: | ---: | ---: |");
     for (index, run) in runs.iter().enumerate() {
         let report = run.result.as_ref().expect("the run is recorded");
-        assert_eq!(report.outcome, ImportOutcome::Completed, "{:?}", report.error);
+        assert_eq!(
+            report.outcome,
+            ImportOutcome::Completed,
+            "{:?}",
+            report.error
+        );
         throttled += report.throttled;
         let items_bound = (report.item_calls as f64 - ITEMS_BURST).max(0.0) * item_period;
         let list_bound = (f64::from(report.pages) - LIST_BURST).max(0.0) * list_period;
@@ -395,7 +486,9 @@ async fn quota() {
             list_bound
         );
     }
-    let log = sandbox.call(reqwest::Method::GET, "/_sandbox/requests?limit=2000", None).await;
+    let log = sandbox
+        .call(reqwest::Method::GET, "/_sandbox/requests?limit=2000", None)
+        .await;
     let logged = log.as_array().expect("log").len();
     let throttled_in_log = log
         .as_array()
@@ -403,7 +496,9 @@ async fn quota() {
         .iter()
         .filter(|entry| entry["status"].as_u64() == Some(503))
         .count();
-    println!("| total time s | lower bound s | time / bound | throttled (engine) | 503 in the sandbox log ({logged} requests) |");
+    println!(
+        "| total time s | lower bound s | time / bound | throttled (engine) | 503 in the sandbox log ({logged} requests) |"
+    );
     println!("| ---: | ---: | ---: | ---: | ---: |");
     println!(
         "| {wall:.2} | {bound:.2} | {:.3} | {throttled} | {throttled_in_log} |",
@@ -420,8 +515,10 @@ fn main() {
         serve(&args[1..]);
         return;
     }
+    sellerlink_sandbox::tls::install_crypto_provider();
     let selected: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    let wants = |name: &str| selected.is_empty() || selected.iter().any(|s| name.contains(s.as_str()));
+    let wants =
+        |name: &str| selected.is_empty() || selected.iter().any(|s| name.contains(s.as_str()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

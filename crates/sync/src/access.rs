@@ -100,7 +100,13 @@ pub(crate) async fn verified(
     now: Timestamp,
     names: &[(sellerlink_domain::ids::MarketplaceId, Option<String>)],
 ) -> Result<bool, StoreError> {
-    let was_denied = store.connection(id).await?.connection.grant.access_denied.is_some();
+    let was_denied = store
+        .connection(id)
+        .await?
+        .connection
+        .grant
+        .access_denied
+        .is_some();
     let action = if was_denied {
         AuditAction::AccessDeniedCleared
     } else {

@@ -15,7 +15,11 @@ use crate::source::{OrderSource, SourceError};
 /// Builds the source of a connection from the connection and its credential in clear.
 pub trait SourceFactory: Send + Sync {
     /// The source for `connection`; `credential` is its MWS Auth Token or LWA refresh token.
-    fn source(&self, connection: &Connection, credential: SecretString) -> Result<Arc<dyn OrderSource>, SourceError>;
+    fn source(
+        &self,
+        connection: &Connection,
+        credential: SecretString,
+    ) -> Result<Arc<dyn OrderSource>, SourceError>;
 }
 
 /// A connection's credential could not be opened.
@@ -31,7 +35,10 @@ pub struct CredentialError {
 /// Opens a connection's sealed credential for the one call that sends it to Amazon.
 pub trait CredentialOpener: Send + Sync {
     /// The credential of `connection`, in clear.
-    fn open(&self, connection: ConnectionId) -> BoxFuture<'_, Result<SecretString, CredentialError>>;
+    fn open(
+        &self,
+        connection: ConnectionId,
+    ) -> BoxFuture<'_, Result<SecretString, CredentialError>>;
 }
 
 /// Opens credentials sealed by `sellerlink-secrets` and kept in the store, bound to their row the way
@@ -61,7 +68,10 @@ impl KeyringCredentials {
         SealContext::new("connection", &connection.to_string(), "credential")
     }
 
-    async fn open_credential(&self, connection: ConnectionId) -> Result<SecretString, CredentialError> {
+    async fn open_credential(
+        &self,
+        connection: ConnectionId,
+    ) -> Result<SecretString, CredentialError> {
         let fail = |reason: String| CredentialError { connection, reason };
         let stored = self
             .store
@@ -76,7 +86,10 @@ impl KeyringCredentials {
 }
 
 impl CredentialOpener for KeyringCredentials {
-    fn open(&self, connection: ConnectionId) -> BoxFuture<'_, Result<SecretString, CredentialError>> {
+    fn open(
+        &self,
+        connection: ConnectionId,
+    ) -> BoxFuture<'_, Result<SecretString, CredentialError>> {
         self.open_credential(connection).boxed()
     }
 }

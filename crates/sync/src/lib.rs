@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 mod access;
+mod combined_factory;
 mod config;
 mod error;
 mod factory;
@@ -10,8 +11,10 @@ mod mws_source;
 mod report;
 mod scheduler;
 pub mod source;
+mod spapi_source;
 mod verify;
 
+pub use combined_factory::CombinedSourceFactory;
 pub use config::{ImportConfig, RetryConfig};
 pub use error::SyncError;
 pub use factory::{CredentialError, CredentialOpener, KeyringCredentials, SourceFactory};
@@ -20,7 +23,8 @@ pub use mws_source::{MwsOrderSource, MwsSettings, MwsSettingsError, MwsSourceFac
 pub use report::{ImportOutcome, Progress, ProgressFn, RunOptions, SyncReport};
 pub use scheduler::{ScheduledRun, Scheduler, SchedulerConfig};
 pub use source::{
-    DenialCause, OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind, SourceFuture,
-    Window,
+    DenialCause, OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind,
+    SourceFuture, Window,
 };
+pub use spapi_source::{SpApiOrderSource, SpApiSettings, SpApiSettingsError, SpApiSourceFactory};
 pub use verify::{Verified, VerifyOutcome};

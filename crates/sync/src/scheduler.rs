@@ -82,7 +82,9 @@ impl Scheduler {
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn jittered_interval(&self) -> SignedDuration {
@@ -94,7 +96,9 @@ impl Scheduler {
         };
         self.config
             .interval
-            .saturating_add(SignedDuration::from_millis(i64::try_from(extra).unwrap_or(i64::MAX)))
+            .saturating_add(SignedDuration::from_millis(
+                i64::try_from(extra).unwrap_or(i64::MAX),
+            ))
     }
 
     /// The connections due at `now`: not paused (access denied or revoked), not running in this process, and
@@ -187,10 +191,14 @@ impl Scheduler {
                         let this = Arc::clone(&self);
                         let permits = Arc::clone(&permits);
                         let cancel = shutdown.child_token();
-                        tasks.spawn(async move { this.run_one(connection_id, permits, cancel).await });
+                        tasks.spawn(
+                            async move { this.run_one(connection_id, permits, cancel).await },
+                        );
                     }
                 }
-                Err(error) => tracing::warn!(error = %error, "could not list the connections due for import"),
+                Err(error) => {
+                    tracing::warn!(error = %error, "could not list the connections due for import")
+                }
             }
             tokio::select! {
                 () = shutdown.cancelled() => break,
@@ -201,14 +209,20 @@ impl Scheduler {
         while tasks.join_next().await.is_some() {}
     }
 
-    async fn run_one(&self, connection_id: ConnectionId, permits: Arc<Semaphore>, cancel: CancellationToken) {
+    async fn run_one(
+        &self,
+        connection_id: ConnectionId,
+        permits: Arc<Semaphore>,
+        cancel: CancellationToken,
+    ) {
         let permit = permits.acquire_owned().await;
         if permit.is_ok() && !cancel.is_cancelled() {
             let options = RunOptions {
                 progress: None,
                 cancel: Some(cancel),
             };
-            let run = AssertUnwindSafe(self.importer.run_once_with(connection_id, options)).catch_unwind();
+            let run = AssertUnwindSafe(self.importer.run_once_with(connection_id, options))
+                .catch_unwind();
             match run.await {
                 Ok(Ok(_)) => {}
                 Ok(Err(error)) => {

@@ -79,14 +79,24 @@ pub enum DenialCause {
     /// The operator's own developer keys are refused (MWS 403 `InvalidAccessKeyId`, `SignatureDoesNotMatch`): the
     /// operator must fix sellerlink's configuration.
     OperatorCredentials,
+    /// The seller's SP-API authorization is gone (LWA `invalid_grant`, or Amazon called the access token "revoked,
+    /// malformed or invalid"): it passed its 365 days or was revoked. The merchant must re-authorize the app (Seller
+    /// Central → Manage Your Apps → Re-authorize, or "Connect with Amazon" again).
+    AuthorizationLost,
+    /// The app's LWA client credentials are refused (LWA `invalid_client`, e.g. the client secret passed its 180
+    /// days): the operator must rotate the secret and update sellerlink's configuration.
+    AppCredentialsRejected,
 }
 
 impl DenialCause {
-    /// The stored name: `access_denied` or `invalid_credentials`.
+    /// The stored name: `access_denied`, `invalid_credentials`, `invalid_grant` (authorization lost) or
+    /// `invalid_client` (app credentials rejected) — the names the reminders and the web already read.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SellerAccess => "access_denied",
             Self::OperatorCredentials => "invalid_credentials",
+            Self::AuthorizationLost => "invalid_grant",
+            Self::AppCredentialsRejected => "invalid_client",
         }
     }
 }
@@ -117,7 +127,7 @@ pub enum SourceErrorKind {
 }
 
 impl SourceErrorKind {
-    /// A short stable name: `throttled`, `access_denied`, `invalid_credentials`, `transient`, `invalid`, `other`.
+    /// A short stable name: `throttled`, the [`DenialCause`]'s name, `transient`, `invalid`, `other`.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Throttled { .. } => "throttled",
@@ -143,7 +153,11 @@ pub struct SourceError {
 
 impl SourceError {
     /// A new error.
-    pub fn new(kind: SourceErrorKind, operation: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: SourceErrorKind,
+        operation: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             kind,
             operation: operation.into(),

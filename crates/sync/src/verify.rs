@@ -38,7 +38,10 @@ impl Importer {
     /// Verifies a connection against Amazon (MWS `ListMarketplaceParticipations`) and records the answer with an
     /// audit entry by `system:sync`: `connection_verified`, `access_denied_cleared` or `access_denied`. Transient
     /// failures are retried; `Err` if Amazon could not be asked, or for a store or credential failure.
-    pub async fn verify_connection(&self, connection_id: ConnectionId) -> Result<VerifyOutcome, SyncError> {
+    pub async fn verify_connection(
+        &self,
+        connection_id: ConnectionId,
+    ) -> Result<VerifyOutcome, SyncError> {
         let store = self.store();
         let connection = store.connection(connection_id).await?.connection;
         let source = self.open_source(&connection).await?;
@@ -52,7 +55,8 @@ impl Importer {
                     .iter()
                     .map(|p| (p.marketplace_id.clone(), p.name.clone()))
                     .collect();
-                let cleared_access_denied = access::verified(store, connection_id, now, &names).await?;
+                let cleared_access_denied =
+                    access::verified(store, connection_id, now, &names).await?;
                 let missing_marketplaces = connection
                     .marketplaces
                     .iter()
@@ -74,7 +78,11 @@ impl Importer {
             ),
         };
         match &error.kind {
-            SourceErrorKind::AccessDenied { cause, code, message } => {
+            SourceErrorKind::AccessDenied {
+                cause,
+                code,
+                message,
+            } => {
                 access::deny(store, connection_id, now, *cause, code, message).await?;
                 tracing::warn!(connection.id = %connection_id, error = %error, "Amazon refused the credential");
                 Ok(VerifyOutcome::AccessDenied {

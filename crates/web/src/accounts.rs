@@ -34,7 +34,9 @@ impl std::fmt::Debug for NewUser {
 pub(crate) fn check_password(password: &SecretString) -> Result<(), (String, String)> {
     if password.expose_secret().chars().count() < MIN_PASSWORD_CHARS {
         return Err((
-            format!("password: is shorter than {MIN_PASSWORD_CHARS} characters; choose a longer one"),
+            format!(
+                "password: is shorter than {MIN_PASSWORD_CHARS} characters; choose a longer one"
+            ),
             format!("パスワードが短すぎます。{MIN_PASSWORD_CHARS}文字以上にしてください。"),
         ));
     }
@@ -42,7 +44,12 @@ pub(crate) fn check_password(password: &SecretString) -> Result<(), (String, Str
 }
 
 /// Creates a user with an argon2id hash of its password (hashed on the blocking pool).
-pub async fn add_user(store: &Store, new: NewUser, cost: PasswordCost, now: jiff::Timestamp) -> Result<User, WebError> {
+pub async fn add_user(
+    store: &Store,
+    new: NewUser,
+    cost: PasswordCost,
+    now: jiff::Timestamp,
+) -> Result<User, WebError> {
     let email = Email::parse(&new.email).map_err(|e| WebError::Account(e.to_string()))?;
     check_password(&new.password).map_err(|(en, _)| WebError::Account(en))?;
     let password = new.password;

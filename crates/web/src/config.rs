@@ -3,7 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use jiff::SignedDuration;
-use sellerlink_sync::{ImportConfig, MwsSettings, SchedulerConfig};
+use sellerlink_sync::SchedulerConfig;
 use url::Url;
 
 use crate::auth::password::PasswordCost;
@@ -31,24 +31,8 @@ impl Default for LoginThrottle {
     }
 }
 
-/// How the web app reaches Amazon (MWS, or the sandbox): to verify grants when merchants connect, for "verify
-/// now", for "sync now", and for the background order import.
-#[derive(Debug, Clone)]
-pub struct AmazonAccess {
-    /// The MWS endpoint and the operator's developer keys.
-    pub mws: MwsSettings,
-    /// The import engine's settings.
-    pub import: ImportConfig,
-    /// Run the background scheduler with these settings; `None` imports only on demand.
-    pub scheduler: Option<SchedulerConfig>,
-    /// Start an import in the background as soon as a new connection is verified.
-    pub sync_after_connect: bool,
-    /// Where merchants sign in to Seller Central, when it is not Amazon's own host for the marketplace (the
-    /// sandbox's URL in the demo).
-    pub seller_central_url: Option<Url>,
-}
-
-/// Settings of the web app.
+/// Settings of the web app. Amazon access itself (MWS endpoint and developer keys) is the app's
+/// (`sellerlink_app::Settings::mws`); without it connections cannot be verified or imported.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
     /// Where to listen. Default `127.0.0.1:8080`.
@@ -63,8 +47,14 @@ pub struct WebConfig {
     pub session_max: SignedDuration,
     /// Sign-in throttling.
     pub login_throttle: LoginThrottle,
-    /// Amazon access; `None` stores connections unverified and imports nothing.
-    pub amazon: Option<AmazonAccess>,
+    /// Import every connection's orders in the background with these settings (needs Amazon access); `None`
+    /// imports only on demand.
+    pub scheduler: Option<SchedulerConfig>,
+    /// Start an import in the background as soon as a new connection is verified.
+    pub sync_after_connect: bool,
+    /// Where merchants sign in to Seller Central, when it is not Amazon's own host for the marketplace (the
+    /// sandbox's URL in the demo).
+    pub seller_central_url: Option<Url>,
 }
 
 impl Default for WebConfig {
@@ -76,7 +66,9 @@ impl Default for WebConfig {
             session_idle: SignedDuration::from_hours(12),
             session_max: SignedDuration::from_hours(7 * 24),
             login_throttle: LoginThrottle::default(),
-            amazon: None,
+            scheduler: None,
+            sync_after_connect: true,
+            seller_central_url: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use sellerlink_app::AppError;
+use sellerlink_app::{AppError, VerificationFailure};
 use sellerlink_domain::ids::{IdError, IdField};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -20,9 +20,6 @@ pub enum WebError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The Amazon settings are not usable.
-    #[error("Amazon settings: {0}")]
-    Amazon(#[from] sellerlink_sync::MwsSettingsError),
     /// A password could not be hashed (or a user's input is not usable).
     #[error("{0}")]
     Account(String),
@@ -140,8 +137,18 @@ impl HttpError {
     }
 
     /// A request field that does not fit.
-    pub(crate) fn invalid(field: &'static str, message: impl Into<String>, message_ja: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", message, message_ja).with_field(field)
+    pub(crate) fn invalid(
+        field: &'static str,
+        message: impl Into<String>,
+        message_ja: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            message,
+            message_ja,
+        )
+        .with_field(field)
     }
 
     /// An identifier that does not parse, reported under the request field that held it.
@@ -156,16 +163,6 @@ impl HttpError {
             "invalid_json",
             format!("The request body is not the JSON this endpoint expects: {detail}"),
             format!("リクエスト本文のJSONが正しくありません: {detail}"),
-        )
-    }
-
-    /// Too many failed sign-ins.
-    pub(crate) fn throttled() -> Self {
-        Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "throttled",
-            "The e-mail address or password is not correct.",
-            "メールアドレスまたはパスワードが正しくありません。",
         )
     }
 
@@ -234,11 +231,38 @@ impl From<AppError> for HttpError {
             AppError::InvalidInput { field, .. } => {
                 return Self::invalid(field, error.to_string(), error.message_ja());
             }
-            AppError::MerchantNotFound(_) | AppError::MerchantNameNotFound(_) | AppError::ConnectionNotFound(_) => {
-                StatusCode::NOT_FOUND
+            AppError::MerchantNotFound(_)
+            | AppError::MerchantNameNotFound(_)
+            | AppError::ConnectionNotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Lifecycle(_) | AppError::AlreadyConnected { .. } | AppError::Conflict => {
+                StatusCode::CONFLICT
             }
-            AppError::Lifecycle(_) | AppError::AlreadyConnected { .. } | AppError::Conflict => StatusCode::CONFLICT,
-            AppError::Secrets(_) | AppError::Store(_) => return Self::internal(&error),
+            AppError::Verification(failure) => {
+                let (status, field) = match failure {
+                    VerificationFailure::TokenForAnotherSeller { .. } => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, Some("mws_auth_token"))
+                    }
+                    VerificationFailure::MarketplaceNotParticipating { .. } => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, Some("marketplace_id"))
+                    }
+                    VerificationFailure::OperatorCredentials { .. } => {
+                        (StatusCode::BAD_GATEWAY, None)
+                    }
+                    VerificationFailure::Unreachable { .. } => {
+                        (StatusCode::SERVICE_UNAVAILABLE, None)
+                    }
+                    _ => (StatusCode::UNPROCESSABLE_ENTITY, None),
+                };
+                let mapped = Self::new(status, error.code(), error.to_string(), error.message_ja());
+                return match field {
+                    Some(field) => mapped.with_field(field),
+                    None => mapped,
+                };
+            }
+            AppError::NotConfigured { .. } => return Self::amazon_not_configured(),
+            AppError::Sync(_) | AppError::Secrets(_) | AppError::Store(_) => {
+                return Self::internal(&error);
+            }
         };
         Self::new(status, error.code(), error.to_string(), error.message_ja())
     }
@@ -274,9 +298,18 @@ mod tests {
         let error = HttpError::from(AppError::InvalidId(bad));
         assert_eq!(error.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(error.field, Some("seller_id"));
-        assert!(error.message_ja.starts_with("出品者ID"), "{}", error.message_ja);
-        let missing = HttpError::from(AppError::ConnectionNotFound(sellerlink_domain::ids::ConnectionId::new()));
-        assert_eq!((missing.status, missing.code), (StatusCode::NOT_FOUND, "not_found"));
+        assert!(
+            error.message_ja.starts_with("出品者ID"),
+            "{}",
+            error.message_ja
+        );
+        let missing = HttpError::from(AppError::ConnectionNotFound(
+            sellerlink_domain::ids::ConnectionId::new(),
+        ));
+        assert_eq!(
+            (missing.status, missing.code),
+            (StatusCode::NOT_FOUND, "not_found")
+        );
         let envelope = serde_json::to_value(HttpError::unauthenticated().envelope()).unwrap();
         assert_eq!(envelope["error"]["code"], "unauthenticated");
         assert!(envelope["error"].get("field").is_none());

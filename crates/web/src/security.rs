@@ -38,14 +38,24 @@ impl Headers {
 /// Adds the security headers: a strict CSP (no inline script but the hashed copy snippet), no framing, no
 /// sniffing, no referrer (pages can carry seller identifiers and OAuth values in their URLs), and `no-store` on
 /// everything but the static assets (pages show account data; the API-key page shows a key once).
-pub(crate) async fn add_headers(State(state): State<WebState>, request: Request, next: Next) -> Response {
+pub(crate) async fn add_headers(
+    State(state): State<WebState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_static = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, state.headers().csp.clone());
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(
         HeaderName::from_static("cross-origin-opener-policy"),
         HeaderValue::from_static("same-origin"),
@@ -64,7 +74,10 @@ mod tests {
     fn the_policy_allows_exactly_the_copy_script() {
         let csp = Headers::new().csp.to_str().unwrap().to_owned();
         let hash = STANDARD.encode(Sha256::digest(COPY_SCRIPT.as_bytes()));
-        assert!(csp.contains(&format!("script-src 'sha256-{hash}'")), "{csp}");
+        assert!(
+            csp.contains(&format!("script-src 'sha256-{hash}'")),
+            "{csp}"
+        );
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("frame-ancestors 'none'"));
     }

@@ -4,16 +4,14 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use sellerlink_app::App;
+use sellerlink_domain::ids::ConnectionId;
 use sellerlink_store::Store;
-use sellerlink_sync::Importer;
 
 use crate::config::WebConfig;
-use crate::error::WebError;
+use crate::order_counts::OrderCounts;
 use crate::security::Headers;
-use crate::sync::Amazon;
 
-/// The state of the web app: the application services, the settings, Amazon access and the security headers.
-/// Cheap to clone.
+/// The state of the web app: the application services, the settings and the security headers. Cheap to clone.
 #[derive(Clone)]
 pub struct WebState {
     inner: Arc<Inner>,
@@ -22,45 +20,34 @@ pub struct WebState {
 struct Inner {
     app: App,
     config: WebConfig,
-    amazon: Option<Amazon>,
     headers: Headers,
+    order_counts: OrderCounts,
 }
 
 impl std::fmt::Debug for WebState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebState")
             .field("app", &self.inner.app)
-            .field("amazon", &self.inner.amazon.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl WebState {
-    /// Builds the state; with [`WebConfig::amazon`] set this builds the MWS client and the import engine.
-    pub fn new(app: App, config: WebConfig) -> Result<Self, WebError> {
-        let amazon = config
-            .amazon
-            .clone()
-            .map(|access| Amazon::new(&app, access))
-            .transpose()?;
-        Ok(Self {
+    /// Builds the state.
+    pub fn new(app: App, config: WebConfig) -> Self {
+        Self {
             inner: Arc::new(Inner {
                 app,
                 config,
-                amazon,
                 headers: Headers::new(),
+                order_counts: OrderCounts::default(),
             }),
-        })
+        }
     }
 
     /// The application services.
     pub fn app(&self) -> &App {
         &self.inner.app
-    }
-
-    /// The import engine, when Amazon access is configured.
-    pub fn importer(&self) -> Option<&Importer> {
-        self.inner.amazon.as_ref().map(|a| &a.importer)
     }
 
     pub(crate) fn store(&self) -> &Store {
@@ -71,16 +58,38 @@ impl WebState {
         &self.inner.config
     }
 
-    pub(crate) fn amazon(&self) -> Option<&Amazon> {
-        self.inner.amazon.as_ref()
-    }
-
     pub(crate) fn headers(&self) -> &Headers {
         &self.inner.headers
+    }
+
+    /// How many orders match a query's filters (remembered for a few seconds).
+    pub(crate) async fn count_orders(
+        &self,
+        query: &sellerlink_store::OrderQuery,
+    ) -> sellerlink_store::StoreResult<u64> {
+        self.inner.order_counts.count(self.store(), query).await
     }
 
     /// Now, on the app's clock.
     pub(crate) fn now(&self) -> Timestamp {
         self.inner.app.now()
+    }
+
+    /// Imports a connection's orders in the background (the run is recorded as a sync run and logged).
+    pub(crate) fn import_in_background(&self, connection: ConnectionId) {
+        let app = self.inner.app.clone();
+        tokio::spawn(async move {
+            match app.sync_connection(connection, Default::default()).await {
+                Ok(report) => tracing::info!(
+                    connection.id = %connection,
+                    outcome = report.outcome.as_str(),
+                    orders_new = report.orders_new,
+                    "import after connecting finished"
+                ),
+                Err(error) => {
+                    tracing::warn!(connection.id = %connection, %error, "import after connecting failed")
+                }
+            }
+        });
     }
 }

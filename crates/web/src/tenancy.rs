@@ -42,7 +42,10 @@ impl Scope {
     }
 
     /// Narrows a requested merchant filter to this scope: `Err(404)` when a merchant asks for another merchant.
-    pub(crate) fn narrow(self, requested: Option<MerchantId>) -> Result<Option<MerchantId>, HttpError> {
+    pub(crate) fn narrow(
+        self,
+        requested: Option<MerchantId>,
+    ) -> Result<Option<MerchantId>, HttpError> {
         match (self, requested) {
             (Self::All, requested) => Ok(requested),
             (Self::Merchant(own), None) => Ok(Some(own)),
@@ -52,7 +55,11 @@ impl Scope {
     }
 
     /// A merchant in scope, or 404.
-    pub(crate) async fn merchant_record(self, app: &App, id: MerchantId) -> Result<Merchant, HttpError> {
+    pub(crate) async fn merchant_record(
+        self,
+        app: &App,
+        id: MerchantId,
+    ) -> Result<Merchant, HttpError> {
         if !self.allows(id) {
             return Err(merchant_not_found());
         }
@@ -63,12 +70,18 @@ impl Scope {
     }
 
     /// A connection in scope, or 404 (the same answer whether it belongs to someone else or does not exist).
-    pub(crate) async fn connection(self, app: &App, id: ConnectionId) -> Result<ConnectionView, HttpError> {
+    pub(crate) async fn connection(
+        self,
+        app: &App,
+        id: ConnectionId,
+    ) -> Result<ConnectionView, HttpError> {
         let view = app.connection(id).await?;
         if self.allows(view.connection.merchant_id) {
             Ok(view)
         } else {
-            Err(HttpError::from(sellerlink_app::AppError::ConnectionNotFound(id)))
+            Err(HttpError::from(
+                sellerlink_app::AppError::ConnectionNotFound(id),
+            ))
         }
     }
 }

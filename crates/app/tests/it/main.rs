@@ -1,4 +1,9 @@
-//! The use cases through a real SQLite store and a manual clock.
+//! The use cases through a real SQLite store and a manual clock; the SP-API ones against a real sandbox.
+
+mod spapi_flow;
+mod spapi_refusals;
+mod spapi_secrets;
+mod spapi_support;
 
 use std::sync::Arc;
 
@@ -44,6 +49,7 @@ async fn world(start: Timestamp) -> World {
         },
         status_policy: StatusPolicy::default(),
         mws: None,
+        spapi: None,
         initial_lookback: SignedDuration::from_hours(24 * 30),
     };
     let clock = Arc::new(ManualClock::new(start));

@@ -12,6 +12,7 @@ mod credentials;
 mod failures;
 mod leases;
 mod notifications;
+mod oauth_states;
 mod merchants;
 mod order_queries;
 mod orders;

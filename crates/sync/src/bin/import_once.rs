@@ -23,7 +23,9 @@ use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::{AwsAccessKeyId, ConnectionId};
 use sellerlink_secrets::Keyring;
 use sellerlink_store::{LeaseOwner, Store};
-use sellerlink_sync::{ImportConfig, ImportOutcome, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory};
+use sellerlink_sync::{
+    ImportConfig, ImportOutcome, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory,
+};
 
 /// The system clock moved by a fixed offset: reads the sandbox's (running) clock.
 #[derive(Debug)]
@@ -31,7 +33,9 @@ struct OffsetClock(SignedDuration);
 
 impl Clock for OffsetClock {
     fn now(&self) -> Timestamp {
-        Timestamp::now().saturating_add(self.0).unwrap_or(Timestamp::MAX)
+        Timestamp::now()
+            .saturating_add(self.0)
+            .unwrap_or(Timestamp::MAX)
     }
 }
 
@@ -69,13 +73,20 @@ fn parse_args() -> Result<Args, String> {
         let bad = |what: &str| format!("{flag} {value:?} is not {what}");
         match flag.as_str() {
             "--database-url" => database_url = Some(value),
-            "--connection" => connection = Some(ConnectionId::parse(&value).map_err(|e| e.to_string())?),
-            "--endpoint" => endpoint = Some(value.parse().map_err(|_| bad("a URL"))?),
-            "--access-key-id" => access_key_id = Some(AwsAccessKeyId::parse(&value).map_err(|e| e.to_string())?),
-            "--clock-offset-ms" => {
-                clock_offset = SignedDuration::from_millis(value.parse().map_err(|_| bad("milliseconds"))?);
+            "--connection" => {
+                connection = Some(ConnectionId::parse(&value).map_err(|e| e.to_string())?)
             }
-            "--restore-rate-scale" => restore_rate_scale = value.parse().map_err(|_| bad("a number"))?,
+            "--endpoint" => endpoint = Some(value.parse().map_err(|_| bad("a URL"))?),
+            "--access-key-id" => {
+                access_key_id = Some(AwsAccessKeyId::parse(&value).map_err(|e| e.to_string())?)
+            }
+            "--clock-offset-ms" => {
+                clock_offset =
+                    SignedDuration::from_millis(value.parse().map_err(|_| bad("milliseconds"))?);
+            }
+            "--restore-rate-scale" => {
+                restore_rate_scale = value.parse().map_err(|_| bad("a number"))?
+            }
             "--initial-lookback-days" => {
                 let days: i64 = value.parse().map_err(|_| bad("a number of days"))?;
                 initial_lookback = SignedDuration::from_hours(days.saturating_mul(24));
@@ -105,9 +116,12 @@ fn env_secret(name: &str) -> Result<String, String> {
 }
 
 async fn run(args: Args) -> Result<ImportOutcome, String> {
-    let keyring = Keyring::from_env_value(&env_secret("SELLERLINK_MASTER_KEY")?, &[]).map_err(|e| e.to_string())?;
+    let keyring = Keyring::from_env_value(&env_secret("SELLERLINK_MASTER_KEY")?, &[])
+        .map_err(|e| e.to_string())?;
     let secret_key = SecretString::from(env_secret("MWS_SECRET_KEY")?);
-    let store = Store::connect(&args.database_url).await.map_err(|e| e.to_string())?;
+    let store = Store::connect(&args.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
     let clock: Arc<dyn Clock> = Arc::new(OffsetClock(args.clock_offset));
     let mut settings = MwsSettings::new(args.endpoint, args.access_key_id, secret_key);
@@ -117,9 +131,18 @@ async fn run(args: Args) -> Result<ImportOutcome, String> {
     let mut config = ImportConfig::new(args.owner);
     config.initial_lookback = args.initial_lookback;
     let credentials = KeyringCredentials::new(store.clone(), Arc::new(keyring));
-    let importer = Importer::new(store, clock, Arc::new(credentials), Arc::new(factory), config);
+    let importer = Importer::new(
+        store,
+        clock,
+        Arc::new(credentials),
+        Arc::new(factory),
+        config,
+    );
     for _ in 0..args.max_runs {
-        let report = importer.run_once(args.connection).await.map_err(|e| e.to_string())?;
+        let report = importer
+            .run_once(args.connection)
+            .await
+            .map_err(|e| e.to_string())?;
         println!(
             "{} pages={} new={} changed={} unchanged={} item_calls={} retries={} throttled={}{}",
             report.outcome.as_str(),
@@ -137,10 +160,14 @@ async fn run(args: Args) -> Result<ImportOutcome, String> {
                 .unwrap_or_default()
         );
         match report.outcome {
-            ImportOutcome::Completed | ImportOutcome::Paused | ImportOutcome::PausedAccessDenied => {
+            ImportOutcome::Completed
+            | ImportOutcome::Paused
+            | ImportOutcome::PausedAccessDenied => {
                 return Ok(report.outcome);
             }
-            ImportOutcome::Failed | ImportOutcome::LeaseHeld => tokio::time::sleep(Duration::from_millis(100)).await,
+            ImportOutcome::Failed | ImportOutcome::LeaseHeld => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
         }
     }
     Err(format!("no import completed in {} runs", args.max_runs))

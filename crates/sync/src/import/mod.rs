@@ -109,7 +109,10 @@ impl Importer {
     }
 
     /// Opens the connection's credential and builds its source.
-    pub(crate) async fn open_source(&self, connection: &Connection) -> Result<Arc<dyn OrderSource>, SyncError> {
+    pub(crate) async fn open_source(
+        &self,
+        connection: &Connection,
+    ) -> Result<Arc<dyn OrderSource>, SyncError> {
         let credential = self.inner.credentials.open(connection.id).await?;
         self.inner
             .factory
@@ -122,7 +125,8 @@ impl Importer {
 
     /// Imports the orders of one connection changed since its watermark (see [`Importer::run_once_with`]).
     pub async fn run_once(&self, connection_id: ConnectionId) -> Result<SyncReport, SyncError> {
-        self.run_once_with(connection_id, RunOptions::default()).await
+        self.run_once_with(connection_id, RunOptions::default())
+            .await
     }
 
     /// Imports the orders of one connection changed since its watermark: an idempotent step.
@@ -165,7 +169,12 @@ impl Importer {
         .await
     }
 
-    fn skipped(&self, connection_id: ConnectionId, outcome: ImportOutcome, now: Timestamp) -> SyncReport {
+    fn skipped(
+        &self,
+        connection_id: ConnectionId,
+        outcome: ImportOutcome,
+        now: Timestamp,
+    ) -> SyncReport {
         SyncReport {
             connection_id,
             outcome,
@@ -185,7 +194,11 @@ impl Importer {
         }
     }
 
-    async fn leased(&self, connection_id: ConnectionId, options: RunOptions) -> Result<SyncReport, SyncError> {
+    async fn leased(
+        &self,
+        connection_id: ConnectionId,
+        options: RunOptions,
+    ) -> Result<SyncReport, SyncError> {
         let store = &self.inner.store;
         let config = &self.inner.config;
         let lease = LeaseName::sync(connection_id);
@@ -216,25 +229,30 @@ impl Importer {
             return Ok(self.skipped(connection_id, ImportOutcome::Paused, started_at));
         }
         let run_id = store.start_sync_run(connection_id, started_at).await?;
-        let stats = RunStats::default();
+        let stats = Arc::new(RunStats::default());
         let cancel = options.cancel.clone().unwrap_or_default();
         let ended = match self.source_for(&connection).await {
             Ok(source) => {
-                self.import(&connection, source.as_ref(), lease, &stats, &cancel, &options)
+                self.import(&connection, source, lease, &stats, &cancel, &options)
                     .await?
             }
             Err(ended) => ended,
         };
-        self.finish(connection_id, run_id, started_at, &stats, ended).await
+        self.finish(connection_id, run_id, started_at, &stats, ended)
+            .await
     }
 
     /// Opens the credential and builds the source; a failure ends the run.
     async fn source_for(&self, connection: &Connection) -> Result<Arc<dyn OrderSource>, Ended> {
-        self.open_source(connection).await.map_err(|error| match error {
-            SyncError::Source { source, .. } => Ended::failed(source.kind.name(), source.to_string()),
-            SyncError::Credential(error) => Ended::failed("credential", error.to_string()),
-            SyncError::Store(error) => Ended::failed("store", error.to_string()),
-        })
+        self.open_source(connection)
+            .await
+            .map_err(|error| match error {
+                SyncError::Source { source, .. } => {
+                    Ended::failed(source.kind.name(), source.to_string())
+                }
+                SyncError::Credential(error) => Ended::failed("credential", error.to_string()),
+                SyncError::Store(error) => Ended::failed("store", error.to_string()),
+            })
     }
 
     async fn window(&self, connection_id: ConnectionId) -> Result<Window, SyncError> {
@@ -263,7 +281,10 @@ impl Importer {
         })
     }
 
-    async fn known(&self, connection_id: ConnectionId) -> Result<HashMap<sellerlink_domain::ids::AmazonOrderId, Known>, SyncError> {
+    async fn known(
+        &self,
+        connection_id: ConnectionId,
+    ) -> Result<HashMap<sellerlink_domain::ids::AmazonOrderId, Known>, SyncError> {
         let summaries = self.inner.store.order_ids(connection_id).await?;
         Ok(summaries
             .into_iter()
@@ -282,9 +303,9 @@ impl Importer {
     async fn import(
         &self,
         connection: &Connection,
-        source: &dyn OrderSource,
+        source: Arc<dyn OrderSource>,
         lease: &LeaseName,
-        stats: &RunStats,
+        stats: &Arc<RunStats>,
         cancel: &CancellationToken,
         options: &RunOptions,
     ) -> Result<Ended, SyncError> {
@@ -297,7 +318,7 @@ impl Importer {
             known: self.known(connection.id).await?,
             config: &self.inner.config,
             lease,
-            stats,
+            stats: Arc::clone(stats),
             cancel,
             progress: options.progress.as_ref(),
         };
@@ -321,8 +342,17 @@ impl Importer {
     }
 
     /// Ends a run on an Amazon error: a refusal of the credential marks the connection access denied.
-    async fn source_failed(&self, connection_id: ConnectionId, error: SourceError) -> Result<Ended, SyncError> {
-        let SourceErrorKind::AccessDenied { cause, code, message } = &error.kind else {
+    async fn source_failed(
+        &self,
+        connection_id: ConnectionId,
+        error: SourceError,
+    ) -> Result<Ended, SyncError> {
+        let SourceErrorKind::AccessDenied {
+            cause,
+            code,
+            message,
+        } = &error.kind
+        else {
             return Ok(Ended::failed(error.kind.name(), error.to_string()));
         };
         access::deny(

@@ -4,13 +4,14 @@
 //! 1. the **lister** reads the pages of the window and runs at most one page ahead;
 //! 2. the **fetcher** fetches the items of every new or changed order, `items_concurrency` at a time, across page
 //!    boundaries, and hands completed orders on in listing order;
-//! 3. the **writer** commits each page's orders with their items in one transaction, and the watermark with the
-//!    last page.
+//! 3. the **writer** commits each page's orders with their items in one transaction (several pages together when
+//!    they are ready faster than the database takes them), and the watermark with the last page.
 //!
 //! If any stage fails, the others are dropped: what was committed stays committed (each page is whole), and the
 //! watermark only moves with the last page, so the next run re-reads whatever was not.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use futures::{FutureExt as _, StreamExt as _, stream};
@@ -24,9 +25,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::retry::{CallError, with_retry};
 use super::stats::RunStats;
-use crate::config::ImportConfig;
+use crate::config::{ImportConfig, RetryConfig};
 use crate::report::{Progress, ProgressFn};
 use crate::source::{OrderSource, OrdersPage, PageToken, SourceError, SourceErrorKind, Window};
+
+/// The most orders committed in one transaction when several pages are ready at once.
+const MAX_GROUP_ORDERS: usize = 3000;
 
 /// What is stored about an order: enough to tell whether a listed snapshot is new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +96,7 @@ enum Job {
 
 /// Work for the writer, in listing order.
 enum Done {
-    Order(Order),
+    Order(Box<Order>),
     End { upper_bound: Timestamp, last: bool },
 }
 
@@ -100,28 +104,97 @@ enum Done {
 pub(crate) struct Pipeline<'a> {
     pub(crate) store: &'a Store,
     pub(crate) clock: &'a dyn Clock,
-    pub(crate) source: &'a dyn OrderSource,
+    pub(crate) source: Arc<dyn OrderSource>,
     pub(crate) connection_id: ConnectionId,
     pub(crate) window: Window,
     pub(crate) known: HashMap<AmazonOrderId, Known>,
     pub(crate) config: &'a ImportConfig,
     pub(crate) lease: &'a LeaseName,
-    pub(crate) stats: &'a RunStats,
+    pub(crate) stats: Arc<RunStats>,
     pub(crate) cancel: &'a CancellationToken,
     pub(crate) progress: Option<&'a ProgressFn>,
+}
+
+/// Aborts a task when its result is no longer wanted (the pipeline stopped).
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Fetches an order's items (with the engine's retries) and completes the order with them.
+async fn fetch_items(
+    source: Arc<dyn OrderSource>,
+    stats: Arc<RunStats>,
+    retry: RetryConfig,
+    cancel: CancellationToken,
+    mut order: Order,
+) -> Result<Done, PipelineError> {
+    let id = &order.amazon_order_id;
+    let source = source.as_ref();
+    let items = with_retry(&retry, &stats, &cancel, || async move {
+        let items = source.order_items(id).await?;
+        if items.is_empty() {
+            return Err(SourceError::new(
+                SourceErrorKind::Transient,
+                "Orders.ListOrderItems",
+                format!("Amazon listed no items for order {id}; every order has at least one"),
+            ));
+        }
+        Ok(items)
+    })
+    .await?;
+    stats.item_call();
+    order.items = items;
+    Ok(Done::Order(Box::new(order)))
 }
 
 impl Pipeline<'_> {
     /// Imports the window; returns the watermark written with the last page.
     pub(crate) async fn run(&self) -> Result<Timestamp, PipelineError> {
         let (page_tx, page_rx) = mpsc::channel::<Listed>(1);
-        let (done_tx, done_rx) = mpsc::channel::<Done>(256);
-        let (_, _, watermark) = tokio::try_join!(
-            self.list(page_tx),
-            self.fetch(page_rx, done_tx),
-            self.write(done_rx)
-        )?;
-        watermark.ok_or(PipelineError::Cancelled)
+        let (done_tx, done_rx) = mpsc::channel::<Done>(MAX_GROUP_ORDERS);
+        let work = async {
+            tokio::try_join!(
+                self.list(page_tx),
+                self.fetch(page_rx, done_tx),
+                self.write(done_rx)
+            )
+        };
+        tokio::select! {
+            result = work => result?.2.ok_or(PipelineError::Cancelled),
+            error = self.heartbeat() => Err(error),
+        }
+    }
+
+    /// Renews the run's lease three times per lease period for as long as the run lasts; returns only when the
+    /// lease cannot be renewed (another worker took it, or the store failed).
+    async fn heartbeat(&self) -> PipelineError {
+        let period = self
+            .config
+            .lease_ttl
+            .unsigned_abs()
+            .div_f64(3.0)
+            .max(std::time::Duration::from_millis(10));
+        loop {
+            tokio::time::sleep(period).await;
+            let renewed = self
+                .store
+                .try_acquire_lease(
+                    self.lease,
+                    &self.config.owner,
+                    self.clock.now(),
+                    self.config.lease_ttl,
+                )
+                .await;
+            match renewed {
+                Ok(true) => {}
+                Ok(false) => return PipelineError::LeaseLost,
+                Err(error) => return PipelineError::Store(error),
+            }
+        }
     }
 
     async fn list(&self, pages: mpsc::Sender<Listed>) -> Result<(), PipelineError> {
@@ -129,7 +202,7 @@ impl Pipeline<'_> {
         let mut tokens_seen: HashSet<PageToken> = HashSet::new();
         let mut upper_bound = Timestamp::MAX;
         loop {
-            let page = with_retry(&self.config.retry, self.stats, self.cancel, || {
+            let page = with_retry(&self.config.retry, &self.stats, self.cancel, || {
                 self.source
                     .updated_orders_page(&self.window, token.as_ref())
             })
@@ -180,36 +253,48 @@ impl Pipeline<'_> {
         jobs
     }
 
-    async fn perform(&self, job: Job) -> Result<Done, PipelineError> {
+    /// Runs a job. Item listings run as tasks of their own, so that several are parsed at once on a
+    /// multi-threaded runtime.
+    fn perform(&self, job: Job) -> BoxFuture<'static, Result<Done, PipelineError>> {
         match job {
-            Job::Fetch(mut order) => {
-                let id = &order.amazon_order_id;
-                let items = with_retry(&self.config.retry, self.stats, self.cancel, || async move {
-                    let items = self.source.order_items(id).await?;
-                    if items.is_empty() {
-                        return Err(SourceError::new(
-                            SourceErrorKind::Transient,
-                            "Orders.ListOrderItems",
-                            format!("Amazon listed no items for order {id}; every order has at least one"),
-                        ));
+            Job::Fetch(order) => {
+                let fetch = fetch_items(
+                    Arc::clone(&self.source),
+                    Arc::clone(&self.stats),
+                    self.config.retry,
+                    self.cancel.clone(),
+                    order,
+                );
+                let task = tokio::spawn(fetch);
+                let abort = AbortOnDrop(task.abort_handle());
+                async move {
+                    let _abort = abort;
+                    match task.await {
+                        Ok(result) => result,
+                        Err(error) if error.is_panic() => {
+                            std::panic::resume_unwind(error.into_panic())
+                        }
+                        Err(_) => Err(PipelineError::Cancelled),
                     }
-                    Ok(items)
-                })
-                .await?;
-                self.stats.item_call();
-                order.items = items;
-                Ok(Done::Order(order))
+                }
+                .boxed()
             }
-            Job::Write(order) => Ok(Done::Order(order)),
-            Job::End { upper_bound, last } => Ok(Done::End { upper_bound, last }),
+            Job::Write(order) => futures::future::ready(Ok(Done::Order(Box::new(order)))).boxed(),
+            Job::End { upper_bound, last } => {
+                futures::future::ready(Ok(Done::End { upper_bound, last })).boxed()
+            }
         }
     }
 
-    async fn fetch(&self, mut pages: mpsc::Receiver<Listed>, done: mpsc::Sender<Done>) -> Result<(), PipelineError> {
+    async fn fetch(
+        &self,
+        mut pages: mpsc::Receiver<Listed>,
+        done: mpsc::Sender<Done>,
+    ) -> Result<(), PipelineError> {
         let pages = stream::poll_fn(move |cx| pages.poll_recv(cx));
         let jobs = pages.flat_map(|listed| stream::iter(self.jobs(listed)));
         let results = jobs
-            .map(|job| -> BoxFuture<'_, Result<Done, PipelineError>> { self.perform(job).boxed() })
+            .map(|job| self.perform(job))
             .buffered(self.config.items_concurrency.max(1));
         let mut results = std::pin::pin!(results);
         while let Some(result) = results.next().await {
@@ -220,16 +305,27 @@ impl Pipeline<'_> {
         Ok(())
     }
 
-    async fn write(&self, mut done: mpsc::Receiver<Done>) -> Result<Option<Timestamp>, PipelineError> {
+    /// Commits pages in listing order. When more completed pages are already waiting (the database is the slower
+    /// side), they go into the same transaction, up to [`MAX_GROUP_ORDERS`] orders: each page is still whole,
+    /// and the watermark still travels with the last page.
+    async fn write(
+        &self,
+        mut done: mpsc::Receiver<Done>,
+    ) -> Result<Option<Timestamp>, PipelineError> {
         let mut batch: Vec<Order> = Vec::new();
-        while let Some(next) = done.recv().await {
-            let (upper_bound, last) = match next {
-                Done::Order(order) => {
-                    batch.push(order);
-                    continue;
+        let mut pages = 0u32;
+        loop {
+            let (upper_bound, last) = loop {
+                match done.recv().await {
+                    Some(Done::Order(order)) => batch.push(*order),
+                    Some(Done::End { upper_bound, last }) => break (upper_bound, last),
+                    None => return Ok(None),
                 }
-                Done::End { upper_bound, last } => (upper_bound, last),
             };
+            pages += 1;
+            if !last && batch.len() < MAX_GROUP_ORDERS && !done.is_empty() {
+                continue;
+            }
             let watermark = last.then(|| SyncWatermark {
                 stream: SyncStream::orders(),
                 last_updated_after: upper_bound,
@@ -240,7 +336,8 @@ impl Pipeline<'_> {
                 .upsert_orders(self.connection_id, &batch, now, watermark.as_ref())
                 .await?;
             batch.clear();
-            self.stats.page_committed(
+            self.stats.pages_committed(
+                std::mem::take(&mut pages),
                 outcome.inserted,
                 outcome.updated,
                 outcome.unchanged + outcome.skipped_older,
@@ -249,18 +346,10 @@ impl Pipeline<'_> {
             if last {
                 return Ok(Some(upper_bound));
             }
-            let renewed = self
-                .store
-                .try_acquire_lease(self.lease, &self.config.owner, now, self.config.lease_ttl)
-                .await?;
-            if !renewed {
-                return Err(PipelineError::LeaseLost);
-            }
             if self.cancel.is_cancelled() {
                 return Err(PipelineError::Cancelled);
             }
         }
-        Ok(None)
     }
 
     fn report_progress(&self) {

@@ -35,11 +35,12 @@ impl RunStats {
             .fetch_add(unchanged as u64, Ordering::Relaxed);
     }
 
-    pub(crate) fn page_committed(&self, new: u64, changed: u64, unchanged: u64) {
-        self.pages.fetch_add(1, Ordering::Relaxed);
+    pub(crate) fn pages_committed(&self, pages: u32, new: u64, changed: u64, unchanged: u64) {
+        self.pages.fetch_add(pages, Ordering::Relaxed);
         self.orders_new.fetch_add(new, Ordering::Relaxed);
         self.orders_changed.fetch_add(changed, Ordering::Relaxed);
-        self.orders_unchanged.fetch_add(unchanged, Ordering::Relaxed);
+        self.orders_unchanged
+            .fetch_add(unchanged, Ordering::Relaxed);
     }
 
     pub(crate) fn item_call(&self) {

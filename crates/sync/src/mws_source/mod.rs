@@ -15,7 +15,8 @@ pub(crate) use classify::ThrottleWait;
 use classify::classify;
 
 use crate::source::{
-    OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind, SourceFuture, Window,
+    OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind, SourceFuture,
+    Window,
 };
 
 /// Reads one seller account's orders through MWS: `ListOrders` by `LastUpdatedAfter` and `ListOrdersByNextToken`
@@ -52,7 +53,11 @@ impl MwsOrderSource {
             .unwrap_or_else(MarketplaceId::japan)
     }
 
-    async fn page(&self, window: &Window, page: Option<&PageToken>) -> Result<OrdersPage, SourceError> {
+    async fn page(
+        &self,
+        window: &Window,
+        page: Option<&PageToken>,
+    ) -> Result<OrdersPage, SourceError> {
         let result = match page {
             None => {
                 let mut request = ListOrdersRequest::last_updated_after(window.updated_after)
@@ -78,7 +83,11 @@ impl MwsOrderSource {
         })?;
         let home = self.home();
         Ok(OrdersPage {
-            orders: page.orders.iter().map(|o| convert::order(o, &home)).collect(),
+            orders: page
+                .orders
+                .iter()
+                .map(|o| convert::order(o, &home))
+                .collect(),
             next: page.next_token.map(PageToken::new),
             upper_bound,
             items_included: false,

@@ -9,7 +9,9 @@ use secrecy::{ExposeSecret as _, SecretString};
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::{ApiAccount, Connection};
 use sellerlink_domain::ids::{AwsAccessKeyId, MwsAuthToken};
-use sellerlink_mws::{BuildError, InvalidRestoreRateScale, MwsClient, Pacing, RetryPolicy, SellerAuth};
+use sellerlink_mws::{
+    BuildError, InvalidRestoreRateScale, MwsClient, Pacing, RetryPolicy, SellerAuth,
+};
 use url::Url;
 
 use super::{MwsOrderSource, ThrottleWait};
@@ -47,7 +49,10 @@ impl fmt::Debug for MwsSettings {
             .field("secret_key", &"[redacted]")
             .field(
                 "extra_ca_pem",
-                &self.extra_ca_pem.as_ref().map(|pem| format!("<{} bytes>", pem.len())),
+                &self
+                    .extra_ca_pem
+                    .as_ref()
+                    .map(|pem| format!("<{} bytes>", pem.len())),
             )
             .field("restore_rate_scale", &self.restore_rate_scale)
             .field("pacing", &self.pacing)
@@ -146,8 +151,13 @@ impl MwsSourceFactory {
     }
 
     /// The source of one MWS connection, whose credential is the MWS Auth Token in clear.
-    pub fn mws_source(&self, connection: &Connection, credential: &SecretString) -> Result<MwsOrderSource, SourceError> {
-        let refuse = |message: String| SourceError::new(SourceErrorKind::Invalid, "connection", message);
+    pub fn mws_source(
+        &self,
+        connection: &Connection,
+        credential: &SecretString,
+    ) -> Result<MwsOrderSource, SourceError> {
+        let refuse =
+            |message: String| SourceError::new(SourceErrorKind::Invalid, "connection", message);
         let ApiAccount::Mws { seller_id, .. } = &connection.account else {
             return Err(refuse(format!(
                 "connection {} uses {}, not MWS; build its source with that API's factory",
@@ -155,9 +165,17 @@ impl MwsSourceFactory {
                 connection.account.api_name()
             )));
         };
-        let token = MwsAuthToken::parse(credential.expose_secret())
-            .map_err(|e| refuse(format!("the stored credential of connection {} is not usable: {e}", connection.id)))?;
-        let marketplaces = connection.marketplaces.iter().map(|m| m.id.clone()).collect();
+        let token = MwsAuthToken::parse(credential.expose_secret()).map_err(|e| {
+            refuse(format!(
+                "the stored credential of connection {} is not usable: {e}",
+                connection.id
+            ))
+        })?;
+        let marketplaces = connection
+            .marketplaces
+            .iter()
+            .map(|m| m.id.clone())
+            .collect();
         Ok(MwsOrderSource::new(
             self.client.clone(),
             SellerAuth::granted(seller_id.clone(), token),
@@ -168,7 +186,11 @@ impl MwsSourceFactory {
 }
 
 impl SourceFactory for MwsSourceFactory {
-    fn source(&self, connection: &Connection, credential: SecretString) -> Result<Arc<dyn OrderSource>, SourceError> {
+    fn source(
+        &self,
+        connection: &Connection,
+        credential: SecretString,
+    ) -> Result<Arc<dyn OrderSource>, SourceError> {
         Ok(Arc::new(self.mws_source(connection, &credential)?))
     }
 }

@@ -1,8 +1,10 @@
 //! A clean import equals the sandbox exactly; later runs apply changes and duplicate nothing.
 
+use std::sync::{Arc, Mutex};
+
 use jiff::SignedDuration;
 use sellerlink_store::SyncOutcome;
-use sellerlink_sync::ImportOutcome;
+use sellerlink_sync::{ImportOutcome, Progress, RunOptions};
 use serde_json::json;
 
 use crate::compare::{assert_matches, stored_orders, watermark};
@@ -15,7 +17,10 @@ async fn create_order(world: &World, body: serde_json::Value) -> String {
         .sandbox
         .post(&format!("/_sandbox/sellers/{seller}/orders"), body)
         .await;
-    view["amazon_order_id"].as_str().expect("the new order's id").to_owned()
+    view["amazon_order_id"]
+        .as_str()
+        .expect("the new order's id")
+        .to_owned()
 }
 
 async fn plan_status(world: &World, order: &str, status: &str, at: jiff::Timestamp) {
@@ -30,7 +35,9 @@ async fn plan_status(world: &World, order: &str, status: &str, at: jiff::Timesta
 }
 
 async fn assert_equal_now(world: &World) -> jiff::Timestamp {
-    let mark = watermark(world.store(), world.id()).await.expect("a watermark after a completed run");
+    let mark = watermark(world.store(), world.id())
+        .await
+        .expect("a watermark after a completed run");
     let orders = world.sandbox.orders(&world.linked.seller_id).await;
     assert_matches(world.store(), world.id(), &orders, mark).await;
     mark
@@ -40,9 +47,33 @@ async fn scenario(world: World) {
     let store = world.store();
     let id = world.id();
 
-    // 1. The first import brings every order, with its items, and records the run.
-    let first = world.importer.run_once(id).await.expect("the run is recorded");
+    // 1. The first import brings every order, with its items, and records the run; progress is reported after
+    //    every commit.
+    let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
+    let sink = Arc::clone(&seen);
+    let options = RunOptions {
+        progress: Some(Arc::new(move |progress: &Progress| {
+            sink.lock().unwrap().push(*progress)
+        })),
+        cancel: None,
+    };
+    let first = world
+        .importer
+        .run_once_with(id, options)
+        .await
+        .expect("the run is recorded");
     assert_eq!(first.outcome, ImportOutcome::Completed, "{:?}", first.error);
+    let seen = seen.lock().unwrap().clone();
+    assert!(!seen.is_empty());
+    assert!(
+        seen.windows(2).all(|pair| pair[0].pages < pair[1].pages
+            && pair[0].orders_written <= pair[1].orders_written)
+    );
+    let last = seen.last().unwrap();
+    assert_eq!(
+        (last.pages, last.orders_written, last.item_calls),
+        (first.pages, first.orders_new, first.item_calls)
+    );
     let mark = assert_equal_now(&world).await;
     assert_eq!(first.watermark, Some(mark));
     let lag = world.sandbox.now().duration_since(mark);
@@ -51,11 +82,18 @@ async fn scenario(world: World) {
         "the window ends at Amazon's now − 2 min, it ended {lag:#} ago"
     );
     let stored = stored_orders(store, id).await.len() as u64;
-    assert!(stored > 200, "the generated history is imported ({stored} orders)");
+    assert!(
+        stored > 200,
+        "the generated history is imported ({stored} orders)"
+    );
     assert_eq!((first.orders_new, first.orders_changed), (stored, 0));
     assert_eq!(first.item_calls, stored, "one item listing per new order");
     assert_eq!(first.throttled, 0);
-    let run = store.last_sync_run(id).await.unwrap().expect("a run is recorded");
+    let run = store
+        .last_sync_run(id)
+        .await
+        .unwrap()
+        .expect("a run is recorded");
     let result = run.result.expect("the run finished");
     assert_eq!(result.outcome, SyncOutcome::Ok);
     assert_eq!((result.orders_new, result.orders_changed), (stored, 0));
@@ -73,8 +111,20 @@ async fn scenario(world: World) {
         ]}),
     )
     .await;
-    plan_status(&world, &fresh, "Unshipped", now + SignedDuration::from_mins(10)).await;
-    plan_status(&world, &fresh, "Shipped", now + SignedDuration::from_mins(60)).await;
+    plan_status(
+        &world,
+        &fresh,
+        "Unshipped",
+        now + SignedDuration::from_mins(10),
+    )
+    .await;
+    plan_status(
+        &world,
+        &fresh,
+        "Shipped",
+        now + SignedDuration::from_mins(60),
+    )
+    .await;
     let shipped = world
         .sandbox
         .orders(&world.linked.seller_id)
@@ -83,7 +133,13 @@ async fn scenario(world: World) {
         .find(|o| o.status == "Shipped")
         .expect("a shipped order")
         .amazon_order_id;
-    plan_status(&world, &shipped, "Canceled", now + SignedDuration::from_mins(20)).await;
+    plan_status(
+        &world,
+        &shipped,
+        "Canceled",
+        now + SignedDuration::from_mins(20),
+    )
+    .await;
     let later = create_order(
         &world,
         json!({ "purchase_date": (now + SignedDuration::from_mins(30)).to_string(),
@@ -93,11 +149,27 @@ async fn scenario(world: World) {
 
     world.sandbox.advance(SignedDuration::from_mins(15)).await;
     let second = world.importer.run_once(id).await.unwrap();
-    assert_eq!(second.outcome, ImportOutcome::Completed, "{:?}", second.error);
-    assert_eq!((second.orders_new, second.orders_changed), (1, 0), "the new order, as Unshipped");
+    assert_eq!(
+        second.outcome,
+        ImportOutcome::Completed,
+        "{:?}",
+        second.error
+    );
+    assert_eq!(
+        (second.orders_new, second.orders_changed),
+        (1, 0),
+        "the new order, as Unshipped"
+    );
     assert_equal_now(&world).await;
     assert_eq!(
-        store.order(id, &fresh.parse().unwrap()).await.unwrap().unwrap().order.status.as_str(),
+        store
+            .order(id, &fresh.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .order
+            .status
+            .as_str(),
         "Unshipped"
     );
 
@@ -109,22 +181,48 @@ async fn scenario(world: World) {
         (1, 2),
         "the later order is new; the shipment and the cancellation are changes"
     );
-    assert_eq!(third.item_calls, 3, "items are fetched again only for new or changed orders");
+    assert_eq!(
+        third.item_calls, 3,
+        "items are fetched again only for new or changed orders"
+    );
     assert_equal_now(&world).await;
-    let cancelled = store.order(id, &shipped.parse().unwrap()).await.unwrap().unwrap().order;
+    let cancelled = store
+        .order(id, &shipped.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .order;
     assert_eq!(cancelled.status.as_str(), "Canceled");
     assert!(cancelled.items.iter().all(|i| i.quantity_shipped == 0));
-    let done = store.order(id, &fresh.parse().unwrap()).await.unwrap().unwrap().order;
+    let done = store
+        .order(id, &fresh.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .order;
     assert_eq!(done.status.as_str(), "Shipped");
     assert_eq!(done.items.len(), 2);
-    assert!(store.order(id, &later.parse().unwrap()).await.unwrap().is_some());
-    assert_eq!(stored_orders(store, id).await.len() as u64, stored + 2, "nothing duplicated");
+    assert!(
+        store
+            .order(id, &later.parse().unwrap())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        stored_orders(store, id).await.len() as u64,
+        stored + 2,
+        "nothing duplicated"
+    );
 
     // 3. Nothing changed: nothing new, nothing changed, no item calls, and the watermark still moves on.
     world.sandbox.advance(SignedDuration::from_mins(10)).await;
     let quiet = world.importer.run_once(id).await.unwrap();
     assert_eq!(quiet.outcome, ImportOutcome::Completed);
-    assert_eq!((quiet.orders_new, quiet.orders_changed, quiet.item_calls), (0, 0, 0));
+    assert_eq!(
+        (quiet.orders_new, quiet.orders_changed, quiet.item_calls),
+        (0, 0, 0)
+    );
     assert!(quiet.watermark > third.watermark);
     assert_equal_now(&world).await;
     world.db.drop_database().await;

@@ -10,7 +10,10 @@ use sellerlink_store::{OrderQuery, Store, SyncStream};
 use crate::sandbox::OrderView;
 
 /// Every stored order of a connection, by order id.
-pub async fn stored_orders(store: &Store, connection: ConnectionId) -> BTreeMap<String, StoredOrder> {
+pub async fn stored_orders(
+    store: &Store,
+    connection: ConnectionId,
+) -> BTreeMap<String, StoredOrder> {
     let query = OrderQuery {
         connection: Some(connection),
         limit: u32::MAX,
@@ -37,15 +40,26 @@ pub async fn watermark(store: &Store, connection: ConnectionId) -> Option<Timest
 
 /// Asserts the store holds exactly the sandbox's orders last updated up to `watermark` (every one of them, none
 /// twice, nothing else), with the same status, dates, channel, marketplace, total and items.
-pub async fn assert_matches(store: &Store, connection: ConnectionId, sandbox: &[OrderView], watermark: Timestamp) {
+pub async fn assert_matches(
+    store: &Store,
+    connection: ConnectionId,
+    sandbox: &[OrderView],
+    watermark: Timestamp,
+) {
     let expected: BTreeMap<&str, &OrderView> = sandbox
         .iter()
         .filter(|view| view.last_update() <= watermark)
         .map(|view| (view.amazon_order_id.as_str(), view))
         .collect();
     let stored = stored_orders(store, connection).await;
-    let missing: Vec<&&str> = expected.keys().filter(|id| !stored.contains_key(**id)).collect();
-    let extra: Vec<&String> = stored.keys().filter(|id| !expected.contains_key(id.as_str())).collect();
+    let missing: Vec<&&str> = expected
+        .keys()
+        .filter(|id| !stored.contains_key(**id))
+        .collect();
+    let extra: Vec<&String> = stored
+        .keys()
+        .filter(|id| !expected.contains_key(id.as_str()))
+        .collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
         "{} orders missing (e.g. {:?}), {} unexpected (e.g. {:?}); {} expected",
@@ -58,9 +72,21 @@ pub async fn assert_matches(store: &Store, connection: ConnectionId, sandbox: &[
     for (id, view) in &expected {
         let order = &stored[*id].order;
         assert_eq!(order.status.as_str(), view.status, "status of {id}");
-        assert_eq!(order.last_update_date, view.last_update(), "last update of {id}");
-        assert_eq!(order.purchase_date, view.purchase(), "purchase date of {id}");
-        assert_eq!(order.marketplace_id.as_str(), view.marketplace_id, "marketplace of {id}");
+        assert_eq!(
+            order.last_update_date,
+            view.last_update(),
+            "last update of {id}"
+        );
+        assert_eq!(
+            order.purchase_date,
+            view.purchase(),
+            "purchase date of {id}"
+        );
+        assert_eq!(
+            order.marketplace_id.as_str(),
+            view.marketplace_id,
+            "marketplace of {id}"
+        );
         assert_eq!(
             order.fulfillment_channel.map(|c| c.as_str()),
             Some(view.fulfillment_channel.as_str()),
@@ -69,7 +95,10 @@ pub async fn assert_matches(store: &Store, connection: ConnectionId, sandbox: &[
         if let Some(total) = &order.order_total {
             assert_eq!(total.amount, view.order_total, "total of {id}");
         } else {
-            assert_eq!(view.status, "Pending", "only a Pending order hides its total ({id})");
+            assert_eq!(
+                view.status, "Pending",
+                "only a Pending order hides its total ({id})"
+            );
         }
         let mut items: Vec<_> = order.items.iter().collect();
         items.sort_by(|a, b| a.order_item_id.cmp(&b.order_item_id));
@@ -79,11 +108,28 @@ pub async fn assert_matches(store: &Store, connection: ConnectionId, sandbox: &[
         for (item, want) in items.iter().zip(&want) {
             assert_eq!(item.order_item_id, want.order_item_id, "item ids of {id}");
             assert_eq!(item.asin, want.asin, "ASIN of {id}/{}", want.order_item_id);
-            assert_eq!(item.seller_sku.as_deref(), Some(want.sku.as_str()), "SKU of {id}/{}", want.order_item_id);
-            assert_eq!(item.quantity_ordered, want.quantity_ordered, "quantity of {id}/{}", want.order_item_id);
-            assert_eq!(item.quantity_shipped, want.quantity_shipped, "shipped of {id}/{}", want.order_item_id);
+            assert_eq!(
+                item.seller_sku.as_deref(),
+                Some(want.sku.as_str()),
+                "SKU of {id}/{}",
+                want.order_item_id
+            );
+            assert_eq!(
+                item.quantity_ordered, want.quantity_ordered,
+                "quantity of {id}/{}",
+                want.order_item_id
+            );
+            assert_eq!(
+                item.quantity_shipped, want.quantity_shipped,
+                "shipped of {id}/{}",
+                want.order_item_id
+            );
             if let Some(price) = &item.item_price {
-                assert_eq!(price.amount, want.item_price, "price of {id}/{}", want.order_item_id);
+                assert_eq!(
+                    price.amount, want.item_price,
+                    "price of {id}/{}",
+                    want.order_item_id
+                );
             }
         }
     }

@@ -38,7 +38,10 @@ async fn sigkill_at_random_points_loses_nothing_and_duplicates_nothing() {
             .args(["--clock-offset-ms", &offset_ms.to_string()])
             .args(["--initial-lookback-days", "90"])
             .args(["--no-pacing"])
-            .env("SELLERLINK_MASTER_KEY", linked.master_key.export_base64().expose_secret())
+            .env(
+                "SELLERLINK_MASTER_KEY",
+                linked.master_key.export_base64().expose_secret(),
+            )
             .env("MWS_SECRET_KEY", &sandbox.developer.secret_key)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -70,16 +73,28 @@ async fn sigkill_at_random_points_loses_nothing_and_duplicates_nothing() {
             }
         }
     }
-    assert!(killed >= 10, "only {killed} kills before the import finished; the test proves too little");
+    assert!(
+        killed >= 10,
+        "only {killed} kills before the import finished; the test proves too little"
+    );
     assert!(
         committed_at_kill.windows(2).all(|pair| pair[0] <= pair[1]),
         "a kill lost committed orders: {committed_at_kill:?}"
     );
-    let mid_import = committed_at_kill.iter().filter(|&&n| n > 0 && n < 2500).count();
-    assert!(mid_import >= 5, "too few kills in the middle of the import: {committed_at_kill:?}");
+    let mid_import = committed_at_kill
+        .iter()
+        .filter(|&&n| n > 0 && n < 2500)
+        .count();
+    assert!(
+        mid_import >= 5,
+        "too few kills in the middle of the import: {committed_at_kill:?}"
+    );
 
     if !finished_early {
-        let output = command().output().await.expect("the importer runs to the end");
+        let output = command()
+            .output()
+            .await
+            .expect("the importer runs to the end");
         assert!(
             output.status.success(),
             "the last import failed: {}",
@@ -92,12 +107,21 @@ async fn sigkill_at_random_points_loses_nothing_and_duplicates_nothing() {
     );
 
     // Every kill left its run unfinished; the last run completed.
-    let runs = db.store.sync_runs(linked.connection_id, 1000).await.unwrap();
+    let runs = db
+        .store
+        .sync_runs(linked.connection_id, 1000)
+        .await
+        .unwrap();
     let unfinished = runs.iter().filter(|run| run.result.is_none()).count();
-    assert!(unfinished >= killed / 2, "{unfinished} unfinished runs for {killed} kills");
+    assert!(
+        unfinished >= killed / 2,
+        "{unfinished} unfinished runs for {killed} kills"
+    );
     assert!(runs[0].result.is_some(), "the newest run finished");
 
-    let mark = watermark(&db.store, linked.connection_id).await.expect("the import completed");
+    let mark = watermark(&db.store, linked.connection_id)
+        .await
+        .expect("the import completed");
     let orders = sandbox.orders(&seller).await;
     assert_matches(&db.store, linked.connection_id, &orders, mark).await;
     assert!(stored_orders(&db.store, linked.connection_id).await.len() > 2500);

@@ -43,7 +43,12 @@ async fn injected_faults_end_with_the_same_result_as_a_clean_run() {
         .await;
 
     let report = clean.importer.run_once(clean.id()).await.unwrap();
-    assert_eq!(report.outcome, ImportOutcome::Completed, "{:?}", report.error);
+    assert_eq!(
+        report.outcome,
+        ImportOutcome::Completed,
+        "{:?}",
+        report.error
+    );
     assert_eq!(report.retries, 0);
 
     let mut failed_runs = 0;
@@ -55,31 +60,51 @@ async fn injected_faults_end_with_the_same_result_as_a_clean_run() {
             ImportOutcome::Completed => break report,
             ImportOutcome::Failed => {
                 let error = report.error.expect("a failed run says why");
-                assert_eq!(error.kind, "transient", "only transient failures are injected: {}", error.message);
+                assert_eq!(
+                    error.kind, "transient",
+                    "only transient failures are injected: {}",
+                    error.message
+                );
                 failed_runs += 1;
                 assert!(failed_runs < 10, "the import never completes");
             }
             other => panic!("unexpected outcome {other:?}"),
         }
     };
-    assert!(retries > 20, "the faults were met and retried ({retries} retries)");
+    assert!(
+        retries > 20,
+        "the faults were met and retried ({retries} retries)"
+    );
     assert!(faulty_report.error.is_none());
 
     let log = faulty.sandbox.requests().await;
-    for fault in ["internal_error", "service_unavailable", "drop_connection", "truncate_body"] {
+    for fault in [
+        "internal_error",
+        "service_unavailable",
+        "drop_connection",
+        "truncate_body",
+    ] {
         assert!(
-            log.iter().any(|entry| entry.fault.as_deref() == Some(fault)),
+            log.iter()
+                .any(|entry| entry.fault.as_deref() == Some(fault)),
             "no {fault} was injected"
         );
     }
-    assert!(log.iter().any(|entry| entry.fault.is_none() && entry.status == 200));
+    assert!(
+        log.iter()
+            .any(|entry| entry.fault.is_none() && entry.status == 200)
+    );
 
     // Same orders, same statuses, same items as the clean run, and both equal their sandbox.
     let clean_orders = stored_orders(clean.store(), clean.id()).await;
     let faulty_orders = stored_orders(faulty.store(), faulty.id()).await;
     assert_eq!(clean_orders.len(), faulty_orders.len());
     for (id, stored) in &clean_orders {
-        assert_eq!(Some(&stored.order), faulty_orders.get(id).map(|o| &o.order), "order {id} differs");
+        assert_eq!(
+            Some(&stored.order),
+            faulty_orders.get(id).map(|o| &o.order),
+            "order {id} differs"
+        );
     }
     for world in [&clean, &faulty] {
         let mark = watermark(world.store(), world.id()).await.unwrap();

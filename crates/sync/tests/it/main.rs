@@ -3,10 +3,16 @@
 mod compare;
 mod sandbox;
 mod setup;
+mod spapi_setup;
 
 mod access;
 mod clean_import;
 mod crash;
 mod faults;
+mod lease;
 mod scheduler;
+mod spapi_access;
+mod spapi_crash;
+mod spapi_faults;
+mod spapi_import;
 mod throttling;

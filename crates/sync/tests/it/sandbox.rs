@@ -65,11 +65,15 @@ pub struct OrderView {
 
 impl OrderView {
     pub fn last_update(&self) -> Timestamp {
-        self.last_update_date.parse().expect("RFC 3339 from the sandbox")
+        self.last_update_date
+            .parse()
+            .expect("RFC 3339 from the sandbox")
     }
 
     pub fn purchase(&self) -> Timestamp {
-        self.purchase_date.parse().expect("RFC 3339 from the sandbox")
+        self.purchase_date
+            .parse()
+            .expect("RFC 3339 from the sandbox")
     }
 }
 
@@ -114,7 +118,9 @@ impl Sandbox {
             cert_dir: dir.path().to_path_buf(),
             ..SandboxConfig::default()
         };
-        let running = sellerlink_sandbox::start(config).await.expect("sandbox starts");
+        let running = sellerlink_sandbox::start(config)
+            .await
+            .expect("sandbox starts");
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -166,7 +172,8 @@ impl Sandbox {
     }
 
     pub async fn get(&self, path: &str) -> Value {
-        self.send(self.http.get(format!("{}{path}", self.url()))).await
+        self.send(self.http.get(format!("{}{path}", self.url())))
+            .await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Value {

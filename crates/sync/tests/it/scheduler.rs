@@ -43,7 +43,13 @@ fn config() -> SchedulerConfig {
 async fn a_tick_runs_the_connections_due_skips_paused_ones_and_waits_for_the_interval() {
     let (sandbox, db, linked) = three_sellers().await;
     sandbox.grant_action("revoke", &linked[2].seller_id).await;
-    let importer = importer(&db.store, &sandbox, linked[0].keyring.clone(), &sandbox.mws_settings(), import_config());
+    let importer = importer(
+        &db.store,
+        &sandbox,
+        linked[0].keyring.clone(),
+        &sandbox.mws_settings(),
+        import_config(),
+    );
     let scheduler = Scheduler::new(importer, config());
 
     let runs = scheduler.tick(sandbox.now()).await.unwrap();
@@ -58,7 +64,10 @@ async fn a_tick_runs_the_connections_due_skips_paused_ones_and_waits_for_the_int
         assert_eq!(outcome, expected);
     }
 
-    assert!(scheduler.tick(sandbox.now()).await.unwrap().is_empty(), "nothing is due again at once");
+    assert!(
+        scheduler.tick(sandbox.now()).await.unwrap().is_empty(),
+        "nothing is due again at once"
+    );
     let later = sandbox.now() + SignedDuration::from_mins(10) + SignedDuration::from_secs(5);
     let runs = scheduler.tick(later).await.unwrap();
     let mut ids: Vec<_> = runs.iter().map(|run| run.connection_id).collect();
@@ -71,7 +80,13 @@ async fn a_tick_runs_the_connections_due_skips_paused_ones_and_waits_for_the_int
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_worker_loop_imports_every_connection_and_stops_on_shutdown() {
     let (sandbox, db, linked) = three_sellers().await;
-    let importer = importer(&db.store, &sandbox, linked[0].keyring.clone(), &sandbox.mws_settings(), import_config());
+    let importer = importer(
+        &db.store,
+        &sandbox,
+        linked[0].keyring.clone(),
+        &sandbox.mws_settings(),
+        import_config(),
+    );
     let scheduler = Arc::new(Scheduler::new(importer, config()));
     let shutdown = CancellationToken::new();
     let worker = tokio::spawn(Arc::clone(&scheduler).run(shutdown.clone()));
@@ -88,7 +103,10 @@ async fn the_worker_loop_imports_every_connection_and_stops_on_shutdown() {
         if finished == linked.len() {
             break;
         }
-        assert!(Instant::now() < deadline, "the worker did not import every connection");
+        assert!(
+            Instant::now() < deadline,
+            "the worker did not import every connection"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     shutdown.cancel();

@@ -8,12 +8,18 @@ use jiff::SignedDuration;
 use secrecy::SecretString;
 use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
 use sellerlink_domain::clock::Clock;
-use sellerlink_domain::connection::{ApiAccount, ConnectedMarketplace, Connection, Language, Merchant, MerchantName};
-use sellerlink_domain::ids::{AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, MerchantId, SellerId};
+use sellerlink_domain::connection::{
+    ApiAccount, ConnectedMarketplace, Connection, Language, Merchant, MerchantName,
+};
+use sellerlink_domain::ids::{
+    AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, MerchantId, SellerId,
+};
 use sellerlink_domain::lifecycle::{AccessGrant, RenewalTerm};
 use sellerlink_secrets::{Keyring, MasterKey};
 use sellerlink_store::{LeaseOwner, SealedCredential, Store};
-use sellerlink_sync::{ImportConfig, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory, RetryConfig};
+use sellerlink_sync::{
+    ImportConfig, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory, RetryConfig,
+};
 use sqlx::{Connection as _, PgConnection};
 
 use crate::sandbox::Sandbox;
@@ -45,10 +51,12 @@ impl Db {
 
     /// A throwaway PostgreSQL database, if `TEST_DATABASE_URL` is set.
     pub async fn postgres() -> Option<Self> {
-        let admin_url = std::env::var(PG_VARIABLE).ok().filter(|url| !url.trim().is_empty())?;
-        let mut admin = PgConnection::connect(&admin_url)
-            .await
-            .unwrap_or_else(|e| panic!("{PG_VARIABLE} is set but PostgreSQL cannot be reached: {e}"));
+        let admin_url = std::env::var(PG_VARIABLE)
+            .ok()
+            .filter(|url| !url.trim().is_empty())?;
+        let mut admin = PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!("{PG_VARIABLE} is set but PostgreSQL cannot be reached: {e}")
+        });
         let name = format!("sl_sync_{}", uuid::Uuid::new_v4().simple());
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut admin)
@@ -72,11 +80,15 @@ impl Db {
     pub async fn drop_database(self) {
         self.store.close().await;
         if let Some((admin_url, name)) = self.pg {
-            let mut admin = PgConnection::connect(&admin_url).await.expect("admin connection");
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                .execute(&mut admin)
+            let mut admin = PgConnection::connect(&admin_url)
                 .await
-                .expect("drop the throwaway database");
+                .expect("admin connection");
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut admin)
+            .await
+            .expect("drop the throwaway database");
             admin.close().await.ok();
         }
     }
@@ -92,11 +104,24 @@ pub struct Linked {
 
 /// Stores a merchant and a connection to `seller_id` with `token` sealed under a fresh master key.
 pub async fn link(store: &Store, sandbox: &Sandbox, seller_id: &str, token: &str) -> Linked {
-    link_with(store, sandbox, seller_id, token, MasterKey::generate().expect("randomness")).await
+    link_with(
+        store,
+        sandbox,
+        seller_id,
+        token,
+        MasterKey::generate().expect("randomness"),
+    )
+    .await
 }
 
 /// Stores a merchant and a connection to `seller_id` with `token` sealed under `master_key`.
-pub async fn link_with(store: &Store, sandbox: &Sandbox, seller_id: &str, token: &str, master_key: MasterKey) -> Linked {
+pub async fn link_with(
+    store: &Store,
+    sandbox: &Sandbox,
+    seller_id: &str,
+    token: &str,
+    master_key: MasterKey,
+) -> Linked {
     let now = sandbox.now();
     let keyring = Arc::new(Keyring::new(master_key.clone(), []));
     let merchant = Merchant {
@@ -131,9 +156,15 @@ pub async fn link_with(store: &Store, sandbox: &Sandbox, seller_id: &str, token:
         merchant_id: merchant.id,
         account: ApiAccount::Mws {
             seller_id: SellerId::parse(seller_id).expect("sandbox seller ids are valid"),
-            developer_id: DeveloperId::parse(&sandbox.developer.developer_id).expect("valid developer id"),
+            developer_id: DeveloperId::parse(&sandbox.developer.developer_id)
+                .expect("valid developer id"),
         },
-        grant: AccessGrant::new(now, marketplaces[0].id.marketplace(), RenewalTerm::OneYear, true),
+        grant: AccessGrant::new(
+            now,
+            marketplaces[0].id.marketplace(),
+            RenewalTerm::OneYear,
+            true,
+        ),
         marketplaces,
         verified_at: None,
         created_at: now,
@@ -166,7 +197,10 @@ pub async fn link_with(store: &Store, sandbox: &Sandbox, seller_id: &str, token:
 /// Seals a token for a connection, bound to its row.
 pub fn seal(keyring: &Keyring, connection_id: ConnectionId, token: &str) -> SealedCredential {
     let sealed = keyring
-        .seal(&KeyringCredentials::context(connection_id), &SecretString::from(token.to_owned()))
+        .seal(
+            &KeyringCredentials::context(connection_id),
+            &SecretString::from(token.to_owned()),
+        )
         .expect("sealing works");
     SealedCredential {
         kek_id: sealed.kek_id().to_string(),
@@ -224,7 +258,13 @@ pub fn importer(
     let clock: Arc<dyn Clock> = Arc::new(sandbox.clock());
     let factory = MwsSourceFactory::new(settings, clock.clone()).expect("valid MWS settings");
     let credentials = KeyringCredentials::new(store.clone(), keyring);
-    Importer::new(store.clone(), clock, Arc::new(credentials), Arc::new(factory), config)
+    Importer::new(
+        store.clone(),
+        clock,
+        Arc::new(credentials),
+        Arc::new(factory),
+        config,
+    )
 }
 
 /// A sandbox seller linked to a fresh SQLite store, with an importer without pacing.

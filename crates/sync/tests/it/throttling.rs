@@ -20,14 +20,25 @@ async fn throttled_world(pacing: bool) -> World {
     let mut settings = world.sandbox.mws_settings();
     settings.restore_rate_scale = SCALE;
     settings.pacing = pacing;
-    world.importer = importer(world.store(), &world.sandbox, world.linked.keyring.clone(), &settings, import_config());
+    world.importer = importer(
+        world.store(),
+        &world.sandbox,
+        world.linked.keyring.clone(),
+        &settings,
+        import_config(),
+    );
     world.sandbox.delete("/_sandbox/requests").await;
     world
 }
 
 async fn import_and_compare(world: &World) -> sellerlink_sync::SyncReport {
     let report = world.importer.run_once(world.id()).await.unwrap();
-    assert_eq!(report.outcome, ImportOutcome::Completed, "{:?}", report.error);
+    assert_eq!(
+        report.outcome,
+        ImportOutcome::Completed,
+        "{:?}",
+        report.error
+    );
     let mark = watermark(world.store(), world.id()).await.unwrap();
     let orders = world.sandbox.orders(&world.linked.seller_id).await;
     assert_matches(world.store(), world.id(), &orders, mark).await;
@@ -41,9 +52,17 @@ async fn a_paced_import_receives_no_throttled_answer() {
     assert!(report.item_calls > 100);
     assert_eq!(report.throttled, 0);
     let log = world.sandbox.requests().await;
-    assert!(log.len() as u64 > report.item_calls, "the log holds the whole run");
+    assert!(
+        log.len() as u64 > report.item_calls,
+        "the log holds the whole run"
+    );
     let throttled: Vec<_> = log.iter().filter(|entry| entry.status == 503).collect();
-    assert!(throttled.is_empty(), "{} throttled answers: {:?}", throttled.len(), throttled.first());
+    assert!(
+        throttled.is_empty(),
+        "{} throttled answers: {:?}",
+        throttled.len(),
+        throttled.first()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,8 +71,7 @@ async fn without_pacing_the_engine_backs_off_and_completes() {
     let report = import_and_compare(&world).await;
     assert!(report.throttled > 0, "an unpaced import exceeds the burst");
     let log = world.sandbox.requests().await;
-    assert!(
-        log.iter()
-            .any(|entry| entry.status == 503 && entry.error_code.as_deref() == Some("RequestThrottled"))
-    );
+    assert!(log.iter().any(
+        |entry| entry.status == 503 && entry.error_code.as_deref() == Some("RequestThrottled")
+    ));
 }

@@ -17,7 +17,7 @@ const WHAT_JA: &str = "APIキーを管理（APIキーは荷主ごとです）";
 
 /// The merchant's keys, newest first (revoked ones too).
 #[utoipa::path(
-    get, path = "/api/v1/api-keys", tag = "api-keys",
+    get, path = "/api/v1/api-keys", operation_id = "list_api_keys", tag = "api-keys",
     responses(
         (status = 200, description = "The keys (never the keys themselves)", body = [ApiKeyOut]),
         (status = 401, description = "No credentials", body = ErrorEnvelope),
@@ -25,7 +25,10 @@ const WHAT_JA: &str = "APIキーを管理（APIキーは荷主ごとです）";
     ),
     security(("api_key" = []), ("session" = []))
 )]
-pub(crate) async fn list(State(state): State<WebState>, caller: Caller) -> Result<Json<Vec<ApiKeyOut>>, HttpError> {
+pub(crate) async fn list(
+    State(state): State<WebState>,
+    caller: Caller,
+) -> Result<Json<Vec<ApiKeyOut>>, HttpError> {
     let merchant = caller.require_merchant(WHAT_EN, WHAT_JA)?;
     let keys = state.store().api_keys(merchant).await?;
     Ok(Json(keys.iter().map(ApiKeyOut::from).collect()))
@@ -33,7 +36,7 @@ pub(crate) async fn list(State(state): State<WebState>, caller: Caller) -> Resul
 
 /// Creates a key; the answer holds the key, shown this once.
 #[utoipa::path(
-    post, path = "/api/v1/api-keys", tag = "api-keys",
+    post, path = "/api/v1/api-keys", operation_id = "create_api_key", tag = "api-keys",
     request_body = CreateApiKeyIn,
     responses(
         (status = 201, description = "Created; store `key` now, it is not shown again", body = CreatedApiKeyOut),
@@ -50,7 +53,11 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<CreatedApiKeyOut>), HttpError> {
     let merchant = caller.require_merchant(WHAT_EN, WHAT_JA)?;
     let name = ApiKeyName::parse(&body.name).map_err(|e| {
-        HttpError::invalid("name", e.to_string(), "キーの名前は1〜100文字で、制御文字を含めないでください。")
+        HttpError::invalid(
+            "name",
+            e.to_string(),
+            "キーの名前は1〜100文字で、制御文字を含めないでください。",
+        )
     })?;
     let created = api_key::create(&state, merchant, name, state.now()).await?;
     Ok((
@@ -64,7 +71,7 @@ pub(crate) async fn create(
 
 /// Revokes a key at once; requests with it are refused from now on.
 #[utoipa::path(
-    delete, path = "/api/v1/api-keys/{api_key_id}", tag = "api-keys",
+    delete, path = "/api/v1/api-keys/{api_key_id}", operation_id = "revoke_api_key", tag = "api-keys",
     params(("api_key_id" = uuid::Uuid, Path, description = "The key")),
     responses(
         (status = 200, description = "Revoked", body = ApiKeyOut),

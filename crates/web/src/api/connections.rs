@@ -3,12 +3,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use sellerlink_app::VerifyOutcome;
 use sellerlink_app::{ConnectionView, LifecycleCommand};
 use sellerlink_domain::ids::{ConnectionId, MerchantId};
-use sellerlink_sync::VerifyOutcome;
 
 use super::extract::{ApiJson, ApiQuery};
-use super::models::{ActionIn, ActionName, ConnectionOut, ConnectionsQuery, CreateConnectionIn, VerifyOut};
+use super::models::{
+    ActionIn, ActionName, ConnectionOut, ConnectionsQuery, CreateConnectionIn, VerifyOut,
+};
 use crate::auth::caller::Caller;
 use crate::error::{ErrorEnvelope, HttpError};
 use crate::onboarding::{self, TypedGrant};
@@ -21,14 +23,17 @@ pub(crate) fn connection_id(text: &str) -> Result<ConnectionId, HttpError> {
 }
 
 /// A connection as JSON, with its newest sync run.
-pub(crate) async fn connection_out(state: &WebState, view: &ConnectionView) -> Result<ConnectionOut, HttpError> {
+pub(crate) async fn connection_out(
+    state: &WebState,
+    view: &ConnectionView,
+) -> Result<ConnectionOut, HttpError> {
     let last = state.store().last_sync_run(view.connection.id).await?;
     Ok(ConnectionOut::new(view, last.as_ref()))
 }
 
 /// Connections the caller may see, most urgent first.
 #[utoipa::path(
-    get, path = "/api/v1/connections", tag = "connections",
+    get, path = "/api/v1/connections", operation_id = "list_connections", tag = "connections",
     params(ConnectionsQuery),
     responses(
         (status = 200, description = "The connections, most urgent first", body = [ConnectionOut]),
@@ -42,7 +47,9 @@ pub(crate) async fn list(
     caller: Caller,
     ApiQuery(query): ApiQuery<ConnectionsQuery>,
 ) -> Result<Json<Vec<ConnectionOut>>, HttpError> {
-    let merchant = caller.scope.narrow(query.merchant_id.map(MerchantId::from_uuid))?;
+    let merchant = caller
+        .scope
+        .narrow(query.merchant_id.map(MerchantId::from_uuid))?;
     let mut out = Vec::new();
     for view in state.app().connections(merchant).await? {
         out.push(connection_out(&state, &view).await?);
@@ -52,7 +59,7 @@ pub(crate) async fn list(
 
 /// One connection (404 for another merchant's).
 #[utoipa::path(
-    get, path = "/api/v1/connections/{connection_id}", tag = "connections",
+    get, path = "/api/v1/connections/{connection_id}", operation_id = "get_connection", tag = "connections",
     params(("connection_id" = uuid::Uuid, Path, description = "The connection")),
     responses(
         (status = 200, description = "The connection", body = ConnectionOut),
@@ -66,14 +73,17 @@ pub(crate) async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ConnectionOut>, HttpError> {
-    let view = caller.scope.connection(state.app(), connection_id(&id)?).await?;
+    let view = caller
+        .scope
+        .connection(state.app(), connection_id(&id)?)
+        .await?;
     Ok(Json(connection_out(&state, &view).await?))
 }
 
 /// Connects a seller account from the three values of Seller Central's completion page. The grant is verified
 /// against Amazon first; nothing is stored when Amazon refuses it.
 #[utoipa::path(
-    post, path = "/api/v1/connections", tag = "connections",
+    post, path = "/api/v1/connections", operation_id = "create_connection", tag = "connections",
     request_body = CreateConnectionIn,
     responses(
         (status = 201, description = "Connected and verified", body = ConnectionOut),
@@ -91,7 +101,10 @@ pub(crate) async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateConnectionIn>,
 ) -> Result<(StatusCode, Json<ConnectionOut>), HttpError> {
-    let merchant = match (caller.merchant(), body.merchant_id.map(MerchantId::from_uuid)) {
+    let merchant = match (
+        caller.merchant(),
+        body.merchant_id.map(MerchantId::from_uuid),
+    ) {
         (Some(own), None) => own,
         (Some(own), Some(asked)) if asked == own => own,
         (Some(_), Some(_)) => return Err(merchant_not_found()),
@@ -115,12 +128,15 @@ pub(crate) async fn create(
         HttpError::invalid(first.field, first.message.clone(), first.message_ja.clone())
     })?;
     let view = onboarding::connect(&state, merchant, grant, &caller.actor).await?;
-    Ok((StatusCode::CREATED, Json(connection_out(&state, &view).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(connection_out(&state, &view).await?),
+    ))
 }
 
 /// Records a lifecycle action the merchant took in Seller Central today (renew, restore, enable expiry, revoke).
 #[utoipa::path(
-    post, path = "/api/v1/connections/{connection_id}/actions", tag = "connections",
+    post, path = "/api/v1/connections/{connection_id}/actions", operation_id = "record_lifecycle_action", tag = "connections",
     params(("connection_id" = uuid::Uuid, Path, description = "The connection")),
     request_body = ActionIn,
     responses(
@@ -138,7 +154,10 @@ pub(crate) async fn act(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ActionIn>,
 ) -> Result<Json<ConnectionOut>, HttpError> {
-    let view = caller.scope.connection(state.app(), connection_id(&id)?).await?;
+    let view = caller
+        .scope
+        .connection(state.app(), connection_id(&id)?)
+        .await?;
     let command = match body.action {
         ActionName::Renew => LifecycleCommand::Renew,
         ActionName::Restore => LifecycleCommand::Restore,
@@ -154,7 +173,7 @@ pub(crate) async fn act(
 
 /// Asks Amazon now whether the connection's credential works, and records the answer.
 #[utoipa::path(
-    post, path = "/api/v1/connections/{connection_id}/verify", tag = "connections",
+    post, path = "/api/v1/connections/{connection_id}/verify", operation_id = "verify_connection", tag = "connections",
     params(("connection_id" = uuid::Uuid, Path, description = "The connection")),
     responses(
         (status = 200, description = "What Amazon answered", body = VerifyOut),
@@ -169,7 +188,10 @@ pub(crate) async fn verify(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<VerifyOut>, HttpError> {
-    let view = caller.scope.connection(state.app(), connection_id(&id)?).await?;
+    let view = caller
+        .scope
+        .connection(state.app(), connection_id(&id)?)
+        .await?;
     let (outcome, message) = verify_now(&state, view.connection.id).await?;
     let after = state.app().connection(view.connection.id).await?;
     Ok(Json(VerifyOut {
@@ -184,10 +206,13 @@ pub(crate) async fn verify_now(
     state: &WebState,
     id: ConnectionId,
 ) -> Result<(&'static str, Option<String>), HttpError> {
-    let amazon = state.amazon().ok_or_else(HttpError::amazon_not_configured)?;
-    match amazon.importer.verify_connection(id).await {
+    match state.app().verify_connection(id).await {
         Ok(VerifyOutcome::Verified(_)) => Ok(("verified", None)),
         Ok(VerifyOutcome::AccessDenied { message, .. }) => Ok(("access_denied", Some(message))),
+        Err(
+            error @ (sellerlink_app::AppError::NotConfigured { .. }
+            | sellerlink_app::AppError::ConnectionNotFound(_)),
+        ) => Err(error.into()),
         Err(error) => {
             tracing::warn!(connection.id = %id, %error, "verification could not ask Amazon");
             Err(HttpError::new(
@@ -202,7 +227,7 @@ pub(crate) async fn verify_now(
 
 /// Deletes a connection, its sealed credential and its imported orders.
 #[utoipa::path(
-    delete, path = "/api/v1/connections/{connection_id}", tag = "connections",
+    delete, path = "/api/v1/connections/{connection_id}", operation_id = "delete_connection", tag = "connections",
     params(("connection_id" = uuid::Uuid, Path, description = "The connection")),
     responses(
         (status = 204, description = "Deleted"),
@@ -216,7 +241,10 @@ pub(crate) async fn remove(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, HttpError> {
-    let view = caller.scope.connection(state.app(), connection_id(&id)?).await?;
+    let view = caller
+        .scope
+        .connection(state.app(), connection_id(&id)?)
+        .await?;
     state
         .app()
         .remove_connection(view.connection.id, &caller.actor)

@@ -16,14 +16,17 @@ use crate::tenancy::{Scope, merchant_not_found};
 
 /// Merchants the caller may see: every merchant for operators, its own for a merchant.
 #[utoipa::path(
-    get, path = "/api/v1/merchants", tag = "merchants",
+    get, path = "/api/v1/merchants", operation_id = "list_merchants", tag = "merchants",
     responses(
         (status = 200, description = "The merchants", body = [MerchantOut]),
         (status = 401, description = "No credentials", body = ErrorEnvelope),
     ),
     security(("api_key" = []), ("session" = []))
 )]
-pub(crate) async fn list(State(state): State<WebState>, caller: Caller) -> Result<Json<Vec<MerchantOut>>, HttpError> {
+pub(crate) async fn list(
+    State(state): State<WebState>,
+    caller: Caller,
+) -> Result<Json<Vec<MerchantOut>>, HttpError> {
     let merchants = match caller.scope {
         Scope::All => state.app().merchants().await?,
         Scope::Merchant(own) => vec![caller.scope.merchant_record(state.app(), own).await?],
@@ -33,7 +36,7 @@ pub(crate) async fn list(State(state): State<WebState>, caller: Caller) -> Resul
 
 /// One merchant (404 for another merchant's id).
 #[utoipa::path(
-    get, path = "/api/v1/merchants/{merchant_id}", tag = "merchants",
+    get, path = "/api/v1/merchants/{merchant_id}", operation_id = "get_merchant", tag = "merchants",
     params(("merchant_id" = uuid::Uuid, Path, description = "The merchant")),
     responses(
         (status = 200, description = "The merchant", body = MerchantOut),
@@ -54,7 +57,7 @@ pub(crate) async fn get(
 
 /// Registers a merchant (operators only).
 #[utoipa::path(
-    post, path = "/api/v1/merchants", tag = "merchants",
+    post, path = "/api/v1/merchants", operation_id = "create_merchant", tag = "merchants",
     request_body = CreateMerchantIn,
     responses(
         (status = 201, description = "Registered", body = MerchantOut),

@@ -107,15 +107,27 @@ async fn not_found() -> HttpError {
 pub(crate) fn router() -> Router<WebState> {
     Router::new()
         .route("/openapi.json", get(openapi))
-        .route("/v1/merchants", get(merchants::list).post(merchants::create))
+        .route(
+            "/v1/merchants",
+            get(merchants::list).post(merchants::create),
+        )
         .route("/v1/merchants/{merchant_id}", get(merchants::get))
-        .route("/v1/connections", get(connections::list).post(connections::create))
+        .route(
+            "/v1/connections",
+            get(connections::list).post(connections::create),
+        )
         .route(
             "/v1/connections/{connection_id}",
             get(connections::get).delete(connections::remove),
         )
-        .route("/v1/connections/{connection_id}/actions", post(connections::act))
-        .route("/v1/connections/{connection_id}/verify", post(connections::verify))
+        .route(
+            "/v1/connections/{connection_id}/actions",
+            post(connections::act),
+        )
+        .route(
+            "/v1/connections/{connection_id}/verify",
+            post(connections::verify),
+        )
         .route(
             "/v1/connections/{connection_id}/sync-runs",
             get(sync_runs::list).post(sync_runs::start),
@@ -126,6 +138,9 @@ pub(crate) fn router() -> Router<WebState> {
         )
         .route("/v1/orders", get(orders::list))
         .route("/v1/api-keys", get(api_keys::list).post(api_keys::create))
-        .route("/v1/api-keys/{api_key_id}", axum::routing::delete(api_keys::revoke))
+        .route(
+            "/v1/api-keys/{api_key_id}",
+            axum::routing::delete(api_keys::revoke),
+        )
         .fallback(not_found)
 }

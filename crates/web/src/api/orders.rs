@@ -48,7 +48,9 @@ pub(crate) fn channel(text: Option<&str>) -> Result<Option<FulfillmentChannel>, 
             HttpError::invalid(
                 "channel",
                 format!("channel: {text:?} is not a fulfillment channel; expected MFN or AFN"),
-                format!("出荷チャネル {text:?} は正しくありません。MFN または AFN を指定してください。"),
+                format!(
+                    "出荷チャネル {text:?} は正しくありません。MFN または AFN を指定してください。"
+                ),
             )
         }),
     }
@@ -85,7 +87,7 @@ pub(crate) async fn scoped(
 
 /// Orders the caller may see, newest purchase first, filtered and paged.
 #[utoipa::path(
-    get, path = "/api/v1/orders", tag = "orders",
+    get, path = "/api/v1/orders", operation_id = "list_orders", tag = "orders",
     params(OrdersQuery),
     responses(
         (status = 200, description = "A page of orders", body = OrderPageOut),
@@ -101,10 +103,11 @@ pub(crate) async fn list(
     ApiQuery(q): ApiQuery<OrdersQuery>,
 ) -> Result<Json<OrderPageOut>, HttpError> {
     let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE);
-    let connection = q
-        .connection_id
-        .map(ConnectionId::from_uuid);
+    let per_page = q
+        .per_page
+        .unwrap_or(DEFAULT_PER_PAGE)
+        .clamp(1, MAX_PER_PAGE);
+    let connection = q.connection_id.map(ConnectionId::from_uuid);
     let base = OrderQuery {
         statuses: statuses(q.status.as_deref()),
         marketplace: marketplace(q.marketplace_id.as_deref())?,
@@ -115,10 +118,17 @@ pub(crate) async fn list(
         offset: u64::from(page - 1) * u64::from(per_page),
         ..OrderQuery::default()
     };
-    let query = scoped(&state, caller.scope, q.merchant_id.map(MerchantId::from_uuid), connection, base).await?;
+    let query = scoped(
+        &state,
+        caller.scope,
+        q.merchant_id.map(MerchantId::from_uuid),
+        connection,
+        base,
+    )
+    .await?;
     let store = state.store();
     let orders = store.orders(&query).await?;
-    let total = store.count_orders(&query).await?;
+    let total = state.count_orders(&query).await?;
     Ok(Json(OrderPageOut {
         orders: orders.iter().map(OrderOut::from).collect(),
         page,
@@ -129,7 +139,7 @@ pub(crate) async fn list(
 
 /// One order with its items (404 for another merchant's).
 #[utoipa::path(
-    get, path = "/api/v1/connections/{connection_id}/orders/{amazon_order_id}", tag = "orders",
+    get, path = "/api/v1/connections/{connection_id}/orders/{amazon_order_id}", operation_id = "get_order", tag = "orders",
     params(
         ("connection_id" = uuid::Uuid, Path, description = "The connection it was imported through"),
         ("amazon_order_id" = String, Path, description = "Amazon's order number, e.g. 503-1234567-1234567"),
@@ -158,7 +168,9 @@ pub(crate) async fn find(
     order: &str,
 ) -> Result<sellerlink_domain::order::StoredOrder, HttpError> {
     let missing = || HttpError::not_found("order", "注文");
-    let view = scope.connection(state.app(), connection_id(connection)?).await?;
+    let view = scope
+        .connection(state.app(), connection_id(connection)?)
+        .await?;
     let order = AmazonOrderId::parse(order).map_err(|_| missing())?;
     state
         .store()

@@ -12,7 +12,7 @@ use crate::state::WebState;
 
 /// The connection's newest import runs, newest first.
 #[utoipa::path(
-    get, path = "/api/v1/connections/{connection_id}/sync-runs", tag = "sync",
+    get, path = "/api/v1/connections/{connection_id}/sync-runs", operation_id = "list_sync_runs", tag = "sync",
     params(("connection_id" = uuid::Uuid, Path, description = "The connection"), SyncRunsQuery),
     responses(
         (status = 200, description = "The runs", body = [SyncRunOut]),
@@ -27,7 +27,10 @@ pub(crate) async fn list(
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<SyncRunsQuery>,
 ) -> Result<Json<Vec<SyncRunOut>>, HttpError> {
-    let view = caller.scope.connection(state.app(), connection_id(&id)?).await?;
+    let view = caller
+        .scope
+        .connection(state.app(), connection_id(&id)?)
+        .await?;
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
     let runs = state.store().sync_runs(view.connection.id, limit).await?;
     Ok(Json(runs.iter().map(SyncRunOut::from).collect()))
@@ -35,7 +38,7 @@ pub(crate) async fn list(
 
 /// Imports the connection's changed orders now and answers when the run has ended.
 #[utoipa::path(
-    post, path = "/api/v1/connections/{connection_id}/sync-runs", tag = "sync",
+    post, path = "/api/v1/connections/{connection_id}/sync-runs", operation_id = "start_sync_run", tag = "sync",
     params(("connection_id" = uuid::Uuid, Path, description = "The connection")),
     responses(
         (status = 200, description = "What the run did", body = SyncStartedOut),
@@ -50,13 +53,14 @@ pub(crate) async fn start(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<SyncStartedOut>, HttpError> {
-    let view = caller.scope.connection(state.app(), connection_id(&id)?).await?;
-    let amazon = state.amazon().ok_or_else(HttpError::amazon_not_configured)?;
-    let report = amazon
-        .importer
-        .run_once(view.connection.id)
-        .await
-        .map_err(|e| HttpError::internal(&e))?;
+    let view = caller
+        .scope
+        .connection(state.app(), connection_id(&id)?)
+        .await?;
+    let report = state
+        .app()
+        .sync_connection(view.connection.id, Default::default())
+        .await?;
     let run = match report.run_id {
         Some(run_id) => state
             .store()

@@ -57,7 +57,10 @@ pub(crate) async fn create(
 }
 
 /// The live key an `Authorization: Bearer sl_…` header names; 401 for anything else.
-pub(crate) async fn authenticate(state: &WebState, header: &HeaderValue) -> Result<ApiKeyRecord, HttpError> {
+pub(crate) async fn authenticate(
+    state: &WebState,
+    header: &HeaderValue,
+) -> Result<ApiKeyRecord, HttpError> {
     let text = header.to_str().map_err(|_| HttpError::invalid_api_key())?;
     let Some(key) = text
         .strip_prefix("Bearer ")

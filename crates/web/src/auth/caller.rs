@@ -9,11 +9,11 @@ use axum::http::{Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sellerlink_domain::audit::Actor;
 use sellerlink_domain::ids::MerchantId;
-use sellerlink_store::{ApiKeyRecord, Role, SessionWithUser, User};
+use sellerlink_store::{Role, SessionWithUser, User};
 
+use super::api_key;
 use super::session::Visitor;
 use super::tokens::same_token;
-use super::api_key;
 use crate::error::HttpError;
 use crate::state::WebState;
 use crate::tenancy::Scope;
@@ -21,21 +21,11 @@ use crate::tenancy::Scope;
 /// The header a signed-in browser sends its CSRF token in on state-changing API requests.
 pub(crate) const CSRF_HEADER: &str = "x-csrf-token";
 
-/// How an API caller proved who it is.
-#[derive(Debug, Clone)]
-pub(crate) enum Credential {
-    /// A merchant's API key.
-    ApiKey(ApiKeyRecord),
-    /// A signed-in user's session cookie.
-    Session(Arc<SessionWithUser>),
-}
-
-/// The caller of an API request.
+/// The caller of an API request: an API key (its merchant) or a signed-in user (by role).
 #[derive(Debug, Clone)]
 pub(crate) struct Caller {
     pub scope: Scope,
     pub actor: Actor,
-    pub credential: Credential,
 }
 
 impl Caller {
@@ -53,18 +43,14 @@ impl Caller {
     }
 
     /// The merchant a merchant-only action acts for; operators are refused.
-    pub(crate) fn require_merchant(&self, what_en: &str, what_ja: &str) -> Result<MerchantId, HttpError> {
+    pub(crate) fn require_merchant(
+        &self,
+        what_en: &str,
+        what_ja: &str,
+    ) -> Result<MerchantId, HttpError> {
         self.scope
             .merchant()
             .ok_or_else(|| HttpError::forbidden(what_en, what_ja))
-    }
-
-    /// The signed-in user behind the call, if it was made with a session.
-    pub(crate) fn user(&self) -> Option<&User> {
-        match &self.credential {
-            Credential::Session(s) => Some(&s.user),
-            Credential::ApiKey(_) => None,
-        }
     }
 }
 
@@ -76,13 +62,15 @@ pub(crate) fn user_actor(user: &User) -> Actor {
 impl FromRequestParts<WebState> for Caller {
     type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
             let key = api_key::authenticate(state, value).await?;
             return Ok(Self {
                 scope: Scope::Merchant(key.merchant_id),
                 actor: Actor::from_stored(format!("api-key:{}", key.id)),
-                credential: Credential::ApiKey(key),
             });
         }
         let visitor = Visitor::from_request_parts(parts, state).await?;
@@ -103,7 +91,6 @@ impl FromRequestParts<WebState> for Caller {
         Ok(Self {
             scope: Scope::of(signed_in.user.role),
             actor: user_actor(&signed_in.user),
-            credential: Credential::Session(signed_in),
         })
     }
 }
@@ -136,7 +123,10 @@ impl PageUser {
 impl FromRequestParts<WebState> for PageUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
         let visitor = Visitor::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -148,7 +138,10 @@ impl FromRequestParts<WebState> for PageUser {
                     .path_and_query()
                     .map(|p| p.as_str())
                     .unwrap_or("/");
-                let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+                let target = format!(
+                    "/login?next={}",
+                    url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                );
                 Err(Redirect::to(&target).into_response())
             }
         }

@@ -25,7 +25,8 @@ pub(crate) fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A `Set-Cookie` value: `HttpOnly`, `SameSite=Lax`, path `/`, `Secure` when asked, living `max_age_secs`.
 pub(crate) fn set(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
+    let text =
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
     HeaderValue::from_str(&text).expect("cookie names and values are header-safe")
 }
 
@@ -41,7 +42,10 @@ mod tests {
     #[test]
     fn reads_and_writes_cookies() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; sl_session=abc; sl_lang=en"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; sl_session=abc; sl_lang=en"),
+        );
         assert_eq!(get(&headers, SESSION), Some("abc"));
         assert_eq!(get(&headers, LANGUAGE), Some("en"));
         assert_eq!(get(&headers, ANON_CSRF), None);

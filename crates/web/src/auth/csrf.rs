@@ -21,7 +21,10 @@ pub(crate) async fn check_forms(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let Some(visitor) = request.extensions().get::<Visitor>().cloned() else {
-        return crate::pages::error_response(sellerlink_domain::connection::Language::Ja, &HttpError::csrf());
+        return crate::pages::error_response(
+            sellerlink_domain::connection::Language::Ja,
+            &HttpError::csrf(),
+        );
     };
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
@@ -41,7 +44,8 @@ pub(crate) async fn check_forms(request: Request, next: Next) -> Response {
         .map(|(_, value)| value.into_owned());
     match sent {
         Some(token) if !token.is_empty() && same_token(&token, visitor.csrf()) => {
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
         }
         _ => {
             tracing::warn!(path = %parts.uri.path(), "form refused: CSRF token missing or wrong");

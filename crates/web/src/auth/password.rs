@@ -51,7 +51,10 @@ impl PasswordCost {
 pub(crate) const MIN_PASSWORD_CHARS: usize = 10;
 
 /// Hashes a password with a fresh random salt.
-pub(crate) fn hash_password(password: &SecretString, cost: PasswordCost) -> Result<PasswordHash, String> {
+pub(crate) fn hash_password(
+    password: &SecretString,
+    cost: PasswordCost,
+) -> Result<PasswordHash, String> {
     let hasher = cost.hasher()?;
     let phc = hasher
         .hash_password(password.expose_secret().as_bytes())
@@ -89,6 +92,9 @@ mod tests {
         assert!(first.as_phc().starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
         assert_ne!(first, second, "each hash has its own salt");
         assert!(verify_password(&password, &first));
-        assert!(!verify_password(&SecretString::from("wrong".to_owned()), &first));
+        assert!(!verify_password(
+            &SecretString::from("wrong".to_owned()),
+            &first
+        ));
     }
 }

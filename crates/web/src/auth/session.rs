@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Request, State};
+use axum::http::HeaderValue;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
-use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 use jiff::{SignedDuration, Timestamp};
@@ -31,6 +31,8 @@ pub(crate) struct Visitor {
     pub signed_in: Option<Arc<SessionWithUser>>,
     pub language: Language,
     pub anon_csrf: String,
+    /// The path and query of the request (where the language switch returns to).
+    pub here: String,
 }
 
 impl Visitor {
@@ -63,7 +65,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
 /// Recognises the visitor: looks up the session cookie, moves an idle session's expiry now and then, picks the
 /// language (the user's, else the language cookie, else Japanese), and gives a signed-out visitor a CSRF cookie
 /// for the sign-in and language forms.
-pub(crate) async fn recognise(State(state): State<WebState>, mut request: Request, next: Next) -> Response {
+pub(crate) async fn recognise(
+    State(state): State<WebState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/static/") || path == "/healthz" || path == "/favicon.ico" {
+        return next.run(request).await;
+    }
     let now = state.now();
     let headers = request.headers();
     let session_token = cookies::get(headers, cookies::SESSION).map(str::to_owned);
@@ -87,18 +97,26 @@ pub(crate) async fn recognise(State(state): State<WebState>, mut request: Reques
         .or(cookie_language)
         .unwrap_or_default();
     let new_anon = existing_anon.is_none().then(random_token);
-    let anon_csrf = existing_anon.or_else(|| new_anon.clone()).unwrap_or_default();
+    let anon_csrf = existing_anon
+        .or_else(|| new_anon.clone())
+        .unwrap_or_default();
+    let here = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     request.extensions_mut().insert(Visitor {
         signed_in,
         language,
         anon_csrf,
+        here,
     });
     let mut response = next.run(request).await;
     if let Some(token) = new_anon {
         let secure = state.config().secure_cookies;
-        response
-            .headers_mut()
-            .append(SET_COOKIE, cookies::set(cookies::ANON_CSRF, &token, 24 * 3600, secure));
+        response.headers_mut().append(
+            SET_COOKIE,
+            cookies::set(cookies::ANON_CSRF, &token, 24 * 3600, secure),
+        );
     }
     response
 }
@@ -108,7 +126,9 @@ async fn refresh(state: &WebState, session: &Session, now: Timestamp) {
         return;
     }
     let config = state.config();
-    let idle_end = now.saturating_add(config.session_idle).unwrap_or(Timestamp::MAX);
+    let idle_end = now
+        .saturating_add(config.session_idle)
+        .unwrap_or(Timestamp::MAX);
     let hard_end = session
         .created_at
         .saturating_add(config.session_max)
@@ -147,14 +167,25 @@ pub(crate) async fn sign_in(state: &WebState, user: &User) -> Result<[HeaderValu
 }
 
 /// Ends the visitor's session, if any; returns the `Set-Cookie` value that deletes the cookie.
-pub(crate) async fn sign_out(state: &WebState, visitor: &Visitor) -> Result<HeaderValue, HttpError> {
+pub(crate) async fn sign_out(
+    state: &WebState,
+    visitor: &Visitor,
+) -> Result<HeaderValue, HttpError> {
     if let Some(signed_in) = &visitor.signed_in {
         state.store().delete_session(&signed_in.session.id).await?;
     }
-    Ok(cookies::clear(cookies::SESSION, state.config().secure_cookies))
+    Ok(cookies::clear(
+        cookies::SESSION,
+        state.config().secure_cookies,
+    ))
 }
 
 /// The `Set-Cookie` value remembering a language for signed-out pages.
 pub(crate) fn language_cookie(language: Language, secure: bool) -> HeaderValue {
-    cookies::set(cookies::LANGUAGE, language.code(), LANGUAGE_COOKIE_SECS, secure)
+    cookies::set(
+        cookies::LANGUAGE,
+        language.code(),
+        LANGUAGE_COOKIE_SECS,
+        secure,
+    )
 }

@@ -50,7 +50,10 @@ pub(crate) async fn blocked(state: &WebState, keys: &AttemptKeys) -> Result<bool
 
 /// Charges a failed attempt to its counters.
 pub(crate) async fn failed(state: &WebState, keys: &AttemptKeys) -> Result<(), HttpError> {
-    state.store().record_login_failure(&keys.all(), state.now()).await?;
+    state
+        .store()
+        .record_login_failure(&keys.all(), state.now())
+        .await?;
     Ok(())
 }
 

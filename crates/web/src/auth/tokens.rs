@@ -21,7 +21,10 @@ pub(crate) fn hash_token(token: &str) -> TokenHash {
 pub(crate) fn same_token(a: &str, b: &str) -> bool {
     let left: [u8; 32] = Sha256::digest(a.as_bytes()).into();
     let right: [u8; 32] = Sha256::digest(b.as_bytes()).into();
-    left.iter().zip(right.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    left.iter()
+        .zip(right.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 #[cfg(test)]
@@ -34,7 +37,10 @@ mod tests {
         let b = random_token();
         assert_eq!(a.len(), 43);
         assert_ne!(a, b);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
         assert!(same_token(&a, &a.clone()));
         assert!(!same_token(&a, &b));
         assert_eq!(hash_token("abc"), hash_token("abc"));

@@ -1,0 +1,555 @@
+//! A real sandbox per test, the app configured with its demo SP-API app, and a small browser (cookie jar, no
+//! automatic redirects) that drives the sandbox's Seller Central pages over HTTP the way a merchant's browser does.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use secrecy::SecretString;
+use sellerlink_app::{
+    App, AppError, DeveloperIdentity, KeySettings, Settings, SpApiAppSettings, SpApiApplicationId,
+    SpApiCallback, SpApiSettings, VerificationFailure,
+};
+use sellerlink_domain::audit::Actor;
+use sellerlink_domain::clock::Clock;
+use sellerlink_domain::connection::{Language, Merchant, MerchantName};
+use sellerlink_domain::ids::{ConnectionId, DeveloperId};
+use sellerlink_domain::lifecycle::StatusPolicy;
+use sellerlink_sandbox::world::lock;
+use sellerlink_sandbox::{RunningSandbox, SandboxConfig, SellerAccount, SharedWorld};
+use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
+use sellerlink_store::{OrderQuery, Store, SyncStream};
+use serde_json::{Value, json};
+
+/// Where Amazon sends the browser back (registered for the demo app; no server needed, tests read `Location`).
+pub const REDIRECT: &str = "https://3pl.example.jp/amazon/callback";
+/// The app's log-in URI for re-authorizations from Manage Your Apps.
+pub const LOGIN: &str = "https://3pl.example.jp/amazon/login";
+/// The instant every test world is generated at.
+pub const GENERATED_AT: &str = "2024-03-01T03:00:00Z";
+/// Generated orders have settled this long after [`GENERATED_AT`].
+pub const SETTLED_AFTER: SignedDuration = SignedDuration::from_hours(12 * 24);
+
+pub fn actor() -> Actor {
+    Actor::user("merchant-user-1")
+}
+
+/// The sandbox clock, read in-process: the app stamps dates, expires states and dates access tokens with it.
+#[derive(Debug, Clone)]
+pub struct SandboxTime(pub SharedWorld);
+
+impl Clock for SandboxTime {
+    fn now(&self) -> Timestamp {
+        lock(&self.0).now()
+    }
+}
+
+/// The demo app's current credentials as the sandbox shows them.
+#[derive(Debug, Clone)]
+pub struct DemoApp {
+    pub application_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// The first day (JST) the secret no longer works.
+    pub secret_expires_on: Date,
+}
+
+/// A running sandbox with the demo app's redirect and log-in URIs registered.
+pub struct Sandbox {
+    pub running: RunningSandbox,
+    pub http: reqwest::Client,
+    pub seller: SellerAccount,
+    _dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub async fn start(seed: u64, orders: usize) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let running = sellerlink_sandbox::start(SandboxConfig {
+            seed,
+            sellers: 1,
+            orders_per_seller: orders,
+            throttle_scale: 1e9,
+            clock_start: Some(GENERATED_AT.parse().unwrap()),
+            cert_dir: dir.path().to_path_buf(),
+            ..SandboxConfig::default()
+        })
+        .await
+        .expect("the sandbox starts");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let seller = lock(&running.world()).sellers()[0].clone();
+        let sandbox = Self {
+            running,
+            http,
+            seller,
+            _dir: dir,
+        };
+        let settled = GENERATED_AT.parse::<Timestamp>().unwrap() + SETTLED_AFTER;
+        sandbox
+            .post("/_sandbox/clock", json!({ "set": settled.to_string() }))
+            .await;
+        let id = sandbox.running.demo_app().application_id;
+        sandbox
+            .post(
+                &format!("/_sandbox/apps/{id}"),
+                json!({ "redirect_uris": [REDIRECT], "login_uri": LOGIN }),
+            )
+            .await;
+        sandbox
+    }
+
+    pub fn url(&self) -> String {
+        self.running.http_url()
+    }
+
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        Arc::new(SandboxTime(self.running.world()))
+    }
+
+    pub fn now(&self) -> Timestamp {
+        lock(&self.running.world()).now()
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Value {
+        let response = request.send().await.expect("the control API answers");
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(
+            status.is_success(),
+            "the control API refused: {status} {text}"
+        );
+        if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        self.send(self.http.get(format!("{}{path}", self.url())))
+            .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Value {
+        self.send(self.http.post(format!("{}{path}", self.url())).json(&body))
+            .await
+    }
+
+    pub async fn advance(&self, by: SignedDuration) {
+        self.post("/_sandbox/clock", json!({ "advance": by.as_secs_f64() }))
+            .await;
+    }
+
+    /// The demo app's current credentials (after `rotate`, the new secret).
+    pub async fn demo_app(&self) -> DemoApp {
+        let id = self.running.demo_app().application_id;
+        let view = self.get(&format!("/_sandbox/apps/{id}")).await;
+        let secret = view["client_secret"].as_str().unwrap().to_owned();
+        let expires_at: Timestamp = view["secrets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["client_secret"] == secret.as_str())
+            .and_then(|s| s["expires_at"].as_str())
+            .unwrap()
+            .parse()
+            .unwrap();
+        DemoApp {
+            application_id: id,
+            client_id: view["client_id"].as_str().unwrap().to_owned(),
+            client_secret: secret,
+            secret_expires_on: expires_at
+                .to_zoned_datetime(TimeZone::get("Asia/Tokyo").unwrap())
+                .date(),
+        }
+    }
+
+    /// Rotates the demo app's client secret; returns the app with the new one.
+    pub async fn rotate_secret(&self) -> DemoApp {
+        let id = self.running.demo_app().application_id;
+        self.post(&format!("/_sandbox/apps/{id}/secret/rotate"), json!({}))
+            .await;
+        self.demo_app().await
+    }
+
+    /// Every refresh token the sandbox ever issued to the demo seller (for the no-secret-anywhere checks).
+    pub async fn refresh_tokens(&self) -> Vec<String> {
+        let value = self
+            .get(&format!(
+                "/_sandbox/authorizations?seller_id={}",
+                self.seller.seller_id
+            ))
+            .await;
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|auth| auth["refresh_tokens"].as_array().unwrap().iter())
+            .map(|token| token.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Places an order for the demo seller now; returns its id.
+    pub async fn place_order(&self, sku: &str) -> String {
+        let view = self
+            .post(
+                &format!("/_sandbox/sellers/{}/orders", self.seller.seller_id),
+                json!({ "items": [{ "sku": sku, "quantity": 1, "unit_price": 980 }] }),
+            )
+            .await;
+        view["amazon_order_id"].as_str().unwrap().to_owned()
+    }
+}
+
+/// The app's SP-API settings for the sandbox's demo app with `app`'s current secret.
+pub fn spapi_settings(sandbox: &Sandbox, app: &DemoApp) -> SpApiAppSettings {
+    let credentials = LwaCredentials::new(
+        LwaClientId::parse(&app.client_id).unwrap(),
+        LwaClientSecret::parse(&app.client_secret).unwrap(),
+    );
+    let mut api = SpApiSettings::new(credentials, app.secret_expires_on);
+    api.lwa_endpoint = format!("{}/auth/o2/token", sandbox.url()).parse().unwrap();
+    api.spapi_endpoint_override = Some(sandbox.url().parse().unwrap());
+    api.pacing = false;
+    api.rate_scale = 1e9;
+    api.request_timeout = Duration::from_secs(10);
+    SpApiAppSettings {
+        application_id: SpApiApplicationId::parse(&app.application_id).unwrap(),
+        redirect_uri: REDIRECT.parse().unwrap(),
+        consent_base_override: Some(sandbox.url().parse().unwrap()),
+        draft: false,
+        api,
+    }
+}
+
+/// Opens the app on a SQLite file and key file in `dir` (reopening keeps both), configured for SP-API with `app`.
+pub async fn open_app(dir: &Path, sandbox: &Sandbox, app: &DemoApp) -> App {
+    let settings = Settings {
+        database_url: format!("sqlite://{}", dir.join("app.db").display()),
+        keys: KeySettings {
+            master_key: None,
+            previous_master_keys: None,
+            key_file: dir.join("master.key"),
+        },
+        developer: DeveloperIdentity {
+            name: "shippinno".into(),
+            developer_id: DeveloperId::parse("5259-6479-4073").unwrap(),
+        },
+        status_policy: StatusPolicy::default(),
+        mws: None,
+        spapi: Some(spapi_settings(sandbox, app)),
+        initial_lookback: SignedDuration::from_hours(24 * 60),
+    };
+    App::open(settings, sandbox.clock())
+        .await
+        .expect("the app opens")
+}
+
+pub async fn merchant(app: &App, name: &str) -> Merchant {
+    app.add_merchant(MerchantName::parse(name).unwrap(), Language::Ja, &actor())
+        .await
+        .unwrap()
+}
+
+/// The SP-API refusal inside an app error, or a panic naming what came instead.
+pub fn spapi_failure(error: &AppError) -> &sellerlink_app::SpApiFailure {
+    match error {
+        AppError::Verification(VerificationFailure::SpApi(failure)) => failure,
+        other => panic!("expected an SP-API refusal, got {other:?}"),
+    }
+}
+
+/// One page as the browser got it.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Page {
+    /// The value of a form field (`name="…" value="…"`).
+    pub fn field(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no field {name} in {}", self.body))
+            + marker.len();
+        let end = start + self.body[start..].find('"').unwrap();
+        self.body[start..end]
+            .replace("&#38;", "&")
+            .replace("&amp;", "&")
+    }
+
+    pub fn redirect(&self) -> &str {
+        self.location
+            .as_deref()
+            .unwrap_or_else(|| panic!("no redirect: {} {}", self.status, self.body))
+    }
+}
+
+/// The query of a URL.
+pub fn query_of(url: &str) -> String {
+    url::Url::parse(url)
+        .unwrap()
+        .query()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A browser: keeps cookies, follows no redirect by itself.
+pub struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookies: BTreeMap<String, String>,
+}
+
+impl Browser {
+    pub fn new(sandbox: &Sandbox) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        Self {
+            client,
+            base: sandbox.url(),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn absolute(&self, path_or_url: &str) -> String {
+        if path_or_url.starts_with("http") {
+            path_or_url.to_owned()
+        } else {
+            format!("{}{path_or_url}", self.base)
+        }
+    }
+
+    pub async fn get(&mut self, path_or_url: &str) -> Page {
+        let request = self.client.get(self.absolute(path_or_url));
+        self.send(request).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let request = self.client.post(self.absolute(path)).form(form);
+        self.send(request).await
+    }
+
+    async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Page {
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            request = request.header(COOKIE, jar.join("; "));
+        }
+        let response = request.send().await.unwrap();
+        for set in response.headers().get_all(SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
+            if value.is_empty() || set.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
+        Page {
+            status,
+            location,
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    /// Opens a page; when Seller Central asks for sign-in first, signs the demo seller in and comes back.
+    pub async fn open_signed_in(&mut self, url: &str, seller: &SellerAccount) -> Page {
+        let page = self.get(url).await;
+        if page.status != StatusCode::SEE_OTHER || !page.redirect().starts_with("/ap/signin") {
+            return page;
+        }
+        let signin = self.get(page.redirect()).await;
+        assert_eq!(signin.status, StatusCode::OK, "{}", signin.body);
+        let (csrf, return_to) = (signin.field("csrf"), signin.field("return_to"));
+        let done = self
+            .post(
+                "/ap/signin",
+                &[
+                    ("csrf", &csrf),
+                    ("login", &seller.email),
+                    ("password", &seller.password),
+                    ("return_to", &return_to),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let back = done.redirect().to_owned();
+        self.get(&back).await
+    }
+
+    /// The seller consents on the page `consent_url` leads to; returns the query Amazon redirects back with.
+    pub async fn consent(&mut self, consent_url: &str, seller: &SellerAccount) -> SpApiCallback {
+        let page = self.open_signed_in(consent_url, seller).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let fields = ["csrf", "application_id", "state", "redirect_uri", "version"]
+            .map(|n| (n, page.field(n)));
+        let mut form: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        form.push(("decision", "confirm"));
+        let done = self.post("/apps/authorize/consent", &form).await;
+        assert_eq!(done.status, StatusCode::FOUND, "{}", done.body);
+        assert!(done.redirect().starts_with(REDIRECT), "{}", done.redirect());
+        SpApiCallback::from_query(&query_of(done.redirect()))
+    }
+
+    /// Manage Your Apps → Re-authorize: returns the log-in URI Amazon sends the browser to.
+    pub async fn reauthorize_from_manage_your_apps(
+        &mut self,
+        application_id: &str,
+        seller: &SellerAccount,
+    ) -> String {
+        let manage = self.open_signed_in("/apps/manage", seller).await;
+        assert_eq!(manage.status, StatusCode::OK, "{}", manage.body);
+        let csrf = manage.field("csrf");
+        let to_login = self
+            .post(
+                "/apps/manage/reauthorize",
+                &[("csrf", &csrf), ("application_id", application_id)],
+            )
+            .await;
+        assert_eq!(to_login.status, StatusCode::FOUND, "{}", to_login.body);
+        assert!(
+            to_login.redirect().starts_with(LOGIN),
+            "{}",
+            to_login.redirect()
+        );
+        to_login.redirect().to_owned()
+    }
+
+    /// Follows the app's redirect back to Amazon (the re-authorization's confirm step); returns the redirect URI's
+    /// query Amazon answers with.
+    pub async fn back_to_amazon(&mut self, url: &str, seller: &SellerAccount) -> SpApiCallback {
+        let page = self.open_signed_in(url, seller).await;
+        assert_eq!(page.status, StatusCode::FOUND, "{}", page.body);
+        assert!(page.redirect().starts_with(REDIRECT), "{}", page.redirect());
+        SpApiCallback::from_query(&query_of(page.redirect()))
+    }
+}
+
+/// The shortest spelling of a decimal amount (SP-API writes whole yen without decimals).
+fn shortest(amount: &str) -> &str {
+    match amount.split_once('.') {
+        Some((whole, fraction)) if fraction.bytes().all(|b| b == b'0') => whole,
+        _ => amount,
+    }
+}
+
+/// Asserts the store holds exactly the sandbox's orders last updated up to the connection's watermark: none
+/// missing, none extra, same status, last update, total and item quantities. Returns the watermark.
+pub async fn assert_equal_to_sandbox(
+    store: &Store,
+    connection: ConnectionId,
+    sandbox: &Sandbox,
+) -> Timestamp {
+    let mark = store
+        .watermark(connection, &SyncStream::orders())
+        .await
+        .unwrap()
+        .expect("a completed import set the watermark")
+        .watermark
+        .last_updated_after;
+    let views = sandbox
+        .get(&format!(
+            "/_sandbox/sellers/{}/orders",
+            sandbox.seller.seller_id
+        ))
+        .await;
+    let expected: HashMap<&str, &Value> = views
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| {
+            v["last_update_date"]
+                .as_str()
+                .unwrap()
+                .parse::<Timestamp>()
+                .unwrap()
+                <= mark
+        })
+        .map(|v| (v["amazon_order_id"].as_str().unwrap(), v))
+        .collect();
+    let query = OrderQuery {
+        connection: Some(connection),
+        limit: u32::MAX,
+        ..OrderQuery::default()
+    };
+    let stored = store.orders(&query).await.unwrap();
+    assert_eq!(
+        stored.len(),
+        expected.len(),
+        "stored and expected order counts differ"
+    );
+    for order in stored.iter().map(|s| &s.order) {
+        let id = order.amazon_order_id.as_str();
+        let view = expected
+            .get(id)
+            .unwrap_or_else(|| panic!("order {id} is stored but not expected"));
+        assert_eq!(order.status.as_str(), view["status"], "status of {id}");
+        let last_update: Timestamp = view["last_update_date"].as_str().unwrap().parse().unwrap();
+        assert_eq!(order.last_update_date, last_update, "last update of {id}");
+        if let Some(total) = &order.order_total {
+            assert_eq!(
+                total.amount,
+                shortest(view["order_total"].as_str().unwrap()),
+                "total of {id}"
+            );
+        }
+        let mut quantities: Vec<(String, u32, u32)> = order
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.order_item_id.clone(),
+                    i.quantity_ordered,
+                    i.quantity_shipped,
+                )
+            })
+            .collect();
+        quantities.sort();
+        let mut want: Vec<(String, u32, u32)> = view["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let n = |key: &str| u32::try_from(i[key].as_u64().unwrap()).unwrap();
+                (
+                    i["order_item_id"].as_str().unwrap().to_owned(),
+                    n("quantity_ordered"),
+                    n("quantity_shipped"),
+                )
+            })
+            .collect();
+        want.sort();
+        assert_eq!(quantities, want, "items of {id}");
+    }
+    mark
+}
+
+/// The credential of a connection in clear, as text (to compare refresh tokens before and after a renewal).
+pub async fn refresh_token_of(app: &App, id: ConnectionId) -> SecretString {
+    app.credential(id).await.unwrap()
+}

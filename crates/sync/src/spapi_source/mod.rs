@@ -1,0 +1,149 @@
+//! [`SpApiOrderSource`]: the [`OrderSource`] of an SP-API connection (Orders 2026-01-01, Sellers v1).
+
+mod classify;
+mod settings;
+
+use futures::FutureExt as _;
+use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
+use sellerlink_domain::order::{Order, OrderItem};
+use sellerlink_spapi::{
+    IncludedData, OrderConversionError, SearchOrdersRequest, SellerAuth, SpApiClient,
+};
+
+pub use settings::{SpApiSettings, SpApiSettingsError, SpApiSourceFactory};
+
+use classify::{ThrottleWait, classify};
+
+use crate::source::{
+    OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind, SourceFuture,
+    Window,
+};
+
+/// Reads one seller account's orders through SP-API: `searchOrders` by `lastUpdatedAfter` (each page carries the
+/// orders' items, so the engine fetches none), `getOrder` for one order's items, `getMarketplaceParticipations` to
+/// verify. Every call asks for [`IncludedData::for_import`], which is what the domain order needs.
+#[derive(Debug, Clone)]
+pub struct SpApiOrderSource {
+    client: SpApiClient,
+    seller: SellerAuth,
+    marketplaces: Vec<MarketplaceId>,
+    throttle: ThrottleWait,
+}
+
+/// An order Amazon sent that the domain model cannot take: the answer did not have the documented shape.
+fn unreadable(operation: &str, error: &OrderConversionError) -> SourceError {
+    SourceError::new(
+        SourceErrorKind::Transient,
+        operation,
+        format!("Amazon's order cannot be read: {error}"),
+    )
+}
+
+impl SpApiOrderSource {
+    pub(crate) fn new(
+        client: SpApiClient,
+        seller: SellerAuth,
+        marketplaces: Vec<MarketplaceId>,
+        throttle: ThrottleWait,
+    ) -> Self {
+        Self {
+            client,
+            seller,
+            marketplaces,
+            throttle,
+        }
+    }
+
+    async fn page(
+        &self,
+        window: &Window,
+        page: Option<&PageToken>,
+    ) -> Result<OrdersPage, SourceError> {
+        const OPERATION: &str = "Orders.searchOrders";
+        let mut request = SearchOrdersRequest::last_updated_after(window.updated_after)
+            .marketplace_ids(self.marketplaces.iter().cloned())
+            .included_data(IncludedData::for_import())
+            .max_results_per_page(SearchOrdersRequest::MAX_RESULTS_PER_PAGE);
+        if let Some(before) = window.updated_before {
+            request = request.before(before);
+        }
+        if let Some(token) = page {
+            request = request.pagination_token(token.as_str());
+        }
+        let page = self
+            .client
+            .search_orders(&self.seller, &request)
+            .await
+            .map_err(|e| classify(&e, self.throttle))?;
+        let upper_bound = page.last_updated_before.or(window.updated_before).ok_or_else(|| {
+            SourceError::new(
+                SourceErrorKind::Transient,
+                OPERATION,
+                "Amazon's answer did not echo lastUpdatedBefore, so the window's upper bound is unknown",
+            )
+        })?;
+        let orders = page
+            .orders
+            .iter()
+            .map(|order| order.to_domain())
+            .collect::<Result<Vec<Order>, _>>()
+            .map_err(|e| unreadable(OPERATION, &e))?;
+        Ok(OrdersPage {
+            orders,
+            next: page.next_token.map(PageToken::new),
+            upper_bound,
+            items_included: true,
+        })
+    }
+
+    async fn items(&self, order: &AmazonOrderId) -> Result<Vec<OrderItem>, SourceError> {
+        let order = self
+            .client
+            .get_order(&self.seller, order, &IncludedData::for_import())
+            .await
+            .map_err(|e| classify(&e, self.throttle))?;
+        let order = order
+            .to_domain()
+            .map_err(|e| unreadable("Orders.getOrder", &e))?;
+        Ok(order.items)
+    }
+
+    async fn participations(&self) -> Result<Vec<Participation>, SourceError> {
+        let all = self
+            .client
+            .get_marketplace_participations(&self.seller)
+            .await
+            .map_err(|e| classify(&e, self.throttle))?;
+        let mut found: Vec<Participation> = Vec::new();
+        for participation in all.iter().filter(|p| p.participation.is_participating) {
+            let Some(id) = participation.marketplace_id() else {
+                continue;
+            };
+            if !found.iter().any(|p| p.marketplace_id == id) {
+                found.push(Participation {
+                    marketplace_id: id,
+                    name: Some(participation.marketplace.name.clone()),
+                });
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl OrderSource for SpApiOrderSource {
+    fn updated_orders_page<'a>(
+        &'a self,
+        window: &'a Window,
+        page: Option<&'a PageToken>,
+    ) -> SourceFuture<'a, OrdersPage> {
+        self.page(window, page).boxed()
+    }
+
+    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> SourceFuture<'a, Vec<OrderItem>> {
+        self.items(order).boxed()
+    }
+
+    fn verify(&self) -> SourceFuture<'_, Vec<Participation>> {
+        self.participations().boxed()
+    }
+}

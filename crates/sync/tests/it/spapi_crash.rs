@@ -1,0 +1,135 @@
+//! SIGKILL at random points while thousands of orders are imported through SP-API: the final database equals
+//! the sandbox.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng as _};
+use secrecy::ExposeSecret as _;
+use tokio::process::Command;
+
+use crate::compare::{stored_orders, watermark};
+use crate::sandbox::{Options, Sandbox};
+use crate::setup::Db;
+use crate::spapi_setup::{assert_matches_spapi, link_spapi};
+
+const KILLS: usize = 25;
+const ORDERS: usize = 6000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_an_spapi_import_loses_nothing_and_duplicates_nothing() {
+    let sandbox = Sandbox::start(Options {
+        seed: 6,
+        orders: ORDERS,
+        ..Options::default()
+    })
+    .await;
+    let db = Db::sqlite().await;
+    let app = sandbox.demo_app().await;
+    let seller = sandbox.seller(0).seller_id;
+    let refresh_token = sandbox.authorize_app(&seller).await;
+    let linked = link_spapi(&db.store, &sandbox, &seller, &refresh_token).await;
+    let offset_ms = sandbox.now().duration_since(Timestamp::now()).as_millis();
+    let command = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sellerlink-import-once-spapi"));
+        command
+            .args(["--database-url", &db.url])
+            .args(["--connection", &linked.connection_id.to_string()])
+            .args([
+                "--lwa-endpoint",
+                &format!("{}/auth/o2/token", sandbox.url()),
+            ])
+            .args(["--spapi-endpoint", &sandbox.url()])
+            .args(["--client-id", &app.client_id])
+            .args(["--clock-offset-ms", &offset_ms.to_string()])
+            .args(["--initial-lookback-days", "90"])
+            .args(["--no-pacing"])
+            .env(
+                "SELLERLINK_MASTER_KEY",
+                linked.master_key.export_base64().expose_secret(),
+            )
+            .env("LWA_CLIENT_SECRET", &app.client_secret)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        command
+    };
+
+    let started = Instant::now();
+    let mut rng = StdRng::seed_from_u64(0x5EED_5A41);
+    let mut killed = 0;
+    let mut finished_early = false;
+    let mut committed_at_kill = Vec::new();
+    for _ in 0..KILLS {
+        let mut child = command().spawn().expect("the importer starts");
+        let delay = Duration::from_millis(rng.random_range(100..700));
+        tokio::select! {
+            status = child.wait() => {
+                let status = status.expect("the importer ran");
+                assert!(status.success(), "the importer failed on its own: {status}");
+                finished_early = true;
+                break;
+            }
+            () = tokio::time::sleep(delay) => {
+                child.start_kill().expect("SIGKILL");
+                child.wait().await.expect("the killed importer is reaped");
+                killed += 1;
+                let committed = db.store.order_ids(linked.connection_id).await.unwrap().len();
+                committed_at_kill.push(committed);
+            }
+        }
+    }
+    assert!(
+        killed >= 10,
+        "only {killed} kills before the import finished; the test proves too little"
+    );
+    assert!(
+        committed_at_kill.windows(2).all(|pair| pair[0] <= pair[1]),
+        "a kill lost committed orders: {committed_at_kill:?}"
+    );
+    let mid_import = committed_at_kill
+        .iter()
+        .filter(|&&n| n > 0 && n < ORDERS * 8 / 10)
+        .count();
+    assert!(
+        mid_import >= 5,
+        "too few kills in the middle of the import: {committed_at_kill:?}"
+    );
+
+    if !finished_early {
+        let output = command()
+            .output()
+            .await
+            .expect("the importer runs to the end");
+        assert!(
+            output.status.success(),
+            "the last import failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    eprintln!(
+        "{killed} SIGKILLs (orders committed at each: {committed_at_kill:?}), whole test {:?}",
+        started.elapsed()
+    );
+
+    let runs = db
+        .store
+        .sync_runs(linked.connection_id, 1000)
+        .await
+        .unwrap();
+    let unfinished = runs.iter().filter(|run| run.result.is_none()).count();
+    assert!(
+        unfinished >= killed / 2,
+        "{unfinished} unfinished runs for {killed} kills"
+    );
+    assert!(runs[0].result.is_some(), "the newest run finished");
+
+    let mark = watermark(&db.store, linked.connection_id)
+        .await
+        .expect("the import completed");
+    let orders = sandbox.orders(&seller).await;
+    assert_matches_spapi(&db.store, linked.connection_id, &orders, mark).await;
+    assert!(stored_orders(&db.store, linked.connection_id).await.len() > ORDERS * 8 / 10);
+}

@@ -1,0 +1,285 @@
+//! English. Seller Central's Japanese labels are named in English as Seller Central's English pages name them.
+
+use super::Texts;
+
+fn days_left(days: i32) -> String {
+    if days == 1 {
+        "Access expires in 1 day".to_owned()
+    } else {
+        format!("Access expires in {days} days")
+    }
+}
+
+fn expired_days_ago(days: i32) -> String {
+    if days == 1 {
+        "Expired (1 day ago)".to_owned()
+    } else {
+        format!("Expired ({days} days ago)")
+    }
+}
+
+fn guide_renew_steps(developer_id: &str) -> Vec<String> {
+    vec![
+        "Sign in to Seller Central.".to_owned(),
+        "Open User Permissions → Amazon MWS Developer Permissions.".to_owned(),
+        format!(
+            "Find the row of developer ID {developer_id} (other developers may be listed too)."
+        ),
+        "Click \"Approve access\". Access then lasts one year from that day.".to_owned(),
+        "Come back here and press \"I renewed it in Seller Central today\".".to_owned(),
+    ]
+}
+
+fn guide_restore_steps(developer_id: &str) -> Vec<String> {
+    vec![
+        "Sign in to Seller Central.".to_owned(),
+        "Open User Permissions → Amazon MWS Developer Permissions.".to_owned(),
+        format!("Find the row of developer ID {developer_id}."),
+        "Click \"Restore access\". Access is restored for one year from that day.".to_owned(),
+        "Come back here, press \"I renewed it in Seller Central today\", then \"Verify now\"."
+            .to_owned(),
+    ]
+}
+
+fn guide_denied_steps(developer_id: &str) -> Vec<String> {
+    vec![
+        "Amazon refused this connection's credential, so importing orders is paused.".to_owned(),
+        format!(
+            "In Seller Central, check under User Permissions → Amazon MWS Developer Permissions that the row of developer ID {developer_id} is valid."
+        ),
+        "If it expired, click \"Restore access\"; if it was revoked, grant access to the developer again.".to_owned(),
+        "Then press \"Verify now\": importing resumes where it stopped, without missing orders.".to_owned(),
+    ]
+}
+
+fn guide_revoked_steps(developer_id: &str) -> Vec<String> {
+    vec![
+        "Access was revoked. Revoked access cannot be renewed or restored.".to_owned(),
+        format!(
+            "Grant access to the developer again in Seller Central (developer ID {developer_id}) and connect with the new MWS Auth Token."
+        ),
+    ]
+}
+
+fn guide_unverified_steps(developer_id: &str) -> Vec<String> {
+    vec![
+        format!("Amazon has not confirmed this connection yet (developer ID {developer_id})."),
+        "Press \"Verify now\" to check that the grant works.".to_owned(),
+    ]
+}
+
+fn sync_counts(new: u64, changed: u64, pages: u32) -> String {
+    let pages = if pages == 1 {
+        "1 page".to_owned()
+    } else {
+        format!("{pages} pages")
+    };
+    format!("{new} new, {changed} changed ({pages})")
+}
+
+fn notice_synced(new: u64, changed: u64) -> String {
+    format!("Orders imported: {new} new, {changed} changed.")
+}
+
+fn notice_sync_not_done(outcome: &str) -> String {
+    format!("The import did not complete ({outcome}); see \"Last sync\".")
+}
+
+fn order_summary(total: u64, first: u64, last: u64) -> String {
+    if total == 0 {
+        "No matching orders.".to_owned()
+    } else {
+        format!("Orders {first}–{last} of {total}")
+    }
+}
+
+fn page_label(page: u64, pages: u64) -> String {
+    format!("Page {page} of {pages}")
+}
+
+fn bad_date(text: &str) -> String {
+    format!("The date \"{text}\" cannot be read; use YYYY-MM-DD.")
+}
+
+fn health_detail(connections: usize, attention: usize) -> String {
+    format!("{attention} of {connections} connections need attention")
+}
+
+pub(super) static EN: Texts = Texts {
+    other_language_code: "ja",
+    other_language_name: "日本語",
+    skip_to_content: "Skip to content",
+    nav_label: "Main menu",
+    nav_operator: "Overview",
+    nav_dashboard: "Dashboard",
+    nav_orders: "Orders",
+    nav_api_keys: "API keys",
+    sign_in: "Sign in",
+    sign_out: "Sign out",
+    footer: "sellerlink — connects Amazon seller accounts to your 3PL",
+    back_home: "Back to the start page",
+
+    login_title: "Sign in",
+    email: "E-mail address",
+    password: "Password",
+    login_failed: "The e-mail address or password is not correct.",
+
+    error_title: "Error",
+    not_found_title: "Not found",
+    forbidden_title: "Not allowed",
+
+    dashboard_title: "Amazon connections",
+    connect_mws: "Connect an Amazon account (MWS)",
+    spapi_later: "\"Connect with Amazon (SP-API)\" is coming soon.",
+    view_orders: "View orders",
+    no_connections: "No Amazon account is connected yet. Use \"Connect an Amazon account (MWS)\" and follow the steps.",
+    seller_id: "Seller ID",
+    marketplace_id: "Marketplace ID",
+    mws_auth_token: "MWS Auth Token",
+    developer_name: "Developer name",
+    developer_id: "Developer ID",
+    marketplaces: "Marketplaces",
+    granted_on: "Access granted",
+    last_approved_on: "Last approved",
+    expires_on: "Access expires",
+    verified_at: "Verified with Amazon",
+    not_yet: "Not yet",
+    no_expiry: "No expiry",
+    renewed_today: "I renewed it in Seller Central today",
+    verify_now: "Verify now",
+    sync_now: "Import orders now",
+    last_sync: "Last sync",
+    never_synced: "Not synced yet.",
+
+    status_active: "Active",
+    status_expiring_soon: "Expiring soon",
+    status_expired: "Expired",
+    status_revoked: "Revoked",
+    status_access_denied: "Access denied",
+    status_unverified: "Unverified",
+    days_left,
+    expired_days_ago,
+    expires_today: "Access expires today",
+    countdown_no_expiry: "The expiry feature is off (no renewal needed)",
+    countdown_revoked: "Access was revoked",
+
+    guide_renew_title: "Expiring soon: approve access",
+    guide_restore_title: "Expired: restore access",
+    guide_denied_title: "Amazon refuses access",
+    guide_revoked_title: "Access was revoked",
+    guide_unverified_title: "Not verified yet",
+    guide_renew_steps,
+    guide_restore_steps,
+    guide_denied_steps,
+    guide_revoked_steps,
+    guide_unverified_steps,
+
+    sync_ok: "OK",
+    sync_paused: "Paused (access denied)",
+    sync_failed: "Failed",
+    sync_running: "Running",
+    sync_counts,
+
+    notice_connected: "The Amazon account is connected and Amazon confirmed the grant.",
+    notice_renewed: "Renewal recorded: access now expires one year from today.",
+    notice_restored: "Restoration recorded: access now expires one year from today.",
+    notice_verified: "Amazon confirmed the connection works.",
+    notice_access_denied: "Amazon refused access. Follow the steps below.",
+    notice_synced,
+    notice_sync_not_done,
+    notice_key_revoked: "The API key was revoked.",
+    notice_merchant_added: "The merchant was registered.",
+    notice_user_added: "The user was added.",
+
+    wizard_title: "Connect an Amazon account (MWS)",
+    wizard_intro: "Grant us (the developer) access in Seller Central, then type the three values it shows into this page. It takes about five minutes.",
+    step1_title: "Sign in to Seller Central",
+    step1_body: "Open Seller Central's MWS registration page with the button below and sign in with your Seller Central e-mail address (or mobile number) and password.",
+    choose_marketplace: "The marketplace you sell in",
+    show_link: "Show the link",
+    open_seller_central: "Open Seller Central",
+    step2_title: "Grant access to a developer",
+    step2_body: "On User Permissions, under Amazon MWS Developer Permissions, click \"Grant access to developer\".",
+    step3_title: "Type the developer name and developer ID",
+    step3_body: "Type these values exactly and click \"Next\". The developer ID works with or without dashes.",
+    copy: "Copy",
+    copied: "Copied",
+    step4_title: "Tick both boxes and click \"Next\"",
+    step4_body: "Clicking \"Next\" gives us access to your selling account. What the two checkboxes mean:",
+    consent_catalog: "First: you pledge that no catalog data you send contains prohibited products.",
+    consent_responsibility: "Second: you accept responsibility, as the seller, for what we (the developer) do with the account.",
+    never_share_password: "Never give your Amazon user name or password to anyone, even someone claiming to be from Amazon. We will never ask for it.",
+    step5_title: "Type the three values",
+    step5_body: "Type the Seller ID, Marketplace ID and MWS Auth Token from the completion page. They are not sent by e-mail, so keep that page open until you are done.",
+    token_hint: "The MWS Auth Token starts with amzn.mws. It is stored encrypted and only ever shown masked.",
+    connect_submit: "Connect and verify with Amazon",
+
+    orders_title: "Orders",
+    merchant: "Merchant",
+    status: "Status",
+    purchased_from: "Purchased from",
+    purchased_to: "Purchased to",
+    marketplace: "Marketplace",
+    channel: "Channel",
+    apply_filters: "Filter",
+    all_merchants: "All merchants",
+    all_statuses: "All",
+    all_marketplaces: "All",
+    all_channels: "All",
+    channel_mfn: "Merchant fulfilled (MFN)",
+    channel_afn: "Fulfilled by Amazon (AFN)",
+    no_orders: "No orders match.",
+    order_id: "Order",
+    purchased_at: "Purchased",
+    order_total: "Total",
+    items: "Items",
+    pagination: "Pages",
+    previous: "Previous",
+    next: "Next",
+    order_summary,
+    page_label,
+    bad_date,
+
+    order: "Order",
+    back_to_orders: "Back to the orders",
+    last_updated: "Last updated",
+    ship_service_level: "Shipping service",
+    ship_by: "Ship by",
+    payment_method: "Payment",
+    ship_to: "Ship to",
+    item_title: "Title",
+    quantity: "Quantity",
+    shipped: "Shipped",
+    price: "Price",
+
+    operator_title: "Overview",
+    connections_by_urgency: "Connections, most urgent first",
+    no_connections_anywhere: "No connections yet.",
+    sync_health: "Sync health per merchant",
+    connections: "Connections",
+    health: "Health",
+    health_ok: "Healthy",
+    health_attention: "Needs attention",
+    health_idle: "No connections",
+    health_detail,
+    add_merchant: "Register a merchant",
+    merchant_name: "Merchant name",
+    language: "Language",
+    add: "Add",
+    add_user: "Add a merchant user",
+    initial_password: "Initial password (10 characters or more)",
+
+    api_keys_title: "API keys",
+    api_keys_intro: "Keys for the API (/api/v1) that read and change your own data only. A key is shown once, when it is created.",
+    new_key_title: "Your new API key",
+    new_key_once: "This key is shown only now. Store it somewhere safe; it cannot be shown again.",
+    key_name: "Key name",
+    create_key: "Create key",
+    key_prefix: "Starts with",
+    created_at: "Created",
+    last_used: "Last used",
+    never: "Never",
+    key_active: "Active",
+    key_revoked: "Revoked",
+    revoke: "Revoke",
+};

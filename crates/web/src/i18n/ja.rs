@@ -1,0 +1,269 @@
+//! 日本語（既定）。セラーセントラルの表記に合わせています。
+
+use super::Texts;
+
+fn days_left(days: i32) -> String {
+    format!("有効期限まであと {days} 日")
+}
+
+fn expired_days_ago(days: i32) -> String {
+    format!("期限切れ（{days} 日経過）")
+}
+
+fn guide_renew_steps(developer_id: &str) -> Vec<String> {
+    vec![
+        "セラーセントラルにサインインします。".to_owned(),
+        "「ユーザー権限」→「Amazon MWS 開発者権限」を開きます。".to_owned(),
+        format!("開発者ID {developer_id} の行を探します（他の開発者の行もあります）。"),
+        "「アクセス権を承認」をクリックします。有効期限がその日から1年延長されます。".to_owned(),
+        "このページに戻り「本日セラーセントラルで更新しました」を押してください。".to_owned(),
+    ]
+}
+
+fn guide_restore_steps(developer_id: &str) -> Vec<String> {
+    vec![
+        "セラーセントラルにサインインします。".to_owned(),
+        "「ユーザー権限」→「Amazon MWS 開発者権限」を開きます。".to_owned(),
+        format!("開発者ID {developer_id} の行を探します。"),
+        "「アクセス権の復元」をクリックします。アクセス権がその日から1年間復元されます。".to_owned(),
+        "このページに戻り「本日セラーセントラルで更新しました」を押し、続けて「今すぐ確認」を押してください。".to_owned(),
+    ]
+}
+
+fn guide_denied_steps(developer_id: &str) -> Vec<String> {
+    vec![
+        "Amazon がこの接続の認証情報を拒否したため、注文の取り込みを停止しています。".to_owned(),
+        format!(
+            "セラーセントラルの「ユーザー権限」→「Amazon MWS 開発者権限」で、開発者ID {developer_id} の行が有効か確認してください。"
+        ),
+        "期限切れなら「アクセス権の復元」、取り消されていれば改めて「開発者にアクセス権を付与」してください。".to_owned(),
+        "対応後に「今すぐ確認」を押すと、取り込みが再開されます（停止中の注文も取りこぼしません）。".to_owned(),
+    ]
+}
+
+fn guide_revoked_steps(developer_id: &str) -> Vec<String> {
+    vec![
+        "アクセス権は取り消されています。取り消されたアクセス権は更新・復元できません。".to_owned(),
+        format!(
+            "セラーセントラルで改めて「開発者にアクセス権を付与」を行い（開発者ID {developer_id}）、新しいMWS認証トークンで接続し直してください。"
+        ),
+    ]
+}
+
+fn guide_unverified_steps(developer_id: &str) -> Vec<String> {
+    vec![
+        format!("この接続はまだ Amazon で確認されていません（開発者ID {developer_id}）。"),
+        "「今すぐ確認」を押して、権限が有効か確認してください。".to_owned(),
+    ]
+}
+
+fn sync_counts(new: u64, changed: u64, pages: u32) -> String {
+    format!("新規 {new} 件・更新 {changed} 件（{pages} ページ）")
+}
+
+fn notice_synced(new: u64, changed: u64) -> String {
+    format!("注文を取り込みました: 新規 {new} 件、更新 {changed} 件。")
+}
+
+fn notice_sync_not_done(outcome: &str) -> String {
+    format!("取り込みは完了しませんでした（{outcome}）。「前回の同期」をご確認ください。")
+}
+
+fn order_summary(total: u64, first: u64, last: u64) -> String {
+    if total == 0 {
+        "該当する注文は 0 件です。".to_owned()
+    } else {
+        format!("全 {total} 件中 {first}〜{last} 件目")
+    }
+}
+
+fn page_label(page: u64, pages: u64) -> String {
+    format!("{page} / {pages} ページ")
+}
+
+fn bad_date(text: &str) -> String {
+    format!("日付「{text}」を読み取れません。YYYY-MM-DD 形式で入力してください。")
+}
+
+fn health_detail(connections: usize, attention: usize) -> String {
+    format!("接続 {connections} 件中 {attention} 件に対応が必要")
+}
+
+pub(super) static JA: Texts = Texts {
+    other_language_code: "en",
+    other_language_name: "English",
+    skip_to_content: "本文へ移動",
+    nav_label: "メインメニュー",
+    nav_operator: "全体状況",
+    nav_dashboard: "ダッシュボード",
+    nav_orders: "注文",
+    nav_api_keys: "APIキー",
+    sign_in: "サインイン",
+    sign_out: "サインアウト",
+    footer: "sellerlink — Amazon 出品者アカウントと 3PL をつなぎます",
+    back_home: "トップへ戻る",
+
+    login_title: "サインイン",
+    email: "メールアドレス",
+    password: "パスワード",
+    login_failed: "メールアドレスまたはパスワードが正しくありません。",
+
+    error_title: "エラー",
+    not_found_title: "見つかりません",
+    forbidden_title: "操作できません",
+
+    dashboard_title: "Amazon 接続",
+    connect_mws: "Amazon アカウントを接続（MWS）",
+    spapi_later: "「Amazon で接続（SP-API）」は準備中です。",
+    view_orders: "注文を見る",
+    no_connections: "まだ Amazon アカウントが接続されていません。「Amazon アカウントを接続（MWS）」から手順に沿って接続してください。",
+    seller_id: "出品者ID",
+    marketplace_id: "マーケットプレイスID",
+    mws_auth_token: "MWS認証トークン",
+    developer_name: "開発者氏名",
+    developer_id: "開発者ID",
+    marketplaces: "マーケットプレイス",
+    granted_on: "権限の付与日",
+    last_approved_on: "前回承認日",
+    expires_on: "アクセス権の有効期限日",
+    verified_at: "Amazon で確認した日時",
+    not_yet: "未確認",
+    no_expiry: "有効期限なし",
+    renewed_today: "本日セラーセントラルで更新しました",
+    verify_now: "今すぐ確認",
+    sync_now: "今すぐ注文を取り込む",
+    last_sync: "前回の同期",
+    never_synced: "まだ同期していません。",
+
+    status_active: "有効",
+    status_expiring_soon: "まもなく期限切れ",
+    status_expired: "期限切れ",
+    status_revoked: "取り消し済み",
+    status_access_denied: "アクセス拒否",
+    status_unverified: "未確認",
+    days_left,
+    expired_days_ago,
+    expires_today: "本日で期限切れです",
+    countdown_no_expiry: "有効期限機能は無効です（更新は不要です）",
+    countdown_revoked: "アクセス権は取り消されています",
+
+    guide_renew_title: "期限が近づいています: アクセス権を承認してください",
+    guide_restore_title: "期限が切れました: アクセス権を復元してください",
+    guide_denied_title: "Amazon がアクセスを拒否しています",
+    guide_revoked_title: "アクセス権が取り消されています",
+    guide_unverified_title: "まだ確認されていません",
+    guide_renew_steps,
+    guide_restore_steps,
+    guide_denied_steps,
+    guide_revoked_steps,
+    guide_unverified_steps,
+
+    sync_ok: "成功",
+    sync_paused: "停止（アクセス拒否）",
+    sync_failed: "失敗",
+    sync_running: "実行中",
+    sync_counts,
+
+    notice_connected: "Amazon アカウントを接続しました。Amazon で権限を確認済みです。",
+    notice_renewed: "更新を記録しました。有効期限は本日から1年後です。",
+    notice_restored: "復元を記録しました。有効期限は本日から1年後です。",
+    notice_verified: "Amazon で確認しました。接続は有効です。",
+    notice_access_denied: "Amazon がアクセスを拒否しました。下の手順をご確認ください。",
+    notice_synced,
+    notice_sync_not_done,
+    notice_key_revoked: "APIキーを取り消しました。",
+    notice_merchant_added: "荷主を登録しました。",
+    notice_user_added: "ユーザーを追加しました。",
+
+    wizard_title: "Amazon アカウントを接続（MWS）",
+    wizard_intro: "セラーセントラルで弊社（開発者）にアクセス権を付与し、表示された3つの値をこのページに入力します。所要時間は5分ほどです。",
+    step1_title: "セラーセントラルにサインイン",
+    step1_body: "下のボタンからセラーセントラルの MWS 登録ページを開き、セラーセントラルのメールアドレス（または携帯電話番号）とパスワードでサインインしてください。",
+    choose_marketplace: "販売しているマーケットプレイス",
+    show_link: "リンクを表示",
+    open_seller_central: "セラーセントラルを開く",
+    step2_title: "開発者にアクセス権を付与",
+    step2_body: "「ユーザー権限」画面の「Amazon MWS 開発者権限」で「開発者にアクセス権を付与」をクリックします。",
+    step3_title: "開発者氏名と開発者IDを入力",
+    step3_body: "次の値をそのまま入力し「次へ」をクリックします。開発者IDはハイフンあり・なしのどちらでも入力できます。",
+    copy: "コピー",
+    copied: "コピーしました",
+    step4_title: "2か所にチェックを入れて「次へ」",
+    step4_body: "「次へ」をクリックすると、弊社があなたの出品用アカウントにアクセスできるようになります。次の2つのチェックボックスの意味:",
+    consent_catalog: "1つ目: 送信するカタログ情報に禁止商品が含まれていないことを誓約します。",
+    consent_responsibility: "2つ目: 弊社（開発者）がアカウントで行うことについて、出品者として責任を負うことを了承します。",
+    never_share_password: "Amazon のユーザー名とパスワードは、誰にも（Amazon の担当者を名乗る相手にも）教えないでください。弊社がお尋ねすることもありません。",
+    step5_title: "3つの値を入力",
+    step5_body: "完了画面に表示された「出品者ID」「マーケットプレイスID」「MWS認証トークン」を入力してください。この画面はメールでは送られないため、入力が終わるまで閉じないでください。",
+    token_hint: "MWS認証トークンは amzn.mws. で始まります。暗号化して保存し、画面には一部のみ表示します。",
+    connect_submit: "接続して Amazon で確認",
+
+    orders_title: "注文",
+    merchant: "荷主",
+    status: "ステータス",
+    purchased_from: "注文日（から）",
+    purchased_to: "注文日（まで）",
+    marketplace: "マーケットプレイス",
+    channel: "出荷チャネル",
+    apply_filters: "絞り込む",
+    all_merchants: "すべての荷主",
+    all_statuses: "すべて",
+    all_marketplaces: "すべて",
+    all_channels: "すべて",
+    channel_mfn: "出品者出荷（MFN）",
+    channel_afn: "Amazon 出荷（AFN）",
+    no_orders: "条件に合う注文はありません。",
+    order_id: "注文番号",
+    purchased_at: "注文日時",
+    order_total: "合計",
+    items: "商品",
+    pagination: "ページ",
+    previous: "前へ",
+    next: "次へ",
+    order_summary,
+    page_label,
+    bad_date,
+
+    order: "注文",
+    back_to_orders: "注文一覧へ戻る",
+    last_updated: "最終更新",
+    ship_service_level: "配送サービス",
+    ship_by: "出荷期限",
+    payment_method: "支払方法",
+    ship_to: "お届け先",
+    item_title: "商品名",
+    quantity: "数量",
+    shipped: "出荷済み",
+    price: "価格",
+
+    operator_title: "全体状況",
+    connections_by_urgency: "対応が必要な順の接続",
+    no_connections_anywhere: "接続はまだありません。",
+    sync_health: "荷主ごとの同期状況",
+    connections: "接続数",
+    health: "状態",
+    health_ok: "正常",
+    health_attention: "要対応",
+    health_idle: "接続なし",
+    health_detail,
+    add_merchant: "荷主を登録",
+    merchant_name: "荷主名",
+    language: "言語",
+    add: "追加",
+    add_user: "荷主ユーザーを追加",
+    initial_password: "初期パスワード（10文字以上）",
+
+    api_keys_title: "APIキー",
+    api_keys_intro: "API（/api/v1）から自社のデータだけを読み書きするためのキーです。キーは作成時に一度だけ表示されます。",
+    new_key_title: "新しいAPIキー",
+    new_key_once: "このキーは今だけ表示されます。安全な場所に保存してください。再表示はできません。",
+    key_name: "キーの名前",
+    create_key: "キーを作成",
+    key_prefix: "先頭",
+    created_at: "作成日時",
+    last_used: "最終使用",
+    never: "なし",
+    key_active: "有効",
+    key_revoked: "取り消し済み",
+    revoke: "取り消す",
+};

@@ -1,0 +1,220 @@
+//! The pages' words in Japanese (the default) and English: one [`Texts`] per language, checked at compile time
+//! (a missing translation is a missing field, so it does not build).
+
+mod en;
+mod ja;
+
+use sellerlink_domain::connection::Language;
+
+/// Every text of the pages in one language. Texts with values are functions.
+pub(crate) struct Texts {
+    pub other_language_code: &'static str,
+    pub other_language_name: &'static str,
+    pub skip_to_content: &'static str,
+    pub nav_label: &'static str,
+    pub nav_operator: &'static str,
+    pub nav_dashboard: &'static str,
+    pub nav_orders: &'static str,
+    pub nav_api_keys: &'static str,
+    pub sign_in: &'static str,
+    pub sign_out: &'static str,
+    pub footer: &'static str,
+    pub back_home: &'static str,
+
+    pub login_title: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub login_failed: &'static str,
+
+    pub error_title: &'static str,
+    pub not_found_title: &'static str,
+    pub forbidden_title: &'static str,
+
+    pub dashboard_title: &'static str,
+    pub connect_mws: &'static str,
+    pub spapi_later: &'static str,
+    pub view_orders: &'static str,
+    pub no_connections: &'static str,
+    pub seller_id: &'static str,
+    pub marketplace_id: &'static str,
+    pub mws_auth_token: &'static str,
+    pub developer_name: &'static str,
+    pub developer_id: &'static str,
+    pub marketplaces: &'static str,
+    pub granted_on: &'static str,
+    pub last_approved_on: &'static str,
+    pub expires_on: &'static str,
+    pub verified_at: &'static str,
+    pub not_yet: &'static str,
+    pub no_expiry: &'static str,
+    pub renewed_today: &'static str,
+    pub verify_now: &'static str,
+    pub sync_now: &'static str,
+    pub last_sync: &'static str,
+    pub never_synced: &'static str,
+
+    pub status_active: &'static str,
+    pub status_expiring_soon: &'static str,
+    pub status_expired: &'static str,
+    pub status_revoked: &'static str,
+    pub status_access_denied: &'static str,
+    pub status_unverified: &'static str,
+    pub days_left: fn(i32) -> String,
+    pub expired_days_ago: fn(i32) -> String,
+    pub expires_today: &'static str,
+    pub countdown_no_expiry: &'static str,
+    pub countdown_revoked: &'static str,
+
+    pub guide_renew_title: &'static str,
+    pub guide_restore_title: &'static str,
+    pub guide_denied_title: &'static str,
+    pub guide_revoked_title: &'static str,
+    pub guide_unverified_title: &'static str,
+    /// Steps to approve (renew) access, given the developer ID to look for.
+    pub guide_renew_steps: fn(&str) -> Vec<String>,
+    /// Steps to restore expired access.
+    pub guide_restore_steps: fn(&str) -> Vec<String>,
+    /// Steps when Amazon refuses the credential.
+    pub guide_denied_steps: fn(&str) -> Vec<String>,
+    /// Steps after the seller revoked access.
+    pub guide_revoked_steps: fn(&str) -> Vec<String>,
+    pub guide_unverified_steps: fn(&str) -> Vec<String>,
+
+    pub sync_ok: &'static str,
+    pub sync_paused: &'static str,
+    pub sync_failed: &'static str,
+    pub sync_running: &'static str,
+    pub sync_counts: fn(u64, u64, u32) -> String,
+
+    pub notice_connected: &'static str,
+    pub notice_renewed: &'static str,
+    pub notice_restored: &'static str,
+    pub notice_verified: &'static str,
+    pub notice_access_denied: &'static str,
+    pub notice_synced: fn(u64, u64) -> String,
+    pub notice_sync_not_done: fn(&str) -> String,
+    pub notice_key_revoked: &'static str,
+    pub notice_merchant_added: &'static str,
+    pub notice_user_added: &'static str,
+
+    pub wizard_title: &'static str,
+    pub wizard_intro: &'static str,
+    pub step1_title: &'static str,
+    pub step1_body: &'static str,
+    pub choose_marketplace: &'static str,
+    pub show_link: &'static str,
+    pub open_seller_central: &'static str,
+    pub step2_title: &'static str,
+    pub step2_body: &'static str,
+    pub step3_title: &'static str,
+    pub step3_body: &'static str,
+    pub copy: &'static str,
+    pub copied: &'static str,
+    pub step4_title: &'static str,
+    pub step4_body: &'static str,
+    pub consent_catalog: &'static str,
+    pub consent_responsibility: &'static str,
+    pub never_share_password: &'static str,
+    pub step5_title: &'static str,
+    pub step5_body: &'static str,
+    pub token_hint: &'static str,
+    pub connect_submit: &'static str,
+
+    pub orders_title: &'static str,
+    pub merchant: &'static str,
+    pub status: &'static str,
+    pub purchased_from: &'static str,
+    pub purchased_to: &'static str,
+    pub marketplace: &'static str,
+    pub channel: &'static str,
+    pub apply_filters: &'static str,
+    pub all_merchants: &'static str,
+    pub all_statuses: &'static str,
+    pub all_marketplaces: &'static str,
+    pub all_channels: &'static str,
+    pub channel_mfn: &'static str,
+    pub channel_afn: &'static str,
+    pub no_orders: &'static str,
+    pub order_id: &'static str,
+    pub purchased_at: &'static str,
+    pub order_total: &'static str,
+    pub items: &'static str,
+    pub pagination: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub order_summary: fn(u64, u64, u64) -> String,
+    pub page_label: fn(u64, u64) -> String,
+    pub bad_date: fn(&str) -> String,
+
+    pub order: &'static str,
+    pub back_to_orders: &'static str,
+    pub last_updated: &'static str,
+    pub ship_service_level: &'static str,
+    pub ship_by: &'static str,
+    pub payment_method: &'static str,
+    pub ship_to: &'static str,
+    pub item_title: &'static str,
+    pub quantity: &'static str,
+    pub shipped: &'static str,
+    pub price: &'static str,
+
+    pub operator_title: &'static str,
+    pub connections_by_urgency: &'static str,
+    pub no_connections_anywhere: &'static str,
+    pub sync_health: &'static str,
+    pub connections: &'static str,
+    pub health: &'static str,
+    pub health_ok: &'static str,
+    pub health_attention: &'static str,
+    pub health_idle: &'static str,
+    pub health_detail: fn(usize, usize) -> String,
+    pub add_merchant: &'static str,
+    pub merchant_name: &'static str,
+    pub language: &'static str,
+    pub add: &'static str,
+    pub add_user: &'static str,
+    pub initial_password: &'static str,
+
+    pub api_keys_title: &'static str,
+    pub api_keys_intro: &'static str,
+    pub new_key_title: &'static str,
+    pub new_key_once: &'static str,
+    pub key_name: &'static str,
+    pub create_key: &'static str,
+    pub key_prefix: &'static str,
+    pub created_at: &'static str,
+    pub last_used: &'static str,
+    pub never: &'static str,
+    pub key_active: &'static str,
+    pub key_revoked: &'static str,
+    pub revoke: &'static str,
+}
+
+/// The texts of a language.
+pub(crate) fn texts(language: Language) -> &'static Texts {
+    match language {
+        Language::Ja => &ja::JA,
+        Language::En => &en::EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_fill_in_their_values() {
+        for language in [Language::Ja, Language::En] {
+            let t = texts(language);
+            assert!((t.days_left)(12).contains("12"));
+            assert!((t.order_summary)(120, 1, 50).contains("120"));
+            assert!(
+                (t.guide_renew_steps)("5259-6479-4073")
+                    .iter()
+                    .any(|step| step.contains("5259-6479-4073"))
+            );
+        }
+        assert_eq!(texts(Language::Ja).other_language_code, "en");
+        assert_eq!(texts(Language::En).other_language_code, "ja");
+    }
+}

@@ -1,0 +1,285 @@
+//! A merchant's dashboard: every connection with its status, the countdown to expiry, what to do when it is
+//! expiring or expired, the "I renewed it today" and "verify now" actions, and the last sync.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use sellerlink_app::{ConnectionView, LifecycleCommand};
+use sellerlink_domain::connection::{ConnectionStatus, Merchant};
+use sellerlink_domain::ids::MerchantId;
+use sellerlink_store::SyncRun;
+
+use super::format::{countdown, date, jst, status_class, status_label, sync_outcome};
+use super::{Chrome, Notice, NoticeQuery, error_page, home_of, render, see_other};
+use crate::api::connections::{connection_id, verify_now};
+use crate::auth::caller::PageUser;
+use crate::error::HttpError;
+use crate::i18n::Texts;
+use crate::state::WebState;
+use crate::tenancy::merchant_not_found;
+
+/// What to do about a connection, step by step.
+pub(crate) struct Guidance {
+    pub title: &'static str,
+    pub steps: Vec<String>,
+}
+
+/// The last sync of a connection.
+pub(crate) struct SyncSummary {
+    pub label: &'static str,
+    pub class: &'static str,
+    pub when: String,
+    pub counts: String,
+    pub error: Option<String>,
+}
+
+/// One connection on the dashboard.
+pub(crate) struct ConnectionCard {
+    pub id: String,
+    pub seller_id: String,
+    pub marketplaces: String,
+    pub status_class: &'static str,
+    pub status_label: &'static str,
+    pub countdown: String,
+    pub granted: String,
+    pub last_approved: String,
+    pub expires: String,
+    pub verified: String,
+    pub developer_id: String,
+    pub credential_masked: String,
+    pub guidance: Option<Guidance>,
+    pub can_mark_renewed: bool,
+    pub last_sync: Option<SyncSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "merchant.html")]
+struct MerchantPage {
+    chrome: Chrome,
+    merchant_id: String,
+    merchant_name: String,
+    cards: Vec<ConnectionCard>,
+}
+
+fn guidance(t: &Texts, status: ConnectionStatus, developer_id: &str) -> Option<Guidance> {
+    let (title, steps) = match status {
+        ConnectionStatus::Active => return None,
+        ConnectionStatus::ExpiringSoon { .. } => {
+            (t.guide_renew_title, (t.guide_renew_steps)(developer_id))
+        }
+        ConnectionStatus::Expired => (t.guide_restore_title, (t.guide_restore_steps)(developer_id)),
+        ConnectionStatus::AccessDenied => {
+            (t.guide_denied_title, (t.guide_denied_steps)(developer_id))
+        }
+        ConnectionStatus::Revoked => (t.guide_revoked_title, (t.guide_revoked_steps)(developer_id)),
+        ConnectionStatus::Unverified => (
+            t.guide_unverified_title,
+            (t.guide_unverified_steps)(developer_id),
+        ),
+    };
+    Some(Guidance { title, steps })
+}
+
+fn sync_summary(t: &Texts, run: &SyncRun) -> SyncSummary {
+    let (label, class) = sync_outcome(t, run);
+    let result = run.result.as_ref();
+    SyncSummary {
+        label,
+        class,
+        when: jst(result.map_or(run.started_at, |r| r.finished_at)),
+        counts: result.map_or_else(String::new, |r| {
+            (t.sync_counts)(r.orders_new, r.orders_changed, r.pages)
+        }),
+        error: result
+            .and_then(|r| r.error.as_ref())
+            .map(|e| format!("{}: {}", e.kind, e.message)),
+    }
+}
+
+/// A connection's card.
+pub(crate) fn card(
+    t: &Texts,
+    view: &ConnectionView,
+    developer_id: &str,
+    last: Option<&SyncRun>,
+) -> ConnectionCard {
+    let connection = &view.connection;
+    let grant = &connection.grant;
+    let marketplaces = connection
+        .marketplaces
+        .iter()
+        .map(|m| match &m.name {
+            Some(name) => format!("{name} ({})", m.id),
+            None => format!("{} ({})", m.id.marketplace().name, m.id),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Renewing or restoring needs an expiry date and a grant that was not revoked; the rules refuse the rest with
+    // a message that says what applies.
+    let renewable = view.expires_on.is_some() && grant.revoked_at.is_none();
+    ConnectionCard {
+        id: connection.id.to_string(),
+        seller_id: connection.account.seller_id().to_string(),
+        marketplaces,
+        status_class: status_class(view.status),
+        status_label: status_label(t, view.status),
+        countdown: countdown(t, view),
+        granted: jst(grant.granted_at),
+        last_approved: date(grant.last_approved_on),
+        expires: view.expires_on.map_or_else(|| t.no_expiry.to_owned(), date),
+        verified: connection
+            .verified_at
+            .map_or_else(|| t.not_yet.to_owned(), jst),
+        developer_id: developer_id.to_owned(),
+        credential_masked: view.credential_masked.clone(),
+        guidance: guidance(t, view.status, developer_id),
+        can_mark_renewed: renewable,
+        last_sync: last.map(|run| sync_summary(t, run)),
+    }
+}
+
+async fn page(
+    state: &WebState,
+    user: &PageUser,
+    merchant: &Merchant,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Result<Response, HttpError> {
+    let chrome = Chrome::new(&user.visitor, notice);
+    let developer_id = state.app().settings().developer.developer_id.dashed();
+    let mut cards = Vec::new();
+    for view in state.app().connections(Some(merchant.id)).await? {
+        let last = state.store().last_sync_run(view.connection.id).await?;
+        cards.push(card(chrome.t, &view, &developer_id, last.as_ref()));
+    }
+    Ok(render(
+        status,
+        &MerchantPage {
+            chrome,
+            merchant_id: merchant.id.to_string(),
+            merchant_name: merchant.name.to_string(),
+            cards,
+        },
+    ))
+}
+
+/// `/dashboard`: the signed-in user's start page.
+pub(crate) async fn own(user: PageUser) -> Response {
+    see_other(&home_of(user.user().role))
+}
+
+/// `/merchants/{id}`: the dashboard (404 for another merchant).
+pub(crate) async fn show(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(merchant_id): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let result = async {
+        let id = MerchantId::parse(&merchant_id).map_err(|_| merchant_not_found())?;
+        let merchant = user.scope().merchant_record(state.app(), id).await?;
+        let notice = query.notice(crate::i18n::texts(user.visitor.language));
+        page(&state, &user, &merchant, notice, StatusCode::OK).await
+    }
+    .await;
+    result.unwrap_or_else(|error| error_page(&user.visitor, &error))
+}
+
+/// Shows the dashboard again with an error notice (an action the rules refused).
+async fn refused(
+    state: &WebState,
+    user: &PageUser,
+    merchant_id: MerchantId,
+    error: &HttpError,
+) -> Response {
+    let result = async {
+        let merchant = user
+            .scope()
+            .merchant_record(state.app(), merchant_id)
+            .await?;
+        let notice = Notice::error(error.message_in(user.visitor.language));
+        page(state, user, &merchant, Some(notice), error.status).await
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&user.visitor, &e))
+}
+
+/// "I renewed it in Seller Central today": a renewal (R2), or a restoration (R3) once expired.
+pub(crate) async fn renewed(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let view = match lookup(&state, &user, &id).await {
+        Ok(view) => view,
+        Err(error) => return error_page(&user.visitor, &error),
+    };
+    let merchant = view.connection.merchant_id;
+    let (command, notice) = match view.status {
+        ConnectionStatus::Expired => (LifecycleCommand::Restore, "restored"),
+        _ => (LifecycleCommand::Renew, "renewed"),
+    };
+    match state
+        .app()
+        .apply(view.connection.id, command, &user.actor())
+        .await
+    {
+        Ok(_) => see_other(&format!("/merchants/{merchant}?notice={notice}")),
+        Err(error) => refused(&state, &user, merchant, &error.into()).await,
+    }
+}
+
+/// "Verify now": asks Amazon and records the answer.
+pub(crate) async fn verify(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let view = match lookup(&state, &user, &id).await {
+        Ok(view) => view,
+        Err(error) => return error_page(&user.visitor, &error),
+    };
+    let merchant = view.connection.merchant_id;
+    match verify_now(&state, view.connection.id).await {
+        Ok(("verified", _)) => see_other(&format!("/merchants/{merchant}?notice=verified")),
+        Ok(_) => see_other(&format!("/merchants/{merchant}?notice=access_denied")),
+        Err(error) => refused(&state, &user, merchant, &error).await,
+    }
+}
+
+/// "Import orders now": one import run, then back to the dashboard with what it did.
+pub(crate) async fn sync(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let view = match lookup(&state, &user, &id).await {
+        Ok(view) => view,
+        Err(error) => return error_page(&user.visitor, &error),
+    };
+    let merchant = view.connection.merchant_id;
+    match state
+        .app()
+        .sync_connection(view.connection.id, Default::default())
+        .await
+    {
+        Ok(report) if report.outcome == sellerlink_sync::ImportOutcome::Completed => {
+            see_other(&format!(
+                "/merchants/{merchant}?notice=synced&new={}&changed={}",
+                report.orders_new, report.orders_changed
+            ))
+        }
+        Ok(report) => see_other(&format!(
+            "/merchants/{merchant}?notice=sync_not_done&outcome={}",
+            report.outcome.as_str()
+        )),
+        Err(error) => refused(&state, &user, merchant, &error.into()).await,
+    }
+}
+
+async fn lookup(state: &WebState, user: &PageUser, id: &str) -> Result<ConnectionView, HttpError> {
+    user.scope()
+        .connection(state.app(), connection_id(id)?)
+        .await
+}

@@ -1,0 +1,318 @@
+//! The operator's overview: counts per state, every connection sorted by urgency (access denied, expired, expiring
+//! soonest…), each merchant's sync health; and the forms to register merchants and their users.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use secrecy::SecretString;
+use sellerlink_domain::connection::{ConnectionStatus, Language, MerchantName};
+use sellerlink_domain::ids::MerchantId;
+use sellerlink_store::{Role, SyncOutcome};
+use serde::Deserialize;
+
+use super::format::{date, jst, status_class, status_label, sync_outcome};
+use super::{Chrome, Notice, NoticeQuery, error_page, render, see_other};
+use crate::accounts::{self, NewUser};
+use crate::auth::caller::PageUser;
+use crate::error::{HttpError, WebError};
+use crate::i18n::Texts;
+use crate::state::WebState;
+
+/// A count of connections in one state.
+pub(crate) struct StateCount {
+    pub class: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+/// A connection in the urgency table.
+pub(crate) struct UrgentRow {
+    pub merchant_href: String,
+    pub merchant_name: String,
+    pub seller_id: String,
+    pub status_class: &'static str,
+    pub status_label: &'static str,
+    pub expiry: String,
+    pub last_sync: String,
+}
+
+/// A merchant's sync health.
+pub(crate) struct MerchantHealth {
+    pub href: String,
+    pub name: String,
+    pub connections: usize,
+    pub class: &'static str,
+    pub label: &'static str,
+    pub detail: String,
+    pub last_sync: String,
+}
+
+/// A merchant in the add-user form.
+pub(crate) struct MerchantChoice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "operator.html")]
+struct OperatorPage {
+    chrome: Chrome,
+    counts: Vec<StateCount>,
+    urgent: Vec<UrgentRow>,
+    merchants: Vec<MerchantHealth>,
+    merchant_options: Vec<MerchantChoice>,
+}
+
+fn forbidden() -> HttpError {
+    HttpError::forbidden("see the operator overview", "全体状況を表示")
+}
+
+fn counts(t: &Texts, statuses: &[ConnectionStatus]) -> Vec<StateCount> {
+    let order = [
+        (ConnectionStatus::AccessDenied, "access_denied"),
+        (ConnectionStatus::Expired, "expired"),
+        (
+            ConnectionStatus::ExpiringSoon { days_left: 0 },
+            "expiring_soon",
+        ),
+        (ConnectionStatus::Revoked, "revoked"),
+        (ConnectionStatus::Unverified, "unverified"),
+        (ConnectionStatus::Active, "active"),
+    ];
+    order
+        .into_iter()
+        .map(|(sample, class)| StateCount {
+            class,
+            label: status_label(t, sample),
+            count: statuses.iter().filter(|s| s.name() == class).count(),
+        })
+        .collect()
+}
+
+async fn overview_page(
+    state: &WebState,
+    user: &PageUser,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Result<Response, HttpError> {
+    let chrome = Chrome::new(&user.visitor, notice);
+    let t = chrome.t;
+    let app = state.app();
+    let merchants = app.merchants().await?;
+    let names: HashMap<MerchantId, String> = merchants
+        .iter()
+        .map(|m| (m.id, m.name.to_string()))
+        .collect();
+    let views = app.connections(None).await?;
+    let mut urgent = Vec::new();
+    let mut per_merchant: HashMap<MerchantId, (usize, usize, Option<jiff::Timestamp>)> =
+        HashMap::new();
+    for view in &views {
+        let connection = &view.connection;
+        let last = state.store().last_sync_run(connection.id).await?;
+        let needs_attention = !matches!(view.status, ConnectionStatus::Active)
+            || last
+                .as_ref()
+                .and_then(|r| r.result.as_ref())
+                .is_some_and(|r| r.outcome != SyncOutcome::Ok);
+        let entry = per_merchant.entry(connection.merchant_id).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(needs_attention);
+        let finished = last
+            .as_ref()
+            .and_then(|r| r.result.as_ref())
+            .map(|r| r.finished_at);
+        entry.2 = entry.2.max(finished);
+        urgent.push(UrgentRow {
+            merchant_href: format!("/merchants/{}", connection.merchant_id),
+            merchant_name: names
+                .get(&connection.merchant_id)
+                .cloned()
+                .unwrap_or_default(),
+            seller_id: connection.account.seller_id().to_string(),
+            status_class: status_class(view.status),
+            status_label: status_label(t, view.status),
+            expiry: match (view.expires_on, view.days_until_expiry) {
+                (Some(day), Some(days)) if days >= 0 => {
+                    format!("{} ({})", date(day), (t.days_left)(days))
+                }
+                (Some(day), _) => date(day),
+                (None, _) => t.no_expiry.to_owned(),
+            },
+            last_sync: last.as_ref().map_or_else(
+                || t.never_synced.to_owned(),
+                |run| format!("{} {}", sync_outcome(t, run).0, jst(run.started_at)),
+            ),
+        });
+    }
+    let health = merchants
+        .iter()
+        .map(|m| {
+            let (connections, attention, last) =
+                per_merchant.get(&m.id).copied().unwrap_or_default();
+            let (class, label) = if connections == 0 {
+                ("idle", t.health_idle)
+            } else if attention == 0 {
+                ("ok", t.health_ok)
+            } else {
+                ("attention", t.health_attention)
+            };
+            MerchantHealth {
+                href: format!("/merchants/{}", m.id),
+                name: m.name.to_string(),
+                connections,
+                class,
+                label,
+                detail: if attention > 0 {
+                    (t.health_detail)(connections, attention)
+                } else {
+                    String::new()
+                },
+                last_sync: last.map_or_else(|| "—".to_owned(), jst),
+            }
+        })
+        .collect();
+    let statuses: Vec<ConnectionStatus> = views.iter().map(|v| v.status).collect();
+    let page = OperatorPage {
+        counts: counts(t, &statuses),
+        urgent,
+        merchants: health,
+        merchant_options: merchants
+            .iter()
+            .map(|m| MerchantChoice {
+                value: m.id.to_string(),
+                label: m.name.to_string(),
+            })
+            .collect(),
+        chrome,
+    };
+    Ok(render(status, &page))
+}
+
+/// `/operator` (operators only).
+pub(crate) async fn overview(
+    State(state): State<WebState>,
+    user: PageUser,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    if !user.is_operator() {
+        return error_page(&user.visitor, &forbidden());
+    }
+    let notice = query.notice(crate::i18n::texts(user.visitor.language));
+    overview_page(&state, &user, notice, StatusCode::OK)
+        .await
+        .unwrap_or_else(|error| error_page(&user.visitor, &error))
+}
+
+async fn refused(state: &WebState, user: &PageUser, error: &HttpError) -> Response {
+    let notice = Notice::error(error.message_in(user.visitor.language));
+    overview_page(state, user, Some(notice), error.status)
+        .await
+        .unwrap_or_else(|e| error_page(&user.visitor, &e))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct MerchantForm {
+    name: String,
+    language: Option<String>,
+}
+
+/// Registers a merchant.
+pub(crate) async fn add_merchant(
+    State(state): State<WebState>,
+    user: PageUser,
+    Form(form): Form<MerchantForm>,
+) -> Response {
+    if !user.is_operator() {
+        return error_page(&user.visitor, &forbidden());
+    }
+    let name = match MerchantName::parse(&form.name) {
+        Ok(name) => name,
+        Err(e) => {
+            let error = HttpError::invalid(
+                "name",
+                e.to_string(),
+                "荷主名は1〜100文字で、制御文字を含めないでください。",
+            );
+            return refused(&state, &user, &error).await;
+        }
+    };
+    let language = form
+        .language
+        .as_deref()
+        .and_then(Language::parse)
+        .unwrap_or_default();
+    match state
+        .app()
+        .add_merchant(name, language, &user.actor())
+        .await
+    {
+        Ok(_) => see_other("/operator?notice=merchant_added"),
+        Err(error) => refused(&state, &user, &error.into()).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UserForm {
+    merchant_id: String,
+    email: String,
+    password: String,
+    language: Option<String>,
+}
+
+/// Adds a user for a merchant.
+pub(crate) async fn add_user_form(
+    state: &WebState,
+    user: &PageUser,
+    form: UserForm,
+) -> Result<(), HttpError> {
+    let merchant =
+        MerchantId::parse(&form.merchant_id).map_err(|_| crate::tenancy::merchant_not_found())?;
+    user.scope().merchant_record(state.app(), merchant).await?;
+    let new = NewUser {
+        email: form.email,
+        password: SecretString::from(form.password),
+        role: Role::Merchant(merchant),
+        language: form
+            .language
+            .as_deref()
+            .and_then(Language::parse)
+            .unwrap_or_default(),
+    };
+    accounts::add_user(
+        state.store(),
+        new,
+        state.config().password_cost,
+        state.now(),
+    )
+    .await
+    .map(|_| ())
+    .map_err(|error| match error {
+        WebError::Store(sellerlink_store::StoreError::Duplicate { .. }) => HttpError::new(
+            StatusCode::CONFLICT,
+            "user_exists",
+            "A user with this e-mail address already exists.",
+            "このメールアドレスのユーザーはすでに登録されています。",
+        ),
+        WebError::Account(message) => HttpError::invalid("user", message.clone(), message),
+        other => HttpError::internal(&other),
+    })
+}
+
+/// `POST /operator/users`.
+pub(crate) async fn add_user(
+    State(state): State<WebState>,
+    user: PageUser,
+    Form(form): Form<UserForm>,
+) -> Response {
+    if !user.is_operator() {
+        return error_page(&user.visitor, &forbidden());
+    }
+    match add_user_form(&state, &user, form).await {
+        Ok(()) => see_other("/operator?notice=user_added"),
+        Err(error) => refused(&state, &user, &error).await,
+    }
+}

@@ -1,0 +1,141 @@
+//! Putting it together: the router with its middleware, and [`serve`], which listens, runs the background order
+//! import (when configured) and cleans up expired sessions.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use sellerlink_app::App;
+use sellerlink_sync::Scheduler;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::WebConfig;
+use crate::error::WebError;
+use crate::state::WebState;
+use crate::{api, auth, pages, security};
+
+/// How often expired sessions and old failed sign-ins are deleted.
+const CLEANUP_EVERY: Duration = Duration::from_secs(600);
+
+/// The whole web app: pages, `/api`, and the middleware every request passes (outermost first): panic guard,
+/// request tracing, security headers, session recognition, CSRF check of page forms.
+pub fn router(state: WebState) -> Router {
+    Router::new()
+        .nest("/api", api::router())
+        .merge(pages::router())
+        .layer(from_fn(auth::csrf::check_forms))
+        .layer(from_fn_with_state(state.clone(), auth::session::recognise))
+        .layer(from_fn_with_state(state.clone(), security::add_headers))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::new())
+        .with_state(state)
+}
+
+/// A running web app. Dropping it does not stop it; call [`RunningServer::shutdown`].
+#[derive(Debug)]
+pub struct RunningServer {
+    addr: SocketAddr,
+    state: WebState,
+    stop: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl RunningServer {
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Its state (the app, the import engine).
+    pub fn state(&self) -> &WebState {
+        &self.state
+    }
+
+    /// Stops accepting requests, lets requests in flight finish, stops the scheduler, and waits.
+    pub async fn shutdown(self) {
+        self.stop.cancel();
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Starts the web app on `config.bind` (port 0 picks a free port): serves the router, runs the order-import
+/// scheduler when Amazon access with a scheduler is configured, and deletes expired sessions now and then.
+pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebError> {
+    let bind = config.bind;
+    let state = WebState::new(app, config);
+    let listener = TcpListener::bind(bind)
+        .await
+        .map_err(|source| WebError::Bind { addr: bind, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| WebError::Bind { addr: bind, source })?;
+    let stop = CancellationToken::new();
+    let mut tasks = Vec::new();
+
+    let service = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let shutdown = stop.clone().cancelled_owned();
+    tasks.push(tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::error!(%error, "the web server stopped on an error");
+        }
+    }));
+
+    if let Some(config) = state.config().scheduler {
+        match state.app().importer() {
+            Ok(importer) => {
+                let scheduler = Arc::new(Scheduler::new(importer.clone(), config));
+                tasks.push(tokio::spawn(scheduler.run(stop.child_token())));
+            }
+            Err(error) => {
+                tracing::warn!(%error, "no background import: Amazon access is not configured")
+            }
+        }
+    }
+
+    let cleaner = state.clone();
+    let token = stop.child_token();
+    tasks.push(tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                () = token.cancelled() => break,
+                () = tokio::time::sleep(CLEANUP_EVERY) => clean_up(&cleaner).await,
+            }
+        }
+    }));
+    tracing::info!(%addr, "web app listening");
+    Ok(RunningServer {
+        addr,
+        state,
+        stop,
+        tasks,
+    })
+}
+
+async fn clean_up(state: &WebState) {
+    let now = state.now();
+    let window = state.config().login_throttle.window;
+    let store = state.store();
+    if let Err(error) = store.delete_expired_sessions(now).await {
+        tracing::warn!(%error, "deleting expired sessions failed");
+    }
+    let before = now.checked_sub(window).unwrap_or(jiff::Timestamp::MIN);
+    if let Err(error) = store.prune_login_failures(before).await {
+        tracing::warn!(%error, "pruning failed sign-ins failed");
+    }
+}

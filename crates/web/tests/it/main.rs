@@ -1,0 +1,13 @@
+//! The web app's integration tests: one binary, an isolated world per test (temporary SQLite database, the router
+//! in-process or on port 0, a real sandbox where Amazon is involved, headless Chromium for the journey).
+
+mod support;
+
+mod api;
+mod api_keys;
+mod auth;
+mod browser;
+mod openapi;
+mod pages;
+mod tenancy;
+mod wizard;
