@@ -284,7 +284,7 @@ impl App {
     ) -> Result<(StateValue, Timestamp), AppError> {
         let session_hash = session_digest(session_binding)?;
         let now = self.now();
-        let state = StateValue::generate()?;
+        let state = StateValue::generate();
         let record = OAuthState {
             state_hash: state.digest(),
             session_hash,

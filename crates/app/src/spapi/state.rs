@@ -19,13 +19,10 @@ pub(crate) struct StateValue(String);
 
 impl StateValue {
     /// 32 bytes from the operating system's random source, as 64 lower-case hex digits.
-    pub(crate) fn generate() -> Result<Self, AppError> {
+    pub(crate) fn generate() -> Self {
         let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| AppError::InvalidInput {
-            field: "state",
-            problem: format!("the operating system's random source failed: {e}"),
-        })?;
-        Ok(Self(hex::encode(bytes)))
+        getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+        Self(hex::encode(bytes))
     }
 
     /// A `state` that came back in a redirect, if it has the shape of one sellerlink issues.
@@ -74,8 +71,8 @@ mod tests {
 
     #[test]
     fn states_are_random_hex_and_only_their_digest_is_kept() {
-        let a = StateValue::generate().unwrap();
-        let b = StateValue::generate().unwrap();
+        let a = StateValue::generate();
+        let b = StateValue::generate();
         assert_ne!(a, b);
         assert_eq!(a.as_str().len(), 64);
         assert_eq!(StateValue::returned(a.as_str()), Some(a.clone()));

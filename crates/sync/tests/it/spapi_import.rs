@@ -1,7 +1,12 @@
 //! An SP-API import equals the sandbox exactly and follows its changes; one importer serves both APIs.
 
+use std::sync::Arc;
+
 use jiff::SignedDuration;
-use sellerlink_sync::{ImportOutcome, VerifyOutcome};
+use sellerlink_sync::source::OrderSource as _;
+use sellerlink_sync::{
+    CredentialOpener as _, ImportOutcome, KeyringCredentials, SpApiSourceFactory, VerifyOutcome,
+};
 use serde_json::json;
 
 use crate::compare::{assert_matches, stored_orders, watermark};
@@ -105,6 +110,21 @@ async fn an_spapi_import_equals_the_sandbox_and_follows_its_changes() {
         Some("Amazon.co.jp")
     );
     assert!(connection.verified_at.is_some());
+
+    // 5. getOrder gives an order's items one by one (the engine never needs it: pages carry them).
+    let credential = KeyringCredentials::new(world.store().clone(), world.linked.keyring.clone())
+        .open(id)
+        .await
+        .unwrap();
+    let factory = SpApiSourceFactory::new(
+        &world.sandbox.spapi_settings(&world.app),
+        Arc::new(world.sandbox.clock()),
+    )
+    .unwrap();
+    let source = factory.spapi_source(&connection, &credential).unwrap();
+    let order = &stored_orders(world.store(), id).await[&placed[1]].order;
+    let items = source.order_items(&order.amazon_order_id).await.unwrap();
+    assert_eq!(items, order.items);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
