@@ -57,6 +57,48 @@ pub struct GlobalArgs {
     pub mws: MwsArgs,
     #[command(flatten)]
     pub mail: MailArgs,
+    #[command(flatten)]
+    pub spapi: SpApiArgs,
+}
+
+/// The operator's SP-API app (for "Connect with Amazon" and importing SP-API connections).
+#[derive(Debug, Args)]
+pub struct SpApiArgs {
+    /// The app's application id, `amzn1.sellerapps.app.<uuid>`.
+    #[arg(long, env = "SELLERLINK_SPAPI_APPLICATION_ID", global = true)]
+    pub spapi_application_id: Option<String>,
+    /// The app's LWA client id (the secret is read from SELLERLINK_LWA_CLIENT_SECRET only).
+    #[arg(long, env = "SELLERLINK_LWA_CLIENT_ID", global = true)]
+    pub lwa_client_id: Option<String>,
+    /// The day the LWA client secret expires (YYYY-MM-DD; Amazon requires rotation every 180 days).
+    #[arg(long, env = "SELLERLINK_LWA_CLIENT_SECRET_EXPIRES_ON", global = true)]
+    pub lwa_client_secret_expires_on: Option<String>,
+    /// The OAuth redirect URI registered for the app (sellerlink's `/amazon/callback`).
+    #[arg(long, env = "SELLERLINK_SPAPI_REDIRECT_URI", global = true)]
+    pub spapi_redirect_uri: Option<url::Url>,
+    /// LWA token endpoint (default https://api.amazon.com/auth/o2/token; the sandbox's for local work).
+    #[arg(long, env = "SELLERLINK_LWA_ENDPOINT", global = true)]
+    pub lwa_endpoint: Option<url::Url>,
+    /// SP-API endpoint instead of the region's (the sandbox's URL for local work).
+    #[arg(long, env = "SELLERLINK_SPAPI_ENDPOINT", global = true)]
+    pub spapi_endpoint: Option<url::Url>,
+    /// Seller Central origin for the consent pages instead of the marketplace's (the sandbox's URL).
+    #[arg(long, env = "SELLERLINK_SELLER_CENTRAL_URL", global = true)]
+    pub seller_central_url: Option<url::Url>,
+    /// Extra root certificate (PEM) for the LWA and SP-API endpoints.
+    #[arg(long, env = "SELLERLINK_SPAPI_CA_FILE", global = true)]
+    pub spapi_ca_file: Option<PathBuf>,
+    /// Authorize the app's Draft version (version=beta).
+    #[arg(long, env = "SELLERLINK_SPAPI_DRAFT", global = true)]
+    pub spapi_draft: bool,
+    /// Rates are this many times Amazon's (only against a sandbox started with --throttle-scale).
+    #[arg(
+        long,
+        env = "SELLERLINK_SPAPI_RATE_SCALE",
+        default_value_t = 1.0,
+        global = true
+    )]
+    pub spapi_rate_scale: f64,
 }
 
 /// How sellerlink reaches MWS as the 3PL's developer (Amazon or the sandbox).
@@ -103,6 +145,8 @@ pub enum Command {
     /// Imported orders.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// The operator's SP-API app credentials and the countdown to the LWA client secret's expiry.
+    AppCredentials,
     /// Expiry reminders and access alerts: channels, the notification log, test sends.
     #[command(subcommand)]
     Notify(NotifyCommand),

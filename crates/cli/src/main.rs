@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod output;
+mod spapi_settings;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -80,6 +81,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                     Ok(())
                 }
+                Command::AppCredentials => commands::app_credentials::run(&app, &output),
                 Command::Notify(command) => {
                     commands::notify::run(&app, &cli.global, command, &output).await
                 }
@@ -118,7 +120,7 @@ pub(crate) fn settings(global: &GlobalArgs) -> anyhow::Result<Settings> {
             expiring_soon_within_days: global.expiring_soon_days,
         },
         mws: mws_settings(&global.mws)?,
-        spapi: None,
+        spapi: spapi_settings::spapi_settings(&global.spapi)?,
         initial_lookback: jiff::SignedDuration::from_hours(
             global.mws.initial_lookback_days.max(1) * 24,
         ),

@@ -1,5 +1,6 @@
 //! One module per top-level command.
 
+pub mod app_credentials;
 pub mod connection;
 pub mod demo;
 pub mod keys;
