@@ -46,7 +46,9 @@ pub enum LifecycleCommand {
 
 /// Where a connection's sealed credential is bound: a ciphertext copied to another row will not open.
 pub(crate) fn credential_context(id: ConnectionId) -> SealContext {
-    SealContext::new("connection", &id.to_string(), "credential")
+    // One definition for sealing (here) and opening (the import engine): a mismatch would make every
+    // credential unreadable.
+    sellerlink_sync::KeyringCredentials::context(id)
 }
 
 pub(crate) fn to_stored(sealed: &Sealed) -> SealedCredential {
