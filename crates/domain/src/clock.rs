@@ -21,6 +21,18 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system clock shifted by a fixed offset, e.g. to read a sandbox's running clock from another process.
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock(pub SignedDuration);
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+            .saturating_add(self.0)
+            .unwrap_or(Timestamp::MAX)
+    }
+}
+
 /// A clock that only moves when told to; for tests and simulations.
 #[derive(Debug)]
 pub struct ManualClock {

@@ -41,7 +41,11 @@ impl OrderStatus {
 
     /// Parses the MWS spelling or the SP-API 2026-01-01 one (`PARTIALLY_SHIPPED`, `CANCELLED`…).
     pub fn parse(text: &str) -> Self {
-        let key: String = text.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
+        let key: String = text
+            .chars()
+            .filter(|c| *c != '_')
+            .collect::<String>()
+            .to_ascii_lowercase();
         match key.as_str() {
             "pendingavailability" => Self::PendingAvailability,
             "pending" => Self::Pending,
@@ -181,11 +185,26 @@ mod tests {
 
     #[test]
     fn statuses_from_both_apis() {
-        assert_eq!(OrderStatus::parse("PartiallyShipped"), OrderStatus::PartiallyShipped);
-        assert_eq!(OrderStatus::parse("PARTIALLY_SHIPPED"), OrderStatus::PartiallyShipped);
+        assert_eq!(
+            OrderStatus::parse("PartiallyShipped"),
+            OrderStatus::PartiallyShipped
+        );
+        assert_eq!(
+            OrderStatus::parse("PARTIALLY_SHIPPED"),
+            OrderStatus::PartiallyShipped
+        );
         assert_eq!(OrderStatus::parse("CANCELLED"), OrderStatus::Canceled);
-        assert_eq!(OrderStatus::parse("Weird"), OrderStatus::Other("Weird".into()));
-        assert_eq!(serde_json::to_string(&OrderStatus::Shipped).unwrap(), "\"Shipped\"");
-        assert_eq!(FulfillmentChannel::parse("merchant"), Some(FulfillmentChannel::Mfn));
+        assert_eq!(
+            OrderStatus::parse("Weird"),
+            OrderStatus::Other("Weird".into())
+        );
+        assert_eq!(
+            serde_json::to_string(&OrderStatus::Shipped).unwrap(),
+            "\"Shipped\""
+        );
+        assert_eq!(
+            FulfillmentChannel::parse("merchant"),
+            Some(FulfillmentChannel::Mfn)
+        );
     }
 }

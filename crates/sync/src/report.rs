@@ -70,6 +70,28 @@ pub struct SyncReport {
     pub error: Option<SyncFailure>,
 }
 
+impl SyncReport {
+    /// One line for logs and harnesses: outcome, pages, counts and the error if any.
+    pub fn summary_line(&self) -> String {
+        let error = self
+            .error
+            .as_ref()
+            .map(|e| format!(" error={}: {}", e.kind, e.message))
+            .unwrap_or_default();
+        format!(
+            "{} pages={} new={} changed={} unchanged={} item_calls={} retries={} throttled={}{error}",
+            self.outcome.as_str(),
+            self.pages,
+            self.orders_new,
+            self.orders_changed,
+            self.orders_unchanged,
+            self.item_calls,
+            self.retries,
+            self.throttled,
+        )
+    }
+}
+
 /// How far a run got; passed to the progress hook after every committed page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {

@@ -15,29 +15,16 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use secrecy::SecretString;
-use sellerlink_domain::clock::Clock;
+use sellerlink_domain::clock::{Clock, OffsetClock};
 use sellerlink_domain::ids::{AwsAccessKeyId, ConnectionId};
 use sellerlink_secrets::Keyring;
 use sellerlink_store::{LeaseOwner, Store};
 use sellerlink_sync::{
     ImportConfig, ImportOutcome, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory,
 };
-
-/// The system clock moved by a fixed offset: reads the sandbox's (running) clock.
-#[derive(Debug)]
-struct OffsetClock(SignedDuration);
-
-impl Clock for OffsetClock {
-    fn now(&self) -> Timestamp {
-        Timestamp::now()
-            .saturating_add(self.0)
-            .unwrap_or(Timestamp::MAX)
-    }
-}
 
 struct Args {
     database_url: String,
@@ -138,39 +125,13 @@ async fn run(args: Args) -> Result<ImportOutcome, String> {
         Arc::new(factory),
         config,
     );
-    for _ in 0..args.max_runs {
-        let report = importer
-            .run_once(args.connection)
-            .await
-            .map_err(|e| e.to_string())?;
-        println!(
-            "{} pages={} new={} changed={} unchanged={} item_calls={} retries={} throttled={}{}",
-            report.outcome.as_str(),
-            report.pages,
-            report.orders_new,
-            report.orders_changed,
-            report.orders_unchanged,
-            report.item_calls,
-            report.retries,
-            report.throttled,
-            report
-                .error
-                .as_ref()
-                .map(|e| format!(" error={}: {}", e.kind, e.message))
-                .unwrap_or_default()
-        );
-        match report.outcome {
-            ImportOutcome::Completed
-            | ImportOutcome::Paused
-            | ImportOutcome::PausedAccessDenied => {
-                return Ok(report.outcome);
-            }
-            ImportOutcome::Failed | ImportOutcome::LeaseHeld => {
-                tokio::time::sleep(Duration::from_millis(100)).await
-            }
-        }
-    }
-    Err(format!("no import completed in {} runs", args.max_runs))
+    importer
+        .run_until_settled(args.connection, args.max_runs, |report| {
+            println!("{}", report.summary_line())
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no import completed in {} runs", args.max_runs))
 }
 
 #[tokio::main]

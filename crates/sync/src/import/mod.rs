@@ -123,6 +123,31 @@ impl Importer {
             })
     }
 
+    /// Runs imports of one connection until one settles (completed, or paused by a refusal), running again after
+    /// a failed run or a held lease, at most `max_runs` times; `None` if none settled. For harnesses and the CLI.
+    pub async fn run_until_settled(
+        &self,
+        connection_id: ConnectionId,
+        max_runs: u32,
+        on_report: impl Fn(&SyncReport),
+    ) -> Result<Option<ImportOutcome>, SyncError> {
+        for _ in 0..max_runs {
+            let report = self.run_once(connection_id).await?;
+            on_report(&report);
+            match report.outcome {
+                ImportOutcome::Completed
+                | ImportOutcome::Paused
+                | ImportOutcome::PausedAccessDenied => {
+                    return Ok(Some(report.outcome));
+                }
+                ImportOutcome::Failed | ImportOutcome::LeaseHeld => {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// Imports the orders of one connection changed since its watermark (see [`Importer::run_once_with`]).
     pub async fn run_once(&self, connection_id: ConnectionId) -> Result<SyncReport, SyncError> {
         self.run_once_with(connection_id, RunOptions::default())
