@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Checks that sellerlink and a Python reference imported the same orders from the same sandbox.
 
-Usage: compare.py --sellerlink-db FILE --reference-db FILE --reference-report FILE \\
+Usage: compare.py [--sellerlink-db FILE] --reference-db FILE --reference-report FILE \\
            --sandbox URL --seller-id ID --lookback-days 30
+
+Without `--sellerlink-db` the reference is checked against the sandbox's own view instead
+(`GET /_sandbox/sellers/{id}/orders`): every order whose LastUpdateDate lies in the reference's
+window must have been imported with all its items, and an imported order outside the window is
+accepted only when it changed after the window's upper bound.
 
 Both imports ran against the same running sandbox one after the other, each with its own window
 (LastUpdatedAfter = its start − lookback, LastUpdatedBefore = what the sandbox echoed). The
@@ -117,23 +122,51 @@ def reference_side(path, report_path):
     return items, full, lower, upper
 
 
-def sandbox_last_updates(sandbox, seller_id):
+def sandbox_orders(sandbox, seller_id):
+    """{order id: (last update ms, item count)} as the sandbox sees its orders now."""
     url = "{}/_sandbox/sellers/{}/orders".format(sandbox.rstrip("/"), seller_id)
     with urllib.request.urlopen(url, timeout=60) as answer:
         body = json.load(answer)
     orders = body["orders"] if isinstance(body, dict) else body
-    return {o["amazon_order_id"]: reference_store.millis(o["last_update_date"]) for o in orders}
+    return {o["amazon_order_id"]: (reference_store.millis(o["last_update_date"]), len(o["items"])) for o in orders}
+
+
+def against_sandbox(args):
+    """The reference's orders against the sandbox's view of the reference's window."""
+    theirs, _, lower, upper = reference_side(args.reference_db, args.reference_report)
+    view = sandbox_orders(args.sandbox, args.seller_id)
+    expected = {o: items for o, (updated, items) in view.items() if lower <= updated <= upper}
+    missing = sorted(set(expected) - set(theirs))
+    extra = sorted(set(theirs) - set(expected))
+    unexplained = missing + [o for o in extra if o not in view or view[o][0] <= upper]
+    item_mismatches = sorted(o for o in set(expected) & set(theirs) if expected[o] != theirs[o])
+    return {
+        "sandbox_orders": len(expected),
+        "reference_orders": len(theirs),
+        "sandbox_items": sum(expected.values()),
+        "reference_items": sum(theirs.values()),
+        "same_orders": not missing and not extra,
+        "only_sandbox": missing,
+        "only_reference": extra,
+        "unexplained": unexplained,
+        "item_count_mismatches": item_mismatches,
+    }
 
 
 def main(argv):
     parser = argparse.ArgumentParser(description="Compare sellerlink's and a reference's imported orders.")
-    parser.add_argument("--sellerlink-db", required=True)
+    parser.add_argument("--sellerlink-db", help="sellerlink's SQLite file; without it, the sandbox's view is the reference")
     parser.add_argument("--reference-db", required=True)
     parser.add_argument("--reference-report", required=True, help="the reference's JSON report")
     parser.add_argument("--sandbox", required=True, help="the sandbox's base URL")
     parser.add_argument("--seller-id", required=True)
     parser.add_argument("--lookback-days", type=float, default=30.0)
     args = parser.parse_args(argv)
+    if not args.sellerlink_db:
+        result = against_sandbox(args)
+        json.dump(result, sys.stdout, sort_keys=True)
+        sys.stdout.write("\n")
+        return 1 if result["unexplained"] or result["item_count_mismatches"] else 0
 
     ours, our_rows, our_lower, our_upper = sellerlink_side(args.sellerlink_db, args.lookback_days)
     theirs, their_rows, their_lower, their_upper = reference_side(args.reference_db, args.reference_report)
@@ -141,7 +174,7 @@ def main(argv):
     only_theirs = sorted(set(theirs) - set(ours))
     unexplained = []
     if only_ours or only_theirs:
-        last_updates = sandbox_last_updates(args.sandbox, args.seller_id)
+        last_updates = {o: updated for o, (updated, _) in sandbox_orders(args.sandbox, args.seller_id).items()}
         earlier_upper = min(u for u in (our_upper, their_upper) if u is not None)
         later_lower = max(l for l in (our_lower, their_lower) if l is not None) + START_SLACK_MS
         for order_id in only_ours + only_theirs:

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Benchmarks sellerlink's MWS order import against the Python reference (python-amazon-mws 0.8.15)
-# on one sandbox: same seller, same orders, fresh SQLite files, several rounds, medians and the ratio.
+# Benchmarks sellerlink's order import against a Python reference on one sandbox: same seller,
+# same orders, fresh SQLite files, several rounds, medians and the ratio.
 #
-# Usage: benches/reference/run.sh [--orders N] [--rounds N] [--workers N] [--seed N]
+# Usage: benches/reference/run.sh [--api mws|spapi] [--orders N] [--rounds N] [--workers N] [--seed N]
 #                                 [--lookback-days N] [--python-https] [--quiet-wait S]
 #                                 [--no-build] [--keep]
 #
+#   --api mws          sellerlink-import-once vs mws_import.py (python-amazon-mws 0.8.15; default)
+#   --api spapi        spapi_import.py (python-amazon-sp-api, Orders 2026-01-01) checked against the
+#                      sandbox's own view; sellerlink's SP-API side is not run (see README.md)
 #   --orders N         orders the sandbox generates for the seller (default 5000; about 30/37 of
 #                      them fall in the 30-day window)
 #   --rounds N         rounds of (sellerlink, reference) runs; medians are reported (default 3)
-#   --workers N        ListOrderItems calls the reference keeps in flight (default 8, like sellerlink)
+#   --workers N        item calls the reference keeps in flight (default 8, like sellerlink)
 #   --lookback-days N  LastUpdatedAfter = start − N days, for both importers (default 30)
 #   --python-https     also run the reference over HTTPS with the library unchanged (sandbox CA)
 #   --quiet-wait S     before each round, wait up to S seconds for the CPUs to be 85 % idle
@@ -22,6 +25,7 @@
 # off) and the importer with --no-pacing, so both sides run as fast as they can.
 set -euo pipefail
 
+API=mws
 ORDERS=5000
 ROUNDS=3
 WORKERS=8
@@ -35,6 +39,7 @@ PYTHON=${PYTHON:-python3}
 
 while [ $# -gt 0 ]; do
     case "$1" in
+        --api) API=$2; shift 2 ;;
         --orders) ORDERS=$2; shift 2 ;;
         --rounds) ROUNDS=$2; shift 2 ;;
         --workers) WORKERS=$2; shift 2 ;;
@@ -44,10 +49,15 @@ while [ $# -gt 0 ]; do
         --quiet-wait) QUIET_WAIT=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --keep) KEEP=1; shift ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+
+case "$API" in
+    mws|spapi) ;;
+    *) echo "run.sh: --api must be mws or spapi" >&2; exit 2 ;;
+esac
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -96,7 +106,7 @@ BASE=http://127.0.0.1:$HTTP_PORT
 
 say "starting the sandbox: 1 seller, $ORDERS orders, throttle scale 1000000"
 "$SELLERLINK" sandbox --port "$HTTP_PORT" --https-port "$HTTPS_PORT" --seed "$SEED" --sellers 1 \
-    --orders-per-seller "$ORDERS" --throttle-scale 1000000 >"$WORK/sandbox.log" 2>&1 &
+    --orders-per-seller "$ORDERS" --throttle-scale 1000000 --cert-dir "$WORK/ca" >"$WORK/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
 for _ in $(seq 1 600); do
     if curl -sf "$BASE/_sandbox/identity" >"$WORK/identity.json" 2>/dev/null; then break; fi
@@ -125,16 +135,19 @@ MARKETPLACE_ID=$(json_field seller.marketplace_ids.0 <"$WORK/identity.json")
 MWS_AUTH_TOKEN=$(curl -sf -X POST "$BASE/_sandbox/grants" -H 'content-type: application/json' \
     -d "{\"seller_id\": \"$SELLER_ID\", \"developer_id\": \"$DEVELOPER_ID\"}" | json_field mws_auth_token)
 export MWS_SECRET_KEY MWS_AUTH_TOKEN
+if [ "$API" = spapi ]; then
+    # The demo SP-API app and a self-authorization of the seller (control API).
+    curl -sf "$BASE/_sandbox/apps" >"$WORK/apps.json"
+    LWA_CLIENT_ID=$(json_field '0.client_id|apps.0.client_id' <"$WORK/apps.json")
+    LWA_CLIENT_SECRET=$(json_field '0.client_secret|apps.0.client_secret' <"$WORK/apps.json")
+    SP_API_REFRESH_TOKEN=$(curl -sf -X POST "$BASE/_sandbox/authorizations" -H 'content-type: application/json' \
+        -d "{\"seller_id\": \"$SELLER_ID\"}" | json_field refresh_token)
+    export LWA_CLIENT_SECRET SP_API_REFRESH_TOKEN
+fi
 SELLERLINK_MASTER_KEY=$("$PYTHON" -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
 export SELLERLINK_MASTER_KEY
 
-CA_BUNDLE=
-if [ "$PYTHON_HTTPS" = 1 ]; then
-    # The sandbox writes its CA where its banner says; copy it before another sandbox replaces it.
-    CA_SOURCE=$(sed -n 's/^ *CA certificate *//p' "$WORK/sandbox.log" | head -n 1)
-    cp "$CA_SOURCE" "$WORK/sandbox-ca.pem"
-    CA_BUNDLE=$WORK/sandbox-ca.pem
-fi
+CA_BUNDLE=$WORK/ca/sandbox-ca.pem
 
 # idle_share SECONDS_TO_WAIT: waits until the CPUs are 85 % idle over 2 s (or the time is up) and
 # prints the last idle share measured.
@@ -151,52 +164,69 @@ while True:
         print(round(share, 2)); break' "$1"; }
 
 # --- rounds ------------------------------------------------------------------------------------
+# reference NAME ENDPOINT [EXTRA ARGS…]: runs the reference importer of $API into $DIR/NAME.db.
+reference() {
+    local name=$1 endpoint=$2
+    shift 2
+    if [ "$API" = mws ]; then
+        set -- "$HERE/mws_import.py" --endpoint "$endpoint" --access-key-id "$ACCESS_KEY_ID" \
+            --seller-id "$SELLER_ID" "$@"
+    else
+        set -- "$HERE/spapi_import.py" --endpoint "$endpoint" --lwa-endpoint "$endpoint/auth/o2/token" \
+            --client-id "$LWA_CLIENT_ID" "$@"
+    fi
+    "$PYTHON" "$HERE/measure.py" --watch-pid "$SANDBOX_PID" --stdout "$DIR/$name.out" -- "$PYTHON" "$@" \
+        --marketplace-id "$MARKETPLACE_ID" --database "$DIR/$name.db" \
+        --lookback-days "$LOOKBACK_DAYS" --workers "$WORKERS" >"$DIR/$name.json"
+}
+
+# check NAME: compares $DIR/NAME.db with sellerlink's database (MWS) or the sandbox's view (SP-API).
+check() {
+    local against=()
+    [ "$API" = mws ] && against=(--sellerlink-db "$DIR/home/sellerlink.db")
+    "$PYTHON" "$HERE/compare.py" "${against[@]}" --reference-db "$DIR/$1.db" \
+        --reference-report "$DIR/$1.out" --sandbox "$BASE" --seller-id "$SELLER_ID" \
+        --lookback-days "$LOOKBACK_DAYS" >"$DIR/compare${1#reference}.json" \
+        || { say "the imports disagree ($1):"; cat "$DIR/compare${1#reference}.json" >&2; exit 1; }
+}
+
+[ "$API" = spapi ] && say "sellerlink's SP-API import is not run: no command stores an SP-API connection from a refresh token"
+LIBRARY_NAME=python-amazon-mws
+[ "$API" = spapi ] && LIBRARY_NAME=python-amazon-sp-api
 for round in $(seq 1 "$ROUNDS"); do
     DIR=$WORK/round-$round
     mkdir -p "$DIR/home"
     IDLE=$(idle_share "$QUIET_WAIT")
     printf '{"idle_share_before": %s, "loadavg": "%s"}\n' "$IDLE" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$DIR/machine.json"
-    export SELLERLINK_HOME=$DIR/home
-    export SELLERLINK_DATABASE_URL=sqlite://$DIR/home/sellerlink.db
-    "$SELLERLINK" merchant add --name "bench-$round" >/dev/null
-    CONNECTION=$(printf '%s\n' "$MWS_AUTH_TOKEN" | "$SELLERLINK" --json connection add --no-verify \
-        --merchant "bench-$round" --seller-id "$SELLER_ID" --marketplace-id "$MARKETPLACE_ID" \
-        | json_field 'id|connection.id')
-    # The importer reads the sandbox's clock: system clock + (sandbox now − system now).
-    OFFSET_MS=$(curl -sf "$BASE/_sandbox/clock" | "$PYTHON" -c 'import json, sys, time
+
+    if [ "$API" = mws ]; then
+        export SELLERLINK_HOME=$DIR/home
+        export SELLERLINK_DATABASE_URL=sqlite://$DIR/home/sellerlink.db
+        "$SELLERLINK" merchant add --name "bench-$round" >/dev/null
+        CONNECTION=$(printf '%s\n' "$MWS_AUTH_TOKEN" | "$SELLERLINK" --json connection add --no-verify \
+            --merchant "bench-$round" --seller-id "$SELLER_ID" --marketplace-id "$MARKETPLACE_ID" \
+            | json_field 'id|connection.id')
+        # The importer reads the sandbox's clock: system clock + (sandbox now − system now).
+        OFFSET_MS=$(curl -sf "$BASE/_sandbox/clock" | "$PYTHON" -c 'import json, sys, time
 sys.path.insert(0, sys.argv[1]); import reference_store
 print(reference_store.millis(json.load(sys.stdin)["now"]) - int(time.time() * 1000))' "$HERE")
 
-    say "round $round/$ROUNDS: sellerlink"
-    "$PYTHON" "$HERE/measure.py" --watch-pid "$SANDBOX_PID" --stdout "$DIR/sellerlink.out" -- "$IMPORT_ONCE" \
-        --database-url "$SELLERLINK_DATABASE_URL" --connection "$CONNECTION" --endpoint "$BASE" \
-        --access-key-id "$ACCESS_KEY_ID" --no-pacing --clock-offset-ms "$OFFSET_MS" \
-        --initial-lookback-days "$LOOKBACK_DAYS" >"$DIR/sellerlink.json" \
-        || { say "sellerlink-import-once failed:"; cat "$DIR/sellerlink.out" >&2; exit 1; }
+        say "round $round/$ROUNDS: sellerlink"
+        "$PYTHON" "$HERE/measure.py" --watch-pid "$SANDBOX_PID" --stdout "$DIR/sellerlink.out" -- "$IMPORT_ONCE" \
+            --database-url "$SELLERLINK_DATABASE_URL" --connection "$CONNECTION" --endpoint "$BASE" \
+            --access-key-id "$ACCESS_KEY_ID" --no-pacing --clock-offset-ms "$OFFSET_MS" \
+            --initial-lookback-days "$LOOKBACK_DAYS" >"$DIR/sellerlink.json" \
+            || { say "sellerlink-import-once failed:"; cat "$DIR/sellerlink.out" >&2; exit 1; }
+    fi
 
-    say "round $round/$ROUNDS: python-amazon-mws over HTTP"
-    "$PYTHON" "$HERE/measure.py" --watch-pid "$SANDBOX_PID" --stdout "$DIR/reference.out" -- "$PYTHON" "$HERE/mws_import.py" \
-        --endpoint "$BASE" --access-key-id "$ACCESS_KEY_ID" --seller-id "$SELLER_ID" \
-        --marketplace-id "$MARKETPLACE_ID" --database "$DIR/reference.db" \
-        --lookback-days "$LOOKBACK_DAYS" --workers "$WORKERS" >"$DIR/reference.json"
-
-    "$PYTHON" "$HERE/compare.py" --sellerlink-db "$DIR/home/sellerlink.db" \
-        --reference-db "$DIR/reference.db" --reference-report "$DIR/reference.out" \
-        --sandbox "$BASE" --seller-id "$SELLER_ID" --lookback-days "$LOOKBACK_DAYS" >"$DIR/compare.json" \
-        || { say "the imports disagree:"; cat "$DIR/compare.json" >&2; exit 1; }
+    say "round $round/$ROUNDS: $LIBRARY_NAME over HTTP"
+    reference reference "$BASE"
+    check reference
 
     if [ "$PYTHON_HTTPS" = 1 ]; then
-        say "round $round/$ROUNDS: python-amazon-mws over HTTPS (library unchanged)"
-        "$PYTHON" "$HERE/measure.py" --watch-pid "$SANDBOX_PID" --stdout "$DIR/reference-https.out" -- "$PYTHON" "$HERE/mws_import.py" \
-            --endpoint "https://127.0.0.1:$HTTPS_PORT" --ca-bundle "$CA_BUNDLE" \
-            --access-key-id "$ACCESS_KEY_ID" --seller-id "$SELLER_ID" \
-            --marketplace-id "$MARKETPLACE_ID" --database "$DIR/reference-https.db" \
-            --lookback-days "$LOOKBACK_DAYS" --workers "$WORKERS" >"$DIR/reference-https.json"
-        "$PYTHON" "$HERE/compare.py" --sellerlink-db "$DIR/home/sellerlink.db" \
-            --reference-db "$DIR/reference-https.db" --reference-report "$DIR/reference-https.out" \
-            --sandbox "$BASE" --seller-id "$SELLER_ID" --lookback-days "$LOOKBACK_DAYS" \
-            >"$DIR/compare-https.json" \
-            || { say "the imports disagree (HTTPS):"; cat "$DIR/compare-https.json" >&2; exit 1; }
+        say "round $round/$ROUNDS: $LIBRARY_NAME over HTTPS"
+        reference reference-https "https://127.0.0.1:$HTTPS_PORT" --ca-bundle "$CA_BUNDLE"
+        check reference-https
     fi
 done
 

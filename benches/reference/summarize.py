@@ -3,8 +3,9 @@
 
 Usage: summarize.py RESULTS_DIR
 
-RESULTS_DIR holds `round-N/` directories with `sellerlink.json` and `reference.json` (and, when
-measured, `reference-https.json`) written by measure.py, and `compare.json` from compare.py.
+RESULTS_DIR holds `round-N/` directories with `reference.json`, `sellerlink.json` (when sellerlink
+ran) and `reference-https.json` (when measured) written by measure.py, and `compare.json` from
+compare.py.
 
 The ratio is conservative: sellerlink's time is its whole process (start, opening the store,
 import, exit) measured from outside, while the reference's time is the import alone as the script
@@ -66,8 +67,9 @@ def main(argv):
             if os.path.exists(path):
                 found[name] = load(path)
         comparison = load(os.path.join(directory, "compare.json"))
-        found["sellerlink"]["orders"] = comparison["sellerlink_orders"]
-        found["sellerlink"]["items"] = comparison["sellerlink_items"]
+        if "sellerlink" in found:
+            found["sellerlink"]["orders"] = comparison["sellerlink_orders"]
+            found["sellerlink"]["items"] = comparison["sellerlink_items"]
         for name in ("reference", "reference-https"):
             if name in found:
                 found[name]["orders"] = found[name]["output"]["orders"]
@@ -88,15 +90,23 @@ def main(argv):
         "reference_https": side(rounds, "reference-https", internal=True),
         "machine": [r["machine"] for r in rounds],
     }
-    ours = summary["sellerlink"]["median_seconds"]
-    summary["ratio"] = round(summary["reference"]["median_seconds"] / ours, 1) if ours else None
-    if summary["reference_https"]:
-        summary["ratio_https"] = round(summary["reference_https"]["median_seconds"] / ours, 1) if ours else None
+    library = rounds[0]["reference"]["output"]["library"]
+    ours = summary["sellerlink"]["median_seconds"] if summary["sellerlink"] else None
+    if ours:
+        summary["ratio"] = round(summary["reference"]["median_seconds"] / ours, 1)
+        summary["round_ratios"] = [
+            round(r["reference"]["output"]["seconds"] / r["sellerlink"]["seconds"], 1)
+            for r in rounds
+            if r["sellerlink"]["seconds"]
+        ]
+        summary["median_round_ratio"] = median(summary["round_ratios"])
+        if summary["reference_https"]:
+            summary["ratio_https"] = round(summary["reference_https"]["median_seconds"] / ours, 1)
 
-    rows = [("sellerlink-import-once (process)", summary["sellerlink"])]
-    rows.append(("python-amazon-mws, HTTP (import only)", summary["reference"]))
+    rows = [("sellerlink-import-once (process)", summary["sellerlink"])] if ours else []
+    rows.append(("{}, HTTP (import only)".format(library), summary["reference"]))
     if summary["reference_https"]:
-        rows.append(("python-amazon-mws, HTTPS (import only)", summary["reference_https"]))
+        rows.append(("{}, HTTPS (import only)".format(library), summary["reference_https"]))
     print("| importer | orders | items | median s | runs (s) | orders/s | CPU s | peak RSS MiB | sandbox CPU s |")
     print("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
     for label, figures in rows:
@@ -114,10 +124,19 @@ def main(argv):
             )
         )
     print()
-    print("ratio (reference median / sellerlink median): {}x".format(summary["ratio"]))
-    if summary["reference_https"]:
-        print("ratio over HTTPS for the reference: {}x".format(summary["ratio_https"]))
-    print("same orders in every round: {}".format(summary["same_orders_every_round"]))
+    if ours:
+        print("ratio (reference median / sellerlink median): {}x".format(summary["ratio"]))
+        print(
+            "ratio within each round: {} (median {}x)".format(
+                ", ".join("{}x".format(r) for r in summary["round_ratios"]), summary["median_round_ratio"]
+            )
+        )
+        if summary["reference_https"]:
+            print("ratio over HTTPS for the reference: {}x".format(summary["ratio_https"]))
+        print("same orders as sellerlink in every round: {}".format(summary["same_orders_every_round"]))
+    else:
+        print("ratio: not measured (no sellerlink run)")
+        print("same orders as the sandbox's view in every round: {}".format(summary["same_orders_every_round"]))
     idle = [m.get("idle_share_before") for m in summary["machine"] if m]
     if idle:
         print("CPU idle share before each round: {}".format(", ".join(str(i) for i in idle)))

@@ -32,9 +32,15 @@ pub fn router(state: WebState) -> Router {
         .layer(from_fn(auth::csrf::check_forms))
         .layer(from_fn_with_state(state.clone(), auth::session::recognise))
         .layer(from_fn_with_state(state.clone(), security::add_headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(CatchPanicLayer::new())
         .with_state(state)
+}
+
+/// The span of a request: method and path only. The query is left out because it can carry one-time OAuth values
+/// (`state`, `spapi_oauth_code` at `/amazon/callback`) that must not reach the logs.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!("http.request", http.method = %request.method(), http.path = %request.uri().path())
 }
 
 /// A running web app. Dropping it does not stop it; call [`RunningServer::shutdown`].

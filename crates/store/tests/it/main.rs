@@ -5,6 +5,7 @@
 mod harness;
 mod fixtures;
 
+mod accounts;
 mod audit;
 mod connect;
 mod connections;

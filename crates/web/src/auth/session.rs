@@ -96,7 +96,9 @@ pub(crate) async fn recognise(
         .map(|s| s.user.language)
         .or(cookie_language)
         .unwrap_or_default();
-    let new_anon = existing_anon.is_none().then(random_token);
+    // Signed-out forms exist only on pages; API clients get no cookie they would never use.
+    let is_api = request.uri().path().starts_with("/api/");
+    let new_anon = (existing_anon.is_none() && !is_api).then(random_token);
     let anon_csrf = existing_anon
         .or_else(|| new_anon.clone())
         .unwrap_or_default();

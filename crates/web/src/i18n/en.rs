@@ -68,6 +68,15 @@ fn guide_unverified_steps(developer_id: &str) -> Vec<String> {
     ]
 }
 
+fn guide_spapi_steps() -> Vec<String> {
+    vec![
+        "Sign in to Seller Central and open Apps and Services → Manage Your Apps.".to_owned(),
+        "On sellerlink's row click \"Authorize\" (re-authorize) and confirm.".to_owned(),
+        "You come back to sellerlink with the connection renewed for 365 days from today."
+            .to_owned(),
+    ]
+}
+
 fn sync_counts(new: u64, changed: u64, pages: u32) -> String {
     let pages = if pages == 1 {
         "1 page".to_owned()
@@ -130,7 +139,10 @@ pub(super) static EN: Texts = Texts {
 
     dashboard_title: "Amazon connections",
     connect_mws: "Connect an Amazon account (MWS)",
-    spapi_later: "\"Connect with Amazon (SP-API)\" is coming soon.",
+    spapi_not_configured: "\"Connect with Amazon (SP-API)\" becomes available once the operator configures the SP-API app.",
+    connect_spapi: "Connect with Amazon (SP-API)",
+    spapi_hint: "Approve sellerlink's app on Amazon's page; you come back here connected (Amazon asks for re-authorization every 365 days).",
+    lwa_refresh_token: "LWA refresh token",
     view_orders: "View orders",
     no_connections: "No Amazon account is connected yet. Use \"Connect an Amazon account (MWS)\" and follow the steps.",
     seller_id: "Seller ID",
@@ -173,6 +185,8 @@ pub(super) static EN: Texts = Texts {
     guide_denied_steps,
     guide_revoked_steps,
     guide_unverified_steps,
+    guide_spapi_title: "Re-authorize the app at Amazon",
+    guide_spapi_steps,
 
     sync_ok: "OK",
     sync_paused: "Paused (access denied)",
@@ -181,6 +195,7 @@ pub(super) static EN: Texts = Texts {
     sync_counts,
 
     notice_connected: "The Amazon account is connected and Amazon confirmed the grant.",
+    notice_reauthorized: "The app was re-authorized at Amazon: access now lasts 365 days from today.",
     notice_renewed: "Renewal recorded: access now expires one year from today.",
     notice_restored: "Restoration recorded: access now expires one year from today.",
     notice_verified: "Amazon confirmed the connection works.",

@@ -57,6 +57,16 @@ fn guide_unverified_steps(developer_id: &str) -> Vec<String> {
     ]
 }
 
+fn guide_spapi_steps() -> Vec<String> {
+    vec![
+        "セラーセントラルにサインインし、「アプリとサービス」→「アプリの管理」を開きます。"
+            .to_owned(),
+        "sellerlink のアプリの行で「承認」（再承認）をクリックし、表示に従って承認します。"
+            .to_owned(),
+        "sellerlink に戻ると接続が更新され、有効期限は本日から365日後になります。".to_owned(),
+    ]
+}
+
 fn sync_counts(new: u64, changed: u64, pages: u32) -> String {
     format!("新規 {new} 件・更新 {changed} 件（{pages} ページ）")
 }
@@ -114,7 +124,10 @@ pub(super) static JA: Texts = Texts {
 
     dashboard_title: "Amazon 接続",
     connect_mws: "Amazon アカウントを接続（MWS）",
-    spapi_later: "「Amazon で接続（SP-API）」は準備中です。",
+    spapi_not_configured: "「Amazon で接続（SP-API）」は、運用担当者が SP-API アプリを設定すると使えるようになります。",
+    connect_spapi: "Amazon で接続（SP-API）",
+    spapi_hint: "Amazon の画面で sellerlink のアプリを承認すると、このページに戻って接続が完了します（365日ごとに再承認が必要です）。",
+    lwa_refresh_token: "LWAリフレッシュトークン",
     view_orders: "注文を見る",
     no_connections: "まだ Amazon アカウントが接続されていません。「Amazon アカウントを接続（MWS）」から手順に沿って接続してください。",
     seller_id: "出品者ID",
@@ -157,6 +170,8 @@ pub(super) static JA: Texts = Texts {
     guide_denied_steps,
     guide_revoked_steps,
     guide_unverified_steps,
+    guide_spapi_title: "Amazon でアプリを再承認してください",
+    guide_spapi_steps,
 
     sync_ok: "成功",
     sync_paused: "停止（アクセス拒否）",
@@ -165,6 +180,7 @@ pub(super) static JA: Texts = Texts {
     sync_counts,
 
     notice_connected: "Amazon アカウントを接続しました。Amazon で権限を確認済みです。",
+    notice_reauthorized: "Amazon でアプリを再承認しました。有効期限は本日から365日後です。",
     notice_renewed: "更新を記録しました。有効期限は本日から1年後です。",
     notice_restored: "復元を記録しました。有効期限は本日から1年後です。",
     notice_verified: "Amazon で確認しました。接続は有効です。",

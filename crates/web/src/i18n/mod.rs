@@ -32,7 +32,10 @@ pub(crate) struct Texts {
 
     pub dashboard_title: &'static str,
     pub connect_mws: &'static str,
-    pub spapi_later: &'static str,
+    pub spapi_not_configured: &'static str,
+    pub connect_spapi: &'static str,
+    pub spapi_hint: &'static str,
+    pub lwa_refresh_token: &'static str,
     pub view_orders: &'static str,
     pub no_connections: &'static str,
     pub seller_id: &'static str,
@@ -79,6 +82,9 @@ pub(crate) struct Texts {
     /// Steps after the seller revoked access.
     pub guide_revoked_steps: fn(&str) -> Vec<String>,
     pub guide_unverified_steps: fn(&str) -> Vec<String>,
+    pub guide_spapi_title: &'static str,
+    /// Steps to re-authorize an SP-API app in Seller Central.
+    pub guide_spapi_steps: fn() -> Vec<String>,
 
     pub sync_ok: &'static str,
     pub sync_paused: &'static str,
@@ -87,6 +93,7 @@ pub(crate) struct Texts {
     pub sync_counts: fn(u64, u64, u32) -> String,
 
     pub notice_connected: &'static str,
+    pub notice_reauthorized: &'static str,
     pub notice_renewed: &'static str,
     pub notice_restored: &'static str,
     pub notice_verified: &'static str,

@@ -6,11 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use sellerlink_app::{ConnectionView, LifecycleCommand};
-use sellerlink_domain::connection::{ConnectionStatus, Merchant};
+use sellerlink_domain::connection::{ApiAccount, ConnectionStatus, Merchant};
 use sellerlink_domain::ids::MerchantId;
 use sellerlink_store::SyncRun;
 
 use super::format::{countdown, date, jst, status_class, status_label, sync_outcome};
+use super::wizard::{MarketplaceOption, spapi_marketplaces};
 use super::{Chrome, Notice, NoticeQuery, error_page, home_of, render, see_other};
 use crate::api::connections::{connection_id, verify_now};
 use crate::auth::caller::PageUser;
@@ -46,7 +47,9 @@ pub(crate) struct ConnectionCard {
     pub last_approved: String,
     pub expires: String,
     pub verified: String,
-    pub developer_id: String,
+    /// The developer ID the seller granted access to (MWS only).
+    pub developer_id: Option<String>,
+    pub credential_label: &'static str,
     pub credential_masked: String,
     pub guidance: Option<Guidance>,
     pub can_mark_renewed: bool,
@@ -60,9 +63,28 @@ struct MerchantPage {
     merchant_id: String,
     merchant_name: String,
     cards: Vec<ConnectionCard>,
+    spapi_enabled: bool,
+    marketplaces: Vec<MarketplaceOption>,
 }
 
-fn guidance(t: &Texts, status: ConnectionStatus, developer_id: &str) -> Option<Guidance> {
+fn guidance(
+    t: &Texts,
+    status: ConnectionStatus,
+    developer_id: &str,
+    spapi: bool,
+) -> Option<Guidance> {
+    let renewal_due = matches!(
+        status,
+        ConnectionStatus::ExpiringSoon { .. }
+            | ConnectionStatus::Expired
+            | ConnectionStatus::AccessDenied
+    );
+    if spapi && renewal_due {
+        return Some(Guidance {
+            title: t.guide_spapi_title,
+            steps: (t.guide_spapi_steps)(),
+        });
+    }
     let (title, steps) = match status {
         ConnectionStatus::Active => return None,
         ConnectionStatus::ExpiringSoon { .. } => {
@@ -115,9 +137,10 @@ pub(crate) fn card(
         })
         .collect::<Vec<_>>()
         .join(", ");
-    // Renewing or restoring needs an expiry date and a grant that was not revoked; the rules refuse the rest with
-    // a message that says what applies.
-    let renewable = view.expires_on.is_some() && grant.revoked_at.is_none();
+    let spapi = matches!(connection.account, ApiAccount::SpApi { .. });
+    // Renewing or restoring an MWS grant needs an expiry date and a grant that was not revoked; the rules refuse
+    // the rest with a message that says what applies. SP-API is renewed by re-authorizing at Amazon.
+    let renewable = !spapi && view.expires_on.is_some() && grant.revoked_at.is_none();
     ConnectionCard {
         id: connection.id.to_string(),
         seller_id: connection.account.seller_id().to_string(),
@@ -131,9 +154,14 @@ pub(crate) fn card(
         verified: connection
             .verified_at
             .map_or_else(|| t.not_yet.to_owned(), jst),
-        developer_id: developer_id.to_owned(),
+        developer_id: (!spapi).then(|| developer_id.to_owned()),
+        credential_label: if spapi {
+            t.lwa_refresh_token
+        } else {
+            t.mws_auth_token
+        },
         credential_masked: view.credential_masked.clone(),
-        guidance: guidance(t, view.status, developer_id),
+        guidance: guidance(t, view.status, developer_id, spapi),
         can_mark_renewed: renewable,
         last_sync: last.map(|run| sync_summary(t, run)),
     }
@@ -160,6 +188,8 @@ async fn page(
             merchant_id: merchant.id.to_string(),
             merchant_name: merchant.name.to_string(),
             cards,
+            spapi_enabled: state.app().settings().spapi.is_some(),
+            marketplaces: spapi_marketplaces(user.visitor.language),
         },
     ))
 }

@@ -1,6 +1,7 @@
 //! The server-rendered pages (Japanese by default, English on request), plain HTML forms that work without
 //! JavaScript. Every page extends `templates/base.html` through [`Chrome`].
 
+mod amazon;
 mod api_keys;
 mod assets;
 mod dashboard;
@@ -113,6 +114,7 @@ impl NoticeQuery {
         let ok = |text: &str| Some(Notice::ok(text));
         match self.notice.as_deref()? {
             "connected" => ok(t.notice_connected),
+            "reauthorized" => ok(t.notice_reauthorized),
             "renewed" => ok(t.notice_renewed),
             "restored" => ok(t.notice_restored),
             "verified" => ok(t.notice_verified),
@@ -250,6 +252,12 @@ pub(crate) fn router() -> Router<WebState> {
             post(dashboard::verify),
         )
         .route("/connections/{connection_id}/sync", post(dashboard::sync))
+        .route(
+            "/merchants/{merchant_id}/connect/amazon",
+            post(amazon::start),
+        )
+        .route("/amazon/callback", get(amazon::callback))
+        .route("/amazon/login", get(amazon::login))
         .route("/orders", get(orders::list))
         .route(
             "/connections/{connection_id}/orders/{amazon_order_id}",

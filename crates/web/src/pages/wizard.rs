@@ -69,10 +69,23 @@ fn registration_url(state: &WebState, market: &Marketplace) -> String {
     }
 }
 
+/// Every marketplace SP-API serves, Amazon.co.jp first selected.
+pub(crate) fn spapi_marketplaces(language: Language) -> Vec<MarketplaceOption> {
+    choices(MarketplaceId::japan().marketplace(), language, |_| true)
+}
+
 fn options(chosen: &Marketplace, language: Language) -> Vec<MarketplaceOption> {
+    choices(chosen, language, |m| m.mws_host.is_some())
+}
+
+fn choices(
+    chosen: &Marketplace,
+    language: Language,
+    keep: fn(&Marketplace) -> bool,
+) -> Vec<MarketplaceOption> {
     marketplace::MARKETPLACES
         .iter()
-        .filter(|m| m.mws_host.is_some())
+        .filter(|m| keep(m))
         .map(|m| MarketplaceOption {
             id: m.id,
             label: match language {

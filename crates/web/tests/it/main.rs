@@ -9,5 +9,6 @@ mod auth;
 mod browser;
 mod openapi;
 mod pages;
+mod spapi;
 mod tenancy;
 mod wizard;

@@ -40,7 +40,14 @@ pub struct Options {
     pub sandbox: bool,
     /// Mark cookies `Secure`.
     pub secure_cookies: bool,
+    /// Also configure the sandbox's demo SP-API app ("Connect with Amazon"); needs `sandbox`.
+    pub spapi: bool,
 }
+
+/// The redirect URI registered for the demo SP-API app (the tests read Amazon's `Location` and call the route).
+pub const SPAPI_REDIRECT: &str = "https://3pl.example.jp/amazon/callback";
+/// The log-in URI registered for the demo SP-API app.
+pub const SPAPI_LOGIN: &str = "https://3pl.example.jp/amazon/login";
 
 /// The clock of a test world.
 pub enum TestClock {
@@ -92,6 +99,10 @@ impl TestApp {
             mws.request_timeout = Duration::from_secs(10);
             mws
         });
+        let spapi = match (&sandbox, options.spapi) {
+            (Some(sandbox), true) => Some(spapi_settings(sandbox).await),
+            _ => None,
+        };
         let settings = Settings {
             database_url: format!("sqlite://{}", db_path.display()),
             keys: KeySettings {
@@ -105,7 +116,7 @@ impl TestApp {
             },
             status_policy: StatusPolicy::default(),
             mws,
-            spapi: None,
+            spapi,
             initial_lookback: SignedDuration::from_hours(24 * 60),
         };
         // With a sandbox the app signs MWS requests with its clock, which must then be the real one.
@@ -342,6 +353,61 @@ impl TestApp {
             seller.marketplace_ids[0].clone(),
             grant.mws_auth_token,
         )
+    }
+}
+
+/// Registers the test's redirect and log-in URIs for the sandbox's demo SP-API app and returns the app's settings.
+async fn spapi_settings(sandbox: &RunningSandbox) -> sellerlink_app::SpApiAppSettings {
+    use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
+    let http = reqwest::Client::new();
+    let id = sandbox.demo_app().application_id;
+    let app_url = format!("{}/_sandbox/apps/{id}", sandbox.http_url());
+    let registered = http
+        .post(&app_url)
+        .json(&serde_json::json!({ "redirect_uris": [SPAPI_REDIRECT], "login_uri": SPAPI_LOGIN }))
+        .send()
+        .await
+        .expect("the control API answers");
+    assert!(registered.status().is_success());
+    let view: Value = http
+        .get(&app_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = view["client_secret"].as_str().unwrap();
+    let expires_at: Timestamp = view["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["client_secret"] == secret)
+        .and_then(|s| s["expires_at"].as_str())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let credentials = LwaCredentials::new(
+        LwaClientId::parse(view["client_id"].as_str().unwrap()).unwrap(),
+        LwaClientSecret::parse(secret).unwrap(),
+    );
+    let expires_on = expires_at
+        .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
+        .date();
+    let mut api = sellerlink_app::SpApiSettings::new(credentials, expires_on);
+    api.lwa_endpoint = format!("{}/auth/o2/token", sandbox.http_url())
+        .parse()
+        .unwrap();
+    api.spapi_endpoint_override = Some(sandbox.http_url().parse().unwrap());
+    api.pacing = false;
+    api.rate_scale = 1e9;
+    api.request_timeout = Duration::from_secs(10);
+    sellerlink_app::SpApiAppSettings {
+        application_id: sellerlink_app::SpApiApplicationId::parse(&id).unwrap(),
+        redirect_uri: SPAPI_REDIRECT.parse().unwrap(),
+        consent_base_override: Some(sandbox.http_url().parse().unwrap()),
+        draft: false,
+        api,
     }
 }
 
