@@ -234,7 +234,10 @@ async fn fault_pattern_is_deterministic_for_a_seed() {
                 .call(ORDERS, "GetServiceStatus", &token)
                 .send(&sandbox.client)
                 .await;
-            statuses.push(answer.status.as_u16());
+            // Faults are decided before throttling; a call that passed the fault stage but met an empty
+            // GetServiceStatus bucket (burst 2, refilled per millisecond) is a pass for this pattern.
+            let throttled = answer.code().as_deref() == Some("RequestThrottled");
+            statuses.push(if throttled { 200 } else { answer.status.as_u16() });
         }
         patterns.push(statuses);
     }
