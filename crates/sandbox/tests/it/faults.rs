@@ -237,7 +237,11 @@ async fn fault_pattern_is_deterministic_for_a_seed() {
             // Faults are decided before throttling; a call that passed the fault stage but met an empty
             // GetServiceStatus bucket (burst 2, refilled per millisecond) is a pass for this pattern.
             let throttled = answer.code().as_deref() == Some("RequestThrottled");
-            statuses.push(if throttled { 200 } else { answer.status.as_u16() });
+            statuses.push(if throttled {
+                200
+            } else {
+                answer.status.as_u16()
+            });
         }
         patterns.push(statuses);
     }
