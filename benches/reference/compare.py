@@ -9,14 +9,18 @@ Without `--sellerlink-db` the reference is checked against the sandbox's own vie
 window must have been imported with all its items, and an imported order outside the window is
 accepted only when it changed after the window's upper bound.
 
+Order dates are shown in whole seconds while the window's bounds have milliseconds, so an order
+shown in the second just before an upper bound may lie on either side of it: such orders are
+neither required nor refused.
+
 Both imports ran against the same running sandbox one after the other, each with its own window
 (LastUpdatedAfter = its start − lookback, LastUpdatedBefore = what the sandbox echoed). The
 sandbox's clock runs, so an order may change, or cross a window edge, between the two runs. The
 order ids are compared; an id only one side has is accepted when the sandbox's current view of
 the order explains it:
 
-* its LastUpdateDate is after the earlier of the two upper bounds (it changed, or entered the
-  window, between the runs), or
+* its LastUpdateDate is after the earlier of the two upper bounds, or in the second before it (it
+  changed, or entered the window, between the runs), or
 * its LastUpdateDate is at or before the later of the two lower bounds (plus 5 s for start-up):
   it left the 30-day window between the runs.
 
@@ -37,6 +41,8 @@ import reference_store
 
 DAY_MS = 86_400_000
 START_SLACK_MS = 5_000
+# Dates are rendered in whole seconds, the bounds in milliseconds.
+DATE_PRECISION_MS = 1_000
 
 
 ORDER_FIELDS = [c for c in reference_store.ORDER_COLUMNS if c != "amazon_order_id"]
@@ -47,10 +53,10 @@ def rows(db, sql):
     """{order id: (order fields, {item id: item fields})}"""
     found = {}
     for row in db.execute("SELECT amazon_order_id, {} FROM orders".format(", ".join(ORDER_FIELDS))):
-        found[row[0]] = (dict(zip(ORDER_FIELDS, row[1:])), {})
+        found[row[0]] = (dict(zip(ORDER_FIELDS, row[1:], strict=True)), {})
     for row in db.execute(sql.format(", ".join(ITEM_FIELDS))):
         if row[0] in found:
-            found[row[0]][1][row[1]] = dict(zip(ITEM_FIELDS, row[2:]))
+            found[row[0]][1][row[1]] = dict(zip(ITEM_FIELDS, row[2:], strict=True))
     return found
 
 
@@ -136,9 +142,12 @@ def against_sandbox(args):
     theirs, _, lower, upper = reference_side(args.reference_db, args.reference_report)
     view = sandbox_orders(args.sandbox, args.seller_id)
     expected = {o: items for o, (updated, items) in view.items() if lower <= updated <= upper}
+    # Orders shown in the last second before the upper bound may lie after it.
+    either = {o for o, (updated, _) in view.items() if upper - DATE_PRECISION_MS < updated <= upper}
     missing = sorted(set(expected) - set(theirs))
     extra = sorted(set(theirs) - set(expected))
-    unexplained = missing + [o for o in extra if o not in view or view[o][0] <= upper]
+    unexplained = [o for o in missing if o not in either]
+    unexplained += [o for o in extra if o not in view or view[o][0] <= upper - DATE_PRECISION_MS]
     item_mismatches = sorted(o for o in set(expected) & set(theirs) if expected[o] != theirs[o])
     return {
         "sandbox_orders": len(expected),
@@ -155,7 +164,7 @@ def against_sandbox(args):
 
 def main(argv):
     parser = argparse.ArgumentParser(description="Compare sellerlink's and a reference's imported orders.")
-    parser.add_argument("--sellerlink-db", help="sellerlink's SQLite file; without it, the sandbox's view is the reference")
+    parser.add_argument("--sellerlink-db", help="sellerlink's SQLite file (default: check against the sandbox)")
     parser.add_argument("--reference-db", required=True)
     parser.add_argument("--reference-report", required=True, help="the reference's JSON report")
     parser.add_argument("--sandbox", required=True, help="the sandbox's base URL")
@@ -175,11 +184,11 @@ def main(argv):
     unexplained = []
     if only_ours or only_theirs:
         last_updates = {o: updated for o, (updated, _) in sandbox_orders(args.sandbox, args.seller_id).items()}
-        earlier_upper = min(u for u in (our_upper, their_upper) if u is not None)
-        later_lower = max(l for l in (our_lower, their_lower) if l is not None) + START_SLACK_MS
+        earlier_upper = min(bound for bound in (our_upper, their_upper) if bound is not None)
+        later_lower = max(bound for bound in (our_lower, their_lower) if bound is not None) + START_SLACK_MS
         for order_id in only_ours + only_theirs:
             updated = last_updates.get(order_id)
-            if updated is None or not (updated > earlier_upper or updated <= later_lower):
+            if updated is None or not (updated > earlier_upper - DATE_PRECISION_MS or updated <= later_lower):
                 unexplained.append(order_id)
     item_mismatches = sorted(o for o in set(ours) & set(theirs) if ours[o] != theirs[o])
     mismatched_fields = field_mismatches(our_rows, their_rows)

@@ -215,7 +215,7 @@ class Importer:
                 ids = [leaf(n, "AmazonOrderId") for n in order_nodes]
                 fetched = list(fan_out(self.order_items, ids))
                 page = []
-                for node, (items, calls, retries) in zip(order_nodes, fetched):
+                for node, (items, calls, retries) in zip(order_nodes, fetched, strict=True):
                     self.item_calls += calls
                     self.retries += retries
                     page.append(convert_order(node, items))

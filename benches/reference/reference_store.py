@@ -107,8 +107,7 @@ _UPSERT_ORDER = _upsert(
 )
 _UPSERT_ITEM = _upsert("order_items", ITEM_COLUMNS, ("amazon_order_id", "order_item_id"))
 _DELETE_STALE_ITEMS = (
-    "DELETE FROM order_items WHERE amazon_order_id = ? AND order_item_id NOT IN "
-    "(SELECT value FROM json_each(?))"
+    "DELETE FROM order_items WHERE amazon_order_id = ? AND order_item_id NOT IN (SELECT value FROM json_each(?))"
 )
 
 
@@ -168,4 +167,3 @@ class ReferenceStore:
 
     def close(self):
         self._db.close()
-

@@ -209,9 +209,7 @@ class Importer:
         """`order` itself when it carries its items, else the order `getOrder` returns: (order, calls, retries)."""
         if order.get("orderItems"):
             return order, 0, 0
-        response, retries = self.call(
-            self.client.get_order, order["orderId"], includedData=",".join(INCLUDED_DATA)
-        )
+        response, retries = self.call(self.client.get_order, order["orderId"], includedData=",".join(INCLUDED_DATA))
         return response.payload.get("order") or order, 1, retries
 
     def run(self, store, updated_after):
@@ -248,7 +246,9 @@ class Importer:
 def parse_args(argv):
     parser = argparse.ArgumentParser(description="Reference SP-API order import with python-amazon-sp-api.")
     parser.add_argument("--endpoint", required=True, help="SP-API base URL, e.g. https://127.0.0.1:8443")
-    parser.add_argument("--lwa-endpoint", required=True, help="LWA token URL, e.g. https://127.0.0.1:8443/auth/o2/token")
+    parser.add_argument(
+        "--lwa-endpoint", required=True, help="LWA token URL, e.g. https://127.0.0.1:8443/auth/o2/token"
+    )
     parser.add_argument("--client-id", required=True, help="LWA client id of the application")
     parser.add_argument("--marketplace-id", required=True)
     parser.add_argument("--database", required=True, help="SQLite file (created if missing)")

@@ -50,7 +50,7 @@ def side(rounds, name, internal):
         "median_sandbox_cpu_seconds": median([r.get("watched_cpu_seconds") for r in runs]),
         "orders": orders,
         "items": [r["items"] for r in runs],
-        "median_orders_per_second": median([o / s for o, s in zip(orders, seconds) if s]),
+        "median_orders_per_second": median([o / s for o, s in zip(orders, seconds, strict=True) if s]),
     }
 
 
@@ -110,6 +110,8 @@ def main(argv):
     print("| importer | orders | items | median s | runs (s) | orders/s | CPU s | peak RSS MiB | sandbox CPU s |")
     print("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
     for label, figures in rows:
+        sandbox_cpu = figures["median_sandbox_cpu_seconds"]
+        sandbox_cpu = "-" if sandbox_cpu is None else "{:.2f}".format(sandbox_cpu)
         print(
             "| {} | {} | {} | {:.3f} | {} | {:.0f} | {:.2f} | {:.1f} | {} |".format(
                 label,
@@ -120,7 +122,7 @@ def main(argv):
                 figures["median_orders_per_second"],
                 figures["median_cpu_seconds"],
                 figures["median_peak_rss_kib"] / 1024,
-                "-" if figures["median_sandbox_cpu_seconds"] is None else "{:.2f}".format(figures["median_sandbox_cpu_seconds"]),
+                sandbox_cpu,
             )
         )
     print()
