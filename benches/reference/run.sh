@@ -36,6 +36,8 @@ QUIET_WAIT=0
 BUILD=1
 KEEP=0
 PYTHON=${PYTHON:-python3}
+# No __pycache__ next to the scripts in the repository.
+export PYTHONDONTWRITEBYTECODE=1
 
 while [ $# -gt 0 ]; do
     case "$1" in
