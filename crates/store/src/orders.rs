@@ -13,6 +13,16 @@ use crate::error::StoreResult;
 use crate::store::Store;
 use crate::sync::SyncWatermark;
 
+/// An order as a list shows it: everything but its items, and how many items it has. Read by
+/// [`Store::order_list`], which does not read the items themselves (use [`Store::order`] for one order with them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedOrder {
+    /// The stored order, with `order.items` left empty.
+    pub stored: StoredOrder,
+    /// How many items the order has.
+    pub item_count: u64,
+}
+
 /// What an [`Store::upsert_orders`] call did, order by order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UpsertOutcome {
@@ -141,6 +151,12 @@ impl Store {
     /// A page of orders matching the query, newest purchase first (ties by connection and order id, descending).
     pub async fn orders(&self, query: &OrderQuery) -> StoreResult<Vec<StoredOrder>> {
         query::orders(&self.pool, query).await
+    }
+
+    /// A page of orders matching the query like [`Store::orders`], without their items but with how many each
+    /// has: one statement, for lists that show a count of items rather than the items.
+    pub async fn order_list(&self, query: &OrderQuery) -> StoreResult<Vec<ListedOrder>> {
+        query::order_list(&self.pool, query).await
     }
 
     /// How many orders match the query's filters (its limit, offset and cursor are ignored).

@@ -78,6 +78,25 @@ impl Store {
             Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         tracing::debug!(engine = %self.engine(), "store migrations applied");
+        self.optimize().await
+    }
+
+    /// Refreshes the statistics the query planner chooses indexes by, where they are stale. SQLite runs
+    /// `PRAGMA optimize` (it re-analyzes only tables that changed much since their last analysis; without statistics
+    /// a merchant's page of orders may be answered by sorting all of the merchant's orders instead of walking the
+    /// newest-first index). PostgreSQL's autovacuum keeps its own statistics, so there it does nothing. Cheap when
+    /// nothing changed: [`Store::migrate`] runs it, and long-running processes should run it every few hours.
+    pub async fn optimize(&self) -> StoreResult<()> {
+        if let Pool::Sqlite(pool) = &self.pool {
+            // Both on one connection: the limit (rows sampled per index) is a setting of the connection.
+            let mut connection = pool.acquire().await?;
+            sqlx::query("PRAGMA analysis_limit = 1000")
+                .execute(&mut *connection)
+                .await?;
+            sqlx::query("PRAGMA optimize")
+                .execute(&mut *connection)
+                .await?;
+        }
         Ok(())
     }
 

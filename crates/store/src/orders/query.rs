@@ -4,7 +4,7 @@ use sellerlink_domain::ids::{AmazonOrderId, ConnectionId};
 use sellerlink_domain::order::StoredOrder;
 
 use super::rows::{OrderRow, id_list, order_columns, with_items};
-use super::{OrderQuery, OrderSummary};
+use super::{ListedOrder, OrderQuery, OrderSummary};
 use crate::codec::{Column, millis};
 use crate::engine::{Args, Pool, bind_args, on_conn, on_pool};
 use crate::error::StoreResult;
@@ -76,20 +76,20 @@ fn filter_sql(query: &OrderQuery, args: &mut Args, purpose: Purpose) -> String {
     }
 }
 
-pub(super) async fn orders(pool: &Pool, query: &OrderQuery) -> StoreResult<Vec<StoredOrder>> {
-    let mut args = Args::new(pool.engine());
-    let filter = filter_sql(query, &mut args, Purpose::Page);
+/// `SELECT {columns} FROM orders WHERE … ORDER BY … LIMIT … OFFSET …` for a page of the query.
+fn page_sql(query: &OrderQuery, args: &mut Args, columns: &str) -> String {
+    let filter = filter_sql(query, args, Purpose::Page);
     let limit = args.int(i64::from(query.limit));
     let offset = args.int(i64::try_from(query.offset).unwrap_or(i64::MAX));
-    let sql = format!(
-        concat!(
-            "SELECT ",
-            order_columns!(),
-            " FROM orders{} ORDER BY purchase_date_ms DESC, connection_id DESC, amazon_order_id DESC \
-             LIMIT {} OFFSET {}"
-        ),
-        filter, limit, offset
-    );
+    format!(
+        "SELECT {columns} FROM orders{filter} \
+         ORDER BY purchase_date_ms DESC, connection_id DESC, amazon_order_id DESC LIMIT {limit} OFFSET {offset}"
+    )
+}
+
+pub(super) async fn orders(pool: &Pool, query: &OrderQuery) -> StoreResult<Vec<StoredOrder>> {
+    let mut args = Args::new(pool.engine());
+    let sql = page_sql(query, &mut args, order_columns!());
     let mut tx = pool.begin_read().await?;
     let rows: Vec<OrderRow> = on_conn!(tx.handle(), |c| {
         bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args)
@@ -99,6 +99,37 @@ pub(super) async fn orders(pool: &Pool, query: &OrderQuery) -> StoreResult<Vec<S
     let orders = with_items(tx.handle(), rows).await?;
     tx.commit().await?;
     Ok(orders)
+}
+
+/// A row of [`order_list`]: the order's columns and its item count.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    order: OrderRow,
+    item_count: i64,
+}
+
+pub(super) async fn order_list(pool: &Pool, query: &OrderQuery) -> StoreResult<Vec<ListedOrder>> {
+    const COLUMNS: &str = concat!(
+        order_columns!(),
+        ", (SELECT COUNT(*) FROM order_items i \
+         WHERE i.connection_id = orders.connection_id AND i.amazon_order_id = orders.amazon_order_id) AS item_count"
+    );
+    let mut args = Args::new(pool.engine());
+    let sql = page_sql(query, &mut args, COLUMNS);
+    let rows: Vec<ListedRow> = on_pool!(pool, |pool| {
+        bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args)
+            .fetch_all(pool)
+            .await?
+    });
+    rows.into_iter()
+        .map(|row| {
+            Ok(ListedOrder {
+                stored: row.order.into_stored(Vec::new())?,
+                item_count: Column::new("orders", "item_count").count(row.item_count)?,
+            })
+        })
+        .collect()
 }
 
 pub(super) async fn count_orders(pool: &Pool, query: &OrderQuery) -> StoreResult<u64> {

@@ -142,7 +142,7 @@ pub(super) struct OrderRow {
 }
 
 impl OrderRow {
-    fn into_stored(self, items: Vec<OrderItem>) -> StoreResult<StoredOrder> {
+    pub(super) fn into_stored(self, items: Vec<OrderItem>) -> StoreResult<StoredOrder> {
         let col = |name| Column::new("orders", name);
         let fulfillment_channel = self
             .fulfillment_channel

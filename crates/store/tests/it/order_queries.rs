@@ -5,7 +5,7 @@ use std::time::Instant;
 use jiff::{SignedDuration, Timestamp};
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MarketplaceId, MerchantId};
 use sellerlink_domain::order::{FulfillmentChannel, Order, OrderStatus, StoredOrder};
-use sellerlink_store::{OrderCursor, OrderQuery, Store};
+use sellerlink_store::{ListedOrder, OrderCursor, OrderQuery, Store};
 
 use crate::fixtures::{add_connection, add_merchant, at, mws_connection, order, spapi_connection};
 use crate::harness::Db;
@@ -89,6 +89,17 @@ fn keys(orders: &[StoredOrder]) -> Vec<(ConnectionId, AmazonOrderId)> {
         .collect()
 }
 
+/// The list without items holds the same orders, each with its items counted and left out.
+fn assert_listed_like(listed: &[ListedOrder], full: &[StoredOrder]) {
+    assert_eq!(listed.len(), full.len());
+    for (listed, full) in listed.iter().zip(full) {
+        assert_eq!(listed.item_count, full.order.items.len() as u64);
+        let mut without_items = full.clone();
+        without_items.order.items.clear();
+        assert_eq!(listed.stored, without_items);
+    }
+}
+
 async fn check(
     store: &Store,
     fixture: &Fixture,
@@ -107,11 +118,9 @@ async fn check(
         limit: 1_000,
         ..query.clone()
     };
-    assert_eq!(
-        keys(&store.orders(&all).await.unwrap()),
-        expected,
-        "{query:?}"
-    );
+    let full = store.orders(&all).await.unwrap();
+    assert_eq!(keys(&full), expected, "{query:?}");
+    assert_listed_like(&store.order_list(&all).await.unwrap(), &full);
     assert_eq!(
         store.count_orders(&query).await.unwrap(),
         expected.len() as u64,
@@ -270,7 +279,7 @@ async fn offset_and_cursor_pages_walk_the_same_list(db: Db) {
 }
 
 /// 100,000 orders (two connections of one merchant, one item each): every list query reads its first page quickly.
-async fn a_hundred_thousand_orders_list_quickly(db: Db) {
+async fn a_hundred_thousand_orders_page_and_count(db: Db) {
     let store = &db.store;
     let merchant = add_merchant(store, "Big").await;
     let connections = [
@@ -378,8 +387,58 @@ async fn a_hundred_thousand_orders_list_quickly(db: Db) {
     );
 }
 
+/// Item counts are per order of a connection: the same order id under two connections keeps its own count, and
+/// an order without items counts 0.
+async fn the_list_counts_each_orders_own_items(db: Db) {
+    let store = &db.store;
+    let merchant = add_merchant(store, "Acme").await;
+    let first = mws_connection(merchant.id, 1);
+    let second = spapi_connection(merchant.id, 2);
+    add_connection(store, &first).await;
+    add_connection(store, &second).await;
+    let base = at("2026-01-01T00:00:00Z");
+    let with_items = |n: u32, count: usize| {
+        let mut o = order(n, base + SignedDuration::from_hours(i64::from(n)), base);
+        let template = o.items[0].clone();
+        o.items = (0..count)
+            .map(|i| sellerlink_domain::order::OrderItem {
+                order_item_id: format!("{:014}", u64::from(n) * 100 + i as u64),
+                ..template.clone()
+            })
+            .collect();
+        o
+    };
+    let now = at("2026-03-01T00:00:00Z");
+    store
+        .upsert_orders(first.id, &[with_items(1, 0), with_items(2, 3)], now, None)
+        .await
+        .unwrap();
+    store
+        .upsert_orders(second.id, &[with_items(1, 1)], now, None)
+        .await
+        .unwrap();
+    let listed = store.order_list(&OrderQuery::default()).await.unwrap();
+    let counts: Vec<(ConnectionId, String, u64)> = listed
+        .iter()
+        .map(|l| {
+            (
+                l.stored.connection_id,
+                l.stored.order.amazon_order_id.to_string(),
+                l.item_count,
+            )
+        })
+        .collect();
+    let id = |n| order(n, base, base).amazon_order_id.to_string();
+    let mut expected = vec![(first.id, id(1), 0), (second.id, id(1), 1)];
+    expected.sort_by(|a, b| b.0.cmp(&a.0));
+    expected.insert(0, (first.id, id(2), 3));
+    assert_eq!(counts, expected);
+    assert!(listed.iter().all(|l| l.stored.order.items.is_empty()));
+}
+
 on_both_engines!(
     every_filter_selects_what_it_says,
+    the_list_counts_each_orders_own_items,
     offset_and_cursor_pages_walk_the_same_list,
-    a_hundred_thousand_orders_list_quickly,
+    a_hundred_thousand_orders_page_and_count,
 );
