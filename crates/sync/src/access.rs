@@ -61,7 +61,8 @@ async fn update(
 }
 
 /// Records that Amazon refused the connection's credential (audit `access_denied`, actor `system:sync`). A refusal
-/// already on record keeps its first time and takes the new cause and detail.
+/// already on record keeps its first time and takes a new cause with its detail; a refusal for the cause already
+/// on record (e.g. at an hourly re-check of a paused connection) changes nothing and writes no audit entry.
 pub(crate) async fn deny(
     store: &Store,
     id: ConnectionId,
@@ -81,6 +82,10 @@ pub(crate) async fn deny(
         cause: cause.as_str().to_owned(),
         detail,
     };
+    let on_record = store.connection(id).await?.connection.grant.access_denied;
+    if on_record.is_some_and(|known| known.cause == denial.cause) {
+        return Ok(());
+    }
     update(store, id, now, AuditAction::AccessDenied, |before| {
         Connection {
             grant: before.grant.deny_access(denial.clone()),

@@ -21,7 +21,7 @@ pub use factory::{CredentialError, CredentialOpener, KeyringCredentials, SourceF
 pub use import::Importer;
 pub use mws_source::{MwsOrderSource, MwsSettings, MwsSettingsError, MwsSourceFactory};
 pub use report::{ImportOutcome, Progress, ProgressFn, RunOptions, SyncReport};
-pub use scheduler::{ScheduledRun, Scheduler, SchedulerConfig};
+pub use scheduler::{ScheduledCheck, ScheduledRun, Scheduler, SchedulerConfig};
 pub use source::{
     DenialCause, OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind,
     SourceFuture, Window,

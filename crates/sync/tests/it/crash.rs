@@ -27,6 +27,17 @@ async fn sigkill_at_random_points_loses_nothing_and_duplicates_nothing() {
     let seller = sandbox.seller(0).seller_id;
     let token = sandbox.grant(&seller).await;
     let linked = link(&db.store, &sandbox, &seller, &token).await;
+    // Every page of orders takes at least 60 ms, so the whole import (30 pages, each run starting again from the
+    // watermark of the last completed run) outlasts the longest life below however fast the machine is, and the
+    // kills (150–900 ms after each start) land in the middle of it.
+    for operation in ["ListOrders", "ListOrdersByNextToken"] {
+        sandbox
+            .put(
+                &format!("/_sandbox/faults/{operation}"),
+                serde_json::json!({ "slow": 1.0, "slow_ms": 60 }),
+            )
+            .await;
+    }
     let offset_ms = sandbox.now().duration_since(Timestamp::now()).as_millis();
     let command = || {
         let mut command = Command::new(env!("CARGO_BIN_EXE_sellerlink-import-once"));

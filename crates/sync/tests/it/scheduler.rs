@@ -1,11 +1,15 @@
-//! The scheduler runs every connection that is due, several at once, and skips paused ones.
+//! The scheduler runs every connection that is due, several at once, skips paused ones, and re-checks paused ones
+//! hourly so that access restored in Seller Central resumes the sync by itself.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::SignedDuration;
+use sellerlink_domain::audit::AuditAction;
+use sellerlink_domain::ids::ConnectionId;
 use sellerlink_secrets::MasterKey;
-use sellerlink_sync::{ImportOutcome, Scheduler, SchedulerConfig};
+use sellerlink_store::{AuditFilter, Store};
+use sellerlink_sync::{ImportOutcome, Scheduler, SchedulerConfig, VerifyOutcome};
 use tokio_util::sync::CancellationToken;
 
 use crate::sandbox::{Options, Sandbox};
@@ -36,6 +40,7 @@ fn config() -> SchedulerConfig {
         jitter: SignedDuration::ZERO,
         max_concurrent: 2,
         poll: Duration::from_millis(20),
+        recheck_denied: Some(SignedDuration::from_hours(1)),
     }
 }
 
@@ -118,4 +123,132 @@ async fn the_worker_loop_imports_every_connection_and_stops_on_shutdown() {
         let runs = db.store.sync_runs(link.connection_id, 10).await.unwrap();
         assert_eq!(runs.len(), 1, "one run per connection within the interval");
     }
+}
+
+async fn access_denied_entries(store: &Store, id: ConnectionId) -> usize {
+    let filter = AuditFilter {
+        connection: Some(id),
+        ..AuditFilter::default()
+    };
+    let entries = store.audit_entries(&filter).await.unwrap();
+    entries
+        .iter()
+        .filter(|record| record.entry.action == AuditAction::AccessDenied)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_connection_is_rechecked_hourly_and_resumes_once_the_seller_restores_access() {
+    let (sandbox, db, linked) = three_sellers().await;
+    let paused = &linked[2];
+    sandbox.grant_action("expire-now", &paused.seller_id).await;
+    let importer = importer(
+        &db.store,
+        &sandbox,
+        linked[0].keyring.clone(),
+        &sandbox.mws_settings(),
+        import_config(),
+    );
+    let scheduler = Scheduler::new(importer, config());
+
+    let runs = scheduler.tick(sandbox.now()).await.unwrap();
+    let refused = runs
+        .iter()
+        .find(|run| run.connection_id == paused.connection_id)
+        .unwrap();
+    assert_eq!(
+        refused.result.as_ref().unwrap().outcome,
+        ImportOutcome::PausedAccessDenied
+    );
+    assert!(
+        scheduler
+            .rechecks_due(sandbox.now() + SignedDuration::from_mins(59))
+            .await
+            .unwrap()
+            .is_empty(),
+        "not re-checked within the hour"
+    );
+
+    // An hour later Amazon still refuses: the connection stays paused, and the same refusal is not logged again.
+    sandbox.advance(SignedDuration::from_mins(61)).await;
+    let checks = scheduler.recheck_paused(sandbox.now()).await.unwrap();
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].connection_id, paused.connection_id);
+    assert!(matches!(
+        checks[0].result,
+        Ok(VerifyOutcome::AccessDenied { .. })
+    ));
+    assert!(
+        scheduler
+            .rechecks_due(sandbox.now())
+            .await
+            .unwrap()
+            .is_empty(),
+        "the next re-check is an hour after this one"
+    );
+    assert_eq!(
+        access_denied_entries(&db.store, paused.connection_id).await,
+        1,
+        "one audit entry for the incident"
+    );
+    let still = db.store.connection(paused.connection_id).await.unwrap();
+    assert!(still.connection.grant.access_denied.is_some());
+
+    // The seller restores access in Seller Central and nobody presses "verify now": the next hourly re-check
+    // resumes the connection, and the same tick imports it.
+    sandbox.grant_action("restore", &paused.seller_id).await;
+    sandbox.advance(SignedDuration::from_mins(61)).await;
+    let runs = scheduler.tick(sandbox.now()).await.unwrap();
+    let resumed = runs
+        .iter()
+        .find(|run| run.connection_id == paused.connection_id)
+        .expect("the resumed connection is imported in the same tick");
+    assert_eq!(
+        resumed.result.as_ref().unwrap().outcome,
+        ImportOutcome::Completed
+    );
+    let connection = db
+        .store
+        .connection(paused.connection_id)
+        .await
+        .unwrap()
+        .connection;
+    assert!(connection.grant.access_denied.is_none());
+    assert!(
+        scheduler
+            .rechecks_due(sandbox.now() + SignedDuration::from_hours(2))
+            .await
+            .unwrap()
+            .is_empty(),
+        "an active connection is not re-checked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rechecks_can_be_turned_off() {
+    let (sandbox, db, linked) = three_sellers().await;
+    sandbox.grant_action("revoke", &linked[0].seller_id).await;
+    let importer = importer(
+        &db.store,
+        &sandbox,
+        linked[0].keyring.clone(),
+        &sandbox.mws_settings(),
+        import_config(),
+    );
+    let scheduler = Scheduler::new(
+        importer,
+        SchedulerConfig {
+            recheck_denied: None,
+            ..config()
+        },
+    );
+    scheduler.tick(sandbox.now()).await.unwrap();
+    sandbox.advance(SignedDuration::from_hours(3)).await;
+    assert!(
+        scheduler
+            .rechecks_due(sandbox.now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
