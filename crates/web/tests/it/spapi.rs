@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
-use sellerlink_domain::connection::Language;
+use sellerlink_domain::connection::{Language, Merchant};
 use sellerlink_sandbox::SellerAccount;
 use sellerlink_store::Role;
 
-use crate::support::{Options, SPAPI_REDIRECT, TestApp};
+use crate::support::{Options, SPAPI_LOGIN, SPAPI_REDIRECT, TestApp};
 
 /// The seller's browser at Amazon (the sandbox): cookies, no automatic redirects.
 struct AmazonBrowser {
@@ -125,25 +125,50 @@ impl AmazonBrowser {
         done.location
             .unwrap_or_else(|| panic!("no redirect: {} {}", done.status, done.body))
     }
+
+    /// Seller Central → Manage Your Apps → Re-authorize (the seller is signed in); returns where Amazon sends the
+    /// browser: the app's log-in URI.
+    async fn reauthorize_from_manage_your_apps(&mut self, application_id: &str) -> String {
+        let manage = self.get("/apps/manage").await;
+        assert_eq!(manage.status, reqwest::StatusCode::OK, "{}", manage.body);
+        let csrf = manage.field("csrf");
+        let to_login = self
+            .post(
+                "/apps/manage/reauthorize",
+                &[("csrf", &csrf), ("application_id", application_id)],
+            )
+            .await;
+        to_login
+            .location
+            .unwrap_or_else(|| panic!("no redirect: {} {}", to_login.status, to_login.body))
+    }
 }
 
-#[tokio::test]
-async fn connect_with_amazon_comes_back_connected_and_a_replay_is_refused() {
+/// The path and query of an absolute URL, to send to the in-process router.
+fn path_and_query(url: &str) -> String {
+    let url = url::Url::parse(url).unwrap();
+    format!("{}?{}", url.path(), url.query().unwrap_or_default())
+}
+
+/// A world with the sandbox and the demo SP-API app, and the merchant "Acme" with its user `owner@acme.example`.
+async fn merchant_with_sandbox(language: Language) -> (TestApp, Merchant) {
     let world = TestApp::with(Options {
         sandbox: true,
         spapi: true,
         ..Options::default()
     })
     .await;
-    let sandbox = world.sandbox.as_ref().unwrap();
     let merchant = world.merchant("Acme").await;
     world
-        .user(
-            "owner@acme.example",
-            Role::Merchant(merchant.id),
-            Language::Ja,
-        )
+        .user("owner@acme.example", Role::Merchant(merchant.id), language)
         .await;
+    (world, merchant)
+}
+
+#[tokio::test]
+async fn connect_with_amazon_comes_back_connected_and_a_replay_is_refused() {
+    let (world, merchant) = merchant_with_sandbox(Language::Ja).await;
+    let sandbox = world.sandbox.as_ref().unwrap();
     let mut browser = world.browser().signed_in("owner@acme.example").await;
     let home = format!("/merchants/{}", merchant.id);
     let dashboard = browser.get(&home).await;
@@ -216,4 +241,77 @@ async fn connect_with_amazon_comes_back_connected_and_a_replay_is_refused() {
     );
     assert_eq!(world.app.connections(None).await.unwrap().len(), 1);
     assert!(replay.header("referrer-policy") == "no-referrer");
+}
+
+#[tokio::test]
+async fn reauthorizing_from_manage_your_apps_through_the_login_uri_renews_the_same_connection() {
+    let (world, merchant) = merchant_with_sandbox(Language::En).await;
+    let sandbox = world.sandbox.as_ref().unwrap();
+    let seller = sandbox.demo_seller();
+    let mut browser = world.browser().signed_in("owner@acme.example").await;
+    let home = format!("/merchants/{}", merchant.id);
+
+    // Connect once through the button.
+    let started = browser
+        .submit(
+            &home,
+            &format!("{home}/connect/amazon"),
+            &[("marketplace", "A1VC38T7YXB528")],
+        )
+        .await;
+    let mut amazon = AmazonBrowser::new(sandbox.http_url());
+    let back = amazon.consent(started.location(), &seller).await;
+    let connected = browser.get(&path_and_query(&back)).await;
+    assert_eq!(connected.location(), format!("{home}?notice=connected"));
+    let first = world.app.connections(None).await.unwrap();
+    assert_eq!(first.len(), 1);
+    let id = first[0].connection.id;
+
+    // Seller Central → Manage Your Apps → Re-authorize sends the browser to the app's log-in URI.
+    let login_url = amazon
+        .reauthorize_from_manage_your_apps(&sandbox.demo_app().application_id)
+        .await;
+    assert!(login_url.starts_with(SPAPI_LOGIN), "{login_url}");
+    assert!(login_url.contains("amazon_callback_uri="), "{login_url}");
+    assert!(login_url.contains("amazon_state="), "{login_url}");
+    let login = path_and_query(&login_url);
+
+    // An operator is not the merchant: the log-in URI asks for the merchant's user and renews nothing.
+    world.operator().await;
+    let mut operator = world.browser().signed_in("ops@3pl.example").await;
+    let refused = operator.get(&login).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+
+    // The merchant's user: sellerlink sends the browser back to Amazon with a state bound to this session.
+    let to_amazon = browser.get(&login).await;
+    assert_eq!(to_amazon.status, StatusCode::SEE_OTHER, "{}", to_amazon.body);
+    let confirm = to_amazon.location().to_owned();
+    assert!(
+        confirm.starts_with(&format!("{}/apps/authorize/confirm/", sandbox.http_url())),
+        "{confirm}"
+    );
+    let confirmed = amazon.get(&confirm).await;
+    let back = confirmed
+        .location
+        .unwrap_or_else(|| panic!("no redirect: {} {}", confirmed.status, confirmed.body));
+    assert!(back.starts_with(SPAPI_REDIRECT), "{back}");
+
+    // Back at the redirect URI: the same connection, renewed, not a second one.
+    let renewed = browser.get(&path_and_query(&back)).await;
+    assert_eq!(renewed.status, StatusCode::SEE_OTHER, "{}", renewed.body);
+    assert_eq!(renewed.location(), format!("{home}?notice=reauthorized"));
+    let views = world.app.connections(None).await.unwrap();
+    assert_eq!(views.len(), 1, "no second connection");
+    assert_eq!(views[0].connection.id, id);
+    assert_eq!(views[0].days_until_expiry, Some(365));
+    let page = browser.get(renewed.location()).await.body;
+    assert!(
+        page.contains("access now lasts 365 days from today"),
+        "the dashboard says so"
+    );
+
+    // The same Amazon answer a second time is refused: its state was used.
+    let replay = browser.get(&path_and_query(&back)).await;
+    assert_eq!(replay.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(world.app.connections(None).await.unwrap().len(), 1);
 }
