@@ -284,7 +284,12 @@ async fn reauthorizing_from_manage_your_apps_through_the_login_uri_renews_the_sa
 
     // The merchant's user: sellerlink sends the browser back to Amazon with a state bound to this session.
     let to_amazon = browser.get(&login).await;
-    assert_eq!(to_amazon.status, StatusCode::SEE_OTHER, "{}", to_amazon.body);
+    assert_eq!(
+        to_amazon.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        to_amazon.body
+    );
     let confirm = to_amazon.location().to_owned();
     assert!(
         confirm.starts_with(&format!("{}/apps/authorize/confirm/", sandbox.http_url())),
