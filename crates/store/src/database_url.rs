@@ -43,7 +43,9 @@ pub(crate) fn parse(url: &str) -> Result<Target, StoreError> {
             .busy_timeout(SQLITE_BUSY_TIMEOUT)
             // 64 MiB of page cache per connection (negative = KiB): upserts into a large orders table stay
             // in memory instead of re-reading index pages (SQLite's default is 2 MiB).
-            .pragma("cache_size", "-65536");
+            .pragma("cache_size", "-65536")
+            // `PRAGMA optimize` samples at most this many rows per index, so refreshing statistics stays cheap.
+            .pragma("analysis_limit", "1000");
         return Ok(Target::Sqlite(options));
     }
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {

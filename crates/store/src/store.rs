@@ -15,6 +15,10 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// Connections a SQLite store keeps open (SQLite has one writer at a time; WAL lets readers run alongside).
 const SQLITE_MAX_CONNECTIONS: u32 = 4;
+/// Refreshes SQLite's planner statistics where they are stale; 0x10002 considers every table, not only those the
+/// connection has queried. Rows sampled per index are capped by `analysis_limit` (set on every connection).
+const OPTIMIZE: &str = "PRAGMA optimize = 0x10002";
+
 /// Connections a PostgreSQL store keeps open per process.
 const POSTGRES_MAX_CONNECTIONS: u32 = 10;
 
@@ -55,6 +59,13 @@ impl Store {
                 }
                 let pool = SqlitePoolOptions::new()
                     .max_connections(SQLITE_MAX_CONNECTIONS)
+                    // Each new connection brings its planner statistics up to date (SQLite's advice for
+                    // long-lived connections); cheap when they are.
+                    .after_connect(|connection, _| {
+                        Box::pin(async move {
+                            sqlx::query(OPTIMIZE).execute(connection).await.map(|_| ())
+                        })
+                    })
                     .connect_with(options)
                     .await?;
                 Pool::Sqlite(pool)
@@ -85,17 +96,11 @@ impl Store {
     /// `PRAGMA optimize` (it re-analyzes only tables that changed much since their last analysis; without statistics
     /// a merchant's page of orders may be answered by sorting all of the merchant's orders instead of walking the
     /// newest-first index). PostgreSQL's autovacuum keeps its own statistics, so there it does nothing. Cheap when
-    /// nothing changed: [`Store::migrate`] runs it, and long-running processes should run it every few hours.
+    /// nothing changed: every new SQLite connection and [`Store::migrate`] run it, and long-running processes
+    /// should run it every few hours (the web server does every 10 minutes).
     pub async fn optimize(&self) -> StoreResult<()> {
         if let Pool::Sqlite(pool) = &self.pool {
-            // Both on one connection: the limit (rows sampled per index) is a setting of the connection.
-            let mut connection = pool.acquire().await?;
-            sqlx::query("PRAGMA analysis_limit = 1000")
-                .execute(&mut *connection)
-                .await?;
-            sqlx::query("PRAGMA optimize")
-                .execute(&mut *connection)
-                .await?;
+            sqlx::query(OPTIMIZE).execute(pool).await?;
         }
         Ok(())
     }

@@ -442,3 +442,31 @@ on_both_engines!(
     offset_and_cursor_pages_walk_the_same_list,
     a_hundred_thousand_orders_page_and_count,
 );
+
+/// After the orders table has grown, `optimize` gives SQLite's planner statistics for its indexes (the table was
+/// empty when the store was migrated, so it had none).
+#[tokio::test]
+async fn optimize_gathers_statistics_once_the_orders_table_has_grown() {
+    crate::harness::on_sqlite(|db| async move {
+        let store = &db.store;
+        let merchant = add_merchant(store, "Acme").await;
+        let connection = mws_connection(merchant.id, 1);
+        add_connection(store, &connection).await;
+        let stats = "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = $1";
+        assert_eq!(db.count(stats, "orders").await, 0);
+        let base = at("2026-01-01T00:00:00Z");
+        let orders: Vec<Order> = (1..=2_000u32)
+            .map(|n| order(n, base + SignedDuration::from_mins(i64::from(n)), base))
+            .collect();
+        store
+            .upsert_orders(connection.id, &orders, at("2026-03-01T00:00:00Z"), None)
+            .await
+            .unwrap();
+        store.optimize().await.unwrap();
+        assert!(
+            db.count(stats, "orders").await >= 2,
+            "the orders indexes are analyzed"
+        );
+    })
+    .await;
+}
