@@ -87,7 +87,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Command::Sync(args) => commands::sync::run(&app, args, &output).await,
                 Command::Worker(args) => commands::sync::worker(&app, &cli.global, args).await,
-                Command::Serve(args) => commands::serve::run(&app, args).await,
+                Command::Serve(args) => commands::serve::run(&app, &cli.global, args).await,
                 Command::Sandbox(_) | Command::Demo(_) => unreachable!("handled above"),
             }
         }

@@ -3,6 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use jiff::SignedDuration;
+use sellerlink_reminders::Reminders;
 use sellerlink_sync::SchedulerConfig;
 use url::Url;
 
@@ -55,6 +56,11 @@ pub struct WebConfig {
     /// Where merchants sign in to Seller Central, when it is not Amazon's own host for the marketplace (the
     /// sandbox's URL in the demo).
     pub seller_central_url: Option<Url>,
+    /// The reminders service behind the notification pages and `/api/v1/notification-channels`: adding channels
+    /// (webhook secrets sealed with its keyring), switching them off and on, and test sends through its senders.
+    /// `None` leaves the channel list and the notification log readable and answers 503
+    /// `notifications_not_configured` to every change.
+    pub reminders: Option<Reminders>,
 }
 
 impl Default for WebConfig {
@@ -69,6 +75,7 @@ impl Default for WebConfig {
             scheduler: None,
             sync_after_connect: true,
             seller_central_url: None,
+            reminders: None,
         }
     }
 }

@@ -78,7 +78,8 @@ impl RunningServer {
 }
 
 /// Starts the web app on `config.bind` (port 0 picks a free port): serves the router, runs the order-import
-/// scheduler when Amazon access with a scheduler is configured, and deletes expired sessions now and then.
+/// scheduler when Amazon access with a scheduler is configured, and now and then deletes expired sessions and
+/// refreshes the database's query statistics.
 pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebError> {
     let bind = config.bind;
     let state = WebState::new(app, config);
@@ -143,5 +144,8 @@ async fn clean_up(state: &WebState) {
     let before = now.checked_sub(window).unwrap_or(jiff::Timestamp::MIN);
     if let Err(error) = store.prune_login_failures(before).await {
         tracing::warn!(%error, "pruning failed sign-ins failed");
+    }
+    if let Err(error) = store.optimize().await {
+        tracing::warn!(%error, "refreshing the query planner's statistics failed");
     }
 }

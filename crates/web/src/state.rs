@@ -5,6 +5,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use sellerlink_app::App;
 use sellerlink_domain::ids::ConnectionId;
+use sellerlink_reminders::Reminders;
 use sellerlink_store::Store;
 
 use crate::config::WebConfig;
@@ -60,6 +61,11 @@ impl WebState {
 
     pub(crate) fn headers(&self) -> &Headers {
         &self.inner.headers
+    }
+
+    /// The reminders service (channels, test sends), if the app was started with one.
+    pub(crate) fn reminders(&self) -> Option<&Reminders> {
+        self.inner.config.reminders.as_ref()
     }
 
     /// How many orders match a query's filters (remembered for a few seconds).

@@ -71,7 +71,9 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
         Role::Merchant(merchant.id),
     )
     .await?;
-    // The web app runs the import scheduler (every minute in the demo) and imports right after connecting.
+    // The web app runs the import scheduler (every minute in the demo) and imports right after connecting; its
+    // notification pages send test messages through the reminders' senders (without SMTP: the outbox folder).
+    let reminders = crate::commands::notify::reminders(global, &app).await?;
     let server = sellerlink_web::serve(
         app.clone(),
         WebConfig {
@@ -82,6 +84,7 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
             }),
             sync_after_connect: true,
             seller_central_url: Some(url::Url::parse(&sandbox.http_url())?),
+            reminders: Some(reminders),
             ..WebConfig::default()
         },
     )
@@ -108,6 +111,14 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
         seller.email, seller.password
     );
     println!("  JSON API             {web}/api/v1   (OpenAPI: {web}/api/openapi.json)");
+    match &global.mail.smtp_host {
+        None => println!(
+            "  Notification e-mails {}  (.eml files; try 「テスト送信」 on {web}/merchants/{}/notification-channels)",
+            crate::commands::notify::outbox_folder(global, &global.mail).display(),
+            merchant.id
+        ),
+        Some(host) => println!("  Notification e-mails via SMTP {host}"),
+    }
     println!();
     println!(
         "① Sign in to sellerlink as the merchant user and click 「Amazon アカウントを接続（MWS）」."

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use sellerlink_app::{App, AppError};
 use sellerlink_domain::connection::Language;
 use sellerlink_notify::{
-    EmailTransport, Mailer, SmtpSettings, SmtpTls, WebhookSecret, WebhookSender,
+    EmailTransport, Mailer, RetryPolicy, SmtpSettings, SmtpTls, WebhookSecret, WebhookSender,
 };
 use sellerlink_reminders::{ChannelTarget, ReminderOffsets, ReminderSettings, Reminders, Senders};
 use sellerlink_store::{ChannelId, ChannelOwner, DeliveryQuery, Store};
@@ -13,7 +13,12 @@ use sellerlink_store::{ChannelId, ChannelOwner, DeliveryQuery, Store};
 use crate::args::{ChannelCommand, GlobalArgs, LanguageArg, MailArgs, NotifyCommand};
 use crate::output::Output;
 
-/// The reminders worker over its own store handle, with mail from the command line / environment.
+/// In-process attempts per send. The worker retries durably itself (with backoff recorded on the delivery), and a
+/// test send from the web app waits for the answer, so the senders give up quickly.
+const SEND_ATTEMPTS: u32 = 2;
+
+/// The reminders worker over its own store handle, with mail from the command line / environment. The worker,
+/// `notify …` and the web app (`serve`, `demo`: channels and test sends) all use this.
 pub async fn reminders(global: &GlobalArgs, app: &App) -> anyhow::Result<Reminders> {
     let settings = crate::settings(global)?;
     let keyring = Arc::new(settings.keys.load()?);
@@ -22,9 +27,10 @@ pub async fn reminders(global: &GlobalArgs, app: &App) -> anyhow::Result<Reminde
         ReminderSettings::new(global.developer_name.clone(), global.developer_id.clone());
     reminder_settings.offsets = ReminderOffsets::parse(&global.mail.reminder_days)
         .map_err(|e| anyhow::anyhow!("SELLERLINK_REMINDER_DAYS: {e}"))?;
+    let retry = RetryPolicy::attempts(SEND_ATTEMPTS);
     let senders = Senders::new(
-        Some(mailer(global, &global.mail)?),
-        WebhookSender::builder().build()?,
+        Some(mailer(global, &global.mail)?.with_retry(retry)),
+        WebhookSender::builder().retry(retry).build()?,
     );
     let _ = app;
     Ok(Reminders::new(store, keyring, reminder_settings, senders))
@@ -61,13 +67,16 @@ fn mailer(global: &GlobalArgs, mail: &MailArgs) -> anyhow::Result<Mailer> {
             }
             EmailTransport::smtp(&settings)?
         }
-        None => EmailTransport::outbox(
-            mail.mail_outbox
-                .clone()
-                .unwrap_or_else(|| global.data_dir.join("outbox")),
-        ),
+        None => EmailTransport::outbox(outbox_folder(global, mail)),
     };
     Ok(Mailer::new(transport, from))
+}
+
+/// Where e-mails are written when no SMTP host is set: `--mail-outbox`, else `DATA_DIR/outbox`.
+pub fn outbox_folder(global: &GlobalArgs, mail: &MailArgs) -> std::path::PathBuf {
+    mail.mail_outbox
+        .clone()
+        .unwrap_or_else(|| global.data_dir.join("outbox"))
 }
 
 pub async fn run(

@@ -10,6 +10,8 @@ use sellerlink_store::{Email, Role};
 use sellerlink_sync::SchedulerConfig;
 use sellerlink_web::{NewUser, PasswordCost, WebConfig, add_user, serve};
 
+use crate::args::GlobalArgs;
+
 /// Options of `sellerlink serve`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -67,7 +69,7 @@ pub async fn ensure_user(
 }
 
 /// Serves until Ctrl-C.
-pub async fn run(app: &App, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(app: &App, global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
     if let Some(email) = &args.operator_email {
         let password = std::env::var("SELLERLINK_OPERATOR_PASSWORD")
             .context("--operator-email needs the password in SELLERLINK_OPERATOR_PASSWORD")?;
@@ -75,7 +77,12 @@ pub async fn run(app: &App, args: ServeArgs) -> anyhow::Result<()> {
             println!("Created the operator {email}.");
         }
     }
-    let server = serve(app.clone(), web_config(&args)).await?;
+    // The notification pages add channels and send test messages through the same senders as the worker.
+    let config = WebConfig {
+        reminders: Some(crate::commands::notify::reminders(global, app).await?),
+        ..web_config(&args)
+    };
+    let server = serve(app.clone(), config).await?;
     println!(
         "sellerlink is serving at {}  (API: {}/api/v1, OpenAPI: {}/api/openapi.json)",
         server.url(),

@@ -9,6 +9,10 @@ pub(crate) mod connections;
 mod extract;
 mod merchants;
 pub(crate) mod models;
+mod notifications;
+mod notifications_channels;
+pub(crate) mod notifications_models;
+pub(crate) mod notifications_shared;
 pub(crate) mod orders;
 mod sync_runs;
 
@@ -48,6 +52,12 @@ use crate::state::WebState;
         api_keys::list,
         api_keys::create,
         api_keys::revoke,
+        notifications_channels::list,
+        notifications_channels::create,
+        notifications_channels::disable,
+        notifications_channels::enable,
+        notifications_channels::test,
+        notifications::list,
     ),
     components(schemas(ErrorEnvelope, ErrorBody)),
     modifiers(&Security),
@@ -57,6 +67,7 @@ use crate::state::WebState;
         (name = "sync", description = "Order import runs"),
         (name = "orders", description = "Imported orders"),
         (name = "api-keys", description = "A merchant's API keys"),
+        (name = "notifications", description = "Where expiry reminders and access alerts go, test sends, and the log of what was sent"),
     )
 )]
 pub struct ApiDoc;
@@ -142,5 +153,22 @@ pub(crate) fn router() -> Router<WebState> {
             "/v1/api-keys/{api_key_id}",
             axum::routing::delete(api_keys::revoke),
         )
+        .route(
+            "/v1/notification-channels",
+            get(notifications_channels::list).post(notifications_channels::create),
+        )
+        .route(
+            "/v1/notification-channels/{channel_id}/disable",
+            post(notifications_channels::disable),
+        )
+        .route(
+            "/v1/notification-channels/{channel_id}/enable",
+            post(notifications_channels::enable),
+        )
+        .route(
+            "/v1/notification-channels/{channel_id}/test",
+            post(notifications_channels::test),
+        )
+        .route("/v1/notifications", get(notifications::list))
         .fallback(not_found)
 }

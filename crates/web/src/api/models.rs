@@ -7,7 +7,7 @@ use sellerlink_app::ConnectionView;
 use sellerlink_domain::connection::{ApiAccount, ConnectionStatus, Merchant};
 use sellerlink_domain::lifecycle::Expiry;
 use sellerlink_domain::order::{Address, Money, OrderItem, StoredOrder};
-use sellerlink_store::{ApiKeyRecord, SyncRun};
+use sellerlink_store::{ApiKeyRecord, ListedOrder, SyncRun};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -382,11 +382,12 @@ pub struct OrderOut {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub latest_ship_date: Option<Timestamp>,
     /// Number of lines.
-    pub item_count: usize,
+    pub item_count: u64,
 }
 
-impl From<&StoredOrder> for OrderOut {
-    fn from(stored: &StoredOrder) -> Self {
+impl OrderOut {
+    /// The order's fields beside its number of items (the order's own `items` may be left out).
+    fn with_item_count(stored: &StoredOrder, item_count: u64) -> Self {
         let order = &stored.order;
         Self {
             connection_id: stored.connection_id.as_uuid(),
@@ -400,8 +401,14 @@ impl From<&StoredOrder> for OrderOut {
             sales_channel: order.sales_channel.clone(),
             ship_service_level: order.ship_service_level.clone(),
             latest_ship_date: order.latest_ship_date,
-            item_count: order.items.len(),
+            item_count,
         }
+    }
+}
+
+impl From<&ListedOrder> for OrderOut {
+    fn from(listed: &ListedOrder) -> Self {
+        Self::with_item_count(&listed.stored, listed.item_count)
     }
 }
 
@@ -500,7 +507,7 @@ impl From<&StoredOrder> for OrderDetailOut {
     fn from(stored: &StoredOrder) -> Self {
         let order = &stored.order;
         Self {
-            order: OrderOut::from(stored),
+            order: OrderOut::with_item_count(stored, order.items.len() as u64),
             buyer_name: order.buyer_name.clone(),
             shipping_address: order.shipping_address.as_ref().map(AddressOut::from),
             payment_method: order.payment_method.clone(),

@@ -127,7 +127,7 @@ pub(crate) async fn list(
     )
     .await?;
     let store = state.store();
-    let orders = store.orders(&query).await?;
+    let orders = store.order_list(&query).await?;
     let total = state.count_orders(&query).await?;
     Ok(Json(OrderPageOut {
         orders: orders.iter().map(OrderOut::from).collect(),

@@ -114,6 +114,26 @@ fn health_detail(connections: usize, attention: usize) -> String {
     format!("{attention} of {connections} connections need attention")
 }
 
+fn notice_test_delivered(to: &str) -> String {
+    format!("The test message was delivered to {to}.")
+}
+
+fn notice_test_failed(to: &str, error: &str) -> String {
+    format!("The test message to {to} failed: {error}")
+}
+
+fn kind_reminder(days: i32) -> String {
+    match days {
+        0 => "Reminder: access lapses today".to_owned(),
+        1 => "Reminder: 1 day before expiry".to_owned(),
+        days => format!("Reminder: {days} days before expiry"),
+    }
+}
+
+fn log_page_label(page: u32) -> String {
+    format!("Page {page}")
+}
+
 pub(super) static EN: Texts = Texts {
     other_language_code: "ja",
     other_language_name: "日本語",
@@ -297,4 +317,59 @@ pub(super) static EN: Texts = Texts {
     key_active: "Active",
     key_revoked: "Revoked",
     revoke: "Revoke",
+
+    nav_notifications: "Notifications",
+    nav_channels: "Notification channels",
+
+    channels_title: "Notification channels",
+    operator_channels_title: "The operator's notification channels",
+    channels_intro: "Where expiry reminders (by default 30, 14, 7, 3 and 1 days before, and on the day) and alerts when Amazon refuses access are sent.",
+    operator_channels_intro: "These channels receive every merchant's reminders and alerts.",
+    no_channels: "No channels yet. Add an e-mail address or a webhook URL.",
+    channel_kind: "Kind",
+    channel_email: "E-mail",
+    channel_webhook: "Webhook",
+    channel_address: "Sent to",
+    channel_enabled: "Enabled",
+    channel_disabled: "Disabled",
+    send_test: "Send a test",
+    disable: "Disable",
+    enable: "Enable",
+    add_email_title: "Add an e-mail address",
+    add_webhook_title: "Add a webhook",
+    email_address_label: "E-mail address (e.g. taro@example.co.jp)",
+    webhook_url_label: "Webhook URL (e.g. https://example.com/hooks/sellerlink)",
+    webhook_hint: "Its signing secret is shown once, when it is added. docs/WEBHOOKS.md shows how to verify signatures.",
+    message_language: "Language of the messages",
+    add_email: "Add e-mail",
+    add_webhook: "Add webhook",
+    new_secret_title: "Webhook signing secret",
+    new_secret_once: "This secret is shown only now. Use it to verify the Sellerlink-Webhook-Signature header. Store it somewhere safe; it cannot be shown again.",
+    notice_channel_added: "The channel was added.",
+    notice_channel_disabled: "The channel was disabled; it gets no new notifications.",
+    notice_channel_enabled: "The channel was enabled again.",
+    notice_test_delivered,
+    notice_test_failed,
+    view_log: "View the notification log",
+
+    log_title: "Notification log",
+    log_intro: "Notifications sent (reminders, alerts, tests) and what became of them, newest first.",
+    all_kinds: "All",
+    kind_reminder,
+    kind_reminder_any: "Expiry reminder",
+    kind_access_lost: "Access-loss alert",
+    kind_access_restored: "Access restored",
+    kind_test: "Test message",
+    state_delivered: "Delivered",
+    state_failed: "Failed",
+    state_pending: "Pending",
+    state_sending: "Sending",
+    state_skipped: "Skipped",
+    log_when: "When",
+    log_connection: "Connection (Seller ID)",
+    log_attempts: "Attempts",
+    log_detail: "Details",
+    to_operator: "The operator's channel",
+    no_deliveries: "No notifications match.",
+    log_page_label,
 };

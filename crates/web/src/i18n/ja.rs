@@ -99,6 +99,26 @@ fn health_detail(connections: usize, attention: usize) -> String {
     format!("接続 {connections} 件中 {attention} 件に対応が必要")
 }
 
+fn notice_test_delivered(to: &str) -> String {
+    format!("テストメッセージを {to} に送信しました（配信済み）。")
+}
+
+fn notice_test_failed(to: &str, error: &str) -> String {
+    format!("テストメッセージを {to} に送信できませんでした: {error}")
+}
+
+fn kind_reminder(days: i32) -> String {
+    if days == 0 {
+        "有効期限当日のリマインダー".to_owned()
+    } else {
+        format!("有効期限 {days} 日前のリマインダー")
+    }
+}
+
+fn log_page_label(page: u32) -> String {
+    format!("{page} ページ目")
+}
+
 pub(super) static JA: Texts = Texts {
     other_language_code: "en",
     other_language_name: "English",
@@ -282,4 +302,59 @@ pub(super) static JA: Texts = Texts {
     key_active: "有効",
     key_revoked: "取り消し済み",
     revoke: "取り消す",
+
+    nav_notifications: "通知ログ",
+    nav_channels: "通知チャネル",
+
+    channels_title: "通知チャネル",
+    operator_channels_title: "運用担当者の通知チャネル",
+    channels_intro: "有効期限のリマインダー（既定では30・14・7・3・1日前と当日）と、Amazon がアクセスを拒否したときのアラートの送信先です。",
+    operator_channels_intro: "ここに登録した送信先には、すべての荷主のリマインダーとアラートが届きます。",
+    no_channels: "まだ送信先がありません。メールアドレスか Webhook URL を追加してください。",
+    channel_kind: "種類",
+    channel_email: "メール",
+    channel_webhook: "Webhook",
+    channel_address: "送信先",
+    channel_enabled: "有効",
+    channel_disabled: "停止中",
+    send_test: "テスト送信",
+    disable: "停止する",
+    enable: "再開する",
+    add_email_title: "メールアドレスを追加",
+    add_webhook_title: "Webhook を追加",
+    email_address_label: "メールアドレス（例: taro@example.co.jp）",
+    webhook_url_label: "Webhook URL（例: https://example.com/hooks/sellerlink）",
+    webhook_hint: "署名用シークレットは追加したときに一度だけ表示されます。署名の検証方法は docs/WEBHOOKS.md をご覧ください。",
+    message_language: "通知の言語",
+    add_email: "メールを追加",
+    add_webhook: "Webhook を追加",
+    new_secret_title: "Webhook 署名シークレット",
+    new_secret_once: "このシークレットは今だけ表示されます。Sellerlink-Webhook-Signature ヘッダーの検証に使います。安全な場所に保存してください。再表示はできません。",
+    notice_channel_added: "送信先を追加しました。",
+    notice_channel_disabled: "送信先を停止しました。新しい通知は送られません。",
+    notice_channel_enabled: "送信先を再開しました。",
+    notice_test_delivered,
+    notice_test_failed,
+    view_log: "通知ログを見る",
+
+    log_title: "通知ログ",
+    log_intro: "送信した通知（リマインダー、アラート、テスト）と、その配信結果です。新しい順に表示します。",
+    all_kinds: "すべて",
+    kind_reminder,
+    kind_reminder_any: "有効期限のリマインダー",
+    kind_access_lost: "アクセス喪失のアラート",
+    kind_access_restored: "アクセス回復のお知らせ",
+    kind_test: "テスト送信",
+    state_delivered: "配信済み",
+    state_failed: "失敗",
+    state_pending: "送信待ち",
+    state_sending: "送信中",
+    state_skipped: "見送り",
+    log_when: "日時",
+    log_connection: "接続（出品者ID）",
+    log_attempts: "試行回数",
+    log_detail: "詳細",
+    to_operator: "運用担当者の送信先",
+    no_deliveries: "該当する通知はありません。",
+    log_page_label,
 };

@@ -195,6 +195,65 @@ pub(crate) struct Texts {
     pub key_active: &'static str,
     pub key_revoked: &'static str,
     pub revoke: &'static str,
+
+    pub nav_notifications: &'static str,
+    pub nav_channels: &'static str,
+
+    pub channels_title: &'static str,
+    pub operator_channels_title: &'static str,
+    pub channels_intro: &'static str,
+    pub operator_channels_intro: &'static str,
+    pub no_channels: &'static str,
+    pub channel_kind: &'static str,
+    pub channel_email: &'static str,
+    pub channel_webhook: &'static str,
+    pub channel_address: &'static str,
+    pub channel_enabled: &'static str,
+    pub channel_disabled: &'static str,
+    pub send_test: &'static str,
+    pub disable: &'static str,
+    pub enable: &'static str,
+    pub add_email_title: &'static str,
+    pub add_webhook_title: &'static str,
+    pub email_address_label: &'static str,
+    pub webhook_url_label: &'static str,
+    pub webhook_hint: &'static str,
+    pub message_language: &'static str,
+    pub add_email: &'static str,
+    pub add_webhook: &'static str,
+    pub new_secret_title: &'static str,
+    pub new_secret_once: &'static str,
+    pub notice_channel_added: &'static str,
+    pub notice_channel_disabled: &'static str,
+    pub notice_channel_enabled: &'static str,
+    /// The test message reached the recipient.
+    pub notice_test_delivered: fn(&str) -> String,
+    /// The test message to the recipient failed, with the error.
+    pub notice_test_failed: fn(&str, &str) -> String,
+    pub view_log: &'static str,
+
+    pub log_title: &'static str,
+    pub log_intro: &'static str,
+    pub all_kinds: &'static str,
+    /// A reminder `n` days before the expiry date (0 = the day access lapses).
+    pub kind_reminder: fn(i32) -> String,
+    pub kind_reminder_any: &'static str,
+    pub kind_access_lost: &'static str,
+    pub kind_access_restored: &'static str,
+    pub kind_test: &'static str,
+    pub state_delivered: &'static str,
+    pub state_failed: &'static str,
+    pub state_pending: &'static str,
+    pub state_sending: &'static str,
+    pub state_skipped: &'static str,
+    pub log_when: &'static str,
+    pub log_connection: &'static str,
+    pub log_attempts: &'static str,
+    pub log_detail: &'static str,
+    pub to_operator: &'static str,
+    pub no_deliveries: &'static str,
+    /// "Page 3" (the log does not count its rows).
+    pub log_page_label: fn(u32) -> String,
 }
 
 /// The texts of a language.
@@ -220,6 +279,13 @@ mod tests {
                     .iter()
                     .any(|step| step.contains("5259-6479-4073"))
             );
+        }
+        for language in [Language::Ja, Language::En] {
+            let t = texts(language);
+            assert!((t.kind_reminder)(14).contains("14"));
+            assert_ne!((t.kind_reminder)(0), (t.kind_reminder)(1));
+            assert!((t.notice_test_failed)("ops@example.com", "HTTP 500").contains("HTTP 500"));
+            assert!((t.log_page_label)(3).contains('3'));
         }
         assert_eq!(texts(Language::Ja).other_language_code, "en");
         assert_eq!(texts(Language::En).other_language_code, "ja");

@@ -8,6 +8,8 @@ mod dashboard;
 mod format;
 mod language;
 mod login;
+mod notifications;
+mod notifications_channels;
 mod operator;
 mod orders;
 mod wizard;
@@ -266,6 +268,27 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/operator", get(operator::overview))
         .route("/operator/merchants", post(operator::add_merchant))
         .route("/operator/users", post(operator::add_user))
+        .route(
+            "/merchants/{merchant_id}/notification-channels",
+            get(notifications_channels::merchant_list).post(notifications_channels::merchant_add),
+        )
+        .route(
+            "/operator/notification-channels",
+            get(notifications_channels::operator_list).post(notifications_channels::operator_add),
+        )
+        .route(
+            "/notification-channels/{channel_id}/disable",
+            post(notifications_channels::disable),
+        )
+        .route(
+            "/notification-channels/{channel_id}/enable",
+            post(notifications_channels::enable),
+        )
+        .route(
+            "/notification-channels/{channel_id}/test",
+            post(notifications_channels::test),
+        )
+        .route("/notifications", get(notifications::list))
         .route("/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/api-keys/{api_key_id}/revoke", post(api_keys::revoke))
         .route("/static/app.css", get(assets::stylesheet))

@@ -10,8 +10,8 @@ use jiff::civil::Date;
 use jiff::tz::{self, TimeZone};
 use sellerlink_domain::ids::{ConnectionId, MerchantId};
 use sellerlink_domain::marketplace;
-use sellerlink_domain::order::{OrderStatus, StoredOrder};
-use sellerlink_store::OrderQuery;
+use sellerlink_domain::order::OrderStatus;
+use sellerlink_store::{ListedOrder, OrderQuery};
 use serde::Deserialize;
 
 use super::format::{date, jst, money, or_dash};
@@ -41,7 +41,7 @@ pub(crate) struct OrderRow {
     pub marketplace: String,
     pub channel: String,
     pub total: String,
-    pub items: usize,
+    pub items: u64,
 }
 
 #[derive(Template)]
@@ -135,7 +135,8 @@ fn day_start(t: &Texts, text: Option<&str>) -> Result<Option<Timestamp>, String>
         .map_err(|_| (t.bad_date)(text))
 }
 
-fn row(stored: &StoredOrder) -> OrderRow {
+fn row(listed: &ListedOrder) -> OrderRow {
+    let stored = &listed.stored;
     let order = &stored.order;
     OrderRow {
         href: format!(
@@ -148,7 +149,7 @@ fn row(stored: &StoredOrder) -> OrderRow {
         marketplace: order.marketplace_id.marketplace().name.to_owned(),
         channel: or_dash(order.fulfillment_channel.map(|c| c.as_str())),
         total: money(order.order_total.as_ref()),
-        items: order.items.len(),
+        items: listed.item_count,
     }
 }
 
@@ -214,7 +215,7 @@ pub(crate) async fn list(
         Err(error) => return error_page(&user.visitor, &error),
     };
     let store = state.store();
-    let (orders, total) = match (store.orders(&query).await, state.count_orders(&query).await) {
+    let (orders, total) = match (store.order_list(&query).await, state.count_orders(&query).await) {
         (Ok(orders), Ok(total)) => (orders, total),
         (Err(error), _) | (_, Err(error)) => return error_page(&user.visitor, &error.into()),
     };

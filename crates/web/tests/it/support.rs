@@ -23,6 +23,7 @@ use sellerlink_domain::ids::{
 };
 use sellerlink_domain::lifecycle::{AccessDenial, StatusPolicy};
 use sellerlink_domain::order::{Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus};
+use sellerlink_reminders::{ReminderSettings, Reminders, Senders};
 use sellerlink_sandbox::{RunningSandbox, SandboxConfig};
 use sellerlink_secrets::MasterKey;
 use sellerlink_store::{Role, User};
@@ -55,13 +56,15 @@ pub enum TestClock {
     Real,
 }
 
-/// A world: app, router, maybe a sandbox.
+/// A world: app, router, maybe a sandbox, maybe the reminders service behind the notification pages.
 pub struct TestApp {
     pub app: App,
     pub router: Router,
     pub clock: TestClock,
     pub sandbox: Option<RunningSandbox>,
     pub db_path: std::path::PathBuf,
+    /// The reminders service the web app was given (see [`TestApp::with_senders`]).
+    pub reminders: Option<Reminders>,
     _dir: tempfile::TempDir,
 }
 
@@ -71,6 +74,15 @@ impl TestApp {
     }
 
     pub async fn with(options: Options) -> Self {
+        Self::build(options, None).await
+    }
+
+    /// A world whose web app has the reminders service, sending through `senders` (on the world's clock).
+    pub async fn with_senders(options: Options, senders: Senders) -> Self {
+        Self::build(options, Some(senders)).await
+    }
+
+    async fn build(options: Options, senders: Option<Senders>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("web.db");
         let sandbox = if options.sandbox {
@@ -126,12 +138,21 @@ impl TestApp {
             let manual = Arc::new(ManualClock::new(Timestamp::now()));
             (TestClock::Manual(manual.clone()), manual)
         };
-        let app = App::open(settings, dyn_clock).await.expect("app opens");
+        let app = App::open(settings, dyn_clock.clone())
+            .await
+            .expect("app opens");
+        let reminders = senders.map(|senders| {
+            let keyring = Arc::new(app.settings().keys.load().expect("the keyring loads"));
+            let settings =
+                ReminderSettings::new("shippinno", DeveloperId::parse("5259-6479-4073").unwrap());
+            Reminders::new(app.store().clone(), keyring, settings, senders).with_clock(dyn_clock)
+        });
         let config = WebConfig {
             bind: "127.0.0.1:0".parse().unwrap(),
             secure_cookies: options.secure_cookies,
             password_cost: PasswordCost::low(),
             sync_after_connect: false,
+            reminders: reminders.clone(),
             ..WebConfig::default()
         };
         let router = router(WebState::new(app.clone(), config));
@@ -141,6 +162,7 @@ impl TestApp {
             clock,
             sandbox,
             db_path,
+            reminders,
             _dir: dir,
         }
     }
