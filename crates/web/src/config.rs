@@ -61,6 +61,10 @@ pub struct WebConfig {
     /// `None` leaves the channel list and the notification log readable and answers 503
     /// `notifications_not_configured` to every change.
     pub reminders: Option<Reminders>,
+    /// Lets a merchant's webhook point at a loopback, private or link-local address. Off by default: the server
+    /// would post into the 3PL's own network on the merchant's say-so. Turn it on for local development and the
+    /// demo, or when merchants' receivers run on the 3PL's network.
+    pub allow_private_webhooks: bool,
 }
 
 impl Default for WebConfig {
@@ -76,6 +80,7 @@ impl Default for WebConfig {
             sync_after_connect: true,
             seller_central_url: None,
             reminders: None,
+            allow_private_webhooks: false,
         }
     }
 }

@@ -14,6 +14,7 @@ mod security;
 mod server;
 mod state;
 mod tenancy;
+mod webhook_hosts;
 
 pub use accounts::{NewUser, add_user};
 pub use api::{ApiDoc, openapi_json};

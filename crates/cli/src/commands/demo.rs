@@ -85,6 +85,8 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
             sync_after_connect: true,
             seller_central_url: Some(url::Url::parse(&sandbox.http_url())?),
             reminders: Some(reminders),
+            // Everything in the demo runs on this machine, a webhook receiver to try too.
+            allow_private_webhooks: true,
             ..WebConfig::default()
         },
     )

@@ -27,6 +27,10 @@ pub struct ServeArgs {
     /// The Seller Central the wizard links to, instead of Amazon's host for the marketplace (e.g. a sandbox).
     #[arg(long, env = "SELLERLINK_SELLER_CENTRAL_URL")]
     pub seller_central_url: Option<url::Url>,
+    /// Let merchants point webhooks at loopback, private or link-local addresses (refused by default: the server
+    /// would post into the 3PL's own network on a merchant's say-so).
+    #[arg(long, env = "SELLERLINK_ALLOW_PRIVATE_WEBHOOKS")]
+    pub allow_private_webhooks: bool,
     /// Create this operator at start if no user has the address yet; the password is read from
     /// SELLERLINK_OPERATOR_PASSWORD (at least 10 characters).
     #[arg(long, env = "SELLERLINK_OPERATOR_EMAIL")]
@@ -43,6 +47,7 @@ pub fn web_config(args: &ServeArgs) -> WebConfig {
             ..SchedulerConfig::default()
         }),
         seller_central_url: args.seller_central_url.clone(),
+        allow_private_webhooks: args.allow_private_webhooks,
         ..WebConfig::default()
     }
 }

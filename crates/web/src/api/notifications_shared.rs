@@ -134,7 +134,8 @@ pub(crate) fn language(
 }
 
 /// Adds a channel for `owner` from what was typed. A webhook gets a new signing secret, returned to be shown
-/// this once; it is sealed before the store sees it. `field` is the request field that holds the address.
+/// this once; it is sealed before the store sees it. A merchant's webhook must point at a public address unless
+/// the config allows private ones ([`crate::webhook_hosts`]). `field` is the request field that holds the address.
 pub(crate) async fn add_channel(
     state: &WebState,
     owner: ChannelOwner,
@@ -154,6 +155,10 @@ pub(crate) async fn add_channel(
             let shown = SecretString::from(secret.expose_secret().to_owned());
             let target =
                 ChannelTarget::webhook(address, secret).map_err(|e| reminder_error(e, field))?;
+            if matches!(owner, ChannelOwner::Merchant(_)) && !state.config().allow_private_webhooks
+            {
+                crate::webhook_hosts::ensure_public(address, field).await?;
+            }
             (target, Some(shown))
         }
     };

@@ -215,7 +215,10 @@ pub(crate) async fn list(
         Err(error) => return error_page(&user.visitor, &error),
     };
     let store = state.store();
-    let (orders, total) = match (store.order_list(&query).await, state.count_orders(&query).await) {
+    let (orders, total) = match (
+        store.order_list(&query).await,
+        state.count_orders(&query).await,
+    ) {
         (Ok(orders), Ok(total)) => (orders, total),
         (Err(error), _) | (_, Err(error)) => return error_page(&user.visitor, &error.into()),
     };

@@ -1050,3 +1050,84 @@ fn the_endpoints_are_in_the_openapi_document() {
     let channel = &document["components"]["schemas"]["ChannelOut"]["properties"];
     assert!(channel.get("webhook_secret").is_none() && channel.get("secret").is_none());
 }
+
+#[tokio::test]
+async fn a_merchant_may_not_point_a_webhook_into_the_3pls_network_but_the_operator_may() {
+    let mail = MailSink::start().await.expect("the mail sink starts");
+    let options = Options {
+        refuse_private_webhooks: true,
+        ..Options::default()
+    };
+    let world = TestApp::with_senders(options, senders(&mail)).await;
+    let merchant = world.merchant("Acme").await;
+    world
+        .user(
+            "owner@acme.example",
+            Role::Merchant(merchant.id),
+            Language::Ja,
+        )
+        .await;
+    let mut browser = world.browser().signed_in("owner@acme.example").await;
+    let csrf = browser.csrf().await;
+    for address in [
+        "http://127.0.0.1:8080/hooks",
+        "http://localhost/hooks",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.8/hooks",
+        "https://[::1]/hooks",
+    ] {
+        let refused = browser
+            .api(
+                Method::POST,
+                "/api/v1/notification-channels",
+                Some(json!({ "kind": "webhook", "address": address })),
+                Some(&csrf),
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{address}"
+        );
+        let error = &refused.json()["error"];
+        assert_eq!(error["field"], "address", "{address}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("loopback, private or link-local"),
+            "{address}: {error}"
+        );
+        assert!(
+            error["message_ja"]
+                .as_str()
+                .unwrap()
+                .contains("プライベート"),
+            "{address}"
+        );
+    }
+    assert!(
+        world
+            .app
+            .store()
+            .notification_channels(ChannelOwner::Merchant(merchant.id))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was stored"
+    );
+
+    // The operator's own channel may point at its network (its receivers are the 3PL's own systems).
+    world.operator().await;
+    let mut operator = world.browser().signed_in("ops@3pl.example").await;
+    let csrf = operator.csrf().await;
+    let added = operator
+        .api(
+            Method::POST,
+            "/api/v1/notification-channels",
+            Some(json!({ "kind": "webhook", "address": "http://10.0.0.8/hooks" })),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+}

@@ -43,6 +43,9 @@ pub struct Options {
     pub secure_cookies: bool,
     /// Also configure the sandbox's demo SP-API app ("Connect with Amazon"); needs `sandbox`.
     pub spapi: bool,
+    /// Refuse merchants' webhooks to loopback and private addresses, as production does (the tests' receivers
+    /// listen on loopback, so they are allowed otherwise).
+    pub refuse_private_webhooks: bool,
 }
 
 /// The redirect URI registered for the demo SP-API app (the tests read Amazon's `Location` and call the route).
@@ -153,6 +156,7 @@ impl TestApp {
             password_cost: PasswordCost::low(),
             sync_after_connect: false,
             reminders: reminders.clone(),
+            allow_private_webhooks: !options.refuse_private_webhooks,
             ..WebConfig::default()
         };
         let router = router(WebState::new(app.clone(), config));
