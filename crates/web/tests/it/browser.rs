@@ -13,6 +13,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use sellerlink_domain::connection::Language;
 use sellerlink_store::Role;
+use sellerlink_testkit::MailSink;
 use sellerlink_web::{PasswordCost, WebConfig, serve};
 use serde_json::json;
 
@@ -78,6 +79,24 @@ impl Journey {
             .unwrap_or_else(|e| panic!("click #{id}: {e}"));
     }
 
+    /// Waits until the element `#id` shows `expected` (the page before a form's answer may have its own `#id`).
+    async fn wait_for_text(&self, id: &str, expected: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let mut last = String::new();
+        while std::time::Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Id(id)).await
+                && let Ok(text) = element.text().await
+            {
+                if text.contains(expected) {
+                    return;
+                }
+                last = text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("#{id} did not come to show {expected:?}; it shows {last:?}");
+    }
+
     async fn text(&self, id: &str) -> String {
         self.wait(id)
             .await
@@ -135,11 +154,12 @@ async fn the_whole_journey_in_headless_chromium() {
             return;
         }
     };
-    let world = TestApp::with(Options {
+    let mail = MailSink::start().await.expect("the mail sink starts");
+    let options = Options {
         sandbox: true,
         ..Options::default()
-    })
-    .await;
+    };
+    let world = TestApp::with_senders(options, crate::notifications::senders(&mail)).await;
     let sandbox = world.sandbox.as_ref().unwrap();
     let merchant = world.merchant("デモ荷主").await;
     world
@@ -156,6 +176,7 @@ async fn the_whole_journey_in_headless_chromium() {
             password_cost: PasswordCost::low(),
             sync_after_connect: true,
             seller_central_url: Some(sandbox.http_url().parse().unwrap()),
+            reminders: world.reminders.clone(),
             ..WebConfig::default()
         },
     )
@@ -303,12 +324,14 @@ async fn the_whole_journey_in_headless_chromium() {
 
     // The English switch.
     journey.click("lang-switch").await;
-    journey.wait("items-table").await;
+    // Wait for the English page itself: the Japanese one (still shown while the switch is posted) has the same ids.
     let heading = journey
         .client
-        .find(Locator::Css("h1"))
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("html[lang='en'] h1"))
         .await
-        .unwrap()
+        .expect("the page comes back in English")
         .text()
         .await
         .unwrap();
@@ -320,6 +343,36 @@ async fn the_whole_journey_in_headless_chromium() {
         .unwrap();
     journey.wait("connect-mws").await;
     journey.shot("dashboard-english").await;
+
+    // Where reminders go: add an e-mail address, send it a test through a real SMTP server, read the log.
+    journey
+        .client
+        .goto(&format!(
+            "{web}/merchants/{}/notification-channels",
+            merchant.id
+        ))
+        .await
+        .unwrap();
+    journey
+        .type_into("email-address", "owner@demo.example")
+        .await;
+    journey.click("add-email-submit").await;
+    journey.wait("channels-table").await;
+    journey
+        .client
+        .find(Locator::Css("#channels-table button[id^='test-']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    journey.wait_for_text("notice", "delivered").await;
+    let received = mail.wait_for(1, Duration::from_secs(20)).await.unwrap();
+    assert_eq!(received[0].rcpt_to, vec!["owner@demo.example".to_owned()]);
+    journey.shot("notification-channels").await;
+    journey.click("view-log").await;
+    journey.wait("deliveries-table").await;
+    journey.shot("notification-log").await;
 
     journey.client.close().await.ok();
     chromedriver.kill().await.ok();

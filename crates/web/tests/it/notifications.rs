@@ -23,7 +23,7 @@ use crate::support::{Browser, Options, Reply, TestApp, csrf_of};
 const WAIT: Duration = Duration::from_secs(10);
 
 /// Senders to the sink and the receiver, each send tried once.
-fn senders(mail: &MailSink) -> Senders {
+pub(crate) fn senders(mail: &MailSink) -> Senders {
     let smtp = SmtpSettings::new(mail.host(), SmtpTls::None).with_port(mail.port());
     let mailer = Mailer::new(
         EmailTransport::smtp(&smtp).expect("the SMTP transport builds"),
