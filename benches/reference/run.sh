@@ -7,8 +7,8 @@
 #                                 [--no-build] [--keep]
 #
 #   --api mws          sellerlink-import-once vs mws_import.py (python-amazon-mws 0.8.15; default)
-#   --api spapi        spapi_import.py (python-amazon-sp-api, Orders 2026-01-01) checked against the
-#                      sandbox's own view; sellerlink's SP-API side is not run (see README.md)
+#   --api spapi        sellerlink-import-once-spapi vs spapi_import.py (python-amazon-sp-api,
+#                      Orders 2026-01-01); the connection is stored with `connection add-spapi`
 #   --orders N         orders the sandbox generates for the seller (default 5000; about 30/37 of
 #                      them fall in the 30-day window)
 #   --rounds N         rounds of (sellerlink, reference) runs; medians are reported (default 3)
@@ -66,6 +66,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 SELLERLINK=$TARGET/release/sellerlink
 IMPORT_ONCE=$TARGET/release/sellerlink-import-once
+IMPORT_ONCE_SPAPI=$TARGET/release/sellerlink-import-once-spapi
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -80,9 +81,9 @@ fi
 if [ "$BUILD" = 1 ]; then
     say "building sellerlink (release)"
     (cd "$ROOT" && cargo build --release -p sellerlink-sync --bin sellerlink-import-once \
-        -p sellerlink --bin sellerlink)
+        --bin sellerlink-import-once-spapi -p sellerlink --bin sellerlink)
 fi
-for binary in "$SELLERLINK" "$IMPORT_ONCE"; do
+for binary in "$SELLERLINK" "$IMPORT_ONCE" "$IMPORT_ONCE_SPAPI"; do
     [ -x "$binary" ] || { say "run.sh: $binary is missing (build without --no-build)"; exit 1; }
 done
 
@@ -182,17 +183,14 @@ reference() {
         --lookback-days "$LOOKBACK_DAYS" --workers "$WORKERS" >"$DIR/$name.json"
 }
 
-# check NAME: compares $DIR/NAME.db with sellerlink's database (MWS) or the sandbox's view (SP-API).
+# check NAME: compares $DIR/NAME.db with sellerlink's database of the round.
 check() {
-    local against=()
-    [ "$API" = mws ] && against=(--sellerlink-db "$DIR/home/sellerlink.db")
-    "$PYTHON" "$HERE/compare.py" "${against[@]}" --reference-db "$DIR/$1.db" \
+    "$PYTHON" "$HERE/compare.py" --sellerlink-db "$DIR/home/sellerlink.db" --reference-db "$DIR/$1.db" \
         --reference-report "$DIR/$1.out" --sandbox "$BASE" --seller-id "$SELLER_ID" \
         --lookback-days "$LOOKBACK_DAYS" >"$DIR/compare${1#reference}.json" \
         || { say "the imports disagree ($1):"; cat "$DIR/compare${1#reference}.json" >&2; exit 1; }
 }
 
-[ "$API" = spapi ] && say "sellerlink's SP-API import is not run: no command stores an SP-API connection from a refresh token"
 LIBRARY_NAME=python-amazon-mws
 [ "$API" = spapi ] && LIBRARY_NAME=python-amazon-sp-api
 for round in $(seq 1 "$ROUNDS"); do
@@ -201,25 +199,32 @@ for round in $(seq 1 "$ROUNDS"); do
     IDLE=$(idle_share "$QUIET_WAIT")
     printf '{"idle_share_before": %s, "loadavg": "%s"}\n' "$IDLE" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$DIR/machine.json"
 
+    # A fresh sellerlink home with the seller's connection; the secret goes in on stdin.
+    export SELLERLINK_HOME=$DIR/home
+    export SELLERLINK_DATABASE_URL=sqlite://$DIR/home/sellerlink.db
+    "$SELLERLINK" merchant add --name "bench-$round" >/dev/null
     if [ "$API" = mws ]; then
-        export SELLERLINK_HOME=$DIR/home
-        export SELLERLINK_DATABASE_URL=sqlite://$DIR/home/sellerlink.db
-        "$SELLERLINK" merchant add --name "bench-$round" >/dev/null
         CONNECTION=$(printf '%s\n' "$MWS_AUTH_TOKEN" | "$SELLERLINK" --json connection add --no-verify \
             --merchant "bench-$round" --seller-id "$SELLER_ID" --marketplace-id "$MARKETPLACE_ID" \
             | json_field 'id|connection.id')
-        # The importer reads the sandbox's clock: system clock + (sandbox now − system now).
-        OFFSET_MS=$(curl -sf "$BASE/_sandbox/clock" | "$PYTHON" -c 'import json, sys, time
+        IMPORTER=("$IMPORT_ONCE" --endpoint "$BASE" --access-key-id "$ACCESS_KEY_ID")
+    else
+        CONNECTION=$(printf '%s\n' "$SP_API_REFRESH_TOKEN" | "$SELLERLINK" --json connection add-spapi --no-verify \
+            --merchant "bench-$round" --selling-partner-id "$SELLER_ID" --marketplace-id "$MARKETPLACE_ID" \
+            | json_field 'id|connection.id')
+        IMPORTER=("$IMPORT_ONCE_SPAPI" --lwa-endpoint "$BASE/auth/o2/token" --spapi-endpoint "$BASE" \
+            --client-id "$LWA_CLIENT_ID")
+    fi
+    # The importer reads the sandbox's clock: system clock + (sandbox now − system now).
+    OFFSET_MS=$(curl -sf "$BASE/_sandbox/clock" | "$PYTHON" -c 'import json, sys, time
 sys.path.insert(0, sys.argv[1]); import reference_store
 print(reference_store.millis(json.load(sys.stdin)["now"]) - int(time.time() * 1000))' "$HERE")
 
-        say "round $round/$ROUNDS: sellerlink"
-        "$PYTHON" "$HERE/measure.py" --watch-pid "$SANDBOX_PID" --stdout "$DIR/sellerlink.out" -- "$IMPORT_ONCE" \
-            --database-url "$SELLERLINK_DATABASE_URL" --connection "$CONNECTION" --endpoint "$BASE" \
-            --access-key-id "$ACCESS_KEY_ID" --no-pacing --clock-offset-ms "$OFFSET_MS" \
-            --initial-lookback-days "$LOOKBACK_DAYS" >"$DIR/sellerlink.json" \
-            || { say "sellerlink-import-once failed:"; cat "$DIR/sellerlink.out" >&2; exit 1; }
-    fi
+    say "round $round/$ROUNDS: sellerlink ($(basename "${IMPORTER[0]}"))"
+    "$PYTHON" "$HERE/measure.py" --watch-pid "$SANDBOX_PID" --stdout "$DIR/sellerlink.out" -- "${IMPORTER[@]}" \
+        --database-url "$SELLERLINK_DATABASE_URL" --connection "$CONNECTION" --no-pacing \
+        --clock-offset-ms "$OFFSET_MS" --initial-lookback-days "$LOOKBACK_DAYS" >"$DIR/sellerlink.json" \
+        || { say "$(basename "${IMPORTER[0]}") failed:"; cat "$DIR/sellerlink.out" >&2; exit 1; }
 
     say "round $round/$ROUNDS: $LIBRARY_NAME over HTTP"
     reference reference "$BASE"

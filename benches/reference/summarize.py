@@ -41,6 +41,7 @@ def side(rounds, name, internal):
         cpu = [r["cpu_seconds"] for r in runs]
     orders = [r["orders"] for r in runs]
     return {
+        "command": runs[0].get("command"),
         "runs": len(runs),
         "seconds": seconds,
         "median_seconds": median(seconds),
@@ -103,7 +104,7 @@ def main(argv):
         if summary["reference_https"]:
             summary["ratio_https"] = round(summary["reference_https"]["median_seconds"] / ours, 1)
 
-    rows = [("sellerlink-import-once (process)", summary["sellerlink"])] if ours else []
+    rows = [("{} (process)".format(summary["sellerlink"]["command"]), summary["sellerlink"])] if ours else []
     rows.append(("{}, HTTP (import only)".format(library), summary["reference"]))
     if summary["reference_https"]:
         rows.append(("{}, HTTPS (import only)".format(library), summary["reference_https"]))

@@ -27,9 +27,9 @@ pub use sellerlink_sync::SpApiSettings;
 pub use sellerlink_sync::{RunOptions, SyncReport, VerifyOutcome};
 pub use settings::{DeveloperIdentity, KeySettings, MwsSettings, Settings};
 pub use spapi::{
-    AppCredentialsStatus, AuthorizationRequest, SECRET_EXPIRING_SOON_DAYS, STATE_LIFETIME,
-    SecretCondition, SpApiAppSettings, SpApiApplicationId, SpApiCallback, SpApiConnected,
-    SpApiFailure, SpApiLogin, StateProblem,
+    AppCredentialsStatus, AuthorizationDateProblem, AuthorizationRequest, NewSpApiConnection,
+    SECRET_EXPIRING_SOON_DAYS, STATE_LIFETIME, SecretCondition, SpApiAppSettings,
+    SpApiApplicationId, SpApiCallback, SpApiConnected, SpApiFailure, SpApiLogin, StateProblem,
 };
 pub use verification::VerificationFailure;
 pub use view::ConnectionView;

@@ -199,6 +199,9 @@ pub enum LanguageArg {
 pub enum ConnectionCommand {
     /// Add a connection from the three values Seller Central showed (the guide's step ⑤).
     Add(ConnectionAddArgs),
+    /// Add an SP-API connection from a seller's LWA refresh token (read from stdin or a hidden prompt); a token for
+    /// a seller account the merchant is already connected to renews that connection.
+    AddSpapi(ConnectionAddSpApiArgs),
     /// List connections with their status and days until expiry.
     List {
         /// Only this merchant's connections (id or exact name).
@@ -255,6 +258,30 @@ pub struct ConnectionAddArgs {
     #[arg(long)]
     pub no_expiry: bool,
     /// Store without asking Amazon first (e.g. a historical grant); it stays unverified until `connection verify`.
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+/// `connection add-spapi`. The identifiers are taken as text and parsed by the command, so that a malformed one is
+/// reported in English and Japanese (and as JSON with `--json`) like every other refusal. There is deliberately no
+/// option for the refresh token: it is read from stdin or a prompt that does not echo, so it stays out of shell
+/// history and process lists.
+#[derive(Debug, Args)]
+pub struct ConnectionAddSpApiArgs {
+    /// The merchant (id or exact name).
+    #[arg(long)]
+    pub merchant: String,
+    /// The seller account's Selling Partner ID (merchant token, セリングパートナーID), e.g. A1B2C3D4E5F6G7.
+    #[arg(long)]
+    pub selling_partner_id: String,
+    /// The marketplace to import from, e.g. A1VC38T7YXB528 (Amazon.co.jp); an SP-API connection has one.
+    #[arg(long)]
+    pub marketplace_id: String,
+    /// The day the seller authorized the app, as Manage Your Apps shows it (YYYY-MM-DD, the marketplace's
+    /// calendar); the 365 days count from it. Default: today.
+    #[arg(long)]
+    pub authorized_on: Option<String>,
+    /// Store without asking Amazon first; it stays unverified until `connection verify` (cannot renew).
     #[arg(long)]
     pub no_verify: bool,
 }

@@ -2,13 +2,17 @@
 //! over loopback HTTP into a fresh SQLite file, and CPU time and peak memory are read from `/proc` for each side.
 //!
 //! ```text
-//! cargo bench -p sellerlink-sync --bench import                    # both benchmarks
-//! cargo bench -p sellerlink-sync --bench import -- throughput      # (1) only
-//! cargo bench -p sellerlink-sync --bench import -- quota           # (3) only
-//! SYNC_BENCH_ORDERS=20000 cargo bench -p sellerlink-sync --bench import -- throughput
+//! cargo bench -p sellerlink-sync --bench import                           # all three benchmarks
+//! cargo bench -p sellerlink-sync --bench import -- throughput             # (1) MWS only
+//! cargo bench -p sellerlink-sync --bench import -- throughput-spapi       # (1) SP-API only
+//! cargo bench -p sellerlink-sync --bench import -- quota                  # (3) only
+//! SYNC_BENCH_ORDERS=20000 cargo bench -p sellerlink-sync --bench import -- throughput throughput-spapi
 //! ```
 //!
-//! (1) throughput: one seller with `SYNC_BENCH_ORDERS` orders (default 12 000), throttling off, a first import.
+//! (1) throughput: one seller with `SYNC_BENCH_ORDERS` orders (default 12 000), throttling off, a first import —
+//!     `throughput` through MWS (`ListOrders` pages + one `ListOrderItems` per order, XML, Signature V2),
+//!     `throughput-spapi` through SP-API (LWA, Orders 2026-01-01 `searchOrders` pages that carry the items, JSON).
+//!     Both share the sandbox process, the store set-up and the measurement; only the connection's API differs.
 //! (3) quota efficiency: `SYNC_BENCH_SELLERS` sellers (default 4) × `SYNC_BENCH_QUOTA_ORDERS` orders (default
 //!     400) under Amazon's quotas with restore rates × `SYNC_BENCH_SCALE` (default 40), imported side by side
 //!     with pacing on (headroom `SYNC_BENCH_HEADROOM`, default 0.02); total time over the lower bound the quotas
@@ -30,13 +34,15 @@ use sellerlink_domain::connection::{
 };
 use sellerlink_domain::ids::{
     AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, MerchantId, SellerId,
+    SellingPartnerId,
 };
 use sellerlink_domain::lifecycle::{AccessGrant, RenewalTerm};
 use sellerlink_secrets::{Keyring, MasterKey};
+use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::{LeaseOwner, SealedCredential, Store};
 use sellerlink_sync::{
     ImportConfig, ImportOutcome, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory,
-    Scheduler, SchedulerConfig,
+    Scheduler, SchedulerConfig, SourceFactory, SpApiSettings, SpApiSourceFactory,
 };
 use serde_json::{Value, json};
 
@@ -213,6 +219,25 @@ impl Clock for OffsetClock {
     }
 }
 
+/// Which Amazon API the bench's connections use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Api {
+    /// MWS with the demo developer's keys and an MWS Auth Token per seller.
+    Mws,
+    /// SP-API as the sandbox's demo app, with a self-authorized LWA refresh token per seller.
+    SpApi,
+}
+
+impl Api {
+    /// The name in the printed tables.
+    fn label(self) -> &'static str {
+        match self {
+            Self::Mws => "MWS (ListOrders + ListOrderItems, XML)",
+            Self::SpApi => "SP-API (searchOrders with items, JSON)",
+        }
+    }
+}
+
 struct Setup {
     store: Store,
     importer: Importer,
@@ -220,7 +245,109 @@ struct Setup {
     _dir: tempfile::TempDir,
 }
 
-async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) -> Setup {
+/// A seller's grant as the bench's connection holds it: the account, its term and the credential to seal.
+struct SellerGrant {
+    account: ApiAccount,
+    term: RenewalTerm,
+    secret: String,
+}
+
+/// Grants the bench access to `seller` through the control API, in `api`'s way.
+async fn grant(
+    sandbox: &SandboxProcess,
+    api: Api,
+    seller: &Value,
+    developer_id: &str,
+    home: &MarketplaceId,
+) -> SellerGrant {
+    let seller_id = seller["seller_id"].as_str().expect("seller id");
+    match api {
+        Api::Mws => {
+            let grant = sandbox
+                .call(
+                    reqwest::Method::POST,
+                    "/_sandbox/grants",
+                    Some(json!({ "seller_id": seller_id, "developer_id": developer_id })),
+                )
+                .await;
+            SellerGrant {
+                account: ApiAccount::Mws {
+                    seller_id: SellerId::parse(seller_id).expect("seller id"),
+                    developer_id: DeveloperId::parse(developer_id).expect("developer id"),
+                },
+                term: RenewalTerm::OneYear,
+                secret: grant["mws_auth_token"].as_str().expect("token").to_owned(),
+            }
+        }
+        Api::SpApi => {
+            let authorization = sandbox
+                .call(
+                    reqwest::Method::POST,
+                    "/_sandbox/authorizations",
+                    Some(json!({ "seller_id": seller_id })),
+                )
+                .await;
+            SellerGrant {
+                account: ApiAccount::SpApi {
+                    selling_partner_id: SellingPartnerId::parse(seller_id).expect("seller id"),
+                    region: home.marketplace().region,
+                },
+                term: RenewalTerm::Days365,
+                secret: authorization["refresh_token"]
+                    .as_str()
+                    .expect("refresh token")
+                    .to_owned(),
+            }
+        }
+    }
+}
+
+/// The source factory of `api` against the sandbox: MWS as the demo developer, SP-API as the demo app (both
+/// from the sandbox's `identity`).
+fn source_factory(
+    sandbox: &SandboxProcess,
+    api: Api,
+    identity: &Value,
+    clock: Arc<dyn Clock>,
+    rate_scale: f64,
+    pacing: bool,
+) -> Arc<dyn SourceFactory> {
+    match api {
+        Api::Mws => {
+            let developer = &identity["developer"];
+            let mut settings = MwsSettings::new(
+                sandbox.url.parse().expect("URL"),
+                AwsAccessKeyId::parse(developer["access_key_id"].as_str().expect("key"))
+                    .expect("access key"),
+                SecretString::from(developer["secret_key"].as_str().expect("secret").to_owned()),
+            );
+            settings.restore_rate_scale = rate_scale;
+            settings.pacing = pacing;
+            settings.pacing_headroom = env_number("SYNC_BENCH_HEADROOM", settings.pacing_headroom);
+            Arc::new(MwsSourceFactory::new(&settings, clock).expect("settings"))
+        }
+        Api::SpApi => {
+            let app = &identity["app"];
+            let credentials = LwaCredentials::new(
+                LwaClientId::parse(app["client_id"].as_str().expect("client id"))
+                    .expect("the demo app's client id"),
+                LwaClientSecret::parse(app["client_secret"].as_str().expect("client secret"))
+                    .expect("the demo app's client secret"),
+            );
+            // The secret's expiry date feeds only the operator's countdown, which the bench does not show.
+            let mut settings = SpApiSettings::new(credentials, jiff::civil::date(9999, 12, 31));
+            settings.lwa_endpoint = format!("{}/auth/o2/token", sandbox.url)
+                .parse()
+                .expect("LWA URL");
+            settings.spapi_endpoint_override = Some(sandbox.url.parse().expect("URL"));
+            settings.rate_scale = rate_scale;
+            settings.pacing = pacing;
+            Arc::new(SpApiSourceFactory::new(&settings, clock).expect("settings"))
+        }
+    }
+}
+
+async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool) -> Setup {
     let settled = GENERATED_AT.parse::<Timestamp>().expect("valid") + SETTLED_AFTER;
     sandbox
         .call(
@@ -241,8 +368,7 @@ async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) 
     let identity = sandbox
         .call(reqwest::Method::GET, "/_sandbox/identity", None)
         .await;
-    let developer = &identity["developer"];
-    let developer_id = developer["developer_id"]
+    let developer_id = identity["developer"]["developer_id"]
         .as_str()
         .expect("developer id")
         .to_owned();
@@ -259,14 +385,6 @@ async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) 
     let mut connections = Vec::new();
     for seller in sellers.as_array().expect("sellers") {
         let seller_id = seller["seller_id"].as_str().expect("seller id");
-        let grant = sandbox
-            .call(
-                reqwest::Method::POST,
-                "/_sandbox/grants",
-                Some(json!({ "seller_id": seller_id, "developer_id": developer_id })),
-            )
-            .await;
-        let token = grant["mws_auth_token"].as_str().expect("token");
         let merchant = Merchant {
             id: MerchantId::new(),
             name: MerchantName::parse(&format!("bench {seller_id}")).expect("name"),
@@ -298,19 +416,12 @@ async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) 
                 name: None,
             })
             .collect();
+        let granted = grant(sandbox, api, seller, &developer_id, &marketplaces[0].id).await;
         let connection = Connection {
             id: ConnectionId::new(),
             merchant_id: merchant.id,
-            account: ApiAccount::Mws {
-                seller_id: SellerId::parse(seller_id).expect("seller id"),
-                developer_id: DeveloperId::parse(&developer_id).expect("developer id"),
-            },
-            grant: AccessGrant::new(
-                now,
-                marketplaces[0].id.marketplace(),
-                RenewalTerm::OneYear,
-                true,
-            ),
+            account: granted.account,
+            grant: AccessGrant::new(now, marketplaces[0].id.marketplace(), granted.term, true),
             marketplaces,
             verified_at: Some(now),
             created_at: now,
@@ -318,7 +429,7 @@ async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) 
         let sealed = keyring
             .seal(
                 &KeyringCredentials::context(connection.id),
-                &SecretString::from(token.to_owned()),
+                &SecretString::from(granted.secret),
             )
             .expect("seal");
         let credential = SealedCredential {
@@ -340,27 +451,12 @@ async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) 
         connections.push(connection.id);
     }
 
-    let mut settings = MwsSettings::new(
-        sandbox.url.parse().expect("URL"),
-        AwsAccessKeyId::parse(developer["access_key_id"].as_str().expect("key"))
-            .expect("access key"),
-        SecretString::from(developer["secret_key"].as_str().expect("secret").to_owned()),
-    );
-    settings.restore_rate_scale = restore_rate_scale;
-    settings.pacing = pacing;
-    settings.pacing_headroom = env_number("SYNC_BENCH_HEADROOM", settings.pacing_headroom);
-    let factory = MwsSourceFactory::new(&settings, clock.clone()).expect("settings");
+    let factory = source_factory(sandbox, api, &identity, clock.clone(), rate_scale, pacing);
     let mut config = ImportConfig::new(LeaseOwner::parse("bench").expect("owner"));
     config.initial_lookback = SignedDuration::from_hours(90 * 24);
     config.items_concurrency = env_number("SYNC_BENCH_CONCURRENCY", config.items_concurrency);
     let credentials = KeyringCredentials::new(store.clone(), keyring);
-    let importer = Importer::new(
-        store.clone(),
-        clock,
-        Arc::new(credentials),
-        Arc::new(factory),
-        config,
-    );
+    let importer = Importer::new(store.clone(), clock, Arc::new(credentials), factory, config);
     Setup {
         store,
         importer,
@@ -372,10 +468,10 @@ async fn setup(sandbox: &SandboxProcess, restore_rate_scale: f64, pacing: bool) 
 // ---------------------------------------------------------------------------------------------
 // (1) Throughput.
 
-async fn throughput() {
+async fn throughput(api: Api) {
     let orders: usize = env_number("SYNC_BENCH_ORDERS", 12_000);
     let sandbox = SandboxProcess::start(1, orders, NO_THROTTLING);
-    let setup = setup(&sandbox, NO_THROTTLING, false).await;
+    let setup = setup(&sandbox, api, NO_THROTTLING, false).await;
     let id = setup.connections[0];
 
     let (cpu_before, sandbox_cpu_before) = (cpu_seconds("/proc/self/stat"), sandbox.cpu_seconds());
@@ -405,17 +501,19 @@ async fn throughput() {
         .sum();
     let per_10k = 10_000.0 / imported;
     println!(
-        "\n(1) throughput, throttling off: one seller, first import, sandbox over loopback HTTP → SQLite"
+        "\n(1) throughput, throttling off: one seller, first import, {}, sandbox over loopback HTTP → SQLite",
+        api.label()
     );
     println!(
-        "| orders | items | pages | wall s | orders/s | sellerlink CPU s /10k | sandbox CPU s /10k | sellerlink peak RSS MiB | sandbox peak RSS MiB |"
+        "| orders | items | pages | item calls | wall s | orders/s | sellerlink CPU s /10k | sandbox CPU s /10k | sellerlink peak RSS MiB | sandbox peak RSS MiB |"
     );
-    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     println!(
-        "| {} | {} | {} | {:.2} | {:.0} | {:.2} | {:.2} | {:.1} | {:.1} |",
+        "| {} | {} | {} | {} | {:.2} | {:.0} | {:.2} | {:.2} | {:.1} | {:.1} |",
         report.orders_new,
         items,
         report.pages,
+        report.item_calls,
         wall,
         imported / wall,
         cpu * per_10k,
@@ -423,8 +521,12 @@ async fn throughput() {
         peak_rss_mib("/proc/self/status"),
         sandbox.peak_rss_mib(),
     );
+    let name = match api {
+        Api::Mws => "throughput",
+        Api::SpApi => "throughput-spapi",
+    };
     println!(
-        "command: cargo bench -p sellerlink-sync --bench import -- throughput   (SYNC_BENCH_ORDERS={orders})"
+        "command: cargo bench -p sellerlink-sync --bench import -- {name}   (SYNC_BENCH_ORDERS={orders})"
     );
 }
 
@@ -436,7 +538,7 @@ async fn quota() {
     let orders: usize = env_number("SYNC_BENCH_QUOTA_ORDERS", 400);
     let scale: f64 = env_number("SYNC_BENCH_SCALE", 40.0);
     let sandbox = SandboxProcess::start(sellers, orders, scale);
-    let setup = setup(&sandbox, scale, true).await;
+    let setup = setup(&sandbox, Api::Mws, scale, true).await;
     sandbox
         .call(reqwest::Method::DELETE, "/_sandbox/requests", None)
         .await;
@@ -516,15 +618,18 @@ fn main() {
         return;
     }
     sellerlink_sandbox::tls::install_crypto_provider();
+    // Benchmarks are chosen by their exact names; none chosen runs all.
     let selected: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    let wants =
-        |name: &str| selected.is_empty() || selected.iter().any(|s| name.contains(s.as_str()));
+    let wants = |name: &str| selected.is_empty() || selected.iter().any(|s| s.as_str() == name);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
     if wants("throughput") {
-        runtime.block_on(throughput());
+        runtime.block_on(throughput(Api::Mws));
+    }
+    if wants("throughput-spapi") {
+        runtime.block_on(throughput(Api::SpApi));
     }
     if wants("quota") {
         runtime.block_on(quota());

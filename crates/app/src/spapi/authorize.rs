@@ -11,6 +11,7 @@ use sellerlink_spapi::{AuthorizationCode, LwaError, LwaErrorKind};
 use sellerlink_store::OAuthState;
 use url::Url;
 
+use super::connect::NewAuthorization;
 use super::failure::{SpApiFailure, StateProblem};
 use super::query::{SpApiCallback, SpApiLogin};
 use super::state::{STATE_LIFETIME, StateValue, session_digest};
@@ -244,17 +245,21 @@ impl App {
             .await?
         {
             Some(existing) => (
-                self.renew_spapi_connection(existing, name, &secret, actor)
+                self.renew_spapi_connection(existing, name, &secret, actor, self.now())
                     .await?,
                 true,
             ),
             None => {
                 let created = self
                     .create_spapi_connection(
-                        issued.merchant_id,
-                        selling_partner_id,
-                        home,
-                        name,
+                        NewAuthorization {
+                            merchant_id: issued.merchant_id,
+                            selling_partner_id,
+                            home,
+                            name,
+                            authorized_at: self.now(),
+                            verified: true,
+                        },
                         &secret,
                         actor,
                     )

@@ -21,14 +21,31 @@ use crate::{App, AppError, VerificationFailure};
 /// How often a renewal re-reads the connection when a sync run changed it meanwhile.
 const ATTEMPTS: usize = 3;
 
-/// The grant after a (re-)authorization today: approved today, expiring 365 days later, any revocation or refusal
-/// of the previous period gone (Amazon starts a new period; the seller consented again).
-fn reauthorized(grant: &AccessGrant, now: Timestamp) -> AccessGrant {
-    let today = grant.local_date(now);
+/// A seller account's authorization of the app, about to be stored as a new connection.
+#[derive(Debug)]
+pub(crate) struct NewAuthorization {
+    /// The merchant the connection belongs to.
+    pub(crate) merchant_id: MerchantId,
+    /// The seller account.
+    pub(crate) selling_partner_id: SellingPartnerId,
+    /// The home marketplace (the only one of an SP-API connection).
+    pub(crate) home: MarketplaceId,
+    /// Amazon's name for `home`, when verification read it.
+    pub(crate) name: Option<String>,
+    /// When the seller authorized the app: the 365 days count from its day in the home marketplace's calendar.
+    pub(crate) authorized_at: Timestamp,
+    /// Amazon accepted the refresh token just now (`getMarketplaceParticipations`).
+    pub(crate) verified: bool,
+}
+
+/// The grant after a re-authorization at `authorized_at` (usually now): approved that day, expiring 365 days later,
+/// any revocation or refusal of the previous period gone (Amazon starts a new period; the seller consented again).
+fn reauthorized(grant: &AccessGrant, authorized_at: Timestamp) -> AccessGrant {
+    let approved_on = grant.local_date(authorized_at);
     AccessGrant {
-        last_approved_on: today,
+        last_approved_on: approved_on,
         expiry: Expiry::Enabled {
-            expires_on: RenewalTerm::Days365.expiry_after(today),
+            expires_on: RenewalTerm::Days365.expiry_after(approved_on),
         },
         term: RenewalTerm::Days365,
         revoked_at: None,
@@ -122,35 +139,35 @@ impl App {
         Ok(found.name.clone())
     }
 
-    /// Stores a new, verified SP-API connection with its sealed refresh token.
+    /// Stores a new SP-API connection with its sealed refresh token (audit `connection_created`).
     pub(crate) async fn create_spapi_connection(
         &self,
-        merchant_id: MerchantId,
-        selling_partner_id: SellingPartnerId,
-        home: MarketplaceId,
-        name: Option<String>,
+        new: NewAuthorization,
         secret: &SecretString,
         actor: &Actor,
     ) -> Result<Connection, AppError> {
         let now = self.now();
-        let marketplace = home.marketplace();
+        let marketplace = new.home.marketplace();
         let connection = Connection {
             id: ConnectionId::new(),
-            merchant_id,
+            merchant_id: new.merchant_id,
             account: ApiAccount::SpApi {
-                selling_partner_id,
+                selling_partner_id: new.selling_partner_id,
                 region: marketplace.region,
             },
-            marketplaces: vec![ConnectedMarketplace { id: home, name }],
-            grant: AccessGrant::new(now, marketplace, RenewalTerm::Days365, true),
-            verified_at: Some(now),
+            grant: AccessGrant::new(new.authorized_at, marketplace, RenewalTerm::Days365, true),
+            marketplaces: vec![ConnectedMarketplace {
+                id: new.home,
+                name: new.name,
+            }],
+            verified_at: new.verified.then_some(now),
             created_at: now,
         };
         let sealed = self
             .keyring
             .seal(&credential_context(connection.id), secret)?;
         let audit = AuditEntry {
-            merchant_id,
+            merchant_id: connection.merchant_id,
             connection_id: Some(connection.id),
             actor: actor.clone(),
             action: AuditAction::ConnectionCreated,
@@ -164,16 +181,17 @@ impl App {
         Ok(connection)
     }
 
-    /// Renews an existing SP-API connection: replaces its sealed refresh token (audit `credential_replaced`), then
-    /// approves its grant today for 365 days, clears a recorded refusal and records the verification (audit
-    /// `renewed`). A sync run that changes the row in between (e.g. recording the refusal of the old token) makes
-    /// the step read it again.
+    /// Renews an existing SP-API connection with a verified refresh token: replaces its sealed refresh token (audit
+    /// `credential_replaced`), then approves its grant on the day of `authorized_at` (usually now) for 365 days,
+    /// clears a recorded refusal and records the verification (audit `renewed`). A sync run that changes the row in
+    /// between (e.g. recording the refusal of the old token) makes the step read it again.
     pub(crate) async fn renew_spapi_connection(
         &self,
         existing: StoredConnection,
         name: Option<String>,
         secret: &SecretString,
         actor: &Actor,
+        authorized_at: Timestamp,
     ) -> Result<Connection, AppError> {
         let id = existing.connection.id;
         let sealed = to_stored(&self.keyring.seal(&credential_context(id), secret)?);
@@ -206,7 +224,7 @@ impl App {
             let before = &stored.connection;
             let now = self.now();
             let mut after = Connection {
-                grant: reauthorized(&before.grant, now),
+                grant: reauthorized(&before.grant, authorized_at),
                 verified_at: Some(now),
                 ..before.clone()
             };

@@ -1,6 +1,7 @@
 //! Why "Connect with Amazon" did not connect, and what the merchant (or the operator) does about it.
 
-use sellerlink_domain::ids::SellingPartnerId;
+use jiff::civil::Date;
+use sellerlink_domain::ids::{ConnectionId, MarketplaceId, SellingPartnerId};
 use sellerlink_store::OAuthStateRefusal;
 use serde::Serialize;
 
@@ -59,6 +60,96 @@ impl StateProblem {
     }
 }
 
+/// Why the authorization date given with a refresh token cannot be right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AuthorizationDateProblem {
+    /// Not a `YYYY-MM-DD` date.
+    NotADate {
+        /// What was typed (at most 40 characters of it).
+        given: String,
+    },
+    /// After today in the home marketplace's calendar.
+    InTheFuture {
+        /// The date given.
+        authorized_on: Date,
+        /// Today in the marketplace's calendar.
+        today: Date,
+    },
+    /// 365 days or more ago while the token is being verified: an authorization given then has lapsed, so a working
+    /// token was authorized (again) later.
+    Lapsed {
+        /// The date given.
+        authorized_on: Date,
+        /// The day an authorization given then stopped working.
+        expired_on: Date,
+    },
+    /// Before the existing connection's last approval: a renewal cannot move its 365 days back.
+    BeforeLastApproval {
+        /// The date given.
+        authorized_on: Date,
+        /// The connection's last approval.
+        last_approved_on: Date,
+    },
+}
+
+impl AuthorizationDateProblem {
+    fn en(&self) -> String {
+        match self {
+            Self::NotADate { given } => format!(
+                "{given:?} is not a date; expected YYYY-MM-DD as Manage Your Apps shows it, e.g. 2025-04-17"
+            ),
+            Self::InTheFuture {
+                authorized_on,
+                today,
+            } => format!("{authorized_on} is after today ({today} in the marketplace's calendar)"),
+            Self::Lapsed {
+                authorized_on,
+                expired_on,
+            } => format!(
+                "an authorization given on {authorized_on} lapsed on {expired_on} (365 days later), so a token that \
+                 works was authorized later: give the date of the latest (re-)authorization that Manage Your Apps \
+                 shows, or add --no-verify to record a lapsed authorization without asking Amazon"
+            ),
+            Self::BeforeLastApproval {
+                authorized_on,
+                last_approved_on,
+            } => format!(
+                "{authorized_on} is before the connection's last approval on {last_approved_on}; a renewal cannot \
+                 move the 365-day clock back"
+            ),
+        }
+    }
+
+    fn ja(&self) -> String {
+        match self {
+            Self::NotADate { given } => format!(
+                "「{given}」は日付ではありません。アプリの管理に表示される日付を YYYY-MM-DD 形式（例: 2025-04-17）で入力してください"
+            ),
+            Self::InTheFuture {
+                authorized_on,
+                today,
+            } => format!(
+                "{authorized_on} は今日（マーケットプレイスの暦で {today}）より後の日付です"
+            ),
+            Self::Lapsed {
+                authorized_on,
+                expired_on,
+            } => format!(
+                "{authorized_on} に行われた認可は365日後の {expired_on} に失効しているため、有効なトークンはその後に認可\
+                 されたものです。アプリの管理に表示される最新の（再）認可の日付を入力してください（失効した認可をAmazonに\
+                 確認せず記録するだけなら --no-verify を付けてください）"
+            ),
+            Self::BeforeLastApproval {
+                authorized_on,
+                last_approved_on,
+            } => format!(
+                "{authorized_on} は接続の前回の承認日 {last_approved_on} より前です。更新で365日の期限を前に戻すことはできません"
+            ),
+        }
+    }
+}
+
 /// An SP-API authorization ("Connect with Amazon", or a re-authorization from Manage Your Apps) that was refused;
 /// nothing was stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,6 +200,34 @@ pub enum SpApiFailure {
         /// The URL as given.
         url: String,
     },
+    /// LWA refused a refresh token that was entered by hand (`invalid_grant`): the seller's authorization lapsed
+    /// (365 days) or was revoked, or the token is incomplete or another app's.
+    RefreshTokenRejected {
+        /// The seller account the token was entered for.
+        selling_partner_id: SellingPartnerId,
+        /// Seller Central of the marketplace.
+        seller_central_host: String,
+    },
+    /// A refresh token for a seller account the merchant is already connected to renews that connection, and a
+    /// renewal is stored only once Amazon accepts the token.
+    RenewalNeedsVerification {
+        /// The existing connection.
+        connection_id: ConnectionId,
+    },
+    /// A refresh token for a connected seller account came with another marketplace than the connection's.
+    RenewalOtherMarketplace {
+        /// The existing connection.
+        connection_id: ConnectionId,
+        /// Its marketplace, which a renewal keeps.
+        home: MarketplaceId,
+        /// The marketplace given.
+        given: MarketplaceId,
+    },
+    /// The authorization date given with a refresh token cannot be right.
+    AuthorizationDate {
+        /// What is wrong with it.
+        issue: AuthorizationDateProblem,
+    },
 }
 
 impl SpApiFailure {
@@ -123,6 +242,10 @@ impl SpApiFailure {
             Self::AppCredentialsRejected { .. } => "spapi_app_credentials_rejected",
             Self::AccessDenied { .. } => "spapi_access_denied",
             Self::UntrustedCallback { .. } => "spapi_untrusted_callback",
+            Self::RefreshTokenRejected { .. } => "spapi_refresh_token_rejected",
+            Self::RenewalNeedsVerification { .. } => "spapi_renewal_needs_verification",
+            Self::RenewalOtherMarketplace { .. } => "spapi_renewal_other_marketplace",
+            Self::AuthorizationDate { .. } => "spapi_authorization_date",
         }
     }
 
@@ -169,6 +292,35 @@ impl SpApiFailure {
                 "The link does not lead back to Amazon ({url}), so sellerlink did not follow it. Start the \
                  re-authorization again from Seller Central → Manage Your Apps."
             ),
+            Self::RefreshTokenRejected {
+                selling_partner_id,
+                seller_central_host,
+            } => format!(
+                "Amazon refused this LWA refresh token for seller account {selling_partner_id} (invalid_grant): \
+                 the seller's authorization of the app lapsed (365 days after it was given) or was revoked, or the \
+                 token was copied incompletely or belongs to another app. Have the seller (re-)authorize the app in \
+                 Seller Central (https://{seller_central_host}) → Settings → User Permissions → Manage Your Apps, \
+                 then add the new refresh token. Nothing was saved."
+            ),
+            Self::RenewalNeedsVerification { connection_id } => format!(
+                "Connection {connection_id} already links this merchant to the seller account, so a new refresh \
+                 token renews it (the token replaced, 365 days from the authorization date), and a renewal is \
+                 stored only once Amazon accepts the token. Run the command again without --no-verify. Nothing was \
+                 saved."
+            ),
+            Self::RenewalOtherMarketplace {
+                connection_id,
+                home,
+                given,
+            } => format!(
+                "Connection {connection_id} to this seller account is for {} ({home}); a renewal keeps its \
+                 marketplace. Give --marketplace-id {home}, or remove the connection first to connect {given} \
+                 instead. Nothing was saved.",
+                home.marketplace().name
+            ),
+            Self::AuthorizationDate { issue } => {
+                format!("The authorization date: {}. Nothing was saved.", issue.en())
+            }
         }
     }
 
@@ -215,6 +367,34 @@ impl SpApiFailure {
                 "このリンクはAmazonに戻りません（{url}）。sellerlinkはこのリンクに移動しませんでした。セラーセントラル →\
                  アプリの管理 から再認可をやり直してください。"
             ),
+            Self::RefreshTokenRejected {
+                selling_partner_id,
+                seller_central_host,
+            } => format!(
+                "AmazonがセリングパートナーID {selling_partner_id} のLWAリフレッシュトークンを拒否しました\
+                 （invalid_grant）。アプリの認可が期限切れ（認可から365日）か取り消されたか、トークンのコピーが不完全か、\
+                 別のアプリのトークンです。セラーセントラル（https://{seller_central_host}）→ 設定 → ユーザー権限 → \
+                 アプリの管理 でアプリを（再）認可してもらい、新しいリフレッシュトークンを登録してください。\
+                 何も保存されていません。"
+            ),
+            Self::RenewalNeedsVerification { connection_id } => format!(
+                "接続 {connection_id} がすでにこの荷主とこの出品者アカウントをつないでいるため、新しいリフレッシュトークンは\
+                 この接続の更新（トークンの差し替えと、認可日から365日の期限）になります。更新はAmazonがトークンを受け付けた\
+                 場合にのみ保存されます。--no-verify を付けずにもう一度実行してください。何も保存されていません。"
+            ),
+            Self::RenewalOtherMarketplace {
+                connection_id,
+                home,
+                given,
+            } => format!(
+                "この出品者アカウントへの接続 {connection_id} のマーケットプレイスは {}（{home}）で、更新しても変わりません。\
+                 --marketplace-id {home} を指定するか、{given} で接続し直す場合は先にこの接続を削除してください。\
+                 何も保存されていません。",
+                home.marketplace().name
+            ),
+            Self::AuthorizationDate { issue } => {
+                format!("認可日: {}。何も保存されていません。", issue.ja())
+            }
         }
     }
 }

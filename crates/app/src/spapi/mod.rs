@@ -11,7 +11,11 @@
 //!    [`SpApiLogin::from_query`] → [`App::continue_spapi_reauthorization`] → `303` to the returned URL; Amazon
 //!    then comes back through step 2. Send `Referrer-Policy: no-referrer` on both pages (codes and states travel
 //!    in query strings).
+//!
+//! The CLI adds a connection from a refresh token the operator already holds with [`App::add_spapi_connection`]:
+//! the same verification, sealing and renewal rules.
 
+mod add;
 mod app_credentials;
 mod authorize;
 mod connect;
@@ -21,9 +25,10 @@ mod settings;
 mod state;
 mod urls;
 
+pub use add::NewSpApiConnection;
 pub use app_credentials::{AppCredentialsStatus, SECRET_EXPIRING_SOON_DAYS, SecretCondition};
 pub use authorize::{AuthorizationRequest, SpApiConnected};
-pub use failure::{SpApiFailure, StateProblem};
+pub use failure::{AuthorizationDateProblem, SpApiFailure, StateProblem};
 pub use query::{SpApiCallback, SpApiLogin};
 pub use settings::{SpApiAppSettings, SpApiApplicationId};
 pub use state::STATE_LIFETIME;

@@ -1,17 +1,25 @@
 //! `sellerlink connection …`
 
+mod prompt;
+
 use std::io::{BufRead, IsTerminal, Write};
 
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
-use sellerlink_app::{App, AppError, ConnectionView, LifecycleCommand, NewMwsConnection};
+use secrecy::ExposeSecret as _;
+use sellerlink_app::{
+    App, AppError, AuthorizationDateProblem, ConnectionView, LifecycleCommand, NewMwsConnection,
+    NewSpApiConnection, SpApiConnected, SpApiFailure, VerificationFailure,
+};
+use sellerlink_domain::audit::Actor;
 use sellerlink_domain::connection::ApiAccount;
-use sellerlink_domain::ids::{MarketplaceId, MwsAuthToken};
+use sellerlink_domain::ids::{LwaRefreshToken, MarketplaceId, MwsAuthToken, SellingPartnerId};
 use sellerlink_domain::lifecycle::Expiry;
 use sellerlink_store::AuditFilter;
+use serde::Serialize;
 
 use super::cli_actor;
-use crate::args::{ConnectionAddArgs, ConnectionCommand};
+use crate::args::{ConnectionAddArgs, ConnectionAddSpApiArgs, ConnectionCommand};
 use crate::output::Output;
 
 pub async fn run(app: &App, command: ConnectionCommand, output: &Output) -> anyhow::Result<()> {
@@ -35,6 +43,7 @@ pub async fn run(app: &App, command: ConnectionCommand, output: &Output) -> anyh
                 &view,
             );
         }
+        ConnectionCommand::AddSpapi(args) => add_spapi(app, args, &actor, output).await?,
         ConnectionCommand::List { merchant } => {
             let merchant_id = match merchant {
                 Some(m) => Some(app.find_merchant(&m).await?.id),
@@ -192,6 +201,97 @@ async fn parse_add(app: &App, args: ConnectionAddArgs) -> anyhow::Result<NewMwsC
     })
 }
 
+/// What `connection add-spapi --json` prints: the connection as `connection add` prints it, and whether an existing
+/// connection was renewed.
+#[derive(Serialize)]
+struct SpApiAdded<'a> {
+    #[serde(flatten)]
+    connection: &'a ConnectionView,
+    renewed: bool,
+}
+
+/// `connection add-spapi`: every identifier parsed first (bilingual errors), the merchant looked up, then the
+/// refresh token read from stdin or a hidden prompt, and the app's use case does the rest.
+async fn add_spapi(
+    app: &App,
+    args: ConnectionAddSpApiArgs,
+    actor: &Actor,
+    output: &Output,
+) -> anyhow::Result<()> {
+    let selling_partner_id =
+        SellingPartnerId::parse(&args.selling_partner_id).map_err(AppError::from)?;
+    let marketplace_id = MarketplaceId::parse(&args.marketplace_id).map_err(AppError::from)?;
+    let authorized_on = args
+        .authorized_on
+        .as_deref()
+        .map(parse_authorization_date)
+        .transpose()?;
+    let merchant = app.find_merchant(&args.merchant).await?;
+    let token = prompt::read_secret("LWA refresh token (LWAリフレッシュトークン, Atzr|…)").await?;
+    let refresh_token = LwaRefreshToken::parse(token.expose_secret()).map_err(AppError::from)?;
+    let added = app
+        .add_spapi_connection(
+            NewSpApiConnection {
+                merchant_id: merchant.id,
+                selling_partner_id,
+                marketplace_id,
+                refresh_token,
+                authorized_on,
+                skip_verification: args.no_verify,
+            },
+            actor,
+        )
+        .await?;
+    output.done(
+        &spapi_added_sentence(&added),
+        SpApiAdded {
+            connection: &added.connection,
+            renewed: added.renewed,
+        },
+    );
+    Ok(())
+}
+
+fn spapi_added_sentence(added: &SpApiConnected) -> String {
+    let view = &added.connection;
+    let c = &view.connection;
+    let marketplace = c.home_marketplace().marketplace().name;
+    let what = if added.renewed {
+        format!(
+            "SP-API connection {} renewed: the new refresh token is stored and verified with Amazon, authorized on {}.",
+            c.id, c.grant.last_approved_on
+        )
+    } else if c.verified_at.is_some() {
+        format!(
+            "SP-API connection {} added for seller account {} in {marketplace}, verified with Amazon.",
+            c.id,
+            c.account.seller_id()
+        )
+    } else {
+        format!(
+            "SP-API connection {} added for seller account {} in {marketplace} without asking Amazon: it stays \
+             unverified until `sellerlink connection verify {}`.",
+            c.id,
+            c.account.seller_id(),
+            c.id
+        )
+    };
+    format!("{what} {}", expiry_sentence(view))
+}
+
+/// `--authorized-on`: a civil date, or the refusal in both languages.
+fn parse_authorization_date(text: &str) -> Result<Date, AppError> {
+    text.trim().parse::<Date>().map_err(|_| {
+        AppError::Verification(VerificationFailure::SpApi(
+            SpApiFailure::AuthorizationDate {
+                issue: AuthorizationDateProblem::NotADate {
+                    given: text.trim().chars().take(40).collect(),
+                },
+            },
+        ))
+    })
+}
+
 /// Reads the MWS Auth Token from a prompt (terminal) or the first line of stdin (pipe).
 fn read_token() -> anyhow::Result<String> {
     let stdin = std::io::stdin();
@@ -238,11 +338,19 @@ fn parse_instant(field: &'static str, text: &str, time_zone: &str) -> Result<Tim
 }
 
 fn expiry_sentence(view: &ConnectionView) -> String {
+    let spapi = matches!(view.connection.account, ApiAccount::SpApi { .. });
     match (view.expires_on, view.days_until_expiry) {
         (None, _) => "The expiry feature is disabled: access does not expire.".to_owned(),
+        (Some(date), Some(days)) if days > 0 && spapi => {
+            format!("The authorization expires on {date} ({days} days left).")
+        }
         (Some(date), Some(days)) if days > 0 => {
             format!("Access expires on {date} ({days} days left).")
         }
+        (Some(date), _) if spapi => format!(
+            "The authorization expired on {date}: the seller must re-authorize the app in Seller Central → \
+             Manage Your Apps."
+        ),
         (Some(date), _) => format!("Access expired on {date}: restore access in Seller Central."),
     }
 }

@@ -3,5 +3,6 @@
 mod connections;
 mod notify;
 mod secrets;
+mod spapi_add;
 mod support;
 mod verified;

@@ -67,6 +67,14 @@ impl Home {
             .env_remove("SELLERLINK_MWS_ACCESS_KEY_ID")
             .env_remove("SELLERLINK_MWS_SECRET_KEY")
             .env_remove("SELLERLINK_MWS_CA_FILE")
+            .env_remove("SELLERLINK_SPAPI_APPLICATION_ID")
+            .env_remove("SELLERLINK_LWA_CLIENT_ID")
+            .env_remove("SELLERLINK_LWA_CLIENT_SECRET")
+            .env_remove("SELLERLINK_LWA_CLIENT_SECRET_EXPIRES_ON")
+            .env_remove("SELLERLINK_SPAPI_REDIRECT_URI")
+            .env_remove("SELLERLINK_LWA_ENDPOINT")
+            .env_remove("SELLERLINK_SPAPI_ENDPOINT")
+            .env_remove("SELLERLINK_SPAPI_CA_FILE")
             .env("SELLERLINK_LOG", "trace");
         for (key, value) in &self.env {
             command.env(key, value);
