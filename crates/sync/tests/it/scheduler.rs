@@ -34,6 +34,23 @@ async fn three_sellers() -> (Sandbox, Db, Vec<Linked>) {
     (sandbox, db, linked)
 }
 
+/// A scheduler over the sellers' store, importing from the sandbox without pacing.
+fn scheduler_over(
+    sandbox: &Sandbox,
+    db: &Db,
+    linked: &[Linked],
+    config: SchedulerConfig,
+) -> Scheduler {
+    let importer = importer(
+        &db.store,
+        sandbox,
+        linked[0].keyring.clone(),
+        &sandbox.mws_settings(),
+        import_config(),
+    );
+    Scheduler::new(importer, config)
+}
+
 fn config() -> SchedulerConfig {
     SchedulerConfig {
         interval: SignedDuration::from_mins(10),
@@ -48,14 +65,7 @@ fn config() -> SchedulerConfig {
 async fn a_tick_runs_the_connections_due_skips_paused_ones_and_waits_for_the_interval() {
     let (sandbox, db, linked) = three_sellers().await;
     sandbox.grant_action("revoke", &linked[2].seller_id).await;
-    let importer = importer(
-        &db.store,
-        &sandbox,
-        linked[0].keyring.clone(),
-        &sandbox.mws_settings(),
-        import_config(),
-    );
-    let scheduler = Scheduler::new(importer, config());
+    let scheduler = scheduler_over(&sandbox, &db, &linked, config());
 
     let runs = scheduler.tick(sandbox.now()).await.unwrap();
     assert_eq!(runs.len(), 3);
@@ -85,14 +95,7 @@ async fn a_tick_runs_the_connections_due_skips_paused_ones_and_waits_for_the_int
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_worker_loop_imports_every_connection_and_stops_on_shutdown() {
     let (sandbox, db, linked) = three_sellers().await;
-    let importer = importer(
-        &db.store,
-        &sandbox,
-        linked[0].keyring.clone(),
-        &sandbox.mws_settings(),
-        import_config(),
-    );
-    let scheduler = Arc::new(Scheduler::new(importer, config()));
+    let scheduler = Arc::new(scheduler_over(&sandbox, &db, &linked, config()));
     let shutdown = CancellationToken::new();
     let worker = tokio::spawn(Arc::clone(&scheduler).run(shutdown.clone()));
 
@@ -142,14 +145,7 @@ async fn a_paused_connection_is_rechecked_hourly_and_resumes_once_the_seller_res
     let (sandbox, db, linked) = three_sellers().await;
     let paused = &linked[2];
     sandbox.grant_action("expire-now", &paused.seller_id).await;
-    let importer = importer(
-        &db.store,
-        &sandbox,
-        linked[0].keyring.clone(),
-        &sandbox.mws_settings(),
-        import_config(),
-    );
-    let scheduler = Scheduler::new(importer, config());
+    let scheduler = scheduler_over(&sandbox, &db, &linked, config());
 
     let runs = scheduler.tick(sandbox.now()).await.unwrap();
     let refused = runs
@@ -228,20 +224,11 @@ async fn a_paused_connection_is_rechecked_hourly_and_resumes_once_the_seller_res
 async fn rechecks_can_be_turned_off() {
     let (sandbox, db, linked) = three_sellers().await;
     sandbox.grant_action("revoke", &linked[0].seller_id).await;
-    let importer = importer(
-        &db.store,
-        &sandbox,
-        linked[0].keyring.clone(),
-        &sandbox.mws_settings(),
-        import_config(),
-    );
-    let scheduler = Scheduler::new(
-        importer,
-        SchedulerConfig {
-            recheck_denied: None,
-            ..config()
-        },
-    );
+    let config = SchedulerConfig {
+        recheck_denied: None,
+        ..config()
+    };
+    let scheduler = scheduler_over(&sandbox, &db, &linked, config);
     scheduler.tick(sandbox.now()).await.unwrap();
     sandbox.advance(SignedDuration::from_hours(3)).await;
     assert!(

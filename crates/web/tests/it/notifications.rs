@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 use jiff::Timestamp;
-use sellerlink_domain::connection::Language;
+use sellerlink_domain::connection::{Language, Merchant};
 use sellerlink_notify::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use sellerlink_notify::{
     EmailTransport, Mailer, RetryPolicy, SmtpSettings, SmtpTls, WebhookSecret, WebhookSender,
@@ -53,6 +53,15 @@ impl World {
             .expect("the webhook receiver starts");
         let app = TestApp::with_senders(Options::default(), senders(&mail)).await;
         Self { app, mail, hooks }
+    }
+
+    /// The merchant "Acme" and its user `owner@acme.example`.
+    async fn acme(&self, language: Language) -> Merchant {
+        let merchant = self.app.merchant("Acme").await;
+        self.app
+            .user("owner@acme.example", Role::Merchant(merchant.id), language)
+            .await;
+        merchant
     }
 
     async fn channels(&self, owner: ChannelOwner) -> Vec<NotificationChannel> {
@@ -113,15 +122,7 @@ fn assert_signed(request: &RecordedRequest, secret: &str) {
 #[tokio::test]
 async fn a_merchant_adds_channels_tests_them_and_reads_the_log_on_the_pages() {
     let world = World::new().await;
-    let merchant = world.app.merchant("Acme").await;
-    world
-        .app
-        .user(
-            "owner@acme.example",
-            Role::Merchant(merchant.id),
-            Language::En,
-        )
-        .await;
+    let merchant = world.acme(Language::En).await;
     world.app.connection(&merchant, "A1B2C3D4E5F6G7", 10).await;
     let mut browser = world.app.browser().signed_in("owner@acme.example").await;
     let page = format!("/merchants/{}/notification-channels", merchant.id);
@@ -344,15 +345,7 @@ async fn a_merchant_adds_channels_tests_them_and_reads_the_log_on_the_pages() {
 #[tokio::test]
 async fn the_api_adds_lists_switches_and_tests_channels_and_pages_the_log() {
     let world = World::new().await;
-    let merchant = world.app.merchant("Acme").await;
-    world
-        .app
-        .user(
-            "owner@acme.example",
-            Role::Merchant(merchant.id),
-            Language::Ja,
-        )
-        .await;
+    let merchant = world.acme(Language::Ja).await;
     let connection = world.app.connection(&merchant, "A1B2C3D4E5F6G7", 10).await;
     let mut browser = world.app.browser().signed_in("owner@acme.example").await;
     let csrf = browser.csrf().await;
@@ -873,15 +866,7 @@ async fn merchants_never_see_or_touch_another_merchants_channels_or_the_operator
 #[tokio::test]
 async fn page_forms_need_the_csrf_token() {
     let world = World::new().await;
-    let merchant = world.app.merchant("Acme").await;
-    world
-        .app
-        .user(
-            "owner@acme.example",
-            Role::Merchant(merchant.id),
-            Language::Ja,
-        )
-        .await;
+    let merchant = world.acme(Language::Ja).await;
     world.app.connection(&merchant, "A1B2C3D4E5F6G7", 10).await;
     let mut browser = world.app.browser().signed_in("owner@acme.example").await;
     let page = format!("/merchants/{}/notification-channels", merchant.id);
@@ -940,15 +925,7 @@ async fn page_forms_need_the_csrf_token() {
 #[tokio::test]
 async fn a_test_without_a_connection_to_show_says_what_to_do() {
     let world = World::new().await;
-    let merchant = world.app.merchant("Acme").await;
-    world
-        .app
-        .user(
-            "owner@acme.example",
-            Role::Merchant(merchant.id),
-            Language::En,
-        )
-        .await;
+    let merchant = world.acme(Language::En).await;
     let mut browser = world.app.browser().signed_in("owner@acme.example").await;
     let page = format!("/merchants/{}/notification-channels", merchant.id);
     browser

@@ -10,7 +10,7 @@ use sellerlink_domain::connection::{Language, Merchant};
 use sellerlink_sandbox::SellerAccount;
 use sellerlink_store::Role;
 
-use crate::support::{Options, SPAPI_LOGIN, SPAPI_REDIRECT, TestApp};
+use crate::support::{Browser, Options, Reply, SPAPI_LOGIN, SPAPI_REDIRECT, TestApp};
 
 /// The seller's browser at Amazon (the sandbox): cookies, no automatic redirects.
 struct AmazonBrowser {
@@ -165,6 +165,17 @@ async fn merchant_with_sandbox(language: Language) -> (TestApp, Merchant) {
     (world, merchant)
 }
 
+/// Presses "Connect with Amazon" (Amazon.co.jp) on the merchant's dashboard `home`.
+async fn press_connect_with_amazon(browser: &mut Browser<'_>, home: &str) -> Reply {
+    browser
+        .submit(
+            home,
+            &format!("{home}/connect/amazon"),
+            &[("marketplace", "A1VC38T7YXB528")],
+        )
+        .await
+}
+
 #[tokio::test]
 async fn connect_with_amazon_comes_back_connected_and_a_replay_is_refused() {
     let (world, merchant) = merchant_with_sandbox(Language::Ja).await;
@@ -177,13 +188,7 @@ async fn connect_with_amazon_comes_back_connected_and_a_replay_is_refused() {
         "the button is shown"
     );
 
-    let started = browser
-        .submit(
-            &home,
-            &format!("{home}/connect/amazon"),
-            &[("marketplace", "A1VC38T7YXB528")],
-        )
-        .await;
+    let started = press_connect_with_amazon(&mut browser, &home).await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
     let consent_url = started.location().to_owned();
     assert!(
@@ -252,13 +257,7 @@ async fn reauthorizing_from_manage_your_apps_through_the_login_uri_renews_the_sa
     let home = format!("/merchants/{}", merchant.id);
 
     // Connect once through the button.
-    let started = browser
-        .submit(
-            &home,
-            &format!("{home}/connect/amazon"),
-            &[("marketplace", "A1VC38T7YXB528")],
-        )
-        .await;
+    let started = press_connect_with_amazon(&mut browser, &home).await;
     let mut amazon = AmazonBrowser::new(sandbox.http_url());
     let back = amazon.consent(started.location(), &seller).await;
     let connected = browser.get(&path_and_query(&back)).await;
