@@ -1,5 +1,6 @@
 //! End-to-end tests of the `sellerlink` binary: a temp home per test, the real SQLite file, the real key file.
 
+mod amazon;
 mod connections;
 mod notify;
 mod secrets;

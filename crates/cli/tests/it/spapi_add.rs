@@ -2,95 +2,12 @@
 //! HTTPS (LWA + `getMarketplaceParticipations`), then imported with `sync`; each refusal classified, in both
 //! languages, with nothing stored; the token never printed, logged (TRACE) or written in clear.
 
-use jiff::{Timestamp, ToSpan as _};
-use sellerlink_sandbox::{RunningSandbox, SandboxConfig, world::lock};
-
+use crate::amazon::Amazon;
 use crate::support::{Home, JAPAN, Run};
+use jiff::{Timestamp, ToSpan as _};
 
 const MERCHANT: &str = "株式会社たくみ";
 const UNITED_STATES: &str = "ATVPDKIKX0DER";
-
-/// A sandbox whose demo SP-API app sellerlink is configured as.
-struct Amazon {
-    sandbox: RunningSandbox,
-    _certs: tempfile::TempDir,
-}
-
-impl Amazon {
-    async fn start() -> Self {
-        let certs = tempfile::tempdir().unwrap();
-        let config = SandboxConfig {
-            sellers: 2,
-            orders_per_seller: 60,
-            throttle_scale: 1000.0,
-            cert_dir: certs.path().to_path_buf(),
-            ..SandboxConfig::default()
-        };
-        Self {
-            sandbox: sellerlink_sandbox::start(config).await.unwrap(),
-            _certs: certs,
-        }
-    }
-
-    /// A home whose sellerlink is the demo app, reaching LWA and SP-API at this sandbox over HTTPS.
-    fn home(&self) -> Home {
-        let app = self.sandbox.demo_app();
-        let secret = app.current_secret().expect("the demo app has a secret");
-        let secret_expires_on = secret
-            .expires_at
-            .in_tz("Asia/Tokyo")
-            .unwrap()
-            .date()
-            .to_string();
-        let url = self.sandbox.https_url();
-        Home::new()
-            .with_env("SELLERLINK_SPAPI_APPLICATION_ID", &app.application_id)
-            .with_env("SELLERLINK_LWA_CLIENT_ID", &app.client_id)
-            .with_env("SELLERLINK_LWA_CLIENT_SECRET", secret.expose())
-            .with_env(
-                "SELLERLINK_LWA_CLIENT_SECRET_EXPIRES_ON",
-                &secret_expires_on,
-            )
-            .with_env(
-                "SELLERLINK_SPAPI_REDIRECT_URI",
-                "https://3pl.example.jp/amazon/callback",
-            )
-            .with_env("SELLERLINK_LWA_ENDPOINT", &format!("{url}/auth/o2/token"))
-            .with_env("SELLERLINK_SPAPI_ENDPOINT", &url)
-            .with_env(
-                "SELLERLINK_SPAPI_CA_FILE",
-                self.sandbox.ca_pem_path().to_str().unwrap(),
-            )
-            .with_env("SELLERLINK_SPAPI_RATE_SCALE", "1000")
-    }
-
-    fn seller(&self, index: usize) -> String {
-        lock(&self.sandbox.world()).sellers()[index]
-            .seller_id
-            .clone()
-    }
-
-    /// The seller authorizes the demo app (self-authorization); returns the refresh token Amazon issues.
-    fn authorize(&self, seller_id: &str) -> String {
-        let app_id = self.sandbox.demo_app().application_id;
-        let world = self.sandbox.world();
-        let mut world = lock(&world);
-        let now = world.now();
-        world
-            .lwa_mut()
-            .self_authorize(seller_id, &app_id, now)
-            .unwrap()
-    }
-
-    /// The seller revokes the demo app in Manage Your Apps.
-    fn revoke(&self, seller_id: &str) {
-        let app_id = self.sandbox.demo_app().application_id;
-        let world = self.sandbox.world();
-        let mut world = lock(&world);
-        let now = world.now();
-        world.lwa_mut().revoke(seller_id, &app_id, now).unwrap();
-    }
-}
 
 /// `--json connection add-spapi` for the merchant, the refresh token on stdin.
 fn add(home: &Home, seller: &str, marketplace: &str, token: &str, extra: &[&str]) -> Run {
@@ -147,8 +64,8 @@ fn fragments(token: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_verified_refresh_token_is_stored_imported_and_renewed_by_the_next_one() {
-    let amazon = Amazon::start().await;
-    let home = amazon.home();
+    let amazon = Amazon::start(2).await;
+    let home = amazon.spapi_home();
     home.run(&["merchant", "add", "--name", MERCHANT])
         .assert_ok();
     let seller = amazon.seller(0);
@@ -240,8 +157,8 @@ async fn a_verified_refresh_token_is_stored_imported_and_renewed_by_the_next_one
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_refusal_is_classified_in_both_languages_and_stores_nothing() {
-    let amazon = Amazon::start().await;
-    let home = amazon.home();
+    let amazon = Amazon::start(2).await;
+    let home = amazon.spapi_home();
     home.run(&["merchant", "add", "--name", MERCHANT])
         .assert_ok();
     let (a, b) = (amazon.seller(0), amazon.seller(1));
@@ -351,9 +268,9 @@ async fn each_refusal_is_classified_in_both_languages_and_stores_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn amazon_unreachable_stores_nothing() {
-    let amazon = Amazon::start().await;
+    let amazon = Amazon::start(2).await;
     let home = amazon
-        .home()
+        .spapi_home()
         .with_env(
             "SELLERLINK_LWA_ENDPOINT",
             "http://127.0.0.1:9/auth/o2/token",
@@ -462,8 +379,8 @@ fn malformed_values_name_the_field_in_both_languages_and_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_refresh_token_never_appears_in_output_logs_or_files() {
-    let amazon = Amazon::start().await;
-    let home = amazon.home();
+    let amazon = Amazon::start(2).await;
+    let home = amazon.spapi_home();
     home.run(&["merchant", "add", "--name", MERCHANT])
         .assert_ok();
     let (a, b) = (amazon.seller(0), amazon.seller(1));

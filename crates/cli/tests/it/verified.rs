@@ -1,74 +1,7 @@
 //! Verified onboarding and import through the binary, against a real sandbox over HTTPS.
 
-use sellerlink_sandbox::{RunningSandbox, SandboxConfig, world::lock};
-
+use crate::amazon::Amazon;
 use crate::support::{Home, JAPAN};
-
-struct Amazon {
-    sandbox: RunningSandbox,
-    _certs: tempfile::TempDir,
-}
-
-impl Amazon {
-    async fn start() -> Self {
-        let certs = tempfile::tempdir().unwrap();
-        let config = SandboxConfig {
-            sellers: 3,
-            orders_per_seller: 60,
-            throttle_scale: 1000.0,
-            cert_dir: certs.path().to_path_buf(),
-            ..SandboxConfig::default()
-        };
-        Self {
-            sandbox: sellerlink_sandbox::start(config).await.unwrap(),
-            _certs: certs,
-        }
-    }
-
-    /// A home whose sellerlink reaches this sandbox as the demo developer.
-    fn home(&self) -> Home {
-        let developer = self.sandbox.demo_developer();
-        Home::new()
-            .with_env("SELLERLINK_MWS_ENDPOINT", &self.sandbox.https_url())
-            .with_env("SELLERLINK_MWS_ACCESS_KEY_ID", &developer.access_key_id)
-            .with_env("SELLERLINK_MWS_SECRET_KEY", &developer.secret_key)
-            .with_env(
-                "SELLERLINK_MWS_CA_FILE",
-                self.sandbox.ca_pem_path().to_str().unwrap(),
-            )
-            .with_env("SELLERLINK_MWS_RESTORE_RATE_SCALE", "1000")
-    }
-
-    fn seller(&self, index: usize) -> String {
-        lock(&self.sandbox.world()).sellers()[index]
-            .seller_id
-            .clone()
-    }
-
-    /// Grants the demo developer access to a seller, as the pages would; returns the MWS Auth Token.
-    fn grant(&self, seller_id: &str) -> String {
-        let developer = self.sandbox.demo_developer();
-        let world = self.sandbox.world();
-        let mut world = lock(&world);
-        world
-            .grant_access(seller_id, &developer.name, &developer.developer_id)
-            .unwrap()
-            .mws_auth_token
-    }
-
-    fn act(&self, seller_id: &str, action: &str) {
-        let developer = self.sandbox.demo_developer().developer_id;
-        let world = self.sandbox.world();
-        let mut world = lock(&world);
-        match action {
-            "revoke" => world.revoke_access(seller_id, &developer).map(drop),
-            "expire" => world.expire_now(seller_id, &developer).map(drop),
-            "restore" => world.restore_access(seller_id, &developer).map(drop),
-            other => panic!("unknown action {other}"),
-        }
-        .unwrap();
-    }
-}
 
 fn add(home: &Home, seller: &str, marketplace: &str, token: &str) -> crate::support::Run {
     home.run_with_stdin(
@@ -98,8 +31,8 @@ fn connection_count(home: &Home) -> usize {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn onboarding_is_verified_and_each_refusal_says_what_to_do() {
-    let amazon = Amazon::start().await;
-    let home = amazon.home();
+    let amazon = Amazon::start(3).await;
+    let home = amazon.mws_home();
     home.run(&["merchant", "add", "--name", "Takumi"])
         .assert_ok();
     let (a, b) = (amazon.seller(0), amazon.seller(1));
