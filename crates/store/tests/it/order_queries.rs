@@ -430,7 +430,7 @@ async fn the_list_counts_each_orders_own_items(db: Db) {
         .collect();
     let id = |n| order(n, base, base).amazon_order_id.to_string();
     let mut expected = vec![(first.id, id(1), 0), (second.id, id(1), 1)];
-    expected.sort_by(|a, b| b.0.cmp(&a.0));
+    expected.sort_by_key(|entry| std::cmp::Reverse(entry.0));
     expected.insert(0, (first.id, id(2), 3));
     assert_eq!(counts, expected);
     assert!(listed.iter().all(|l| l.stored.order.items.is_empty()));
