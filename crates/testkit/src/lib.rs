@@ -1,10 +1,12 @@
 #![doc = include_str!("../README.md")]
 
+pub mod browser;
 pub mod mail_sink;
 pub mod mime;
 mod wait;
 pub mod webhook_receiver;
 
+pub use browser::{Browser, Page, SellerLogin};
 pub use mail_sink::{MailSink, ReceivedMail};
 pub use mime::ParsedMail;
 pub use wait::WaitTimeout;

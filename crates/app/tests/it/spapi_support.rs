@@ -1,7 +1,7 @@
 //! A real sandbox per test, the app configured with its demo SP-API app, and a small browser (cookie jar, no
 //! automatic redirects) that drives the sandbox's Seller Central pages over HTTP the way a merchant's browser does.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,8 +9,6 @@ use std::time::Duration;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use secrecy::SecretString;
 use sellerlink_app::{
     App, AppError, DeveloperIdentity, KeySettings, Settings, SpApiAppSettings, SpApiApplicationId,
@@ -25,6 +23,7 @@ use sellerlink_sandbox::world::lock;
 use sellerlink_sandbox::{RunningSandbox, SandboxConfig, SellerAccount, SharedWorld};
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::{OrderQuery, Store, SyncStream};
+use sellerlink_testkit::SellerLogin;
 use serde_json::{Value, json};
 
 /// Where Amazon sends the browser back (registered for the demo app; no server needed, tests read `Location`).
@@ -268,36 +267,6 @@ pub fn spapi_failure(error: &AppError) -> &sellerlink_app::SpApiFailure {
     }
 }
 
-/// One page as the browser got it.
-#[derive(Debug)]
-pub struct Page {
-    pub status: StatusCode,
-    pub location: Option<String>,
-    pub body: String,
-}
-
-impl Page {
-    /// The value of a form field (`name="…" value="…"`).
-    pub fn field(&self, name: &str) -> String {
-        let marker = format!("name=\"{name}\" value=\"");
-        let start = self
-            .body
-            .find(&marker)
-            .unwrap_or_else(|| panic!("no field {name} in {}", self.body))
-            + marker.len();
-        let end = start + self.body[start..].find('"').unwrap();
-        self.body[start..end]
-            .replace("&#38;", "&")
-            .replace("&amp;", "&")
-    }
-
-    pub fn redirect(&self) -> &str {
-        self.location
-            .as_deref()
-            .unwrap_or_else(|| panic!("no redirect: {} {}", self.status, self.body))
-    }
-}
-
 /// The query of a URL.
 pub fn query_of(url: &str) -> String {
     url::Url::parse(url)
@@ -307,113 +276,28 @@ pub fn query_of(url: &str) -> String {
         .to_owned()
 }
 
-/// A browser: keeps cookies, follows no redirect by itself.
+/// The seller's browser at the sandbox's Seller Central ([`sellerlink_testkit::Browser`] with the seller's
+/// sign-in), answering in the app's types.
 pub struct Browser {
-    client: reqwest::Client,
-    base: String,
-    cookies: BTreeMap<String, String>,
+    inner: sellerlink_testkit::Browser,
+}
+
+fn login(seller: &SellerAccount) -> SellerLogin {
+    SellerLogin::new(seller.email.clone(), seller.password.clone())
 }
 
 impl Browser {
     pub fn new(sandbox: &Sandbox) -> Self {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap();
         Self {
-            client,
-            base: sandbox.url(),
-            cookies: BTreeMap::new(),
+            inner: sellerlink_testkit::Browser::new(sandbox.url()),
         }
-    }
-
-    fn absolute(&self, path_or_url: &str) -> String {
-        if path_or_url.starts_with("http") {
-            path_or_url.to_owned()
-        } else {
-            format!("{}{path_or_url}", self.base)
-        }
-    }
-
-    pub async fn get(&mut self, path_or_url: &str) -> Page {
-        let request = self.client.get(self.absolute(path_or_url));
-        self.send(request).await
-    }
-
-    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let request = self.client.post(self.absolute(path)).form(form);
-        self.send(request).await
-    }
-
-    async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Page {
-        if !self.cookies.is_empty() {
-            let jar: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            request = request.header(COOKIE, jar.join("; "));
-        }
-        let response = request.send().await.unwrap();
-        for set in response.headers().get_all(SET_COOKIE) {
-            let set = set.to_str().unwrap();
-            let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
-            if value.is_empty() || set.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let status = response.status();
-        let location = response
-            .headers()
-            .get(LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned());
-        Page {
-            status,
-            location,
-            body: response.text().await.unwrap(),
-        }
-    }
-
-    /// Opens a page; when Seller Central asks for sign-in first, signs the demo seller in and comes back.
-    pub async fn open_signed_in(&mut self, url: &str, seller: &SellerAccount) -> Page {
-        let page = self.get(url).await;
-        if page.status != StatusCode::SEE_OTHER || !page.redirect().starts_with("/ap/signin") {
-            return page;
-        }
-        let signin = self.get(page.redirect()).await;
-        assert_eq!(signin.status, StatusCode::OK, "{}", signin.body);
-        let (csrf, return_to) = (signin.field("csrf"), signin.field("return_to"));
-        let done = self
-            .post(
-                "/ap/signin",
-                &[
-                    ("csrf", &csrf),
-                    ("login", &seller.email),
-                    ("password", &seller.password),
-                    ("return_to", &return_to),
-                ],
-            )
-            .await;
-        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-        let back = done.redirect().to_owned();
-        self.get(&back).await
     }
 
     /// The seller consents on the page `consent_url` leads to; returns the query Amazon redirects back with.
     pub async fn consent(&mut self, consent_url: &str, seller: &SellerAccount) -> SpApiCallback {
-        let page = self.open_signed_in(consent_url, seller).await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        let fields = ["csrf", "application_id", "state", "redirect_uri", "version"]
-            .map(|n| (n, page.field(n)));
-        let mut form: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        form.push(("decision", "confirm"));
-        let done = self.post("/apps/authorize/consent", &form).await;
-        assert_eq!(done.status, StatusCode::FOUND, "{}", done.body);
-        assert!(done.redirect().starts_with(REDIRECT), "{}", done.redirect());
-        SpApiCallback::from_query(&query_of(done.redirect()))
+        let back = login(seller).consent(&mut self.inner, consent_url).await;
+        assert!(back.starts_with(REDIRECT), "{back}");
+        SpApiCallback::from_query(&query_of(&back))
     }
 
     /// Manage Your Apps → Re-authorize: returns the log-in URI Amazon sends the browser to.
@@ -422,31 +306,19 @@ impl Browser {
         application_id: &str,
         seller: &SellerAccount,
     ) -> String {
-        let manage = self.open_signed_in("/apps/manage", seller).await;
-        assert_eq!(manage.status, StatusCode::OK, "{}", manage.body);
-        let csrf = manage.field("csrf");
-        let to_login = self
-            .post(
-                "/apps/manage/reauthorize",
-                &[("csrf", &csrf), ("application_id", application_id)],
-            )
+        let to_login = login(seller)
+            .reauthorize(&mut self.inner, application_id)
             .await;
-        assert_eq!(to_login.status, StatusCode::FOUND, "{}", to_login.body);
-        assert!(
-            to_login.redirect().starts_with(LOGIN),
-            "{}",
-            to_login.redirect()
-        );
-        to_login.redirect().to_owned()
+        assert!(to_login.starts_with(LOGIN), "{to_login}");
+        to_login
     }
 
     /// Follows the app's redirect back to Amazon (the re-authorization's confirm step); returns the redirect URI's
     /// query Amazon answers with.
     pub async fn back_to_amazon(&mut self, url: &str, seller: &SellerAccount) -> SpApiCallback {
-        let page = self.open_signed_in(url, seller).await;
-        assert_eq!(page.status, StatusCode::FOUND, "{}", page.body);
-        assert!(page.redirect().starts_with(REDIRECT), "{}", page.redirect());
-        SpApiCallback::from_query(&query_of(page.redirect()))
+        let back = login(seller).confirm(&mut self.inner, url).await;
+        assert!(back.starts_with(REDIRECT), "{back}");
+        SpApiCallback::from_query(&query_of(&back))
     }
 }
 

@@ -1,147 +1,18 @@
 //! "Connect with Amazon" (SP-API): the button, Amazon's consent page (the sandbox), the redirect back, and a
 //! replayed redirect refused.
 
-use std::collections::BTreeMap;
-use std::time::Duration;
-
 use axum::http::StatusCode;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use sellerlink_domain::connection::{Language, Merchant};
-use sellerlink_sandbox::SellerAccount;
+use sellerlink_sandbox::RunningSandbox;
 use sellerlink_store::Role;
+use sellerlink_testkit::{Browser as AmazonBrowser, SellerLogin};
 
 use crate::support::{Browser, Options, Reply, SPAPI_LOGIN, SPAPI_REDIRECT, TestApp};
 
-/// The seller's browser at Amazon (the sandbox): cookies, no automatic redirects.
-struct AmazonBrowser {
-    http: reqwest::Client,
-    base: String,
-    cookies: BTreeMap<String, String>,
-}
-
-struct Page {
-    status: reqwest::StatusCode,
-    location: Option<String>,
-    body: String,
-}
-
-impl Page {
-    fn field(&self, name: &str) -> String {
-        let marker = format!("name=\"{name}\" value=\"");
-        let start = self
-            .body
-            .find(&marker)
-            .unwrap_or_else(|| panic!("no {name} in {}", self.body))
-            + marker.len();
-        let end = start + self.body[start..].find('"').unwrap();
-        self.body[start..end].replace("&#38;", "&")
-    }
-}
-
-impl AmazonBrowser {
-    fn new(base: String) -> Self {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(20))
-            .build()
-            .unwrap();
-        Self {
-            http,
-            base,
-            cookies: BTreeMap::new(),
-        }
-    }
-
-    async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Page {
-        if !self.cookies.is_empty() {
-            let jar: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            request = request.header(COOKIE, jar.join("; "));
-        }
-        let response = request.send().await.unwrap();
-        for set in response.headers().get_all(SET_COOKIE) {
-            let (name, value) = set
-                .to_str()
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .split_once('=')
-                .unwrap();
-            self.cookies.insert(name.to_owned(), value.to_owned());
-        }
-        Page {
-            status: response.status(),
-            location: response
-                .headers()
-                .get(LOCATION)
-                .map(|v| v.to_str().unwrap().to_owned()),
-            body: response.text().await.unwrap(),
-        }
-    }
-
-    fn absolute(&self, url: &str) -> String {
-        if url.starts_with("http") {
-            url.to_owned()
-        } else {
-            format!("{}{url}", self.base)
-        }
-    }
-
-    async fn get(&mut self, url: &str) -> Page {
-        let request = self.http.get(self.absolute(url));
-        self.send(request).await
-    }
-
-    async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
-        let request = self.http.post(self.absolute(url)).form(form);
-        self.send(request).await
-    }
-
-    /// Signs in to Seller Central when asked, consents, and returns where Amazon sends the browser back.
-    async fn consent(&mut self, consent_url: &str, seller: &SellerAccount) -> String {
-        let mut page = self.get(consent_url).await;
-        if page.status == reqwest::StatusCode::SEE_OTHER {
-            let signin = self.get(page.location.as_deref().unwrap()).await;
-            let form = [
-                ("csrf", signin.field("csrf")),
-                ("login", seller.email.clone()),
-                ("password", seller.password.clone()),
-                ("return_to", signin.field("return_to")),
-            ];
-            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let done = self.post("/ap/signin", &pairs).await;
-            page = self.get(done.location.as_deref().expect("signed in")).await;
-        }
-        assert_eq!(page.status, reqwest::StatusCode::OK, "{}", page.body);
-        let fields = ["csrf", "application_id", "state", "redirect_uri", "version"]
-            .map(|n| (n, page.field(n)));
-        let mut form: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        form.push(("decision", "confirm"));
-        let done = self.post("/apps/authorize/consent", &form).await;
-        done.location
-            .unwrap_or_else(|| panic!("no redirect: {} {}", done.status, done.body))
-    }
-
-    /// Seller Central → Manage Your Apps → Re-authorize (the seller is signed in); returns where Amazon sends the
-    /// browser: the app's log-in URI.
-    async fn reauthorize_from_manage_your_apps(&mut self, application_id: &str) -> String {
-        let manage = self.get("/apps/manage").await;
-        assert_eq!(manage.status, reqwest::StatusCode::OK, "{}", manage.body);
-        let csrf = manage.field("csrf");
-        let to_login = self
-            .post(
-                "/apps/manage/reauthorize",
-                &[("csrf", &csrf), ("application_id", application_id)],
-            )
-            .await;
-        to_login
-            .location
-            .unwrap_or_else(|| panic!("no redirect: {} {}", to_login.status, to_login.body))
-    }
+/// The sandbox's demo seller's Seller Central sign-in.
+fn seller_login(sandbox: &RunningSandbox) -> SellerLogin {
+    let seller = sandbox.demo_seller();
+    SellerLogin::new(seller.email, seller.password)
 }
 
 /// The path and query of an absolute URL, to send to the in-process router.
@@ -198,7 +69,9 @@ async fn connect_with_amazon_comes_back_connected_and_a_replay_is_refused() {
     assert!(consent_url.contains("state="));
 
     let mut amazon = AmazonBrowser::new(sandbox.http_url());
-    let back = amazon.consent(&consent_url, &sandbox.demo_seller()).await;
+    let back = seller_login(sandbox)
+        .consent(&mut amazon, &consent_url)
+        .await;
     assert!(back.starts_with(SPAPI_REDIRECT), "{back}");
     let query = url::Url::parse(&back).unwrap().query().unwrap().to_owned();
     let callback = format!("/amazon/callback?{query}");
@@ -252,14 +125,14 @@ async fn connect_with_amazon_comes_back_connected_and_a_replay_is_refused() {
 async fn reauthorizing_from_manage_your_apps_through_the_login_uri_renews_the_same_connection() {
     let (world, merchant) = merchant_with_sandbox(Language::En).await;
     let sandbox = world.sandbox.as_ref().unwrap();
-    let seller = sandbox.demo_seller();
+    let seller = seller_login(sandbox);
     let mut browser = world.browser().signed_in("owner@acme.example").await;
     let home = format!("/merchants/{}", merchant.id);
 
     // Connect once through the button.
     let started = press_connect_with_amazon(&mut browser, &home).await;
     let mut amazon = AmazonBrowser::new(sandbox.http_url());
-    let back = amazon.consent(started.location(), &seller).await;
+    let back = seller.consent(&mut amazon, started.location()).await;
     let connected = browser.get(&path_and_query(&back)).await;
     assert_eq!(connected.location(), format!("{home}?notice=connected"));
     let first = world.app.connections(None).await.unwrap();
@@ -267,8 +140,8 @@ async fn reauthorizing_from_manage_your_apps_through_the_login_uri_renews_the_sa
     let id = first[0].connection.id;
 
     // Seller Central → Manage Your Apps → Re-authorize sends the browser to the app's log-in URI.
-    let login_url = amazon
-        .reauthorize_from_manage_your_apps(&sandbox.demo_app().application_id)
+    let login_url = seller
+        .reauthorize(&mut amazon, &sandbox.demo_app().application_id)
         .await;
     assert!(login_url.starts_with(SPAPI_LOGIN), "{login_url}");
     assert!(login_url.contains("amazon_callback_uri="), "{login_url}");
@@ -294,10 +167,7 @@ async fn reauthorizing_from_manage_your_apps_through_the_login_uri_renews_the_sa
         confirm.starts_with(&format!("{}/apps/authorize/confirm/", sandbox.http_url())),
         "{confirm}"
     );
-    let confirmed = amazon.get(&confirm).await;
-    let back = confirmed
-        .location
-        .unwrap_or_else(|| panic!("no redirect: {} {}", confirmed.status, confirmed.body));
+    let back = seller.confirm(&mut amazon, &confirm).await;
     assert!(back.starts_with(SPAPI_REDIRECT), "{back}");
 
     // Back at the redirect URI: the same connection, renewed, not a second one.
