@@ -52,8 +52,10 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// A browser with an empty cookie jar; requests time out after 30 s.
+    /// A browser with an empty cookie jar; requests time out after 30 s. Installs rustls' ring provider as the
+    /// process default if none is yet (the workspace builds reqwest without a provider of its own).
     pub fn new(base: impl Into<String>) -> Self {
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))

@@ -3,10 +3,13 @@
 
 use std::sync::Arc;
 
-use sellerlink_app::{App, MwsSettings};
+use sellerlink_app::{App, MwsSettings, SpApiAppSettings, SpApiApplicationId, SpApiSettings};
 use sellerlink_domain::clock::SystemClock;
 use sellerlink_domain::connection::{Language, MerchantName};
 use sellerlink_domain::ids::AwsAccessKeyId;
+use sellerlink_sandbox::RunningSandbox;
+use sellerlink_sandbox::world::lock;
+use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::Role;
 use sellerlink_sync::SchedulerConfig;
 use sellerlink_web::WebConfig;
@@ -45,6 +48,15 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     mws.extra_ca_pem = Some(sandbox.ca_pem().as_bytes().to_vec());
     mws.restore_rate_scale = DEMO_THROTTLE_SCALE;
     settings.mws = Some(mws);
+    // The SP-API app's redirect URI names the web app's port, so a free one is picked now when asked for any.
+    let web_port = match args.web_port {
+        0 => std::net::TcpListener::bind(("127.0.0.1", 0))?
+            .local_addr()?
+            .port(),
+        port => port,
+    };
+    let web_base = url::Url::parse(&format!("http://127.0.0.1:{web_port}/"))?;
+    settings.spapi = Some(demo_spapi_app(&sandbox, &web_base)?);
     let app = App::open(settings, Arc::new(SystemClock)).await?;
     let merchant = match app.find_merchant(DEMO_MERCHANT).await {
         Ok(merchant) => merchant,
@@ -77,7 +89,7 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     let server = sellerlink_web::serve(
         app.clone(),
         WebConfig {
-            bind: std::net::SocketAddr::from(([127, 0, 0, 1], args.web_port)),
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], web_port)),
             scheduler: Some(SchedulerConfig {
                 interval: jiff::SignedDuration::from_mins(1),
                 ..SchedulerConfig::default()
@@ -140,6 +152,13 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     );
     println!();
     println!(
+        "SP-API instead: on the dashboard click 「Amazon で接続（SP-API）」, sign in to the sandbox as the seller and"
+    );
+    println!(
+        "confirm; re-authorize later from {base}apps/manage (Manage Your Apps) to renew the 365 days."
+    );
+    println!();
+    println!(
         "Sandbox clock and faults: {base}_sandbox/clock  (see docs/SANDBOX.md). Press Ctrl-C to stop."
     );
     tokio::signal::ctrl_c().await?;
@@ -154,4 +173,48 @@ fn with_slash(url: &str) -> String {
     } else {
         format!("{url}/")
     }
+}
+
+/// The sandbox's demo SP-API app as the operator's app: its redirect and log-in URIs are pointed at the demo web
+/// app on `web_base`, and sellerlink reaches the sandbox's LWA and SP-API over HTTPS with the sandbox's CA.
+fn demo_spapi_app(
+    sandbox: &RunningSandbox,
+    web_base: &url::Url,
+) -> anyhow::Result<SpApiAppSettings> {
+    let demo = sandbox.demo_app();
+    let redirect_uri = web_base.join("amazon/callback")?;
+    let login_uri = web_base.join("amazon/login")?;
+    {
+        let world = sandbox.world();
+        let mut world = lock(&world);
+        let lwa = world.lwa_mut();
+        lwa.set_redirect_uris(&demo.application_id, None, vec![redirect_uri.to_string()])
+            .map_err(|e| anyhow::anyhow!("the sandbox refused the demo redirect URI: {e}"))?;
+        lwa.set_login_uri(&demo.application_id, Some(login_uri.to_string()))
+            .map_err(|e| anyhow::anyhow!("the sandbox refused the demo log-in URI: {e}"))?;
+    }
+    let secret = demo
+        .current_secret()
+        .ok_or_else(|| anyhow::anyhow!("the sandbox's demo app has no client secret"))?;
+    let secret_expires_on = secret
+        .valid_until()
+        .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
+        .date();
+    let credentials = LwaCredentials::new(
+        LwaClientId::parse(&demo.client_id)?,
+        LwaClientSecret::parse(secret.expose())?,
+    );
+    let https = url::Url::parse(&sandbox.https_url())?;
+    let mut api = SpApiSettings::new(credentials, secret_expires_on);
+    api.lwa_endpoint = https.join("auth/o2/token")?;
+    api.spapi_endpoint_override = Some(https);
+    api.extra_ca_pem = Some(sandbox.ca_pem().as_bytes().to_vec());
+    api.rate_scale = DEMO_THROTTLE_SCALE;
+    Ok(SpApiAppSettings {
+        application_id: SpApiApplicationId::parse(&demo.application_id)?,
+        redirect_uri,
+        consent_base_override: Some(url::Url::parse(&sandbox.http_url())?),
+        draft: false,
+        api,
+    })
 }

@@ -2,6 +2,7 @@
 
 mod amazon;
 mod connections;
+mod demo;
 mod notify;
 mod secrets;
 mod spapi_add;

@@ -82,6 +82,20 @@ impl Home {
         command
     }
 
+    /// Starts a long-running command (stdout piped, stderr discarded); killed when the child is dropped by the
+    /// caller's [`Running`].
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        let child = self
+            .command(args)
+            .env("SELLERLINK_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        Running(child)
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_with_stdin(args, "")
     }
@@ -150,5 +164,33 @@ impl Home {
             }
         }
         files
+    }
+}
+
+/// A command running in the background; killed on drop.
+pub struct Running(pub std::process::Child);
+
+impl Running {
+    /// Reads stdout until a line contains `marker` (or the command exits); returns everything read.
+    pub fn read_until(&mut self, marker: &str) -> String {
+        use std::io::BufRead as _;
+        let stdout = self.0.stdout.as_mut().expect("stdout is piped");
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut text = String::new();
+        loop {
+            let mut line = String::new();
+            let read = reader.read_line(&mut line).unwrap();
+            text.push_str(&line);
+            if read == 0 || line.contains(marker) {
+                return text;
+            }
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
