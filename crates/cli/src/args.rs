@@ -409,6 +409,10 @@ pub struct WorkerArgs {
     /// Connections imported at the same time.
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
+    /// Erase the buyer's name and address of shipped or cancelled orders this many days after Amazon's last
+    /// update of them, once a day (Amazon's Data Protection Policy: 30 days after delivery); 0 keeps them.
+    #[arg(long, env = "SELLERLINK_BUYER_DATA_DAYS", default_value_t = 30)]
+    pub buyer_data_days: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -423,6 +427,13 @@ pub enum OrdersCommand {
         /// The Amazon order id (3-7-7 digits).
         #[arg(value_parser = AmazonOrderId::parse)]
         order_id: AmazonOrderId,
+    },
+    /// Erase the buyer's name and address of shipped or cancelled orders Amazon last updated more than DAYS days
+    /// ago (the worker does this daily); the orders, items and statuses stay.
+    EraseBuyerData {
+        /// Keep buyer data this many days after Amazon's last update of a finished order (at least 1).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+        older_than_days: u32,
     },
 }
 

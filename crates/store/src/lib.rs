@@ -29,7 +29,9 @@ pub use leases::{Lease, LeaseName, LeaseOwner};
 pub use names::NameError;
 pub use notifications::*;
 pub use oauth_states::{OAuthState, OAuthStateRefusal};
-pub use orders::{ListedOrder, OrderCursor, OrderQuery, OrderSummary, UpsertOutcome};
+pub use orders::{
+    FINISHED_STATUSES, ListedOrder, OrderCursor, OrderQuery, OrderSummary, UpsertOutcome,
+};
 pub use store::Store;
 pub use sync::{
     SyncFailure, SyncOutcome, SyncRun, SyncRunId, SyncRunResult, SyncStream, SyncWatermark,

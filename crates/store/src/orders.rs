@@ -2,8 +2,11 @@
 //! of the web list.
 
 mod query;
+mod retention;
 mod rows;
 mod upsert;
+
+pub use retention::FINISHED_STATUSES;
 
 use jiff::Timestamp;
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MarketplaceId, MerchantId};
@@ -162,6 +165,17 @@ impl Store {
     /// How many orders match the query's filters (its limit, offset and cursor are ignored).
     pub async fn count_orders(&self, query: &OrderQuery) -> StoreResult<u64> {
         query::count_orders(&self.pool, query).await
+    }
+
+    /// Erases the buyer's name and shipping address of every finished order ([`FINISHED_STATUSES`]) Amazon last
+    /// updated before `last_updated_before`, in one statement; returns how many orders lost buyer data. The
+    /// orders, their items and statuses stay; orders still to be shipped keep their address whatever their age.
+    pub async fn erase_buyer_data(
+        &self,
+        last_updated_before: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<u64> {
+        retention::erase_buyer_data(&self.pool, last_updated_before, now).await
     }
 
     /// Every order of a connection, summarized, by order id.

@@ -57,6 +57,16 @@ pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::
                 println!("{} of {total} order(s)", orders.len());
             }
         }
+        OrdersCommand::EraseBuyerData { older_than_days } => {
+            let erased = erase_buyer_data(app, older_than_days).await?;
+            output.done(
+                &format!(
+                    "Erased the buyer's name and address of {erased} finished order(s) last updated more than \
+                     {older_than_days} day(s) ago."
+                ),
+                &serde_json::json!({ "erased": erased, "older_than_days": older_than_days }),
+            );
+        }
         OrdersCommand::Show {
             connection,
             order_id,
@@ -96,6 +106,15 @@ pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::
         }
     }
     Ok(())
+}
+
+/// Erases buyer data of finished orders Amazon last updated more than `days` days ago; returns how many.
+pub async fn erase_buyer_data(app: &App, days: u32) -> Result<u64, AppError> {
+    let now = app.now();
+    let cut_off = now
+        .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+        .unwrap_or(Timestamp::MIN);
+    Ok(app.store().erase_buyer_data(cut_off, now).await?)
 }
 
 async fn query(app: &App, args: OrdersListArgs) -> Result<OrderQuery, AppError> {

@@ -111,6 +111,13 @@ pub async fn worker(
     let reminders_shutdown = shutdown.clone();
     let reminders_task =
         tokio::spawn(async move { reminders.serve(reminders_shutdown.cancelled_owned()).await });
+    let retention_task = (args.buyer_data_days > 0).then(|| {
+        tokio::spawn(erase_buyer_data_daily(
+            app.clone(),
+            args.buyer_data_days,
+            shutdown.clone(),
+        ))
+    });
     eprintln!(
         "sellerlink worker: importing every {} minute(s), sending due reminders and alerts every minute; Ctrl-C to stop",
         args.interval_minutes
@@ -119,7 +126,26 @@ pub async fn worker(
     shutdown.cancel();
     task.await?;
     reminders_task.await?;
+    if let Some(retention_task) = retention_task {
+        retention_task.await?;
+    }
     Ok(())
+}
+
+/// Erases buyer data of finished orders older than `days` at start and then once a day, until shut down.
+async fn erase_buyer_data_daily(app: App, days: u32, shutdown: CancellationToken) {
+    const DAILY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+    loop {
+        match crate::commands::orders::erase_buyer_data(&app, days).await {
+            Ok(0) => {}
+            Ok(erased) => tracing::info!(erased, days, "erased buyer data of finished orders"),
+            Err(error) => tracing::warn!(%error, "erasing buyer data failed"),
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            () = tokio::time::sleep(DAILY) => {}
+        }
+    }
 }
 
 fn short(id: ConnectionId) -> String {

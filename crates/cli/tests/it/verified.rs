@@ -150,3 +150,89 @@ async fn amazon_unreachable_stores_nothing() {
     );
     assert_eq!(connection_count(&home), 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn buyer_data_of_finished_orders_is_erased_after_the_retention_period_and_nothing_else() {
+    let amazon = Amazon::start(1).await;
+    let home = amazon.mws_home();
+    home.run(&["merchant", "add", "--name", "Takumi"])
+        .assert_ok();
+    let seller = amazon.seller(0);
+    let token = amazon.grant(&seller);
+    let id = tokio::task::block_in_place(|| add(&home, &seller, JAPAN, &token))
+        .assert_ok()
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    tokio::task::block_in_place(|| home.run(&["sync", "--connection", &id])).assert_ok();
+    let list = || {
+        tokio::task::block_in_place(|| home.run(&["--json", "orders", "list", "--limit", "1000"]))
+            .assert_ok()
+            .json()
+    };
+    let before = list();
+
+    let days = 3;
+    let erased = tokio::task::block_in_place(|| {
+        home.run(&[
+            "--json",
+            "orders",
+            "erase-buyer-data",
+            "--older-than-days",
+            &days.to_string(),
+        ])
+    });
+    let erased = erased.assert_ok().json()["erased"].as_u64().unwrap();
+
+    // Exactly the shipped or cancelled orders Amazon last updated more than 3 days ago lost name and address.
+    let cut_off = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days);
+    let finished = ["Shipped", "Canceled", "Unfulfillable"];
+    let due = |order: &serde_json::Value| {
+        let updated: jiff::Timestamp = order["order"]["last_update_date"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        finished.contains(&order["order"]["status"].as_str().unwrap()) && updated < cut_off
+    };
+    let expected = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| due(o) && !o["order"]["buyer_name"].is_null())
+        .count() as u64;
+    assert!(expected > 0, "the sandbox has old shipped orders: {before}");
+    assert_eq!(erased, expected);
+    let after = list();
+    for (old, new) in before
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(after.as_array().unwrap())
+    {
+        assert_eq!(
+            old["order"]["amazon_order_id"],
+            new["order"]["amazon_order_id"]
+        );
+        if due(old) {
+            assert!(new["order"]["buyer_name"].is_null(), "{new}");
+            assert!(new["order"]["shipping_address"].is_null(), "{new}");
+        } else {
+            assert_eq!(old["order"]["buyer_name"], new["order"]["buyer_name"]);
+            assert_eq!(
+                old["order"]["shipping_address"],
+                new["order"]["shipping_address"]
+            );
+        }
+        assert_eq!(old["order"]["items"], new["order"]["items"], "items stay");
+        assert_eq!(old["order"]["status"], new["order"]["status"]);
+    }
+
+    // A retention of 0 days is refused at the edge.
+    let zero = tokio::task::block_in_place(|| {
+        home.run(&["orders", "erase-buyer-data", "--older-than-days", "0"])
+    });
+    assert!(!zero.status.success());
+    assert!(zero.stderr.contains("older-than-days"), "{}", zero.stderr);
+}

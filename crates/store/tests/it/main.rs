@@ -17,4 +17,5 @@ mod notifications;
 mod oauth_states;
 mod order_queries;
 mod orders;
+mod retention;
 mod sync;
