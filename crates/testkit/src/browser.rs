@@ -109,7 +109,8 @@ impl Browser {
             if value.is_empty() || set.contains("Max-Age=0") {
                 self.cookies.remove(name.trim());
             } else {
-                self.cookies.insert(name.trim().to_owned(), value.to_owned());
+                self.cookies
+                    .insert(name.trim().to_owned(), value.to_owned());
             }
         }
         let status = response.status();
