@@ -6,21 +6,36 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, HeaderMap, LOCATION, SET_COOKIE};
 
-/// One answer: status, `Location` and body.
+/// One answer: status, headers (`Location` apart) and body.
 #[derive(Debug, Clone)]
 pub struct Page {
     /// The HTTP status.
     pub status: StatusCode,
     /// The `Location` header, if any.
     pub location: Option<String>,
+    /// Every header of the answer.
+    pub headers: HeaderMap,
     /// The body as text.
     pub body: String,
 }
 
+/// Decodes the character references HTML templates write for `"`, `'`, `<`, `>` and `&`.
+pub fn unescape(text: &str) -> String {
+    text.replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#60;", "<")
+        .replace("&lt;", "<")
+        .replace("&#62;", ">")
+        .replace("&gt;", ">")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
 impl Page {
-    /// The value of the form field `name` (`name="…" value="…"`), with `&amp;`/`&#38;` decoded. Panics if absent.
+    /// The value of the form field `name` (`name="…" value="…"`), character references decoded. Panics if absent.
     pub fn field(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
         let start = self
@@ -29,9 +44,16 @@ impl Page {
             .unwrap_or_else(|| panic!("no field {name} in {}", self.body))
             + marker.len();
         let end = start + self.body[start..].find('"').expect("the value is quoted");
-        self.body[start..end]
-            .replace("&#38;", "&")
-            .replace("&amp;", "&")
+        unescape(&self.body[start..end])
+    }
+
+    /// The text of the element with `id="…"`, up to the next tag, trimmed and decoded.
+    pub fn by_id(&self, id: &str) -> Option<String> {
+        let marker = format!("id=\"{id}\"");
+        let start = self.body.find(&marker)?;
+        let open_end = start + self.body[start..].find('>')? + 1;
+        let close = open_end + self.body[open_end..].find('<')?;
+        Some(unescape(self.body[open_end..close].trim()))
     }
 
     /// The `Location` the answer redirects to. Panics if it does not redirect.
@@ -114,14 +136,15 @@ impl Browser {
             }
         }
         let status = response.status();
-        let location = response
-            .headers()
+        let headers = response.headers().clone();
+        let location = headers
             .get(LOCATION)
             .map(|v| v.to_str().expect("a readable Location").to_owned());
         let body = response.text().await.expect("a readable body");
         Page {
             status,
             location,
+            headers,
             body,
         }
     }

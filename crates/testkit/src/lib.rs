@@ -6,7 +6,7 @@ pub mod mime;
 mod wait;
 pub mod webhook_receiver;
 
-pub use browser::{Browser, Page, SellerLogin};
+pub use browser::{Browser, Page, SellerLogin, unescape};
 pub use mail_sink::{MailSink, ReceivedMail};
 pub use mime::ParsedMail;
 pub use wait::WaitTimeout;

@@ -4,7 +4,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::spapi_support::{Browser, Page, REDIRECT, demo_app, query_of, sp_get, token_form};
+use crate::spapi_support::{
+    Browser, Page, REDIRECT, SignInOnTheWay as _, demo_app, query_of, sp_get, token_form,
+};
 use crate::support::TestSandbox;
 
 fn consent_url(application_id: &str, state: &str, extra: &str) -> String {
@@ -61,10 +63,10 @@ async fn website_flow_signs_in_consents_and_redirects_with_a_single_use_code() {
     assert_eq!(first.status, StatusCode::SEE_OTHER);
     assert!(
         first
-            .location()
+            .redirect()
             .starts_with("/ap/signin?return_to=%2Fapps%2Fauthorize%2Fconsent"),
         "{}",
-        first.location()
+        first.redirect()
     );
     let page = browser
         .open_signed_in(&url, &sandbox.seller.email, &sandbox.seller.password)
@@ -100,7 +102,7 @@ async fn website_flow_signs_in_consents_and_redirects_with_a_single_use_code() {
     let done = confirm(&mut browser, &page, "confirm").await;
     assert_eq!(done.status, StatusCode::FOUND, "{}", done.body);
     assert_eq!(done.headers["referrer-policy"], "no-referrer");
-    let location = done.location().to_owned();
+    let location = done.redirect().to_owned();
     assert!(location.starts_with(REDIRECT), "{location}");
     let params = query_of(&location);
     assert_eq!(params["state"], state, "state comes back unchanged");
@@ -153,7 +155,7 @@ async fn a_code_not_exchanged_within_five_minutes_is_dead() {
         )
         .await;
     let done = confirm(&mut browser, &page, "confirm").await;
-    let code = query_of(done.location())["spapi_oauth_code"].clone();
+    let code = query_of(done.redirect())["spapi_oauth_code"].clone();
     sandbox.advance(301.0).await;
     let (status, body) = exchange(&sandbox, &client_id, &secret, &code).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -264,7 +266,7 @@ async fn cancel_refusals_draft_apps_and_csrf() {
     assert_eq!(beta.field("version"), "beta");
     let done = confirm(&mut browser, &beta, "confirm").await;
     assert!(
-        done.location()
+        done.redirect()
             .starts_with("http://127.0.0.1:9/cb?state=s&selling_partner_id=")
     );
 

@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::spapi_support::{
-    Browser, LOGIN, Page, REDIRECT, access_token, body, demo_app, error_of, query_of, sp_get,
-    token_form,
+    Browser, LOGIN, Page, REDIRECT, SignInOnTheWay as _, access_token, body, demo_app, error_of,
+    query_of, sp_get, token_form,
 };
 use crate::support::TestSandbox;
 
@@ -39,7 +39,7 @@ async fn consent(
         )
         .await;
     assert_eq!(done.status, StatusCode::FOUND, "{}", done.body);
-    query_of(done.location())
+    query_of(done.redirect())
 }
 
 async fn exchange_code(sandbox: &TestSandbox, client_id: &str, secret: &str, code: &str) -> String {
@@ -123,7 +123,7 @@ async fn rotate(sandbox: &TestSandbox, app_id: &str) -> String {
 }
 
 fn row<'a>(page: &'a Page, app_id: &str) -> &'a str {
-    page.row(app_id)
+    crate::spapi_support::row(page, app_id)
         .unwrap_or_else(|| panic!("no row for {app_id}: {}", page.body))
 }
 
@@ -204,7 +204,7 @@ async fn authorization_lapses_after_365_days_and_reauthorization_restores_access
         )
         .await;
     assert_eq!(to_login.status, StatusCode::FOUND, "{}", to_login.body);
-    let login_url = to_login.location().to_owned();
+    let login_url = to_login.redirect().to_owned();
     assert!(login_url.starts_with(LOGIN), "{login_url}");
     let login = query_of(&login_url);
     assert_eq!(login["selling_partner_id"], sandbox.seller.seller_id);
@@ -225,8 +225,8 @@ async fn authorization_lapses_after_365_days_and_reauthorization_restores_access
     );
     let to_app = browser.get(&back).await;
     assert_eq!(to_app.status, StatusCode::FOUND, "{}", to_app.body);
-    let redirect = query_of(to_app.location());
-    assert!(to_app.location().starts_with(REDIRECT));
+    let redirect = query_of(to_app.redirect());
+    assert!(to_app.redirect().starts_with(REDIRECT));
     assert_eq!(redirect["state"], "renewal");
     assert_eq!(redirect["selling_partner_id"], sandbox.seller.seller_id);
     let renewed = exchange_code(&sandbox, &client_id, &secret, &redirect["spapi_oauth_code"]).await;
@@ -278,7 +278,7 @@ async fn revoking_from_manage_your_apps_ends_access_until_the_seller_consents_ag
         )
         .await;
     assert_eq!(not_yet.status, StatusCode::SEE_OTHER);
-    assert!(not_yet.location().starts_with("/apps/manage/revoke?"));
+    assert!(not_yet.redirect().starts_with("/apps/manage/revoke?"));
     assert_eq!(
         sp_get(&sandbox, &token, "/sellers/v1/marketplaceParticipations")
             .await
@@ -309,7 +309,7 @@ async fn revoking_from_manage_your_apps_ends_access_until_the_seller_consents_ag
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
-    let manage = browser.get(done.location()).await;
+    let manage = browser.get(done.redirect()).await;
     assert!(manage.by_id("notice").is_some());
     let r = row(&manage, &app_id);
     assert!(

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use reqwest::header::{COOKIE, HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
+use sellerlink_testkit::SellerLogin;
 use serde_json::{Value, json};
 
 use crate::support::{Answer, TestSandbox, answer};
@@ -16,64 +17,13 @@ pub const LOGIN: &str = "https://3pl.example.jp/amazon/login";
 /// What the tests send as `user-agent`.
 pub const USER_AGENT: &str = "sellerlink-tests/0.1 (Language=Rust/1.95; Platform=Linux)";
 
-/// A browser: keeps cookies, never follows redirects by itself.
-pub struct Browser {
-    client: reqwest::Client,
-    base: String,
-    cookies: BTreeMap<String, String>,
-}
+pub use sellerlink_testkit::{Browser, Page};
 
-/// One page.
-#[derive(Debug)]
-pub struct Page {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: String,
-}
-
-impl Page {
-    pub fn location(&self) -> &str {
-        self.headers
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_else(|| panic!("no Location on {} {}", self.status, self.body))
-    }
-
-    /// The value of a form field (`name="…" value="…"`).
-    pub fn field(&self, name: &str) -> String {
-        let marker = format!("name=\"{name}\" value=\"");
-        let start = self
-            .body
-            .find(&marker)
-            .unwrap_or_else(|| panic!("no field {name} in {}", self.body))
-            + marker.len();
-        let end = start + self.body[start..].find('"').unwrap();
-        unescape(&self.body[start..end])
-    }
-
-    /// The text of the element with this id (up to the next tag).
-    pub fn by_id(&self, id: &str) -> Option<String> {
-        let marker = format!("id=\"{id}\"");
-        let start = self.body.find(&marker)?;
-        let open_end = start + self.body[start..].find('>')? + 1;
-        let close = open_end + self.body[open_end..].find('<')?;
-        Some(unescape(self.body[open_end..close].trim()))
-    }
-
-    /// The `<tr id="app-…">` row of an app.
-    pub fn row(&self, application_id: &str) -> Option<&str> {
-        let start = self.body.find(&format!("id=\"app-{application_id}\""))?;
-        let end = start + self.body[start..].find("</tr>")?;
-        Some(&self.body[start..end])
-    }
-}
-
-pub fn unescape(text: &str) -> String {
-    text.replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#60;", "<")
-        .replace("&#62;", ">")
-        .replace("&#38;", "&")
+/// The `<tr id="app-…">` row of an app on Manage Your Apps.
+pub fn row<'a>(page: &'a Page, application_id: &str) -> Option<&'a str> {
+    let start = page.body.find(&format!("id=\"app-{application_id}\""))?;
+    let end = start + page.body[start..].find("</tr>")?;
+    Some(&page.body[start..end])
 }
 
 /// The query parameters of a URL.
@@ -82,93 +32,15 @@ pub fn query_of(url: &str) -> BTreeMap<String, String> {
     parsed.query_pairs().into_owned().collect()
 }
 
-impl Browser {
-    pub fn new(base: &str) -> Self {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Self {
-            client,
-            base: base.trim_end_matches('/').to_owned(),
-            cookies: BTreeMap::new(),
-        }
-    }
+/// Seller Central's sign-in on the way to a page, for the sandbox's own tests.
+pub trait SignInOnTheWay {
+    /// Opens `path`; when Seller Central asks for sign-in, signs in and returns to it. Returns the page reached.
+    async fn open_signed_in(&mut self, path: &str, login: &str, password: &str) -> Page;
+}
 
-    fn url(&self, path_or_url: &str) -> String {
-        if path_or_url.starts_with("http") {
-            path_or_url.to_owned()
-        } else {
-            format!("{}{path_or_url}", self.base)
-        }
-    }
-
-    pub async fn get(&mut self, path: &str) -> Page {
-        let request = self.client.get(self.url(path));
-        self.send(request).await
-    }
-
-    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let request = self.client.post(self.url(path)).form(form);
-        self.send(request).await
-    }
-
-    async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Page {
-        if !self.cookies.is_empty() {
-            let header = self
-                .cookies
-                .iter()
-                .map(|(name, value)| format!("{name}={value}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            request = request.header(COOKIE, header);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        for set in headers.get_all(SET_COOKIE) {
-            let set = set.to_str().unwrap();
-            let pair = set.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() || set.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let body = response.text().await.unwrap();
-        Page {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    /// Opens `path`; when Seller Central asks for sign-in, signs in and returns to it. Returns the
-    /// page reached.
-    pub async fn open_signed_in(&mut self, path: &str, login: &str, password: &str) -> Page {
-        let page = self.get(path).await;
-        if page.status != StatusCode::SEE_OTHER || !page.location().starts_with("/ap/signin") {
-            return page;
-        }
-        let signin = self.get(page.location()).await;
-        assert_eq!(signin.status, StatusCode::OK, "{}", signin.body);
-        let csrf = signin.field("csrf");
-        let return_to = signin.field("return_to");
-        let done = self
-            .post(
-                "/ap/signin",
-                &[
-                    ("csrf", &csrf),
-                    ("login", login),
-                    ("password", password),
-                    ("return_to", &return_to),
-                ],
-            )
-            .await;
-        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-        let back = done.location().to_owned();
-        self.get(&back).await
+impl SignInOnTheWay for Browser {
+    async fn open_signed_in(&mut self, path: &str, login: &str, password: &str) -> Page {
+        SellerLogin::new(login, password).open(self, path).await
     }
 }
 
