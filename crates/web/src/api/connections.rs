@@ -15,7 +15,6 @@ use crate::auth::caller::Caller;
 use crate::error::{ErrorEnvelope, HttpError};
 use crate::onboarding::{self, TypedGrant};
 use crate::state::WebState;
-use crate::tenancy::merchant_not_found;
 
 /// A connection id from a path; one that does not parse names nothing, so it is a 404 like any unknown id.
 pub(crate) fn connection_id(text: &str) -> Result<ConnectionId, HttpError> {
@@ -101,22 +100,16 @@ pub(crate) async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateConnectionIn>,
 ) -> Result<(StatusCode, Json<ConnectionOut>), HttpError> {
-    let merchant = match (
-        caller.merchant(),
-        body.merchant_id.map(MerchantId::from_uuid),
-    ) {
-        (Some(own), None) => own,
-        (Some(own), Some(asked)) if asked == own => own,
-        (Some(_), Some(_)) => return Err(merchant_not_found()),
-        (None, Some(asked)) => asked,
-        (None, None) => {
-            return Err(HttpError::invalid(
+    let merchant = caller
+        .scope
+        .narrow(body.merchant_id.map(MerchantId::from_uuid))?
+        .ok_or_else(|| {
+            HttpError::invalid(
                 "merchant_id",
                 "merchant_id: is required for operators; give the merchant the connection belongs to",
                 "運用担当者は merchant_id（接続先の荷主）を指定してください。",
-            ));
-        }
-    };
+            )
+        })?;
     caller.scope.merchant_record(state.app(), merchant).await?;
     let typed = TypedGrant {
         seller_id: body.seller_id,

@@ -18,7 +18,6 @@ use super::notifications_shared::{
 use crate::auth::caller::Caller;
 use crate::error::{ErrorEnvelope, HttpError};
 use crate::state::WebState;
-use crate::tenancy::{Scope, merchant_not_found};
 
 /// The channels the caller may see: a merchant's own; an operator's own and every merchant's (or one merchant's
 /// with `merchant_id`), oldest first.
@@ -61,12 +60,13 @@ pub(crate) async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateChannelIn>,
 ) -> Result<(StatusCode, Json<CreatedChannelOut>), HttpError> {
-    let owner = match (caller.scope, body.merchant_id.map(MerchantId::from_uuid)) {
-        (Scope::Merchant(own), None) => ChannelOwner::Merchant(own),
-        (Scope::Merchant(own), Some(asked)) if asked == own => ChannelOwner::Merchant(own),
-        (Scope::Merchant(_), Some(_)) => return Err(merchant_not_found()),
-        (Scope::All, Some(asked)) => ChannelOwner::Merchant(asked),
-        (Scope::All, None) => ChannelOwner::Operator,
+    // A merchant's own channel; an operator's for the merchant named, else the operator's own.
+    let owner = match caller
+        .scope
+        .narrow(body.merchant_id.map(MerchantId::from_uuid))?
+    {
+        Some(merchant) => ChannelOwner::Merchant(merchant),
+        None => ChannelOwner::Operator,
     };
     if let ChannelOwner::Merchant(merchant) = owner {
         caller.scope.merchant_record(state.app(), merchant).await?;

@@ -29,11 +29,6 @@ pub(crate) struct Caller {
 }
 
 impl Caller {
-    /// The caller's merchant, if it is a merchant (user or API key).
-    pub(crate) fn merchant(&self) -> Option<MerchantId> {
-        self.scope.merchant()
-    }
-
     /// Refuses everyone but operators.
     pub(crate) fn require_operator(&self, what_en: &str, what_ja: &str) -> Result<(), HttpError> {
         match self.scope {
