@@ -64,7 +64,7 @@ pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::
                     "Erased the buyer's name and address of {erased} finished order(s) last updated more than \
                      {older_than_days} day(s) ago."
                 ),
-                &serde_json::json!({ "erased": erased, "older_than_days": older_than_days }),
+                serde_json::json!({ "erased": erased, "older_than_days": older_than_days }),
             );
         }
         OrdersCommand::Show {
