@@ -2,8 +2,6 @@
 
 mod prompt;
 
-use std::io::{BufRead, IsTerminal, Write};
-
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use secrecy::ExposeSecret as _;
@@ -184,11 +182,15 @@ async fn parse_add(app: &App, args: ConnectionAddArgs) -> anyhow::Result<NewMwsC
             })
             .transpose()?
     };
-    let token_text = match args.auth_token {
-        Some(token) => token,
-        None => read_token()?,
-    };
-    let auth_token = MwsAuthToken::parse(&token_text).map_err(AppError::from)?;
+    let auth_token = match args.auth_token {
+        Some(token) => MwsAuthToken::parse(&token),
+        None => MwsAuthToken::parse(
+            prompt::read_secret("MWS Auth Token (MWS認証トークン)")
+                .await?
+                .expose_secret(),
+        ),
+    }
+    .map_err(AppError::from)?;
     Ok(NewMwsConnection {
         merchant_id: merchant.id,
         seller_id: args.seller_id,
@@ -290,18 +292,6 @@ fn parse_authorization_date(text: &str) -> Result<Date, AppError> {
             },
         ))
     })
-}
-
-/// Reads the MWS Auth Token from a prompt (terminal) or the first line of stdin (pipe).
-fn read_token() -> anyhow::Result<String> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        eprint!("MWS Auth Token (MWS認証トークン): ");
-        std::io::stderr().flush()?;
-    }
-    let mut line = String::new();
-    stdin.lock().read_line(&mut line)?;
-    Ok(line)
 }
 
 fn parse_date(field: &'static str, text: &str) -> Result<Date, AppError> {
