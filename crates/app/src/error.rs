@@ -17,6 +17,13 @@ pub enum AppError {
         field: &'static str,
         problem: String,
     },
+    /// A shipment the rules refuse: the field at fault, what is wrong and what to do, in English and Japanese.
+    #[error("{field}: {en}")]
+    ShipmentRefused {
+        field: &'static str,
+        en: String,
+        ja: String,
+    },
     /// The access-lifecycle rules refuse the action.
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
@@ -65,6 +72,7 @@ impl AppError {
         match self {
             Self::InvalidId(err) => err.message_ja(),
             Self::InvalidInput { field, problem } => format!("{field}: {problem}"),
+            Self::ShipmentRefused { field, ja, .. } => format!("{field}: {ja}"),
             Self::Lifecycle(err) => err.message_ja(),
             Self::MerchantNotFound(id) => format!("荷主ID {id} は登録されていません。"),
             Self::MerchantNameNotFound(name) => format!("荷主「{name}」は登録されていません。"),
@@ -84,10 +92,19 @@ impl AppError {
         }
     }
 
+    /// The input field at fault, where one is (e.g. `tracking_number`).
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::InvalidInput { field, .. } | Self::ShipmentRefused { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     /// A stable machine-readable code for JSON output and the API.
     pub fn code(&self) -> &'static str {
         match self {
             Self::InvalidId(_) | Self::InvalidInput { .. } => "invalid_input",
+            Self::ShipmentRefused { .. } => "shipment_refused",
             Self::Lifecycle(_) => "lifecycle_refused",
             Self::MerchantNotFound(_)
             | Self::MerchantNameNotFound(_)

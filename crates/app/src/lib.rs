@@ -5,6 +5,7 @@ mod error;
 mod keys;
 mod merchants;
 mod settings;
+mod shipments;
 mod spapi;
 mod sync;
 mod verification;
@@ -26,6 +27,7 @@ pub use keys::RotationReport;
 pub use sellerlink_sync::SpApiSettings;
 pub use sellerlink_sync::{RunOptions, SyncReport, VerifyOutcome};
 pub use settings::{DeveloperIdentity, KeySettings, MwsSettings, Settings};
+pub use shipments::ShipmentInput;
 pub use spapi::{
     AppCredentialsStatus, AuthorizationDateProblem, AuthorizationRequest, NewSpApiConnection,
     SECRET_EXPIRING_SOON_DAYS, STATE_LIFETIME, SecretCondition, SpApiAppSettings,

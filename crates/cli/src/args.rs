@@ -428,6 +428,21 @@ pub enum OrdersCommand {
         #[arg(value_parser = AmazonOrderId::parse)]
         order_id: AmazonOrderId,
     },
+    /// Confirm to Amazon that an order's package left (carrier and tracking number). The confirmation is queued and
+    /// the worker sends it; `--now` sends it at once and waits for Amazon's answer where Amazon answers at once.
+    Ship(OrdersShipArgs),
+    /// Shipment confirmations, newest first, and what Amazon made of them.
+    Shipments {
+        /// Only this connection's.
+        #[arg(long)]
+        connection: Option<ConnectionId>,
+        /// Only this order's.
+        #[arg(long = "order", value_parser = AmazonOrderId::parse)]
+        order_id: Option<AmazonOrderId>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Erase the buyer's name and address of shipped or cancelled orders Amazon last updated more than DAYS days
     /// ago (the worker does this daily); the orders, items and statuses stay.
     EraseBuyerData {
@@ -463,6 +478,32 @@ pub struct OrdersListArgs {
     /// Skip this many first (paging).
     #[arg(long, default_value_t = 0)]
     pub offset: u64,
+}
+
+/// Options of `orders ship`.
+#[derive(Debug, clap::Args)]
+pub struct OrdersShipArgs {
+    /// The connection that imported the order.
+    #[arg(long)]
+    pub connection: ConnectionId,
+    /// The Amazon order id (3-7-7 digits).
+    #[arg(value_parser = AmazonOrderId::parse)]
+    pub order_id: AmazonOrderId,
+    /// The carrier as Seller Central names it, e.g. "Yamato Transport", "Japan Post", "Sagawa Express".
+    #[arg(long)]
+    pub carrier: String,
+    /// The carrier's tracking number.
+    #[arg(long)]
+    pub tracking: String,
+    /// The service, e.g. 宅急便.
+    #[arg(long)]
+    pub method: Option<String>,
+    /// When the package left: YYYY-MM-DD (00:00 in Japan) or RFC 3339; now when not given.
+    #[arg(long)]
+    pub ship_date: Option<String>,
+    /// Send it now instead of leaving it to the worker.
+    #[arg(long)]
+    pub now: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -44,6 +44,7 @@ impl Output {
                     "code": app_error.map_or("error", AppError::code),
                     "message": format!("{err:#}"),
                     "message_ja": app_error.map(AppError::message_ja),
+                    "field": app_error.and_then(AppError::field),
                 }
             });
             print_json(&body);

@@ -53,6 +53,12 @@ pub enum AuditAction {
     CredentialReplaced,
     CredentialResealed,
     ConnectionRemoved,
+    /// A shipment was queued to be confirmed to Amazon.
+    ShipmentQueued,
+    /// Amazon accepted a shipment confirmation.
+    ShipmentConfirmed,
+    /// Amazon refused a shipment confirmation (the reason is in the entry).
+    ShipmentRejected,
 }
 
 impl AuditAction {
@@ -71,6 +77,9 @@ impl AuditAction {
             Self::CredentialReplaced => "credential_replaced",
             Self::CredentialResealed => "credential_resealed",
             Self::ConnectionRemoved => "connection_removed",
+            Self::ShipmentQueued => "shipment_queued",
+            Self::ShipmentConfirmed => "shipment_confirmed",
+            Self::ShipmentRejected => "shipment_rejected",
         }
     }
 
@@ -80,7 +89,7 @@ impl AuditAction {
     }
 }
 
-const ALL_ACTIONS: [AuditAction; 12] = [
+const ALL_ACTIONS: [AuditAction; 15] = [
     AuditAction::MerchantCreated,
     AuditAction::ConnectionCreated,
     AuditAction::ConnectionVerified,
@@ -93,6 +102,9 @@ const ALL_ACTIONS: [AuditAction; 12] = [
     AuditAction::CredentialReplaced,
     AuditAction::CredentialResealed,
     AuditAction::ConnectionRemoved,
+    AuditAction::ShipmentQueued,
+    AuditAction::ShipmentConfirmed,
+    AuditAction::ShipmentRejected,
 ];
 
 /// One line of the audit log. `before`/`after` are JSON snapshots that never contain a secret.

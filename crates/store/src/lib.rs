@@ -16,6 +16,7 @@ mod names;
 mod notifications;
 mod oauth_states;
 mod orders;
+mod shipments;
 mod store;
 mod sync;
 
@@ -31,6 +32,9 @@ pub use notifications::*;
 pub use oauth_states::{OAuthState, OAuthStateRefusal};
 pub use orders::{
     FINISHED_STATUSES, ListedOrder, OrderCursor, OrderQuery, OrderSummary, UpsertOutcome,
+};
+pub use shipments::{
+    NewShipment, ShipmentFilter, ShipmentId, ShipmentLine, ShipmentRecord, ShipmentState,
 };
 pub use store::Store;
 pub use sync::{

@@ -10,6 +10,7 @@ mod import;
 mod mws_source;
 mod report;
 mod scheduler;
+mod shipper;
 pub mod source;
 mod spapi_source;
 mod verify;
@@ -22,9 +23,10 @@ pub use import::Importer;
 pub use mws_source::{MwsOrderSource, MwsSettings, MwsSettingsError, MwsSourceFactory};
 pub use report::{ImportOutcome, Progress, ProgressFn, RunOptions, SyncReport};
 pub use scheduler::{ScheduledCheck, ScheduledRun, Scheduler, SchedulerConfig};
+pub use shipper::{ShipmentRun, ShipmentStep, Shipper};
 pub use source::{
-    DenialCause, OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind,
-    SourceFuture, Window,
+    DenialCause, OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation,
+    ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, Window,
 };
 pub use spapi_source::{SpApiOrderSource, SpApiSettings, SpApiSettingsError, SpApiSourceFactory};
 pub use verify::{Verified, VerifyOutcome};

@@ -184,4 +184,63 @@ pub trait OrderSource: Send + Sync {
 
     /// Proves the credential works: the marketplaces the seller account takes part in.
     fn verify(&self) -> SourceFuture<'_, Vec<Participation>>;
+
+    /// Tells Amazon a package left: accepted at once (SP-API `confirmShipment`), or handed over for processing
+    /// (an MWS `_POST_ORDER_FULFILLMENT_DATA_` feed) whose outcome [`OrderSource::shipment_outcome`] reads later.
+    fn submit_shipment<'a>(
+        &'a self,
+        shipment: &'a OutgoingShipment,
+    ) -> SourceFuture<'a, ShipmentSubmission>;
+
+    /// What became of a shipment handed over for processing as `submission`.
+    fn shipment_outcome<'a>(
+        &'a self,
+        submission: &'a str,
+        order: &'a AmazonOrderId,
+    ) -> SourceFuture<'a, ShipmentOutcome>;
+}
+
+/// A package to confirm to Amazon: which order, who carries it, its tracking number, when it left and what is in
+/// it. Checked before it is queued (carrier and tracking number 1–50 characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingShipment {
+    /// The order.
+    pub amazon_order_id: AmazonOrderId,
+    /// The order's marketplace.
+    pub marketplace_id: MarketplaceId,
+    /// The carrier as Seller Central names it, e.g. `Yamato Transport`, `Japan Post`, `Sagawa Express`.
+    pub carrier: String,
+    /// The service, e.g. 宅急便.
+    pub shipping_method: Option<String>,
+    /// The carrier's tracking number.
+    pub tracking_number: String,
+    /// When the package left.
+    pub ship_date: Timestamp,
+    /// Amazon's order item ids and the units of each in the package.
+    pub lines: Vec<(String, u32)>,
+    /// A number unique per package of the order (`"1"` for the first); re-sending it edits that package.
+    pub package_reference: String,
+}
+
+/// Amazon's first answer to a shipment confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShipmentSubmission {
+    /// Accepted: the order is marked shipped.
+    Accepted,
+    /// Handed over for processing under this id; ask [`OrderSource::shipment_outcome`] later.
+    Processing {
+        /// Amazon's submission id (an MWS `FeedSubmissionId`).
+        submission: String,
+    },
+}
+
+/// What processing made of a shipment confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShipmentOutcome {
+    /// Not processed yet; ask again later.
+    Pending,
+    /// Accepted: the order is marked shipped.
+    Accepted,
+    /// Refused, with Amazon's reason (e.g. the order was cancelled).
+    Refused(String),
 }

@@ -231,6 +231,15 @@ impl From<AppError> for HttpError {
             AppError::InvalidInput { field, .. } => {
                 return Self::invalid(field, error.to_string(), error.message_ja());
             }
+            AppError::ShipmentRefused { field, .. } => {
+                return Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    error.code(),
+                    error.to_string(),
+                    error.message_ja(),
+                )
+                .with_field(field);
+            }
             AppError::MerchantNotFound(_)
             | AppError::MerchantNameNotFound(_)
             | AppError::ConnectionNotFound(_) => StatusCode::NOT_FOUND,

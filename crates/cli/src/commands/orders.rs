@@ -2,11 +2,11 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use sellerlink_app::{App, AppError};
+use sellerlink_app::{App, AppError, ShipmentInput};
 use sellerlink_domain::order::{FulfillmentChannel, OrderStatus};
-use sellerlink_store::OrderQuery;
+use sellerlink_store::{OrderQuery, ShipmentFilter};
 
-use crate::args::{OrdersCommand, OrdersListArgs};
+use crate::args::{OrdersCommand, OrdersListArgs, OrdersShipArgs};
 use crate::output::Output;
 
 pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::Result<()> {
@@ -57,6 +57,46 @@ pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::
                 println!("{} of {total} order(s)", orders.len());
             }
         }
+        OrdersCommand::Ship(args) => ship(app, args, output).await?,
+        OrdersCommand::Shipments {
+            connection,
+            order_id,
+            limit,
+        } => {
+            let shipments = app
+                .shipments(&ShipmentFilter {
+                    connection,
+                    amazon_order_id: order_id,
+                    limit,
+                    ..ShipmentFilter::default()
+                })
+                .await?;
+            let rows = shipments
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.id.to_string()[..8].to_owned(),
+                        s.amazon_order_id.to_string(),
+                        s.carrier.clone(),
+                        s.tracking_number.clone(),
+                        s.state.as_str().to_owned(),
+                        s.last_error.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            output.table(
+                &[
+                    "SHIPMENT",
+                    "ORDER",
+                    "CARRIER",
+                    "TRACKING",
+                    "STATE",
+                    "AMAZON SAID",
+                ],
+                rows,
+                &shipments,
+            );
+        }
         OrdersCommand::EraseBuyerData { older_than_days } => {
             let erased = erase_buyer_data(app, older_than_days).await?;
             output.done(
@@ -106,6 +146,73 @@ pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::
         }
     }
     Ok(())
+}
+
+/// `orders ship`: queues the confirmation, and with `--now` runs the shipper until nothing is due.
+async fn ship(app: &App, args: OrdersShipArgs, output: &Output) -> anyhow::Result<()> {
+    let ship_date = args.ship_date.as_deref().map(parse_ship_date).transpose()?;
+    let (queued, created) = app
+        .queue_shipment(
+            args.connection,
+            &args.order_id,
+            ShipmentInput {
+                carrier: args.carrier,
+                shipping_method: args.method,
+                tracking_number: args.tracking,
+                ship_date,
+            },
+            &super::cli_actor(),
+        )
+        .await?;
+    if args.now {
+        app.shipper()?.run_until_idle(10).await?;
+    }
+    let shipment = app.store().shipment(queued.id).await?;
+    let sentence = match (created, shipment.state.as_str()) {
+        (false, state) => format!(
+            "Shipment {} of order {} with this tracking number exists already ({state}); nothing new was queued.",
+            shipment.id, shipment.amazon_order_id
+        ),
+        (true, "queued") => format!(
+            "Shipment {} of order {} is queued; the worker sends it to Amazon.",
+            shipment.id, shipment.amazon_order_id
+        ),
+        (true, "submitted") => format!(
+            "Shipment {} of order {} was handed to Amazon (feed {}); the worker reads Amazon's answer when it is processed.",
+            shipment.id,
+            shipment.amazon_order_id,
+            shipment.feed_submission_id.as_deref().unwrap_or("?")
+        ),
+        (true, "confirmed") => format!(
+            "Amazon confirmed shipment {} of order {}.",
+            shipment.id, shipment.amazon_order_id
+        ),
+        (true, state) => format!(
+            "Shipment {} of order {} is {state}: {}",
+            shipment.id,
+            shipment.amazon_order_id,
+            shipment.last_error.as_deref().unwrap_or("")
+        ),
+    };
+    output.done(&sentence, &shipment);
+    Ok(())
+}
+
+/// `--ship-date`: RFC 3339, or a date (00:00 in Japan).
+fn parse_ship_date(text: &str) -> Result<Timestamp, AppError> {
+    let text = text.trim();
+    if let Ok(instant) = text.parse::<Timestamp>() {
+        return Ok(instant);
+    }
+    text.parse::<Date>()
+        .ok()
+        .and_then(|d| d.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(9))).ok())
+        .map(|z| z.timestamp())
+        .ok_or_else(|| AppError::ShipmentRefused {
+            field: "ship_date",
+            en: format!("{text:?} is not a date; expected YYYY-MM-DD or RFC 3339, e.g. 2026-11-28T10:00:00+09:00"),
+            ja: format!("出荷日時 {text:?} が読めません。YYYY-MM-DD または RFC 3339（例: 2026-11-28T10:00:00+09:00）で入力してください。"),
+        })
 }
 
 /// Erases buyer data of finished orders Amazon last updated more than `days` days ago; returns how many.

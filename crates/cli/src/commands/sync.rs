@@ -111,6 +111,7 @@ pub async fn worker(
     let reminders_shutdown = shutdown.clone();
     let reminders_task =
         tokio::spawn(async move { reminders.serve(reminders_shutdown.cancelled_owned()).await });
+    let shipping_task = tokio::spawn(send_shipments(app.shipper()?, shutdown.clone()));
     let retention_task = (args.buyer_data_days > 0).then(|| {
         tokio::spawn(erase_buyer_data_daily(
             app.clone(),
@@ -119,17 +120,32 @@ pub async fn worker(
         ))
     });
     eprintln!(
-        "sellerlink worker: importing every {} minute(s), sending due reminders and alerts every minute; Ctrl-C to stop",
+        "sellerlink worker: importing every {} minute(s), sending due reminders and alerts every minute, shipment confirmations every 30 s; Ctrl-C to stop",
         args.interval_minutes
     );
     tokio::signal::ctrl_c().await?;
     shutdown.cancel();
     task.await?;
     reminders_task.await?;
+    shipping_task.await?;
     if let Some(retention_task) = retention_task {
         retention_task.await?;
     }
     Ok(())
+}
+
+/// Sends the shipment confirmations that are due every 30 seconds, until shut down.
+async fn send_shipments(shipper: sellerlink_sync::Shipper, shutdown: CancellationToken) {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+    loop {
+        if let Err(error) = shipper.run_once().await {
+            tracing::warn!(%error, "sending shipment confirmations failed");
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            () = tokio::time::sleep(EVERY) => {}
+        }
+    }
 }
 
 /// Erases buyer data of finished orders older than `days` at start and then once a day, until shut down.

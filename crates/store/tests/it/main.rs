@@ -18,4 +18,5 @@ mod oauth_states;
 mod order_queries;
 mod orders;
 mod retention;
+mod shipments;
 mod sync;

@@ -3,6 +3,7 @@
 mod classify;
 mod convert;
 mod settings;
+mod shipment;
 
 use futures::FutureExt as _;
 use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
@@ -15,8 +16,8 @@ pub(crate) use classify::ThrottleWait;
 use classify::classify;
 
 use crate::source::{
-    OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind, SourceFuture,
-    Window,
+    OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome,
+    ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, Window,
 };
 
 /// Reads one seller account's orders through MWS: `ListOrders` by `LastUpdatedAfter` and `ListOrdersByNextToken`
@@ -146,5 +147,20 @@ impl OrderSource for MwsOrderSource {
 
     fn verify(&self) -> SourceFuture<'_, Vec<Participation>> {
         self.participations().boxed()
+    }
+
+    fn submit_shipment<'a>(
+        &'a self,
+        shipment: &'a OutgoingShipment,
+    ) -> SourceFuture<'a, ShipmentSubmission> {
+        self.submit_fulfillment(shipment).boxed()
+    }
+
+    fn shipment_outcome<'a>(
+        &'a self,
+        submission: &'a str,
+        order: &'a AmazonOrderId,
+    ) -> SourceFuture<'a, ShipmentOutcome> {
+        self.fulfillment_outcome(submission, order).boxed()
     }
 }

@@ -2,6 +2,7 @@
 
 mod classify;
 mod settings;
+mod shipment;
 
 use futures::FutureExt as _;
 use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
@@ -15,8 +16,8 @@ pub use settings::{SpApiSettings, SpApiSettingsError, SpApiSourceFactory};
 use classify::{ThrottleWait, classify};
 
 use crate::source::{
-    OrderSource, OrdersPage, PageToken, Participation, SourceError, SourceErrorKind, SourceFuture,
-    Window,
+    OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome,
+    ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, Window,
 };
 
 /// Reads one seller account's orders through SP-API: `searchOrders` by `lastUpdatedAfter` (each page carries the
@@ -145,5 +146,20 @@ impl OrderSource for SpApiOrderSource {
 
     fn verify(&self) -> SourceFuture<'_, Vec<Participation>> {
         self.participations().boxed()
+    }
+
+    fn submit_shipment<'a>(
+        &'a self,
+        shipment: &'a OutgoingShipment,
+    ) -> SourceFuture<'a, ShipmentSubmission> {
+        self.confirm(shipment).boxed()
+    }
+
+    fn shipment_outcome<'a>(
+        &'a self,
+        submission: &'a str,
+        order: &'a AmazonOrderId,
+    ) -> SourceFuture<'a, ShipmentOutcome> {
+        shipment::no_outcome(submission, order)
     }
 }

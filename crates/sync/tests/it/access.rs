@@ -16,8 +16,8 @@ use sellerlink_sandbox::world::lock;
 use sellerlink_store::{AuditFilter, SyncOutcome};
 use sellerlink_sync::{
     DenialCause, ImportOutcome, Importer, KeyringCredentials, MwsSourceFactory, OrderSource,
-    OrdersPage, PageToken, Participation, SourceError, SourceFactory, SourceFuture, VerifyOutcome,
-    Window,
+    OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome, ShipmentSubmission,
+    SourceError, SourceFactory, SourceFuture, VerifyOutcome, Window,
 };
 use serde_json::json;
 
@@ -52,6 +52,21 @@ impl OrderSource for Tripwire {
 
     fn verify(&self) -> SourceFuture<'_, Vec<Participation>> {
         self.inner.verify()
+    }
+
+    fn submit_shipment<'a>(
+        &'a self,
+        shipment: &'a OutgoingShipment,
+    ) -> SourceFuture<'a, ShipmentSubmission> {
+        self.inner.submit_shipment(shipment)
+    }
+
+    fn shipment_outcome<'a>(
+        &'a self,
+        submission: &'a str,
+        order: &'a AmazonOrderId,
+    ) -> SourceFuture<'a, ShipmentOutcome> {
+        self.inner.shipment_outcome(submission, order)
     }
 }
 

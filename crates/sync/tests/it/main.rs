@@ -11,6 +11,7 @@ mod crash;
 mod faults;
 mod lease;
 mod scheduler;
+mod shipments;
 mod spapi_access;
 mod spapi_crash;
 mod spapi_faults;

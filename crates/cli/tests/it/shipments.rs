@@ -1,0 +1,165 @@
+//! `orders ship` and `orders shipments` through the binary against a real sandbox (SP-API, HTTPS): a shipment is
+//! queued, sent with `--now`, confirmed at Amazon; a repeat changes nothing; bad input names its field in both
+//! languages and queues nothing.
+
+use serde_json::{Value, json};
+
+use crate::amazon::Amazon;
+use crate::support::{Home, JAPAN, Run};
+
+/// Runs a command on a blocking thread (the binary talks to the sandbox running in this test's runtime).
+fn run(home: &Home, args: &[&str]) -> Run {
+    tokio::task::block_in_place(|| home.run(args))
+}
+
+/// A control-API call to the sandbox.
+async fn control(amazon: &Amazon, path: &str, body: Value) -> Value {
+    let response = reqwest::Client::new()
+        .post(format!("{}{path}", amazon.sandbox.http_url()))
+        .json(&body)
+        .send()
+        .await
+        .expect("the control API answers");
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap_or(Value::Null)
+}
+
+fn shipments(home: &Home) -> Vec<Value> {
+    run(home, &["--json", "orders", "shipments"])
+        .assert_ok()
+        .json()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shipment_is_confirmed_at_amazon_once_and_bad_input_is_refused_by_field() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let amazon = Amazon::start(1).await;
+    let home = amazon.spapi_home();
+    run(&home, &["merchant", "add", "--name", "Takumi"]).assert_ok();
+    let seller = amazon.seller(0);
+    let token = amazon.authorize(&seller);
+    let added = tokio::task::block_in_place(|| {
+        home.run_with_stdin(
+            &[
+                "--json",
+                "connection",
+                "add-spapi",
+                "--merchant",
+                "Takumi",
+                "--selling-partner-id",
+                &seller,
+                "--marketplace-id",
+                JAPAN,
+            ],
+            &format!("{token}\n"),
+        )
+    });
+    let connection = added.assert_ok().json()["id"].as_str().unwrap().to_owned();
+    let placed = control(
+        &amazon,
+        &format!("/_sandbox/sellers/{seller}/orders"),
+        json!({ "items": [{ "sku": "TEA-01", "quantity": 2, "unit_price": 1200 }] }),
+    )
+    .await;
+    let order = placed["amazon_order_id"].as_str().unwrap().to_owned();
+    control(&amazon, "/_sandbox/clock", json!({ "advance": 180.0 })).await;
+    run(&home, &["sync", "--connection", &connection]).assert_ok();
+
+    // Bad input: the field, in both languages; nothing queued.
+    let bad = run(
+        &home,
+        &[
+            "--json",
+            "orders",
+            "ship",
+            "--connection",
+            &connection,
+            &order,
+            "--carrier",
+            "Yamato Transport",
+            "--tracking",
+            "12 34",
+        ],
+    );
+    assert!(!bad.status.success());
+    let error = &bad.json()["error"];
+    assert_eq!(error["code"], "shipment_refused", "{error}");
+    assert_eq!(error["field"], "tracking_number", "{error}");
+    assert!(
+        error["message_ja"].as_str().unwrap().contains("追跡番号"),
+        "{error}"
+    );
+    let not_imported = run(
+        &home,
+        &[
+            "--json",
+            "orders",
+            "ship",
+            "--connection",
+            &connection,
+            "503-0000000-0000000",
+            "--carrier",
+            "Yamato Transport",
+            "--tracking",
+            "1234",
+        ],
+    );
+    assert_eq!(not_imported.json()["error"]["field"], "amazon_order_id");
+    assert!(shipments(&home).is_empty());
+
+    // Sent now: Amazon confirms it at once and shows the order shipped.
+    let ship = [
+        "--json",
+        "orders",
+        "ship",
+        "--connection",
+        &connection,
+        &order,
+        "--carrier",
+        "Yamato Transport",
+        "--method",
+        "宅急便",
+        "--tracking",
+        "1234-5678-9012",
+        "--now",
+    ];
+    let shipped = run(&home, &ship).assert_ok().json();
+    assert_eq!(shipped["state"], "confirmed", "{shipped}");
+    assert_eq!(shipped["lines"][0]["quantity"], 2, "{shipped}");
+    let at_amazon: Vec<Value> = reqwest::get(format!(
+        "{}/_sandbox/sellers/{seller}/orders",
+        amazon.sandbox.http_url()
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let status = at_amazon
+        .iter()
+        .find(|o| o["amazon_order_id"] == order.as_str())
+        .map(|o| o["status"].clone());
+    assert_eq!(status, Some(json!("Shipped")));
+
+    // The same parcel again: the confirmed shipment, nothing new.
+    let again = run(&home, &ship).assert_ok().json();
+    assert_eq!(again["id"], shipped["id"]);
+    let listed = shipments(&home);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["state"], "confirmed");
+    let plain = run(&home, &["orders", "shipments"])
+        .assert_ok()
+        .stdout
+        .clone();
+    assert!(
+        plain.contains("1234-5678-9012") && plain.contains("confirmed"),
+        "{plain}"
+    );
+}

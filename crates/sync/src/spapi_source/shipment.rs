@@ -1,0 +1,85 @@
+//! Shipment confirmations through SP-API: Orders v0 `confirmShipment`, answered at once (204 when accepted).
+
+use futures::future::BoxFuture;
+use sellerlink_domain::ids::AmazonOrderId;
+use sellerlink_spapi::{ConfirmShipment, PackageDetail, ShipmentItem};
+
+use super::SpApiOrderSource;
+use super::classify::classify;
+use crate::source::{
+    OutgoingShipment, ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind,
+};
+
+/// Carrier codes Seller Central offers (Amazon.co.jp's, and the large international ones); any other carrier is
+/// sent as `Other` with its name.
+const CARRIER_CODES: &[&str] = &[
+    "Japan Post",
+    "Yamato Transport",
+    "Sagawa Express",
+    "Seino Transportation",
+    "Fukuyama Transporting",
+    "Nippon Express",
+    "UPS",
+    "USPS",
+    "FedEx",
+    "DHL",
+];
+
+/// The `confirmShipment` body of one package.
+fn body(shipment: &OutgoingShipment) -> ConfirmShipment {
+    let known = CARRIER_CODES
+        .iter()
+        .find(|code| code.eq_ignore_ascii_case(shipment.carrier.trim()));
+    let (carrier_code, carrier_name) = match known {
+        Some(code) => ((*code).to_owned(), None),
+        None => ("Other".to_owned(), Some(shipment.carrier.trim().to_owned())),
+    };
+    ConfirmShipment {
+        marketplace_id: shipment.marketplace_id.clone(),
+        package_detail: PackageDetail {
+            package_reference_id: shipment.package_reference.clone(),
+            carrier_code,
+            carrier_name,
+            shipping_method: shipment.shipping_method.clone(),
+            tracking_number: shipment.tracking_number.clone(),
+            ship_date: shipment.ship_date,
+            order_items: shipment
+                .lines
+                .iter()
+                .map(|(order_item_id, quantity)| ShipmentItem {
+                    order_item_id: order_item_id.clone(),
+                    quantity: *quantity,
+                })
+                .collect(),
+        },
+    }
+}
+
+impl SpApiOrderSource {
+    pub(super) async fn confirm(
+        &self,
+        shipment: &OutgoingShipment,
+    ) -> Result<ShipmentSubmission, SourceError> {
+        self.client
+            .confirm_shipment(&self.seller, &shipment.amazon_order_id, &body(shipment))
+            .await
+            .map_err(|e| classify(&e, self.throttle))?;
+        Ok(ShipmentSubmission::Accepted)
+    }
+}
+
+/// `confirmShipment` answers at once, so nothing is ever left to ask about.
+pub(super) fn no_outcome<'a>(
+    submission: &'a str,
+    _order: &'a AmazonOrderId,
+) -> BoxFuture<'a, Result<ShipmentOutcome, SourceError>> {
+    Box::pin(async move {
+        Err(SourceError::new(
+            SourceErrorKind::Invalid,
+            "Orders.confirmShipment",
+            format!(
+                "SP-API confirms shipments at once; there is no submission {submission:?} to ask about"
+            ),
+        ))
+    })
+}
