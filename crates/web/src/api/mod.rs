@@ -14,6 +14,7 @@ mod notifications_channels;
 pub(crate) mod notifications_models;
 pub(crate) mod notifications_shared;
 pub(crate) mod orders;
+mod shipments;
 mod sync_runs;
 
 use axum::Json;
@@ -49,6 +50,8 @@ use crate::state::WebState;
         sync_runs::start,
         orders::list,
         orders::get,
+        shipments::create,
+        shipments::list,
         api_keys::list,
         api_keys::create,
         api_keys::revoke,
@@ -65,7 +68,7 @@ use crate::state::WebState;
         (name = "merchants", description = "The 3PL's merchants"),
         (name = "connections", description = "Amazon seller accounts and their access lifecycle"),
         (name = "sync", description = "Order import runs"),
-        (name = "orders", description = "Imported orders"),
+        (name = "orders", description = "Imported orders and their shipment confirmations"),
         (name = "api-keys", description = "A merchant's API keys"),
         (name = "notifications", description = "Where expiry reminders and access alerts go, test sends, and the log of what was sent"),
     )
@@ -146,6 +149,10 @@ pub(crate) fn router() -> Router<WebState> {
         .route(
             "/v1/connections/{connection_id}/orders/{amazon_order_id}",
             get(orders::get),
+        )
+        .route(
+            "/v1/connections/{connection_id}/orders/{amazon_order_id}/shipments",
+            get(shipments::list).post(shipments::create),
         )
         .route("/v1/orders", get(orders::list))
         .route("/v1/api-keys", get(api_keys::list).post(api_keys::create))

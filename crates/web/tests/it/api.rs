@@ -60,6 +60,16 @@ fn endpoints(connection: &str) -> Vec<(Method, String, Option<Value>)> {
             format!("/api/v1/connections/{connection}/orders/503-0000000-0000001"),
             None,
         ),
+        (
+            Method::GET,
+            format!("/api/v1/connections/{connection}/orders/503-0000000-0000001/shipments"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/connections/{connection}/orders/503-0000000-0000001/shipments"),
+            Some(json!({ "carrier": "Japan Post", "tracking_number": "1" })),
+        ),
         (Method::GET, "/api/v1/orders".into(), None),
         (Method::GET, "/api/v1/api-keys".into(), None),
         (

@@ -10,6 +10,7 @@ mod browser;
 mod notifications;
 mod openapi;
 mod pages;
+mod shipments;
 mod spapi;
 mod tenancy;
 mod wizard;
