@@ -24,6 +24,13 @@ pub enum AppError {
         en: String,
         ja: String,
     },
+    /// Stock levels the rules refuse: the field at fault, what is wrong and what to do, in English and Japanese.
+    #[error("{field}: {en}")]
+    StockRefused {
+        field: &'static str,
+        en: String,
+        ja: String,
+    },
     /// The access-lifecycle rules refuse the action.
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
@@ -72,7 +79,9 @@ impl AppError {
         match self {
             Self::InvalidId(err) => err.message_ja(),
             Self::InvalidInput { field, problem } => format!("{field}: {problem}"),
-            Self::ShipmentRefused { field, ja, .. } => format!("{field}: {ja}"),
+            Self::ShipmentRefused { field, ja, .. } | Self::StockRefused { field, ja, .. } => {
+                format!("{field}: {ja}")
+            }
             Self::Lifecycle(err) => err.message_ja(),
             Self::MerchantNotFound(id) => format!("荷主ID {id} は登録されていません。"),
             Self::MerchantNameNotFound(name) => format!("荷主「{name}」は登録されていません。"),
@@ -95,7 +104,9 @@ impl AppError {
     /// The input field at fault, where one is (e.g. `tracking_number`).
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            Self::InvalidInput { field, .. } | Self::ShipmentRefused { field, .. } => Some(field),
+            Self::InvalidInput { field, .. }
+            | Self::ShipmentRefused { field, .. }
+            | Self::StockRefused { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -105,6 +116,7 @@ impl AppError {
         match self {
             Self::InvalidId(_) | Self::InvalidInput { .. } => "invalid_input",
             Self::ShipmentRefused { .. } => "shipment_refused",
+            Self::StockRefused { .. } => "stock_refused",
             Self::Lifecycle(_) => "lifecycle_refused",
             Self::MerchantNotFound(_)
             | Self::MerchantNameNotFound(_)

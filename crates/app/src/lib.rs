@@ -7,6 +7,7 @@ mod merchants;
 mod settings;
 mod shipments;
 mod spapi;
+mod stock;
 mod sync;
 mod verification;
 mod view;
@@ -33,6 +34,7 @@ pub use spapi::{
     SECRET_EXPIRING_SOON_DAYS, STATE_LIFETIME, SecretCondition, SpApiAppSettings,
     SpApiApplicationId, SpApiCallback, SpApiConnected, SpApiFailure, SpApiLogin, StateProblem,
 };
+pub use stock::{MAX_QUANTITY, MAX_SKUS_PER_CALL};
 pub use verification::VerificationFailure;
 pub use view::ConnectionView;
 

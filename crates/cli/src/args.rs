@@ -145,6 +145,9 @@ pub enum Command {
     /// Imported orders.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// Stock levels to push to Amazon (the quantity available per SKU).
+    #[command(subcommand)]
+    Stock(StockCommand),
     /// The operator's SP-API app credentials and the countdown to the LWA client secret's expiry.
     AppCredentials,
     /// Expiry reminders and access alerts: channels, the notification log, test sends.
@@ -478,6 +481,32 @@ pub struct OrdersListArgs {
     /// Skip this many first (paging).
     #[arg(long, default_value_t = 0)]
     pub offset: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StockCommand {
+    /// Record how many units of each SKU are available; the worker pushes the changed ones to Amazon (`--now`
+    /// pushes at once).
+    Set {
+        /// The connection (seller account) the SKUs belong to.
+        #[arg(long)]
+        connection: ConnectionId,
+        /// `SKU=QUANTITY` pairs, e.g. `TEA-GREEN-100G=12`.
+        #[arg(required = true)]
+        levels: Vec<String>,
+        /// Push now instead of leaving it to the worker.
+        #[arg(long)]
+        now: bool,
+    },
+    /// The recorded stock levels and what Amazon has accepted.
+    List {
+        /// Only this connection's.
+        #[arg(long)]
+        connection: Option<ConnectionId>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
 }
 
 /// Options of `orders ship`.

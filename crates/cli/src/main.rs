@@ -71,6 +71,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     commands::connection::run(&app, command, &output).await
                 }
                 Command::Orders(command) => commands::orders::run(&app, command, &output).await,
+                Command::Stock(command) => commands::stock::run(&app, command, &output).await,
                 Command::Keys(command) => {
                     commands::keys::run(&app, &cli.global, command, &output).await
                 }

@@ -29,7 +29,8 @@ pub use lwa::{
 };
 pub use model::OrderConversionError;
 pub use model::listings::{
-    ListingsItemSubmissionResponse, PatchOp, PatchOperation, fulfillment_availability_patch,
+    ListingsItemSubmissionResponse, PatchOp, PatchOperation, SubmissionStatus,
+    fulfillment_availability_patch,
 };
 pub use model::orders::{FulfilledBy, FulfillmentStatus, IncludedData, Order, OrderItem};
 pub use model::search_orders::{OrderWindow, SearchOrdersPage, SearchOrdersRequest};

@@ -318,8 +318,8 @@ impl Store {
         Ok(RowVersion(expected.get() + 1))
     }
 
-    /// Removes a connection with its orders, order items, shipments, sync watermarks and sync runs, and writes the
-    /// audit entry, in one transaction. The audit log keeps its entries about the connection.
+    /// Removes a connection with its orders, order items, shipments, stock levels, sync watermarks and sync runs, and
+    /// writes the audit entry, in one transaction. The audit log keeps its entries about the connection.
     pub async fn remove_connection(&self, id: ConnectionId, audit: &AuditEntry) -> StoreResult<()> {
         if audit.connection_id != Some(id) {
             return Err(StoreError::invalid(
@@ -337,10 +337,11 @@ impl Store {
             detail: e.to_string(),
         })?;
         expect_subject(audit, merchant, Some(id))?;
-        const STATEMENTS: [&str; 6] = [
+        const STATEMENTS: [&str; 7] = [
             "DELETE FROM order_items WHERE connection_id = $1",
             "DELETE FROM orders WHERE connection_id = $1",
             "DELETE FROM shipments WHERE connection_id = $1",
+            "DELETE FROM stock_levels WHERE connection_id = $1",
             "DELETE FROM sync_watermarks WHERE connection_id = $1",
             "DELETE FROM sync_runs WHERE connection_id = $1",
             "DELETE FROM connections WHERE id = $1",

@@ -17,6 +17,7 @@ mod notifications;
 mod oauth_states;
 mod orders;
 mod shipments;
+mod stock;
 mod store;
 mod sync;
 
@@ -36,6 +37,7 @@ pub use orders::{
 pub use shipments::{
     NewShipment, ShipmentFilter, ShipmentId, ShipmentLine, ShipmentRecord, ShipmentState,
 };
+pub use stock::{StockChange, StockFilter, StockLevel, StockState};
 pub use store::Store;
 pub use sync::{
     SyncFailure, SyncOutcome, SyncRun, SyncRunId, SyncRunResult, SyncStream, SyncWatermark,

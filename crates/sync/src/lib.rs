@@ -13,6 +13,7 @@ mod scheduler;
 mod shipper;
 pub mod source;
 mod spapi_source;
+mod stock_pusher;
 mod verify;
 
 pub use combined_factory::CombinedSourceFactory;
@@ -26,7 +27,9 @@ pub use scheduler::{ScheduledCheck, ScheduledRun, Scheduler, SchedulerConfig};
 pub use shipper::{ShipmentRun, ShipmentStep, Shipper};
 pub use source::{
     DenialCause, OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation,
-    ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, Window,
+    ShipmentOutcome, ShipmentSubmission, SkuVerdict, SourceError, SourceErrorKind, SourceFuture,
+    StockOutcome, StockSubmission, Window,
 };
 pub use spapi_source::{SpApiOrderSource, SpApiSettings, SpApiSettingsError, SpApiSourceFactory};
+pub use stock_pusher::{StockPusher, StockRun, StockStep};
 pub use verify::{Verified, VerifyOutcome};

@@ -198,6 +198,43 @@ pub trait OrderSource: Send + Sync {
         submission: &'a str,
         order: &'a AmazonOrderId,
     ) -> SourceFuture<'a, ShipmentOutcome>;
+
+    /// Tells Amazon how many units of each SKU are available: per SKU at once (SP-API `patchListingsItem`), or
+    /// all in one feed processed later (MWS `_POST_INVENTORY_AVAILABILITY_DATA_`).
+    fn submit_stock<'a>(&'a self, levels: &'a [(String, u32)])
+    -> SourceFuture<'a, StockSubmission>;
+
+    /// What became of the stock feed `submission`: per SKU, accepted or refused with Amazon's reason.
+    fn stock_outcome<'a>(&'a self, submission: &'a str) -> SourceFuture<'a, StockOutcome>;
+}
+
+/// Amazon's verdict on one SKU's quantity: accepted, or refused with Amazon's reason.
+pub type SkuVerdict = (String, Result<(), String>);
+
+/// Amazon's first answer to stock levels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StockSubmission {
+    /// Answered at once, SKU by SKU.
+    Answered(Vec<SkuVerdict>),
+    /// Handed over for processing under this id; ask [`OrderSource::stock_outcome`] later.
+    Processing {
+        /// Amazon's submission id (an MWS `FeedSubmissionId`).
+        submission: String,
+    },
+}
+
+/// What processing made of stock levels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StockOutcome {
+    /// Not processed yet; ask again later.
+    Pending,
+    /// Processed: the SKUs Amazon refused, with its reasons (every other SKU of the feed was accepted).
+    Processed {
+        /// Refused SKUs and why.
+        refused: Vec<(String, String)>,
+        /// Errors Amazon could not tie to a SKU (they concern the whole feed).
+        whole_feed: Vec<String>,
+    },
 }
 
 /// A package to confirm to Amazon: which order, who carries it, its tracking number, when it left and what is in

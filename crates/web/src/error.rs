@@ -231,7 +231,7 @@ impl From<AppError> for HttpError {
             AppError::InvalidInput { field, .. } => {
                 return Self::invalid(field, error.to_string(), error.message_ja());
             }
-            AppError::ShipmentRefused { field, .. } => {
+            AppError::ShipmentRefused { field, .. } | AppError::StockRefused { field, .. } => {
                 return Self::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     error.code(),

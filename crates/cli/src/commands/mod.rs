@@ -9,6 +9,7 @@ pub mod notify;
 pub mod orders;
 pub mod sandbox;
 pub mod serve;
+pub mod stock;
 pub mod sync;
 
 use sellerlink_domain::audit::Actor;

@@ -112,6 +112,7 @@ pub async fn worker(
     let reminders_task =
         tokio::spawn(async move { reminders.serve(reminders_shutdown.cancelled_owned()).await });
     let shipping_task = tokio::spawn(send_shipments(app.shipper()?, shutdown.clone()));
+    let stock_task = tokio::spawn(push_stock(app.stock_pusher()?, shutdown.clone()));
     let retention_task = (args.buyer_data_days > 0).then(|| {
         tokio::spawn(erase_buyer_data_daily(
             app.clone(),
@@ -120,7 +121,7 @@ pub async fn worker(
         ))
     });
     eprintln!(
-        "sellerlink worker: importing every {} minute(s), sending due reminders and alerts every minute, shipment confirmations every 30 s; Ctrl-C to stop",
+        "sellerlink worker: importing every {} minute(s), sending due reminders and alerts every minute, shipment confirmations and stock levels every 30 s; Ctrl-C to stop",
         args.interval_minutes
     );
     tokio::signal::ctrl_c().await?;
@@ -128,6 +129,7 @@ pub async fn worker(
     task.await?;
     reminders_task.await?;
     shipping_task.await?;
+    stock_task.await?;
     if let Some(retention_task) = retention_task {
         retention_task.await?;
     }
@@ -140,6 +142,20 @@ async fn send_shipments(shipper: sellerlink_sync::Shipper, shutdown: Cancellatio
     loop {
         if let Err(error) = shipper.run_once().await {
             tracing::warn!(%error, "sending shipment confirmations failed");
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            () = tokio::time::sleep(EVERY) => {}
+        }
+    }
+}
+
+/// Pushes the stock levels that are due every 30 seconds, until shut down.
+async fn push_stock(pusher: sellerlink_sync::StockPusher, shutdown: CancellationToken) {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+    loop {
+        if let Err(error) = pusher.run_once().await {
+            tracing::warn!(%error, "pushing stock levels failed");
         }
         tokio::select! {
             () = shutdown.cancelled() => break,

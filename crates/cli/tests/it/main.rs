@@ -5,7 +5,7 @@ mod connections;
 mod demo;
 mod notify;
 mod secrets;
-mod shipments;
 mod spapi_add;
 mod support;
 mod verified;
+mod warehouse;

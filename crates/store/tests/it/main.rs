@@ -19,4 +19,5 @@ mod order_queries;
 mod orders;
 mod retention;
 mod shipments;
+mod stock;
 mod sync;

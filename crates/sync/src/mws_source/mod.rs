@@ -4,6 +4,7 @@ mod classify;
 mod convert;
 mod settings;
 mod shipment;
+mod stock;
 
 use futures::FutureExt as _;
 use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
@@ -17,7 +18,8 @@ use classify::classify;
 
 use crate::source::{
     OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome,
-    ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, Window,
+    ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, StockOutcome, StockSubmission,
+    Window,
 };
 
 /// Reads one seller account's orders through MWS: `ListOrders` by `LastUpdatedAfter` and `ListOrdersByNextToken`
@@ -162,5 +164,16 @@ impl OrderSource for MwsOrderSource {
         order: &'a AmazonOrderId,
     ) -> SourceFuture<'a, ShipmentOutcome> {
         self.fulfillment_outcome(submission, order).boxed()
+    }
+
+    fn submit_stock<'a>(
+        &'a self,
+        levels: &'a [(String, u32)],
+    ) -> SourceFuture<'a, StockSubmission> {
+        self.submit_inventory(levels).boxed()
+    }
+
+    fn stock_outcome<'a>(&'a self, submission: &'a str) -> SourceFuture<'a, StockOutcome> {
+        self.inventory_outcome(submission).boxed()
     }
 }

@@ -109,6 +109,7 @@ impl MwsOrderSource {
     }
 }
 
-fn not_ready(error: &MwsError) -> bool {
+/// Whether Amazon said the feed is not processed yet.
+pub(super) fn not_ready(error: &MwsError) -> bool {
     error.amazon_code() == Some(NOT_READY)
 }

@@ -3,6 +3,7 @@
 mod classify;
 mod settings;
 mod shipment;
+mod stock;
 
 use futures::FutureExt as _;
 use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
@@ -17,7 +18,8 @@ use classify::{ThrottleWait, classify};
 
 use crate::source::{
     OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome,
-    ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, Window,
+    ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, StockOutcome, StockSubmission,
+    Window,
 };
 
 /// Reads one seller account's orders through SP-API: `searchOrders` by `lastUpdatedAfter` (each page carries the
@@ -41,6 +43,14 @@ fn unreadable(operation: &str, error: &OrderConversionError) -> SourceError {
 }
 
 impl SpApiOrderSource {
+    /// The connection's home marketplace (its first).
+    fn home(&self) -> MarketplaceId {
+        self.marketplaces
+            .first()
+            .cloned()
+            .unwrap_or_else(MarketplaceId::japan)
+    }
+
     pub(crate) fn new(
         client: SpApiClient,
         seller: SellerAuth,
@@ -161,5 +171,26 @@ impl OrderSource for SpApiOrderSource {
         order: &'a AmazonOrderId,
     ) -> SourceFuture<'a, ShipmentOutcome> {
         shipment::no_outcome(submission, order)
+    }
+
+    fn submit_stock<'a>(
+        &'a self,
+        levels: &'a [(String, u32)],
+    ) -> SourceFuture<'a, StockSubmission> {
+        self.patch_stock(levels).boxed()
+    }
+
+    fn stock_outcome<'a>(&'a self, submission: &'a str) -> SourceFuture<'a, StockOutcome> {
+        let message = format!(
+            "SP-API answers stock patches at once; there is no submission {submission:?} to ask about"
+        );
+        async move {
+            Err(SourceError::new(
+                SourceErrorKind::Invalid,
+                "Listings.patchListingsItem",
+                message,
+            ))
+        }
+        .boxed()
     }
 }

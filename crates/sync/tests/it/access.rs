@@ -17,7 +17,7 @@ use sellerlink_store::{AuditFilter, SyncOutcome};
 use sellerlink_sync::{
     DenialCause, ImportOutcome, Importer, KeyringCredentials, MwsSourceFactory, OrderSource,
     OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome, ShipmentSubmission,
-    SourceError, SourceFactory, SourceFuture, VerifyOutcome, Window,
+    SourceError, SourceFactory, SourceFuture, StockOutcome, StockSubmission, VerifyOutcome, Window,
 };
 use serde_json::json;
 
@@ -67,6 +67,17 @@ impl OrderSource for Tripwire {
         order: &'a AmazonOrderId,
     ) -> SourceFuture<'a, ShipmentOutcome> {
         self.inner.shipment_outcome(submission, order)
+    }
+
+    fn submit_stock<'a>(
+        &'a self,
+        levels: &'a [(String, u32)],
+    ) -> SourceFuture<'a, StockSubmission> {
+        self.inner.submit_stock(levels)
+    }
+
+    fn stock_outcome<'a>(&'a self, submission: &'a str) -> SourceFuture<'a, StockOutcome> {
+        self.inner.stock_outcome(submission)
     }
 }
 

@@ -16,4 +16,5 @@ mod spapi_access;
 mod spapi_crash;
 mod spapi_faults;
 mod spapi_import;
+mod stock;
 mod throttling;

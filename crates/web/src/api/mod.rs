@@ -15,6 +15,7 @@ pub(crate) mod notifications_models;
 pub(crate) mod notifications_shared;
 pub(crate) mod orders;
 mod shipments;
+mod stock;
 mod sync_runs;
 
 use axum::Json;
@@ -52,6 +53,8 @@ use crate::state::WebState;
         orders::get,
         shipments::create,
         shipments::list,
+        stock::set,
+        stock::list,
         api_keys::list,
         api_keys::create,
         api_keys::revoke,
@@ -69,6 +72,7 @@ use crate::state::WebState;
         (name = "connections", description = "Amazon seller accounts and their access lifecycle"),
         (name = "sync", description = "Order import runs"),
         (name = "orders", description = "Imported orders and their shipment confirmations"),
+        (name = "stock", description = "Stock levels pushed to Amazon"),
         (name = "api-keys", description = "A merchant's API keys"),
         (name = "notifications", description = "Where expiry reminders and access alerts go, test sends, and the log of what was sent"),
     )
@@ -153,6 +157,10 @@ pub(crate) fn router() -> Router<WebState> {
         .route(
             "/v1/connections/{connection_id}/orders/{amazon_order_id}/shipments",
             get(shipments::list).post(shipments::create),
+        )
+        .route(
+            "/v1/connections/{connection_id}/stock",
+            get(stock::list).put(stock::set),
         )
         .route("/v1/orders", get(orders::list))
         .route("/v1/api-keys", get(api_keys::list).post(api_keys::create))

@@ -70,6 +70,16 @@ fn endpoints(connection: &str) -> Vec<(Method, String, Option<Value>)> {
             format!("/api/v1/connections/{connection}/orders/503-0000000-0000001/shipments"),
             Some(json!({ "carrier": "Japan Post", "tracking_number": "1" })),
         ),
+        (
+            Method::GET,
+            format!("/api/v1/connections/{connection}/stock"),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/connections/{connection}/stock"),
+            Some(json!({ "levels": [{ "sku": "X", "quantity": 1 }] })),
+        ),
         (Method::GET, "/api/v1/orders".into(), None),
         (Method::GET, "/api/v1/api-keys".into(), None),
         (

@@ -10,7 +10,8 @@ mod browser;
 mod notifications;
 mod openapi;
 mod pages;
-mod shipments;
+
 mod spapi;
 mod tenancy;
+mod warehouse;
 mod wizard;

@@ -1,6 +1,7 @@
-//! `/api/v1/connections/{id}/orders/{order}/shipments`: a warehouse system queues a shipment confirmation with an
-//! API key; a repeat answers 200 with the same shipment; what cannot be shipped is refused with its field; another
-//! merchant's order is 404; a browser session needs its CSRF token.
+//! What a warehouse system sends: shipment confirmations (`…/orders/{order}/shipments`: queued once, a repeat
+//! answers 200 with the same shipment, what cannot be shipped is refused with its field) and stock levels
+//! (`…/stock`: all or nothing, unchanged quantities reported as such); another merchant's order or connection is
+//! 404; a browser session needs its CSRF token.
 
 use axum::http::{Method, StatusCode};
 use sellerlink_domain::connection::Language;
@@ -161,4 +162,104 @@ async fn shipments_are_queued_once_refused_by_field_and_kept_to_their_merchant()
         "{}",
         with_token.body
     );
+}
+
+#[tokio::test]
+async fn stock_levels_are_set_all_or_nothing_and_kept_to_their_merchant() {
+    let world = TestApp::new().await;
+    let acme = world.merchant("Acme").await;
+    let bolt = world.merchant("Bolt").await;
+    world
+        .user("owner@acme.example", Role::Merchant(acme.id), Language::Ja)
+        .await;
+    let connection = world.connection(&acme, "A1B2C3D4E5F6G7", 10).await;
+    let theirs = world.connection(&bolt, "A9B2C3D4E5F6G7", 10).await;
+    let mut browser = world.browser().signed_in("owner@acme.example").await;
+    let csrf = browser.csrf().await;
+    let key = browser
+        .api(
+            Method::POST,
+            "/api/v1/api-keys",
+            Some(json!({ "name": "warehouse" })),
+            Some(&csrf),
+        )
+        .await
+        .json()["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/connections/{connection}/stock");
+
+    let set = world
+        .api_with_key(
+            Method::PUT,
+            &path,
+            &key,
+            Some(json!({ "levels": [
+                { "sku": "TEA-GREEN-100G", "quantity": 12 },
+                { "sku": "TEA-BLACK-100G", "quantity": 0 },
+            ] })),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let levels = set.json();
+    assert_eq!(levels[0]["change"], "created");
+    assert_eq!(levels[0]["state"], "pending");
+    assert_eq!(levels[1]["quantity"], 0);
+    let same = world
+        .api_with_key(
+            Method::PUT,
+            &path,
+            &key,
+            Some(json!({ "levels": [{ "sku": "TEA-GREEN-100G", "quantity": 12 }] })),
+        )
+        .await;
+    assert_eq!(same.json()[0]["change"], "unchanged");
+
+    // One bad SKU: nothing is recorded, and the field is named.
+    let refused = world
+        .api_with_key(
+            Method::PUT,
+            &path,
+            &key,
+            Some(json!({ "levels": [
+                { "sku": "TEA-GREEN-100G", "quantity": 13 },
+                { "sku": "", "quantity": 1 },
+            ] })),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["error"]["field"], "sku");
+    let listed = world
+        .api_with_key(Method::GET, &path, &key, None)
+        .await
+        .json();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    let green = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["sku"] == "TEA-GREEN-100G")
+        .unwrap();
+    assert_eq!(green["quantity"], 12, "the refused call changed nothing");
+    let too_many = world
+        .api_with_key(
+            Method::PUT,
+            &path,
+            &key,
+            Some(json!({ "levels": [{ "sku": "X", "quantity": 2_000_000 }] })),
+        )
+        .await;
+    assert_eq!(too_many.json()["error"]["field"], "quantity");
+
+    // Another merchant's connection does not exist for this key.
+    let foreign = world
+        .api_with_key(
+            Method::PUT,
+            &format!("/api/v1/connections/{theirs}/stock"),
+            &key,
+            Some(json!({ "levels": [{ "sku": "X", "quantity": 1 }] })),
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
 }

@@ -1,6 +1,7 @@
-//! `orders ship` and `orders shipments` through the binary against a real sandbox (SP-API, HTTPS): a shipment is
-//! queued, sent with `--now`, confirmed at Amazon; a repeat changes nothing; bad input names its field in both
-//! languages and queues nothing.
+//! `orders ship`, `orders shipments`, `stock set` and `stock list` through the binary against a real sandbox
+//! (SP-API, HTTPS): a shipment is queued, sent with `--now` and confirmed at Amazon, a repeat changes nothing; a
+//! stock level is pushed with `--now` and shows at Amazon; bad input names its field in both languages and records
+//! nothing.
 
 use serde_json::{Value, json};
 
@@ -161,5 +162,85 @@ async fn a_shipment_is_confirmed_at_amazon_once_and_bad_input_is_refused_by_fiel
     assert!(
         plain.contains("1234-5678-9012") && plain.contains("confirmed"),
         "{plain}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stock_levels_are_pushed_to_amazon_and_listed() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let amazon = Amazon::start(1).await;
+    let home = amazon.spapi_home();
+    run(&home, &["merchant", "add", "--name", "Takumi"]).assert_ok();
+    let seller = amazon.seller(0);
+    let token = amazon.authorize(&seller);
+    let added = tokio::task::block_in_place(|| {
+        home.run_with_stdin(
+            &[
+                "--json",
+                "connection",
+                "add-spapi",
+                "--merchant",
+                "Takumi",
+                "--selling-partner-id",
+                &seller,
+                "--marketplace-id",
+                JAPAN,
+            ],
+            &format!("{token}\n"),
+        )
+    });
+    let connection = added.assert_ok().json()["id"].as_str().unwrap().to_owned();
+    let catalog: Value = reqwest::get(format!(
+        "{}/_sandbox/sellers/{seller}/stock",
+        amazon.sandbox.http_url()
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let sku = catalog.as_object().unwrap().keys().next().unwrap().clone();
+
+    let bad = run(
+        &home,
+        &[
+            "--json",
+            "stock",
+            "set",
+            "--connection",
+            &connection,
+            "NO-EQUALS-SIGN",
+        ],
+    );
+    assert_eq!(bad.json()["error"]["field"], "levels", "{}", bad.stdout);
+    let set = run(
+        &home,
+        &[
+            "--json",
+            "stock",
+            "set",
+            "--connection",
+            &connection,
+            &format!("{sku}=17"),
+            "--now",
+        ],
+    )
+    .assert_ok()
+    .json();
+    assert_eq!(set[0]["state"], "pushed", "{set}");
+    let at_amazon: Value = reqwest::get(format!(
+        "{}/_sandbox/sellers/{seller}/stock",
+        amazon.sandbox.http_url()
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(at_amazon[&sku]["quantity"], 17);
+    let listed = run(&home, &["stock", "list"]).assert_ok().stdout.clone();
+    assert!(
+        listed.contains(&sku) && listed.contains("pushed"),
+        "{listed}"
     );
 }
