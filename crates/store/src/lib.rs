@@ -11,6 +11,7 @@ mod database_url;
 mod engine;
 mod error;
 mod leases;
+mod list_filter;
 mod merchants;
 mod names;
 mod notifications;

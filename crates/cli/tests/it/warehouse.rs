@@ -29,17 +29,9 @@ async fn control(amazon: &Amazon, path: &str, body: Value) -> Value {
     response.json().await.unwrap_or(Value::Null)
 }
 
-fn shipments(home: &Home) -> Vec<Value> {
-    run(home, &["--json", "orders", "shipments"])
-        .assert_ok()
-        .json()
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_shipment_is_confirmed_at_amazon_once_and_bad_input_is_refused_by_field() {
+/// A sandbox seller who authorized the demo app, connected through `connection add-spapi` to the merchant
+/// "Takumi" of a fresh home: (sandbox, home, seller id, connection id).
+async fn seller_connected() -> (Amazon, Home, String, String) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let amazon = Amazon::start(1).await;
     let home = amazon.spapi_home();
@@ -63,6 +55,21 @@ async fn a_shipment_is_confirmed_at_amazon_once_and_bad_input_is_refused_by_fiel
         )
     });
     let connection = added.assert_ok().json()["id"].as_str().unwrap().to_owned();
+    (amazon, home, seller, connection)
+}
+
+fn shipments(home: &Home) -> Vec<Value> {
+    run(home, &["--json", "orders", "shipments"])
+        .assert_ok()
+        .json()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shipment_is_confirmed_at_amazon_once_and_bad_input_is_refused_by_field() {
+    let (amazon, home, seller, connection) = seller_connected().await;
     let placed = control(
         &amazon,
         &format!("/_sandbox/sellers/{seller}/orders"),
@@ -167,29 +174,7 @@ async fn a_shipment_is_confirmed_at_amazon_once_and_bad_input_is_refused_by_fiel
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stock_levels_are_pushed_to_amazon_and_listed() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let amazon = Amazon::start(1).await;
-    let home = amazon.spapi_home();
-    run(&home, &["merchant", "add", "--name", "Takumi"]).assert_ok();
-    let seller = amazon.seller(0);
-    let token = amazon.authorize(&seller);
-    let added = tokio::task::block_in_place(|| {
-        home.run_with_stdin(
-            &[
-                "--json",
-                "connection",
-                "add-spapi",
-                "--merchant",
-                "Takumi",
-                "--selling-partner-id",
-                &seller,
-                "--marketplace-id",
-                JAPAN,
-            ],
-            &format!("{token}\n"),
-        )
-    });
-    let connection = added.assert_ok().json()["id"].as_str().unwrap().to_owned();
+    let (amazon, home, seller, connection) = seller_connected().await;
     let catalog: Value = reqwest::get(format!(
         "{}/_sandbox/sellers/{seller}/stock",
         amazon.sandbox.http_url()

@@ -8,6 +8,7 @@ use super::record::{SHIPMENT_COLUMNS, ShipmentRecord, ShipmentRow};
 use crate::codec::millis;
 use crate::engine::{Args, bind_args, on_pool};
 use crate::error::{StoreError, StoreResult};
+use crate::list_filter::{Conditions, list_limit};
 use crate::store::Store;
 
 /// Which shipments to list. Filters combine with AND; empty ones do not filter.
@@ -25,42 +26,17 @@ pub struct ShipmentFilter {
     pub limit: u32,
 }
 
-/// Rows a list returns when its filter does not say.
-const DEFAULT_LIMIT: u32 = 100;
-/// The most rows one list may ask for.
-const MAX_LIMIT: u32 = 500;
-
 /// ` WHERE …` for the filter's conditions, or nothing.
 fn filter_sql(filter: &ShipmentFilter, args: &mut Args) -> String {
-    let mut conditions = Vec::new();
-    if let Some(connection) = filter.connection {
-        conditions.push(format!(
-            "connection_id = {}",
-            args.text(connection.to_string())
-        ));
-    }
-    if let Some(merchant) = filter.merchant {
-        conditions.push(format!(
-            "connection_id IN (SELECT id FROM connections WHERE merchant_id = {})",
-            args.text(merchant.to_string())
-        ));
-    }
-    if let Some(order) = &filter.amazon_order_id {
-        conditions.push(format!("amazon_order_id = {}", args.text(order.as_str())));
-    }
-    if !filter.states.is_empty() {
-        let list: Vec<String> = filter
-            .states
-            .iter()
-            .map(|state| args.text(state.as_str()))
-            .collect();
-        conditions.push(format!("state IN ({})", list.join(", ")));
-    }
-    if conditions.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conditions.join(" AND "))
-    }
+    Conditions::new(args)
+        .connection(filter.connection)
+        .merchant(filter.merchant)
+        .equals(
+            "amazon_order_id",
+            filter.amazon_order_id.as_ref().map(|o| o.as_str()),
+        )
+        .one_of("state", filter.states.iter().map(|s| s.as_str()))
+        .sql()
 }
 
 fn records(rows: Vec<ShipmentRow>) -> StoreResult<Vec<ShipmentRecord>> {
@@ -84,18 +60,7 @@ impl Store {
     /// Shipments matching the filter, newest queued first (ties by id, newest first). A limit above 500 is
     /// [`StoreError::Invalid`].
     pub async fn shipments(&self, filter: &ShipmentFilter) -> StoreResult<Vec<ShipmentRecord>> {
-        let limit = match filter.limit {
-            0 => DEFAULT_LIMIT,
-            n if n <= MAX_LIMIT => n,
-            n => {
-                return Err(StoreError::invalid(
-                    "shipment filter limit",
-                    format!(
-                        "{n} is out of range; expected 1–{MAX_LIMIT}, or 0 for {DEFAULT_LIMIT}"
-                    ),
-                ));
-            }
-        };
+        let limit = list_limit("shipment filter limit", filter.limit)?;
         let mut args = Args::new(self.engine());
         let filter = filter_sql(filter, &mut args);
         let limit = args.int(i64::from(limit));

@@ -7,7 +7,8 @@ use super::record::{STOCK_COLUMNS, StockLevel, StockRow};
 use super::state::StockState;
 use crate::codec::millis;
 use crate::engine::{Args, bind_args, on_pool};
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
+use crate::list_filter::{Conditions, list_limit};
 use crate::store::Store;
 
 /// Which stock levels to list. Filters combine with AND; empty ones do not filter.
@@ -25,54 +26,14 @@ pub struct StockFilter {
     pub limit: u32,
 }
 
-/// Rows a list returns when its filter does not say.
-const DEFAULT_LIMIT: u32 = 100;
-/// The most rows one list may ask for.
-const MAX_LIMIT: u32 = 500;
-
 /// ` WHERE …` for the filter's conditions, or nothing.
 fn filter_sql(filter: &StockFilter, args: &mut Args) -> String {
-    let mut conditions = Vec::new();
-    if let Some(connection) = filter.connection {
-        conditions.push(format!(
-            "connection_id = {}",
-            args.text(connection.to_string())
-        ));
-    }
-    if let Some(merchant) = filter.merchant {
-        conditions.push(format!(
-            "connection_id IN (SELECT id FROM connections WHERE merchant_id = {})",
-            args.text(merchant.to_string())
-        ));
-    }
-    if let Some(sku) = &filter.sku {
-        conditions.push(format!("sku = {}", args.text(sku.as_str())));
-    }
-    if !filter.states.is_empty() {
-        let list: Vec<String> = filter
-            .states
-            .iter()
-            .map(|state| args.text(state.as_str()))
-            .collect();
-        conditions.push(format!("state IN ({})", list.join(", ")));
-    }
-    if conditions.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conditions.join(" AND "))
-    }
-}
-
-/// The limit a filter asks for, or [`StoreError::Invalid`] above [`MAX_LIMIT`].
-fn list_limit(limit: u32) -> StoreResult<u32> {
-    match limit {
-        0 => Ok(DEFAULT_LIMIT),
-        n if n <= MAX_LIMIT => Ok(n),
-        n => Err(StoreError::invalid(
-            "stock filter limit",
-            format!("{n} is out of range; expected 1–{MAX_LIMIT}, or 0 for {DEFAULT_LIMIT}"),
-        )),
-    }
+    Conditions::new(args)
+        .connection(filter.connection)
+        .merchant(filter.merchant)
+        .equals("sku", filter.sku.as_deref())
+        .one_of("state", filter.states.iter().map(|s| s.as_str()))
+        .sql()
 }
 
 pub(super) fn levels(rows: Vec<StockRow>) -> StoreResult<Vec<StockLevel>> {
@@ -83,7 +44,7 @@ impl Store {
     /// Stock levels matching the filter, by connection id then SKU (bytewise on both engines). A limit above 500
     /// is [`StoreError::Invalid`].
     pub async fn stock_levels(&self, filter: &StockFilter) -> StoreResult<Vec<StockLevel>> {
-        let limit = list_limit(filter.limit)?;
+        let limit = list_limit("stock filter limit", filter.limit)?;
         let mut args = Args::new(self.engine());
         let filter = filter_sql(filter, &mut args);
         let limit = args.int(i64::from(limit));

@@ -5,22 +5,46 @@
 
 use axum::http::{Method, StatusCode};
 use sellerlink_domain::connection::Language;
+use sellerlink_domain::ids::ConnectionId;
 use sellerlink_domain::order::OrderStatus;
 use sellerlink_store::Role;
 use serde_json::json;
 
-use crate::support::{TestApp, order};
+use crate::support::{Browser, TestApp, order};
 
-#[tokio::test]
-async fn shipments_are_queued_once_refused_by_field_and_kept_to_their_merchant() {
-    let world = TestApp::new().await;
+/// Merchants Acme (with the user `owner@acme.example`) and Bolt, one connection each: (Acme's, Bolt's).
+async fn two_merchants(world: &TestApp) -> (ConnectionId, ConnectionId) {
     let acme = world.merchant("Acme").await;
     let bolt = world.merchant("Bolt").await;
     world
         .user("owner@acme.example", Role::Merchant(acme.id), Language::Ja)
         .await;
-    let connection = world.connection(&acme, "A1B2C3D4E5F6G7", 10).await;
-    let theirs = world.connection(&bolt, "A9B2C3D4E5F6G7", 10).await;
+    (
+        world.connection(&acme, "A1B2C3D4E5F6G7", 10).await,
+        world.connection(&bolt, "A9B2C3D4E5F6G7", 10).await,
+    )
+}
+
+/// A new API key of the signed-in user.
+async fn api_key(browser: &mut Browser<'_>, csrf: &str) -> String {
+    browser
+        .api(
+            Method::POST,
+            "/api/v1/api-keys",
+            Some(json!({ "name": "warehouse" })),
+            Some(csrf),
+        )
+        .await
+        .json()["key"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn shipments_are_queued_once_refused_by_field_and_kept_to_their_merchant() {
+    let world = TestApp::new().await;
+    let (connection, theirs) = two_merchants(&world).await;
     // Orders 1–8: 2, 4 and 8 are unshipped and merchant-fulfilled, 6 is Amazon-fulfilled.
     world.orders(connection, 8, 1).await;
     world.orders(theirs, 2, 1).await;
@@ -34,7 +58,7 @@ async fn shipments_are_queued_once_refused_by_field_and_kept_to_their_merchant()
         .await
         .unwrap();
     let id = |n: u32| order(n, world.app.now()).amazon_order_id.to_string();
-    let path = |connection: sellerlink_domain::ids::ConnectionId, n: u32| {
+    let path = |connection: ConnectionId, n: u32| {
         format!(
             "/api/v1/connections/{connection}/orders/{}/shipments",
             id(n)
@@ -43,18 +67,7 @@ async fn shipments_are_queued_once_refused_by_field_and_kept_to_their_merchant()
 
     let mut browser = world.browser().signed_in("owner@acme.example").await;
     let csrf = browser.csrf().await;
-    let key = browser
-        .api(
-            Method::POST,
-            "/api/v1/api-keys",
-            Some(json!({ "name": "warehouse" })),
-            Some(&csrf),
-        )
-        .await
-        .json()["key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let key = api_key(&mut browser, &csrf).await;
     let parcel = json!({
         "carrier": "Yamato Transport",
         "tracking_number": "1234-5678-9012",
@@ -167,27 +180,10 @@ async fn shipments_are_queued_once_refused_by_field_and_kept_to_their_merchant()
 #[tokio::test]
 async fn stock_levels_are_set_all_or_nothing_and_kept_to_their_merchant() {
     let world = TestApp::new().await;
-    let acme = world.merchant("Acme").await;
-    let bolt = world.merchant("Bolt").await;
-    world
-        .user("owner@acme.example", Role::Merchant(acme.id), Language::Ja)
-        .await;
-    let connection = world.connection(&acme, "A1B2C3D4E5F6G7", 10).await;
-    let theirs = world.connection(&bolt, "A9B2C3D4E5F6G7", 10).await;
+    let (connection, theirs) = two_merchants(&world).await;
     let mut browser = world.browser().signed_in("owner@acme.example").await;
     let csrf = browser.csrf().await;
-    let key = browser
-        .api(
-            Method::POST,
-            "/api/v1/api-keys",
-            Some(json!({ "name": "warehouse" })),
-            Some(&csrf),
-        )
-        .await
-        .json()["key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let key = api_key(&mut browser, &csrf).await;
     let path = format!("/api/v1/connections/{connection}/stock");
 
     let set = world
