@@ -11,7 +11,7 @@ use jiff::tz::{self, TimeZone};
 use sellerlink_domain::ids::{ConnectionId, MerchantId};
 use sellerlink_domain::marketplace;
 use sellerlink_domain::order::OrderStatus;
-use sellerlink_store::{ListedOrder, OrderQuery};
+use sellerlink_store::{ListedOrder, OrderQuery, ShipmentFilter, ShipmentRecord, ShipmentState};
 use serde::Deserialize;
 
 use super::format::{date, jst, money, or_dash};
@@ -306,6 +306,34 @@ struct OrderPage {
     payment_method: String,
     ship_to: String,
     items: Vec<ItemRow>,
+    shipments: Vec<ShipmentRow>,
+}
+
+/// A shipment confirmation of the order, as the page shows it.
+pub(crate) struct ShipmentRow {
+    pub carrier: String,
+    pub tracking_number: String,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub amazon_said: String,
+    pub queued: String,
+}
+
+fn shipment_row(t: &Texts, shipment: &ShipmentRecord) -> ShipmentRow {
+    let state_label = match shipment.state {
+        ShipmentState::Queued => t.shipment_queued,
+        ShipmentState::Submitted => t.shipment_submitted,
+        ShipmentState::Confirmed => t.shipment_confirmed,
+        ShipmentState::Rejected => t.shipment_rejected,
+    };
+    ShipmentRow {
+        carrier: shipment.carrier.clone(),
+        tracking_number: shipment.tracking_number.clone(),
+        state: shipment.state.as_str(),
+        state_label,
+        amazon_said: or_dash(shipment.last_error.as_deref()),
+        queued: jst(shipment.created_at),
+    }
 }
 
 /// `/connections/{id}/orders/{order id}` (404 for another merchant's).
@@ -336,8 +364,25 @@ pub(crate) async fn detail(
             .join(" ")
         },
     );
+    let shipments = match state
+        .app()
+        .shipments(&ShipmentFilter {
+            connection: Some(stored.connection_id),
+            amazon_order_id: Some(order.amazon_order_id.clone()),
+            ..ShipmentFilter::default()
+        })
+        .await
+    {
+        Ok(shipments) => shipments,
+        Err(error) => return error_page(&user.visitor, &error.into()),
+    };
+    let chrome = Chrome::new(&user.visitor, None);
+    let shipments = shipments
+        .iter()
+        .map(|shipment| shipment_row(chrome.t, shipment))
+        .collect();
     let page = OrderPage {
-        chrome: Chrome::new(&user.visitor, None),
+        chrome,
         order_id: order.amazon_order_id.to_string(),
         status: order.status.to_string(),
         purchased: jst(order.purchase_date),
@@ -368,6 +413,7 @@ pub(crate) async fn detail(
                 price: money(item.item_price.as_ref()),
             })
             .collect(),
+        shipments,
     };
     render(StatusCode::OK, &page)
 }

@@ -102,6 +102,25 @@ async fn shipments_are_queued_once_refused_by_field_and_kept_to_their_merchant()
         .await;
     assert_eq!(listed.json().as_array().unwrap().len(), 1);
 
+    // The order page shows the confirmation and where it stands; an order without one says so.
+    let page = browser
+        .get(&format!("/connections/{connection}/orders/{}", id(2)))
+        .await;
+    assert!(
+        page.body.contains("id=\"shipments-table\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("1234-5678-9012"));
+    assert!(
+        page.body.contains("送信待ち"),
+        "the state in the reader's language"
+    );
+    let other = browser
+        .get(&format!("/connections/{connection}/orders/{}", id(8)))
+        .await;
+    assert!(other.body.contains("id=\"no-shipments\""));
+
     // What cannot be shipped, each with its field, in both languages.
     for (n, body, field, code) in [
         (6, parcel.clone(), "amazon_order_id", "shipment_refused"),
