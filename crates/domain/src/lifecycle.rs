@@ -412,6 +412,12 @@ impl AccessGrant {
         })
     }
 
+    /// Whether no call to Amazon should be made with this grant now: Amazon refused the credential (until a
+    /// verification clears it) or it was revoked in sellerlink.
+    pub fn is_paused(&self) -> bool {
+        self.access_denied.is_some() || self.revoked_at.is_some()
+    }
+
     /// Records that Amazon refused the credential. A refusal already on record keeps its first time.
     pub fn deny_access(&self, denial: AccessDenial) -> Self {
         let access_denied = match &self.access_denied {

@@ -89,14 +89,14 @@ impl Store {
             Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         tracing::debug!(engine = %self.engine(), "store migrations applied");
-        self.optimize().await
+        Ok(())
     }
 
     /// Refreshes the statistics the query planner chooses indexes by, where they are stale. SQLite runs
     /// `PRAGMA optimize` (it re-analyzes only tables that changed much since their last analysis; without statistics
     /// a merchant's page of orders may be answered by sorting all of the merchant's orders instead of walking the
     /// newest-first index). PostgreSQL's autovacuum keeps its own statistics, so there it does nothing. Cheap when
-    /// nothing changed: every new SQLite connection and [`Store::migrate`] run it, and long-running processes
+    /// nothing changed: every new SQLite connection runs it, and long-running processes
     /// should run it every few hours (the web server does every 10 minutes).
     pub async fn optimize(&self) -> StoreResult<()> {
         if let Pool::Sqlite(pool) = &self.pool {

@@ -8,6 +8,7 @@ mod error;
 mod factory;
 mod import;
 mod mws_source;
+mod outbox;
 mod report;
 mod scheduler;
 mod shipper;

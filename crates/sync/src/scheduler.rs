@@ -127,8 +127,7 @@ impl Scheduler {
         let mut due = Vec::new();
         for stored in connections {
             let connection = stored.connection;
-            let grant = &connection.grant;
-            if grant.access_denied.is_some() || grant.revoked_at.is_some() {
+            if connection.grant.is_paused() {
                 continue;
             }
             let known = {

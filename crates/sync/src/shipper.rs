@@ -12,26 +12,20 @@
 //! states the same absolute facts, and `confirmShipment` with the same package reference edits that package, so
 //! a repeat changes nothing at Amazon.
 
-use jiff::{SignedDuration, Timestamp};
 use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
 use sellerlink_domain::connection::Connection;
 use sellerlink_store::{ShipmentFilter, ShipmentRecord, ShipmentState, StoreError};
-use tokio_util::sync::CancellationToken;
 
 use crate::access;
 use crate::error::SyncError;
-use crate::import::{CallError, Importer, Stats, with_retry};
+use crate::import::{CallError, Importer};
+use crate::outbox::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
 use crate::source::{
     OutgoingShipment, ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind,
 };
 
 /// Shipments handled per run.
 const BATCH: u32 = 50;
-/// How long Amazon usually takes to process a feed: the first look at its report, and the wait between looks.
-const PROCESSING_CHECK: SignedDuration = SignedDuration::from_secs(60);
-/// How long a shipment of a connection without access waits before it is tried again.
-const ACCESS_WAIT: SignedDuration = SignedDuration::from_hours(1);
-
 /// What one run did with one shipment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShipmentStep {
@@ -62,16 +56,6 @@ pub struct ShipmentRun {
 #[derive(Debug, Clone)]
 pub struct Shipper {
     importer: Importer,
-}
-
-/// How long to wait before attempt `attempts + 1` after a passing failure: 1, 2, 4 … minutes, at most an hour.
-fn backoff(attempts: u32) -> SignedDuration {
-    let minutes = 1i64 << attempts.min(6);
-    SignedDuration::from_mins(minutes.min(60))
-}
-
-fn later(now: Timestamp, wait: SignedDuration) -> Timestamp {
-    now.checked_add(wait).unwrap_or(Timestamp::MAX)
 }
 
 impl Shipper {
@@ -120,7 +104,7 @@ impl Shipper {
         let store = self.importer.store();
         let now = self.importer.clock().now();
         let connection = store.connection(shipment.connection_id).await?.connection;
-        if connection.grant.revoked_at.is_some() || connection.grant.access_denied.is_some() {
+        if connection.grant.is_paused() {
             let reason = "the connection has no access to Amazon now; the shipment is sent once access is back";
             store
                 .shipment_retry_later(
@@ -134,14 +118,13 @@ impl Shipper {
             return Ok(ShipmentStep::RetryLater(reason.to_owned()));
         }
         let source = self.importer.open_source(&connection).await?;
-        let stats = Stats::default();
-        let never = CancellationToken::new();
-        let retry = &self.importer.config().retry;
         match shipment.state {
             ShipmentState::Queued => {
                 let outgoing = self.outgoing(&connection, shipment).await?;
-                let answer =
-                    with_retry(retry, &stats, &never, || source.submit_shipment(&outgoing)).await;
+                let answer = self
+                    .importer
+                    .retrying(|| source.submit_shipment(&outgoing))
+                    .await;
                 match answer {
                     Ok(ShipmentSubmission::Accepted) => {
                         self.finish(&connection, shipment, Ok(())).await
@@ -171,10 +154,10 @@ impl Shipper {
                         .await;
                 };
                 let order = &shipment.amazon_order_id;
-                let answer = with_retry(retry, &stats, &never, || {
-                    source.shipment_outcome(submission, order)
-                })
-                .await;
+                let answer = self
+                    .importer
+                    .retrying(|| source.shipment_outcome(submission, order))
+                    .await;
                 match answer {
                     Ok(ShipmentOutcome::Pending) => {
                         store

@@ -10,24 +10,19 @@
 
 use std::collections::BTreeMap;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_store::{StockLevel, StockState, StoreError};
-use tokio_util::sync::CancellationToken;
 
 use crate::access;
 use crate::error::SyncError;
-use crate::import::{CallError, Importer, Stats, with_retry};
+use crate::import::{CallError, Importer};
+use crate::outbox::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
 use crate::source::{SourceError, SourceErrorKind, StockOutcome, StockSubmission};
 
 /// Rows handled per run.
 const BATCH: u32 = 500;
-/// How long Amazon usually takes to process a feed.
-const PROCESSING_CHECK: SignedDuration = SignedDuration::from_secs(60);
-/// How long the stock of a connection without access waits before it is tried again.
-const ACCESS_WAIT: SignedDuration = SignedDuration::from_hours(1);
-
 /// What a run did with one SKU.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StockStep {
@@ -58,15 +53,6 @@ pub struct StockRun {
 #[derive(Debug, Clone)]
 pub struct StockPusher {
     importer: Importer,
-}
-
-fn later(now: Timestamp, wait: SignedDuration) -> Timestamp {
-    now.checked_add(wait).unwrap_or(Timestamp::MAX)
-}
-
-/// How long to wait before the next attempt after a passing failure: 1, 2, 4 … minutes, at most an hour.
-fn backoff(attempts: u32) -> SignedDuration {
-    SignedDuration::from_mins((1i64 << attempts.min(6)).min(60))
 }
 
 fn source_error(error: CallError) -> SourceError {
@@ -128,7 +114,7 @@ impl StockPusher {
         let store = self.importer.store();
         let now = self.importer.clock().now();
         let connection = store.connection(connection_id).await?.connection;
-        if connection.grant.revoked_at.is_some() || connection.grant.access_denied.is_some() {
+        if connection.grant.is_paused() {
             let reason =
                 "the connection has no access to Amazon now; the stock is sent once access is back";
             return self
@@ -147,7 +133,7 @@ impl StockPusher {
         }
         let mut waiting: Vec<&str> = Vec::new();
         for (feed, rows) in &in_flight {
-            let answer = self.call(|| source.stock_outcome(feed)).await;
+            let answer = self.importer.retrying(|| source.stock_outcome(feed)).await;
             match answer {
                 Ok(StockOutcome::Pending) => {
                     for row in rows {
@@ -222,7 +208,7 @@ impl StockPusher {
             .iter()
             .map(|row| (row.sku.clone(), row.quantity))
             .collect();
-        match self.call(|| source.submit_stock(&batch)).await {
+        match self.importer.retrying(|| source.submit_stock(&batch)).await {
             Ok(StockSubmission::Answered(verdicts)) => {
                 for row in &to_send {
                     let verdict = verdicts
@@ -276,16 +262,6 @@ impl StockPusher {
             }
         }
         Ok(runs)
-    }
-
-    async fn call<T, F, Fut>(&self, call: F) -> Result<T, CallError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, SourceError>>,
-    {
-        let stats = Stats::default();
-        let never = CancellationToken::new();
-        with_retry(&self.importer.config().retry, &stats, &never, call).await
     }
 
     /// A call that did not succeed: a refused credential pauses the connection and the rows wait for access; a

@@ -2,11 +2,10 @@
 //! refusal on record, so the connection's sync resumes from its stored watermark (re-reading the overlap): no gap.
 
 use sellerlink_domain::ids::{ConnectionId, MarketplaceId};
-use tokio_util::sync::CancellationToken;
 
 use crate::access;
 use crate::error::SyncError;
-use crate::import::{CallError, Importer, Stats, with_retry};
+use crate::import::{CallError, Importer};
 use crate::source::{DenialCause, Participation, SourceError, SourceErrorKind};
 
 /// Amazon accepted the credential.
@@ -45,9 +44,7 @@ impl Importer {
         let store = self.store();
         let connection = store.connection(connection_id).await?.connection;
         let source = self.open_source(&connection).await?;
-        let stats = Stats::default();
-        let never = CancellationToken::new();
-        let answer = with_retry(&self.config().retry, &stats, &never, || source.verify()).await;
+        let answer = self.retrying(|| source.verify()).await;
         let now = self.clock().now();
         let error = match answer {
             Ok(participations) => {

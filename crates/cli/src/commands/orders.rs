@@ -201,13 +201,7 @@ async fn ship(app: &App, args: OrdersShipArgs, output: &Output) -> anyhow::Resul
 /// `--ship-date`: RFC 3339, or a date (00:00 in Japan).
 fn parse_ship_date(text: &str) -> Result<Timestamp, AppError> {
     let text = text.trim();
-    if let Ok(instant) = text.parse::<Timestamp>() {
-        return Ok(instant);
-    }
-    text.parse::<Date>()
-        .ok()
-        .and_then(|d| d.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(9))).ok())
-        .map(|z| z.timestamp())
+    instant_or_day(text, jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
         .ok_or_else(|| AppError::ShipmentRefused {
             field: "ship_date",
             en: format!("{text:?} is not a date; expected YYYY-MM-DD or RFC 3339, e.g. 2026-11-28T10:00:00+09:00"),
@@ -258,15 +252,19 @@ async fn query(app: &App, args: OrdersListArgs) -> Result<OrderQuery, AppError> 
 
 fn parse_since(text: &str) -> Result<Timestamp, AppError> {
     let text = text.trim();
+    instant_or_day(text, jiff::tz::TimeZone::UTC).ok_or_else(|| AppError::InvalidInput {
+        field: "--since",
+        problem: format!("{text:?} is not a date; expected YYYY-MM-DD or RFC 3339"),
+    })
+}
+
+/// An RFC 3339 instant, or a date read as its first instant in `zone`.
+fn instant_or_day(text: &str, zone: jiff::tz::TimeZone) -> Option<Timestamp> {
     if let Ok(instant) = text.parse::<Timestamp>() {
-        return Ok(instant);
+        return Some(instant);
     }
     text.parse::<Date>()
         .ok()
-        .and_then(|d| d.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok())
+        .and_then(|d| d.to_zoned_datetime(zone).ok())
         .map(|z| z.timestamp())
-        .ok_or_else(|| AppError::InvalidInput {
-            field: "--since",
-            problem: format!("{text:?} is not a date; expected YYYY-MM-DD or RFC 3339"),
-        })
 }

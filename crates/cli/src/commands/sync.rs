@@ -1,6 +1,7 @@
 //! `sellerlink sync` (one import now, with progress bars) and `sellerlink worker` (the scheduler).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use sellerlink_app::{App, RunOptions, SyncReport};
@@ -111,15 +112,48 @@ pub async fn worker(
     let reminders_shutdown = shutdown.clone();
     let reminders_task =
         tokio::spawn(async move { reminders.serve(reminders_shutdown.cancelled_owned()).await });
-    let shipping_task = tokio::spawn(send_shipments(app.shipper()?, shutdown.clone()));
-    let stock_task = tokio::spawn(push_stock(app.stock_pusher()?, shutdown.clone()));
-    let retention_task = (args.buyer_data_days > 0).then(|| {
-        tokio::spawn(erase_buyer_data_daily(
-            app.clone(),
-            args.buyer_data_days,
-            shutdown.clone(),
-        ))
-    });
+    let mut jobs = Vec::new();
+    let shipper = app.shipper()?;
+    jobs.push(tokio::spawn(every(
+        OUTBOX_EVERY,
+        shutdown.clone(),
+        move || {
+            let shipper = shipper.clone();
+            async move {
+                if let Err(error) = shipper.run_once().await {
+                    tracing::warn!(%error, "sending shipment confirmations failed");
+                }
+            }
+        },
+    )));
+    let pusher = app.stock_pusher()?;
+    jobs.push(tokio::spawn(every(
+        OUTBOX_EVERY,
+        shutdown.clone(),
+        move || {
+            let pusher = pusher.clone();
+            async move {
+                if let Err(error) = pusher.run_once().await {
+                    tracing::warn!(%error, "pushing stock levels failed");
+                }
+            }
+        },
+    )));
+    if args.buyer_data_days > 0 {
+        let (app, days) = (app.clone(), args.buyer_data_days);
+        jobs.push(tokio::spawn(every(DAILY, shutdown.clone(), move || {
+            let app = app.clone();
+            async move {
+                match crate::commands::orders::erase_buyer_data(&app, days).await {
+                    Ok(0) => {}
+                    Ok(erased) => {
+                        tracing::info!(erased, days, "erased buyer data of finished orders")
+                    }
+                    Err(error) => tracing::warn!(%error, "erasing buyer data failed"),
+                }
+            }
+        })));
+    }
     eprintln!(
         "sellerlink worker: importing every {} minute(s), sending due reminders and alerts every minute, shipment confirmations and stock levels every 30 s; Ctrl-C to stop",
         args.interval_minutes
@@ -128,54 +162,28 @@ pub async fn worker(
     shutdown.cancel();
     task.await?;
     reminders_task.await?;
-    shipping_task.await?;
-    stock_task.await?;
-    if let Some(retention_task) = retention_task {
-        retention_task.await?;
+    for job in jobs {
+        job.await?;
     }
     Ok(())
 }
 
-/// Sends the shipment confirmations that are due every 30 seconds, until shut down.
-async fn send_shipments(shipper: sellerlink_sync::Shipper, shutdown: CancellationToken) {
-    const EVERY: std::time::Duration = std::time::Duration::from_secs(30);
-    loop {
-        if let Err(error) = shipper.run_once().await {
-            tracing::warn!(%error, "sending shipment confirmations failed");
-        }
-        tokio::select! {
-            () = shutdown.cancelled() => break,
-            () = tokio::time::sleep(EVERY) => {}
-        }
-    }
-}
+/// How often the worker sends due shipment confirmations and stock levels.
+const OUTBOX_EVERY: Duration = Duration::from_secs(30);
+/// How often the worker erases old buyer data.
+const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// Pushes the stock levels that are due every 30 seconds, until shut down.
-async fn push_stock(pusher: sellerlink_sync::StockPusher, shutdown: CancellationToken) {
-    const EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// Runs `job` now and then every `period` until `shutdown` fires (a run in progress finishes first).
+async fn every<F, Fut>(period: Duration, shutdown: CancellationToken, job: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = ()>,
+{
     loop {
-        if let Err(error) = pusher.run_once().await {
-            tracing::warn!(%error, "pushing stock levels failed");
-        }
+        job().await;
         tokio::select! {
             () = shutdown.cancelled() => break,
-            () = tokio::time::sleep(EVERY) => {}
-        }
-    }
-}
-
-/// Erases buyer data of finished orders older than `days` at start and then once a day, until shut down.
-async fn erase_buyer_data_daily(app: App, days: u32, shutdown: CancellationToken) {
-    const DAILY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
-    loop {
-        match crate::commands::orders::erase_buyer_data(&app, days).await {
-            Ok(0) => {}
-            Ok(erased) => tracing::info!(erased, days, "erased buyer data of finished orders"),
-            Err(error) => tracing::warn!(%error, "erasing buyer data failed"),
-        }
-        tokio::select! {
-            () = shutdown.cancelled() => break,
-            () = tokio::time::sleep(DAILY) => {}
+            () = tokio::time::sleep(period) => {}
         }
     }
 }

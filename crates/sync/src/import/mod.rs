@@ -27,7 +27,6 @@ use crate::report::{ImportOutcome, RunOptions, SyncReport};
 use crate::source::{OrderSource, SourceError, SourceErrorKind, Window};
 
 pub(crate) use retry::{CallError, with_retry};
-pub(crate) use stats::RunStats as Stats;
 
 /// The order import engine. Cheap to clone; clones share everything.
 #[derive(Clone)]
@@ -106,6 +105,18 @@ impl Importer {
     /// The settings.
     pub fn config(&self) -> &ImportConfig {
         &self.inner.config
+    }
+
+    /// Runs one logical call to Amazon with the engine's retries (throttling waits, transient failures with
+    /// backoff); never cancelled. For calls outside an import run: verification, shipments, stock.
+    pub(crate) async fn retrying<T, F, Fut>(&self, call: F) -> Result<T, CallError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SourceError>>,
+    {
+        let stats = RunStats::default();
+        let never = CancellationToken::new();
+        with_retry(&self.inner.config.retry, &stats, &never, call).await
     }
 
     /// Opens the connection's credential and builds its source.
@@ -250,7 +261,7 @@ impl Importer {
         let store = &self.inner.store;
         let connection = store.connection(connection_id).await?.connection;
         let started_at = self.inner.clock.now();
-        if connection.grant.access_denied.is_some() || connection.grant.revoked_at.is_some() {
+        if connection.grant.is_paused() {
             return Ok(self.skipped(connection_id, ImportOutcome::Paused, started_at));
         }
         let run_id = store.start_sync_run(connection_id, started_at).await?;
