@@ -1,12 +1,15 @@
 #![doc = include_str!("../README.md")]
 
 pub mod browser;
+pub mod chromium;
 pub mod mail_sink;
 pub mod mime;
+pub mod tools;
 mod wait;
 pub mod webhook_receiver;
 
 pub use browser::{Browser, Page, SellerLogin, unescape};
+pub use chromium::{Chromium, Window};
 pub use mail_sink::{MailSink, ReceivedMail};
 pub use mime::ParsedMail;
 pub use wait::WaitTimeout;

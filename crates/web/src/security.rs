@@ -23,11 +23,19 @@ pub(crate) struct Headers {
 }
 
 impl Headers {
-    pub(crate) fn new() -> Self {
+    /// The headers for a web app whose forms may also lead to `form_targets` (origins such as
+    /// `https://sellercentral.amazon.co.jp`): "Connect with Amazon" posts to our own `/connect/amazon`, which
+    /// redirects to Seller Central's consent page, and Chromium applies `form-action` to that redirect too.
+    pub(crate) fn new(form_targets: &[String]) -> Self {
         let hash = STANDARD.encode(Sha256::digest(COPY_SCRIPT.as_bytes()));
+        let mut form_action = String::from("'self'");
+        for origin in form_targets {
+            form_action.push(' ');
+            form_action.push_str(origin);
+        }
         let csp = format!(
             "default-src 'none'; script-src 'sha256-{hash}'; style-src 'self'; img-src 'self'; \
-             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+             connect-src 'self'; form-action {form_action}; frame-ancestors 'none'; base-uri 'none'"
         );
         Self {
             csp: HeaderValue::from_str(&csp).expect("the policy is header-safe"),
@@ -72,7 +80,7 @@ mod tests {
 
     #[test]
     fn the_policy_allows_exactly_the_copy_script() {
-        let csp = Headers::new().csp.to_str().unwrap().to_owned();
+        let csp = Headers::new(&[]).csp.to_str().unwrap().to_owned();
         let hash = STANDARD.encode(Sha256::digest(COPY_SCRIPT.as_bytes()));
         assert!(
             csp.contains(&format!("script-src 'sha256-{hash}'")),
@@ -80,5 +88,21 @@ mod tests {
         );
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("form-action 'self';"), "{csp}");
+    }
+
+    #[test]
+    fn forms_may_lead_to_exactly_the_configured_seller_central_origins() {
+        let targets = [
+            "https://sellercentral.amazon.co.jp".to_owned(),
+            "https://sellercentral.amazon.com".to_owned(),
+        ];
+        let csp = Headers::new(&targets).csp.to_str().unwrap().to_owned();
+        assert!(
+            csp.contains(
+                "form-action 'self' https://sellercentral.amazon.co.jp https://sellercentral.amazon.com;"
+            ),
+            "{csp}"
+        );
     }
 }

@@ -36,11 +36,17 @@ impl std::fmt::Debug for WebState {
 impl WebState {
     /// Builds the state.
     pub fn new(app: App, config: WebConfig) -> Self {
+        let form_targets = app
+            .settings()
+            .spapi
+            .as_ref()
+            .map(|spapi| spapi.consent_origins())
+            .unwrap_or_default();
         Self {
             inner: Arc::new(Inner {
                 app,
                 config,
-                headers: Headers::new(),
+                headers: Headers::new(&form_targets),
                 order_counts: OrderCounts::default(),
             }),
         }

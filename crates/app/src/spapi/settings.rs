@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use sellerlink_domain::marketplace::MARKETPLACES;
 use sellerlink_sync::SpApiSettings;
 use url::Url;
 
@@ -76,6 +77,26 @@ pub struct SpApiAppSettings {
     pub draft: bool,
     /// LWA and SP-API endpoints, the app's LWA credentials and the client secret's expiry date.
     pub api: SpApiSettings,
+}
+
+impl SpApiAppSettings {
+    /// The origins whose consent pages "Connect with Amazon" sends a merchant to: the configured override (the
+    /// sandbox), or every Seller Central host of the marketplace table (`https://sellercentral.amazon.co.jp`, …),
+    /// each once. The web app's page policy allows form submissions to exactly these.
+    pub fn consent_origins(&self) -> Vec<String> {
+        match &self.consent_base_override {
+            Some(base) => vec![base.origin().ascii_serialization()],
+            None => {
+                let mut origins: Vec<String> = MARKETPLACES
+                    .iter()
+                    .map(|marketplace| format!("https://{}", marketplace.seller_central_host))
+                    .collect();
+                origins.sort_unstable();
+                origins.dedup();
+                origins
+            }
+        }
+    }
 }
 
 #[cfg(test)]

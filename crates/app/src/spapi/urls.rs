@@ -143,6 +143,25 @@ mod tests {
     }
 
     #[test]
+    fn consent_pages_live_on_the_override_or_on_seller_centrals_hosts() {
+        assert_eq!(
+            settings(Some("http://127.0.0.1:8080/x"), false).consent_origins(),
+            ["http://127.0.0.1:8080"]
+        );
+        let amazon = settings(None, false).consent_origins();
+        assert!(amazon.contains(&"https://sellercentral.amazon.co.jp".to_owned()));
+        assert!(
+            amazon
+                .iter()
+                .all(|o| o.starts_with("https://sellercentral")),
+            "{amazon:?}"
+        );
+        let mut unique = amazon.clone();
+        unique.dedup();
+        assert_eq!(unique, amazon, "each origin once");
+    }
+
+    #[test]
     fn only_amazons_callbacks_are_followed() {
         let amazon = settings(None, false);
         for good in [

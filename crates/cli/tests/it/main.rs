@@ -1,6 +1,7 @@
 //! End-to-end tests of the `sellerlink` binary: a temp home per test, the real SQLite file, the real key file.
 
 mod amazon;
+mod browser;
 mod connections;
 mod demo;
 mod notify;

@@ -1,30 +1,11 @@
 //! A third-party MWS client (python-amazon-mws 0.8.15 from PyPI) signs requests the sandbox
 //! accepts, and parses its responses.
 
-use std::process::Command;
-
 use crate::support::{JP, Options, TestSandbox};
-
-fn python_has_mws() -> bool {
-    Command::new("python3")
-        .args(["-c", "import mws"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
 
 #[tokio::test]
 async fn python_mws_library_is_accepted_and_parses_responses() {
-    if !python_has_mws() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must provide python3 with mws: pip install mws==0.8.15"
-        );
-        eprintln!(
-            "SKIPPED python_mws_library_is_accepted_and_parses_responses: python3 cannot import mws (pip install mws==0.8.15)"
-        );
-        return;
-    }
+    let python = sellerlink_testkit::tools::python_with(&["mws"]);
     // Real time: the library stamps requests with the machine's clock.
     let sandbox = TestSandbox::start_with(Options {
         sellers: 1,
@@ -46,7 +27,7 @@ async fn python_mws_library_is_accepted_and_parses_responses() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/python/mws_client_check.py"
     );
-    let output = tokio::process::Command::new("python3")
+    let output = tokio::process::Command::new(&python)
         .arg(script)
         .args([
             &sandbox.running.https_url(),

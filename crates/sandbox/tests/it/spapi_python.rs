@@ -2,33 +2,12 @@
 //! LWA client refreshes at the sandbox's token endpoint, and its Sellers and Orders 2026-01-01
 //! clients call the sandbox over HTTPS and parse the answers.
 
-use std::process::Command;
-
 use crate::spapi_support::{demo_app, self_authorize};
 use crate::support::{JP, TestSandbox};
 
-const PIP_LINE: &str = "pip install python-amazon-sp-api==2.1.35";
-
-fn python_has_sp_api() -> bool {
-    Command::new("python3")
-        .args(["-c", "import sp_api.api"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
 #[tokio::test]
 async fn python_sp_api_library_authenticates_calls_and_parses() {
-    if !python_has_sp_api() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must provide python3 with python-amazon-sp-api: {PIP_LINE}"
-        );
-        eprintln!(
-            "SKIPPED python_sp_api_library_authenticates_calls_and_parses: python3 cannot import sp_api ({PIP_LINE})"
-        );
-        return;
-    }
+    let python = sellerlink_testkit::tools::python_with(&["sp_api.api"]);
     let sandbox = TestSandbox::start().await;
     let (_, client_id, secret) = demo_app(&sandbox).await;
     let refresh = self_authorize(&sandbox, &sandbox.seller.seller_id).await;
@@ -36,7 +15,7 @@ async fn python_sp_api_library_authenticates_calls_and_parses() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/python/spapi_client_check.py"
     );
-    let output = tokio::process::Command::new("python3")
+    let output = tokio::process::Command::new(&python)
         .arg(script)
         .args([
             &sandbox.running.https_url(),

@@ -6,7 +6,6 @@ mod support;
 mod api;
 mod api_keys;
 mod auth;
-mod browser;
 mod notifications;
 mod openapi;
 mod pages;

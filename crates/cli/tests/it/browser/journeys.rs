@@ -1,0 +1,85 @@
+//! The MWS onboarding journey, as the merchant guide goes: Seller Central's pages, then sellerlink's wizard.
+
+use sellerlink_testkit::{Chromium, Window};
+
+use super::Demo;
+use super::steps::{connection_cards, grant_mws_access, paste_into_wizard, sellerlink_sign_in};
+
+/// Switches sellerlink's pages to English with the language button and waits for the English page.
+pub async fn switch_to_english(browser: &mut Chromium) {
+    browser.click("lang-switch").await;
+    browser.wait_css("html[lang='en'] h1").await;
+}
+
+/// Grants access in Seller Central, pastes the values into the wizard, and checks the connection is verified and
+/// active with only the masked token shown, then that orders arrive and open.
+async fn mws_journey(journey: &str, english: bool) {
+    let demo = Demo::start().await;
+    let language = if english { "en" } else { "ja" };
+    let mut browser = demo.browser(journey, language, Window::DESKTOP).await;
+    let seller = demo.mws_seller().await;
+
+    let values = grant_mws_access(&mut browser, &demo, &seller, true).await;
+
+    sellerlink_sign_in(&mut browser, &demo, &demo.merchant_user).await;
+    browser.wait("no-connections").await;
+    if english {
+        switch_to_english(&mut browser).await;
+    }
+    browser.shot("dashboard-before").await;
+    let link = browser
+        .attr("connect-mws", "href")
+        .await
+        .unwrap_or_default();
+    assert!(link.ends_with("/connect"), "{link}");
+    paste_into_wizard(&mut browser, &values, true).await;
+
+    let notice = browser.text("notice").await;
+    let expected = if english {
+        "is connected"
+    } else {
+        "接続しました"
+    };
+    assert!(notice.contains(expected), "{notice}");
+    let cards = connection_cards(&browser).await;
+    assert_eq!(cards.len(), 1, "{cards:?}");
+    let (card, status) = &cards[0];
+    assert_eq!(status, "active", "{cards:?}");
+    let badge = browser.text(&format!("status-{card}")).await;
+    assert_eq!(badge, if english { "Active" } else { "有効" });
+    let masked = browser.text(&format!("credential-{card}")).await;
+    assert_eq!(
+        masked,
+        format!("amzn.mws.…{}", &values.token[values.token.len() - 6..]),
+        "only the masked token is shown"
+    );
+    let page = browser.client().source().await.expect("the page source");
+    assert!(
+        !page.contains(&values.token),
+        "the MWS Auth Token is not in the page"
+    );
+    browser.shot("dashboard-connected").await;
+
+    // The orders arrive without anyone pressing "sync" (the import starts when the connection is verified).
+    let orders = format!("{}/orders", demo.web);
+    browser
+        .reload_until(&orders, "the first import", || async {
+            browser.has("orders-table").await
+        })
+        .await;
+    browser.shot("orders").await;
+    browser.submit_css("#orders-table tbody a").await;
+    browser.wait("items-table").await;
+    browser.shot("order-detail").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mws_wizard_in_japanese() {
+    mws_journey("mws-wizard-ja", false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mws_wizard_in_english() {
+    mws_journey("mws-wizard-en", true).await;
+}

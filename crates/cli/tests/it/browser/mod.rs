@@ -1,0 +1,190 @@
+//! The real-browser suite: every merchant and operator journey in headless Chromium (through chromedriver) against
+//! the README's `sellerlink demo` binary and its sandbox, through the same pages a person uses. The sandbox's control
+//! API only reads test identities or sets up Amazon-side state a journey is not about. Each journey saves its pages
+//! under `artifacts/screenshots/<journey>/`.
+//!
+//! Chromium and chromedriver missing is a failure with the install command, never a skip
+//! (`sellerlink_testkit::tools::chromium`).
+
+mod journeys;
+mod operator;
+mod spapi;
+mod steps;
+
+use std::time::Duration;
+
+use sellerlink_testkit::{Chromium, MailSink, Window};
+use serde_json::Value;
+
+use crate::support::{Home, Running};
+
+/// A seller account of the demo's sandbox, as its Seller Central sign-in page takes it.
+#[derive(Debug, Clone)]
+pub struct DemoSeller {
+    pub seller_id: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// `sellerlink demo` running in its own home, its e-mail going to a real SMTP sink on loopback.
+pub struct Demo {
+    pub web: String,
+    pub sandbox: String,
+    pub merchant_user: (String, String),
+    pub operator: (String, String),
+    pub developer_name: String,
+    pub developer_id_dashed: String,
+    pub mail: MailSink,
+    printed: String,
+    _running: Running,
+    _home: Home,
+}
+
+impl Demo {
+    pub async fn start() -> Self {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mail = MailSink::start().await.expect("the mail sink starts");
+        let home = Home::new()
+            .with_env("SELLERLINK_SMTP_HOST", "127.0.0.1")
+            .with_env("SELLERLINK_SMTP_PORT", &mail.port().to_string())
+            .with_env("SELLERLINK_SMTP_TLS", "none");
+        let mut running = home.spawn(&["demo", "--web-port", "0", "--sandbox-port", "0"]);
+        let printed = running.read_until("Press Ctrl-C");
+        assert!(
+            printed.contains("Press Ctrl-C"),
+            "the demo did not start:\n{printed}"
+        );
+        let web = url_after(&printed, "sellerlink (web)")
+            .trim_end_matches("/login")
+            .to_owned();
+        let sandbox = url_after(&printed, "Amazon sandbox")
+            .trim_end_matches('/')
+            .to_owned();
+        let identity = get_json(&format!("{sandbox}/_sandbox/identity")).await;
+        Self {
+            merchant_user: login_after(&printed, "merchant user"),
+            operator: login_after(&printed, "operator"),
+            developer_name: identity["developer"]["name"].as_str().unwrap().to_owned(),
+            developer_id_dashed: identity["developer"]["developer_id_dashed"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            web,
+            sandbox,
+            mail,
+            printed,
+            _running: running,
+            _home: home,
+        }
+    }
+
+    /// What the demo printed when it started.
+    pub fn printed(&self) -> &str {
+        &self.printed
+    }
+
+    /// The sandbox's sellers, in the order it created them.
+    pub async fn sellers(&self) -> Vec<DemoSeller> {
+        let sellers = get_json(&format!("{}/_sandbox/sellers", self.sandbox)).await;
+        sellers
+            .as_array()
+            .expect("a list of sellers")
+            .iter()
+            .map(|seller| DemoSeller {
+                seller_id: seller["seller_id"].as_str().unwrap().to_owned(),
+                email: seller["email"].as_str().unwrap().to_owned(),
+                password: seller["password"].as_str().unwrap().to_owned(),
+            })
+            .collect()
+    }
+
+    /// The seller whose sign-in the demo prints.
+    pub async fn printed_seller(&self) -> DemoSeller {
+        let (email, _) = login_after(&self.printed, "seller sign-in");
+        self.sellers()
+            .await
+            .into_iter()
+            .find(|seller| seller.email == email)
+            .expect("the printed seller is one of the sandbox's")
+    }
+
+    /// A seller the demo does not print (for a second, independent journey in the same demo).
+    pub async fn other_seller(&self) -> DemoSeller {
+        let printed = self.printed_seller().await;
+        self.sellers()
+            .await
+            .into_iter()
+            .find(|seller| seller.seller_id != printed.seller_id)
+            .expect("the demo has a second seller")
+    }
+
+    /// The seller the demo names for the MWS wizard.
+    pub async fn mws_seller(&self) -> DemoSeller {
+        self.printed_seller().await
+    }
+
+    /// The seller the demo names for "Connect with Amazon".
+    pub async fn spapi_seller(&self) -> DemoSeller {
+        self.printed_seller().await
+    }
+
+    /// A control-API call that sets up Amazon-side state a journey is not about.
+    pub async fn control(&self, path: &str, body: Value) -> Value {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.sandbox))
+            .json(&body)
+            .send()
+            .await
+            .expect("the sandbox answers");
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert!(status.is_success(), "POST {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// Opens Chromium for `journey` in `language`.
+    pub async fn browser(&self, journey: &str, language: &str, window: Window) -> Chromium {
+        Chromium::start(journey, language, window).await
+    }
+}
+
+async fn get_json(url: &str) -> Value {
+    let mut last = String::new();
+    for _ in 0..50 {
+        match reqwest::get(url).await {
+            Ok(response) if response.status().is_success() => {
+                return response.json().await.expect("JSON");
+            }
+            Ok(response) => last = format!("{}", response.status()),
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("GET {url}: {last}");
+}
+
+/// The first URL on the line that starts with `label`.
+fn url_after(printed: &str, label: &str) -> String {
+    let line = printed
+        .lines()
+        .find(|line| line.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no {label:?} line in:\n{printed}"));
+    line.split_whitespace()
+        .find(|word| word.starts_with("http://") || word.starts_with("https://"))
+        .unwrap_or_else(|| panic!("no URL on {line:?}"))
+        .to_owned()
+}
+
+/// The two words after `label` on the line that holds it: `label  first / second`.
+fn login_after(printed: &str, label: &str) -> (String, String) {
+    let line = printed
+        .lines()
+        .find(|line| line.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no {label:?} line in:\n{printed}"));
+    let rest = line.trim_start()[label.len()..].trim();
+    let mut words = rest.split_whitespace();
+    let first = words.next().unwrap().to_owned();
+    assert_eq!(words.next(), Some("/"), "{line}");
+    let second = words.next().unwrap().to_owned();
+    (first, second)
+}

@@ -1,0 +1,70 @@
+//! "Connect with Amazon" (SP-API): sellerlink's form → Seller Central's consent page → back, connected; then the
+//! yearly re-authorization started from Amazon's Manage Your Apps page.
+
+use sellerlink_testkit::Window;
+
+use super::Demo;
+use super::journeys::switch_to_english;
+use super::steps::{connect_with_amazon, connection_cards, dashboard_url, sellerlink_sign_in};
+
+async fn spapi_journey(journey: &str, english: bool) {
+    let demo = Demo::start().await;
+    let language = if english { "en" } else { "ja" };
+    let mut browser = demo.browser(journey, language, Window::DESKTOP).await;
+    let seller = demo.spapi_seller().await;
+
+    sellerlink_sign_in(&mut browser, &demo, &demo.merchant_user).await;
+    if english {
+        switch_to_english(&mut browser).await;
+    }
+    let dashboard = dashboard_url(&browser).await;
+    browser.wait("connect-spapi").await;
+    browser.shot("dashboard-before").await;
+
+    // Our form posts to our own origin, which redirects to Seller Central: the page policy must allow it.
+    connect_with_amazon(&mut browser, &seller, true).await;
+    let notice = browser.text("notice").await;
+    assert!(
+        browser.url().await.starts_with(&dashboard),
+        "back on the dashboard: {}",
+        browser.url().await
+    );
+    assert!(browser.url().await.contains("notice=connected"), "{notice}");
+    let cards = connection_cards(&browser).await;
+    assert_eq!(cards.len(), 1, "{cards:?}");
+    let (card, status) = cards[0].clone();
+    assert_eq!(status, "active", "{cards:?}");
+    let credential = browser.text(&format!("credential-{card}")).await;
+    assert!(
+        credential.starts_with("Atzr|") && credential.contains('…'),
+        "only a masked refresh token is shown: {credential}"
+    );
+    browser.shot("dashboard-connected").await;
+
+    // A year later (or any day): Manage Your Apps → re-authorize → sellerlink's log-in URI → back to Amazon → back
+    // to sellerlink, which renews the same connection.
+    browser.goto(&format!("{}/apps/manage", demo.sandbox)).await;
+    browser.wait("apps").await;
+    browser.shot("manage-your-apps").await;
+    browser.submit_css("#apps button.reauthorize").await;
+    browser.wait("notice").await;
+    assert!(
+        browser.url().await.contains("notice=reauthorized"),
+        "re-authorized: {}",
+        browser.url().await
+    );
+    let after = connection_cards(&browser).await;
+    assert_eq!(after, vec![(card.clone(), "active".to_owned())]);
+    browser.shot("dashboard-reauthorized").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_with_amazon_in_japanese() {
+    spapi_journey("spapi-connect-ja", false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_with_amazon_in_english() {
+    spapi_journey("spapi-connect-en", true).await;
+}

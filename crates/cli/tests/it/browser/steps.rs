@@ -1,0 +1,137 @@
+//! Steps several journeys share, each through the pages a person uses.
+
+use sellerlink_testkit::Chromium;
+
+use super::{Demo, DemoSeller};
+
+/// The guide's three values as Seller Central's last page shows them.
+#[derive(Debug, Clone)]
+pub struct GrantValues {
+    pub seller_id: String,
+    pub marketplace_id: String,
+    pub token: String,
+}
+
+/// Signs in to the sandbox's Seller Central on whatever page asked for it.
+pub async fn seller_central_sign_in(browser: &mut Chromium, seller: &DemoSeller) {
+    browser.wait("login").await;
+    browser.type_into("login", &seller.email).await;
+    browser.type_into("password", &seller.password).await;
+    browser.submit("signin-submit").await;
+}
+
+/// Seller Central, exactly as the guide goes: sign in, User Permissions → grant access to a developer, the
+/// developer's name and ID, both consent boxes, and the three values on the last page.
+pub async fn grant_mws_access(
+    browser: &mut Chromium,
+    demo: &Demo,
+    seller: &DemoSeller,
+    shots: bool,
+) -> GrantValues {
+    browser
+        .goto(&format!(
+            "{}/gp/mws/registration/register.html",
+            demo.sandbox
+        ))
+        .await;
+    if browser.has("login").await {
+        if shots {
+            browser.shot("seller-central-sign-in").await;
+        }
+        seller_central_sign_in(browser, seller).await;
+    }
+    browser.wait("grant-access").await;
+    if shots {
+        browser.shot("seller-central-permissions").await;
+    }
+    browser.submit("grant-access").await;
+    browser
+        .type_into("developer_name", &demo.developer_name)
+        .await;
+    browser
+        .type_into("developer_id", &demo.developer_id_dashed)
+        .await;
+    if shots {
+        browser.shot("seller-central-developer").await;
+    }
+    browser.submit("developer-next").await;
+    browser.click("accept_catalog").await;
+    browser.click("accept_responsibility").await;
+    if shots {
+        browser.shot("seller-central-consent").await;
+    }
+    browser.submit("consent-next").await;
+    let values = GrantValues {
+        seller_id: browser.text("seller-id").await,
+        marketplace_id: browser.text("marketplace-id").await,
+        token: browser.text("mws-auth-token").await,
+    };
+    if shots {
+        browser.shot("seller-central-complete").await;
+    }
+    assert_eq!(values.seller_id, seller.seller_id);
+    assert!(values.token.starts_with("amzn.mws."), "{values:?}");
+    values
+}
+
+/// Signs in to sellerlink.
+pub async fn sellerlink_sign_in(browser: &mut Chromium, demo: &Demo, user: &(String, String)) {
+    browser.goto(&format!("{}/login", demo.web)).await;
+    browser.type_into("email", &user.0).await;
+    browser.type_into("password", &user.1).await;
+    browser.submit("login-submit").await;
+}
+
+/// The merchant's dashboard URL (the merchant user lands on it after signing in).
+pub async fn dashboard_url(browser: &Chromium) -> String {
+    let url = browser.url().await;
+    assert!(url.contains("/merchants/"), "not on a dashboard: {url}");
+    url.split('?').next().unwrap_or_default().to_owned()
+}
+
+/// The wizard: paste the three values and send them.
+pub async fn paste_into_wizard(browser: &mut Chromium, values: &GrantValues, shots: bool) {
+    browser.submit("connect-mws").await;
+    browser.wait("grant-form").await;
+    if shots {
+        browser.shot("wizard").await;
+    }
+    browser.type_into("seller_id", &values.seller_id).await;
+    browser
+        .type_into("marketplace_id", &values.marketplace_id)
+        .await;
+    browser.type_into("mws_auth_token", &values.token).await;
+    browser.submit("grant-submit").await;
+}
+
+/// The connection cards on the dashboard: `(card id, status class)`.
+pub async fn connection_cards(browser: &Chromium) -> Vec<(String, String)> {
+    let mut cards = Vec::new();
+    for card in browser
+        .client()
+        .find_all(fantoccini::Locator::Css("section.connection"))
+        .await
+        .expect("find")
+    {
+        let id = card.attr("id").await.unwrap().unwrap_or_default();
+        let status = card.attr("data-status").await.unwrap().unwrap_or_default();
+        cards.push((id.trim_start_matches("connection-").to_owned(), status));
+    }
+    cards
+}
+
+/// "Connect with Amazon" on the dashboard, consent on the sandbox's page (signing in when asked), and back.
+pub async fn connect_with_amazon(browser: &mut Chromium, seller: &DemoSeller, shots: bool) {
+    browser.submit("connect-spapi").await;
+    if browser.has("login").await {
+        if shots {
+            browser.shot("amazon-sign-in").await;
+        }
+        seller_central_sign_in(browser, seller).await;
+    }
+    browser.wait("consent-confirm").await;
+    if shots {
+        browser.shot("amazon-consent").await;
+    }
+    browser.submit("consent-confirm").await;
+}
