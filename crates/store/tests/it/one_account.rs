@@ -405,3 +405,101 @@ async fn duplicates_of_one_seller_merge_into_one_connection(db: Db) {
 }
 
 on_both_engines!(empty: duplicates_of_one_seller_merge_into_one_connection);
+
+async fn switching_api_keeps_the_connection_and_requeues_work_in_flight(db: Db) {
+    let takumi = add_merchant(&db.store, "匠工房").await;
+    let mws = mws_connection(takumi.id, 1);
+    add_connection(&db.store, &mws).await;
+    let now = t("2026-02-15T00:00:00Z");
+    db.store
+        .upsert_orders(mws.id, &[order(1, now, now)], now, None)
+        .await
+        .unwrap();
+    queue(&db, &mws, 1, "1234-5678-0001").await;
+    let queued = db
+        .store
+        .shipments(&ShipmentFilter::default())
+        .await
+        .unwrap();
+    db.store
+        .shipment_submitted(queued[0].id, Some("50001"), now, now)
+        .await
+        .unwrap();
+    watermark(&db, &mws, "2026-02-14T00:00:00Z").await;
+
+    let after = Connection {
+        verified_at: Some(now),
+        ..Connection {
+            id: mws.id,
+            created_at: mws.created_at,
+            ..spapi_connection(takumi.id, 1)
+        }
+    };
+    let stored = db.store.connection(mws.id).await.unwrap();
+    let audit = entry(takumi.id, Some(mws.id), AuditAction::ApiSwitched, now);
+    let credential = sealed("kek-1", b"refresh");
+    // A sync run changes the row meanwhile: the switch read before it is refused.
+    db.store
+        .update_connection(
+            &mws,
+            stored.version,
+            &entry(
+                takumi.id,
+                Some(mws.id),
+                AuditAction::ConnectionVerified,
+                now,
+            ),
+        )
+        .await
+        .unwrap();
+    let stale = db
+        .store
+        .switch_api(&after, stored.version, &credential, &audit)
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict { .. })),
+        "{stale:?}"
+    );
+    let current = db.store.connection(mws.id).await.unwrap().version;
+    db.store
+        .switch_api(&after, current, &credential, &audit)
+        .await
+        .unwrap();
+
+    assert_eq!(db.store.connection(mws.id).await.unwrap().connection, after);
+    assert_eq!(db.store.credential(mws.id).await.unwrap().blob, b"refresh");
+    assert_eq!(
+        db.store.orders(&OrderQuery::default()).await.unwrap().len(),
+        1
+    );
+    let shipment = &db
+        .store
+        .shipments(&ShipmentFilter::default())
+        .await
+        .unwrap()[0];
+    assert_eq!(
+        (shipment.state, shipment.feed_submission_id.as_deref()),
+        (sellerlink_store::ShipmentState::Queued, None),
+        "an MWS feed cannot be asked about through SP-API"
+    );
+    let mark = db
+        .store
+        .watermark(mws.id, &SyncStream::orders())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mark.watermark.last_updated_after, t("2026-02-14T00:00:00Z"));
+    // Switching to the API the connection already uses is not a switch.
+    let same = db
+        .store
+        .switch_api(
+            &after,
+            db.store.connection(mws.id).await.unwrap().version,
+            &credential,
+            &audit,
+        )
+        .await;
+    assert!(matches!(same, Err(StoreError::Invalid { .. })), "{same:?}");
+}
+
+on_both_engines!(switching_api_keeps_the_connection_and_requeues_work_in_flight);
