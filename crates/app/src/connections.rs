@@ -10,6 +10,7 @@ use sellerlink_domain::lifecycle::{AccessGrant, Expiry, RenewalTerm};
 use sellerlink_secrets::{SealContext, Sealed};
 use sellerlink_store::{ConnectionFilter, SealedCredential};
 
+use crate::api_switch::NewApi;
 use crate::error::not_found;
 use crate::{App, AppError, ConnectionView, VerificationFailure};
 
@@ -64,6 +65,11 @@ pub(crate) fn snapshot(connection: &Connection) -> serde_json::Value {
 
 impl App {
     /// Stores a new MWS connection, sealed, with its audit entry. It stays *unverified* until Amazon accepts it.
+    ///
+    /// When the merchant already connected this seller account in the home marketplace's region through SP-API, that
+    /// connection moves to MWS instead (same id, orders and history; audit `api_switched`): one connection per
+    /// seller account and region. A seller account connected for another merchant is
+    /// [`AppError::AlreadyConnected`].
     pub async fn add_mws_connection(
         &self,
         input: NewMwsConnection,
@@ -95,6 +101,11 @@ impl App {
             home.marketplace(),
             RenewalTerm::OneYear,
         )?;
+        // The same account through MWS again is refused by the store as before; through SP-API it switches.
+        let through_spapi = self
+            .account_connection(merchant.id, &input.seller_id, home.marketplace().region)
+            .await?
+            .filter(|existing| matches!(existing.connection.account, ApiAccount::SpApi { .. }));
         let mut marketplaces: Vec<ConnectedMarketplace> = Vec::new();
         for id in input.marketplaces {
             if !marketplaces.iter().any(|m| m.id == id) {
@@ -116,6 +127,16 @@ impl App {
         let secret = SecretString::from(input.auth_token.expose_secret().to_owned());
         if !input.skip_verification {
             self.verify_new(&mut connection, &secret).await?;
+        }
+        if let Some(existing) = through_spapi {
+            let to = NewApi {
+                account: connection.account,
+                marketplaces: connection.marketplaces,
+                grant: connection.grant,
+                verified_at: connection.verified_at,
+            };
+            let switched = self.switch_api(existing, to, &secret, actor).await?;
+            return self.view(switched).await;
         }
         let sealed = self
             .keyring

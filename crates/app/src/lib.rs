@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod api_switch;
 mod connections;
 mod error;
 mod keys;

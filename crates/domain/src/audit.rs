@@ -59,6 +59,11 @@ pub enum AuditAction {
     ShipmentConfirmed,
     /// Amazon refused a shipment confirmation (the reason is in the entry).
     ShipmentRejected,
+    /// A connection moved to the other Amazon API (MWS ⇄ SP-API) of the same seller account: new credential, same
+    /// connection, orders and history.
+    ApiSwitched,
+    /// Two connections of the same seller account and region were merged into one (migration 0600).
+    ConnectionsMerged,
 }
 
 impl AuditAction {
@@ -80,6 +85,8 @@ impl AuditAction {
             Self::ShipmentQueued => "shipment_queued",
             Self::ShipmentConfirmed => "shipment_confirmed",
             Self::ShipmentRejected => "shipment_rejected",
+            Self::ApiSwitched => "api_switched",
+            Self::ConnectionsMerged => "connections_merged",
         }
     }
 
@@ -89,7 +96,7 @@ impl AuditAction {
     }
 }
 
-const ALL_ACTIONS: [AuditAction; 15] = [
+const ALL_ACTIONS: [AuditAction; 17] = [
     AuditAction::MerchantCreated,
     AuditAction::ConnectionCreated,
     AuditAction::ConnectionVerified,
@@ -105,6 +112,8 @@ const ALL_ACTIONS: [AuditAction; 15] = [
     AuditAction::ShipmentQueued,
     AuditAction::ShipmentConfirmed,
     AuditAction::ShipmentRejected,
+    AuditAction::ApiSwitched,
+    AuditAction::ConnectionsMerged,
 ];
 
 /// One line of the audit log. `before`/`after` are JSON snapshots that never contain a secret.

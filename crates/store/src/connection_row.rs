@@ -36,6 +36,15 @@ fn parse_term(text: &str) -> Option<RenewalTerm> {
         .find(|term| term_name(*term) == text)
 }
 
+/// The API region a connection's seller account is authorized in: an SP-API connection's own region, an MWS
+/// connection's home marketplace's region. One seller account has one connection per region (`account_region`).
+pub(crate) fn account_region(connection: &Connection) -> Region {
+    match &connection.account {
+        ApiAccount::SpApi { region, .. } => *region,
+        ApiAccount::Mws { .. } => connection.home_marketplace().marketplace().region,
+    }
+}
+
 /// The columns a connection is written as (everything but the version and the credential).
 pub(crate) struct ConnectionColumns {
     pub(crate) id: String,
@@ -44,6 +53,8 @@ pub(crate) struct ConnectionColumns {
     pub(crate) seller_id: String,
     pub(crate) developer_id: Option<String>,
     pub(crate) region: Option<&'static str>,
+    /// The region of the seller account, whatever the API ([`account_region`]).
+    pub(crate) account_region: &'static str,
     pub(crate) marketplaces_json: String,
     pub(crate) granted_at_ms: i64,
     pub(crate) last_approved_on: String,
@@ -94,6 +105,7 @@ impl ConnectionColumns {
             seller_id,
             developer_id,
             region,
+            account_region: account_region(connection).code(),
             marketplaces_json: json_text("connection marketplaces", &connection.marketplaces)?,
             granted_at_ms: millis(grant.granted_at),
             last_approved_on: date_text(grant.last_approved_on),

@@ -62,7 +62,7 @@ pub struct ConnectionFilter {
 }
 
 impl ConnectionRow {
-    fn into_stored(self) -> StoreResult<StoredConnection> {
+    pub(crate) fn into_stored(self) -> StoreResult<StoredConnection> {
         Ok(StoredConnection {
             connection: self.to_connection()?,
             version: RowVersion::from_stored(self.version),
@@ -149,7 +149,8 @@ impl Store {
     /// Adds a connection with its sealed credential and its audit entry in one transaction. Its version is
     /// [`RowVersion::FIRST`].
     ///
-    /// Errors: [`StoreError::Duplicate`] if this seller account (API + seller ID) is already connected;
+    /// Errors: [`StoreError::Duplicate`] if this seller account is already connected in the same region (through
+    /// either API), or through the same API;
     /// [`StoreError::NotFound`] if the merchant does not exist; [`StoreError::Invalid`] if the audit entry is about
     /// another merchant or connection, or the connection has no marketplace.
     pub async fn insert_connection(
@@ -161,13 +162,17 @@ impl Store {
         expect_subject(audit, connection.merchant_id, Some(connection.id))?;
         check_sealed(credential)?;
         let columns = ConnectionColumns::of(connection)?;
-        let seller = format!("{} seller {}", columns.api, columns.seller_id);
+        let seller = format!(
+            "{} seller {} in region {}",
+            columns.api, columns.seller_id, columns.account_region
+        );
         let mut tx = self.pool.begin().await?;
         const SQL: &str = "INSERT INTO connections (id, merchant_id, api, seller_id, developer_id, region, \
             marketplaces_json, granted_at_ms, last_approved_on, expiry_enabled, expires_on, term, time_zone, \
             revoked_at_ms, access_denied_at_ms, access_denied_cause, access_denied_detail, verified_at_ms, \
-            created_at_ms, version, credential_kek_id, credential_blob) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20, $21)";
+            created_at_ms, version, credential_kek_id, credential_blob, account_region) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20, $21, \
+            $22)";
         let inserted = on_conn!(tx.handle(), |c| {
             sqlx::query(SQL)
                 .bind(columns.id)
@@ -191,6 +196,7 @@ impl Store {
                 .bind(columns.created_at_ms)
                 .bind(credential.kek_id.clone())
                 .bind(credential.blob.clone())
+                .bind(columns.account_region)
                 .execute(&mut *c)
                 .await
                 .map(|done| done.rows_affected())

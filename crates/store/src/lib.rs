@@ -1,7 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod account_merge;
 mod accounts;
+mod api_switch;
 mod audit;
 mod codec;
 mod connection_row;

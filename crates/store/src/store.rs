@@ -82,12 +82,15 @@ impl Store {
         Ok(Self { pool })
     }
 
-    /// Applies the embedded migrations that are not applied yet (idempotent; safe to run from several processes).
+    /// Applies the embedded migrations that are not applied yet, then settles connections stored before migration
+    /// 0600: fills their account region and merges a seller account connected twice (MWS and SP-API) into one
+    /// connection (see the crate's README). Idempotent; safe to run from several processes.
     pub async fn migrate(&self) -> StoreResult<()> {
         match &self.pool {
             Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
             Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
+        self.settle_accounts().await?;
         tracing::debug!(engine = %self.engine(), "store migrations applied");
         Ok(())
     }

@@ -10,12 +10,12 @@ use sellerlink_domain::audit::Actor;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::{LwaRefreshToken, MarketplaceId, MerchantId, SellingPartnerId};
 use sellerlink_domain::lifecycle::{AccessGrant, RenewalTerm, Validity};
-use sellerlink_store::StoredConnection;
 
 use super::SpApiConnected;
 use super::authorize::refused;
 use super::connect::NewAuthorization;
 use super::failure::{AuthorizationDateProblem, SpApiFailure};
+use crate::api_switch::{NewApi, SpApiTarget};
 use crate::error::not_found;
 use crate::{App, AppError, VerificationFailure};
 
@@ -122,7 +122,10 @@ impl App {
     /// 3. If the merchant already has an SP-API connection to this seller account, **renews** it as a
     ///    re-authorization from Manage Your Apps does: the sealed refresh token is replaced, the grant approved on the
     ///    authorization date for 365 days, a recorded refusal cleared (audited `credential_replaced` then `renewed`).
-    ///    A renewal needs verification and the connection's own marketplace. Otherwise creates the connection
+    ///    A renewal needs verification and the connection's own marketplace. If the merchant has an MWS connection
+    ///    to the account in the marketplace's region, **moves** it to SP-API (same id, orders and history; the
+    ///    365 days from the authorization date; audited `api_switched`; *unverified* when verification was
+    ///    skipped). Otherwise creates the connection
     ///    (365-day term from the authorization date), sealed, audited `connection_created`; *unverified* when
     ///    verification was skipped.
     ///
@@ -155,10 +158,10 @@ impl App {
                 expired_on: grant.expires_on().unwrap_or(grant.last_approved_on),
             }));
         }
-        let existing: Option<StoredConnection> = self
-            .spapi_connection_of(merchant.id, &input.selling_partner_id)
+        let target = self
+            .spapi_target(merchant.id, &input.selling_partner_id, &home)
             .await?;
-        if let Some(existing) = &existing {
+        if let SpApiTarget::Renew(existing) = &target {
             check_renewal(&existing.connection, &home, grant.last_approved_on, verify)?;
         }
         let name = if verify {
@@ -169,13 +172,29 @@ impl App {
             None
         };
         let secret = SecretString::from(input.refresh_token.expose_secret().to_owned());
-        let (connection, renewed) = match existing {
-            Some(existing) => (
+        let (connection, renewed, switched) = match target {
+            SpApiTarget::Renew(existing) => (
                 self.renew_spapi_connection(existing, name, &secret, actor, authorized_at)
                     .await?,
                 true,
+                false,
             ),
-            None => {
+            SpApiTarget::SwitchFromMws(existing) => {
+                let verified_at = verify.then(|| self.now());
+                let to = NewApi::spapi(
+                    input.selling_partner_id,
+                    home,
+                    name,
+                    authorized_at,
+                    verified_at,
+                );
+                (
+                    self.switch_api(existing, to, &secret, actor).await?,
+                    false,
+                    true,
+                )
+            }
+            SpApiTarget::Create => {
                 let new = NewAuthorization {
                     merchant_id: merchant.id,
                     selling_partner_id: input.selling_partner_id,
@@ -187,6 +206,7 @@ impl App {
                 (
                     self.create_spapi_connection(new, &secret, actor).await?,
                     false,
+                    false,
                 )
             }
         };
@@ -194,12 +214,14 @@ impl App {
             connection.id = %connection.id,
             seller.id = %connection.account.seller_id(),
             renewed,
+            switched,
             verified = verify,
             "SP-API connection added from a refresh token"
         );
         Ok(SpApiConnected {
             connection: self.view(connection).await?,
             renewed,
+            switched,
         })
     }
 }

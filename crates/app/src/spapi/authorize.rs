@@ -16,6 +16,7 @@ use super::failure::{SpApiFailure, StateProblem};
 use super::query::{SpApiCallback, SpApiLogin};
 use super::state::{STATE_LIFETIME, StateValue, session_digest};
 use super::urls::{back_to_amazon, consent_url, trusted_callback};
+use crate::api_switch::{NewApi, SpApiTarget};
 use crate::error::not_found;
 use crate::{App, AppError, ConnectionView, VerificationFailure};
 
@@ -57,6 +58,9 @@ pub struct SpApiConnected {
     /// True when an existing connection of the same seller account was renewed (new refresh token, 365 days from
     /// today) instead of a connection being created.
     pub renewed: bool,
+    /// True when the merchant's MWS connection to the same seller account and region moved to SP-API (same
+    /// connection, orders and history; audit `api_switched`) instead of a connection being created.
+    pub switched: bool,
 }
 
 /// States stay in the store this long after they expire, so that a late replay is told "already used".
@@ -196,8 +200,10 @@ impl App {
     ///    marketplace must be one the account sells in).
     /// 3. If the merchant already has an SP-API connection to this seller account, **renews** it: the sealed
     ///    refresh token is replaced, the grant approved today for 365 days, a recorded refusal cleared (so its
-    ///    sync resumes from its watermark), audited `credential_replaced` then `renewed`. Otherwise creates a
-    ///    verified SP-API connection (365-day term), sealed, audited `connection_created`.
+    ///    sync resumes from its watermark), audited `credential_replaced` then `renewed`. If it has an MWS
+    ///    connection to the account in the marketplace's region, **moves** that connection to SP-API (same id,
+    ///    orders and history; 365 days from today; audited `api_switched`). Otherwise creates a verified SP-API
+    ///    connection (365-day term), sealed, audited `connection_created`.
     ///
     /// Refusals are [`AppError::Verification`] with [`VerificationFailure::SpApi`] (or `Unreachable`,
     /// `MarketplaceNotParticipating`), whose messages say what to do in English and Japanese; a seller account
@@ -240,16 +246,26 @@ impl App {
             .verify_authorization(&selling_partner_id, &tokens.refresh_token, &home)
             .await?;
         let secret = SecretString::from(tokens.refresh_token.expose_secret().to_owned());
-        let (connection, renewed) = match self
-            .spapi_connection_of(issued.merchant_id, &selling_partner_id)
-            .await?
-        {
-            Some(existing) => (
+        let target = self
+            .spapi_target(issued.merchant_id, &selling_partner_id, &home)
+            .await?;
+        let (connection, renewed, switched) = match target {
+            SpApiTarget::Renew(existing) => (
                 self.renew_spapi_connection(existing, name, &secret, actor, self.now())
                     .await?,
                 true,
+                false,
             ),
-            None => {
+            SpApiTarget::SwitchFromMws(existing) => {
+                let now = self.now();
+                let to = NewApi::spapi(selling_partner_id, home, name, now, Some(now));
+                (
+                    self.switch_api(existing, to, &secret, actor).await?,
+                    false,
+                    true,
+                )
+            }
+            SpApiTarget::Create => {
                 let created = self
                     .create_spapi_connection(
                         NewAuthorization {
@@ -264,18 +280,20 @@ impl App {
                         actor,
                     )
                     .await?;
-                (created, false)
+                (created, false, false)
             }
         };
         tracing::info!(
             connection.id = %connection.id,
             seller.id = %connection.account.seller_id(),
             renewed,
+            switched,
             "SP-API authorization stored"
         );
         Ok(SpApiConnected {
             connection: self.view(connection).await?,
             renewed,
+            switched,
         })
     }
 

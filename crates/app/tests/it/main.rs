@@ -1,5 +1,6 @@
 //! The use cases through a real SQLite store and a manual clock; the SP-API ones against a real sandbox.
 
+mod api_switch;
 mod spapi_flow;
 mod spapi_refusals;
 mod spapi_secrets;

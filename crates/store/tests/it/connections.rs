@@ -158,16 +158,24 @@ async fn a_seller_account_is_connected_once(db: Db) {
         Err(StoreError::NotFound { .. })
     ));
 
-    // The same merchant token through the other API is another connection.
+    // One connection per seller account and region, whatever the API: the same merchant token through SP-API in
+    // the same region is refused too (the existing connection is switched to SP-API instead, `Store::switch_api`).
     let via_spapi = spapi_connection(acme.id, 7);
-    add_connection(store, &via_spapi).await;
+    let error = store
+        .insert_connection(&via_spapi, &sealed("kek-1", b"x"), &connected(&via_spapi))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, StoreError::Duplicate { detail, .. } if detail.contains("region fe")),
+        "{error:?}"
+    );
     assert_eq!(
         store
             .connections(&ConnectionFilter::default())
             .await
             .unwrap()
             .len(),
-        2
+        1
     );
 }
 

@@ -21,6 +21,11 @@ impl Db {
         self.store.engine()
     }
 
+    /// The database's URL, to open other connections to it.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// Runs one statement on a separate connection, bypassing the store.
     pub async fn execute(&self, sql: &str) {
         let statement = AssertSqlSafe(sql.to_owned());
@@ -85,8 +90,15 @@ impl Db {
     }
 }
 
+/// Whether a test's store starts migrated (the usual) or empty (to build an older schema first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    Migrated,
+    Empty,
+}
+
 /// Runs `test` on a store in a fresh SQLite file (in a directory that does not exist yet).
-pub async fn on_sqlite<F, Fut>(test: F)
+pub async fn on_sqlite<F, Fut>(start: Start, test: F)
 where
     F: FnOnce(Db) -> Fut,
     Fut: Future<Output = ()>,
@@ -94,7 +106,9 @@ where
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/not/yet/there/store.db", dir.path().display());
     let store = Store::connect(&url).await.expect("open a SQLite store");
-    store.migrate().await.expect("migrate SQLite");
+    if start == Start::Migrated {
+        store.migrate().await.expect("migrate SQLite");
+    }
     test(Db {
         store,
         url,
@@ -105,7 +119,7 @@ where
 
 /// Runs `test` on a store in a fresh PostgreSQL database, dropped afterwards (also when the test fails). Skips with
 /// a note when `TEST_DATABASE_URL` is unset; fails when it is set and the server cannot be reached.
-pub async fn on_postgres<F, Fut>(test: F)
+pub async fn on_postgres<F, Fut>(start: Start, test: F)
 where
     F: FnOnce(Db) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
@@ -128,7 +142,7 @@ where
     let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
     url.set_path(&name);
     let url = url.to_string();
-    let outcome = run_on(&url, test).await;
+    let outcome = run_on(&url, start, test).await;
     sqlx::query(AssertSqlSafe(format!(
         "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
     )))
@@ -150,6 +164,7 @@ where
 /// here (and its database is dropped).
 async fn run_on<F, Fut>(
     url: &str,
+    start: Start,
     test: F,
 ) -> Result<Result<(), tokio::task::JoinError>, sellerlink_store::StoreError>
 where
@@ -157,7 +172,9 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let store = Store::connect(url).await?;
-    store.migrate().await?;
+    if start == Start::Migrated {
+        store.migrate().await?;
+    }
     let run = tokio::spawn(test(Db {
         store: store.clone(),
         url: url.to_owned(),
@@ -168,19 +185,26 @@ where
     Ok(run)
 }
 
-/// Expands each `async fn name(db: Db)` into `name::sqlite` and `name::postgres` tests.
+/// Expands each `async fn name(db: Db)` into `name::sqlite` and `name::postgres` tests on a migrated store; with
+/// `empty:` first, on a store whose database has no tables yet.
 macro_rules! on_both_engines {
+    (empty: $($test:ident),+ $(,)?) => {
+        on_both_engines!(@start Empty, $($test),+);
+    };
     ($($test:ident),+ $(,)?) => {
+        on_both_engines!(@start Migrated, $($test),+);
+    };
+    (@start $start:ident, $($test:ident),+) => {
         $(
             mod $test {
                 #[tokio::test]
                 async fn sqlite() {
-                    $crate::harness::on_sqlite(super::$test).await;
+                    $crate::harness::on_sqlite($crate::harness::Start::$start, super::$test).await;
                 }
 
                 #[tokio::test]
                 async fn postgres() {
-                    $crate::harness::on_postgres(super::$test).await;
+                    $crate::harness::on_postgres($crate::harness::Start::$start, super::$test).await;
                 }
             }
         )+

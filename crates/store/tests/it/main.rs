@@ -15,6 +15,7 @@ mod leases;
 mod merchants;
 mod notifications;
 mod oauth_states;
+mod one_account;
 mod order_queries;
 mod orders;
 mod retention;

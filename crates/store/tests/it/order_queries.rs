@@ -447,7 +447,7 @@ on_both_engines!(
 /// empty when the store was migrated, so it had none).
 #[tokio::test]
 async fn optimize_gathers_statistics_once_the_orders_table_has_grown() {
-    crate::harness::on_sqlite(|db| async move {
+    crate::harness::on_sqlite(crate::harness::Start::Migrated, |db| async move {
         let store = &db.store;
         let merchant = add_merchant(store, "Acme").await;
         let connection = mws_connection(merchant.id, 1);
