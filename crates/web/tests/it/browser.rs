@@ -14,7 +14,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use sellerlink_domain::connection::Language;
 use sellerlink_store::Role;
 use sellerlink_testkit::MailSink;
-use sellerlink_web::{PasswordCost, WebConfig, serve};
+use sellerlink_web::{DemoClock, PasswordCost, WebConfig, serve};
 use serde_json::json;
 
 use crate::support::{Options, PASSWORD, TestApp};
@@ -49,6 +49,33 @@ struct Journey {
 }
 
 impl Journey {
+    /// A headless Chromium session (Japanese, a fresh profile in `profile`) through chromedriver at `driver_url`.
+    async fn start(driver_url: &str, chromium: &Path, profile: &Path) -> Self {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--window-size=1280,1600", "--lang=ja",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(driver_url)
+            .await
+            .expect("a Chromium session");
+        Self {
+            client,
+            dir: screenshots_dir(),
+            shots: 0,
+        }
+    }
+
     async fn shot(&mut self, name: &str) {
         self.shots += 1;
         let png = self.client.screenshot().await.expect("a screenshot");
@@ -110,6 +137,9 @@ impl Journey {
 
 /// Starts chromedriver on a free loopback port and waits until it answers.
 async fn start_driver(driver: &Path) -> (tokio::process::Child, String) {
+    // reqwest (the readiness probe) needs the process's crypto provider; a sandbox installs it, a world without one
+    // does not.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("a free port")
         .local_addr()
@@ -187,29 +217,7 @@ async fn the_whole_journey_in_headless_chromium() {
 
     let (mut chromedriver, driver_url) = start_driver(&driver).await;
     let profile = tempfile::tempdir().unwrap();
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=1280,1600", "--lang=ja",
-                format!("--user-data-dir={}", profile.path().display()),
-            ]
-        }),
-    );
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&driver_url)
-        .await
-        .expect("a Chromium session");
-    let mut journey = Journey {
-        client,
-        dir: screenshots_dir(),
-        shots: 0,
-    };
+    let mut journey = Journey::start(&driver_url, &chromium, profile.path()).await;
 
     // ① Seller Central (the sandbox): sign in.
     let register = format!("{}/gp/mws/registration/register.html", sandbox.http_url());
@@ -374,6 +382,67 @@ async fn the_whole_journey_in_headless_chromium() {
     journey.wait("deliveries-table").await;
     journey.shot("notification-log").await;
 
+    journey.client.close().await.ok();
+    chromedriver.kill().await.ok();
+    server.shutdown().await;
+}
+
+/// The demo clock bar in real Chromium under the app's CSP: plain forms, no script, the session kept.
+#[tokio::test]
+async fn the_demo_clock_bar_works_in_headless_chromium() {
+    let (driver, chromium) =
+        tools().expect("chromium and chromedriver (apt-get install -y chromium chromium-driver)");
+    let world = TestApp::with(Options {
+        demo_clock: true,
+        ..Options::default()
+    })
+    .await;
+    let crate::support::TestClock::Demo(clock, _) = &world.clock else {
+        panic!("a demo world")
+    };
+    let merchant = world.merchant("デモ荷主").await;
+    world
+        .user(
+            "owner@demo.example",
+            Role::Merchant(merchant.id),
+            Language::Ja,
+        )
+        .await;
+    let server = serve(
+        world.app.clone(),
+        WebConfig {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            password_cost: PasswordCost::low(),
+            demo_clock: Some(DemoClock::new(clock.clone(), |_| Box::pin(async {}))),
+            ..WebConfig::default()
+        },
+    )
+    .await
+    .expect("the web app starts");
+    let web = server.url();
+    let (mut chromedriver, driver_url) = start_driver(&driver).await;
+    let profile = tempfile::tempdir().unwrap();
+    let journey = Journey::start(&driver_url, &chromium, profile.path()).await;
+    journey.client.goto(&format!("{web}/login")).await.unwrap();
+    journey.type_into("email", "owner@demo.example").await;
+    journey.type_into("password", PASSWORD).await;
+    journey.click("login-submit").await;
+    journey.wait("demo-clock").await;
+    let day = |days: i64| {
+        (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days))
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
+            .strftime("%Y-%m-%d")
+            .to_string()
+    };
+    journey.wait_for_text("demo-clock-date", &day(0)).await;
+    journey.click("demo-advance-30").await;
+    journey.wait_for_text("demo-clock-date", &day(30)).await;
+    journey.type_into("demo-advance-days", "335").await;
+    journey.click("demo-advance-submit").await;
+    journey.wait_for_text("demo-clock-date", &day(365)).await;
+    assert_eq!(clock.offset(), jiff::SignedDuration::from_hours(24 * 365));
+    // Still signed in, a year later.
+    assert_eq!(journey.text("signed-in-as").await, "owner@demo.example");
     journey.client.close().await.ok();
     chromedriver.kill().await.ok();
     server.shutdown().await;
