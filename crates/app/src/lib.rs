@@ -138,6 +138,11 @@ impl App {
         self.clock.now()
     }
 
+    /// The app's clock, for the services that run beside it (reminders, the worker) and must read the same time.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     /// SP-API, or [`AppError::NotConfigured`].
     pub(crate) fn spapi(&self) -> Result<&spapi::SpApiRuntime, AppError> {
         self.spapi.as_deref().ok_or(AppError::NotConfigured {

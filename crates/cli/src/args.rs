@@ -175,6 +175,8 @@ pub struct DemoArgs {
     /// HTTP port of the demo's web app on 127.0.0.1 (0 = any free port).
     #[arg(long, default_value_t = 8080)]
     pub web_port: u16,
+    #[command(flatten)]
+    pub buyer_data: BuyerDataArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -412,6 +414,13 @@ pub struct WorkerArgs {
     /// Connections imported at the same time.
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
+    #[command(flatten)]
+    pub buyer_data: BuyerDataArgs,
+}
+
+/// The worker's buyer-data erasure (`worker` and `demo`).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct BuyerDataArgs {
     /// Erase the buyer's name and address of shipped or cancelled orders this many days after Amazon's last
     /// update of them, once a day (Amazon's Data Protection Policy: 30 days after delivery); 0 keeps them.
     #[arg(long, env = "SELLERLINK_BUYER_DATA_DAYS", default_value_t = 30)]

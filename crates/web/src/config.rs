@@ -8,6 +8,7 @@ use sellerlink_sync::SchedulerConfig;
 use url::Url;
 
 use crate::auth::password::PasswordCost;
+use crate::demo_clock::DemoClock;
 
 /// How failed sign-ins are throttled: after `per_login` failures for one login, or `per_ip` from one address,
 /// within `window`, sign-in answers 429 with the same generic message until the window has passed.
@@ -65,6 +66,10 @@ pub struct WebConfig {
     /// would post into the 3PL's own network on the merchant's say-so. Turn it on for local development and the
     /// demo, or when merchants' receivers run on the 3PL's network.
     pub allow_private_webhooks: bool,
+    /// The demo's clock control (`sellerlink demo` only): a bar on every page and `/api/v1/demo/clock` move it
+    /// forward by days. `None` (production) shows no bar and answers 404 there. Sessions and sign-in throttling
+    /// keep counting real time with it, so that moving the clock signs nobody out.
+    pub demo_clock: Option<DemoClock>,
 }
 
 impl Default for WebConfig {
@@ -81,6 +86,7 @@ impl Default for WebConfig {
             seller_central_url: None,
             reminders: None,
             allow_private_webhooks: false,
+            demo_clock: None,
         }
     }
 }

@@ -135,7 +135,7 @@ pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebErro
 }
 
 async fn clean_up(state: &WebState) {
-    let now = state.now();
+    let now = state.session_now();
     let window = state.config().login_throttle.window;
     let store = state.store();
     if let Err(error) = store.delete_expired_sessions(now).await {

@@ -9,6 +9,7 @@ use sellerlink_reminders::Reminders;
 use sellerlink_store::Store;
 
 use crate::config::WebConfig;
+use crate::demo_clock::DemoClock;
 use crate::order_counts::OrderCounts;
 use crate::security::Headers;
 
@@ -85,6 +86,20 @@ impl WebState {
     /// Now, on the app's clock.
     pub(crate) fn now(&self) -> Timestamp {
         self.inner.app.now()
+    }
+
+    /// Now for sessions and sign-in throttling: real time when the demo clock runs (moving it signs nobody out),
+    /// else the app's clock.
+    pub(crate) fn session_now(&self) -> Timestamp {
+        match self.demo_clock() {
+            Some(_) => Timestamp::now(),
+            None => self.now(),
+        }
+    }
+
+    /// The demo's clock control, when the web app runs in the demo.
+    pub(crate) fn demo_clock(&self) -> Option<&DemoClock> {
+        self.inner.config.demo_clock.as_ref()
     }
 
     /// Imports a connection's orders in the background (the run is recorded as a sync run and logged).

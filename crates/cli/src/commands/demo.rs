@@ -1,21 +1,26 @@
-//! `sellerlink demo`: the sandbox with a demo seller, sellerlink pointed at it, a demo merchant with a user and a
-//! demo operator, the web app with the import scheduler running, and the steps that connect them in the browser.
+//! `sellerlink demo`: the sandbox with two demo sellers, sellerlink pointed at it, a demo merchant with a user (and
+//! an e-mail channel) and a demo operator, the worker's jobs, the web app, and the steps that connect them in the
+//! browser. sellerlink and its sandbox share one clock that the pages' demo clock bar moves forward.
 
 use std::sync::Arc;
 
+use jiff::SignedDuration;
 use sellerlink_app::{App, MwsSettings, SpApiAppSettings, SpApiApplicationId, SpApiSettings};
-use sellerlink_domain::clock::SystemClock;
+use sellerlink_domain::clock::ShiftableClock;
 use sellerlink_domain::connection::{Language, MerchantName};
-use sellerlink_domain::ids::AwsAccessKeyId;
+use sellerlink_domain::ids::{AwsAccessKeyId, MerchantId};
+use sellerlink_reminders::ChannelTarget;
 use sellerlink_sandbox::RunningSandbox;
-use sellerlink_sandbox::world::lock;
+use sellerlink_sandbox::world::{SellerAccount, SharedWorld, lock};
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
-use sellerlink_store::Role;
+use sellerlink_store::{ChannelOwner, Role};
 use sellerlink_sync::SchedulerConfig;
-use sellerlink_web::WebConfig;
+use sellerlink_web::{DemoClock, WebConfig};
+use tokio_util::sync::CancellationToken;
 
 use super::cli_actor;
 use super::serve::ensure_user;
+use super::sync::{Worker, WorkerSettings};
 use crate::args::{DemoArgs, GlobalArgs};
 
 const DEMO_MERCHANT: &str = "デモ荷主 (Demo Merchant)";
@@ -57,7 +62,9 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     };
     let web_base = url::Url::parse(&format!("http://127.0.0.1:{web_port}/"))?;
     settings.spapi = Some(demo_spapi_app(&sandbox, &web_base)?);
-    let app = App::open(settings, Arc::new(SystemClock)).await?;
+    // One clock for sellerlink and its sandbox: both start at real time, and the demo clock bar moves both.
+    let clock = Arc::new(ShiftableClock::new());
+    let app = App::open(settings, clock.clone()).await?;
     let merchant = match app.find_merchant(DEMO_MERCHANT).await {
         Ok(merchant) => merchant,
         Err(_) => {
@@ -83,22 +90,43 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
         Role::Merchant(merchant.id),
     )
     .await?;
-    // The web app runs the import scheduler (every minute in the demo) and imports right after connecting; its
-    // notification pages send test messages through the reminders' senders (without SMTP: the outbox folder).
-    let reminders = crate::commands::notify::reminders(global, &app).await?;
+    // The worker's jobs, as `sellerlink worker` runs them (imports every minute in the demo); reminders and alerts
+    // go by SMTP when SELLERLINK_SMTP_HOST is set, else to the outbox folder.
+    let worker = Worker::new(
+        &app,
+        global,
+        WorkerSettings {
+            scheduler: SchedulerConfig {
+                interval: SignedDuration::from_mins(1),
+                ..SchedulerConfig::default()
+            },
+            buyer_data_days: args.buyer_data.buyer_data_days,
+        },
+    )
+    .await?;
+    ensure_email_channel(&worker, merchant.id, DEMO_MERCHANT_USER).await?;
+    let shutdown = CancellationToken::new();
+    let jobs = worker.start(&shutdown);
+    let demo_clock = {
+        let (world, worker) = (sandbox.world(), worker.clone());
+        DemoClock::new(clock, move |by| {
+            advance_sandbox(&world, by);
+            let worker = worker.clone();
+            Box::pin(async move { worker.run_due_now().await })
+        })
+    };
+    // The web app imports right after connecting; its notification pages send test messages through the
+    // worker's reminders.
     let server = sellerlink_web::serve(
         app.clone(),
         WebConfig {
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], web_port)),
-            scheduler: Some(SchedulerConfig {
-                interval: jiff::SignedDuration::from_mins(1),
-                ..SchedulerConfig::default()
-            }),
             sync_after_connect: true,
             seller_central_url: Some(url::Url::parse(&sandbox.http_url())?),
-            reminders: Some(reminders),
+            reminders: Some(worker.reminders().clone()),
             // Everything in the demo runs on this machine, a webhook receiver to try too.
             allow_private_webhooks: true,
+            demo_clock: Some(demo_clock),
             ..WebConfig::default()
         },
     )
@@ -106,7 +134,7 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
 
     let base = with_slash(&sandbox.http_url());
     let web = server.url();
-    let seller = sandbox.demo_seller();
+    let (spapi_seller, mws_seller) = (seeded_seller(&sandbox, 0)?, seeded_seller(&sandbox, 1)?);
     let digits = &developer.developer_id;
     let dashed = format!("{}-{}-{}", &digits[..4], &digits[4..8], &digits[8..]);
     println!("sellerlink demo");
@@ -121,8 +149,12 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     );
     println!("    Seller Central     {base}gp/mws/registration/register.html");
     println!(
-        "    seller sign-in     {} / {}",
-        seller.email, seller.password
+        "    MWS wizard seller  {} / {}   (grants developer access: steps ①–⑤)",
+        mws_seller.email, mws_seller.password
+    );
+    println!(
+        "    SP-API seller      {} / {}   (「Amazon で接続（SP-API）」)",
+        spapi_seller.email, spapi_seller.password
     );
     println!("  JSON API             {web}/api/v1   (OpenAPI: {web}/api/openapi.json)");
     match &global.mail.smtp_host {
@@ -137,7 +169,10 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     println!(
         "① Sign in to sellerlink as the merchant user and click 「Amazon アカウントを接続（MWS）」."
     );
-    println!("② The wizard links to the sandbox's Seller Central: sign in as the seller, open");
+    println!(
+        "② The wizard links to the sandbox's Seller Central: sign in as {}, open",
+        mws_seller.email
+    );
     println!("   User Permissions → Amazon MWS Developer Permissions → 開発者にアクセス権を付与.");
     println!(
         "③ Developer name: {}   Developer ID: {dashed}",
@@ -152,18 +187,68 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
     );
     println!();
     println!(
-        "SP-API instead: on the dashboard click 「Amazon で接続（SP-API）」, sign in to the sandbox as the seller and"
+        "SP-API: on the dashboard click 「Amazon で接続（SP-API）」, sign in to the sandbox as {} and",
+        spapi_seller.email
     );
     println!(
         "confirm; re-authorize later from {base}apps/manage (Manage Your Apps) to renew the 365 days."
     );
     println!();
     println!(
-        "Sandbox clock and faults: {base}_sandbox/clock  (see docs/SANDBOX.md). Press Ctrl-C to stop."
+        "Demo clock: the bar at the top of every page moves sellerlink and the sandbox forward together (+1, +7, +30,"
     );
+    println!(
+        "+365 days or any number); due imports, reminders and access alerts run at once. +340 days shows 「期限間近」"
+    );
+    println!(
+        "and the first reminder, +30 more the expiry and the access-lost alert (API: {web}/api/v1/demo/clock)."
+    );
+    println!("Sandbox faults: {base}_sandbox (see docs/SANDBOX.md). Press Ctrl-C to stop.");
     tokio::signal::ctrl_c().await?;
+    shutdown.cancel();
+    for job in jobs {
+        job.await?;
+    }
     server.shutdown().await;
     sandbox.shutdown().await;
+    Ok(())
+}
+
+/// The sandbox's `index`-th seeded seller (0: `seller1@example.jp`, 1: `seller2@example.jp`).
+fn seeded_seller(sandbox: &RunningSandbox, index: usize) -> anyhow::Result<SellerAccount> {
+    lock(&sandbox.world())
+        .sellers()
+        .get(index)
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("the demo sandbox has no seller number {}", index + 1))
+}
+
+/// Moves the sandbox's clock with sellerlink's, and lets it finish what fell due (feeds) by its new time.
+fn advance_sandbox(world: &SharedWorld, by: SignedDuration) {
+    let mut world = lock(world);
+    world.clock_mut().advance(by);
+    world.settle();
+}
+
+/// Gives the demo merchant an e-mail channel (the merchant user's address) unless it has one, so that reminders and
+/// alerts have somewhere to go.
+async fn ensure_email_channel(
+    worker: &Worker,
+    merchant: MerchantId,
+    address: &str,
+) -> anyhow::Result<()> {
+    let reminders = worker.reminders();
+    let owner = ChannelOwner::Merchant(merchant);
+    if reminders
+        .store()
+        .notification_channels(owner)
+        .await?
+        .is_empty()
+    {
+        reminders
+            .add_channel(owner, ChannelTarget::email(address)?, None)
+            .await?;
+    }
     Ok(())
 }
 

@@ -17,8 +17,8 @@ use crate::output::Output;
 /// test send from the web app waits for the answer, so the senders give up quickly.
 const SEND_ATTEMPTS: u32 = 2;
 
-/// The reminders worker over its own store handle, with mail from the command line / environment. The worker,
-/// `notify …` and the web app (`serve`, `demo`: channels and test sends) all use this.
+/// The reminders worker over its own store handle, on the app's clock, with mail from the command line /
+/// environment. The worker, `notify …` and the web app (`serve`, `demo`: channels and test sends) all use this.
 pub async fn reminders(global: &GlobalArgs, app: &App) -> anyhow::Result<Reminders> {
     let settings = crate::settings(global)?;
     let keyring = Arc::new(settings.keys.load()?);
@@ -32,8 +32,7 @@ pub async fn reminders(global: &GlobalArgs, app: &App) -> anyhow::Result<Reminde
         Some(mailer(global, &global.mail)?.with_retry(retry)),
         WebhookSender::builder().retry(retry).build()?,
     );
-    let _ = app;
-    Ok(Reminders::new(store, keyring, reminder_settings, senders))
+    Ok(Reminders::new(store, keyring, reminder_settings, senders).with_clock(app.clock()))
 }
 
 fn mailer(global: &GlobalArgs, mail: &MailArgs) -> anyhow::Result<Mailer> {

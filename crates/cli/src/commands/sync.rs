@@ -1,4 +1,5 @@
-//! `sellerlink sync` (one import now, with progress bars) and `sellerlink worker` (the scheduler).
+//! `sellerlink sync` (one import now, with progress bars) and `sellerlink worker` (its jobs: [`Worker`], which the
+//! demo runs too).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -6,7 +7,9 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use sellerlink_app::{App, RunOptions, SyncReport};
 use sellerlink_domain::ids::ConnectionId;
-use sellerlink_sync::{Scheduler, SchedulerConfig};
+use sellerlink_reminders::Reminders;
+use sellerlink_sync::{Scheduler, SchedulerConfig, Shipper, StockPusher};
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::{SyncArgs, WorkerArgs};
@@ -100,72 +103,150 @@ pub async fn worker(
     global: &crate::args::GlobalArgs,
     args: WorkerArgs,
 ) -> anyhow::Result<()> {
-    let config = SchedulerConfig {
-        interval: jiff::SignedDuration::from_mins(args.interval_minutes.max(1)),
-        max_concurrent: args.concurrency.max(1),
-        ..SchedulerConfig::default()
+    let settings = WorkerSettings {
+        scheduler: SchedulerConfig {
+            interval: jiff::SignedDuration::from_mins(args.interval_minutes.max(1)),
+            max_concurrent: args.concurrency.max(1),
+            ..SchedulerConfig::default()
+        },
+        buyer_data_days: args.buyer_data.buyer_data_days,
     };
-    let scheduler = Arc::new(Scheduler::new(app.importer()?.clone(), config));
+    let worker = Worker::new(app, global, settings).await?;
     let shutdown = CancellationToken::new();
-    let task = tokio::spawn(scheduler.run(shutdown.clone()));
-    let reminders = crate::commands::notify::reminders(global, app).await?;
-    let reminders_shutdown = shutdown.clone();
-    let reminders_task =
-        tokio::spawn(async move { reminders.serve(reminders_shutdown.cancelled_owned()).await });
-    let mut jobs = Vec::new();
-    let shipper = app.shipper()?;
-    jobs.push(tokio::spawn(every(
-        OUTBOX_EVERY,
-        shutdown.clone(),
-        move || {
-            let shipper = shipper.clone();
-            async move {
-                if let Err(error) = shipper.run_once().await {
-                    tracing::warn!(%error, "sending shipment confirmations failed");
-                }
-            }
-        },
-    )));
-    let pusher = app.stock_pusher()?;
-    jobs.push(tokio::spawn(every(
-        OUTBOX_EVERY,
-        shutdown.clone(),
-        move || {
-            let pusher = pusher.clone();
-            async move {
-                if let Err(error) = pusher.run_once().await {
-                    tracing::warn!(%error, "pushing stock levels failed");
-                }
-            }
-        },
-    )));
-    if args.buyer_data_days > 0 {
-        let (app, days) = (app.clone(), args.buyer_data_days);
-        jobs.push(tokio::spawn(every(DAILY, shutdown.clone(), move || {
-            let app = app.clone();
-            async move {
-                match crate::commands::orders::erase_buyer_data(&app, days).await {
-                    Ok(0) => {}
-                    Ok(erased) => {
-                        tracing::info!(erased, days, "erased buyer data of finished orders")
-                    }
-                    Err(error) => tracing::warn!(%error, "erasing buyer data failed"),
-                }
-            }
-        })));
-    }
+    let jobs = worker.start(&shutdown);
     eprintln!(
         "sellerlink worker: importing every {} minute(s), sending due reminders and alerts every minute, shipment confirmations and stock levels every 30 s; Ctrl-C to stop",
         args.interval_minutes
     );
     tokio::signal::ctrl_c().await?;
     shutdown.cancel();
-    task.await?;
-    reminders_task.await?;
     for job in jobs {
         job.await?;
     }
     Ok(())
+}
+
+/// How the worker's jobs run.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerSettings {
+    /// The imports and the re-checks of paused connections.
+    pub scheduler: SchedulerConfig,
+    /// Erase the buyer data of finished orders this many days after Amazon's last update of them; 0 keeps it.
+    pub buyer_data_days: u32,
+}
+
+/// The worker's jobs over one app and its clock: imports and re-checks of paused connections, expiry reminders
+/// and access alerts, shipment confirmations, stock levels and buyer-data erasure. `sellerlink worker` and
+/// `sellerlink demo` both run them through this, as loops ([`Worker::start`]) and, in the demo after its clock
+/// moved, once at once ([`Worker::run_due_now`]).
+pub struct Worker {
+    app: App,
+    scheduler: Arc<Scheduler>,
+    reminders: Reminders,
+    shipper: Shipper,
+    pusher: StockPusher,
+    buyer_data_days: u32,
+}
+
+impl Worker {
+    /// The jobs of `app` (which needs Amazon access), with the reminders' mail settings from `global`.
+    pub async fn new(
+        app: &App,
+        global: &crate::args::GlobalArgs,
+        settings: WorkerSettings,
+    ) -> anyhow::Result<Arc<Self>> {
+        Ok(Arc::new(Self {
+            app: app.clone(),
+            scheduler: Arc::new(Scheduler::new(app.importer()?.clone(), settings.scheduler)),
+            reminders: crate::commands::notify::reminders(global, app).await?,
+            shipper: app.shipper()?,
+            pusher: app.stock_pusher()?,
+            buyer_data_days: settings.buyer_data_days,
+        }))
+    }
+
+    /// Starts every job's loop: the scheduler (polling every 15 s), the reminders (every minute), shipment
+    /// confirmations and stock levels (every 30 s) and, unless switched off, buyer-data erasure (daily). They stop
+    /// when `shutdown` fires (a run in progress finishes first); await the handles.
+    pub fn start(self: &Arc<Self>, shutdown: &CancellationToken) -> Vec<JoinHandle<()>> {
+        let mut jobs = vec![tokio::spawn(self.scheduler.clone().run(shutdown.clone()))];
+        let reminders = self.reminders.clone();
+        let stop = shutdown.clone();
+        jobs.push(tokio::spawn(async move {
+            reminders.serve(stop.cancelled_owned()).await
+        }));
+        let worker = self.clone();
+        jobs.push(tokio::spawn(every(
+            OUTBOX_EVERY,
+            shutdown.clone(),
+            move || {
+                let worker = worker.clone();
+                async move { worker.send_shipments().await }
+            },
+        )));
+        let worker = self.clone();
+        jobs.push(tokio::spawn(every(
+            OUTBOX_EVERY,
+            shutdown.clone(),
+            move || {
+                let worker = worker.clone();
+                async move { worker.push_stock().await }
+            },
+        )));
+        if self.buyer_data_days > 0 {
+            let worker = self.clone();
+            jobs.push(tokio::spawn(every(DAILY, shutdown.clone(), move || {
+                let worker = worker.clone();
+                async move { worker.erase_buyer_data().await }
+            })));
+        }
+        jobs
+    }
+
+    /// Runs every job once now, in the order their effects build on each other: re-checks of paused connections
+    /// and the imports due (a refusal found here is what raises an access alert), then reminders and alerts, then
+    /// shipment confirmations, stock levels and buyer-data erasure. Failures are logged, as in the loops.
+    pub async fn run_due_now(&self) {
+        match self.scheduler.tick(self.app.now()).await {
+            Ok(runs) => tracing::info!(imports = runs.len(), "ran the imports due"),
+            Err(error) => tracing::warn!(%error, "running the imports due failed"),
+        }
+        match self.reminders.run_once(self.app.now()).await {
+            Ok(outcome) => tracing::info!(?outcome, "reminders pass finished"),
+            Err(error) => tracing::warn!(%error, "the reminders pass failed"),
+        }
+        self.send_shipments().await;
+        self.push_stock().await;
+        if self.buyer_data_days > 0 {
+            self.erase_buyer_data().await;
+        }
+    }
+
+    /// The reminders the jobs send through (the web app's notification pages use them too).
+    pub fn reminders(&self) -> &Reminders {
+        &self.reminders
+    }
+
+    async fn send_shipments(&self) {
+        if let Err(error) = self.shipper.run_once().await {
+            tracing::warn!(%error, "sending shipment confirmations failed");
+        }
+    }
+
+    async fn push_stock(&self) {
+        if let Err(error) = self.pusher.run_once().await {
+            tracing::warn!(%error, "pushing stock levels failed");
+        }
+    }
+
+    async fn erase_buyer_data(&self) {
+        let days = self.buyer_data_days;
+        match crate::commands::orders::erase_buyer_data(&self.app, days).await {
+            Ok(0) => {}
+            Ok(erased) => tracing::info!(erased, days, "erased buyer data of finished orders"),
+            Err(error) => tracing::warn!(%error, "erasing buyer data failed"),
+        }
+    }
 }
 
 /// How often the worker sends due shipment confirmations and stock levels.

@@ -6,6 +6,7 @@
 
 mod api_keys;
 pub(crate) mod connections;
+mod demo_clock;
 mod extract;
 mod merchants;
 pub(crate) mod models;
@@ -185,5 +186,9 @@ pub(crate) fn router() -> Router<WebState> {
             post(notifications_channels::test),
         )
         .route("/v1/notifications", get(notifications::list))
+        .route(
+            "/v1/demo/clock",
+            get(demo_clock::get).post(demo_clock::advance),
+        )
         .fallback(not_found)
 }

@@ -33,6 +33,8 @@ pub(crate) struct Visitor {
     pub anon_csrf: String,
     /// The path and query of the request (where the language switch returns to).
     pub here: String,
+    /// The demo clock's reading, when the web app runs in the demo.
+    pub demo_now: Option<Timestamp>,
 }
 
 impl Visitor {
@@ -74,7 +76,7 @@ pub(crate) async fn recognise(
     if path.starts_with("/static/") || path == "/healthz" || path == "/favicon.ico" {
         return next.run(request).await;
     }
-    let now = state.now();
+    let now = state.session_now();
     let headers = request.headers();
     let session_token = cookies::get(headers, cookies::SESSION).map(str::to_owned);
     let cookie_language = cookies::get(headers, cookies::LANGUAGE).and_then(Language::parse);
@@ -106,11 +108,13 @@ pub(crate) async fn recognise(
         .uri()
         .path_and_query()
         .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    let demo_now = state.demo_clock().map(|demo| demo.now());
     request.extensions_mut().insert(Visitor {
         signed_in,
         language,
         anon_csrf,
         here,
+        demo_now,
     });
     let mut response = next.run(request).await;
     if let Some(token) = new_anon {
@@ -147,7 +151,7 @@ async fn refresh(state: &WebState, session: &Session, now: Timestamp) {
 /// Starts a session for `user`: a new random cookie value (the store keeps its SHA-256) and a new CSRF token.
 /// Returns the `Set-Cookie` values for the session and the language cookie.
 pub(crate) async fn sign_in(state: &WebState, user: &User) -> Result<[HeaderValue; 2], HttpError> {
-    let now = state.now();
+    let now = state.session_now();
     let config = state.config();
     let token = random_token();
     let lifetime = config.session_idle.min(config.session_max);

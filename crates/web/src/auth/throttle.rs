@@ -33,7 +33,7 @@ impl AttemptKeys {
 pub(crate) async fn blocked(state: &WebState, keys: &AttemptKeys) -> Result<bool, HttpError> {
     let limits = state.config().login_throttle;
     let since = state
-        .now()
+        .session_now()
         .checked_sub(limits.window)
         .unwrap_or(jiff::Timestamp::MIN);
     let store = state.store();
@@ -52,7 +52,7 @@ pub(crate) async fn blocked(state: &WebState, keys: &AttemptKeys) -> Result<bool
 pub(crate) async fn failed(state: &WebState, keys: &AttemptKeys) -> Result<(), HttpError> {
     state
         .store()
-        .record_login_failure(&keys.all(), state.now())
+        .record_login_failure(&keys.all(), state.session_now())
         .await?;
     Ok(())
 }

@@ -134,6 +134,14 @@ fn log_page_label(page: u32) -> String {
     format!("Page {page}")
 }
 
+fn demo_clock_plus_days(days: i64) -> String {
+    if days == 1 {
+        "+1 day".to_owned()
+    } else {
+        format!("+{days} days")
+    }
+}
+
 pub(super) static EN: Texts = Texts {
     other_language_code: "ja",
     other_language_name: "日本語",
@@ -383,4 +391,10 @@ pub(super) static EN: Texts = Texts {
     to_operator: "The operator's channel",
     no_deliveries: "No notifications match.",
     log_page_label,
+
+    demo_clock_label: "Demo clock",
+    demo_clock_hint: "Demo only: moves sellerlink's and the sandbox's clocks forward together and runs the imports, reminders and alerts that fall due at once.",
+    demo_clock_plus_days,
+    demo_clock_days: "Days to move forward",
+    demo_clock_advance: "Move forward",
 };

@@ -119,6 +119,10 @@ fn log_page_label(page: u32) -> String {
     format!("{page} ページ目")
 }
 
+fn demo_clock_plus_days(days: i64) -> String {
+    format!("+{days} 日")
+}
+
 pub(super) static JA: Texts = Texts {
     other_language_code: "en",
     other_language_name: "English",
@@ -368,4 +372,10 @@ pub(super) static JA: Texts = Texts {
     to_operator: "運用担当者の送信先",
     no_deliveries: "該当する通知はありません。",
     log_page_label,
+
+    demo_clock_label: "デモの日時",
+    demo_clock_hint: "デモ専用: sellerlink とサンドボックスの時計を一緒に進め、期限が来た取り込み・リマインダー・アラートをすぐ実行します。",
+    demo_clock_plus_days,
+    demo_clock_days: "進める日数",
+    demo_clock_advance: "進める",
 };

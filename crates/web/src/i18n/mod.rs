@@ -265,6 +265,14 @@ pub(crate) struct Texts {
     pub no_deliveries: &'static str,
     /// "Page 3" (the log does not count its rows).
     pub log_page_label: fn(u32) -> String,
+
+    // The demo clock bar (only in `sellerlink demo`).
+    pub demo_clock_label: &'static str,
+    pub demo_clock_hint: &'static str,
+    /// "+7 日" / "+7 days": a button moving the clock forward.
+    pub demo_clock_plus_days: fn(i64) -> String,
+    pub demo_clock_days: &'static str,
+    pub demo_clock_advance: &'static str,
 }
 
 /// The texts of a language.
@@ -297,6 +305,7 @@ mod tests {
             assert_ne!((t.kind_reminder)(0), (t.kind_reminder)(1));
             assert!((t.notice_test_failed)("ops@example.com", "HTTP 500").contains("HTTP 500"));
             assert!((t.log_page_label)(3).contains('3'));
+            assert!((t.demo_clock_plus_days)(365).starts_with("+365"));
         }
         assert_eq!(texts(Language::Ja).other_language_code, "en");
         assert_eq!(texts(Language::En).other_language_code, "ja");

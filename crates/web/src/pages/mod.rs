@@ -5,7 +5,8 @@ mod amazon;
 mod api_keys;
 mod assets;
 mod dashboard;
-mod format;
+mod demo_clock;
+pub(crate) mod format;
 mod language;
 mod login;
 mod notifications;
@@ -38,6 +39,8 @@ pub(crate) struct Chrome {
     pub here: String,
     pub notice: Option<Notice>,
     pub copy_script: &'static str,
+    /// The demo clock bar, for a signed-in visitor of the demo.
+    pub demo_clock: Option<demo_clock::Bar>,
 }
 
 /// The signed-in user's menu.
@@ -77,14 +80,16 @@ impl Chrome {
             is_operator: matches!(user.role, Role::Operator),
             merchant_id: user.role.merchant().map(|m| m.to_string()),
         });
+        let t = texts(visitor.language);
         Self {
-            t: texts(visitor.language),
+            t,
             lang: visitor.language.code(),
             csrf: visitor.csrf().to_owned(),
             nav,
             here: visitor.here.clone(),
             notice,
             copy_script: COPY_SCRIPT,
+            demo_clock: demo_clock::Bar::for_visitor(visitor, t),
         }
     }
 
@@ -98,6 +103,7 @@ impl Chrome {
             here: "/".to_owned(),
             notice: None,
             copy_script: COPY_SCRIPT,
+            demo_clock: None,
         }
     }
 }
@@ -291,6 +297,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/notifications", get(notifications::list))
         .route("/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/api-keys/{api_key_id}/revoke", post(api_keys::revoke))
+        .route("/demo/clock", post(demo_clock::advance))
         .route("/static/app.css", get(assets::stylesheet))
         .route("/favicon.ico", get(assets::favicon))
         .route("/healthz", get(assets::health))

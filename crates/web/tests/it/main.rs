@@ -6,6 +6,7 @@ mod support;
 mod api;
 mod api_keys;
 mod auth;
+mod demo_clock;
 mod notifications;
 mod openapi;
 mod pages;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -16,7 +17,7 @@ use sellerlink_app::{
     App, DeveloperIdentity, KeySettings, MwsSettings, NewMwsConnection, Settings,
 };
 use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
-use sellerlink_domain::clock::{Clock, ManualClock, SystemClock};
+use sellerlink_domain::clock::{Clock, ManualClock, ShiftableClock, SystemClock};
 use sellerlink_domain::connection::{Language, Merchant, MerchantName};
 use sellerlink_domain::ids::{
     AmazonOrderId, AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, MwsAuthToken, SellerId,
@@ -27,7 +28,7 @@ use sellerlink_reminders::{ReminderSettings, Reminders, Senders};
 use sellerlink_sandbox::{RunningSandbox, SandboxConfig};
 use sellerlink_secrets::MasterKey;
 use sellerlink_store::{Role, User};
-use sellerlink_web::{NewUser, PasswordCost, WebConfig, WebState, add_user, router};
+use sellerlink_web::{DemoClock, NewUser, PasswordCost, WebConfig, WebState, add_user, router};
 use serde_json::Value;
 use tower::ServiceExt as _;
 
@@ -46,6 +47,8 @@ pub struct Options {
     /// Refuse merchants' webhooks to loopback and private addresses, as production does (the tests' receivers
     /// listen on loopback, so they are allowed otherwise).
     pub refuse_private_webhooks: bool,
+    /// Run the app on a shiftable clock with the demo clock control (as `sellerlink demo` does); not with `sandbox`.
+    pub demo_clock: bool,
 }
 
 /// The redirect URI registered for the demo SP-API app (the tests read Amazon's `Location` and call the route).
@@ -57,6 +60,8 @@ pub const SPAPI_LOGIN: &str = "https://3pl.example.jp/amazon/login";
 pub enum TestClock {
     Manual(Arc<ManualClock>),
     Real,
+    /// The demo's clock; the count of moves its control made is kept beside it.
+    Demo(Arc<ShiftableClock>, Arc<AtomicUsize>),
 }
 
 /// A world: app, router, maybe a sandbox, maybe the reminders service behind the notification pages.
@@ -137,6 +142,12 @@ impl TestApp {
         // With a sandbox the app signs MWS requests with its clock, which must then be the real one.
         let (clock, dyn_clock): (TestClock, Arc<dyn Clock>) = if options.sandbox {
             (TestClock::Real, Arc::new(SystemClock))
+        } else if options.demo_clock {
+            let shiftable = Arc::new(ShiftableClock::new());
+            (
+                TestClock::Demo(shiftable.clone(), Arc::new(AtomicUsize::new(0))),
+                shiftable,
+            )
         } else {
             let manual = Arc::new(ManualClock::new(Timestamp::now()));
             (TestClock::Manual(manual.clone()), manual)
@@ -157,6 +168,16 @@ impl TestApp {
             sync_after_connect: false,
             reminders: reminders.clone(),
             allow_private_webhooks: !options.refuse_private_webhooks,
+            demo_clock: match &clock {
+                TestClock::Demo(shiftable, moves) => {
+                    let moves = moves.clone();
+                    Some(DemoClock::new(shiftable.clone(), move |_| {
+                        moves.fetch_add(1, Ordering::SeqCst);
+                        Box::pin(async {})
+                    }))
+                }
+                _ => None,
+            },
             ..WebConfig::default()
         };
         let router = router(WebState::new(app.clone(), config));
@@ -176,6 +197,7 @@ impl TestApp {
         match &self.clock {
             TestClock::Manual(clock) => clock.advance(by),
             TestClock::Real => panic!("this world runs on the real clock"),
+            TestClock::Demo(clock, _) => clock.advance(by),
         }
     }
 
