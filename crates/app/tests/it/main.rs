@@ -108,7 +108,7 @@ async fn the_guides_year_through_the_store() {
     // Restore while valid: refused, nothing written.
     let refused = w
         .app
-        .apply(id, LifecycleCommand::Restore, &actor())
+        .apply(id, LifecycleCommand::Restore { on: None }, &actor())
         .await
         .unwrap_err();
     assert!(matches!(
@@ -120,7 +120,7 @@ async fn the_guides_year_through_the_store() {
     w.clock.set(jst("2019-03-20T18:00:00"));
     let renewed = w
         .app
-        .apply(id, LifecycleCommand::Renew, &actor())
+        .apply(id, LifecycleCommand::Renew { on: None }, &actor())
         .await
         .unwrap();
     assert_eq!(renewed.expires_on, Some(date(2020, 3, 20)));
@@ -129,13 +129,13 @@ async fn the_guides_year_through_the_store() {
     w.clock.set(jst("2020-03-20T08:00:00"));
     assert!(
         w.app
-            .apply(id, LifecycleCommand::Renew, &actor())
+            .apply(id, LifecycleCommand::Renew { on: None }, &actor())
             .await
             .is_err()
     );
     let restored = w
         .app
-        .apply(id, LifecycleCommand::Restore, &actor())
+        .apply(id, LifecycleCommand::Restore { on: None }, &actor())
         .await
         .unwrap();
     assert_eq!(restored.expires_on, Some(date(2021, 3, 20)));
@@ -154,7 +154,7 @@ async fn the_guides_year_through_the_store() {
     w.clock.advance(SignedDuration::from_hours(24 * 400));
     assert!(
         w.app
-            .apply(id, LifecycleCommand::Restore, &actor())
+            .apply(id, LifecycleCommand::Restore { on: None }, &actor())
             .await
             .is_err()
     );
