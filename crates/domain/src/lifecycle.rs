@@ -236,13 +236,13 @@ impl LifecycleError {
                 expires_on,
                 last_approved_on,
             } => format!(
-                "有効期限 {expires_on} は最終承認日 {last_approved_on} より後の日付である必要があります。"
+                "アクセス権の有効期限日 {expires_on} は前回承認日 {last_approved_on} より後の日付である必要があります。"
             ),
             Self::ApprovalBeforeGrant {
                 last_approved_on,
                 granted_on,
             } => format!(
-                "最終承認日 {last_approved_on} が付与日 {granted_on} より前になっています。"
+                "前回承認日 {last_approved_on} が権限の付与日 {granted_on} より前になっています。"
             ),
             Self::ExpiryBeyondTerm {
                 expires_on,

@@ -7,6 +7,7 @@ mod api;
 mod api_keys;
 mod auth;
 mod browser;
+mod lifecycle_pages;
 mod notifications;
 mod openapi;
 mod pages;
