@@ -3,6 +3,7 @@
 mod amazon;
 mod connections;
 mod demo;
+mod lifecycle;
 mod notify;
 mod secrets;
 mod spapi_add;
