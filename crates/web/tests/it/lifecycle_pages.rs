@@ -33,6 +33,9 @@ async fn signed_in(world: &TestApp, language: Language) -> (Browser<'_>, String)
     (browser, merchant.id.to_string())
 }
 
+/// Dates typed, the field whose message is expected, and words the Japanese message contains.
+type DateCase<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+
 /// The inline message under `field`, or `None`.
 fn field_error(html: &str, field: &str) -> Option<String> {
     let marker = format!("id=\"{field}-error\">");
@@ -50,13 +53,27 @@ fn revoke_at_amazon(world: &TestApp, seller: &str) {
         .expect("the grant is revoked");
 }
 
-/// Step ⑤ with the three values (Seller ID, Marketplace ID, MWS Auth Token) and no dates.
-async fn submit_grant(browser: &mut Browser<'_>, wizard: &str, values: [&str; 3]) -> Reply {
-    let fields = [
+async fn with_sandbox() -> TestApp {
+    TestApp::with(Options {
+        sandbox: true,
+        ..Options::default()
+    })
+    .await
+}
+
+/// Step ⑤ with the three values (Seller ID, Marketplace ID, MWS Auth Token) and the dates typed, if any.
+async fn submit_grant(
+    browser: &mut Browser<'_>,
+    wizard: &str,
+    values: [&str; 3],
+    dates: &[(&str, &str)],
+) -> Reply {
+    let mut fields = vec![
         ("seller_id", values[0]),
         ("marketplace_id", values[1]),
         ("mws_auth_token", values[2]),
     ];
+    fields.extend_from_slice(dates);
     browser.submit(wizard, wizard, &fields).await
 }
 
@@ -77,11 +94,7 @@ async fn credential_replacements(world: &TestApp, id: ConnectionId) -> usize {
 
 #[tokio::test]
 async fn the_wizard_records_the_dates_seller_central_shows() {
-    let world = TestApp::with(Options {
-        sandbox: true,
-        ..Options::default()
-    })
-    .await;
+    let world = with_sandbox().await;
     let (mut browser, merchant) = signed_in(&world, Language::Ja).await;
     let page = format!("/merchants/{merchant}/connect");
     let form = browser.get(&page).await.body;
@@ -94,19 +107,16 @@ async fn the_wizard_records_the_dates_seller_central_shows() {
     let granted = today(&world) - 60.days();
     let expires = granted + 1.year();
     let (seller, marketplace, token) = world.sandbox_grant(0);
-    let reply = browser
-        .submit(
-            &page,
-            &page,
-            &[
-                ("seller_id", &seller),
-                ("marketplace_id", &marketplace),
-                ("mws_auth_token", &token),
-                ("granted_on", &granted.to_string()),
-                ("expires_on", &expires.to_string()),
-            ],
-        )
-        .await;
+    let reply = submit_grant(
+        &mut browser,
+        &page,
+        [&seller, &marketplace, &token],
+        &[
+            ("granted_on", &granted.to_string()),
+            ("expires_on", &expires.to_string()),
+        ],
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let views = world.app.connections(None).await.unwrap();
     let view = &views[0];
@@ -121,18 +131,13 @@ async fn the_wizard_records_the_dates_seller_central_shows() {
 
     // The expiry feature off: no expiry date, no countdown.
     let (seller, marketplace, token) = world.sandbox_grant(1);
-    let off = browser
-        .submit(
-            &page,
-            &page,
-            &[
-                ("seller_id", &seller),
-                ("marketplace_id", &marketplace),
-                ("mws_auth_token", &token),
-                ("no_expiry", "on"),
-            ],
-        )
-        .await;
+    let off = submit_grant(
+        &mut browser,
+        &page,
+        [&seller, &marketplace, &token],
+        &[("no_expiry", "on")],
+    )
+    .await;
     assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
     let views = world.app.connections(None).await.unwrap();
     let off_view = views
@@ -164,7 +169,7 @@ async fn the_wizard_refuses_bad_dates_under_their_field_and_keeps_them() {
             "amzn.mws.11111111-2222-3333-4444-555555fedcba",
         ),
     ];
-    let cases: [(&[(&str, &str)], &str, &str); 5] = [
+    let cases: [DateCase<'_>; 5] = [
         (&[("granted_on", &tomorrow)], "granted_on", "未来の日付"),
         (
             &[
@@ -323,26 +328,12 @@ async fn renew_and_restore_take_the_day_they_were_done() {
 
 #[tokio::test]
 async fn a_revoked_connection_gets_the_new_grants_token_of_the_same_seller() {
-    let world = TestApp::with(Options {
-        sandbox: true,
-        ..Options::default()
-    })
-    .await;
+    let world = with_sandbox().await;
     let (mut browser, merchant) = signed_in(&world, Language::Ja).await;
     let wizard = format!("/merchants/{merchant}/connect");
     let home = format!("/merchants/{merchant}");
     let (seller, marketplace, token) = world.sandbox_grant(0);
-    let connected = browser
-        .submit(
-            &wizard,
-            &wizard,
-            &[
-                ("seller_id", &seller),
-                ("marketplace_id", &marketplace),
-                ("mws_auth_token", &token),
-            ],
-        )
-        .await;
+    let connected = submit_grant(&mut browser, &wizard, [&seller, &marketplace, &token], &[]).await;
     assert_eq!(
         connected.status,
         StatusCode::SEE_OTHER,
@@ -442,15 +433,11 @@ async fn a_revoked_connection_gets_the_new_grants_token_of_the_same_seller() {
 
 #[tokio::test]
 async fn the_wizard_replaces_the_token_instead_of_saying_already_connected() {
-    let world = TestApp::with(Options {
-        sandbox: true,
-        ..Options::default()
-    })
-    .await;
+    let world = with_sandbox().await;
     let (mut browser, merchant) = signed_in(&world, Language::Ja).await;
     let wizard = format!("/merchants/{merchant}/connect");
     let (seller, marketplace, token) = world.sandbox_grant(0);
-    let reply = submit_grant(&mut browser, &wizard, [&seller, &marketplace, &token]).await;
+    let reply = submit_grant(&mut browser, &wizard, [&seller, &marketplace, &token], &[]).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     let id = world.app.connections(None).await.unwrap()[0].connection.id;
     revoke_at_amazon(&world, &seller);
@@ -460,7 +447,13 @@ async fn the_wizard_replaces_the_token_instead_of_saying_already_connected() {
         .await
         .unwrap();
     let (_, _, new_token) = world.sandbox_grant(0);
-    let reply = submit_grant(&mut browser, &wizard, [&seller, &marketplace, &new_token]).await;
+    let reply = submit_grant(
+        &mut browser,
+        &wizard,
+        [&seller, &marketplace, &new_token],
+        &[],
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(
         reply.location(),
