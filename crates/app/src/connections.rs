@@ -35,10 +35,10 @@ pub struct NewMwsConnection {
 /// A lifecycle action on an existing connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LifecycleCommand {
-    /// R2: the merchant approved access (renewed) in Seller Central today.
-    Renew,
-    /// R3: the merchant restored expired access in Seller Central today.
-    Restore,
+    /// R2: the merchant approved access (renewed) in Seller Central on `on` (default today).
+    Renew { on: Option<Date> },
+    /// R3: the merchant restored expired access in Seller Central on `on` (default today).
+    Restore { on: Option<Date> },
     /// R4/R5: the merchant switched the expiry feature on.
     EnableExpiry,
     /// The merchant revoked access.
@@ -156,7 +156,7 @@ impl App {
         self.view(connection).await
     }
 
-    /// Applies a lifecycle action at the current instant, atomically with its audit entry.
+    /// Applies a lifecycle action (on the day given, or today), atomically with its audit entry.
     pub async fn apply(
         &self,
         id: ConnectionId,
@@ -170,9 +170,16 @@ impl App {
             .await
             .map_err(|e| not_found(e, AppError::ConnectionNotFound(id)))?;
         let (before, version) = (stored.connection, stored.version);
+        let today = before.grant.local_date(now);
         let (grant, action) = match command {
-            LifecycleCommand::Renew => (before.grant.renew(now)?, AuditAction::Renewed),
-            LifecycleCommand::Restore => (before.grant.restore(now)?, AuditAction::Restored),
+            LifecycleCommand::Renew { on } => (
+                before.grant.renew_on(on.unwrap_or(today), now)?,
+                AuditAction::Renewed,
+            ),
+            LifecycleCommand::Restore { on } => (
+                before.grant.restore_on(on.unwrap_or(today), now)?,
+                AuditAction::Restored,
+            ),
             LifecycleCommand::EnableExpiry => {
                 (before.grant.enable_expiry()?, AuditAction::ExpiryEnabled)
             }
@@ -258,7 +265,7 @@ impl App {
 
     /// Proves a not-yet-stored connection against Amazon: the credential works and the seller sells in every
     /// marketplace named. On success records Amazon's marketplace names and the verification time.
-    async fn verify_new(
+    pub(crate) async fn verify_new(
         &self,
         connection: &mut Connection,
         secret: &SecretString,

@@ -107,6 +107,7 @@ impl AppError {
             Self::InvalidInput { field, .. }
             | Self::ShipmentRefused { field, .. }
             | Self::StockRefused { field, .. } => Some(field),
+            Self::Lifecycle(refusal) => refusal.field().map(|f| f.name()),
             _ => None,
         }
     }

@@ -5,6 +5,7 @@ mod connections;
 mod error;
 mod keys;
 mod merchants;
+mod replace_token;
 mod settings;
 mod shipments;
 mod spapi;
@@ -26,6 +27,7 @@ use sellerlink_sync::{
 pub use connections::{LifecycleCommand, NewMwsConnection};
 pub use error::AppError;
 pub use keys::RotationReport;
+pub use replace_token::MwsTokenReplacement;
 pub use sellerlink_sync::SpApiSettings;
 pub use sellerlink_sync::{RunOptions, SyncReport, VerifyOutcome};
 pub use settings::{DeveloperIdentity, KeySettings, MwsSettings, Settings};

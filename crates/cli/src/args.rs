@@ -217,10 +217,23 @@ pub enum ConnectionCommand {
     Verify { id: ConnectionId },
     /// Show one connection with its audit log.
     Show { id: ConnectionId },
-    /// The merchant approved access (renewed) in Seller Central today (rule R2).
-    Renew { id: ConnectionId },
-    /// The merchant restored expired access in Seller Central today (rule R3).
-    Restore { id: ConnectionId },
+    /// The merchant approved access (renewed) in Seller Central (rule R2), today or on --on.
+    Renew {
+        id: ConnectionId,
+        /// The day it was done in Seller Central (YYYY-MM-DD, not in the future). Default: today.
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// The merchant restored expired access in Seller Central (rule R3), today or on --on.
+    Restore {
+        id: ConnectionId,
+        /// The day it was done in Seller Central (YYYY-MM-DD, not in the future). Default: today.
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Replace the MWS Auth Token of a revoked, expired or refused connection with the token of a new grant (read
+    /// from stdin or a hidden prompt). Amazon must accept it for the same seller; nothing is stored otherwise.
+    ReplaceToken(ConnectionReplaceTokenArgs),
     /// The merchant enabled the expiry feature (irreversible, rules R4–R5).
     EnableExpiry { id: ConnectionId },
     /// The merchant revoked access in Seller Central.
@@ -249,6 +262,16 @@ pub struct ConnectionAddArgs {
     /// your shell history.
     #[arg(long, env = "SELLERLINK_MWS_AUTH_TOKEN", hide_env_values = true)]
     pub auth_token: Option<String>,
+    #[command(flatten)]
+    pub dates: GrantDatesArgs,
+    /// Store without asking Amazon first (e.g. a historical grant); it stays unverified until `connection verify`.
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+/// The dates Seller Central shows for a grant (all optional; default: granted now, expiring a year later).
+#[derive(Debug, Args)]
+pub struct GrantDatesArgs {
     /// When access was granted: RFC 3339, or Seller Central's "2018-04-17 10:26:33" in the marketplace's time
     /// zone. Default: now.
     #[arg(long)]
@@ -262,9 +285,15 @@ pub struct ConnectionAddArgs {
     /// The seller's expiry feature is disabled (no expiry date).
     #[arg(long)]
     pub no_expiry: bool,
-    /// Store without asking Amazon first (e.g. a historical grant); it stays unverified until `connection verify`.
-    #[arg(long)]
-    pub no_verify: bool,
+}
+
+/// `connection replace-token`. There is deliberately no option for the token: it is read from stdin or a prompt
+/// that does not echo.
+#[derive(Debug, Args)]
+pub struct ConnectionReplaceTokenArgs {
+    pub id: ConnectionId,
+    #[command(flatten)]
+    pub dates: GrantDatesArgs,
 }
 
 /// `connection add-spapi`. The identifiers are taken as text and parsed by the command, so that a malformed one is

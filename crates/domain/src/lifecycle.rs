@@ -25,6 +25,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::marketplace::Marketplace;
 
+mod seller_central;
+
+pub use seller_central::{DateField, SellerCentralDates};
+
 /// How long one approval lasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -167,6 +171,42 @@ pub enum LifecycleError {
         last_approved_on: Date,
         granted_on: Date,
     },
+    #[error(
+        "the expiry date {expires_on} is more than a year after the last approval date {last_approved_on}; Seller Central shows {latest} at the latest"
+    )]
+    ExpiryBeyondTerm {
+        expires_on: Date,
+        last_approved_on: Date,
+        latest: Date,
+    },
+    #[error("{}: {date} is in the future (today is {today}); enter the date Seller Central shows", .field.label_en())]
+    InTheFuture {
+        field: DateField,
+        date: Date,
+        today: Date,
+    },
+    #[error(
+        "{}: {on} is before the last approval date {last_approved_on}; enter the day it was done in Seller Central", .field.label_en()
+    )]
+    BeforeLastApproval {
+        field: DateField,
+        on: Date,
+        last_approved_on: Date,
+    },
+    #[error("{}: {given:?} is not a date; expected YYYY-MM-DD, e.g. 2019-04-17", .field.label_en())]
+    NotADate { field: DateField, given: String },
+    #[error(
+        "an expiry date was entered although the expiry feature is off; leave the expiry date empty or untick \"No expiry\""
+    )]
+    ExpiryDateWithoutExpiry,
+    #[error(
+        "access still works (no revocation, expiry or refusal by Amazon is recorded); the MWS Auth Token is replaced only after that — if Amazon refuses the token, press \"Verify now\" first"
+    )]
+    TokenStillWorks,
+    #[error(
+        "this is an SP-API connection: it gets a new refresh token when the seller re-authorizes the app in Seller Central → Manage Your Apps"
+    )]
+    NotMws,
     #[error("unknown time zone {0:?}")]
     UnknownTimeZone(String),
 }
@@ -196,15 +236,55 @@ impl LifecycleError {
                 expires_on,
                 last_approved_on,
             } => format!(
-                "有効期限 {expires_on} は最終承認日 {last_approved_on} より後の日付である必要があります。"
+                "アクセス権の有効期限日 {expires_on} は前回承認日 {last_approved_on} より後の日付である必要があります。"
             ),
             Self::ApprovalBeforeGrant {
                 last_approved_on,
                 granted_on,
             } => format!(
-                "最終承認日 {last_approved_on} が付与日 {granted_on} より前になっています。"
+                "前回承認日 {last_approved_on} が権限の付与日 {granted_on} より前になっています。"
             ),
+            Self::ExpiryBeyondTerm {
+                expires_on,
+                last_approved_on,
+                latest,
+            } => format!(
+                "アクセス権の有効期限日 {expires_on} が前回承認日 {last_approved_on} から1年を超えています。セラーセントラルの表示は遅くとも {latest} です。"
+            ),
+            Self::InTheFuture { field, date, today } => format!(
+                "{}: {date} は未来の日付です（本日は {today}）。セラーセントラルに表示されている日付を入力してください。",
+                field.label_ja()
+            ),
+            Self::BeforeLastApproval {
+                field,
+                on,
+                last_approved_on,
+            } => format!(
+                "{}: {on} は前回承認日 {last_approved_on} より前です。セラーセントラルで操作した日を入力してください。",
+                field.label_ja()
+            ),
+            Self::NotADate { field, given } => format!(
+                "{}: 「{given}」は日付ではありません。YYYY-MM-DD の形式で入力してください（例: 2019-04-17）。",
+                field.label_ja()
+            ),
+            Self::ExpiryDateWithoutExpiry => "有効期限なしにチェックがあるのに、アクセス権の有効期限日が入力されています。どちらか一方にしてください。".to_owned(),
+            Self::TokenStillWorks => "アクセス権は有効です（取り消し・期限切れ・Amazon による拒否は記録されていません）。MWS認証トークンの差し替えはその後だけです。Amazon がトークンを拒否する場合は、先に「今すぐ確認」を押してください。".to_owned(),
+            Self::NotMws => "SP-API の接続です。セラーセントラルの「アプリの管理」でアプリを再承認すると、新しいリフレッシュトークンに更新されます。".to_owned(),
             Self::UnknownTimeZone(zone) => format!("不明なタイムゾーンです: {zone}"),
+        }
+    }
+
+    /// The date field at fault, for a refusal about one.
+    pub fn field(&self) -> Option<DateField> {
+        match self {
+            Self::ApprovalBeforeGrant { .. } => Some(DateField::LastApprovedOn),
+            Self::ExpiryBeforeApproval { .. }
+            | Self::ExpiryBeyondTerm { .. }
+            | Self::ExpiryDateWithoutExpiry => Some(DateField::ExpiresOn),
+            Self::InTheFuture { field, .. }
+            | Self::BeforeLastApproval { field, .. }
+            | Self::NotADate { field, .. } => Some(*field),
+            _ => None,
         }
     }
 }
@@ -272,6 +352,15 @@ impl AccessGrant {
                 return Err(LifecycleError::ExpiryBeforeApproval {
                     expires_on,
                     last_approved_on: grant.last_approved_on,
+                });
+            }
+            Some(Expiry::Enabled { expires_on })
+                if expires_on > term.expiry_after(grant.last_approved_on) =>
+            {
+                return Err(LifecycleError::ExpiryBeyondTerm {
+                    expires_on,
+                    last_approved_on: grant.last_approved_on,
+                    latest: term.expiry_after(grant.last_approved_on),
                 });
             }
             Some(enabled) => enabled,
@@ -344,45 +433,73 @@ impl AccessGrant {
         self.revoked_at.map(|at| self.local_date(at))
     }
 
-    fn approved_today(&self, now: Timestamp) -> Self {
-        let today = self.local_date(now);
+    fn approved_on(&self, on: Date) -> Self {
         Self {
-            last_approved_on: today,
+            last_approved_on: on,
             expiry: Expiry::Enabled {
-                expires_on: self.term.expiry_after(today),
+                expires_on: self.term.expiry_after(on),
             },
             ..self.clone()
         }
     }
 
-    /// R2 — approve access (renew): only while valid; the expiry moves to one term from today.
-    pub fn renew(&self, now: Timestamp) -> Result<Self, LifecycleError> {
+    /// What R2 and R3 both need: not revoked, the expiry feature on, and a day that is neither in the future nor
+    /// before the last approval. Returns the expiry date and whether access had lapsed by that day.
+    fn check_action_day(&self, on: Date, now: Timestamp) -> Result<(Date, bool), LifecycleError> {
         if let Some(revoked_on) = self.revoked_on() {
             return Err(LifecycleError::Revoked { revoked_on });
         }
         let Some(expires_on) = self.expires_on() else {
             return Err(LifecycleError::ExpiryDisabled);
         };
-        if self.validity(now) == Validity::Expired {
+        let today = self.local_date(now);
+        if on > today {
+            return Err(LifecycleError::InTheFuture {
+                field: DateField::ActionOn,
+                date: on,
+                today,
+            });
+        }
+        if on < self.last_approved_on {
+            return Err(LifecycleError::BeforeLastApproval {
+                field: DateField::ActionOn,
+                on,
+                last_approved_on: self.last_approved_on,
+            });
+        }
+        Ok((expires_on, on >= expires_on))
+    }
+
+    /// R2 — approve access (renew) today: only while valid; the expiry moves to one term from today.
+    pub fn renew(&self, now: Timestamp) -> Result<Self, LifecycleError> {
+        self.renew_on(self.local_date(now), now)
+    }
+
+    /// R2 on the day `on` the merchant approved access in Seller Central (not in the future): only while access
+    /// was valid that day; the expiry moves to one term from `on`.
+    pub fn renew_on(&self, on: Date, now: Timestamp) -> Result<Self, LifecycleError> {
+        let (expires_on, lapsed) = self.check_action_day(on, now)?;
+        if lapsed {
             return Err(LifecycleError::ExpiredUseRestore {
                 expired_on: expires_on,
             });
         }
-        Ok(self.approved_today(now))
+        Ok(self.approved_on(on))
     }
 
-    /// R3 — restore access: only after expiry; access is back for one term from today.
+    /// R3 — restore access today: only after expiry; access is back for one term from today.
     pub fn restore(&self, now: Timestamp) -> Result<Self, LifecycleError> {
-        if let Some(revoked_on) = self.revoked_on() {
-            return Err(LifecycleError::Revoked { revoked_on });
-        }
-        let Some(expires_on) = self.expires_on() else {
-            return Err(LifecycleError::ExpiryDisabled);
-        };
-        if self.validity(now) == Validity::Valid {
+        self.restore_on(self.local_date(now), now)
+    }
+
+    /// R3 on the day `on` the merchant restored access in Seller Central (not in the future): only when access had
+    /// lapsed by that day; access is back for one term from `on`.
+    pub fn restore_on(&self, on: Date, now: Timestamp) -> Result<Self, LifecycleError> {
+        let (expires_on, lapsed) = self.check_action_day(on, now)?;
+        if !lapsed {
             return Err(LifecycleError::NotExpiredUseRenew { expires_on });
         }
-        Ok(self.approved_today(now))
+        Ok(self.approved_on(on))
     }
 
     /// R4/R5 — switch the expiry feature on, for good; the expiry follows R1 from the last approval.
@@ -410,6 +527,15 @@ impl AccessGrant {
             revoked_at: Some(now),
             ..self.clone()
         })
+    }
+
+    /// Whether a new grant (with a new token) may take this one's place: only once access was revoked, has expired
+    /// or Amazon refused the credential.
+    pub fn check_replaceable(&self, now: Timestamp) -> Result<(), LifecycleError> {
+        match self.validity(now) {
+            Validity::Valid if self.access_denied.is_none() => Err(LifecycleError::TokenStillWorks),
+            _ => Ok(()),
+        }
     }
 
     /// Whether no call to Amazon should be made with this grant now: Amazon refused the credential (until a

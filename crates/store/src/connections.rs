@@ -12,7 +12,7 @@ use crate::audit::{expect_subject, write_audit};
 use crate::codec::date_text;
 use crate::connection_row::{ConnectionColumns, ConnectionRow, connection_select};
 use crate::credentials::{SealedCredential, check_sealed};
-use crate::engine::{Args, Handle, bind_args, on_conn, on_pool};
+use crate::engine::{Args, Handle, Tx, bind_args, on_conn, on_pool};
 use crate::error::{StoreError, StoreResult, is_foreign_key_violation, is_unique_violation};
 use crate::store::Store;
 
@@ -276,52 +276,10 @@ impl Store {
         audit: &AuditEntry,
     ) -> StoreResult<RowVersion> {
         expect_subject(audit, connection.merchant_id, Some(connection.id))?;
-        let columns = ConnectionColumns::of(connection)?;
         let mut tx = self.pool.begin().await?;
-        const SQL: &str = "UPDATE connections SET marketplaces_json = $1, granted_at_ms = $2, \
-            last_approved_on = $3, expiry_enabled = $4, expires_on = $5, term = $6, time_zone = $7, \
-            revoked_at_ms = $8, access_denied_at_ms = $9, access_denied_cause = $10, access_denied_detail = $11, \
-            verified_at_ms = $12, version = version + 1 \
-            WHERE id = $13 AND version = $14 AND merchant_id = $15 AND api = $16 AND seller_id = $17 \
-            AND developer_id IS NOT DISTINCT FROM $18 AND region IS NOT DISTINCT FROM $19";
-        let updated = on_conn!(tx.handle(), |c| {
-            sqlx::query(SQL)
-                .bind(columns.marketplaces_json.clone())
-                .bind(columns.granted_at_ms)
-                .bind(columns.last_approved_on.clone())
-                .bind(columns.expiry_enabled)
-                .bind(columns.expires_on.clone())
-                .bind(columns.term)
-                .bind(columns.time_zone.clone())
-                .bind(columns.revoked_at_ms)
-                .bind(columns.access_denied_at_ms)
-                .bind(columns.access_denied_cause.clone())
-                .bind(columns.access_denied_detail.clone())
-                .bind(columns.verified_at_ms)
-                .bind(columns.id.clone())
-                .bind(expected.get())
-                .bind(columns.merchant_id.clone())
-                .bind(columns.api)
-                .bind(columns.seller_id.clone())
-                .bind(columns.developer_id.clone())
-                .bind(columns.region)
-                .execute(&mut *c)
-                .await?
-                .rows_affected()
-        });
-        if updated != 1 {
-            return Err(explain_guard_miss(
-                tx.handle(),
-                connection.id,
-                expected,
-                Some(&columns),
-                connection.merchant_id,
-            )
-            .await);
-        }
-        write_audit(tx.handle(), audit).await?;
+        let version = write_connection_update(&mut tx, connection, expected, audit).await?;
         tx.commit().await?;
-        Ok(RowVersion(expected.get() + 1))
+        Ok(version)
     }
 
     /// Removes a connection with its orders, order items, shipments, stock levels, sync watermarks and sync runs, and
@@ -364,4 +322,58 @@ impl Store {
         write_audit(tx.handle(), audit).await?;
         tx.commit().await
     }
+}
+
+/// The guarded UPDATE of [`Store::update_connection`] and its audit entry, inside the caller's transaction (which
+/// may change more of the row, e.g. its credential); returns the new version.
+pub(crate) async fn write_connection_update(
+    tx: &mut Tx,
+    connection: &Connection,
+    expected: RowVersion,
+    audit: &AuditEntry,
+) -> StoreResult<RowVersion> {
+    let columns = ConnectionColumns::of(connection)?;
+    const SQL: &str = "UPDATE connections SET marketplaces_json = $1, granted_at_ms = $2, \
+        last_approved_on = $3, expiry_enabled = $4, expires_on = $5, term = $6, time_zone = $7, \
+        revoked_at_ms = $8, access_denied_at_ms = $9, access_denied_cause = $10, access_denied_detail = $11, \
+        verified_at_ms = $12, version = version + 1 \
+        WHERE id = $13 AND version = $14 AND merchant_id = $15 AND api = $16 AND seller_id = $17 \
+        AND developer_id IS NOT DISTINCT FROM $18 AND region IS NOT DISTINCT FROM $19";
+    let updated = on_conn!(tx.handle(), |c| {
+        sqlx::query(SQL)
+            .bind(columns.marketplaces_json.clone())
+            .bind(columns.granted_at_ms)
+            .bind(columns.last_approved_on.clone())
+            .bind(columns.expiry_enabled)
+            .bind(columns.expires_on.clone())
+            .bind(columns.term)
+            .bind(columns.time_zone.clone())
+            .bind(columns.revoked_at_ms)
+            .bind(columns.access_denied_at_ms)
+            .bind(columns.access_denied_cause.clone())
+            .bind(columns.access_denied_detail.clone())
+            .bind(columns.verified_at_ms)
+            .bind(columns.id.clone())
+            .bind(expected.get())
+            .bind(columns.merchant_id.clone())
+            .bind(columns.api)
+            .bind(columns.seller_id.clone())
+            .bind(columns.developer_id.clone())
+            .bind(columns.region)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    if updated != 1 {
+        return Err(explain_guard_miss(
+            tx.handle(),
+            connection.id,
+            expected,
+            Some(&columns),
+            connection.merchant_id,
+        )
+        .await);
+    }
+    write_audit(tx.handle(), audit).await?;
+    Ok(RowVersion(expected.get() + 1))
 }

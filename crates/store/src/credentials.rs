@@ -4,11 +4,12 @@
 use std::fmt;
 
 use sellerlink_domain::audit::AuditEntry;
+use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
 
 use crate::audit::{expect_subject, write_audit};
 use crate::codec::Column;
-use crate::connections::{RowVersion, explain_guard_miss};
+use crate::connections::{RowVersion, explain_guard_miss, write_connection_update};
 use crate::engine::{on_conn, on_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::store::Store;
@@ -120,6 +121,37 @@ impl Store {
         write_audit(tx.handle(), audit).await?;
         tx.commit().await?;
         Ok(RowVersion::from_stored(expected.get() + 1))
+    }
+
+    /// Replaces a connection's credential AND writes its new state (a new grant with a new token) if its version is
+    /// still `expected`, with one audit entry, in one transaction; returns the new version. Errors as
+    /// [`Store::update_connection`].
+    pub async fn replace_credential_and_grant(
+        &self,
+        connection: &Connection,
+        credential: &SealedCredential,
+        expected: RowVersion,
+        audit: &AuditEntry,
+    ) -> StoreResult<RowVersion> {
+        check_sealed(credential)?;
+        expect_subject(audit, connection.merchant_id, Some(connection.id))?;
+        let mut tx = self.pool.begin().await?;
+        // The version guard is the connection update's, which runs next in the same transaction: if it misses,
+        // the transaction is dropped and this credential change with it.
+        const SQL: &str =
+            "UPDATE connections SET credential_kek_id = $1, credential_blob = $2 WHERE id = $3";
+        on_conn!(tx.handle(), |c| {
+            sqlx::query(SQL)
+                .bind(credential.kek_id.clone())
+                .bind(credential.blob.clone())
+                .bind(connection.id.to_string())
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+        });
+        let version = write_connection_update(&mut tx, connection, expected, audit).await?;
+        tx.commit().await?;
+        Ok(version)
     }
 
     /// Up to `limit` credentials sealed with a key other than `kek_id`, by connection id: the work list of a key

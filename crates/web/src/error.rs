@@ -243,9 +243,19 @@ impl From<AppError> for HttpError {
             AppError::MerchantNotFound(_)
             | AppError::MerchantNameNotFound(_)
             | AppError::ConnectionNotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Lifecycle(_) | AppError::AlreadyConnected { .. } | AppError::Conflict => {
-                StatusCode::CONFLICT
-            }
+            AppError::Lifecycle(refusal) => match refusal.field() {
+                Some(field) => {
+                    return Self::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        error.code(),
+                        error.to_string(),
+                        error.message_ja(),
+                    )
+                    .with_field(field.name());
+                }
+                None => StatusCode::CONFLICT,
+            },
+            AppError::AlreadyConnected { .. } | AppError::Conflict => StatusCode::CONFLICT,
             AppError::Verification(failure) => {
                 let (status, field) = match failure {
                     VerificationFailure::TokenForAnotherSeller { .. } => {

@@ -109,7 +109,7 @@ async fn the_guides_year_through_the_store() {
     // Restore while valid: refused, nothing written.
     let refused = w
         .app
-        .apply(id, LifecycleCommand::Restore, &actor())
+        .apply(id, LifecycleCommand::Restore { on: None }, &actor())
         .await
         .unwrap_err();
     assert!(matches!(
@@ -121,7 +121,7 @@ async fn the_guides_year_through_the_store() {
     w.clock.set(jst("2019-03-20T18:00:00"));
     let renewed = w
         .app
-        .apply(id, LifecycleCommand::Renew, &actor())
+        .apply(id, LifecycleCommand::Renew { on: None }, &actor())
         .await
         .unwrap();
     assert_eq!(renewed.expires_on, Some(date(2020, 3, 20)));
@@ -130,13 +130,13 @@ async fn the_guides_year_through_the_store() {
     w.clock.set(jst("2020-03-20T08:00:00"));
     assert!(
         w.app
-            .apply(id, LifecycleCommand::Renew, &actor())
+            .apply(id, LifecycleCommand::Renew { on: None }, &actor())
             .await
             .is_err()
     );
     let restored = w
         .app
-        .apply(id, LifecycleCommand::Restore, &actor())
+        .apply(id, LifecycleCommand::Restore { on: None }, &actor())
         .await
         .unwrap();
     assert_eq!(restored.expires_on, Some(date(2021, 3, 20)));
@@ -155,7 +155,7 @@ async fn the_guides_year_through_the_store() {
     w.clock.advance(SignedDuration::from_hours(24 * 400));
     assert!(
         w.app
-            .apply(id, LifecycleCommand::Restore, &actor())
+            .apply(id, LifecycleCommand::Restore { on: None }, &actor())
             .await
             .is_err()
     );
@@ -252,4 +252,99 @@ async fn master_key_rotation_reseals_every_credential() {
         0,
         "idempotent"
     );
+}
+
+#[tokio::test]
+async fn renewals_and_restores_count_from_the_day_done_in_seller_central() {
+    let w = world(jst("2018-04-17T10:26:33")).await;
+    let id = connect(&w, "A1B2C3D4E5F6G7").await;
+    // Restored in Seller Central on 2019-04-20, recorded on 2019-05-02: the year counts from the 20th.
+    w.clock.set(jst("2019-05-02T09:00:00"));
+    let on = |day| Some(day);
+    let future = w
+        .app
+        .apply(
+            id,
+            LifecycleCommand::Restore {
+                on: on(date(2019, 5, 3)),
+            },
+            &actor(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        future,
+        AppError::Lifecycle(LifecycleError::InTheFuture { .. })
+    ));
+    assert_eq!(future.field(), Some("on"));
+    let restored = w
+        .app
+        .apply(
+            id,
+            LifecycleCommand::Restore {
+                on: on(date(2019, 4, 20)),
+            },
+            &actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        restored.connection.grant.last_approved_on,
+        date(2019, 4, 20)
+    );
+    assert_eq!(restored.expires_on, Some(date(2020, 4, 20)));
+    let entries = w
+        .app
+        .store()
+        .audit_entries(&AuditFilter {
+            connection: Some(id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries[0].entry.action, AuditAction::Restored);
+}
+
+#[tokio::test]
+async fn a_token_is_replaced_only_after_access_was_lost_and_by_valid_dates() {
+    let w = world(jst("2018-04-17T10:26:33")).await;
+    let id = connect(&w, "A1B2C3D4E5F6G7").await;
+    let replacement = |dates| sellerlink_app::MwsTokenReplacement {
+        connection_id: id,
+        auth_token: MwsAuthToken::parse("amzn.mws.99999999-89ab-cdef-0123-4567890fedcb").unwrap(),
+        dates,
+    };
+    let working = w
+        .app
+        .replace_mws_token(replacement(Default::default()), &actor())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        working,
+        AppError::Lifecycle(LifecycleError::TokenStillWorks)
+    ));
+    w.app
+        .apply(id, LifecycleCommand::Revoke, &actor())
+        .await
+        .unwrap();
+    let future = sellerlink_domain::lifecycle::SellerCentralDates {
+        granted_at: Some(jst("2018-04-18T10:00:00")),
+        ..Default::default()
+    };
+    let refused = w
+        .app
+        .replace_mws_token(replacement(future), &actor())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.field(), Some("granted_on"), "{refused}");
+    // Without Amazon access configured nothing is stored unverified.
+    let unverified = w
+        .app
+        .replace_mws_token(replacement(Default::default()), &actor())
+        .await
+        .unwrap_err();
+    assert!(matches!(unverified, AppError::NotConfigured { .. }));
+    let view = w.app.connection(id).await.unwrap();
+    assert_eq!(view.status, ConnectionStatus::Revoked);
+    assert_eq!(view.credential_masked, "amzn.mws.…abcdef");
 }

@@ -6,18 +6,21 @@ use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use secrecy::ExposeSecret as _;
 use sellerlink_app::{
-    App, AppError, AuthorizationDateProblem, ConnectionView, LifecycleCommand, NewMwsConnection,
-    NewSpApiConnection, SpApiConnected, SpApiFailure, VerificationFailure,
+    App, AppError, AuthorizationDateProblem, ConnectionView, LifecycleCommand, MwsTokenReplacement,
+    NewMwsConnection, NewSpApiConnection, SpApiConnected, SpApiFailure, VerificationFailure,
 };
 use sellerlink_domain::audit::Actor;
 use sellerlink_domain::connection::ApiAccount;
 use sellerlink_domain::ids::{LwaRefreshToken, MarketplaceId, MwsAuthToken, SellingPartnerId};
-use sellerlink_domain::lifecycle::Expiry;
+use sellerlink_domain::lifecycle::{DateField, Expiry, RenewalTerm, SellerCentralDates};
 use sellerlink_store::AuditFilter;
 use serde::Serialize;
 
 use super::cli_actor;
-use crate::args::{ConnectionAddArgs, ConnectionAddSpApiArgs, ConnectionCommand};
+use crate::args::{
+    ConnectionAddArgs, ConnectionAddSpApiArgs, ConnectionCommand, ConnectionReplaceTokenArgs,
+    GrantDatesArgs,
+};
 use crate::output::Output;
 
 pub async fn run(app: &App, command: ConnectionCommand, output: &Output) -> anyhow::Result<()> {
@@ -113,12 +116,15 @@ pub async fn run(app: &App, command: ConnectionCommand, output: &Output) -> anyh
                 }
             }
         }
-        ConnectionCommand::Renew { id } => {
-            lifecycle(app, id, LifecycleCommand::Renew, output).await?
+        ConnectionCommand::Renew { id, on } => {
+            let on = action_day(on.as_deref())?;
+            lifecycle(app, id, LifecycleCommand::Renew { on }, output).await?
         }
-        ConnectionCommand::Restore { id } => {
-            lifecycle(app, id, LifecycleCommand::Restore, output).await?
+        ConnectionCommand::Restore { id, on } => {
+            let on = action_day(on.as_deref())?;
+            lifecycle(app, id, LifecycleCommand::Restore { on }, output).await?
         }
+        ConnectionCommand::ReplaceToken(args) => replace_token(app, args, &actor, output).await?,
         ConnectionCommand::EnableExpiry { id } => {
             lifecycle(app, id, LifecycleCommand::EnableExpiry, output).await?
         }
@@ -149,8 +155,8 @@ async fn lifecycle(
 ) -> anyhow::Result<()> {
     let view = app.apply(id, command, &cli_actor()).await?;
     let done = match command {
-        LifecycleCommand::Renew => "Access approved (renewed).",
-        LifecycleCommand::Restore => "Access restored.",
+        LifecycleCommand::Renew { .. } => "Access approved (renewed).",
+        LifecycleCommand::Restore { .. } => "Access restored.",
         LifecycleCommand::EnableExpiry => "Expiry feature enabled (this cannot be undone).",
         LifecycleCommand::Revoke => "Access revoked.",
     };
@@ -161,27 +167,11 @@ async fn lifecycle(
 async fn parse_add(app: &App, args: ConnectionAddArgs) -> anyhow::Result<NewMwsConnection> {
     let merchant = app.find_merchant(&args.merchant).await?;
     let home: &MarketplaceId = &args.marketplace_ids[0];
-    let time_zone = home.marketplace().time_zone;
-    let granted_at = args
-        .granted_at
-        .as_deref()
-        .map(|text| parse_instant("--granted-at", text, time_zone))
-        .transpose()?;
-    let last_approved_on = args
-        .last_approved
-        .as_deref()
-        .map(|text| parse_date("--last-approved", text))
-        .transpose()?;
-    let expiry = if args.no_expiry {
-        Some(Expiry::Disabled)
-    } else {
-        args.expires_on
-            .as_deref()
-            .map(|text| {
-                parse_date("--expires-on", text).map(|expires_on| Expiry::Enabled { expires_on })
-            })
-            .transpose()?
-    };
+    let dates = grant_dates(&args.dates, home)?;
+    // The same checks as every other way in, before the token is asked for.
+    dates
+        .grant(app.now(), home.marketplace(), RenewalTerm::OneYear)
+        .map_err(AppError::from)?;
     let auth_token = match args.auth_token {
         Some(token) => MwsAuthToken::parse(&token),
         None => MwsAuthToken::parse(
@@ -196,11 +186,84 @@ async fn parse_add(app: &App, args: ConnectionAddArgs) -> anyhow::Result<NewMwsC
         seller_id: args.seller_id,
         marketplaces: args.marketplace_ids,
         auth_token,
+        granted_at: dates.granted_at,
+        last_approved_on: dates.last_approved_on,
+        expiry: dates.expiry,
+        skip_verification: args.no_verify,
+    })
+}
+
+/// `--on`: the day an approval or restore was done in Seller Central; none = today.
+fn action_day(text: Option<&str>) -> Result<Option<Date>, AppError> {
+    Ok(match text {
+        Some(text) => DateField::ActionOn.parse(text)?,
+        None => None,
+    })
+}
+
+/// `--granted-at`, `--last-approved`, `--expires-on`, `--no-expiry`, parsed in the home marketplace's calendar.
+fn grant_dates(
+    args: &GrantDatesArgs,
+    home: &MarketplaceId,
+) -> Result<SellerCentralDates, AppError> {
+    let time_zone = home.marketplace().time_zone;
+    let granted_at = args
+        .granted_at
+        .as_deref()
+        .map(|text| parse_instant("--granted-at", text, time_zone))
+        .transpose()?;
+    let last_approved_on = match &args.last_approved {
+        Some(text) => DateField::LastApprovedOn.parse(text)?,
+        None => None,
+    };
+    let expiry = if args.no_expiry {
+        Some(Expiry::Disabled)
+    } else {
+        match &args.expires_on {
+            Some(text) => DateField::ExpiresOn
+                .parse(text)?
+                .map(|expires_on| Expiry::Enabled { expires_on }),
+            None => None,
+        }
+    };
+    Ok(SellerCentralDates {
         granted_at,
         last_approved_on,
         expiry,
-        skip_verification: args.no_verify,
     })
+}
+
+/// `connection replace-token`: the dates parsed first, then the token read from stdin or a hidden prompt; the app
+/// checks the rules and asks Amazon before anything is stored.
+async fn replace_token(
+    app: &App,
+    args: ConnectionReplaceTokenArgs,
+    actor: &Actor,
+    output: &Output,
+) -> anyhow::Result<()> {
+    let existing = app.connection(args.id).await?;
+    let dates = grant_dates(&args.dates, existing.connection.home_marketplace())?;
+    let token = prompt::read_secret("New MWS Auth Token (新しいMWS認証トークン)").await?;
+    let auth_token = MwsAuthToken::parse(token.expose_secret()).map_err(AppError::from)?;
+    let view = app
+        .replace_mws_token(
+            MwsTokenReplacement {
+                connection_id: args.id,
+                auth_token,
+                dates,
+            },
+            actor,
+        )
+        .await?;
+    output.done(
+        &format!(
+            "The MWS Auth Token of connection {} was replaced and verified with Amazon. {}",
+            args.id,
+            expiry_sentence(&view)
+        ),
+        &view,
+    );
+    Ok(())
 }
 
 /// What `connection add-spapi --json` prints: the connection as `connection add` prints it, and whether an existing
@@ -292,18 +355,6 @@ fn parse_authorization_date(text: &str) -> Result<Date, AppError> {
             },
         ))
     })
-}
-
-fn parse_date(field: &'static str, text: &str) -> Result<Date, AppError> {
-    text.trim()
-        .parse::<Date>()
-        .map_err(|_| AppError::InvalidInput {
-            field,
-            problem: format!(
-                "{:?} is not a date; expected YYYY-MM-DD, e.g. 2019-04-17",
-                text.trim()
-            ),
-        })
 }
 
 /// RFC 3339 (`2018-04-17T01:26:33Z`), or Seller Central's local `2018-04-17 10:26:33` (optionally ` JST`).

@@ -199,7 +199,9 @@ fn malformed_values_name_the_field_and_format_and_change_nothing() {
         &format!("{TOKEN}\n"),
     );
     assert!(
-        run.stderr.contains("--expires-on") && run.stderr.contains("YYYY-MM-DD"),
+        run.stderr.contains("Access expiry date")
+            && run.stderr.contains("アクセス権の有効期限日")
+            && run.stderr.contains("YYYY-MM-DD"),
         "{}",
         run.stderr
     );

@@ -4,6 +4,7 @@ mod amazon;
 mod browser;
 mod connections;
 mod demo;
+mod lifecycle;
 mod notify;
 mod secrets;
 mod spapi_add;

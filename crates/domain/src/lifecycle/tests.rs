@@ -326,3 +326,32 @@ fn every_refusal_has_a_japanese_message() {
         );
     }
 }
+
+#[test]
+fn renewal_and_restore_on_the_day_they_were_done() {
+    let grant = AccessGrant::new(
+        jst("2018-04-17T10:26:33"),
+        japan(),
+        RenewalTerm::OneYear,
+        true,
+    );
+    let now = jst("2019-04-20T09:00:00");
+    // Approved in Seller Central on 2019-04-10, recorded ten days later: the year counts from the 10th.
+    let renewed = grant.renew_on(date(2019, 4, 10), now).unwrap();
+    assert_eq!(renewed.expires_on(), Some(date(2020, 4, 10)));
+    // On the 17th access had lapsed: that is a restore, from that day.
+    assert!(matches!(
+        grant.renew_on(date(2019, 4, 17), now),
+        Err(LifecycleError::ExpiredUseRestore { .. })
+    ));
+    let restored = grant.restore_on(date(2019, 4, 18), now).unwrap();
+    assert_eq!(restored.expires_on(), Some(date(2020, 4, 18)));
+    assert!(matches!(
+        grant.restore_on(date(2019, 4, 16), now),
+        Err(LifecycleError::NotExpiredUseRenew { .. })
+    ));
+    let future = grant.restore_on(date(2019, 4, 21), now).unwrap_err();
+    assert_eq!(future.field(), Some(DateField::ActionOn));
+    let early = grant.renew_on(date(2018, 4, 1), now).unwrap_err();
+    assert!(matches!(early, LifecycleError::BeforeLastApproval { .. }));
+}

@@ -66,7 +66,7 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
                 ),
             ],
             note: Some(
-                "Access then runs for one year from the day you restore it, and sellerlink resumes importing orders by itself. If the MWS Auth Token changed, register the new token in sellerlink."
+                "Access then runs for one year from the day you restore it, and sellerlink resumes importing orders by itself. Record it in sellerlink's dashboard (\"Record the restore\", with the day you restored it); if the MWS Auth Token changed, paste the new one under \"Replace the MWS Auth Token\"."
                     .to_owned(),
             ),
         },
@@ -95,7 +95,7 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
                     None,
                 ),
                 step(
-                    "Note the Seller ID, Marketplace ID and MWS Auth Token shown on the last page and register them again in sellerlink."
+                    "Note the new MWS Auth Token shown on the last page and paste it under \"Replace the MWS Auth Token\" on this connection in sellerlink's dashboard (entering the three values in the connection wizard replaces it too)."
                         .to_owned(),
                     None,
                 ),
@@ -119,7 +119,7 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
                 ),
                 step(
                     format!(
-                        "If there is no such row, use “Grant access to developer” with the developer name “{name}” and developer ID “{dev}”, then register the new MWS Auth Token in sellerlink."
+                        "If there is no such row, use “Grant access to developer” with the developer name “{name}” and developer ID “{dev}”, then paste the new MWS Auth Token under “Replace the MWS Auth Token” on the connection in sellerlink’s dashboard."
                     ),
                     Some(sc.mws_registration_url()),
                 ),

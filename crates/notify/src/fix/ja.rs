@@ -64,7 +64,7 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
                 ),
             ],
             note: Some(
-                "復元した日から1年後が新しい有効期限になり、sellerlink は自動的に注文の取り込みを再開します。MWS認証トークンが変わった場合は、新しいトークンを sellerlink に登録してください。"
+                "復元した日から1年後が新しい有効期限になり、sellerlink は自動的に注文の取り込みを再開します。sellerlink のダッシュボードで復元した日を入れて「復元を記録」を押してください。MWS認証トークンが変わった場合は「MWS認証トークンの差し替え」に新しいトークンを入力してください。"
                     .to_owned(),
             ),
         },
@@ -92,7 +92,7 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
                     None,
                 ),
                 step(
-                    "完了画面に表示される出品者ID・マーケットプレイスID・MWS認証トークンを控え、sellerlink の接続設定に登録し直します。"
+                    "完了画面に表示される新しいMWS認証トークンを控え、sellerlink のダッシュボードでこの接続の「MWS認証トークンの差し替え」に入力します（接続ウィザードに3つの値を入力しても差し替えられます）。"
                         .to_owned(),
                     None,
                 ),
@@ -116,7 +116,7 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
                 ),
                 step(
                     format!(
-                        "行がない場合は「開発者にアクセス権を付与」から開発者名「{name}」・開発者ID「{dev}」を登録し、表示された MWS認証トークンを sellerlink に登録し直します。"
+                        "行がない場合は「開発者にアクセス権を付与」から開発者名「{name}」・開発者ID「{dev}」を登録し、表示された新しいMWS認証トークンを sellerlink のダッシュボードの「MWS認証トークンの差し替え」に入力します。"
                     ),
                     Some(sc.mws_registration_url()),
                 ),

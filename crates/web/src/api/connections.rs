@@ -80,11 +80,13 @@ pub(crate) async fn get(
 }
 
 /// Connects a seller account from the three values of Seller Central's completion page. The grant is verified
-/// against Amazon first; nothing is stored when Amazon refuses it.
+/// against Amazon first; nothing is stored when Amazon refuses it. When the merchant's MWS connection to the same
+/// seller was revoked, expired or refused by Amazon, the new grant replaces its MWS Auth Token instead (200).
 #[utoipa::path(
     post, path = "/api/v1/connections", operation_id = "create_connection", tag = "connections",
     request_body = CreateConnectionIn,
     responses(
+        (status = 200, description = "The existing connection's MWS Auth Token was replaced and verified", body = ConnectionOut),
         (status = 201, description = "Connected and verified", body = ConnectionOut),
         (status = 401, description = "No credentials", body = ErrorEnvelope),
         (status = 403, description = "No CSRF token (browser sessions)", body = ErrorEnvelope),
@@ -115,15 +117,20 @@ pub(crate) async fn create(
         seller_id: body.seller_id,
         marketplace_id: body.marketplace_id,
         mws_auth_token: body.mws_auth_token,
+        ..TypedGrant::default()
     };
-    let grant = onboarding::parse(&typed).map_err(|problems| {
+    let grant = onboarding::parse(&typed, state.app().now()).map_err(|problems| {
         let first = &problems[0];
         HttpError::invalid(first.field, first.message.clone(), first.message_ja.clone())
     })?;
-    let view = onboarding::connect(&state, merchant, grant, &caller.actor).await?;
+    let connected = onboarding::connect(&state, merchant, grant, &caller.actor).await?;
+    let status = match connected {
+        onboarding::Connected::Added(_) => StatusCode::CREATED,
+        onboarding::Connected::TokenReplaced(_) => StatusCode::OK,
+    };
     Ok((
-        StatusCode::CREATED,
-        Json(connection_out(&state, &view).await?),
+        status,
+        Json(connection_out(&state, connected.view()).await?),
     ))
 }
 
@@ -152,8 +159,8 @@ pub(crate) async fn act(
         .connection(state.app(), connection_id(&id)?)
         .await?;
     let command = match body.action {
-        ActionName::Renew => LifecycleCommand::Renew,
-        ActionName::Restore => LifecycleCommand::Restore,
+        ActionName::Renew => LifecycleCommand::Renew { on: None },
+        ActionName::Restore => LifecycleCommand::Restore { on: None },
         ActionName::EnableExpiry => LifecycleCommand::EnableExpiry,
         ActionName::Revoke => LifecycleCommand::Revoke,
     };

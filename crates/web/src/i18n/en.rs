@@ -26,7 +26,7 @@ fn guide_renew_steps(developer_id: &str) -> Vec<String> {
             "Find the row of developer ID {developer_id} (other developers may be listed too)."
         ),
         "Click \"Approve access\". Access then lasts one year from that day.".to_owned(),
-        "Come back here and press \"I renewed it in Seller Central today\".".to_owned(),
+        "Come back here, enter the day you approved it and press \"Record the approval (renewal)\".".to_owned(),
     ]
 }
 
@@ -36,7 +36,7 @@ fn guide_restore_steps(developer_id: &str) -> Vec<String> {
         "Open User Permissions → Amazon MWS Developer Permissions.".to_owned(),
         format!("Find the row of developer ID {developer_id}."),
         "Click \"Restore access\". Access is restored for one year from that day.".to_owned(),
-        "Come back here, press \"I renewed it in Seller Central today\", then \"Verify now\"."
+        "Come back here, enter the day you restored it and press \"Record the restore\", then \"Verify now\". If the MWS Auth Token changed, paste the new one under \"Replace the MWS Auth Token\" below."
             .to_owned(),
     ]
 }
@@ -47,8 +47,9 @@ fn guide_denied_steps(developer_id: &str) -> Vec<String> {
         format!(
             "In Seller Central, check under User Permissions → Amazon MWS Developer Permissions that the row of developer ID {developer_id} is valid."
         ),
-        "If it expired, click \"Restore access\"; if it was revoked, grant access to the developer again.".to_owned(),
-        "Then press \"Verify now\": importing resumes where it stopped, without missing orders.".to_owned(),
+        "If it expired, click \"Restore access\"; with the same token, then press \"Verify now\".".to_owned(),
+        "If it was revoked (the row is gone), grant access to the developer again and paste the new MWS Auth Token under \"Replace the MWS Auth Token\" below.".to_owned(),
+        "Either way importing resumes where it stopped, without missing orders.".to_owned(),
     ]
 }
 
@@ -56,8 +57,9 @@ fn guide_revoked_steps(developer_id: &str) -> Vec<String> {
     vec![
         "Access was revoked. Revoked access cannot be renewed or restored.".to_owned(),
         format!(
-            "Grant access to the developer again in Seller Central (developer ID {developer_id}) and connect with the new MWS Auth Token."
+            "Grant access to the developer again in Seller Central (developer ID {developer_id}); this issues a new MWS Auth Token."
         ),
+        "Then replace the MWS Auth Token here (\"Replace the MWS Auth Token\" on this page): it is checked with Amazon and recorded as a new grant lasting one year from today.".to_owned(),
     ]
 }
 
@@ -185,7 +187,6 @@ pub(super) static EN: Texts = Texts {
     verified_at: "Verified with Amazon",
     not_yet: "Not yet",
     no_expiry: "No expiry",
-    renewed_today: "I renewed it in Seller Central today",
     verify_now: "Verify now",
     sync_now: "Import orders now",
     last_sync: "Last sync",
@@ -397,4 +398,21 @@ pub(super) static EN: Texts = Texts {
     demo_clock_plus_days,
     demo_clock_days: "Days to move forward",
     demo_clock_advance: "Move forward",
+    wizard_dates_title: "Dates Seller Central shows (optional)",
+    wizard_dates_hint: "Type the dates shown on this developer's row under Amazon MWS Developer Permissions. Left empty, the grant is recorded as made today and access expires a year from today.",
+    date_format_hint: "YYYY-MM-DD (e.g. 2026-01-10)",
+    no_expiry_hint: "Tick when the expiry feature is off in Seller Central (no expiry): no countdown and no reminders.",
+    action_on: "Day you did it in Seller Central",
+    renew_submit: "Record the approval (renewal)",
+    restore_submit: "Record the restore",
+    replace_token_title: "Replace the MWS Auth Token",
+    replace_token_hint: "Granting access again in Seller Central issues a new MWS Auth Token. Paste the token of the same Seller ID: it is checked with Amazon before it is stored (a new grant, lasting one year from today).",
+    replace_token_submit: "Replace the token",
+    remove_title: "Remove connection",
+    remove_warning: "This deletes the connection, its stored credential and every imported order, shipment and stock record. It cannot be undone.",
+    remove_confirm: "I understand this is deleted",
+    remove_submit: "Remove the connection",
+    remove_not_confirmed: "Tick \"I understand this is deleted\" to remove the connection. Nothing was removed.",
+    notice_token_replaced: "The MWS Auth Token was replaced. Amazon accepted it and importing resumes.",
+    notice_removed: "The connection was removed.",
 };

@@ -16,7 +16,7 @@ fn guide_renew_steps(developer_id: &str) -> Vec<String> {
         "「ユーザー権限」→「Amazon MWS 開発者権限」を開きます。".to_owned(),
         format!("開発者ID {developer_id} の行を探します（他の開発者の行もあります）。"),
         "「アクセス権を承認」をクリックします。有効期限がその日から1年延長されます。".to_owned(),
-        "このページに戻り「本日セラーセントラルで更新しました」を押してください。".to_owned(),
+        "このページに戻り、承認した日を入れて「承認（更新）を記録」を押してください。".to_owned(),
     ]
 }
 
@@ -26,7 +26,7 @@ fn guide_restore_steps(developer_id: &str) -> Vec<String> {
         "「ユーザー権限」→「Amazon MWS 開発者権限」を開きます。".to_owned(),
         format!("開発者ID {developer_id} の行を探します。"),
         "「アクセス権の復元」をクリックします。アクセス権がその日から1年間復元されます。".to_owned(),
-        "このページに戻り「本日セラーセントラルで更新しました」を押し、続けて「今すぐ確認」を押してください。".to_owned(),
+        "このページに戻り、復元した日を入れて「復元を記録」を押し、続けて「今すぐ確認」を押してください。MWS認証トークンが変わった場合は、下の「MWS認証トークンの差し替え」に新しいトークンを入力してください。".to_owned(),
     ]
 }
 
@@ -36,8 +36,9 @@ fn guide_denied_steps(developer_id: &str) -> Vec<String> {
         format!(
             "セラーセントラルの「ユーザー権限」→「Amazon MWS 開発者権限」で、開発者ID {developer_id} の行が有効か確認してください。"
         ),
-        "期限切れなら「アクセス権の復元」、取り消されていれば改めて「開発者にアクセス権を付与」してください。".to_owned(),
-        "対応後に「今すぐ確認」を押すと、取り込みが再開されます（停止中の注文も取りこぼしません）。".to_owned(),
+        "期限切れなら「アクセス権の復元」をクリックし、トークンが同じなら「今すぐ確認」を押してください。".to_owned(),
+        "取り消されていた（行がない）場合は、改めて「開発者にアクセス権を付与」し、表示された新しいMWS認証トークンを下の「MWS認証トークンの差し替え」に入力してください。".to_owned(),
+        "どちらの場合も取り込みは再開され、停止中の注文も取りこぼしません。".to_owned(),
     ]
 }
 
@@ -45,8 +46,9 @@ fn guide_revoked_steps(developer_id: &str) -> Vec<String> {
     vec![
         "アクセス権は取り消されています。取り消されたアクセス権は更新・復元できません。".to_owned(),
         format!(
-            "セラーセントラルで改めて「開発者にアクセス権を付与」を行い（開発者ID {developer_id}）、新しいMWS認証トークンで接続し直してください。"
+            "セラーセントラルで改めて「開発者にアクセス権を付与」を行ってください（開発者ID {developer_id}）。新しいMWS認証トークンが発行されます。"
         ),
+        "このページの「MWS認証トークンの差し替え」に新しいトークンを入力してください。Amazon で確認してから保存し、本日から1年間の新しい付与として記録します。".to_owned(),
     ]
 }
 
@@ -166,7 +168,6 @@ pub(super) static JA: Texts = Texts {
     verified_at: "Amazon で確認した日時",
     not_yet: "未確認",
     no_expiry: "有効期限なし",
-    renewed_today: "本日セラーセントラルで更新しました",
     verify_now: "今すぐ確認",
     sync_now: "今すぐ注文を取り込む",
     last_sync: "前回の同期",
@@ -378,4 +379,21 @@ pub(super) static JA: Texts = Texts {
     demo_clock_plus_days,
     demo_clock_days: "進める日数",
     demo_clock_advance: "進める",
+    wizard_dates_title: "セラーセントラルに表示されている日付（任意）",
+    wizard_dates_hint: "「Amazon MWS 開発者権限」のこの開発者の行に表示されている日付を入力してください。空欄なら本日付与したものとして記録し、有効期限は1年後になります。",
+    date_format_hint: "YYYY-MM-DD（例: 2026-01-10）",
+    no_expiry_hint: "セラーセントラルで有効期限機能が無効（有効期限なし）の場合にチェックします。期限のカウントダウンとリマインダーはなくなります。",
+    action_on: "セラーセントラルで操作した日",
+    renew_submit: "承認（更新）を記録",
+    restore_submit: "復元を記録",
+    replace_token_title: "MWS認証トークンの差し替え",
+    replace_token_hint: "セラーセントラルで改めてアクセス権を付与すると、新しいMWS認証トークンが発行されます。同じ出品者IDのトークンを入力してください。Amazon で確認してから保存します（新しい付与として、本日から1年間）。",
+    replace_token_submit: "新しいトークンで差し替える",
+    remove_title: "接続を削除",
+    remove_warning: "この接続、保存されている認証情報、取り込んだ注文・出荷・在庫の記録がすべて削除されます。元に戻せません。",
+    remove_confirm: "削除されることを理解しました",
+    remove_submit: "接続を削除する",
+    remove_not_confirmed: "「削除されることを理解しました」にチェックを入れてから削除してください。何も削除されていません。",
+    notice_token_replaced: "MWS認証トークンを差し替えました。Amazon で確認済みで、注文の取り込みを再開します。",
+    notice_removed: "接続を削除しました。",
 };

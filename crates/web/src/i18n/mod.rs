@@ -50,7 +50,6 @@ pub(crate) struct Texts {
     pub verified_at: &'static str,
     pub not_yet: &'static str,
     pub no_expiry: &'static str,
-    pub renewed_today: &'static str,
     pub verify_now: &'static str,
     pub sync_now: &'static str,
     pub last_sync: &'static str,
@@ -273,6 +272,24 @@ pub(crate) struct Texts {
     pub demo_clock_plus_days: fn(i64) -> String,
     pub demo_clock_days: &'static str,
     pub demo_clock_advance: &'static str,
+    // The grant's dates in the wizard, renew/restore on a date, replacing the MWS Auth Token, removing a connection.
+    pub wizard_dates_title: &'static str,
+    pub wizard_dates_hint: &'static str,
+    pub date_format_hint: &'static str,
+    pub no_expiry_hint: &'static str,
+    pub action_on: &'static str,
+    pub renew_submit: &'static str,
+    pub restore_submit: &'static str,
+    pub replace_token_title: &'static str,
+    pub replace_token_hint: &'static str,
+    pub replace_token_submit: &'static str,
+    pub remove_title: &'static str,
+    pub remove_warning: &'static str,
+    pub remove_confirm: &'static str,
+    pub remove_submit: &'static str,
+    pub remove_not_confirmed: &'static str,
+    pub notice_token_replaced: &'static str,
+    pub notice_removed: &'static str,
 }
 
 /// The texts of a language.

@@ -1,14 +1,19 @@
 //! A merchant's dashboard: every connection with its status, the countdown to expiry, what to do when it is
-//! expiring or expired, the "I renewed it today" and "verify now" actions, and the last sync.
+//! expiring or expired, the actions — record an approval (renewal) or a restore on the day it was done, replace the
+//! MWS Auth Token after access was lost, verify now, import now, remove (with a required confirmation) — and the
+//! last sync.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use sellerlink_app::{ConnectionView, LifecycleCommand};
+use jiff::Timestamp;
+use sellerlink_app::{ConnectionView, LifecycleCommand, MwsTokenReplacement};
 use sellerlink_domain::connection::{ApiAccount, ConnectionStatus, Merchant};
-use sellerlink_domain::ids::MerchantId;
+use sellerlink_domain::ids::{MerchantId, MwsAuthToken};
+use sellerlink_domain::lifecycle::DateField;
 use sellerlink_store::SyncRun;
+use serde::Deserialize;
 
 use super::format::{countdown, date, jst, status_class, status_label, sync_outcome};
 use super::wizard::{MarketplaceOption, spapi_marketplaces};
@@ -52,7 +57,14 @@ pub(crate) struct ConnectionCard {
     pub credential_label: &'static str,
     pub credential_masked: String,
     pub guidance: Option<Guidance>,
-    pub can_mark_renewed: bool,
+    /// Today in the grant's calendar: the default of the renew/restore date inputs.
+    pub today: String,
+    /// R2 applies: an MWS grant with an expiry date, not revoked, not yet expired.
+    pub can_renew: bool,
+    /// R3 applies: the same, once expired.
+    pub can_restore: bool,
+    /// An MWS connection that was revoked, expired or refused by Amazon: a new grant's token can replace its own.
+    pub can_replace_token: bool,
     pub last_sync: Option<SyncSummary>,
 }
 
@@ -119,12 +131,13 @@ fn sync_summary(t: &Texts, run: &SyncRun) -> SyncSummary {
     }
 }
 
-/// A connection's card.
+/// A connection's card at `now`.
 pub(crate) fn card(
     t: &Texts,
     view: &ConnectionView,
     developer_id: &str,
     last: Option<&SyncRun>,
+    now: Timestamp,
 ) -> ConnectionCard {
     let connection = &view.connection;
     let grant = &connection.grant;
@@ -141,6 +154,7 @@ pub(crate) fn card(
     // Renewing or restoring an MWS grant needs an expiry date and a grant that was not revoked; the rules refuse
     // the rest with a message that says what applies. SP-API is renewed by re-authorizing at Amazon.
     let renewable = !spapi && view.expires_on.is_some() && grant.revoked_at.is_none();
+    let expired = view.status == ConnectionStatus::Expired;
     ConnectionCard {
         id: connection.id.to_string(),
         seller_id: connection.account.seller_id().to_string(),
@@ -162,7 +176,16 @@ pub(crate) fn card(
         },
         credential_masked: view.credential_masked.clone(),
         guidance: guidance(t, view.status, developer_id, spapi),
-        can_mark_renewed: renewable,
+        today: date(grant.local_date(now)),
+        can_renew: renewable && !expired,
+        can_restore: renewable && expired,
+        can_replace_token: !spapi
+            && matches!(
+                view.status,
+                ConnectionStatus::Revoked
+                    | ConnectionStatus::Expired
+                    | ConnectionStatus::AccessDenied
+            ),
         last_sync: last.map(|run| sync_summary(t, run)),
     }
 }
@@ -177,9 +200,10 @@ async fn page(
     let chrome = Chrome::new(&user.visitor, notice);
     let developer_id = state.app().settings().developer.developer_id.dashed();
     let mut cards = Vec::new();
+    let now = state.app().now();
     for view in state.app().connections(Some(merchant.id)).await? {
         let last = state.store().last_sync_run(view.connection.id).await?;
-        cards.push(card(chrome.t, &view, &developer_id, last.as_ref()));
+        cards.push(card(chrome.t, &view, &developer_id, last.as_ref(), now));
     }
     Ok(render(
         status,
@@ -235,27 +259,152 @@ async fn refused(
     result.unwrap_or_else(|e| error_page(&user.visitor, &e))
 }
 
-/// "I renewed it in Seller Central today": a renewal (R2), or a restoration (R3) once expired.
-pub(crate) async fn renewed(
+/// The day a renewal or restore was done in Seller Central (`YYYY-MM-DD`; empty = today).
+#[derive(Deserialize)]
+pub(crate) struct DayForm {
+    #[serde(default)]
+    on: String,
+}
+
+/// "Record the approval (renewal)" (R2) on the day it was done in Seller Central.
+pub(crate) async fn renew(
     State(state): State<WebState>,
     user: PageUser,
     Path(id): Path<String>,
+    Form(form): Form<DayForm>,
+) -> Response {
+    on_a_day(
+        state,
+        user,
+        id,
+        form,
+        |on| LifecycleCommand::Renew { on },
+        "renewed",
+    )
+    .await
+}
+
+/// "Record the restore" (R3) on the day it was done in Seller Central.
+pub(crate) async fn restore(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<DayForm>,
+) -> Response {
+    on_a_day(
+        state,
+        user,
+        id,
+        form,
+        |on| LifecycleCommand::Restore { on },
+        "restored",
+    )
+    .await
+}
+
+async fn on_a_day(
+    state: WebState,
+    user: PageUser,
+    id: String,
+    form: DayForm,
+    command: fn(Option<jiff::civil::Date>) -> LifecycleCommand,
+    notice: &str,
 ) -> Response {
     let view = match lookup(&state, &user, &id).await {
         Ok(view) => view,
         Err(error) => return error_page(&user.visitor, &error),
     };
     let merchant = view.connection.merchant_id;
-    let (command, notice) = match view.status {
-        ConnectionStatus::Expired => (LifecycleCommand::Restore, "restored"),
-        _ => (LifecycleCommand::Renew, "renewed"),
+    let applied = match DateField::ActionOn.parse(&form.on) {
+        Ok(on) => {
+            state
+                .app()
+                .apply(view.connection.id, command(on), &user.actor())
+                .await
+        }
+        Err(refusal) => Err(refusal.into()),
     };
+    match applied {
+        Ok(_) => see_other(&format!("/merchants/{merchant}?notice={notice}")),
+        Err(error) => refused(&state, &user, merchant, &error.into()).await,
+    }
+}
+
+/// The new MWS Auth Token of a connection that lost access.
+#[derive(Deserialize)]
+pub(crate) struct ReplaceTokenForm {
+    #[serde(default)]
+    mws_auth_token: String,
+}
+
+/// "Replace the MWS Auth Token": verified with Amazon for the same seller, then stored as a new grant from today.
+pub(crate) async fn replace_token(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<ReplaceTokenForm>,
+) -> Response {
+    let view = match lookup(&state, &user, &id).await {
+        Ok(view) => view,
+        Err(error) => return error_page(&user.visitor, &error),
+    };
+    let merchant = view.connection.merchant_id;
+    let replaced = match MwsAuthToken::parse(&form.mws_auth_token) {
+        Ok(auth_token) => state
+            .app()
+            .replace_mws_token(
+                MwsTokenReplacement {
+                    connection_id: view.connection.id,
+                    auth_token,
+                    dates: Default::default(),
+                },
+                &user.actor(),
+            )
+            .await
+            .map_err(HttpError::from),
+        Err(error) => Err(HttpError::invalid_id(&error)),
+    };
+    match replaced {
+        Ok(view) => {
+            if state.config().sync_after_connect {
+                state.import_in_background(view.connection.id);
+            }
+            see_other(&format!("/merchants/{merchant}?notice=token_replaced"))
+        }
+        Err(error) => refused(&state, &user, merchant, &error).await,
+    }
+}
+
+/// The required confirmation of a removal (a checkbox, so it works without JavaScript).
+#[derive(Deserialize)]
+pub(crate) struct RemoveForm {
+    confirm: Option<String>,
+}
+
+/// "Remove connection": only with the confirmation ticked; deletes the credential and everything imported.
+pub(crate) async fn remove(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<RemoveForm>,
+) -> Response {
+    let view = match lookup(&state, &user, &id).await {
+        Ok(view) => view,
+        Err(error) => return error_page(&user.visitor, &error),
+    };
+    let merchant = view.connection.merchant_id;
+    if form.confirm.is_none() {
+        let ja = crate::i18n::texts(sellerlink_domain::connection::Language::Ja);
+        let en = crate::i18n::texts(sellerlink_domain::connection::Language::En);
+        let error = HttpError::invalid("confirm", en.remove_not_confirmed, ja.remove_not_confirmed);
+        return refused(&state, &user, merchant, &error).await;
+    }
     match state
         .app()
-        .apply(view.connection.id, command, &user.actor())
+        .remove_connection(view.connection.id, &user.actor())
         .await
     {
-        Ok(_) => see_other(&format!("/merchants/{merchant}?notice={notice}")),
+        Ok(()) => see_other(&format!("/merchants/{merchant}?notice=removed")),
         Err(error) => refused(&state, &user, merchant, &error.into()).await,
     }
 }

@@ -125,6 +125,8 @@ impl NoticeQuery {
             "reauthorized" => ok(t.notice_reauthorized),
             "renewed" => ok(t.notice_renewed),
             "restored" => ok(t.notice_restored),
+            "token_replaced" => ok(t.notice_token_replaced),
+            "removed" => ok(t.notice_removed),
             "verified" => ok(t.notice_verified),
             "access_denied" => Some(Notice::error(t.notice_access_denied)),
             "synced" => Some(Notice::ok((t.notice_synced)(
@@ -251,9 +253,18 @@ pub(crate) fn router() -> Router<WebState> {
             "/merchants/{merchant_id}/connect",
             get(wizard::form).post(wizard::submit),
         )
+        .route("/connections/{connection_id}/renew", post(dashboard::renew))
         .route(
-            "/connections/{connection_id}/renewed",
-            post(dashboard::renewed),
+            "/connections/{connection_id}/restore",
+            post(dashboard::restore),
+        )
+        .route(
+            "/connections/{connection_id}/replace-token",
+            post(dashboard::replace_token),
+        )
+        .route(
+            "/connections/{connection_id}/remove",
+            post(dashboard::remove),
         )
         .route(
             "/connections/{connection_id}/verify",

@@ -1,6 +1,7 @@
 //! The MWS connection wizard: the guide's steps ① to ⑤ with the right Seller Central link, the developer name and
-//! ID to type (with copy buttons), what the consent boxes mean, and the form for the three values with inline
-//! validation. On submit the grant is verified against Amazon before anything is stored.
+//! ID to type (with copy buttons), what the consent boxes mean, and the form for the three values and the grant's
+//! dates as Seller Central shows them, with inline validation. On submit the grant is verified against Amazon
+//! before anything is stored; a new grant for a seller whose connection lost access replaces its token.
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -14,7 +15,7 @@ use serde::Deserialize;
 use super::{Chrome, error_page, render, see_other};
 use crate::auth::caller::PageUser;
 use crate::error::HttpError;
-use crate::onboarding::{self, FieldProblem, TypedGrant};
+use crate::onboarding::{self, Connected, FieldProblem, TypedGrant};
 use crate::state::WebState;
 use crate::tenancy::merchant_not_found;
 
@@ -37,9 +38,16 @@ struct WizardPage {
     problem: Option<String>,
     seller_id: String,
     marketplace_id: String,
+    granted_on: String,
+    last_approved_on: String,
+    expires_on: String,
+    no_expiry: bool,
     seller_id_error: Option<String>,
     marketplace_id_error: Option<String>,
     mws_auth_token_error: Option<String>,
+    granted_on_error: Option<String>,
+    last_approved_on_error: Option<String>,
+    expires_on_error: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -55,6 +63,14 @@ pub(crate) struct GrantForm {
     marketplace_id: String,
     #[serde(default)]
     mws_auth_token: String,
+    #[serde(default)]
+    granted_on: String,
+    #[serde(default)]
+    last_approved_on: String,
+    #[serde(default)]
+    expires_on: String,
+    /// The 有効期限なし checkbox: present (any value) when ticked.
+    no_expiry: Option<String>,
 }
 
 /// Where the merchant signs in to grant access for this marketplace: Seller Central's MWS registration page on
@@ -97,9 +113,9 @@ fn choices(
         .collect()
 }
 
+/// What the form shows again: the values as typed (never the token), and what is wrong with them.
 struct Typed {
-    seller_id: String,
-    marketplace_id: String,
+    grant: TypedGrant,
     problems: Vec<FieldProblem>,
     problem: Option<String>,
 }
@@ -134,8 +150,15 @@ fn wizard(
         seller_id_error: message_for("seller_id"),
         marketplace_id_error: message_for("marketplace_id"),
         mws_auth_token_error: message_for("mws_auth_token"),
-        seller_id: typed.seller_id,
-        marketplace_id: typed.marketplace_id,
+        granted_on_error: message_for("granted_on"),
+        last_approved_on_error: message_for("last_approved_on"),
+        expires_on_error: message_for("expires_on"),
+        seller_id: typed.grant.seller_id.trim().to_owned(),
+        marketplace_id: typed.grant.marketplace_id.trim().to_owned(),
+        granted_on: typed.grant.granted_on.trim().to_owned(),
+        last_approved_on: typed.grant.last_approved_on.trim().to_owned(),
+        expires_on: typed.grant.expires_on.trim().to_owned(),
+        no_expiry: typed.grant.no_expiry,
         chrome,
     }
 }
@@ -169,8 +192,10 @@ pub(crate) async fn form(
     };
     let chosen = chosen_marketplace(query.marketplace.as_deref());
     let typed = Typed {
-        seller_id: String::new(),
-        marketplace_id: chosen.id.to_owned(),
+        grant: TypedGrant {
+            marketplace_id: chosen.id.to_owned(),
+            ..TypedGrant::default()
+        },
         problems: Vec::new(),
         problem: None,
     };
@@ -195,23 +220,32 @@ pub(crate) async fn submit(
         seller_id: form.seller_id,
         marketplace_id: form.marketplace_id,
         mws_auth_token: form.mws_auth_token,
+        granted_on: form.granted_on,
+        last_approved_on: form.last_approved_on,
+        expires_on: form.expires_on,
+        no_expiry: form.no_expiry.is_some(),
     };
     let chosen = chosen_marketplace(Some(&typed.marketplace_id));
     let refused = |problems: Vec<FieldProblem>, problem: Option<String>, status: StatusCode| {
         let again = Typed {
-            seller_id: typed.seller_id.trim().to_owned(),
-            marketplace_id: typed.marketplace_id.trim().to_owned(),
+            grant: TypedGrant {
+                mws_auth_token: String::new(),
+                ..typed.clone()
+            },
             problems,
             problem,
         };
         render(status, &wizard(&state, &user, merchant, chosen, again))
     };
-    let grant = match onboarding::parse(&typed) {
+    let grant = match onboarding::parse(&typed, state.app().now()) {
         Ok(grant) => grant,
         Err(problems) => return refused(problems, None, StatusCode::UNPROCESSABLE_ENTITY),
     };
     match onboarding::connect(&state, merchant, grant, &user.actor()).await {
-        Ok(_) => see_other(&format!("/merchants/{merchant}?notice=connected")),
+        Ok(Connected::Added(_)) => see_other(&format!("/merchants/{merchant}?notice=connected")),
+        Ok(Connected::TokenReplaced(_)) => {
+            see_other(&format!("/merchants/{merchant}?notice=token_replaced"))
+        }
         Err(error) => {
             let message = error.message_in(user.visitor.language).to_owned();
             let inline = error.field.map(|field| FieldProblem {

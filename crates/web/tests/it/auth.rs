@@ -218,12 +218,12 @@ async fn a_form_without_its_csrf_token_is_refused_and_changes_nothing() {
     let before = world.app.connection(connection).await.unwrap();
 
     let missing = browser
-        .post_form(&format!("/connections/{connection}/renewed"), &[])
+        .post_form(&format!("/connections/{connection}/renew"), &[])
         .await;
     assert_eq!(missing.status, StatusCode::FORBIDDEN);
     let wrong = browser
         .post_form(
-            &format!("/connections/{connection}/renewed"),
+            &format!("/connections/{connection}/renew"),
             &[("csrf", "forged")],
         )
         .await;

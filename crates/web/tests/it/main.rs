@@ -1,5 +1,6 @@
 //! The web app's integration tests: one binary, an isolated world per test (temporary SQLite database, the router
-//! in-process or on port 0, a real sandbox where Amazon is involved, headless Chromium for the journey).
+//! in-process or on port 0, a real sandbox where Amazon is involved). The real-browser journeys live in the CLI
+//! crate's suite, against the demo binary.
 
 mod support;
 
@@ -7,6 +8,7 @@ mod api;
 mod api_keys;
 mod auth;
 mod demo_clock;
+mod lifecycle_pages;
 mod notifications;
 mod openapi;
 mod pages;

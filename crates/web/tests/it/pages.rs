@@ -50,7 +50,7 @@ async fn pages_are_japanese_by_default_and_english_once_chosen() {
     let ja = browser.get(&home).await;
     assert!(ja.body.contains("<html lang=\"ja\">"));
     assert!(ja.body.contains("有効期限まであと"));
-    assert!(ja.body.contains("本日セラーセントラルで更新しました"));
+    assert!(ja.body.contains("承認（更新）を記録"));
     let reply = browser
         .submit(&home, "/language", &[("lang", "en"), ("next", &home)])
         .await;
@@ -58,7 +58,7 @@ async fn pages_are_japanese_by_default_and_english_once_chosen() {
     let en = browser.get(&home).await;
     assert!(en.body.contains("<html lang=\"en\">"));
     assert!(en.body.contains("Access expires in"));
-    assert!(en.body.contains("I renewed it in Seller Central today"));
+    assert!(en.body.contains("Record the approval (renewal)"));
     let user = world
         .app
         .store()
@@ -144,7 +144,7 @@ async fn the_dashboard_counts_down_and_says_what_to_do() {
     assert!(page.contains("「アクセス権の復元」をクリックします"));
 
     let renewed = browser
-        .submit(&home, &format!("/connections/{expired}/renewed"), &[])
+        .submit(&home, &format!("/connections/{expired}/restore"), &[])
         .await;
     assert_eq!(renewed.status, StatusCode::SEE_OTHER);
     assert_eq!(renewed.location(), format!("{home}?notice=restored"));

@@ -78,7 +78,14 @@ async fn pages_of_another_merchant_are_not_found() {
         );
     }
     let before = world.app.connection(b).await.unwrap().connection;
-    for action in ["renewed", "verify", "sync"] {
+    for action in [
+        "renew",
+        "restore",
+        "replace-token",
+        "remove",
+        "verify",
+        "sync",
+    ] {
         let reply = browser
             .submit("/orders", &format!("/connections/{b}/{action}"), &[])
             .await;
