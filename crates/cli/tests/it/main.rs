@@ -3,7 +3,6 @@
 mod amazon;
 mod browser;
 mod connections;
-mod demo;
 mod lifecycle;
 mod notify;
 mod secrets;

@@ -225,8 +225,11 @@ pub(super) static EN: Texts = Texts {
 
     notice_connected: "The Amazon account is connected and Amazon confirmed the grant.",
     notice_reauthorized: "The app was re-authorized at Amazon: access now lasts 365 days from today.",
-    notice_renewed: "Renewal recorded: access now expires one year from today.",
-    notice_restored: "Restoration recorded: access now expires one year from today.",
+    notice_renewed: "Approval (renewal) recorded: access now expires one year after the day it was approved.",
+    notice_restored: "Restoration recorded: access now expires one year after the day it was restored.",
+    notice_expiry_enabled: "Recorded that the expiry feature is on: access expires one year after the last approval.",
+    notice_switched_to_spapi: "This seller account's connection now uses SP-API; its orders and history are kept.",
+    enable_expiry_submit: "Record that expiry was switched on",
     notice_verified: "Amazon confirmed the connection works.",
     notice_access_denied: "Amazon refused access. Follow the steps below.",
     notice_synced,

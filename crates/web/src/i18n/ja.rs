@@ -206,8 +206,11 @@ pub(super) static JA: Texts = Texts {
 
     notice_connected: "Amazon アカウントを接続しました。Amazon で権限を確認済みです。",
     notice_reauthorized: "Amazon でアプリを再承認しました。有効期限は本日から365日後です。",
-    notice_renewed: "更新を記録しました。有効期限は本日から1年後です。",
-    notice_restored: "復元を記録しました。有効期限は本日から1年後です。",
+    notice_renewed: "承認（更新）を記録しました。有効期限は承認日から1年後です。",
+    notice_restored: "復元を記録しました。有効期限は復元した日から1年後です。",
+    notice_expiry_enabled: "有効期限機能の有効化を記録しました。有効期限は前回承認日から1年後です。",
+    notice_switched_to_spapi: "この出品者アカウントの接続を SP-API に切り替えました。注文・履歴はそのまま引き継がれます。",
+    enable_expiry_submit: "有効期限機能の有効化を記録",
     notice_verified: "Amazon で確認しました。接続は有効です。",
     notice_access_denied: "Amazon がアクセスを拒否しました。下の手順をご確認ください。",
     notice_synced,

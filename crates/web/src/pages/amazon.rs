@@ -70,7 +70,9 @@ pub(crate) async fn callback(
             if state.config().sync_after_connect {
                 state.import_in_background(connection.id);
             }
-            let notice = if done.renewed {
+            let notice = if done.switched {
+                "switched_to_spapi"
+            } else if done.renewed {
                 "reauthorized"
             } else {
                 "connected"

@@ -47,7 +47,9 @@ pub(crate) struct ConnectionCard {
     pub marketplaces: String,
     pub status_class: &'static str,
     pub status_label: &'static str,
-    pub countdown: String,
+    pub countdown: Option<String>,
+    /// "The expiry feature is off (no renewal needed)" for a grant without expiry.
+    pub no_expiry_note: Option<&'static str>,
     pub granted: String,
     pub last_approved: String,
     pub expires: String,
@@ -65,6 +67,8 @@ pub(crate) struct ConnectionCard {
     pub can_restore: bool,
     /// An MWS connection that was revoked, expired or refused by Amazon: a new grant's token can replace its own.
     pub can_replace_token: bool,
+    /// R4/R5: the merchant switched Seller Central's expiry feature on (an MWS grant without expiry).
+    pub can_enable_expiry: bool,
     pub last_sync: Option<SyncSummary>,
 }
 
@@ -162,6 +166,7 @@ pub(crate) fn card(
         status_class: status_class(view.status),
         status_label: status_label(t, view.status),
         countdown: countdown(t, view),
+        no_expiry_note: view.expires_on.is_none().then_some(t.countdown_no_expiry),
         granted: jst(grant.granted_at),
         last_approved: date(grant.last_approved_on),
         expires: view.expires_on.map_or_else(|| t.no_expiry.to_owned(), date),
@@ -179,6 +184,7 @@ pub(crate) fn card(
         today: date(grant.local_date(now)),
         can_renew: renewable && !expired,
         can_restore: renewable && expired,
+        can_enable_expiry: !spapi && view.expires_on.is_none() && grant.revoked_at.is_none(),
         can_replace_token: !spapi
             && matches!(
                 view.status,
@@ -302,6 +308,24 @@ pub(crate) async fn restore(
     .await
 }
 
+/// "Record that the expiry feature was switched on" (R4/R5): the expiry becomes the last approval + 1 year.
+pub(crate) async fn enable_expiry(
+    State(state): State<WebState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<DayForm>,
+) -> Response {
+    on_a_day(
+        state,
+        user,
+        id,
+        form,
+        |_| LifecycleCommand::EnableExpiry,
+        "expiry_enabled",
+    )
+    .await
+}
+
 async fn on_a_day(
     state: WebState,
     user: PageUser,
@@ -325,7 +349,17 @@ async fn on_a_day(
         Err(refusal) => Err(refusal.into()),
     };
     match applied {
-        Ok(_) => see_other(&format!("/merchants/{merchant}?notice={notice}")),
+        Ok(view) => {
+            // Access Amazon refused while it had lapsed: ask Amazon again now that the merchant says it is back, so
+            // the card and the import follow at once instead of at the next hourly re-check (an answer of
+            // Amazon's is recorded by the verification itself; a failure to ask only leaves the refusal in place).
+            if view.connection.grant.access_denied.is_some()
+                && let Err(error) = state.app().verify_connection(view.connection.id).await
+            {
+                tracing::warn!(connection.id = %view.connection.id, %error, "re-verification after a lifecycle action failed");
+            }
+            see_other(&format!("/merchants/{merchant}?notice={notice}"))
+        }
         Err(error) => refused(&state, &user, merchant, &error.into()).await,
     }
 }

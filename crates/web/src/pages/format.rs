@@ -53,15 +53,21 @@ pub(crate) fn status_label(t: &Texts, status: ConnectionStatus) -> &'static str 
 }
 
 /// "Access expires in 12 days", "Expired (3 days ago)", "No expiry"…
-pub(crate) fn countdown(t: &Texts, view: &ConnectionView) -> String {
+///
+/// None when there is nothing to count: the expiry feature is off, or Amazon refuses the access now (the days left
+/// of a grant Amazon no longer accepts would mislead; the status and the guide say what to do).
+pub(crate) fn countdown(t: &Texts, view: &ConnectionView) -> Option<String> {
     if view.connection.grant.revoked_at.is_some() {
-        return t.countdown_revoked.to_owned();
+        return Some(t.countdown_revoked.to_owned());
+    }
+    if view.status == ConnectionStatus::AccessDenied {
+        return None;
     }
     match view.days_until_expiry {
-        None => t.countdown_no_expiry.to_owned(),
-        Some(0) => t.expires_today.to_owned(),
-        Some(days) if days > 0 => (t.days_left)(days),
-        Some(days) => (t.expired_days_ago)(-days),
+        None => None,
+        Some(0) => Some(t.expires_today.to_owned()),
+        Some(days) if days > 0 => Some((t.days_left)(days)),
+        Some(days) => Some((t.expired_days_ago)(-days)),
     }
 }
 

@@ -125,6 +125,8 @@ impl NoticeQuery {
             "reauthorized" => ok(t.notice_reauthorized),
             "renewed" => ok(t.notice_renewed),
             "restored" => ok(t.notice_restored),
+            "expiry_enabled" => ok(t.notice_expiry_enabled),
+            "switched_to_spapi" => ok(t.notice_switched_to_spapi),
             "token_replaced" => ok(t.notice_token_replaced),
             "removed" => ok(t.notice_removed),
             "verified" => ok(t.notice_verified),
@@ -254,6 +256,10 @@ pub(crate) fn router() -> Router<WebState> {
             get(wizard::form).post(wizard::submit),
         )
         .route("/connections/{connection_id}/renew", post(dashboard::renew))
+        .route(
+            "/connections/{connection_id}/enable-expiry",
+            post(dashboard::enable_expiry),
+        )
         .route(
             "/connections/{connection_id}/restore",
             post(dashboard::restore),

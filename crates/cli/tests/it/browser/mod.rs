@@ -7,13 +7,14 @@
 //! (`sellerlink_testkit::tools::chromium`).
 
 mod journeys;
+mod lifecycle;
 mod operator;
 mod spapi;
 mod steps;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use sellerlink_testkit::{Chromium, MailSink, Window};
+use sellerlink_testkit::{Chromium, MailSink, ParsedMail, Window};
 use serde_json::Value;
 
 use crate::support::{Home, Running};
@@ -78,11 +79,6 @@ impl Demo {
         }
     }
 
-    /// What the demo printed when it started.
-    pub fn printed(&self) -> &str {
-        &self.printed
-    }
-
     /// The sandbox's sellers, in the order it created them.
     pub async fn sellers(&self) -> Vec<DemoSeller> {
         let sellers = get_json(&format!("{}/_sandbox/sellers", self.sandbox)).await;
@@ -98,34 +94,30 @@ impl Demo {
             .collect()
     }
 
-    /// The seller whose sign-in the demo prints.
-    pub async fn printed_seller(&self) -> DemoSeller {
-        let (email, _) = login_after(&self.printed, "seller sign-in");
-        self.sellers()
+    /// The printed seller on the line that starts with `label`.
+    async fn seller_on(&self, label: &str) -> DemoSeller {
+        let (email, password) = login_after(&self.printed, label);
+        let seller = self
+            .sellers()
             .await
             .into_iter()
             .find(|seller| seller.email == email)
-            .expect("the printed seller is one of the sandbox's")
-    }
-
-    /// A seller the demo does not print (for a second, independent journey in the same demo).
-    pub async fn other_seller(&self) -> DemoSeller {
-        let printed = self.printed_seller().await;
-        self.sellers()
-            .await
-            .into_iter()
-            .find(|seller| seller.seller_id != printed.seller_id)
-            .expect("the demo has a second seller")
+            .unwrap_or_else(|| panic!("{email} is not one of the sandbox's sellers"));
+        assert_eq!(
+            seller.password, password,
+            "the printed password is the seller's"
+        );
+        seller
     }
 
     /// The seller the demo names for the MWS wizard.
     pub async fn mws_seller(&self) -> DemoSeller {
-        self.printed_seller().await
+        self.seller_on("MWS wizard seller").await
     }
 
     /// The seller the demo names for "Connect with Amazon".
     pub async fn spapi_seller(&self) -> DemoSeller {
-        self.printed_seller().await
+        self.seller_on("SP-API seller").await
     }
 
     /// A control-API call that sets up Amazon-side state a journey is not about.
@@ -140,6 +132,53 @@ impl Demo {
         let text = response.text().await.unwrap_or_default();
         assert!(status.is_success(), "POST {path}: {status} {text}");
         serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// Waits for an e-mail of `kind` (its `X-Sellerlink-Notification-Type`) to `to` at the SMTP sink.
+    pub async fn mail_of(&self, kind: &str, to: &str) -> ParsedMail {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let found = self.mail.messages().into_iter().find_map(|mail| {
+                let parsed = mail.parsed();
+                (mail.rcpt_to.iter().any(|r| r == to)
+                    && parsed.header("X-Sellerlink-Notification-Type") == Some(kind))
+                .then_some(parsed)
+            });
+            if let Some(mail) = found {
+                return mail;
+            }
+            let seen: Vec<Option<String>> = self
+                .mail
+                .messages()
+                .iter()
+                .map(|m| {
+                    m.parsed()
+                        .header("X-Sellerlink-Notification-Type")
+                        .map(str::to_owned)
+                })
+                .collect();
+            assert!(
+                Instant::now() < deadline,
+                "no {kind} mail to {to}; seen {seen:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// sellerlink's demo clock (read through the signed-in `browser`) and the sandbox's agree within a minute.
+    pub async fn assert_clocks_agree(&self, browser: &Chromium) {
+        browser
+            .goto(&format!("{}/api/v1/demo/clock", self.web))
+            .await;
+        let body = browser.text_css("body").await;
+        let ours: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+        let ours: jiff::Timestamp = ours["now"].as_str().unwrap().parse().unwrap();
+        let sandbox = get_json(&format!("{}/_sandbox/clock", self.sandbox)).await;
+        let sandbox: jiff::Timestamp = sandbox["now"].as_str().unwrap().parse().unwrap();
+        assert!(
+            sandbox.duration_since(ours).abs() < jiff::SignedDuration::from_secs(60),
+            "sandbox {sandbox}, sellerlink {ours}"
+        );
     }
 
     /// Opens Chromium for `journey` in `language`.

@@ -68,3 +68,69 @@ async fn connect_with_amazon_in_japanese() {
 async fn connect_with_amazon_in_english() {
     spapi_journey("spapi-connect-en", true).await;
 }
+
+/// Every order ID the signed-in user's order API lists, page by page, read in the browser.
+async fn listed_order_ids(browser: &sellerlink_testkit::Chromium, web: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for page in 1.. {
+        browser
+            .goto(&format!("{web}/api/v1/orders?per_page=100&page={page}"))
+            .await;
+        let body = browser.text_css("body").await;
+        let json: serde_json::Value =
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+        let orders = json["orders"].as_array().expect("a list of orders");
+        ids.extend(
+            orders
+                .iter()
+                .map(|order| order["amazon_order_id"].as_str().unwrap().to_owned()),
+        );
+        if orders.len() < 100 {
+            break;
+        }
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_seller_through_mws_then_sp_api_is_one_connection_with_each_order_once() {
+    let demo = Demo::start().await;
+    let mut browser = demo.browser("mws-then-spapi", "ja", Window::DESKTOP).await;
+    let seller = demo.spapi_seller().await;
+    let values = super::steps::grant_mws_access(&mut browser, &demo, &seller, false).await;
+    sellerlink_sign_in(&mut browser, &demo, &demo.merchant_user).await;
+    super::steps::paste_into_wizard(&mut browser, &values, false).await;
+    let cards = connection_cards(&browser).await;
+    assert_eq!(cards.len(), 1, "{cards:?}");
+    let card = cards[0].0.clone();
+    let orders = format!("{}/orders", demo.web);
+    browser
+        .reload_until(&orders, "the MWS import", || async {
+            browser.has("orders-table").await
+        })
+        .await;
+    let through_mws = listed_order_ids(&browser, &demo.web).await;
+    assert!(!through_mws.is_empty());
+
+    // The same seller account through SP-API: the connection moves to the new credential.
+    browser.goto(&format!("{}/dashboard", demo.web)).await;
+    connect_with_amazon(&mut browser, &seller, false).await;
+    let after = connection_cards(&browser).await;
+    assert_eq!(
+        after.len(),
+        1,
+        "one connection per seller account: {after:?}"
+    );
+    assert_eq!(after[0].0, card, "the same connection, moved to SP-API");
+    let heading = browser.text(&format!("title-{card}")).await;
+    browser.shot("switched-to-spapi").await;
+    browser.submit(&format!("sync-{card}")).await;
+    browser.wait("notice").await;
+    let mut ids = listed_order_ids(&browser, &demo.web).await;
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "each order once ({heading})");
+    assert!(total >= through_mws.len());
+    browser.close().await;
+}
