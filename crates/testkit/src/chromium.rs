@@ -135,16 +135,7 @@ impl Chromium {
 
     /// Waits for the element `#id`.
     pub async fn wait(&self, id: &str) -> Element {
-        match self
-            .client
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::Id(id))
-            .await
-        {
-            Ok(element) => element,
-            Err(e) => panic!("#{id} did not appear on {}: {e}", self.where_am_i().await),
-        }
+        self.wait_css(&by_id(id)).await
     }
 
     /// True when `#id` is on the page now.
@@ -180,11 +171,7 @@ impl Chromium {
 
     /// Clicks `#id`.
     pub async fn click(&self, id: &str) {
-        self.wait(id)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click #{id}: {e}"));
+        self.click_css(&by_id(id)).await;
     }
 
     /// Clicks the first element matching `css`.
@@ -198,9 +185,7 @@ impl Chromium {
 
     /// Clicks `#id` and waits until the browser has left the page it was on (a form post answered).
     pub async fn submit(&self, id: &str) {
-        let before = self.wait_css("html").await;
-        self.click(id).await;
-        self.wait_until_stale(before).await;
+        self.submit_css(&by_id(id)).await;
     }
 
     /// Clicks the first element matching `css` and waits until the browser has left the page.
@@ -224,13 +209,7 @@ impl Chromium {
 
     /// The trimmed text of `#id`.
     pub async fn text(&self, id: &str) -> String {
-        self.wait(id)
-            .await
-            .text()
-            .await
-            .expect("text")
-            .trim()
-            .to_owned()
+        self.text_css(&by_id(id)).await
     }
 
     /// The trimmed text of the first element matching `css`.
@@ -335,6 +314,12 @@ impl Chromium {
         self.client.clone().close().await.ok();
         self.driver.kill().await.ok();
     }
+}
+
+/// A selector for the element whose id is `id` (ids such as connection UUIDs may start with a digit, which `#id`
+/// cannot express).
+fn by_id(id: &str) -> String {
+    format!("[id='{id}']")
 }
 
 fn screenshots_dir(journey: &str) -> PathBuf {

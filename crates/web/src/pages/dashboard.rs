@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{MethodRouter, post};
 use jiff::Timestamp;
 use sellerlink_app::{ConnectionView, LifecycleCommand, MwsTokenReplacement};
 use sellerlink_domain::connection::{ApiAccount, ConnectionStatus, Merchant};
@@ -272,58 +273,43 @@ pub(crate) struct DayForm {
     on: String,
 }
 
-/// "Record the approval (renewal)" (R2) on the day it was done in Seller Central.
-pub(crate) async fn renew(
-    State(state): State<WebState>,
-    user: PageUser,
-    Path(id): Path<String>,
-    Form(form): Form<DayForm>,
-) -> Response {
-    on_a_day(
-        state,
-        user,
-        id,
-        form,
-        |on| LifecycleCommand::Renew { on },
-        "renewed",
-    )
-    .await
+/// What the merchant did in Seller Central and records here, each on its own route.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RecordedAction {
+    /// "Record the approval (renewal)" (R2), on the day it was done.
+    Renew,
+    /// "Record the restore" (R3), on the day it was done.
+    Restore,
+    /// "Record that the expiry feature was switched on" (R4/R5): the expiry becomes the last approval + 1 year.
+    EnableExpiry,
 }
 
-/// "Record the restore" (R3) on the day it was done in Seller Central.
-pub(crate) async fn restore(
-    State(state): State<WebState>,
-    user: PageUser,
-    Path(id): Path<String>,
-    Form(form): Form<DayForm>,
-) -> Response {
-    on_a_day(
-        state,
-        user,
-        id,
-        form,
-        |on| LifecycleCommand::Restore { on },
-        "restored",
-    )
-    .await
-}
+impl RecordedAction {
+    fn command(self, on: Option<jiff::civil::Date>) -> LifecycleCommand {
+        match self {
+            Self::Renew => LifecycleCommand::Renew { on },
+            Self::Restore => LifecycleCommand::Restore { on },
+            Self::EnableExpiry => LifecycleCommand::EnableExpiry,
+        }
+    }
 
-/// "Record that the expiry feature was switched on" (R4/R5): the expiry becomes the last approval + 1 year.
-pub(crate) async fn enable_expiry(
-    State(state): State<WebState>,
-    user: PageUser,
-    Path(id): Path<String>,
-    Form(form): Form<DayForm>,
-) -> Response {
-    on_a_day(
-        state,
-        user,
-        id,
-        form,
-        |_| LifecycleCommand::EnableExpiry,
-        "expiry_enabled",
-    )
-    .await
+    fn notice(self) -> &'static str {
+        match self {
+            Self::Renew => "renewed",
+            Self::Restore => "restored",
+            Self::EnableExpiry => "expiry_enabled",
+        }
+    }
+
+    /// The `POST /connections/{connection_id}/…` handler that records this action.
+    pub(crate) fn route(self) -> MethodRouter<WebState> {
+        post(
+            move |State(state): State<WebState>,
+                  user: PageUser,
+                  Path(id): Path<String>,
+                  Form(form): Form<DayForm>| on_a_day(state, user, id, form, self),
+        )
+    }
 }
 
 async fn on_a_day(
@@ -331,8 +317,7 @@ async fn on_a_day(
     user: PageUser,
     id: String,
     form: DayForm,
-    command: fn(Option<jiff::civil::Date>) -> LifecycleCommand,
-    notice: &str,
+    action: RecordedAction,
 ) -> Response {
     let view = match lookup(&state, &user, &id).await {
         Ok(view) => view,
@@ -343,7 +328,7 @@ async fn on_a_day(
         Ok(on) => {
             state
                 .app()
-                .apply(view.connection.id, command(on), &user.actor())
+                .apply(view.connection.id, action.command(on), &user.actor())
                 .await
         }
         Err(refusal) => Err(refusal.into()),
@@ -358,7 +343,7 @@ async fn on_a_day(
             {
                 tracing::warn!(connection.id = %view.connection.id, %error, "re-verification after a lifecycle action failed");
             }
-            see_other(&format!("/merchants/{merchant}?notice={notice}"))
+            see_other(&format!("/merchants/{merchant}?notice={}", action.notice()))
         }
         Err(error) => refused(&state, &user, merchant, &error.into()).await,
     }

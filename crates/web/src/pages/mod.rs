@@ -29,6 +29,7 @@ use crate::error::HttpError;
 use crate::i18n::{Texts, texts};
 use crate::security::COPY_SCRIPT;
 use crate::state::WebState;
+use dashboard::RecordedAction;
 
 /// What the layout needs: the texts, the visitor's navigation and CSRF token, and an optional notice.
 pub(crate) struct Chrome {
@@ -255,14 +256,17 @@ pub(crate) fn router() -> Router<WebState> {
             "/merchants/{merchant_id}/connect",
             get(wizard::form).post(wizard::submit),
         )
-        .route("/connections/{connection_id}/renew", post(dashboard::renew))
         .route(
-            "/connections/{connection_id}/enable-expiry",
-            post(dashboard::enable_expiry),
+            "/connections/{connection_id}/renew",
+            RecordedAction::Renew.route(),
         )
         .route(
             "/connections/{connection_id}/restore",
-            post(dashboard::restore),
+            RecordedAction::Restore.route(),
+        )
+        .route(
+            "/connections/{connection_id}/enable-expiry",
+            RecordedAction::EnableExpiry.route(),
         )
         .route(
             "/connections/{connection_id}/replace-token",

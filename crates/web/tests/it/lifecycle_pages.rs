@@ -125,7 +125,7 @@ async fn the_wizard_records_the_dates_seller_central_shows() {
     assert_eq!(view.days_until_expiry, Some(days_left));
     let dashboard = browser.get(reply.location()).await.body;
     assert!(
-        dashboard.contains(&format!("<dd>{expires}</dd>")),
+        dashboard.contains(&format!("\">{expires}</dd>")),
         "{dashboard}"
     );
 
@@ -148,9 +148,16 @@ async fn the_wizard_records_the_dates_seller_central_shows() {
     assert_eq!(off_view.days_until_expiry, None);
     let dashboard = browser.get(off.location()).await.body;
     let id = off_view.connection.id;
-    assert!(dashboard.contains("<dd>有効期限なし</dd>"), "{dashboard}");
-    let countdown = format!("id=\"countdown-{id}\">有効期限機能は無効です");
-    assert!(dashboard.contains(&countdown), "{dashboard}");
+    assert!(
+        dashboard.contains(&format!("<dd id=\"expires-{id}\">有効期限なし</dd>")),
+        "{dashboard}"
+    );
+    assert!(
+        !dashboard.contains(&format!("id=\"countdown-{id}\"")),
+        "no countdown without expiry: {dashboard}"
+    );
+    let note = format!("id=\"no-expiry-{id}\">有効期限機能は無効です");
+    assert!(dashboard.contains(&note), "{dashboard}");
 }
 
 #[tokio::test]

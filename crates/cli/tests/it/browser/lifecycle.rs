@@ -9,7 +9,8 @@ use sellerlink_testkit::{Chromium, Window};
 use serde_json::json;
 
 use super::steps::{
-    GrantValues, connection_cards, grant_mws_access, paste_into_wizard, sellerlink_sign_in,
+    GrantValues, connection_cards, grant_mws_access, open_seller_central, paste_into_wizard,
+    sellerlink_sign_in,
 };
 use super::{Demo, DemoSeller};
 
@@ -192,15 +193,7 @@ async fn enter_an_existing_grant(
     )
     .await;
 
-    browser
-        .goto(&format!(
-            "{}/gp/mws/registration/register.html",
-            demo.sandbox
-        ))
-        .await;
-    if browser.has("login").await {
-        super::steps::seller_central_sign_in(browser, seller).await;
-    }
+    open_seller_central(browser, demo, seller, false).await;
     let (granted, approved, expiry) = seller_central_dates(browser, demo).await;
     browser.shot("seller-central-existing-grant").await;
     browser

@@ -20,14 +20,13 @@ pub async fn seller_central_sign_in(browser: &mut Chromium, seller: &DemoSeller)
     browser.submit("signin-submit").await;
 }
 
-/// Seller Central, exactly as the guide goes: sign in, User Permissions → grant access to a developer, the
-/// developer's name and ID, both consent boxes, and the three values on the last page.
-pub async fn grant_mws_access(
+/// Opens the guide's Seller Central address, signing in when asked: the permissions page.
+pub async fn open_seller_central(
     browser: &mut Chromium,
     demo: &Demo,
     seller: &DemoSeller,
     shots: bool,
-) -> GrantValues {
+) {
     browser
         .goto(&format!(
             "{}/gp/mws/registration/register.html",
@@ -40,6 +39,17 @@ pub async fn grant_mws_access(
         }
         seller_central_sign_in(browser, seller).await;
     }
+}
+
+/// Seller Central, exactly as the guide goes: sign in, User Permissions → grant access to a developer, the
+/// developer's name and ID, both consent boxes, and the three values on the last page.
+pub async fn grant_mws_access(
+    browser: &mut Chromium,
+    demo: &Demo,
+    seller: &DemoSeller,
+    shots: bool,
+) -> GrantValues {
+    open_seller_central(browser, demo, seller, shots).await;
     browser.wait("grant-access").await;
     if shots {
         browser.shot("seller-central-permissions").await;
