@@ -336,3 +336,32 @@ async fn every_page_carries_the_security_headers() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("見つかりません"));
 }
+
+#[tokio::test]
+async fn unknown_static_paths_are_the_normal_not_found_page() {
+    let world = TestApp::new().await;
+    world.operator().await;
+    let mut anonymous = world.browser();
+    let mut signed_in = world.browser().signed_in("ops@3pl.example").await;
+    for path in [
+        "/static/nope.css",
+        "/static/",
+        "/static/app.css/x",
+        "/static/a/b.js",
+    ] {
+        for browser in [&mut anonymous, &mut signed_in] {
+            let reply = browser.get(path).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::NOT_FOUND,
+                "{path}: {}",
+                reply.body
+            );
+            assert!(
+                reply.body.contains("見つかりません"),
+                "{path}: {}",
+                reply.body
+            );
+        }
+    }
+}
