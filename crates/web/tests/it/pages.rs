@@ -365,3 +365,22 @@ async fn unknown_static_paths_are_the_normal_not_found_page() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_long_unreadable_date_is_not_echoed_in_full() {
+    let world = TestApp::new().await;
+    world.operator().await;
+    let mut browser = world.browser().signed_in("ops@3pl.example").await;
+    let reply = browser
+        .get(&format!("/orders?from={}", "9".repeat(10_000)))
+        .await;
+    assert!(
+        reply.body.contains(&format!("{}…", "9".repeat(64))),
+        "{}",
+        reply.status
+    );
+    assert!(
+        !reply.body.contains(&format!("「{}", "9".repeat(65))),
+        "the message shows only the start (the form keeps what was typed)"
+    );
+}
