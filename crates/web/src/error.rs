@@ -156,13 +156,24 @@ impl HttpError {
         Self::invalid(field_of(error.field), error.to_string(), error.message_ja())
     }
 
-    /// A body that is not the JSON the endpoint expects.
+    /// A body that is not the JSON the endpoint expects (the parser's detail is shortened: it can quote the body).
     pub(crate) fn bad_json(detail: &str) -> Self {
+        let detail = shorten(detail, DETAIL_CHARS);
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_json",
             format!("The request body is not the JSON this endpoint expects: {detail}"),
             format!("リクエスト本文のJSONが正しくありません: {detail}"),
+        )
+    }
+
+    /// A request body over the size limit.
+    pub(crate) fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "The request body is too large. Send less at once.",
+            "リクエストの内容が大きすぎます。一度に送る量を減らしてください。",
         )
     }
 
@@ -205,6 +216,27 @@ impl HttpError {
             sellerlink_domain::connection::Language::Ja => &self.message_ja,
             sellerlink_domain::connection::Language::En => &self.message,
         }
+    }
+}
+
+/// How much of a typed value an error message shows.
+pub(crate) const ECHO_CHARS: usize = 64;
+/// How much of a parser's explanation an error message shows.
+pub(crate) const DETAIL_CHARS: usize = 160;
+
+/// The first `max` characters of `text`, with `…` when there was more.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// A typed value as error messages show it: quoted, at most [`ECHO_CHARS`] characters of it.
+pub(crate) fn echo(value: &str) -> String {
+    match value.char_indices().nth(ECHO_CHARS) {
+        Some((cut, _)) => format!("{:?}…", &value[..cut]),
+        None => format!("{value:?}"),
     }
 }
 
@@ -330,6 +362,9 @@ mod tests {
             (StatusCode::NOT_FOUND, "not_found")
         );
         let envelope = serde_json::to_value(HttpError::unauthenticated().envelope()).unwrap();
+        assert_eq!(echo("MFN"), "\"MFN\"");
+        assert_eq!(echo(&"é".repeat(65)), format!("{:?}…", "é".repeat(64)));
+        assert_eq!(shorten("abc", 2), "ab…");
         assert_eq!(envelope["error"]["code"], "unauthenticated");
         assert!(envelope["error"].get("field").is_none());
     }

@@ -51,7 +51,7 @@ pub(crate) async fn add_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let is_static = request.uri().path().starts_with("/static/");
+    let is_static = request.uri().path() == crate::pages::STYLESHEET_PATH;
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, state.headers().csp.clone());

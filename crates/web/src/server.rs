@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use sellerlink_app::App;
 use sellerlink_sync::Scheduler;
@@ -20,6 +21,9 @@ use crate::error::WebError;
 use crate::state::WebState;
 use crate::{api, auth, pages, security};
 
+/// The largest request body read (JSON and forms; page forms have their own, smaller limit). Larger is 413.
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
 /// How often expired sessions and old failed sign-ins are deleted.
 const CLEANUP_EVERY: Duration = Duration::from_secs(600);
 
@@ -30,6 +34,7 @@ pub fn router(state: WebState) -> Router {
         .nest("/api", api::router())
         .merge(pages::router())
         .layer(from_fn(auth::csrf::check_forms))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn_with_state(state.clone(), auth::session::recognise))
         .layer(from_fn_with_state(state.clone(), security::add_headers))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))

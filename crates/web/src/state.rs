@@ -8,6 +8,7 @@ use sellerlink_domain::ids::ConnectionId;
 use sellerlink_reminders::Reminders;
 use sellerlink_store::Store;
 
+use crate::auth::throttle::InFlight;
 use crate::config::WebConfig;
 use crate::demo_clock::DemoClock;
 use crate::order_counts::OrderCounts;
@@ -24,6 +25,7 @@ struct Inner {
     config: WebConfig,
     headers: Headers,
     order_counts: OrderCounts,
+    sign_ins_in_flight: InFlight,
 }
 
 impl std::fmt::Debug for WebState {
@@ -49,6 +51,7 @@ impl WebState {
                 config,
                 headers: Headers::new(&form_targets),
                 order_counts: OrderCounts::default(),
+                sign_ins_in_flight: InFlight::default(),
             }),
         }
     }
@@ -68,6 +71,11 @@ impl WebState {
 
     pub(crate) fn headers(&self) -> &Headers {
         &self.inner.headers
+    }
+
+    /// Sign-in attempts whose password is being checked (see [`crate::auth::throttle`]).
+    pub(crate) fn sign_ins_in_flight(&self) -> &InFlight {
+        &self.inner.sign_ins_in_flight
     }
 
     /// The reminders service (channels, test sends), if the app was started with one.

@@ -1,10 +1,11 @@
 //! Request extractors whose rejections use the API's error envelope.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::error::HttpError;
+use crate::error::{DETAIL_CHARS, HttpError, shorten};
 
 /// A JSON body; a missing or malformed body is a 422 `invalid_json` envelope.
 pub(crate) struct ApiJson<T>(pub T);
@@ -15,6 +16,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(HttpError::too_large())
+            }
             Err(rejection) => Err(HttpError::bad_json(&rejection.body_text())),
         }
     }
@@ -30,7 +34,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Self(value)),
             Err(rejection) => {
-                let detail = rejection.body_text();
+                let detail = shorten(&rejection.body_text(), DETAIL_CHARS);
                 Err(HttpError::invalid(
                     "query",
                     format!("The query string does not fit: {detail}"),

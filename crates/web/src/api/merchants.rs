@@ -10,7 +10,7 @@ use sellerlink_domain::ids::MerchantId;
 use super::extract::ApiJson;
 use super::models::{CreateMerchantIn, MerchantOut};
 use crate::auth::caller::Caller;
-use crate::error::{ErrorEnvelope, HttpError};
+use crate::error::{ErrorEnvelope, HttpError, echo};
 use crate::state::WebState;
 use crate::tenancy::{Scope, merchant_not_found};
 
@@ -86,8 +86,14 @@ pub(crate) async fn create(
         Some(text) => Language::parse(text).ok_or_else(|| {
             HttpError::invalid(
                 "language",
-                format!("language: {text:?} is not supported; expected ja or en"),
-                format!("言語 {text:?} には対応していません。ja または en を指定してください。"),
+                format!(
+                    "language: {} is not supported; expected ja or en",
+                    echo(text)
+                ),
+                format!(
+                    "言語 {} には対応していません。ja または en を指定してください。",
+                    echo(text)
+                ),
             )
         })?,
     };

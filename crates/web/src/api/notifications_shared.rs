@@ -18,7 +18,7 @@ use sellerlink_store::{
     DeliveryState, NotificationChannel, StoreError,
 };
 
-use crate::error::HttpError;
+use crate::error::{HttpError, echo};
 use crate::state::WebState;
 use crate::tenancy::Scope;
 
@@ -124,9 +124,13 @@ pub(crate) fn language(
         Some(text) => Language::parse(text).map(Some).ok_or_else(|| {
             HttpError::invalid(
                 field,
-                format!("{field}: {text:?} is not a language; expected ja or en"),
                 format!(
-                    "{field}: {text:?} は言語として読めません。ja または en を指定してください。"
+                    "{field}: {} is not a language; expected ja or en",
+                    echo(text)
+                ),
+                format!(
+                    "{field}: {} は言語として読めません。ja または en を指定してください。",
+                    echo(text)
                 ),
             )
         }),
@@ -250,10 +254,10 @@ pub(crate) fn delivery_state(text: Option<&str>) -> Result<Option<DeliveryState>
             HttpError::invalid(
                 "status",
                 format!(
-                    "status: {text:?} is not a delivery status; expected delivered, failed, pending, sending or skipped"
+                    "status: {} is not a delivery status; expected delivered, failed, pending, sending or skipped", echo(text)
                 ),
                 format!(
-                    "status: {text:?} は配信状況として読めません。delivered、failed、pending、sending、skipped のいずれかを指定してください。"
+                    "status: {} は配信状況として読めません。delivered、failed、pending、sending、skipped のいずれかを指定してください。", echo(text)
                 ),
             )
         }),
@@ -268,10 +272,10 @@ pub(crate) fn delivery_kind(text: Option<&str>) -> Result<Option<DeliveryKind>, 
             HttpError::invalid(
                 "kind",
                 format!(
-                    "kind: {text:?} is not a notification kind; expected expiry_reminder, access_lost, access_restored or test"
+                    "kind: {} is not a notification kind; expected expiry_reminder, access_lost, access_restored or test", echo(text)
                 ),
                 format!(
-                    "kind: {text:?} は通知の種類として読めません。expiry_reminder、access_lost、access_restored、test のいずれかを指定してください。"
+                    "kind: {} は通知の種類として読めません。expiry_reminder、access_lost、access_restored、test のいずれかを指定してください。", echo(text)
                 ),
             )
         }),

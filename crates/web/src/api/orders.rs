@@ -11,7 +11,7 @@ use super::connections::connection_id;
 use super::extract::ApiQuery;
 use super::models::{OrderDetailOut, OrderOut, OrderPageOut, OrdersQuery};
 use crate::auth::caller::Caller;
-use crate::error::{ErrorEnvelope, HttpError};
+use crate::error::{ErrorEnvelope, HttpError, echo};
 use crate::state::WebState;
 use crate::tenancy::Scope;
 
@@ -47,9 +47,13 @@ pub(crate) fn channel(text: Option<&str>) -> Result<Option<FulfillmentChannel>, 
         Some(text) => FulfillmentChannel::parse(text).map(Some).ok_or_else(|| {
             HttpError::invalid(
                 "channel",
-                format!("channel: {text:?} is not a fulfillment channel; expected MFN or AFN"),
                 format!(
-                    "出荷チャネル {text:?} は正しくありません。MFN または AFN を指定してください。"
+                    "channel: {} is not a fulfillment channel; expected MFN or AFN",
+                    echo(text)
+                ),
+                format!(
+                    "出荷チャネル {} は正しくありません。MFN または AFN を指定してください。",
+                    echo(text)
                 ),
             )
         }),
@@ -62,8 +66,8 @@ fn instant(field: &'static str, text: Option<&str>) -> Result<Option<Timestamp>,
         Some(text) => text.parse::<Timestamp>().map(Some).map_err(|_| {
             HttpError::invalid(
                 field,
-                format!("{field}: {text:?} is not an instant; expected RFC 3339, e.g. 2026-01-31T15:00:00Z"),
-                format!("{field}: {text:?} は日時として読めません。RFC 3339 形式（例: 2026-01-31T15:00:00Z）で指定してください。"),
+                format!("{field}: {} is not an instant; expected RFC 3339, e.g. 2026-01-31T15:00:00Z", echo(text)),
+                format!("{field}: {} は日時として読めません。RFC 3339 形式（例: 2026-01-31T15:00:00Z）で指定してください。", echo(text)),
             )
         }),
     }

@@ -29,15 +29,7 @@ pub(crate) async fn check_forms(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
         Ok(bytes) => bytes,
-        Err(_) => {
-            let error = HttpError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "The form is too large.",
-                "フォームの内容が大きすぎます。",
-            );
-            return crate::pages::error_response(visitor.language, &error);
-        }
+        Err(_) => return crate::pages::error_response(visitor.language, &HttpError::too_large()),
     };
     let sent = url::form_urlencoded::parse(&bytes)
         .find(|(name, _)| name == "csrf")

@@ -73,7 +73,7 @@ pub(crate) async fn recognise(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    if path.starts_with("/static/") || path == "/healthz" || path == "/favicon.ico" {
+    if crate::pages::is_sessionless(path) {
         return next.run(request).await;
     }
     let now = state.session_now();

@@ -109,7 +109,10 @@ fn page_label(page: u64, pages: u64) -> String {
 }
 
 fn bad_date(text: &str) -> String {
-    format!("The date \"{text}\" cannot be read; use YYYY-MM-DD.")
+    format!(
+        "The date \"{}\" cannot be read; use YYYY-MM-DD.",
+        crate::error::shorten(text, crate::error::ECHO_CHARS)
+    )
 }
 
 fn health_detail(connections: usize, attention: usize) -> String {

@@ -94,7 +94,10 @@ fn page_label(page: u64, pages: u64) -> String {
 }
 
 fn bad_date(text: &str) -> String {
-    format!("日付「{text}」を読み取れません。YYYY-MM-DD 形式で入力してください。")
+    format!(
+        "日付「{}」を読み取れません。YYYY-MM-DD 形式で入力してください。",
+        crate::error::shorten(text, crate::error::ECHO_CHARS)
+    )
 }
 
 fn health_detail(connections: usize, attention: usize) -> String {

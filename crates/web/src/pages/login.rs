@@ -123,10 +123,10 @@ async fn attempt(
     ip: Option<IpAddr>,
 ) -> Result<Outcome, HttpError> {
     let keys = AttemptKeys::new(&form.email, ip);
-    if throttle::blocked(state, &keys).await? {
+    let Some(reservation) = throttle::reserve(state, &keys).await? else {
         tracing::warn!(client.ip = ?ip, "sign-in throttled");
         return Ok(Outcome::Refused(StatusCode::TOO_MANY_REQUESTS));
-    }
+    };
     let user = match Email::parse(&form.email) {
         Ok(email) => state.store().user_by_email(&email).await?,
         Err(_) => None,
@@ -141,7 +141,7 @@ async fn attempt(
         .map_err(|e| HttpError::internal(&e))?;
     match user {
         Some(user) if matches && !user.disabled => {
-            throttle::succeeded(state, &keys).await?;
+            throttle::succeeded(state, &keys, reservation).await?;
             let cookies = sign_in(state, &user).await?;
             tracing::info!(user.id = %user.id, "signed in");
             Ok(Outcome::SignedIn {
@@ -150,7 +150,7 @@ async fn attempt(
             })
         }
         _ => {
-            throttle::failed(state, &keys).await?;
+            throttle::failed(state, &keys, reservation).await?;
             Ok(Outcome::Refused(StatusCode::UNAUTHORIZED))
         }
     }

@@ -15,6 +15,8 @@ mod operator;
 mod orders;
 mod wizard;
 
+pub(crate) use assets::{STYLESHEET_PATH, is_sessionless};
+
 use askama::Template;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -319,7 +321,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/api-keys/{api_key_id}/revoke", post(api_keys::revoke))
         .route("/demo/clock", post(demo_clock::advance))
-        .route("/static/app.css", get(assets::stylesheet))
+        .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
         .route("/favicon.ico", get(assets::favicon))
         .route("/healthz", get(assets::health))
         .fallback(not_found)

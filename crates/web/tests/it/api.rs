@@ -614,3 +614,61 @@ async fn connecting_verifying_and_syncing_against_the_sandbox() {
     assert_eq!(denied.json()["outcome"], "access_denied");
     assert_eq!(denied.json()["connection"]["status"], "access_denied");
 }
+
+#[tokio::test]
+async fn an_oversized_body_is_413_and_long_values_are_not_echoed_in_full() {
+    let world = TestApp::new().await;
+    world.operator().await;
+    let mut operator = world.browser().signed_in("ops@3pl.example").await;
+    let csrf = operator.csrf().await;
+
+    let huge = json!({ "name": "x".repeat(50 * 1024 * 1024) });
+    let reply = operator
+        .api(Method::POST, "/api/v1/merchants", Some(huge), Some(&csrf))
+        .await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.code(), "too_large");
+    assert!(reply.json()["error"]["message_ja"].is_string());
+
+    let long = "f".repeat(1024 * 1024);
+    let echoes = [
+        (
+            Method::POST,
+            "/api/v1/merchants".to_owned(),
+            Some(json!({ "name": "Ok", "language": long })),
+        ),
+        (
+            Method::POST,
+            "/api/v1/notification-channels".to_owned(),
+            Some(json!({ "kind": long })),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/orders?channel={}", "f".repeat(10_000)),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/notifications?status={}", "f".repeat(10_000)),
+            None,
+        ),
+    ];
+    for (method, path, body) in echoes {
+        let reply = operator.api(method, &path, body, Some(&csrf)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        assert!(
+            reply.body.len() < 2_000,
+            "{}: {} bytes: {}…",
+            &path[..path.len().min(40)],
+            reply.body.len(),
+            &reply.body[..300]
+        );
+        assert!(reply.body.contains(&"f".repeat(64)), "the start is shown");
+        assert!(reply.body.contains('…'));
+    }
+}

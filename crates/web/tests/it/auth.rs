@@ -110,6 +110,33 @@ async fn five_failures_throttle_the_login_until_the_window_passes() {
 }
 
 #[tokio::test]
+async fn concurrent_wrong_passwords_are_checked_at_most_the_limit() {
+    let world = TestApp::new().await;
+    world.operator().await;
+    let guesses = (0..12).map(|_| async {
+        let mut browser = world.browser();
+        browser.sign_in("ops@3pl.example", "guess").await.status
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(
+        (checked, refused),
+        (5, 7),
+        "only the limit's worth of passwords is checked: {statuses:?}"
+    );
+    let mut browser = world.browser();
+    let after = browser.sign_in("ops@3pl.example", PASSWORD).await;
+    assert_eq!(after.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
 async fn one_address_guessing_many_logins_is_throttled_too() {
     let world = TestApp::new().await;
     world.operator().await;

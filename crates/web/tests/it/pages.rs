@@ -336,3 +336,51 @@ async fn every_page_carries_the_security_headers() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("見つかりません"));
 }
+
+#[tokio::test]
+async fn unknown_static_paths_are_the_normal_not_found_page() {
+    let world = TestApp::new().await;
+    world.operator().await;
+    let mut anonymous = world.browser();
+    let mut signed_in = world.browser().signed_in("ops@3pl.example").await;
+    for path in [
+        "/static/nope.css",
+        "/static/",
+        "/static/app.css/x",
+        "/static/a/b.js",
+    ] {
+        for browser in [&mut anonymous, &mut signed_in] {
+            let reply = browser.get(path).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::NOT_FOUND,
+                "{path}: {}",
+                reply.body
+            );
+            assert!(
+                reply.body.contains("見つかりません"),
+                "{path}: {}",
+                reply.body
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_long_unreadable_date_is_not_echoed_in_full() {
+    let world = TestApp::new().await;
+    world.operator().await;
+    let mut browser = world.browser().signed_in("ops@3pl.example").await;
+    let reply = browser
+        .get(&format!("/orders?from={}", "9".repeat(10_000)))
+        .await;
+    assert!(
+        reply.body.contains(&format!("{}…", "9".repeat(64))),
+        "{}",
+        reply.status
+    );
+    assert!(
+        !reply.body.contains(&format!("「{}", "9".repeat(65))),
+        "the message shows only the start (the form keeps what was typed)"
+    );
+}
