@@ -128,7 +128,13 @@ where
         .ok()
         .filter(|url| !url.trim().is_empty())
     else {
-        eprintln!("skipped on PostgreSQL: {PG_VARIABLE} is not set (only the SQLite variant ran)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the PostgreSQL variant: set {PG_VARIABLE} (.ci/run points it at a throwaway database)"
+        );
+        eprintln!(
+            "SQLite only: {PG_VARIABLE} is not set, so the PostgreSQL variant did not run (CI sets it)"
+        );
         return;
     };
     let mut admin = PgConnection::connect(&admin_url)

@@ -241,7 +241,13 @@ async fn a_clean_import_equals_the_sandbox_and_later_runs_apply_changes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_on_postgresql() {
     let Some(db) = Db::postgres().await else {
-        eprintln!("skipped: TEST_DATABASE_URL is not set (the SQLite variant ran)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the PostgreSQL variant: set TEST_DATABASE_URL (.ci/run points it at a throwaway database)"
+        );
+        eprintln!(
+            "SQLite only: TEST_DATABASE_URL is not set, so the PostgreSQL variant did not run (CI sets it)"
+        );
         return;
     };
     let sandbox = Sandbox::start(Options {
