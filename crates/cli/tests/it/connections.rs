@@ -120,6 +120,72 @@ fn grants_read_off_seller_central_keep_their_dates() {
 }
 
 #[test]
+fn grant_dates_before_mws_or_in_the_future_are_refused_and_change_nothing() {
+    let home = Home::new();
+    home.merchant_with_connection();
+    let before = state(&home);
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["--granted-at", "0000-01-01 00:00:00"],
+            "Grant date",
+            "権限の付与日",
+        ),
+        (
+            &["--granted-at", "2008-12-31 23:59:59"],
+            "Grant date",
+            "2009-01-01",
+        ),
+        (
+            &[
+                "--granted-at",
+                "2020-01-10 09:00:00",
+                "--last-approved",
+                "2099-01-01",
+            ],
+            "Last approval date",
+            "前回承認日",
+        ),
+        (
+            &["--last-approved", "0001-01-01"],
+            "Last approval date",
+            "2009-01-01",
+        ),
+        (
+            &[
+                "--granted-at",
+                "2020-01-10 09:00:00",
+                "--expires-on",
+                "2099-01-01",
+            ],
+            "アクセス権の有効期限日",
+            "2021-01-10",
+        ),
+    ];
+    for (dates, field, detail) in cases {
+        let mut args = vec![
+            "connection",
+            "add",
+            "--no-verify",
+            "--merchant",
+            "株式会社たくみ",
+            "--seller-id",
+            "A9B8C7D6E5F4G3",
+            "--marketplace-id",
+            JAPAN,
+        ];
+        args.extend_from_slice(dates);
+        let run = home.run_with_stdin(&args, &format!("{TOKEN}\n"));
+        assert!(!run.status.success(), "{dates:?} was accepted");
+        assert!(
+            run.stderr.contains(field) && run.stderr.contains(detail),
+            "{dates:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(state(&home), before, "a refused date changed the database");
+}
+
+#[test]
 fn malformed_values_name_the_field_and_format_and_change_nothing() {
     let home = Home::new();
     home.merchant_with_connection();
