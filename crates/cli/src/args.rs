@@ -53,6 +53,11 @@ pub struct GlobalArgs {
     /// Print machine-readable JSON instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Let merchants' webhooks point at loopback, private or link-local addresses (refused by default: sellerlink
+    /// would post into the 3PL's own network on a merchant's say-so). Checked when a channel is added (web app and
+    /// `notify channel add`) and again at every send.
+    #[arg(long, env = "SELLERLINK_ALLOW_PRIVATE_WEBHOOKS", global = true)]
+    pub allow_private_webhooks: bool,
     #[command(flatten)]
     pub mws: MwsArgs,
     #[command(flatten)]
@@ -401,7 +406,8 @@ pub enum ChannelCommand {
         /// An e-mail address.
         #[arg(long, required_unless_present = "webhook", conflicts_with = "webhook")]
         email: Option<String>,
-        /// A webhook URL (https, or http on loopback); its signing secret is printed once.
+        /// A webhook URL on a public address (a merchant's; see --allow-private-webhooks); its signing secret is
+        /// printed once.
         #[arg(long)]
         webhook: Option<String>,
         /// The language of its messages: ja or en (default: the merchant's).

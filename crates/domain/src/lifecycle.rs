@@ -186,6 +186,11 @@ pub enum LifecycleError {
         today: Date,
     },
     #[error(
+        "{}: {date} is before {}, when MWS developer access began; enter the date Seller Central shows (YYYY-MM-DD)",
+        .field.label_en(), seller_central::EARLIEST_GRANT_DAY
+    )]
+    BeforeMwsExisted { field: DateField, date: Date },
+    #[error(
         "{}: {on} is before the last approval date {last_approved_on}; enter the day it was done in Seller Central", .field.label_en()
     )]
     BeforeLastApproval {
@@ -255,6 +260,11 @@ impl LifecycleError {
                 "{}: {date} は未来の日付です（本日は {today}）。セラーセントラルに表示されている日付を入力してください。",
                 field.label_ja()
             ),
+            Self::BeforeMwsExisted { field, date } => format!(
+                "{}: {date} は MWS の開発者アクセスが始まった {} より前の日付です。セラーセントラルに表示されている日付を YYYY-MM-DD の形式で入力してください。",
+                field.label_ja(),
+                seller_central::EARLIEST_GRANT_DAY
+            ),
             Self::BeforeLastApproval {
                 field,
                 on,
@@ -282,6 +292,7 @@ impl LifecycleError {
             | Self::ExpiryBeyondTerm { .. }
             | Self::ExpiryDateWithoutExpiry => Some(DateField::ExpiresOn),
             Self::InTheFuture { field, .. }
+            | Self::BeforeMwsExisted { field, .. }
             | Self::BeforeLastApproval { field, .. }
             | Self::NotADate { field, .. } => Some(*field),
             _ => None,

@@ -78,10 +78,10 @@ pub enum NotifyError {
         problem: String,
     },
 
-    /// The webhook endpoint answered with an error status.
+    /// The webhook endpoint answered with an error status. Its body is counted, never quoted: what a receiver
+    /// answers does not belong in sellerlink's delivery log.
     #[error(
-        "the webhook endpoint {endpoint} answered HTTP {status} after {attempts} attempt(s){}; {}",
-        if body_excerpt.is_empty() { String::new() } else { format!(": {body_excerpt:?}") },
+        "the webhook endpoint {endpoint} answered HTTP {status} after {attempts} attempt(s) ({body_bytes} bytes of response body); {}",
         if *retryable { "it may accept the notification later" } else { "fix the endpoint; resending the same notification will not help until then" }
     )]
     WebhookStatus {
@@ -91,10 +91,21 @@ pub enum NotifyError {
         status: u16,
         /// How many requests were made.
         attempts: u32,
-        /// The start of the last response body.
-        body_excerpt: String,
+        /// The length of the last response body (counted up to 64 KiB).
+        body_bytes: usize,
         /// Whether the status was one worth retrying (5xx, 429).
         retryable: bool,
+    },
+
+    /// The webhook host is, or now resolves to, an address that is not public; nothing was sent.
+    #[error(
+        "the webhook endpoint {endpoint} was not called: {refusal}; webhooks go to public addresses only (the operator may allow private ones with --allow-private-webhooks / SELLERLINK_ALLOW_PRIVATE_WEBHOOKS)"
+    )]
+    WebhookAddress {
+        /// The endpoint, without query string.
+        endpoint: String,
+        /// Which address was refused.
+        refusal: crate::webhook::AddressRefusal,
     },
 
     /// The webhook endpoint could not be reached.
@@ -128,6 +139,7 @@ impl NotifyError {
             | Self::InvalidEmail { .. }
             | Self::SmtpSettings { .. }
             | Self::WebhookSettings { .. }
+            | Self::WebhookAddress { .. }
             | Self::Payload(_) => false,
         }
     }

@@ -2,12 +2,14 @@
 //! HMAC-SHA256 over `"{timestamp}.{body}"` ([`sign`], [`verify_signature`]) and retried with backoff
 //! ([`WebhookSender`]). The schema and a verification walk-through are in `docs/WEBHOOKS.md`.
 
+pub mod address;
 mod endpoint;
 mod payload;
 mod secret;
 mod sender;
 mod signature;
 
+pub use address::AddressRefusal;
 pub use endpoint::{WebhookEndpoint, WebhookEndpointError};
 pub use payload::{ConnectionData, EventDetail, WebhookData, WebhookPayload};
 pub use secret::{WebhookSecret, WebhookSecretError};

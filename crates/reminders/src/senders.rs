@@ -8,7 +8,7 @@ use sellerlink_notify::{
     Mailbox, Mailer, Notification, NotifyError, WebhookEndpoint, WebhookSecret, WebhookSender,
 };
 use sellerlink_secrets::{Keyring, SealContext, Sealed};
-use sellerlink_store::{ChannelId, ChannelKind, NotificationChannel};
+use sellerlink_store::{ChannelId, ChannelKind, ChannelOwner, NotificationChannel};
 
 /// The senders a worker uses. Give them few in-process retries (e.g. `RetryPolicy::attempts(2)`): the worker
 /// retries durably itself, with backoff recorded on the delivery, and its lease must outlast one send.
@@ -123,6 +123,11 @@ fn open_endpoint(
         })?;
     let secret = WebhookSecret::parse(opened.expose_secret())
         .map_err(|e| SendFailure::permanent(e.to_string()))?;
-    WebhookEndpoint::new(&channel.address, secret)
-        .map_err(|e| SendFailure::permanent(e.to_string()))
+    let endpoint = WebhookEndpoint::new(&channel.address, secret)
+        .map_err(|e| SendFailure::permanent(e.to_string()))?;
+    // The operator chose its own channel's address; only merchants' webhooks must be on public addresses.
+    Ok(match channel.owner {
+        ChannelOwner::Operator => endpoint.allowing_private_addresses(),
+        ChannelOwner::Merchant(_) => endpoint,
+    })
 }

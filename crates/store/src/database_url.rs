@@ -64,6 +64,11 @@ pub(crate) fn parse(url: &str) -> Result<Target, StoreError> {
     )))
 }
 
+/// Whether a SQLite URL names an in-memory database (no file is created for it).
+pub(crate) fn is_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
 /// The URL with its password (if any) replaced by `***`; a URL that does not parse is not shown at all.
 pub(crate) fn redact(text: &str) -> String {
     if text.starts_with("sqlite:") {

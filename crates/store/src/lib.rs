@@ -19,6 +19,7 @@ mod names;
 mod notifications;
 mod oauth_states;
 mod orders;
+mod private_file;
 mod shipments;
 mod stock;
 mod store;

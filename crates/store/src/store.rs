@@ -9,6 +9,7 @@ use sqlx::sqlite::SqlitePoolOptions;
 use crate::database_url::{self, Target};
 use crate::engine::{Engine, Pool};
 use crate::error::{StoreError, StoreResult};
+use crate::private_file;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -55,6 +56,14 @@ impl Store {
                         .map_err(|e| StoreError::Url {
                             url: database_url::redact(url),
                             problem: format!("cannot create directory {}: {e}", dir.display()),
+                        })?;
+                }
+                if !database_url::is_in_memory(url) {
+                    private_file::create_owner_only(file)
+                        .await
+                        .map_err(|e| StoreError::Url {
+                            url: database_url::redact(url),
+                            problem: format!("cannot create {}: {e}", file.display()),
                         })?;
                 }
                 let pool = SqlitePoolOptions::new()

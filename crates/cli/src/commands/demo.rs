@@ -101,6 +101,8 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
                 ..SchedulerConfig::default()
             },
             buyer_data_days: args.buyer_data.buyer_data_days,
+            // Everything in the demo runs on this machine, a webhook receiver to try too.
+            allow_private_webhooks: true,
         },
     )
     .await?;

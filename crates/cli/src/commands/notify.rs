@@ -19,7 +19,12 @@ const SEND_ATTEMPTS: u32 = 2;
 
 /// The reminders worker over its own store handle, on the app's clock, with mail from the command line /
 /// environment. The worker, `notify …` and the web app (`serve`, `demo`: channels and test sends) all use this.
-pub async fn reminders(global: &GlobalArgs, app: &App) -> anyhow::Result<Reminders> {
+/// `allow_private_webhooks`: merchants' webhooks may be on non-public addresses.
+pub async fn reminders(
+    global: &GlobalArgs,
+    app: &App,
+    allow_private_webhooks: bool,
+) -> anyhow::Result<Reminders> {
     let settings = crate::settings(global)?;
     let keyring = Arc::new(settings.keys.load()?);
     let store = Store::connect(&settings.database_url).await?;
@@ -30,7 +35,10 @@ pub async fn reminders(global: &GlobalArgs, app: &App) -> anyhow::Result<Reminde
     let retry = RetryPolicy::attempts(SEND_ATTEMPTS);
     let senders = Senders::new(
         Some(mailer(global, &global.mail)?.with_retry(retry)),
-        WebhookSender::builder().retry(retry).build()?,
+        WebhookSender::builder()
+            .retry(retry)
+            .allow_private_addresses(allow_private_webhooks)
+            .build()?,
     );
     Ok(Reminders::new(store, keyring, reminder_settings, senders).with_clock(app.clock()))
 }
@@ -71,6 +79,24 @@ fn mailer(global: &GlobalArgs, mail: &MailArgs) -> anyhow::Result<Mailer> {
     Ok(Mailer::new(transport, from))
 }
 
+/// Refuses a merchant's webhook URL whose host is, or resolves to, a non-public address (as the web app does).
+async fn ensure_public_webhook(url: &str) -> anyhow::Result<()> {
+    let Ok(parsed) = url::Url::parse(url.trim()) else {
+        return Ok(()); // ChannelTarget::webhook reported it already
+    };
+    sellerlink_notify::webhook::address::resolve(&parsed, false)
+        .await
+        .map(|_| ())
+        .map_err(|refusal| {
+            anyhow::anyhow!(
+                "{}\n{}\n(the operator may allow private addresses with --allow-private-webhooks or \
+                 SELLERLINK_ALLOW_PRIVATE_WEBHOOKS=true)",
+                refusal.explain_en("--webhook"),
+                refusal.explain_ja("--webhook")
+            )
+        })
+}
+
 /// Where e-mails are written when no SMTP host is set: `--mail-outbox`, else `DATA_DIR/outbox`.
 pub fn outbox_folder(global: &GlobalArgs, mail: &MailArgs) -> std::path::PathBuf {
     mail.mail_outbox
@@ -84,7 +110,7 @@ pub async fn run(
     command: NotifyCommand,
     output: &Output,
 ) -> anyhow::Result<()> {
-    let reminders = reminders(global, app).await?;
+    let reminders = reminders(global, app, global.allow_private_webhooks).await?;
     match command {
         NotifyCommand::Channel(ChannelCommand::Add {
             merchant,
@@ -103,7 +129,12 @@ pub async fn run(
                 (None, Some(url)) => {
                     let secret = WebhookSecret::generate();
                     let shown = secret.expose_secret().to_owned();
-                    (ChannelTarget::webhook(&url, secret)?, Some(shown))
+                    let target = ChannelTarget::webhook(&url, secret)?;
+                    if matches!(owner, ChannelOwner::Merchant(_)) && !global.allow_private_webhooks
+                    {
+                        ensure_public_webhook(&url).await?;
+                    }
+                    (target, Some(shown))
                 }
                 (None, None) => anyhow::bail!("give --email or --webhook"),
             };

@@ -27,10 +27,6 @@ pub struct ServeArgs {
     /// The Seller Central the wizard links to, instead of Amazon's host for the marketplace (e.g. a sandbox).
     #[arg(long, env = "SELLERLINK_SELLER_CENTRAL_URL")]
     pub seller_central_url: Option<url::Url>,
-    /// Let merchants point webhooks at loopback, private or link-local addresses (refused by default: the server
-    /// would post into the 3PL's own network on a merchant's say-so).
-    #[arg(long, env = "SELLERLINK_ALLOW_PRIVATE_WEBHOOKS")]
-    pub allow_private_webhooks: bool,
     /// Create this operator at start if no user has the address yet; the password is read from
     /// SELLERLINK_OPERATOR_PASSWORD (at least 10 characters).
     #[arg(long, env = "SELLERLINK_OPERATOR_EMAIL")]
@@ -38,7 +34,7 @@ pub struct ServeArgs {
 }
 
 /// The web settings of these options.
-pub fn web_config(args: &ServeArgs) -> WebConfig {
+pub fn web_config(global: &GlobalArgs, args: &ServeArgs) -> WebConfig {
     WebConfig {
         bind: args.bind,
         secure_cookies: args.secure_cookies,
@@ -47,7 +43,7 @@ pub fn web_config(args: &ServeArgs) -> WebConfig {
             ..SchedulerConfig::default()
         }),
         seller_central_url: args.seller_central_url.clone(),
-        allow_private_webhooks: args.allow_private_webhooks,
+        allow_private_webhooks: global.allow_private_webhooks,
         ..WebConfig::default()
     }
 }
@@ -84,8 +80,10 @@ pub async fn run(app: &App, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
     }
     // The notification pages add channels and send test messages through the same senders as the worker.
     let config = WebConfig {
-        reminders: Some(crate::commands::notify::reminders(global, app).await?),
-        ..web_config(&args)
+        reminders: Some(
+            crate::commands::notify::reminders(global, app, global.allow_private_webhooks).await?,
+        ),
+        ..web_config(global, &args)
     };
     let server = serve(app.clone(), config).await?;
     println!(

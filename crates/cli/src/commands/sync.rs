@@ -110,6 +110,7 @@ pub async fn worker(
             ..SchedulerConfig::default()
         },
         buyer_data_days: args.buyer_data.buyer_data_days,
+        allow_private_webhooks: global.allow_private_webhooks,
     };
     let worker = Worker::new(app, global, settings).await?;
     let shutdown = CancellationToken::new();
@@ -133,6 +134,8 @@ pub struct WorkerSettings {
     pub scheduler: SchedulerConfig,
     /// Erase the buyer data of finished orders this many days after Amazon's last update of them; 0 keeps it.
     pub buyer_data_days: u32,
+    /// Post webhooks to non-public addresses too (`--allow-private-webhooks`; the demo).
+    pub allow_private_webhooks: bool,
 }
 
 /// The worker's jobs over one app and its clock: imports and re-checks of paused connections, expiry reminders
@@ -158,7 +161,12 @@ impl Worker {
         Ok(Arc::new(Self {
             app: app.clone(),
             scheduler: Arc::new(Scheduler::new(app.importer()?.clone(), settings.scheduler)),
-            reminders: crate::commands::notify::reminders(global, app).await?,
+            reminders: crate::commands::notify::reminders(
+                global,
+                app,
+                settings.allow_private_webhooks,
+            )
+            .await?,
             shipper: app.shipper()?,
             pusher: app.stock_pusher()?,
             buyer_data_days: settings.buyer_data_days,

@@ -1,4 +1,4 @@
-use crate::support::{Home, JAPAN, SELLER, TOKEN};
+use crate::support::{Home, JAPAN, Run, SELLER, TOKEN};
 
 /// What the database holds, as the CLI shows it (without the instant the status was derived at).
 fn state(home: &Home) -> (serde_json::Value, serde_json::Value, Vec<serde_json::Value>) {
@@ -119,6 +119,77 @@ fn grants_read_off_seller_central_keep_their_dates() {
     assert_eq!(view["grant"]["granted_at"], "2018-04-17T01:26:33Z");
 }
 
+/// `connection add` of a second seller account for the demo merchant, with `extra` options and the token on stdin.
+fn add_second_seller(home: &Home, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "connection",
+        "add",
+        "--no-verify",
+        "--merchant",
+        "株式会社たくみ",
+        "--seller-id",
+        "A9B8C7D6E5F4G3",
+        "--marketplace-id",
+        JAPAN,
+    ];
+    args.extend_from_slice(extra);
+    home.run_with_stdin(&args, &format!("{TOKEN}\n"))
+}
+
+#[test]
+fn grant_dates_before_mws_or_in_the_future_are_refused_and_change_nothing() {
+    let home = Home::new();
+    home.merchant_with_connection();
+    let before = state(&home);
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["--granted-at", "0000-01-01 00:00:00"],
+            "Grant date",
+            "権限の付与日",
+        ),
+        (
+            &["--granted-at", "2008-12-31 23:59:59"],
+            "Grant date",
+            "2009-01-01",
+        ),
+        (
+            &[
+                "--granted-at",
+                "2020-01-10 09:00:00",
+                "--last-approved",
+                "2099-01-01",
+            ],
+            "Last approval date",
+            "前回承認日",
+        ),
+        (
+            &["--last-approved", "0001-01-01"],
+            "Last approval date",
+            "2009-01-01",
+        ),
+        (
+            &[
+                "--granted-at",
+                "2020-01-10 09:00:00",
+                "--expires-on",
+                "2099-01-01",
+            ],
+            "アクセス権の有効期限日",
+            "2021-01-10",
+        ),
+    ];
+    for (dates, field, detail) in cases {
+        let run = add_second_seller(&home, dates);
+        assert!(!run.status.success(), "{dates:?} was accepted");
+        assert!(
+            run.stderr.contains(field) && run.stderr.contains(detail),
+            "{dates:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(state(&home), before, "a refused date changed the database");
+}
+
 #[test]
 fn malformed_values_name_the_field_and_format_and_change_nothing() {
     let home = Home::new();
@@ -182,22 +253,7 @@ fn malformed_values_name_the_field_and_format_and_change_nothing() {
     );
     assert!(!run.stderr.contains(bad_token) && !run.stdout.contains(bad_token));
     // A bad date, an unknown merchant, a duplicate seller.
-    let run = home.run_with_stdin(
-        &[
-            "connection",
-            "add",
-            "--no-verify",
-            "--merchant",
-            "株式会社たくみ",
-            "--seller-id",
-            "A9B8C7D6E5F4G3",
-            "--marketplace-id",
-            JAPAN,
-            "--expires-on",
-            "2019/04/17",
-        ],
-        &format!("{TOKEN}\n"),
-    );
+    let run = add_second_seller(&home, &["--expires-on", "2019/04/17"]);
     assert!(
         run.stderr.contains("Access expiry date")
             && run.stderr.contains("アクセス権の有効期限日")

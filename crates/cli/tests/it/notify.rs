@@ -13,7 +13,9 @@ async fn a_due_reminder_reaches_email_and_webhook_once_and_is_logged() {
         .with_env("SELLERLINK_SMTP_HOST", &sink.host())
         .with_env("SELLERLINK_SMTP_PORT", &sink.port().to_string())
         .with_env("SELLERLINK_SMTP_TLS", "none")
-        .with_env("SELLERLINK_MAIL_FROM", "sellerlink <noreply@3pl.example>");
+        .with_env("SELLERLINK_MAIL_FROM", "sellerlink <noreply@3pl.example>")
+        // The receiver listens on loopback.
+        .with_env("SELLERLINK_ALLOW_PRIVATE_WEBHOOKS", "true");
     let run = |args: &[&str]| tokio::task::block_in_place(|| home.run(args));
     run(&["merchant", "add", "--name", "Takumi", "--language", "en"]).assert_ok();
     // Granted 358 days ago: the 7-day reminder is due today.
@@ -120,4 +122,48 @@ async fn a_due_reminder_reaches_email_and_webhook_once_and_is_logged() {
         3,
         "the test message went to one channel"
     );
+}
+
+#[test]
+fn a_merchants_webhook_on_a_non_public_address_is_refused_unless_allowed() {
+    let home = Home::new();
+    home.run(&["merchant", "add", "--name", "Takumi"])
+        .assert_ok();
+    let add = |extra: &[&str], url: &str| {
+        let mut args = vec!["notify", "channel", "add"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--webhook", url]);
+        home.run(&args)
+    };
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "https://[::127.0.0.1]/hook",
+        "https://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+        "http://localhost:9/hook",
+    ] {
+        let run = add(&["--merchant", "Takumi"], url);
+        assert!(!run.status.success(), "{url} was accepted");
+        assert!(
+            run.stderr.contains("--webhook")
+                && run.stderr.contains("loopback, private")
+                && run.stderr.contains("プライベート"),
+            "{url}: {}",
+            run.stderr
+        );
+    }
+    let listed = |owner: &[&str]| {
+        let mut args = vec!["--json", "notify", "channel", "list"];
+        args.extend_from_slice(owner);
+        home.run(&args).assert_ok().json().as_array().unwrap().len()
+    };
+    assert_eq!(listed(&["--merchant", "Takumi"]), 0, "nothing was stored");
+    // The operator's own channel, and any channel once the operator allowed private webhooks.
+    add(&["--operator"], "http://127.0.0.1:9/hook").assert_ok();
+    add(
+        &["--allow-private-webhooks", "--merchant", "Takumi"],
+        "http://127.0.0.1:9/hook",
+    )
+    .assert_ok();
+    assert_eq!(listed(&["--merchant", "Takumi"]), 1);
+    assert_eq!(listed(&["--operator"]), 1);
 }

@@ -90,3 +90,45 @@ fn a_key_file_is_created_with_mode_0600() {
         .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+#[test]
+fn the_database_and_the_outbox_e_mails_are_created_with_mode_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    home.merchant_with_connection();
+    let channel = home
+        .run(&[
+            "--json",
+            "notify",
+            "channel",
+            "add",
+            "--merchant",
+            "株式会社たくみ",
+            "--email",
+            "ops@takumi.example",
+        ])
+        .assert_ok()
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    home.run(&["notify", "test", &channel]).assert_ok();
+    let mut files = vec![home.path().join("sellerlink.db")];
+    for sibling in ["sellerlink.db-wal", "sellerlink.db-shm"] {
+        let path = home.path().join(sibling);
+        if path.exists() {
+            files.push(path);
+        }
+    }
+    let emails: Vec<_> = std::fs::read_dir(home.path().join("outbox"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
+        .collect();
+    assert_eq!(emails.len(), 1, "{emails:?}");
+    files.extend(emails);
+    for path in files {
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", path.display());
+    }
+}

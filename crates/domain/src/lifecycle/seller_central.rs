@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::{AccessGrant, Expiry, LifecycleError, RenewalTerm};
 use crate::marketplace::Marketplace;
 
+/// The first day a grant can carry: MWS developer access did not exist before 2009, so an earlier date is a typo.
+pub const EARLIEST_GRANT_DAY: Date = jiff::civil::date(2009, 1, 1);
+
 /// A date a person types about a grant, named as Seller Central names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -122,20 +125,21 @@ impl SellerCentralDates {
         let tz = TimeZone::get(home.time_zone)
             .map_err(|_| LifecycleError::UnknownTimeZone(home.time_zone.to_owned()))?;
         let today = now.to_zoned_datetime(tz.clone()).date();
-        let future = |field, date: Date| {
-            (date > today).then_some(LifecycleError::InTheFuture { field, date, today })
+        let out_of_range = |field, date: Date| {
+            if date < EARLIEST_GRANT_DAY {
+                Err(LifecycleError::BeforeMwsExisted { field, date })
+            } else if date > today {
+                Err(LifecycleError::InTheFuture { field, date, today })
+            } else {
+                Ok(())
+            }
         };
-        if let Some(refused) = future(
+        out_of_range(
             DateField::GrantedOn,
             granted_at.to_zoned_datetime(tz).date(),
-        ) {
-            return Err(refused);
-        }
-        if let Some(refused) = self
-            .last_approved_on
-            .and_then(|day| future(DateField::LastApprovedOn, day))
-        {
-            return Err(refused);
+        )?;
+        if let Some(day) = self.last_approved_on {
+            out_of_range(DateField::LastApprovedOn, day)?;
         }
         AccessGrant::from_seller_central(granted_at, self.last_approved_on, self.expiry, home, term)
     }
@@ -215,6 +219,26 @@ mod tests {
         assert_eq!(
             field(check("10/01/2026", "", "", false)),
             Some(DateField::GrantedOn)
+        );
+        assert_eq!(
+            field(check("2008-12-31", "", "", false)),
+            Some(DateField::GrantedOn)
+        );
+        assert_eq!(
+            field(check("2026-01-10", "0001-01-01", "", false)),
+            Some(DateField::LastApprovedOn)
+        );
+        assert_eq!(
+            field(check("2026-01-10", "", "2099-01-01", false)),
+            Some(DateField::ExpiresOn)
+        );
+        check("2009-01-01", "", "", false).unwrap();
+        let ancient = check("0000-01-01", "", "", false).unwrap_err();
+        assert!(ancient.to_string().contains("2009-01-01"), "{ancient}");
+        assert!(
+            ancient.message_ja().contains("権限の付与日"),
+            "{}",
+            ancient.message_ja()
         );
         let beyond = check("2026-01-10", "", "2027-02-01", false).unwrap_err();
         assert!(

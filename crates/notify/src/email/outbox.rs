@@ -6,7 +6,8 @@ use uuid::Uuid;
 
 use crate::error::NotifyError;
 
-/// Writes `bytes` to `{folder}/{notification_id}.eml` through a temporary file and a rename, so a reader
+/// Writes `bytes` to `{folder}/{notification_id}.eml`, readable by its owner only (0600: the message names the
+/// merchant and its seller accounts), through a temporary file and a rename, so a reader
 /// never sees half a message and a re-send replaces the earlier copy.
 pub(crate) async fn write(
     folder: &Path,
@@ -25,7 +26,7 @@ pub(crate) async fn write(
     // A unique temporary name: two senders of the same notification never share one.
     let temporary = folder.join(format!(".{id}.{}.tmp", Uuid::new_v4().simple()));
     let written = async {
-        tokio::fs::write(&temporary, bytes).await?;
+        write_owner_only(&temporary, bytes).await?;
         tokio::fs::rename(&temporary, &path).await
     }
     .await;
@@ -34,4 +35,16 @@ pub(crate) async fn write(
         return Err(NotifyError::Outbox { path, source });
     }
     Ok(path)
+}
+
+/// Creates `path` with mode 0600 (set at creation, before any byte is written) and writes `bytes` into it.
+async fn write_owner_only(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).await?;
+    file.write_all(bytes).await?;
+    file.flush().await
 }

@@ -13,6 +13,7 @@ use super::secret::WebhookSecret;
 pub struct WebhookEndpoint {
     url: Url,
     secret: WebhookSecret,
+    private_addresses_allowed: bool,
 }
 
 /// A webhook URL that cannot be used.
@@ -47,7 +48,25 @@ impl WebhookEndpoint {
                         .to_owned(),
             });
         }
-        Ok(Self { url, secret })
+        Ok(Self {
+            url,
+            secret,
+            private_addresses_allowed: false,
+        })
+    }
+
+    /// The same endpoint, which may be on a loopback, private or link-local address: for the operator's own
+    /// channels (the operator chose the address; a merchant's channel never gets this).
+    pub fn allowing_private_addresses(self) -> Self {
+        Self {
+            private_addresses_allowed: true,
+            ..self
+        }
+    }
+
+    /// Whether the endpoint may be on a non-public address ([`Self::allowing_private_addresses`]).
+    pub fn private_addresses_allowed(&self) -> bool {
+        self.private_addresses_allowed
     }
 
     /// The URL requests are POSTed to.

@@ -1,14 +1,17 @@
 //! Posting signed webhook requests, with retries.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use url::Host;
 use uuid::Uuid;
 
 use sellerlink_domain::clock::{Clock, SystemClock};
 
+use super::address::{self, AddressRefusal};
 use super::endpoint::WebhookEndpoint;
 use super::payload::WebhookPayload;
 use super::signature::{ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
@@ -18,8 +21,9 @@ use crate::message::Notification;
 use crate::retry::RetryPolicy;
 use crate::tls;
 
-/// How much of an error response body is kept for the error message.
-const BODY_EXCERPT_BYTES: usize = 512;
+/// How much of an error response body is read (and counted, never kept: a receiver's words do not belong in
+/// sellerlink's delivery log).
+const BODY_COUNT_LIMIT: usize = 64 * 1024;
 
 /// A webhook request the endpoint accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,12 +37,43 @@ pub struct WebhookDelivery {
 }
 
 /// Posts webhook requests: JSON, signed, retried on 5xx, 429, time-outs and network errors, never
-/// on other 4xx answers. Redirects are not followed.
+/// on other 4xx answers. Redirects are not followed. Before every attempt the host is resolved and refused unless
+/// all its addresses are public ([`super::address`]; unless private ones are allowed), and the request connects to
+/// exactly those addresses, so a name that starts resolving into the 3PL's network is caught at send time.
 #[derive(Debug, Clone)]
 pub struct WebhookSender {
-    http: reqwest::Client,
+    http: HttpSettings,
     clock: Arc<dyn Clock>,
     retry: RetryPolicy,
+    allow_private: bool,
+}
+
+/// What each attempt's HTTP client is built from.
+#[derive(Debug, Clone)]
+struct HttpSettings {
+    tls: rustls::ClientConfig,
+    timeout: Duration,
+    user_agent: HeaderValue,
+}
+
+impl HttpSettings {
+    fn builder(&self) -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .tls_backend_preconfigured(self.tls.clone())
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(self.user_agent.clone())
+    }
+
+    /// A client that connects to `addresses` for `url`'s host name (an IP literal needs no override).
+    fn client(&self, url: &url::Url, addresses: &[SocketAddr]) -> reqwest::Result<reqwest::Client> {
+        let builder = match url.host() {
+            Some(Host::Domain(name)) => self.builder().resolve_to_addrs(name, addresses),
+            _ => self.builder(),
+        };
+        builder.build()
+    }
 }
 
 /// Settings for a [`WebhookSender`].
@@ -49,6 +84,7 @@ pub struct WebhookSenderBuilder {
     clock: Arc<dyn Clock>,
     extra_roots_pem: Vec<Vec<u8>>,
     user_agent: String,
+    allow_private: bool,
 }
 
 impl Default for WebhookSenderBuilder {
@@ -59,6 +95,7 @@ impl Default for WebhookSenderBuilder {
             clock: Arc::new(SystemClock),
             extra_roots_pem: Vec::new(),
             user_agent: format!("sellerlink-webhooks/{}", env!("CARGO_PKG_VERSION")),
+            allow_private: false,
         }
     }
 }
@@ -93,6 +130,15 @@ impl WebhookSenderBuilder {
         }
     }
 
+    /// Also post to loopback, private and link-local addresses (default: refused; local development, the demo,
+    /// receivers on the 3PL's own network). Compare [`WebhookEndpoint::allowing_private_addresses`].
+    pub fn allow_private_addresses(self, allow_private: bool) -> Self {
+        Self {
+            allow_private,
+            ..self
+        }
+    }
+
     /// The sender.
     ///
     /// # Errors
@@ -110,12 +156,13 @@ impl WebhookSenderBuilder {
                 field: "user_agent",
                 problem: "must be printable ASCII".to_owned(),
             })?;
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .timeout(self.timeout)
-            .connect_timeout(self.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(user_agent)
+        let http = HttpSettings {
+            tls,
+            timeout: self.timeout,
+            user_agent,
+        };
+        // Fails now, not at the first send, if the settings cannot make a client.
+        http.builder()
             .build()
             .map_err(|e| NotifyError::WebhookSettings {
                 field: "http client",
@@ -125,6 +172,7 @@ impl WebhookSenderBuilder {
             http,
             clock: self.clock,
             retry: self.retry,
+            allow_private: self.allow_private,
         })
     }
 }
@@ -133,9 +181,10 @@ impl WebhookSenderBuilder {
 enum Failure {
     Status {
         status: StatusCode,
-        body_excerpt: String,
+        body_bytes: usize,
         retry_after: Option<Duration>,
     },
+    NotPublic(AddressRefusal),
     Transport {
         timed_out: bool,
         reason: String,
@@ -194,6 +243,7 @@ impl WebhookSender {
                     status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
                 }
                 Failure::Transport { .. } => true,
+                Failure::NotPublic(_) => false,
             };
             let wait = if retryable { delays.next() } else { None };
             let Some(mut wait) = wait else {
@@ -225,10 +275,29 @@ impl WebhookSender {
         id: &str,
         body: &[u8],
     ) -> Result<StatusCode, Failure> {
+        let allow_private = self.allow_private || endpoint.private_addresses_allowed();
+        let addresses = match address::resolve(endpoint.url(), allow_private).await {
+            Ok(addresses) => addresses,
+            Err(refusal @ AddressRefusal::NotPublic { .. }) => {
+                return Err(Failure::NotPublic(refusal));
+            }
+            Err(unresolvable @ AddressRefusal::Unresolvable { .. }) => {
+                return Err(Failure::Transport {
+                    timed_out: false,
+                    reason: unresolvable.to_string(),
+                });
+            }
+        };
+        let http = self
+            .http
+            .client(endpoint.url(), &addresses)
+            .map_err(|error| Failure::Transport {
+                timed_out: false,
+                reason: error_chain(&error.without_url()),
+            })?;
         let timestamp = self.clock.now().as_second();
         let signature = sign(endpoint.secret(), timestamp, body);
-        let sent = self
-            .http
+        let sent = http
             .post(endpoint.url().clone())
             .header(CONTENT_TYPE, "application/json")
             .header(ID_HEADER, id)
@@ -256,17 +325,16 @@ impl WebhookSender {
             .and_then(|value| value.to_str().ok())
             .and_then(|text| text.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let mut excerpt = Vec::new();
-        while excerpt.len() < BODY_EXCERPT_BYTES {
+        let mut body_bytes = 0;
+        while body_bytes < BODY_COUNT_LIMIT {
             match response.chunk().await {
-                Ok(Some(chunk)) => excerpt.extend_from_slice(&chunk),
+                Ok(Some(chunk)) => body_bytes += chunk.len(),
                 Ok(None) | Err(_) => break,
             }
         }
-        excerpt.truncate(BODY_EXCERPT_BYTES);
         Err(Failure::Status {
             status,
-            body_excerpt: String::from_utf8_lossy(&excerpt).trim().to_owned(),
+            body_bytes,
             retry_after,
         })
     }
@@ -276,6 +344,7 @@ fn describe(failure: &Failure) -> String {
     match failure {
         Failure::Status { status, .. } => format!("HTTP {}", status.as_u16()),
         Failure::Transport { reason, .. } => reason.clone(),
+        Failure::NotPublic(refusal) => refusal.to_string(),
     }
 }
 
@@ -287,15 +356,17 @@ fn final_error(
 ) -> NotifyError {
     match failure {
         Failure::Status {
-            status,
-            body_excerpt,
-            ..
+            status, body_bytes, ..
         } => NotifyError::WebhookStatus {
             endpoint: endpoint.display_url(),
             status: status.as_u16(),
             attempts,
-            body_excerpt,
+            body_bytes,
             retryable,
+        },
+        Failure::NotPublic(refusal) => NotifyError::WebhookAddress {
+            endpoint: endpoint.display_url(),
+            refusal,
         },
         Failure::Transport { timed_out, reason } => NotifyError::WebhookTransport {
             endpoint: endpoint.display_url(),

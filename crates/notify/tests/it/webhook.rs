@@ -31,6 +31,7 @@ fn sender(clock: Arc<ManualClock>, attempts: u32) -> WebhookSender {
         .clock(clock)
         .retry(quick_retry(attempts))
         .timeout(Duration::from_secs(5))
+        .allow_private_addresses(true)
         .build()
         .unwrap()
 }
@@ -140,11 +141,11 @@ async fn too_many_requests_is_retried_but_other_client_errors_are_not() {
             status,
             attempts,
             retryable,
-            body_excerpt,
+            body_bytes,
             endpoint,
         } => {
             assert_eq!((*status, *attempts, *retryable), (410, 1, false));
-            assert_eq!(body_excerpt, "failure injected by WebhookReceiver");
+            assert_eq!(*body_bytes, "failure injected by WebhookReceiver".len());
             assert!(
                 !endpoint.contains("tenant=sakura"),
                 "no query string in errors: {endpoint}"
@@ -153,6 +154,10 @@ async fn too_many_requests_is_retried_but_other_client_errors_are_not() {
         other => panic!("{other:?}"),
     }
     assert!(!error.is_transient());
+    assert!(
+        !error.to_string().contains("failure injected"),
+        "the receiver's body is not echoed: {error}"
+    );
     assert_eq!(
         receiver.requests().len(),
         3,
@@ -353,6 +358,7 @@ async fn a_timed_out_attempt_is_retried() {
         .clock(clock())
         .retry(quick_retry(2))
         .timeout(Duration::from_millis(300))
+        .allow_private_addresses(true)
         .build()
         .unwrap();
 
@@ -372,6 +378,7 @@ async fn when_every_attempt_times_out_the_error_says_so() {
         .clock(clock())
         .retry(quick_retry(2))
         .timeout(Duration::from_millis(300))
+        .allow_private_addresses(true)
         .build()
         .unwrap();
 
@@ -388,4 +395,40 @@ async fn when_every_attempt_times_out_the_error_says_so() {
         ),
         "{error:?}"
     );
+}
+
+#[tokio::test]
+async fn a_non_public_address_is_refused_at_send_time_unless_allowed() {
+    let receiver = WebhookReceiver::start().await.unwrap();
+    let n = notification(expiry_reminder(7), Api::Mws, Language::En);
+    let strict = WebhookSender::builder()
+        .clock(clock())
+        .retry(quick_retry(3))
+        .build()
+        .unwrap();
+    let by_name = receiver
+        .url("/hooks/sellerlink")
+        .replace("127.0.0.1", "localhost");
+    for url in [receiver.url("/hooks/sellerlink"), by_name.clone()] {
+        let endpoint = WebhookEndpoint::new(&url, secret()).unwrap();
+        let error = strict.send(&endpoint, &n).await.unwrap_err();
+        assert!(
+            matches!(error, NotifyError::WebhookAddress { .. }),
+            "{url}: {error:?}"
+        );
+        assert!(!error.is_transient(), "{error}");
+        assert!(
+            error.to_string().contains("127.0.0.1") || error.to_string().contains("::1"),
+            "{error}"
+        );
+    }
+    assert!(receiver.requests().is_empty(), "nothing was sent");
+
+    // The operator's own channel may point into its network; the name is connected to as resolved.
+    let operator = WebhookEndpoint::new(&by_name, secret())
+        .unwrap()
+        .allowing_private_addresses();
+    let delivery = strict.send(&operator, &n).await.unwrap();
+    assert_eq!(delivery.attempts, 1);
+    assert_eq!(receiver.requests().len(), 1);
 }

@@ -412,6 +412,7 @@ pub fn worker(
         .retry(RetryPolicy::attempts(1))
         .timeout(Duration::from_secs(5))
         .clock(clock.clone())
+        .allow_private_addresses(true)
         .build()
         .unwrap();
     Reminders::new(

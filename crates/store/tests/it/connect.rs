@@ -34,6 +34,28 @@ async fn sqlite_file_is_created_and_reopened_with_its_data() {
     assert_eq!(journal, "wal");
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_and_its_wal_and_shm_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sellerlink.db");
+    let store = Store::connect(&format!("sqlite://{}", file.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    add_merchant(&store, "株式会社たくみ").await;
+    // While the store is open SQLite keeps its write-ahead log and shared-memory index next to the file.
+    for name in ["sellerlink.db", "sellerlink.db-wal", "sellerlink.db-shm"] {
+        let mode = std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
+    store.close().await;
+}
+
 #[tokio::test]
 async fn bad_urls_say_what_is_wrong_without_the_password() {
     for url in [

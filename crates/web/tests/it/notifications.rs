@@ -33,6 +33,7 @@ pub(crate) fn senders(mail: &MailSink) -> Senders {
     let webhooks = WebhookSender::builder()
         .retry(RetryPolicy::attempts(1))
         .timeout(Duration::from_secs(5))
+        .allow_private_addresses(true)
         .build()
         .expect("the webhook sender builds");
     Senders::new(Some(mailer), webhooks)
