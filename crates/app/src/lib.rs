@@ -95,8 +95,8 @@ impl App {
         let sources: Option<Arc<dyn SourceFactory>> =
             (!combined.is_empty()).then(|| Arc::new(combined) as _);
         let importer = sources.as_ref().map(|factory| {
-            let owner = LeaseOwner::parse(&format!("sellerlink-{}", std::process::id()))
-                .expect("a process id makes a valid lease owner");
+            let owner = LeaseOwner::of_this_process("sellerlink")
+                .expect("a host name and process id make a valid lease owner");
             let mut config = ImportConfig::new(owner);
             config.initial_lookback = settings.initial_lookback;
             Importer::new(

@@ -31,7 +31,7 @@ pub use connections::{ConnectionFilter, RowVersion, StoredConnection};
 pub use credentials::SealedCredential;
 pub use engine::Engine;
 pub use error::{StoreError, StoreResult};
-pub use leases::{Lease, LeaseName, LeaseOwner};
+pub use leases::{Lease, LeaseName, LeaseOwner, LeaseProcess};
 pub use names::NameError;
 pub use notifications::*;
 pub use oauth_states::{OAuthState, OAuthStateRefusal};

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use sellerlink_domain::ids::ConnectionId;
-use sellerlink_store::{SyncFailure, SyncRunId};
+use sellerlink_store::{Lease, SyncFailure, SyncRunId};
 use tokio_util::sync::CancellationToken;
 
 /// How one call of [`crate::Importer::run_once`] ended.
@@ -68,9 +68,33 @@ pub struct SyncReport {
     pub watermark: Option<Timestamp>,
     /// The error it ended on, if any.
     pub error: Option<SyncFailure>,
+    /// The lease another live process holds, when the outcome is [`ImportOutcome::LeaseHeld`] (`None` if it was
+    /// released before it could be read).
+    pub lease_holder: Option<Lease>,
 }
 
 impl SyncReport {
+    /// For a held lease: which process holds it and until when, in English and Japanese.
+    pub fn lease_held_message(&self) -> Option<String> {
+        if self.outcome != ImportOutcome::LeaseHeld {
+            return None;
+        }
+        let Some(lease) = &self.lease_holder else {
+            return Some(
+                "another process held this connection's import a moment ago; run sync again / 別のプロセスがこの接続の取り込みを実行していました。もう一度 sync を実行してください"
+                    .to_owned(),
+            );
+        };
+        let (owner, until) = (&lease.owner, lease.expires_at);
+        let holder = match owner.process() {
+            Some(process) => format!("process {} on {} ({owner})", process.pid, process.host),
+            None => owner.to_string(),
+        };
+        Some(format!(
+            "{holder} is importing this connection, with its lease until {until} / {holder} がこの接続を取り込み中です（リースの期限 {until}）"
+        ))
+    }
+
     /// One line for logs and harnesses: outcome, pages, counts and the error if any.
     pub fn summary_line(&self) -> String {
         let error = self

@@ -1,6 +1,7 @@
 //! `sellerlink sync` (one import now, with progress bars) and `sellerlink worker` (its jobs: [`Worker`], which the
 //! demo runs too).
 
+use std::io::IsTerminal as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +16,9 @@ use tokio_util::sync::CancellationToken;
 use crate::args::{SyncArgs, WorkerArgs};
 use crate::output::{AlreadyReported, Output};
 
+/// Imports the connections now. On a terminal each connection has a progress bar that ends on its outcome; without
+/// one (cron, CI, a pipe) each prints one line, `<connection id> <outcome>…`, when it ends. A connection that did
+/// not import completely (an error, or a lease another live process holds) makes the command fail.
 pub async fn run(app: &App, args: SyncArgs, output: &Output) -> anyhow::Result<()> {
     let ids: Vec<ConnectionId> = if args.all || args.connections.is_empty() {
         app.connections(None)
@@ -26,7 +30,8 @@ pub async fn run(app: &App, args: SyncArgs, output: &Output) -> anyhow::Result<(
         args.connections
     };
     let bars = MultiProgress::new();
-    if output.json {
+    let lines = !output.json && !std::io::stderr().is_terminal();
+    if output.json || lines {
         bars.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let style =
@@ -65,8 +70,12 @@ pub async fn run(app: &App, args: SyncArgs, output: &Output) -> anyhow::Result<(
         let (id, result) = handle.await?;
         match result {
             Ok(report) => {
-                if report.error.is_some() {
+                let error = error_text(&report);
+                if error.is_some() {
                     failed += 1;
+                }
+                if lines {
+                    println!("{id} {}", summary(&report));
                 }
                 reports.push(serde_json::json!({
                     "connection_id": id,
@@ -77,11 +86,14 @@ pub async fn run(app: &App, args: SyncArgs, output: &Output) -> anyhow::Result<(
                     "orders_unchanged": report.orders_unchanged,
                     "throttled": report.throttled,
                     "watermark": report.watermark,
-                    "error": report.error.as_ref().map(|e| format!("{}: {}", e.kind, e.message)),
+                    "error": error,
                 }));
             }
             Err(err) => {
                 failed += 1;
+                if lines {
+                    println!("{id} error: {err}");
+                }
                 reports.push(serde_json::json!({ "connection_id": id, "outcome": "error", "error": err.to_string() }));
             }
         }
@@ -290,8 +302,16 @@ fn summary(report: &SyncReport) -> String {
         report.orders_changed,
         report.orders_unchanged
     );
-    if let Some(error) = &report.error {
-        text.push_str(&format!(" — {}: {}", error.kind, error.message));
+    if let Some(error) = error_text(report) {
+        text.push_str(&format!(" — {error}"));
     }
     text
+}
+
+/// Why a connection did not import completely: the error its run ended on, or who holds its lease.
+fn error_text(report: &SyncReport) -> Option<String> {
+    match &report.error {
+        Some(error) => Some(format!("{}: {}", error.kind, error.message)),
+        None => report.lease_held_message(),
+    }
 }

@@ -3,6 +3,7 @@
 mod amazon;
 mod browser;
 mod connections;
+mod leases;
 mod lifecycle;
 mod notify;
 mod secrets;

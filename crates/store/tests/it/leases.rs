@@ -119,7 +119,49 @@ async fn a_lease_needs_a_positive_ttl(db: Db) {
     assert_eq!(db.store.lease(&name).await.unwrap(), None);
 }
 
+async fn a_gone_holders_lease_is_taken_over_once_and_only_from_it(db: Db) {
+    let store = &db.store;
+    let name = LeaseName::sync(ConnectionId::new());
+    let (gone, a, b) = (owner("sellerlink@h:1:2"), owner("a"), owner("b"));
+    let ttl = SignedDuration::from_mins(5);
+    let t0 = at("2026-03-01T00:00:00Z");
+    assert!(
+        !store
+            .take_over_lease(&name, &gone, &a, t0, ttl)
+            .await
+            .unwrap(),
+        "nobody holds it"
+    );
+    assert!(
+        store
+            .try_acquire_lease(&name, &gone, t0, ttl)
+            .await
+            .unwrap()
+    );
+
+    // Before it expires: only from the holder named, and only once.
+    let t1 = at("2026-03-01T00:00:01Z");
+    assert!(!store.take_over_lease(&name, &b, &a, t1, ttl).await.unwrap());
+    assert!(
+        store
+            .take_over_lease(&name, &gone, &a, t1, ttl)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .take_over_lease(&name, &gone, &b, t1, ttl)
+            .await
+            .unwrap()
+    );
+    let held = store.lease(&name).await.unwrap().unwrap();
+    assert_eq!(held.owner, a);
+    assert_eq!(held.expires_at, at("2026-03-01T00:05:01Z"));
+    assert!(store.release_lease(&name, &a).await.unwrap());
+}
+
 on_both_engines!(
+    a_gone_holders_lease_is_taken_over_once_and_only_from_it,
     a_lease_is_exclusive_until_it_expires,
     only_the_holder_releases_a_lease,
     of_racing_workers_exactly_one_gets_the_lease,

@@ -12,7 +12,7 @@ use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_store::{
-    LeaseName, Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult, SyncStream,
+    Lease, LeaseName, Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult, SyncStream,
 };
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
@@ -227,6 +227,7 @@ impl Importer {
             retries: 0,
             watermark: None,
             error: None,
+            lease_holder: None,
         }
     }
 
@@ -239,17 +240,45 @@ impl Importer {
         let config = &self.inner.config;
         let lease = LeaseName::sync(connection_id);
         let now = self.inner.clock.now();
-        if !store
-            .try_acquire_lease(&lease, &config.owner, now, config.lease_ttl)
-            .await?
-        {
-            return Ok(self.skipped(connection_id, ImportOutcome::LeaseHeld, now));
+        if let LeaseTaken::HeldBy(holder) = self.take_lease(&lease, now).await? {
+            let mut report = self.skipped(connection_id, ImportOutcome::LeaseHeld, now);
+            report.lease_holder = holder;
+            return Ok(report);
         }
         let result = self.locked(connection_id, &lease, options).await;
         if let Err(error) = store.release_lease(&lease, &config.owner).await {
             tracing::warn!(error = %error, "could not release the sync lease; it expires on its own");
         }
         result
+    }
+
+    /// Takes the lease if it is free, expired or already this importer's, or at once if its holder is a process
+    /// on this host that has ended (killed mid-import, say).
+    async fn take_lease(&self, lease: &LeaseName, now: Timestamp) -> Result<LeaseTaken, SyncError> {
+        let store = &self.inner.store;
+        let config = &self.inner.config;
+        if store
+            .try_acquire_lease(lease, &config.owner, now, config.lease_ttl)
+            .await?
+        {
+            return Ok(LeaseTaken::Taken);
+        }
+        let held = store.lease(lease).await?;
+        if let Some(held) = &held {
+            let gone = held
+                .owner
+                .process()
+                .is_some_and(|process| process.is_gone());
+            if gone
+                && store
+                    .take_over_lease(lease, &held.owner, &config.owner, now, config.lease_ttl)
+                    .await?
+            {
+                tracing::warn!(holder = %held.owner, "took over the sync lease of a process that has ended");
+                return Ok(LeaseTaken::Taken);
+            }
+        }
+        Ok(LeaseTaken::HeldBy(held))
     }
 
     async fn locked(
@@ -450,6 +479,14 @@ impl Importer {
             retries: counts.retries,
             watermark: ended.watermark,
             error: ended.error,
+            lease_holder: None,
         })
     }
+}
+
+/// Whether [`Importer::take_lease`] took the connection's lease.
+enum LeaseTaken {
+    Taken,
+    /// Another live process holds it (`None`: it was released before it could be read).
+    HeldBy(Option<Lease>),
 }

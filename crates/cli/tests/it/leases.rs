@@ -1,0 +1,186 @@
+//! A crashed `sync` never holds its connection silently: a `kill -9`ed import's lease is taken over at once, a
+//! lease held by a live process makes `sync` name that process and fail, and without a terminal `sync` prints one
+//! line per connection.
+
+use std::time::{Duration, Instant};
+
+use crate::amazon::Amazon;
+use crate::support::{Home, JAPAN, Run, Running};
+
+/// Adds a verified MWS connection of `seller`; returns its id.
+fn connect(home: &Home, amazon: &Amazon, seller: &str) -> String {
+    let added = home.run_with_stdin(
+        &[
+            "--json",
+            "connection",
+            "add",
+            "--merchant",
+            "Takumi",
+            "--seller-id",
+            seller,
+            "--marketplace-id",
+            JAPAN,
+        ],
+        &format!("{}\n", amazon.grant(seller)),
+    );
+    added.assert_ok().json()["id"].as_str().unwrap().to_owned()
+}
+
+/// A home with the merchant and one connection to the sandbox's first seller.
+fn connected_home(amazon: &Amazon) -> (Home, String) {
+    let home = amazon.mws_home();
+    home.run(&["merchant", "add", "--name", "Takumi"])
+        .assert_ok();
+    let id = connect(&home, amazon, &amazon.seller(0));
+    (home, id)
+}
+
+/// Makes every item listing answer after two minutes, so an import stays in the middle of its first page.
+async fn stall_item_listings(amazon: &Amazon) {
+    let url = format!(
+        "{}/_sandbox/faults/ListOrderItems",
+        amazon.sandbox.http_url()
+    );
+    let body = serde_json::json!({ "slow": 1.0, "slow_ms": 120_000 });
+    let answer = reqwest::Client::new()
+        .put(url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{answer:?}");
+}
+
+async fn clear_faults(amazon: &Amazon) {
+    let url = format!("{}/_sandbox/faults", amazon.sandbox.http_url());
+    let answer = reqwest::Client::new().delete(url).send().await.unwrap();
+    assert!(answer.status().is_success(), "{answer:?}");
+}
+
+/// Starts `sync --all` and returns once it is importing (Amazon answered its first order listing).
+async fn importing(amazon: &Amazon, home: &Home) -> Running {
+    let running = home.spawn(&["sync", "--all"]);
+    let url = format!("{}/_sandbox/requests", amazon.sandbox.http_url());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let log: serde_json::Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+        let listed = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|entry| entry["operation"] == "Orders.ListOrders" && entry["status"] == 200);
+        if listed {
+            return running;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the import never listed orders: {log}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn sync_all(home: &Home) -> Run {
+    tokio::task::block_in_place(|| home.run(&["sync", "--all"]))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_import_does_not_hold_its_connection() {
+    let amazon = Amazon::start(1).await;
+    let (home, id) = connected_home(&amazon);
+    stall_item_listings(&amazon).await;
+    let mut crashed = importing(&amazon, &home).await;
+    crashed.0.kill().unwrap(); // SIGKILL: no chance to release the lease
+    crashed.0.wait().unwrap();
+    clear_faults(&amazon).await;
+
+    let started = Instant::now();
+    let run = sync_all(&home);
+    run.assert_ok();
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "the next sync took over at once, not after the lease ran out"
+    );
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains(&id))
+        .unwrap_or_default();
+    assert!(
+        line.contains("completed"),
+        "stdout: {}\nstderr: {}",
+        run.stdout,
+        run.stderr
+    );
+    let listed = tokio::task::block_in_place(|| home.run(&["--json", "orders", "list"]));
+    assert!(
+        !listed.assert_ok().json().as_array().unwrap().is_empty(),
+        "the orders were imported"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lease_held_by_a_live_process_is_named_and_fails_the_command() {
+    let amazon = Amazon::start(1).await;
+    let (home, id) = connected_home(&amazon);
+    stall_item_listings(&amazon).await;
+    let holder = importing(&amazon, &home).await;
+
+    let run = sync_all(&home);
+    assert!(
+        !run.status.success(),
+        "a held lease is a failure\nstdout: {}\nstderr: {}",
+        run.stdout,
+        run.stderr
+    );
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains(&id))
+        .unwrap_or_default();
+    let pid = holder.0.id().to_string();
+    assert!(
+        line.contains("lease_held"),
+        "{line:?}\nstderr: {}",
+        run.stderr
+    );
+    assert!(
+        line.contains(&format!("process {pid}")),
+        "names the holder: {line:?}"
+    );
+    assert!(line.contains("until"), "says until when: {line:?}");
+
+    let json = tokio::task::block_in_place(|| home.run(&["--json", "sync", "--all"]));
+    assert!(!json.status.success());
+    let error = json.json()[0]["error"].as_str().unwrap().to_owned();
+    assert!(error.contains(&format!("process {pid}")), "{error}");
+    drop(holder);
+    clear_faults(&amazon).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_terminal_sync_prints_one_line_per_connection() {
+    let amazon = Amazon::start(2).await;
+    let (home, first) = connected_home(&amazon);
+    let second_seller = amazon.seller(1);
+    let second = connect(&home, &amazon, &second_seller);
+    amazon.act(&second_seller, "revoke");
+
+    let run = sync_all(&home);
+    assert!(!run.status.success(), "one connection failed");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "stdout: {}", run.stdout);
+    let line_of = |id: &str| *lines.iter().find(|l| l.contains(id)).unwrap();
+    assert!(line_of(&first).contains("completed"), "{lines:?}");
+    let refused = line_of(&second);
+    assert!(refused.contains("paused_access_denied"), "{refused}");
+    assert!(
+        refused.contains(" — "),
+        "the error is on the line: {refused}"
+    );
+    assert!(
+        run.stderr.contains("see above") || run.stderr.contains("did not import"),
+        "{}",
+        run.stderr
+    );
+}
