@@ -52,7 +52,8 @@ pub struct ImportConfig {
     /// Item listings in flight at once per connection (they dominate the cost of an import). Default 8.
     pub items_concurrency: usize,
     /// How long a run's lease lasts without renewal; a running import renews it every third of this, so another
-    /// worker takes over a connection only after a crashed worker's lease expires. Default 5 minutes.
+    /// worker takes over a connection only after a crashed worker's lease expires (at once if the crashed worker
+    /// was a process on this host named by [`LeaseOwner::of_this_process`]). Default 5 minutes.
     pub lease_ttl: SignedDuration,
     /// Who holds the leases of this importer, e.g. `worker@node-1`. Keep it stable across restarts of the same
     /// worker, so a restarted worker resumes its own connections at once instead of waiting for its old leases.
