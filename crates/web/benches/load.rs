@@ -247,8 +247,10 @@ async fn credentials(base: &str) -> (String, String) {
                 .map(str::to_owned)
         })
         .unwrap();
+    // The cookie carries the form's token signed by the server: `token.signature`.
+    let (token, _) = anon.rsplit_once('.').expect("a signed CSRF cookie");
     let form = [
-        ("csrf", anon.as_str()),
+        ("csrf", token),
         ("email", "owner@bench.example"),
         ("password", PASSWORD),
     ];

@@ -21,6 +21,16 @@ pub struct ServeArgs {
     /// Mark cookies Secure: set this when people reach sellerlink over TLS (e.g. behind a TLS proxy).
     #[arg(long, env = "SELLERLINK_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// A reverse proxy (address or network, e.g. 10.0.0.5 or 10.0.0.0/8; repeat, or comma-separate in the
+    /// environment) whose X-Forwarded-For names the client; sign-in throttling then counts each client's own
+    /// address. Requests from any other peer are counted by the peer's address, whatever they send.
+    #[arg(
+        long = "trusted-proxy",
+        env = "SELLERLINK_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = sellerlink_web::parse_trusted_proxy
+    )]
+    pub trusted_proxies: Vec<sellerlink_web::IpNet>,
     /// Import every connection's orders in the background every this many minutes (0 = only on demand).
     #[arg(long, env = "SELLERLINK_SYNC_EVERY_MINUTES", default_value_t = 10)]
     pub sync_every_minutes: i64,
@@ -44,6 +54,7 @@ pub fn web_config(global: &GlobalArgs, args: &ServeArgs) -> WebConfig {
         }),
         seller_central_url: args.seller_central_url.clone(),
         allow_private_webhooks: global.allow_private_webhooks,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..WebConfig::default()
     }
 }
