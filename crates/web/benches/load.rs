@@ -291,7 +291,9 @@ async fn credentials(base: &str) -> (String, String) {
         .post(format!("{base}/api/v1/api-keys"))
         .header("cookie", &cookie)
         .header("x-csrf-token", csrf)
-        .json(&serde_json::json!({ "name": "bench" }))
+        .json(
+            &serde_json::json!({ "name": "bench", "scopes": ["connections:read", "orders:read"] }),
+        )
         .send()
         .await
         .unwrap()
