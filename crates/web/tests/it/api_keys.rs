@@ -32,7 +32,7 @@ async fn acme_with_two_orders() -> (TestApp, sellerlink_domain::ids::ConnectionI
 
 #[tokio::test]
 async fn a_key_is_shown_once_stored_hashed_used_and_revoked() {
-    let (world, connection) = acme_with_two_orders().await;
+    let (world, _connection) = acme_with_two_orders().await;
     let mut browser = world.browser().signed_in("owner@acme.example").await;
 
     let created = browser
