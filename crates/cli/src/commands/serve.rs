@@ -113,3 +113,34 @@ pub async fn run(app: &App, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
     server.shutdown().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Serve {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks_and_repeat() {
+        let parsed = Serve::try_parse_from([
+            "serve",
+            "--trusted-proxy",
+            "10.0.0.0/8",
+            "--trusted-proxy",
+            "192.0.2.1,fd00::/8",
+        ])
+        .unwrap();
+        let expected: Vec<sellerlink_web::IpNet> = ["10.0.0.0/8", "192.0.2.1/32", "fd00::/8"]
+            .iter()
+            .map(|net| net.parse().unwrap())
+            .collect();
+        assert_eq!(parsed.args.trusted_proxies, expected);
+        assert!(Serve::try_parse_from(["serve", "--trusted-proxy", "proxy.local"]).is_err());
+    }
+}
