@@ -4,6 +4,7 @@
 //! The store keeps only what cannot be used to sign in: password hashes (PHC strings made by the web app), the
 //! SHA-256 of session cookies and of API keys, never the cookies or keys themselves.
 
+mod api_key_scopes;
 mod api_keys;
 mod email;
 mod login_attempts;
@@ -11,6 +12,7 @@ mod sessions;
 mod token_hash;
 mod users;
 
+pub use api_key_scopes::{ApiKeyScope, ApiKeyScopes};
 pub use api_keys::{ApiKeyId, ApiKeyName, ApiKeyRecord};
 pub use email::{Email, EmailError};
 pub use login_attempts::ThrottleKey;

@@ -247,8 +247,10 @@ async fn credentials(base: &str) -> (String, String) {
                 .map(str::to_owned)
         })
         .unwrap();
+    // The cookie carries the form's token signed by the server: `token.signature`.
+    let (token, _) = anon.rsplit_once('.').expect("a signed CSRF cookie");
     let form = [
-        ("csrf", anon.as_str()),
+        ("csrf", token),
         ("email", "owner@bench.example"),
         ("password", PASSWORD),
     ];
@@ -289,7 +291,9 @@ async fn credentials(base: &str) -> (String, String) {
         .post(format!("{base}/api/v1/api-keys"))
         .header("cookie", &cookie)
         .header("x-csrf-token", csrf)
-        .json(&serde_json::json!({ "name": "bench" }))
+        .json(
+            &serde_json::json!({ "name": "bench", "scopes": ["connections:read", "orders:read"] }),
+        )
         .send()
         .await
         .unwrap()

@@ -2,6 +2,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use ipnet::IpNet;
 use jiff::SignedDuration;
 use sellerlink_reminders::Reminders;
 use sellerlink_sync::SchedulerConfig;
@@ -70,6 +71,21 @@ pub struct WebConfig {
     /// forward by days. `None` (production) shows no bar and answers 404 there. Sessions and sign-in throttling
     /// keep counting real time with it, so that moving the clock signs nobody out.
     pub demo_clock: Option<DemoClock>,
+    /// The reverse proxies (addresses or networks) whose `X-Forwarded-For` names the client. A request from any
+    /// other peer is attributed to the peer itself, whatever it sends. Empty (the default): no proxy is trusted.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+/// One trusted proxy: an address (`10.0.0.5`, `::1`) or a network (`10.0.0.0/8`, `fd00::/8`).
+pub fn parse_trusted_proxy(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| {
+            format!(
+                "{text:?} is not an IP address or network (expected e.g. 10.0.0.5 or 10.0.0.0/8)"
+            )
+        })
 }
 
 impl Default for WebConfig {
@@ -87,6 +103,26 @@ impl Default for WebConfig {
             reminders: None,
             allow_private_webhooks: false,
             demo_clock: None,
+            trusted_proxies: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        assert_eq!(
+            parse_trusted_proxy("10.0.0.5"),
+            Ok("10.0.0.5/32".parse().unwrap())
+        );
+        assert_eq!(
+            parse_trusted_proxy(" fd00::/8"),
+            Ok("fd00::/8".parse().unwrap())
+        );
+        assert!(parse_trusted_proxy("proxy.local").is_err());
+        assert!(parse_trusted_proxy("10.0.0.0/33").is_err());
     }
 }

@@ -106,6 +106,31 @@ impl HttpError {
         )
     }
 
+    /// An API key without the scope a route needs.
+    pub(crate) fn missing_scope(scope: sellerlink_store::ApiKeyScope) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "missing_scope",
+            format!(
+                "This API key lacks the scope `{scope}` this request needs. Create a key with it on the API keys page."
+            ),
+            format!(
+                "このAPIキーには、この操作に必要なスコープ `{scope}` がありません。「APIキー」ページでこのスコープを持つキーを作成してください。"
+            ),
+        )
+        .with_field("scopes")
+    }
+
+    /// A request only a signed-in session may make (creating API keys and notification channels).
+    pub(crate) fn session_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "session_required",
+            "API keys cannot do this (e.g. create API keys or notification channels): sign in to sellerlink instead.",
+            "APIキーではこの操作（APIキーや通知先の作成など）はできません。sellerlink にサインインして行ってください。",
+        )
+    }
+
     /// The caller's role may not do this.
     pub(crate) fn forbidden(what_en: &str, what_ja: &str) -> Self {
         Self::new(

@@ -9,6 +9,7 @@ use sellerlink_reminders::Reminders;
 use sellerlink_store::Store;
 
 use crate::auth::throttle::InFlight;
+use crate::auth::tokens::CookieSigner;
 use crate::config::WebConfig;
 use crate::demo_clock::DemoClock;
 use crate::order_counts::OrderCounts;
@@ -26,6 +27,7 @@ struct Inner {
     headers: Headers,
     order_counts: OrderCounts,
     sign_ins_in_flight: InFlight,
+    cookie_signer: CookieSigner,
 }
 
 impl std::fmt::Debug for WebState {
@@ -52,6 +54,7 @@ impl WebState {
                 headers: Headers::new(&form_targets),
                 order_counts: OrderCounts::default(),
                 sign_ins_in_flight: InFlight::default(),
+                cookie_signer: CookieSigner::random(),
             }),
         }
     }
@@ -71,6 +74,11 @@ impl WebState {
 
     pub(crate) fn headers(&self) -> &Headers {
         &self.inner.headers
+    }
+
+    /// Signs the tokens of signed-out visitors' CSRF cookies.
+    pub(crate) fn cookie_signer(&self) -> &CookieSigner {
+        &self.inner.cookie_signer
     }
 
     /// Sign-in attempts whose password is being checked (see [`crate::auth::throttle`]).

@@ -21,6 +21,16 @@ pub struct ServeArgs {
     /// Mark cookies Secure: set this when people reach sellerlink over TLS (e.g. behind a TLS proxy).
     #[arg(long, env = "SELLERLINK_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// A reverse proxy (address or network, e.g. 10.0.0.5 or 10.0.0.0/8; repeat, or comma-separate in the
+    /// environment) whose X-Forwarded-For names the client; sign-in throttling then counts each client's own
+    /// address. Requests from any other peer are counted by the peer's address, whatever they send.
+    #[arg(
+        long = "trusted-proxy",
+        env = "SELLERLINK_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = sellerlink_web::parse_trusted_proxy
+    )]
+    pub trusted_proxies: Vec<sellerlink_web::IpNet>,
     /// Import every connection's orders in the background every this many minutes (0 = only on demand).
     #[arg(long, env = "SELLERLINK_SYNC_EVERY_MINUTES", default_value_t = 10)]
     pub sync_every_minutes: i64,
@@ -44,6 +54,7 @@ pub fn web_config(global: &GlobalArgs, args: &ServeArgs) -> WebConfig {
         }),
         seller_central_url: args.seller_central_url.clone(),
         allow_private_webhooks: global.allow_private_webhooks,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..WebConfig::default()
     }
 }
@@ -101,4 +112,35 @@ pub async fn run(app: &App, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
     tokio::signal::ctrl_c().await?;
     server.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Serve {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks_and_repeat() {
+        let parsed = Serve::try_parse_from([
+            "serve",
+            "--trusted-proxy",
+            "10.0.0.0/8",
+            "--trusted-proxy",
+            "192.0.2.1,fd00::/8",
+        ])
+        .unwrap();
+        let expected: Vec<sellerlink_web::IpNet> = ["10.0.0.0/8", "192.0.2.1/32", "fd00::/8"]
+            .iter()
+            .map(|net| net.parse().unwrap())
+            .collect();
+        assert_eq!(parsed.args.trusted_proxies, expected);
+        assert!(Serve::try_parse_from(["serve", "--trusted-proxy", "proxy.local"]).is_err());
+    }
 }

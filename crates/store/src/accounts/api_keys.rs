@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use sellerlink_domain::ids::MerchantId;
 use uuid::Uuid;
 
+use super::api_key_scopes::ApiKeyScopes;
 use super::token_hash::TokenHash;
 use crate::codec::{Column, millis};
 use crate::engine::on_pool;
@@ -90,6 +91,8 @@ pub struct ApiKeyRecord {
     pub prefix: String,
     /// SHA-256 of the whole key.
     pub hash: TokenHash,
+    /// What the key may do.
+    pub scopes: ApiKeyScopes,
     /// When it was created.
     pub created_at: Timestamp,
     /// When it was revoked; a revoked key authenticates nothing.
@@ -105,13 +108,14 @@ struct KeyRow {
     name: String,
     prefix: String,
     hash: String,
+    scopes: String,
     created_at_ms: i64,
     revoked_at_ms: Option<i64>,
     last_used_ms: Option<i64>,
 }
 
 const COLUMNS: &str =
-    "id, merchant_id, name, prefix, hash, created_at_ms, revoked_at_ms, last_used_ms";
+    "id, merchant_id, name, prefix, hash, scopes, created_at_ms, revoked_at_ms, last_used_ms";
 
 impl KeyRow {
     fn into_record(self) -> StoreResult<ApiKeyRecord> {
@@ -122,6 +126,7 @@ impl KeyRow {
             name: col("name").parse(ApiKeyName::parse(&self.name))?,
             prefix: self.prefix,
             hash: col("hash").parse(TokenHash::parse_hex(&self.hash))?,
+            scopes: col("scopes").parse(ApiKeyScopes::parse_stored(&self.scopes))?,
             created_at: col("created_at_ms").instant(self.created_at_ms)?,
             revoked_at: col("revoked_at_ms").opt_instant(self.revoked_at_ms)?,
             last_used: col("last_used_ms").opt_instant(self.last_used_ms)?,
@@ -141,7 +146,7 @@ impl Store {
             ));
         }
         let sql =
-            format!("INSERT INTO api_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+            format!("INSERT INTO api_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
         let inserted = on_pool!(&self.pool, |pool| {
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(key.id.to_string())
@@ -149,6 +154,7 @@ impl Store {
                 .bind(key.name.as_str().to_owned())
                 .bind(key.prefix.clone())
                 .bind(key.hash.to_hex())
+                .bind(key.scopes.to_stored())
                 .bind(millis(key.created_at))
                 .bind(key.revoked_at.map(millis))
                 .bind(key.last_used.map(millis))

@@ -4,8 +4,8 @@ use jiff::{SignedDuration, Timestamp};
 use sellerlink_domain::connection::Language;
 use sellerlink_domain::ids::MerchantId;
 use sellerlink_store::{
-    ApiKeyId, ApiKeyName, ApiKeyRecord, Email, PasswordHash, Role, Session, StoreError,
-    ThrottleKey, TokenHash, User, UserId,
+    ApiKeyId, ApiKeyName, ApiKeyRecord, ApiKeyScopes, Email, PasswordHash, Role, Session,
+    StoreError, ThrottleKey, TokenHash, User, UserId,
 };
 
 use crate::fixtures::{add_merchant, at};
@@ -200,6 +200,7 @@ async fn api_keys_are_found_by_hash_listed_per_merchant_and_revoked_once(db: Db)
         name: ApiKeyName::parse("WMS import").unwrap(),
         prefix: "sl_AbCdE".to_owned(),
         hash: digest(7),
+        scopes: ApiKeyScopes::parse(["orders:read", "stock:write"]).unwrap(),
         created_at: at("2026-03-01T00:00:00Z"),
         revoked_at: None,
         last_used: None,
@@ -304,7 +305,24 @@ async fn login_failures_are_counted_per_key_within_a_window(db: Db) {
     assert_eq!(store.login_failures_since(&ip, start).await.unwrap(), 2);
 }
 
+async fn keys_stored_before_scopes_existed_get_every_scope(db: Db) {
+    let store = &db.store;
+    let acme = add_merchant(store, "Acme").await;
+    // A row as written before migration 0900 (no `scopes` column in the INSERT).
+    db.execute(&format!(
+        "INSERT INTO api_keys (id, merchant_id, name, prefix, hash, created_at_ms) \
+         VALUES ('{}', '{}', 'Old key', 'sl_OlDkE', '{}', 1772323200000)",
+        ApiKeyId::new(),
+        acme.id,
+        digest(5).to_hex()
+    ))
+    .await;
+    let old = store.api_key_by_hash(&digest(5)).await.unwrap().unwrap();
+    assert_eq!(old.scopes, ApiKeyScopes::all());
+}
+
 on_both_engines!(
+    keys_stored_before_scopes_existed_get_every_scope,
     users_round_trip_and_emails_are_unique,
     sessions_live_until_they_expire_or_the_user_is_disabled,
     a_new_password_ends_every_session,

@@ -1,4 +1,5 @@
-//! `/api/v1/api-keys`: a merchant's keys. The key itself is returned once, at creation.
+//! `/api/v1/api-keys`: a merchant's keys, for a signed-in session only (a key cannot list, create or revoke keys;
+//! see [`super::access`]). The key itself is returned once, at creation.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -21,9 +22,9 @@ const WHAT_JA: &str = "APIキーを管理（APIキーは荷主ごとです）";
     responses(
         (status = 200, description = "The keys (never the keys themselves)", body = [ApiKeyOut]),
         (status = 401, description = "No credentials", body = ErrorEnvelope),
-        (status = 403, description = "Operators have no keys", body = ErrorEnvelope),
+        (status = 403, description = "Operators have no keys; API keys cannot manage keys (`session_required`)", body = ErrorEnvelope),
     ),
-    security(("api_key" = []), ("session" = []))
+    security(("session" = []))
 )]
 pub(crate) async fn list(
     State(state): State<WebState>,
@@ -41,10 +42,10 @@ pub(crate) async fn list(
     responses(
         (status = 201, description = "Created; store `key` now, it is not shown again", body = CreatedApiKeyOut),
         (status = 401, description = "No credentials", body = ErrorEnvelope),
-        (status = 403, description = "Operators have no keys, or no CSRF token", body = ErrorEnvelope),
-        (status = 422, description = "The name does not fit", body = ErrorEnvelope),
+        (status = 403, description = "Operators have no keys, no CSRF token, or an API key (`session_required`)", body = ErrorEnvelope),
+        (status = 422, description = "The name does not fit, or no or an unknown scope", body = ErrorEnvelope),
     ),
-    security(("api_key" = []), ("session" = []))
+    security(("session" = []))
 )]
 pub(crate) async fn create(
     State(state): State<WebState>,
@@ -59,7 +60,8 @@ pub(crate) async fn create(
             "キーの名前は1〜100文字で、制御文字を含めないでください。",
         )
     })?;
-    let created = api_key::create(&state, merchant, name, state.now()).await?;
+    let scopes = api_key::parse_scopes(body.scopes.iter().map(String::as_str))?;
+    let created = api_key::create(&state, merchant, name, scopes, state.now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedApiKeyOut {
@@ -76,10 +78,10 @@ pub(crate) async fn create(
     responses(
         (status = 200, description = "Revoked", body = ApiKeyOut),
         (status = 401, description = "No credentials", body = ErrorEnvelope),
-        (status = 403, description = "Operators have no keys, or no CSRF token", body = ErrorEnvelope),
+        (status = 403, description = "Operators have no keys, no CSRF token, or an API key (`session_required`)", body = ErrorEnvelope),
         (status = 404, description = "No such key (or not yours)", body = ErrorEnvelope),
     ),
-    security(("api_key" = []), ("session" = []))
+    security(("session" = []))
 )]
 pub(crate) async fn revoke(
     State(state): State<WebState>,

@@ -1,9 +1,10 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document at `/api/openapi.json`.
 //!
-//! Authentication: a merchant's API key (`Authorization: Bearer sl_…`) or a signed-in browser session (cookie
-//! `sl_session`; state-changing requests then also send the session's CSRF token in `X-CSRF-Token`). Every error
+//! Authentication: a merchant's API key (`Authorization: Bearer sl_…`, limited to its scopes, see [`access`]) or a
+//! signed-in browser session (cookie `sl_session`; state-changing requests then also send the session's CSRF token in `X-CSRF-Token`). Every error
 //! is the envelope `{"error": {"code", "message", "message_ja", "field"}}`.
 
+pub(crate) mod access;
 mod api_keys;
 pub(crate) mod connections;
 mod demo_clock;
@@ -92,7 +93,13 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("sl_…")
-                    .description(Some("A merchant's API key, created on the API keys page."))
+                    .description(Some(
+                        "A merchant's API key, created on the API keys page. It may call only what its scopes \
+                         cover (otherwise 403 `missing_scope`, naming the scope): `connections:read`, \
+                         `connections:manage`, `orders:read`, `shipments:write`, `stock:write`, \
+                         `notifications:read`, `notifications:manage`. Managing API keys and adding notification \
+                         channels need a signed-in session (403 `session_required` for a key).",
+                    ))
                     .build(),
             ),
         );
@@ -190,5 +197,6 @@ pub(crate) fn router() -> Router<WebState> {
             "/v1/demo/clock",
             get(demo_clock::get).post(demo_clock::advance),
         )
+        .route_layer(axum::middleware::from_fn(access::mark))
         .fallback(not_found)
 }

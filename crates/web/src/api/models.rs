@@ -563,6 +563,10 @@ pub struct ApiKeyOut {
     /// Its first 8 characters.
     #[schema(example = "sl_AbCdE")]
     pub prefix: String,
+    /// What it may do: `connections:read`, `connections:manage`, `orders:read`, `shipments:write`, `stock:write`,
+    /// `notifications:read`, `notifications:manage`.
+    #[schema(example = json!(["orders:read", "shipments:write"]))]
+    pub scopes: Vec<String>,
     /// When it was created.
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
@@ -580,6 +584,7 @@ impl From<&ApiKeyRecord> for ApiKeyOut {
             id: key.id.as_uuid(),
             name: key.name.to_string(),
             prefix: key.prefix.clone(),
+            scopes: key.scopes.codes().map(str::to_owned).collect(),
             created_at: key.created_at,
             revoked_at: key.revoked_at,
             last_used: key.last_used,
@@ -603,4 +608,10 @@ pub struct CreateApiKeyIn {
     /// What the key is for, 1–100 characters.
     #[schema(example = "WMS import")]
     pub name: String,
+    /// What it may do, at least one of `connections:read`, `connections:manage`, `orders:read`, `shipments:write`,
+    /// `stock:write`, `notifications:read`, `notifications:manage`. No scope creates keys or notification channels:
+    /// that needs a signed-in session.
+    #[serde(default)]
+    #[schema(example = json!(["orders:read", "shipments:write"]))]
+    pub scopes: Vec<String>,
 }

@@ -48,12 +48,12 @@ pub(crate) async fn list(
     responses(
         (status = 201, description = "Added; store `webhook_secret` now, it is not shown again", body = CreatedChannelOut),
         (status = 401, description = "No credentials", body = ErrorEnvelope),
-        (status = 403, description = "No CSRF token (browser sessions)", body = ErrorEnvelope),
+        (status = 403, description = "No CSRF token, or an API key (`session_required`: only a signed-in session adds channels)", body = ErrorEnvelope),
         (status = 404, description = "No such merchant (or not yours)", body = ErrorEnvelope),
         (status = 422, description = "The address or language does not parse (`field` says which)", body = ErrorEnvelope),
         (status = 503, description = "The app was started without its notification senders", body = ErrorEnvelope),
     ),
-    security(("api_key" = []), ("session" = []))
+    security(("session" = []))
 )]
 pub(crate) async fn create(
     State(state): State<WebState>,

@@ -4,7 +4,7 @@
 use axum::http::HeaderValue;
 use jiff::{SignedDuration, Timestamp};
 use sellerlink_domain::ids::MerchantId;
-use sellerlink_store::{ApiKeyId, ApiKeyName, ApiKeyRecord};
+use sellerlink_store::{ApiKeyId, ApiKeyName, ApiKeyRecord, ApiKeyScopes};
 
 use super::tokens::{hash_token, random_token};
 use crate::error::HttpError;
@@ -34,11 +34,25 @@ impl std::fmt::Debug for NewApiKey {
     }
 }
 
+/// The scopes a merchant chose, or 422 naming `scopes`.
+pub(crate) fn parse_scopes<'a>(
+    codes: impl IntoIterator<Item = &'a str>,
+) -> Result<ApiKeyScopes, HttpError> {
+    ApiKeyScopes::parse(codes).map_err(|e| {
+        HttpError::invalid(
+            "scopes",
+            e.to_string(),
+            "スコープを1つ以上選んでください（connections:read、connections:manage、orders:read、shipments:write、stock:write、notifications:read、notifications:manage）。",
+        )
+    })
+}
+
 /// Creates and stores a new key for a merchant.
 pub(crate) async fn create(
     state: &WebState,
     merchant: MerchantId,
     name: ApiKeyName,
+    scopes: ApiKeyScopes,
     now: Timestamp,
 ) -> Result<NewApiKey, HttpError> {
     let key = format!("{KEY_PREFIX}{}", random_token());
@@ -48,6 +62,7 @@ pub(crate) async fn create(
         name,
         prefix: key.chars().take(SHOWN_CHARS).collect(),
         hash: hash_token(&key),
+        scopes,
         created_at: now,
         revoked_at: None,
         last_used: None,

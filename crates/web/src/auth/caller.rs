@@ -14,6 +14,7 @@ use sellerlink_store::{Role, SessionWithUser, User};
 use super::api_key;
 use super::session::Visitor;
 use super::tokens::same_token;
+use crate::api::access::KeyAccess;
 use crate::error::HttpError;
 use crate::state::WebState;
 use crate::tenancy::Scope;
@@ -63,6 +64,13 @@ impl FromRequestParts<WebState> for Caller {
     ) -> Result<Self, Self::Rejection> {
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
             let key = api_key::authenticate(state, value).await?;
+            // Every API route leaves what it asks of a key; anything else (none found) is for sessions only.
+            parts
+                .extensions
+                .get::<KeyAccess>()
+                .copied()
+                .unwrap_or(KeyAccess::SessionOnly)
+                .check(&key.scopes)?;
             return Ok(Self {
                 scope: Scope::Merchant(key.merchant_id),
                 actor: Actor::from_stored(format!("api-key:{}", key.id)),

@@ -1,16 +1,32 @@
-//! Reading the `Cookie` header and writing `Set-Cookie` values.
+//! Reading the `Cookie` header and writing `Set-Cookie` values. When cookies are `Secure` their names carry the
+//! `__Host-` prefix, so browsers accept them only from this host over TLS, for path `/` and without a `Domain`: a
+//! sibling host cannot plant them.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 
 /// The session cookie (its value is a random token; the store keeps only its SHA-256).
 pub(crate) const SESSION: &str = "sl_session";
-/// The CSRF token of forms shown to signed-out visitors (double-submit: cookie and form field must match).
+/// The CSRF token of forms shown to signed-out visitors (double-submit: cookie and form field must match; the
+/// cookie carries the token signed with the server's key, see [`super::tokens::CookieSigner`]).
 pub(crate) const ANON_CSRF: &str = "sl_csrf";
 /// The language chosen on signed-out pages.
 pub(crate) const LANGUAGE: &str = "sl_lang";
 
-/// The value of the first cookie called `name`.
-pub(crate) fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The prefix of `Secure` cookies' names.
+const HOST_PREFIX: &str = "__Host-";
+
+/// The name a cookie is sent under: `__Host-` + `name` when cookies are `Secure`.
+fn full_name(name: &str, secure: bool) -> String {
+    if secure {
+        format!("{HOST_PREFIX}{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The value of the first cookie called `name` (with the `__Host-` prefix when cookies are `Secure`).
+pub(crate) fn get<'a>(headers: &'a HeaderMap, name: &str, secure: bool) -> Option<&'a str> {
+    let name = full_name(name, secure);
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -22,8 +38,10 @@ pub(crate) fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|value| !value.is_empty())
 }
 
-/// A `Set-Cookie` value: `HttpOnly`, `SameSite=Lax`, path `/`, `Secure` when asked, living `max_age_secs`.
+/// A `Set-Cookie` value: `HttpOnly`, `SameSite=Lax`, path `/`, `Secure` (and the `__Host-` prefix) when asked,
+/// living `max_age_secs`.
 pub(crate) fn set(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let name = full_name(name, secure);
     let secure = if secure { "; Secure" } else { "" };
     let text =
         format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
@@ -46,13 +64,23 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_static("a=1; sl_session=abc; sl_lang=en"),
         );
-        assert_eq!(get(&headers, SESSION), Some("abc"));
-        assert_eq!(get(&headers, LANGUAGE), Some("en"));
-        assert_eq!(get(&headers, ANON_CSRF), None);
+        assert_eq!(get(&headers, SESSION, false), Some("abc"));
+        assert_eq!(get(&headers, LANGUAGE, false), Some("en"));
+        assert_eq!(get(&headers, ANON_CSRF, false), None);
+        assert_eq!(
+            get(&headers, SESSION, true),
+            None,
+            "over TLS only the __Host- name counts"
+        );
         let value = set(SESSION, "tok", 60, true);
         assert_eq!(
             value.to_str().unwrap(),
-            "sl_session=tok; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure"
+            "__Host-sl_session=tok; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure"
+        );
+        let value = set(SESSION, "tok", 60, false);
+        assert_eq!(
+            value.to_str().unwrap(),
+            "sl_session=tok; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
         );
     }
 }

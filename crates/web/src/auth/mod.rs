@@ -2,6 +2,7 @@
 
 pub(crate) mod api_key;
 pub(crate) mod caller;
+pub(crate) mod client_ip;
 pub(crate) mod cookies;
 pub(crate) mod csrf;
 pub mod password;

@@ -77,10 +77,14 @@ pub(crate) async fn recognise(
         return next.run(request).await;
     }
     let now = state.session_now();
+    let secure = state.config().secure_cookies;
     let headers = request.headers();
-    let session_token = cookies::get(headers, cookies::SESSION).map(str::to_owned);
-    let cookie_language = cookies::get(headers, cookies::LANGUAGE).and_then(Language::parse);
-    let existing_anon = cookies::get(headers, cookies::ANON_CSRF).map(str::to_owned);
+    let session_token = cookies::get(headers, cookies::SESSION, secure).map(str::to_owned);
+    let cookie_language =
+        cookies::get(headers, cookies::LANGUAGE, secure).and_then(Language::parse);
+    // Only a token this server signed counts; a planted or stale cookie is replaced.
+    let existing_anon = cookies::get(headers, cookies::ANON_CSRF, secure)
+        .and_then(|value| state.cookie_signer().verify(value));
 
     let mut signed_in = None;
     if let Some(token) = session_token {
@@ -118,10 +122,10 @@ pub(crate) async fn recognise(
     });
     let mut response = next.run(request).await;
     if let Some(token) = new_anon {
-        let secure = state.config().secure_cookies;
+        let signed = state.cookie_signer().sign(&token);
         response.headers_mut().append(
             SET_COOKIE,
-            cookies::set(cookies::ANON_CSRF, &token, 24 * 3600, secure),
+            cookies::set(cookies::ANON_CSRF, &signed, 24 * 3600, secure),
         );
     }
     response

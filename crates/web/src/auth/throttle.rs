@@ -5,6 +5,10 @@
 //! section, takes a reservation that counts as a failure until the attempt ends. So however many attempts arrive at
 //! once, at most the limit's worth of passwords is checked. A failed attempt turns its reservation into a stored
 //! failure; a successful one clears the login's counter; either way the reservation is then released.
+//!
+//! The per-address limit never blocks the right password of a login that is not throttled itself (behind a shared
+//! address, one client's guessing must not lock everyone out): over it, the password is still checked, and only a
+//! wrong one is answered 429. Guessing stays bounded by the per-login limit.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -54,6 +58,14 @@ impl InFlight {
 pub(crate) struct Reservation {
     keys: Vec<ThrottleKey>,
     counts: Arc<Mutex<HashMap<ThrottleKey, u64>>>,
+    address_throttled: bool,
+}
+
+impl Reservation {
+    /// Whether the client's address has used up its failures (only a right password gets through then).
+    pub(crate) fn address_throttled(&self) -> bool {
+        self.address_throttled
+    }
 }
 
 impl Drop for Reservation {
@@ -70,8 +82,9 @@ impl Drop for Reservation {
     }
 }
 
-/// Checks the counters (stored failures plus attempts in flight) and, if neither the login nor the address has used
-/// up its failures in the window, reserves one attempt on both; `None` when throttled.
+/// Checks the counters (stored failures plus attempts in flight) and, unless the login has used up its failures in
+/// the window, reserves one attempt on the login and the address (noting whether the address has used up its own);
+/// `None` when the login is throttled.
 pub(crate) async fn reserve(
     state: &WebState,
     keys: &AttemptKeys,
@@ -86,11 +99,10 @@ pub(crate) async fn reserve(
     if used(state, &keys.login, since).await? >= limits.per_login {
         return Ok(None);
     }
-    if let Some(ip) = &keys.ip
-        && used(state, ip, since).await? >= limits.per_ip
-    {
-        return Ok(None);
-    }
+    let address_throttled = match &keys.ip {
+        Some(ip) => used(state, ip, since).await? >= limits.per_ip,
+        None => false,
+    };
     let reserved = keys.all();
     let mut counts = in_flight
         .counts
@@ -102,6 +114,7 @@ pub(crate) async fn reserve(
     Ok(Some(Reservation {
         keys: reserved,
         counts: in_flight.counts.clone(),
+        address_throttled,
     }))
 }
 

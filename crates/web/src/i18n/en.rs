@@ -336,6 +336,8 @@ pub(super) static EN: Texts = Texts {
     new_key_once: "This key is shown only now. Store it somewhere safe; it cannot be shown again.",
     key_name: "Key name",
     create_key: "Create key",
+    key_scopes: "May (scopes)",
+    key_scopes_hint: "Creating API keys and adding notification channels is possible only when signed in, never with a key.",
     key_prefix: "Starts with",
     created_at: "Created",
     last_used: "Last used",

@@ -317,6 +317,8 @@ pub(super) static JA: Texts = Texts {
     new_key_once: "このキーは今だけ表示されます。安全な場所に保存してください。再表示はできません。",
     key_name: "キーの名前",
     create_key: "キーを作成",
+    key_scopes: "できること（スコープ）",
+    key_scopes_hint: "APIキーの作成と通知先の追加は、サインインした画面からのみ行えます。",
     key_prefix: "先頭",
     created_at: "作成日時",
     last_used: "最終使用",

@@ -201,6 +201,8 @@ pub(crate) struct Texts {
     pub new_key_once: &'static str,
     pub key_name: &'static str,
     pub create_key: &'static str,
+    pub key_scopes: &'static str,
+    pub key_scopes_hint: &'static str,
     pub key_prefix: &'static str,
     pub created_at: &'static str,
     pub last_used: &'static str,

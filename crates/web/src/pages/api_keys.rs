@@ -6,8 +6,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use sellerlink_domain::ids::MerchantId;
-use sellerlink_store::{ApiKeyId, ApiKeyName};
-use serde::Deserialize;
+use sellerlink_store::{ApiKeyId, ApiKeyName, ApiKeyScope};
 
 use super::format::jst;
 use super::{Chrome, Notice, NoticeQuery, error_page, render, see_other};
@@ -21,6 +20,7 @@ pub(crate) struct KeyRow {
     pub id: String,
     pub name: String,
     pub prefix: String,
+    pub scopes: String,
     pub created: String,
     pub last_used: String,
     pub state: &'static str,
@@ -34,6 +34,8 @@ struct KeysPage {
     new_key: Option<String>,
     name_error: Option<String>,
     keys: Vec<KeyRow>,
+    /// Every scope's code, for the create form's checkboxes.
+    all_scopes: Vec<&'static str>,
 }
 
 fn merchant_of(user: &PageUser) -> Result<MerchantId, HttpError> {
@@ -65,6 +67,7 @@ async fn page(
             id: k.id.to_string(),
             name: k.name.to_string(),
             prefix: k.prefix.clone(),
+            scopes: k.scopes.codes().collect::<Vec<_>>().join(", "),
             created: jst(k.created_at),
             last_used: k.last_used.map_or_else(|| t.never.to_owned(), jst),
             state: if k.revoked_at.is_some() {
@@ -82,6 +85,7 @@ async fn page(
             new_key,
             name_error,
             keys,
+            all_scopes: ApiKeyScope::ALL.iter().map(|s| s.code()).collect(),
         },
     ))
 }
@@ -101,23 +105,25 @@ pub(crate) async fn list(
     result.unwrap_or_else(|error| error_page(&user.visitor, &error))
 }
 
-#[derive(Deserialize)]
-pub(crate) struct CreateForm {
-    #[serde(default)]
-    name: String,
-}
-
-/// Creates a key and shows it once.
+/// Creates a key with the scopes ticked (the form repeats the `scopes` field) and shows it once.
 pub(crate) async fn create(
     State(state): State<WebState>,
     user: PageUser,
-    Form(form): Form<CreateForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
+    let values = |wanted: &'static str| {
+        fields
+            .iter()
+            .filter(move |(name, _)| name == wanted)
+            .map(|(_, value)| value.as_str())
+    };
+    let name = values("name").next().unwrap_or_default();
     let result = async {
         let merchant = merchant_of(&user)?;
-        match ApiKeyName::parse(&form.name) {
+        let scopes = api_key::parse_scopes(values("scopes"))?;
+        match ApiKeyName::parse(name) {
             Ok(name) => {
-                let created = api_key::create(&state, merchant, name, state.now()).await?;
+                let created = api_key::create(&state, merchant, name, scopes, state.now()).await?;
                 page(
                     &state,
                     &user,

@@ -1,19 +1,19 @@
 //! Signing in and out. Every failure (unknown address, wrong password, disabled user, throttled) shows the same
 //! message, so the page does not tell which addresses have accounts.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
-use axum::http::request::Parts;
 use axum::response::Response;
 use secrecy::SecretString;
 use sellerlink_store::Email;
 use serde::Deserialize;
 
 use super::{Chrome, error_page, home_of, local_path, render, see_other};
+use crate::auth::client_ip::ClientIp;
 use crate::auth::password::{decoy_hash, verify_password};
 use crate::auth::session::{Visitor, sign_in, sign_out};
 use crate::auth::throttle::{self, AttemptKeys};
@@ -27,22 +27,6 @@ struct LoginPage {
     next: String,
     email: String,
     error: Option<String>,
-}
-
-/// The client's address, when the server knows it (absent for in-process requests).
-pub(crate) struct ClientIp(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip()),
-        ))
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,6 +111,7 @@ async fn attempt(
         tracing::warn!(client.ip = ?ip, "sign-in throttled");
         return Ok(Outcome::Refused(StatusCode::TOO_MANY_REQUESTS));
     };
+    let address_throttled = reservation.address_throttled();
     let user = match Email::parse(&form.email) {
         Ok(email) => state.store().user_by_email(&email).await?,
         Err(_) => None,
@@ -151,6 +136,10 @@ async fn attempt(
         }
         _ => {
             throttle::failed(state, &keys, reservation).await?;
+            if address_throttled {
+                tracing::warn!(client.ip = ?ip, "sign-in throttled");
+                return Ok(Outcome::Refused(StatusCode::TOO_MANY_REQUESTS));
+            }
             Ok(Outcome::Refused(StatusCode::UNAUTHORIZED))
         }
     }

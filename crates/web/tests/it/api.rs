@@ -85,7 +85,9 @@ fn endpoints(connection: &str) -> Vec<(Method, String, Option<Value>)> {
         (
             Method::POST,
             "/api/v1/api-keys".into(),
-            Some(json!({ "name": "k" })),
+            Some(
+                json!({ "name": "k", "scopes": ["connections:read", "connections:manage", "orders:read", "shipments:write", "stock:write", "notifications:read", "notifications:manage"] }),
+            ),
         ),
         (
             Method::DELETE,

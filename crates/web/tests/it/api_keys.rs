@@ -14,8 +14,8 @@ fn key_in(html: &str) -> String {
     html[start..end].to_owned()
 }
 
-#[tokio::test]
-async fn a_key_is_shown_once_stored_hashed_used_and_revoked() {
+/// Merchant Acme with its English-speaking user `owner@acme.example` and one connection holding 2 orders.
+async fn acme_with_two_orders() -> (TestApp, sellerlink_domain::ids::ConnectionId) {
     let world = TestApp::new().await;
     let merchant = world.merchant("Acme").await;
     world
@@ -27,10 +27,20 @@ async fn a_key_is_shown_once_stored_hashed_used_and_revoked() {
         .await;
     let connection = world.connection(&merchant, "A1B2C3D4E5F6G7", 10).await;
     world.orders(connection, 2, 1).await;
+    (world, connection)
+}
+
+#[tokio::test]
+async fn a_key_is_shown_once_stored_hashed_used_and_revoked() {
+    let (world, _connection) = acme_with_two_orders().await;
     let mut browser = world.browser().signed_in("owner@acme.example").await;
 
     let created = browser
-        .submit("/api-keys", "/api-keys", &[("name", "WMS import")])
+        .submit(
+            "/api-keys",
+            "/api-keys",
+            &[("name", "WMS import"), ("scopes", "orders:read")],
+        )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     assert_eq!(created.header("cache-control"), "no-store");
@@ -69,11 +79,12 @@ async fn a_key_is_shown_once_stored_hashed_used_and_revoked() {
         .await;
     assert_eq!(used.status, StatusCode::OK, "{}", used.body);
     assert_eq!(used.json()["total"], 2);
-    let listed = world
-        .api_with_key(Method::GET, "/api/v1/api-keys", &key, None)
+    let listed = browser
+        .api(Method::GET, "/api/v1/api-keys", None, None)
         .await
         .json();
     assert!(listed[0]["last_used"].is_string(), "use is recorded");
+    assert_eq!(listed[0]["scopes"], serde_json::json!(["orders:read"]));
     assert!(!listed.to_string().contains(&key));
 
     let revoked = browser
@@ -106,7 +117,7 @@ async fn keys_through_the_api() {
         .api(
             Method::POST,
             "/api/v1/api-keys",
-            Some(serde_json::json!({ "name": "ERP" })),
+            Some(serde_json::json!({ "name": "ERP", "scopes": ["connections:read", "connections:manage", "orders:read", "shipments:write", "stock:write", "notifications:read", "notifications:manage"] })),
             Some(&csrf),
         )
         .await;
@@ -116,33 +127,41 @@ async fn keys_through_the_api() {
     let id = body["api_key"]["id"].as_str().unwrap().to_owned();
     assert_eq!(body["api_key"]["prefix"], key[..8]);
 
-    let blank = world
-        .api_with_key(
+    let blank = browser
+        .api(
             Method::POST,
             "/api/v1/api-keys",
-            &key,
-            Some(serde_json::json!({ "name": "  " })),
+            Some(serde_json::json!({ "name": "  ", "scopes": ["orders:read"] })),
+            Some(&csrf),
         )
         .await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(blank.json()["error"]["field"], "name");
 
-    let list = world
-        .api_with_key(Method::GET, "/api/v1/api-keys", &key, None)
+    for (method, path) in [
+        (Method::GET, "/api/v1/api-keys".to_owned()),
+        (Method::DELETE, format!("/api/v1/api-keys/{id}")),
+    ] {
+        let by_key = world.api_with_key(method, &path, &key, None).await;
+        assert_eq!(by_key.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(by_key.code(), "session_required");
+    }
+    let list = browser
+        .api(Method::GET, "/api/v1/api-keys", None, None)
         .await;
     assert_eq!(list.json().as_array().unwrap().len(), 1);
-    let deleted = world
-        .api_with_key(
+    let deleted = browser
+        .api(
             Method::DELETE,
             &format!("/api/v1/api-keys/{id}"),
-            &key,
             None,
+            Some(&csrf),
         )
         .await;
     assert_eq!(deleted.status, StatusCode::OK);
     assert!(deleted.json()["revoked_at"].is_string());
     let after = world
-        .api_with_key(Method::GET, "/api/v1/api-keys", &key, None)
+        .api_with_key(Method::GET, "/api/v1/merchants", &key, None)
         .await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     let missing = browser
@@ -181,4 +200,108 @@ async fn keys_through_the_api() {
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{bad}");
         assert_eq!(reply.code(), "invalid_api_key");
     }
+}
+
+#[tokio::test]
+async fn a_key_cannot_mint_keys_and_is_held_to_its_scopes() {
+    let (world, connection) = acme_with_two_orders().await;
+    let mut browser = world.browser().signed_in("owner@acme.example").await;
+    let csrf = browser.csrf().await;
+    let created = browser
+        .api(
+            Method::POST,
+            "/api/v1/api-keys",
+            Some(serde_json::json!({ "name": "Reports", "scopes": ["orders:read"] })),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(
+        created.json()["api_key"]["scopes"],
+        serde_json::json!(["orders:read"])
+    );
+    let key = created.json()["key"].as_str().unwrap().to_owned();
+
+    let read = world
+        .api_with_key(Method::GET, "/api/v1/orders", &key, None)
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+
+    let minted = world
+        .api_with_key(
+            Method::POST,
+            "/api/v1/api-keys",
+            &key,
+            Some(serde_json::json!({ "name": "survivor", "scopes": ["orders:read"] })),
+        )
+        .await;
+    assert_eq!(minted.status, StatusCode::FORBIDDEN, "{}", minted.body);
+    assert_eq!(minted.code(), "session_required");
+    let channel = world
+        .api_with_key(
+            Method::POST,
+            "/api/v1/notification-channels",
+            &key,
+            Some(serde_json::json!({ "kind": "email", "address": "x@acme.example" })),
+        )
+        .await;
+    assert_eq!(channel.status, StatusCode::FORBIDDEN, "{}", channel.body);
+    assert_eq!(channel.code(), "session_required");
+
+    let path = format!("/api/v1/connections/{connection}/stock");
+    let stock = world
+        .api_with_key(Method::PUT, &path, &key, Some(serde_json::json!({})))
+        .await;
+    assert_eq!(stock.status, StatusCode::FORBIDDEN, "{}", stock.body);
+    assert_eq!(stock.code(), "missing_scope");
+    assert!(
+        stock.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("stock:write"),
+        "{}",
+        stock.body
+    );
+    assert!(
+        stock.json()["error"]["message_ja"]
+            .as_str()
+            .unwrap()
+            .contains("stock:write")
+    );
+
+    let unknown = browser
+        .api(
+            Method::POST,
+            "/api/v1/api-keys",
+            Some(serde_json::json!({ "name": "x", "scopes": ["everything"] })),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.json()["error"]["field"], "scopes");
+
+    // The page lets the merchant choose, and shows each key's scopes.
+    let made = browser
+        .submit(
+            "/api-keys",
+            "/api-keys",
+            &[
+                ("name", "Stock sync"),
+                ("scopes", "orders:read"),
+                ("scopes", "stock:write"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let stock_key = key_in(&made.body);
+    let page = browser.get("/api-keys").await;
+    assert!(
+        page.body
+            .contains("name=\"scopes\" value=\"shipments:write\"")
+    );
+    assert!(page.body.contains("stock:write"), "{}", page.body);
+    let allowed = world
+        .api_with_key(Method::PUT, &path, &stock_key, Some(serde_json::json!({})))
+        .await;
+    assert_ne!(allowed.status, StatusCode::FORBIDDEN, "{}", allowed.body);
 }

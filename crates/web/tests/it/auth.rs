@@ -48,9 +48,25 @@ async fn behind_tls_the_cookies_are_secure() {
     world.operator().await;
     let mut browser = world.browser();
     let reply = browser.sign_in("ops@3pl.example", PASSWORD).await;
+    assert!(!reply.set_cookies().is_empty());
     for cookie in reply.set_cookies() {
         assert!(cookie.contains("; Secure"), "{cookie}");
+        assert!(
+            cookie.starts_with("__Host-"),
+            "a Secure cookie cannot be planted by a sibling host: {cookie}"
+        );
     }
+    assert!(
+        browser.cookies.contains_key("__Host-sl_csrf"),
+        "{:?}",
+        browser.cookies
+    );
+    let page = browser.get("/operator").await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "the __Host- session cookie is read back"
+    );
 }
 
 #[tokio::test]
@@ -137,7 +153,7 @@ async fn concurrent_wrong_passwords_are_checked_at_most_the_limit() {
 }
 
 #[tokio::test]
-async fn one_address_guessing_many_logins_is_throttled_too() {
+async fn one_address_guessing_many_logins_is_throttled_but_not_a_correct_password() {
     let world = TestApp::new().await;
     world.operator().await;
     let mut browser = world.browser();
@@ -147,8 +163,20 @@ async fn one_address_guessing_many_logins_is_throttled_too() {
             .await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     }
-    let throttled = browser.sign_in("ops@3pl.example", PASSWORD).await;
+    let throttled = browser.sign_in("guess20@3pl.example", "guess").await;
     assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    let wrong = browser.sign_in("ops@3pl.example", "guess").await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a wrong password from the address is still refused as throttled"
+    );
+    let reply = browser.sign_in("ops@3pl.example", PASSWORD).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "the address's limit never blocks the right password of an account that is not throttled itself"
+    );
     let mut elsewhere = world.browser();
     elsewhere.peer = "198.51.100.7:1234".parse().unwrap();
     let reply = elsewhere.sign_in("ops@3pl.example", PASSWORD).await;
@@ -157,6 +185,88 @@ async fn one_address_guessing_many_logins_is_throttled_too() {
         StatusCode::SEE_OTHER,
         "another address is not affected"
     );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_counted_by_its_own_address() {
+    let proxy: std::net::IpAddr = "192.0.2.10".parse().unwrap();
+    let world = TestApp::with(Options {
+        trusted_proxy: Some(proxy),
+        ..Options::default()
+    })
+    .await;
+    world.operator().await;
+    world
+        .user("clerk@3pl.example", Role::Operator, Language::Ja)
+        .await;
+    let mut attacker = world.browser();
+    // The attacker's own forged hop is ignored: the proxy appends the address it saw, the rightmost untrusted one.
+    attacker.forwarded_for = Some("198.51.100.99, 203.0.113.5".into());
+    for n in 0..20 {
+        let reply = attacker
+            .sign_in(&format!("guess{n}@3pl.example"), "guess")
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let throttled = attacker.sign_in("clerk@3pl.example", "guess").await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let mut colleague = world.browser();
+    colleague.forwarded_for = Some("203.0.113.6".into());
+    let wrong = colleague.sign_in("clerk@3pl.example", "typo").await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNAUTHORIZED,
+        "another client behind the same proxy has its own count"
+    );
+
+    // Without the proxy, a client cannot choose its address by sending the header itself.
+    let mut direct = world.browser();
+    direct.peer = "198.51.100.7:1234".parse().unwrap();
+    direct.forwarded_for = Some("203.0.113.5".into());
+    let reply = direct.sign_in("clerk@3pl.example", "typo").await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    for n in 0..19 {
+        direct
+            .sign_in(&format!("other{n}@3pl.example"), "guess")
+            .await;
+    }
+    let mine = direct.sign_in("other99@3pl.example", "guess").await;
+    assert_eq!(
+        mine.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the direct client's failures count against its own address"
+    );
+}
+
+#[tokio::test]
+async fn a_planted_signed_out_csrf_cookie_is_not_trusted() {
+    let world = TestApp::new().await;
+    world.operator().await;
+    let mut browser = world.browser();
+    browser
+        .cookies
+        .insert("sl_csrf".into(), "planted-by-a-neighbour".into());
+    let reply = browser
+        .post_form(
+            "/login",
+            &[
+                ("csrf", "planted-by-a-neighbour"),
+                ("email", "ops@3pl.example"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    assert!(
+        !reply
+            .set_cookies()
+            .iter()
+            .any(|c| c.starts_with("sl_session="))
+    );
+    // A token the server issued itself still works (the planted cookie was replaced).
+    let reply = browser.sign_in("ops@3pl.example", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
 }
 
 #[tokio::test]

@@ -354,7 +354,7 @@ async fn the_api_adds_lists_switches_and_tests_channels_and_pages_the_log() {
         .api(
             Method::POST,
             "/api/v1/api-keys",
-            Some(json!({ "name": "notifications" })),
+            Some(json!({ "name": "notifications", "scopes": ["connections:read", "connections:manage", "orders:read", "shipments:write", "stock:write", "notifications:read", "notifications:manage"] })),
             Some(&csrf),
         )
         .await
@@ -370,12 +370,14 @@ async fn the_api_adds_lists_switches_and_tests_channels_and_pages_the_log() {
     };
 
     // Validation: the field at fault, in both languages.
-    let bad = api(
-        Method::POST,
-        "/api/v1/notification-channels",
-        Some(json!({ "kind": "email", "address": "nobody" })),
-    )
-    .await;
+    let bad = browser
+        .api(
+            Method::POST,
+            "/api/v1/notification-channels",
+            Some(json!({ "kind": "email", "address": "nobody" })),
+            Some(&csrf),
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error = &bad.json()["error"];
     assert_eq!(
@@ -394,40 +396,48 @@ async fn the_api_adds_lists_switches_and_tests_channels_and_pages_the_log() {
             .unwrap()
             .contains("メールアドレス")
     );
-    let bad_url = api(
-        Method::POST,
-        "/api/v1/notification-channels",
-        Some(json!({ "kind": "webhook", "address": "https://user:pw@example.com/x" })),
-    )
-    .await;
+    let bad_url = browser
+        .api(
+            Method::POST,
+            "/api/v1/notification-channels",
+            Some(json!({ "kind": "webhook", "address": "https://user:pw@example.com/x" })),
+            Some(&csrf),
+        )
+        .await;
     assert_eq!(bad_url.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad_url.json()["error"]["field"], "address");
     assert!(!bad_url.body.contains("pw@"), "{}", bad_url.body);
-    let bad_language = api(
-        Method::POST,
-        "/api/v1/notification-channels",
-        Some(json!({ "kind": "email", "address": "ops@acme.example", "language": "fr" })),
-    )
-    .await;
+    let bad_language = browser
+        .api(
+            Method::POST,
+            "/api/v1/notification-channels",
+            Some(json!({ "kind": "email", "address": "ops@acme.example", "language": "fr" })),
+            Some(&csrf),
+        )
+        .await;
     assert_eq!(bad_language.json()["error"]["field"], "language");
-    let bad_kind = api(
-        Method::POST,
-        "/api/v1/notification-channels",
-        Some(json!({ "kind": "sms", "address": "+81 90" })),
-    )
-    .await;
+    let bad_kind = browser
+        .api(
+            Method::POST,
+            "/api/v1/notification-channels",
+            Some(json!({ "kind": "sms", "address": "+81 90" })),
+            Some(&csrf),
+        )
+        .await;
     assert_eq!(
         (bad_kind.status, bad_kind.code()),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_json".to_owned())
     );
 
     // A webhook (its secret in this one answer) and an e-mail address in English.
-    let created = api(
-        Method::POST,
-        "/api/v1/notification-channels",
-        Some(json!({ "kind": "webhook", "address": world.hooks.url("/hooks/api?token=abc") })),
-    )
-    .await;
+    let created = browser
+        .api(
+            Method::POST,
+            "/api/v1/notification-channels",
+            Some(json!({ "kind": "webhook", "address": world.hooks.url("/hooks/api?token=abc") })),
+            Some(&csrf),
+        )
+        .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let created = created.json();
     let secret = created["webhook_secret"].as_str().unwrap().to_owned();
@@ -439,13 +449,15 @@ async fn the_api_adds_lists_switches_and_tests_channels_and_pages_the_log() {
         world.hooks.url("/hooks/api"),
         "the URL is shown without its query"
     );
-    let mail = api(
-        Method::POST,
-        "/api/v1/notification-channels",
-        Some(json!({ "kind": "email", "address": "ops@acme.example", "language": "en" })),
-    )
-    .await
-    .json();
+    let mail = browser
+        .api(
+            Method::POST,
+            "/api/v1/notification-channels",
+            Some(json!({ "kind": "email", "address": "ops@acme.example", "language": "en" })),
+            Some(&csrf),
+        )
+        .await
+        .json();
     assert!(mail["webhook_secret"].is_null());
     assert_eq!(mail["channel"]["language"], "en");
     let mail_id = mail["channel"]["id"].as_str().unwrap().to_owned();
@@ -501,13 +513,17 @@ async fn the_api_adds_lists_switches_and_tests_channels_and_pages_the_log() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let dead = api(
-        Method::POST,
-        "/api/v1/notification-channels",
-        Some(json!({ "kind": "webhook", "address": format!("http://127.0.0.1:{closed}/hooks") })),
-    )
-    .await
-    .json();
+    let dead = browser
+        .api(
+            Method::POST,
+            "/api/v1/notification-channels",
+            Some(
+                json!({ "kind": "webhook", "address": format!("http://127.0.0.1:{closed}/hooks") }),
+            ),
+            Some(&csrf),
+        )
+        .await
+        .json();
     let dead_id = dead["channel"]["id"].as_str().unwrap().to_owned();
     let failed = api(
         Method::POST,

@@ -49,6 +49,8 @@ pub struct Options {
     pub refuse_private_webhooks: bool,
     /// Run the app on a shiftable clock with the demo clock control (as `sellerlink demo` does); not with `sandbox`.
     pub demo_clock: bool,
+    /// A reverse proxy whose `X-Forwarded-For` the app trusts.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// The redirect URI registered for the demo SP-API app (the tests read Amazon's `Location` and call the route).
@@ -168,6 +170,10 @@ impl TestApp {
             sync_after_connect: false,
             reminders: reminders.clone(),
             allow_private_webhooks: !options.refuse_private_webhooks,
+            trusted_proxies: options
+                .trusted_proxy
+                .map(|proxy| vec![proxy.into()])
+                .unwrap_or_default(),
             demo_clock: match &clock {
                 TestClock::Demo(shiftable, moves) => {
                     let moves = moves.clone();
@@ -206,6 +212,7 @@ impl TestApp {
             app: self,
             cookies: BTreeMap::new(),
             peer: "192.0.2.10:50000".parse().unwrap(),
+            forwarded_for: None,
         }
     }
 
@@ -584,6 +591,8 @@ pub struct Browser<'a> {
     app: &'a TestApp,
     pub cookies: BTreeMap<String, String>,
     pub peer: SocketAddr,
+    /// Sent as `X-Forwarded-For` (as a reverse proxy in front of the app would).
+    pub forwarded_for: Option<String>,
 }
 
 impl Browser<'_> {
@@ -607,7 +616,12 @@ impl Browser<'_> {
         }
     }
 
-    pub async fn request(&mut self, request: Request<Body>) -> Reply {
+    pub async fn request(&mut self, mut request: Request<Body>) -> Reply {
+        if let Some(chain) = &self.forwarded_for {
+            request
+                .headers_mut()
+                .insert("x-forwarded-for", chain.parse().unwrap());
+        }
         let reply = self.app.send(request, self.peer).await;
         self.remember(&reply);
         reply

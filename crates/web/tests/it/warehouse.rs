@@ -31,7 +31,7 @@ async fn api_key(browser: &mut Browser<'_>, csrf: &str) -> String {
         .api(
             Method::POST,
             "/api/v1/api-keys",
-            Some(json!({ "name": "warehouse" })),
+            Some(json!({ "name": "warehouse", "scopes": ["connections:read", "connections:manage", "orders:read", "shipments:write", "stock:write", "notifications:read", "notifications:manage"] })),
             Some(csrf),
         )
         .await
