@@ -136,6 +136,11 @@ impl App {
     }
 
     /// The current instant on the app's clock.
+    /// A key for `purpose` derived from the master key: the same in every process that shares the master key.
+    pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
+        *self.keyring.derive_key(purpose)
+    }
+
     pub fn now(&self) -> jiff::Timestamp {
         self.clock.now()
     }

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use zeroize::Zeroizing;
+
 use crate::error::{Result, SecretsError};
 use crate::key_file;
 use crate::key_id::KeyId;
@@ -55,6 +57,19 @@ impl Keyring {
             }
         }
         keyring
+    }
+
+    /// A 32-byte key for `purpose` (e.g. signing the web app's cookies), derived from the current master key with
+    /// HMAC-SHA256, so every process that shares the master key derives the same one and nothing else needs
+    /// distributing. Different purposes give unrelated keys; a rotation changes them.
+    #[must_use]
+    pub fn derive_key(&self, purpose: &str) -> Zeroizing<[u8; 32]> {
+        use hmac::{KeyInit as _, Mac as _};
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(self.current.bytes())
+            .expect("HMAC accepts keys of any length");
+        mac.update(b"sellerlink/v1|derived-key|");
+        mac.update(purpose.as_bytes());
+        Zeroizing::new(mac.finalize().into_bytes().into())
     }
 
     /// Builds a keyring from the values of `SELLERLINK_MASTER_KEY` and the
@@ -192,5 +207,21 @@ impl Keyring {
         std::iter::once(&self.current)
             .chain(&self.previous)
             .find(|key| key.id() == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_keys_are_the_same_for_one_master_key_and_differ_by_purpose_and_key() {
+        let one = Keyring::new(MasterKey::from_bytes([7; 32]), []);
+        let same = Keyring::new(MasterKey::from_bytes([7; 32]), []);
+        let other = Keyring::new(MasterKey::from_bytes([8; 32]), []);
+        assert_eq!(*one.derive_key("cookies"), *same.derive_key("cookies"));
+        assert_ne!(*one.derive_key("cookies"), *one.derive_key("other"));
+        assert_ne!(*one.derive_key("cookies"), *other.derive_key("cookies"));
+        assert_ne!(*one.derive_key("cookies"), [7; 32]);
     }
 }

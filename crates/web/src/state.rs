@@ -41,6 +41,7 @@ impl std::fmt::Debug for WebState {
 impl WebState {
     /// Builds the state.
     pub fn new(app: App, config: WebConfig) -> Self {
+        let cookie_signer = CookieSigner::new(app.derived_key("web/signed-out-csrf-cookie"));
         let form_targets = app
             .settings()
             .spapi
@@ -54,7 +55,7 @@ impl WebState {
                 headers: Headers::new(&form_targets),
                 order_counts: OrderCounts::default(),
                 sign_ins_in_flight: InFlight::default(),
-                cookie_signer: CookieSigner::random(),
+                cookie_signer,
             }),
         }
     }

@@ -44,10 +44,9 @@ impl std::fmt::Debug for CookieSigner {
 }
 
 impl CookieSigner {
-    /// A signer with a fresh random key.
-    pub(crate) fn random() -> Self {
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key).expect("the operating system's random source is available");
+    /// A signer with `key`: derived from the master key, so every web process of a fleet signs alike and a
+    /// form served by one is accepted by another.
+    pub(crate) fn new(key: [u8; 32]) -> Self {
         Self { key }
     }
 
@@ -80,13 +79,13 @@ mod tests {
 
     #[test]
     fn only_cookies_signed_with_the_servers_key_are_accepted() {
-        let signer = CookieSigner::random();
+        let signer = CookieSigner::new([1; 32]);
         let token = random_token();
         let value = signer.sign(&token);
         assert_eq!(signer.verify(&value), Some(token.clone()));
         assert_eq!(signer.verify(&token), None, "unsigned");
         assert_eq!(signer.verify(&format!("{token}.forged")), None);
-        assert_eq!(CookieSigner::random().verify(&value), None, "another key");
+        assert_eq!(CookieSigner::new([2; 32]).verify(&value), None, "another key");
         let (_, signature) = value.rsplit_once('.').unwrap();
         assert_eq!(signer.verify(&format!("other.{signature}")), None);
     }
