@@ -264,9 +264,12 @@ impl From<SearchOrdersBody> for SearchOrdersPage {
         let mut orders = Vec::with_capacity(body.orders.len());
         let mut unreadable = Vec::new();
         for raw in body.orders {
-            match Order::deserialize(&raw) {
+            match serde_path_to_error::deserialize::<_, Order>(&raw) {
                 Ok(order) => orders.push(order),
-                Err(error) => unreadable.push(UnreadableOrder::new(raw, error.to_string())),
+                Err(error) => {
+                    let reason = format!("{}: {}", error.path(), error.inner());
+                    unreadable.push(UnreadableOrder::new(raw, reason));
+                }
             }
         }
         Self {
@@ -350,7 +353,11 @@ mod tests {
         let odd = &page.unreadable[0];
         assert_eq!(odd.order_id.as_deref(), Some("S01-1234567"));
         assert_eq!(odd.last_updated_time, Some(at("2026-01-10T00:11:00Z")));
-        assert!(odd.reason.contains("Amazon order ID"), "{}", odd.reason);
+        assert!(
+            odd.reason.starts_with("orderId: Amazon order ID"),
+            "{}",
+            odd.reason
+        );
         assert_eq!(odd.raw["orderId"], "S01-1234567");
     }
 }
