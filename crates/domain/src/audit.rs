@@ -64,6 +64,8 @@ pub enum AuditAction {
     ApiSwitched,
     /// Two connections of the same seller account and region were merged into one (migration 0600).
     ConnectionsMerged,
+    /// An order Amazon sent could not be read and was quarantined (the order and the reason are in the entry).
+    OrderQuarantined,
 }
 
 impl AuditAction {
@@ -87,6 +89,7 @@ impl AuditAction {
             Self::ShipmentRejected => "shipment_rejected",
             Self::ApiSwitched => "api_switched",
             Self::ConnectionsMerged => "connections_merged",
+            Self::OrderQuarantined => "order_quarantined",
         }
     }
 
@@ -96,7 +99,7 @@ impl AuditAction {
     }
 }
 
-const ALL_ACTIONS: [AuditAction; 17] = [
+const ALL_ACTIONS: [AuditAction; 18] = [
     AuditAction::MerchantCreated,
     AuditAction::ConnectionCreated,
     AuditAction::ConnectionVerified,
@@ -114,6 +117,7 @@ const ALL_ACTIONS: [AuditAction; 17] = [
     AuditAction::ShipmentRejected,
     AuditAction::ApiSwitched,
     AuditAction::ConnectionsMerged,
+    AuditAction::OrderQuarantined,
 ];
 
 /// One line of the audit log. `before`/`after` are JSON snapshots that never contain a secret.

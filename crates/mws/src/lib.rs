@@ -29,6 +29,7 @@ pub use model::feeds::{
 };
 pub use model::orders::{
     FulfillmentChannel, Order, OrderItem, OrderItemId, OrderItemsPage, OrderStatus, OrdersPage,
+    UnreadableOrder,
 };
 pub use model::sellers::{
     ListedMarketplace, MarketplaceInfo, MarketplaceParticipations, MarketplaceParticipationsPage,

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod ids;
 pub mod jst;
 pub mod lwa;
+pub mod malformed;
 pub mod marketplaces;
 pub mod mws;
 pub mod orders;

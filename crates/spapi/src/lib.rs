@@ -33,7 +33,9 @@ pub use model::listings::{
     fulfillment_availability_patch,
 };
 pub use model::orders::{FulfilledBy, FulfillmentStatus, IncludedData, Order, OrderItem};
-pub use model::search_orders::{OrderWindow, SearchOrdersPage, SearchOrdersRequest};
+pub use model::search_orders::{
+    OrderWindow, SearchOrdersPage, SearchOrdersRequest, UnreadableOrder,
+};
 pub use model::sellers::Participation;
 pub use model::shipment::{ConfirmShipment, PackageDetail, ShipmentItem};
 pub use operation::{Operation, UsagePlan};

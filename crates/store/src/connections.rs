@@ -301,8 +301,9 @@ impl Store {
             detail: e.to_string(),
         })?;
         expect_subject(audit, merchant, Some(id))?;
-        const STATEMENTS: [&str; 7] = [
+        const STATEMENTS: [&str; 8] = [
             "DELETE FROM order_items WHERE connection_id = $1",
+            "DELETE FROM order_quarantine WHERE connection_id = $1",
             "DELETE FROM orders WHERE connection_id = $1",
             "DELETE FROM shipments WHERE connection_id = $1",
             "DELETE FROM stock_levels WHERE connection_id = $1",

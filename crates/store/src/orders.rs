@@ -1,11 +1,13 @@
 //! Imported orders and their items: an idempotent, never-regressing upsert for the import engine, and the queries
 //! of the web list.
 
+mod quarantine;
 mod query;
 mod retention;
 mod rows;
 mod upsert;
 
+pub use quarantine::{MAX_RAW_BYTES, QuarantinedOrder, UnreadableOrder};
 pub use retention::FINISHED_STATUSES;
 
 use jiff::Timestamp;
@@ -139,7 +141,46 @@ impl Store {
         now: Timestamp,
         watermark: Option<&SyncWatermark>,
     ) -> StoreResult<UpsertOutcome> {
-        upsert::upsert_orders(&self.pool, connection_id, orders, now, watermark).await
+        self.import_orders(connection_id, orders, &[], now, watermark)
+            .await
+    }
+
+    /// [`Store::upsert_orders`], and in the same transaction the page's quarantine: each order of the page leaves
+    /// the quarantine, each of `unreadable` enters it (or, already there, gets its latest reason, fragment and
+    /// count). An order quarantined for the first time gets one `order_quarantined` audit entry.
+    pub async fn import_orders(
+        &self,
+        connection_id: ConnectionId,
+        orders: &[Order],
+        unreadable: &[UnreadableOrder],
+        now: Timestamp,
+        watermark: Option<&SyncWatermark>,
+    ) -> StoreResult<UpsertOutcome> {
+        upsert::upsert_orders(
+            &self.pool,
+            connection_id,
+            orders,
+            unreadable,
+            now,
+            watermark,
+        )
+        .await
+    }
+
+    /// The quarantined orders of one connection (or of every connection), the most recently first seen first.
+    pub async fn quarantined_orders(
+        &self,
+        connection: Option<ConnectionId>,
+    ) -> StoreResult<Vec<QuarantinedOrder>> {
+        quarantine::list(&self.pool, connection).await
+    }
+
+    /// The earliest instant the import must re-read from for the connection's quarantined orders, if it has any.
+    pub async fn earliest_quarantined(
+        &self,
+        connection: ConnectionId,
+    ) -> StoreResult<Option<Timestamp>> {
+        quarantine::earliest_relist(&self.pool, connection).await
     }
 
     /// One stored order, if the connection has it.

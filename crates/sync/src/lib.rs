@@ -9,6 +9,7 @@ mod factory;
 mod import;
 mod mws_source;
 mod outbox;
+mod quarantine;
 mod report;
 mod scheduler;
 mod shipper;

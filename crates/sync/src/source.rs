@@ -10,6 +10,7 @@ use futures::future::BoxFuture;
 use jiff::Timestamp;
 use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
 use sellerlink_domain::order::{Order, OrderItem};
+use sellerlink_store::UnreadableOrder;
 
 /// The future every [`OrderSource`] method returns.
 pub type SourceFuture<'a, T> = BoxFuture<'a, Result<T, SourceError>>;
@@ -51,6 +52,8 @@ impl fmt::Debug for PageToken {
 pub struct OrdersPage {
     /// The orders of this page. Their `items` are empty unless [`OrdersPage::items_included`].
     pub orders: Vec<Order>,
+    /// The orders of this page that could not be read: the engine quarantines them with the page.
+    pub unreadable: Vec<UnreadableOrder>,
     /// The token of the next page; `None` on the last page.
     pub next: Option<PageToken>,
     /// The upper bound Amazon applied to the window (`LastUpdatedBefore`, echoed): every order changed up to this

@@ -388,8 +388,10 @@ fn payment_method_details<'de, D: Deserializer<'de>>(
 /// One page of `ListOrders` or `ListOrdersByNextToken`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrdersPage {
-    /// The orders of this page (possibly none).
+    /// The orders of this page that read (possibly none).
     pub orders: Vec<Order>,
+    /// The `<Order>` elements of this page that do not read (one odd order does not make the page unreadable).
+    pub unreadable: Vec<UnreadableOrder>,
     /// Present when more pages follow; pass it to `ListOrdersByNextToken`.
     pub next_token: Option<String>,
     /// The upper bound Amazon applied when the listing was by creation time; use it as the
@@ -402,8 +404,71 @@ pub struct OrdersPage {
     pub request_id: Option<String>,
 }
 
+/// An `<Order>` element that does not read, kept as Amazon sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableOrder {
+    /// Its `AmazonOrderId` text, when it has one.
+    pub amazon_order_id: Option<String>,
+    /// Its `LastUpdateDate`, when that reads.
+    pub last_update_date: Option<Timestamp>,
+    /// Why it does not read.
+    pub reason: String,
+    /// The element, `<Order>` to `</Order>`.
+    pub xml: String,
+}
+
+/// The text of the first `<tag>` element of `xml`.
+fn element_text<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml[start..].find(&format!("</{tag}>"))?;
+    Some(xml[start..end].trim())
+}
+
+/// The `<Order>` elements inside a document's `<Orders>`, as text. MWS writes them without attributes or
+/// prefixes, and an element's text cannot contain `<`.
+fn order_elements(xml: &str) -> Vec<&str> {
+    let Some(start) = xml.find("<Orders>") else {
+        return Vec::new();
+    };
+    let end = xml[start..]
+        .find("</Orders>")
+        .map_or(xml.len(), |e| start + e);
+    let mut rest = &xml[start + "<Orders>".len()..end];
+    let mut elements = Vec::new();
+    while let Some(open) = rest.find("<Order>") {
+        let Some(close) = rest[open..].find("</Order>") else {
+            break;
+        };
+        let stop = open + close + "</Order>".len();
+        elements.push(&rest[open..stop]);
+        rest = &rest[stop..];
+    }
+    elements
+}
+
+/// Reads each `<Order>` of a document on its own: the ones that read, and the ones that do not.
+fn read_orders(xml: &str) -> (Vec<Order>, Vec<UnreadableOrder>) {
+    let mut orders = Vec::new();
+    let mut unreadable = Vec::new();
+    for element in order_elements(xml) {
+        match super::decode::<Order>(element) {
+            Ok(order) => orders.push(order),
+            Err(error) => unreadable.push(UnreadableOrder {
+                amazon_order_id: element_text(element, "AmazonOrderId").map(str::to_owned),
+                last_update_date: element_text(element, "LastUpdateDate")
+                    .and_then(|text| text.parse().ok()),
+                reason: error.to_string(),
+                xml: element.to_owned(),
+            }),
+        }
+    }
+    (orders, unreadable)
+}
+
 impl OrdersPage {
-    /// Parses a `ListOrdersResponse` or `ListOrdersByNextTokenResponse` document.
+    /// Parses a `ListOrdersResponse` or `ListOrdersByNextTokenResponse` document. Each `<Order>` is read on its
+    /// own: one that does not read goes to [`OrdersPage::unreadable`].
     pub fn from_xml(xml: &str) -> Result<Self, DecodeError> {
         #[derive(Deserialize)]
         struct Envelope {
@@ -425,11 +490,13 @@ impl OrdersPage {
             )]
             last_updated_before: Option<Timestamp>,
             #[serde(rename = "Orders", default)]
-            orders: OrderList,
+            _orders: serde::de::IgnoredAny,
         }
         let envelope: Envelope = super::decode(xml)?;
+        let (orders, unreadable) = read_orders(xml);
         Ok(Self {
-            orders: envelope.result.orders.orders,
+            orders,
+            unreadable,
             next_token: envelope.result.next_token,
             created_before: envelope.result.created_before,
             last_updated_before: envelope.result.last_updated_before,
@@ -666,6 +733,22 @@ mod tests {
     use crate::model::tests::fixture;
 
     #[test]
+    fn an_order_that_does_not_read_is_set_aside_not_the_page() {
+        let xml = fixture("list_orders.xml");
+        let start = xml.find("<PurchaseDate>").unwrap();
+        let end = start + xml[start..].find("</PurchaseDate>").unwrap();
+        let odd = format!("{}<PurchaseDate>not-a-date{}", &xml[..start], &xml[end..]);
+        let page = OrdersPage::from_xml(&odd).expect("the page still reads");
+        assert_eq!(page.orders.len(), 1);
+        assert_eq!(page.unreadable.len(), 1, "{:?}", page.unreadable);
+        let unreadable = &page.unreadable[0];
+        assert!(unreadable.amazon_order_id.is_some());
+        assert!(unreadable.last_update_date.is_some());
+        assert!(unreadable.xml.starts_with("<Order>") && unreadable.xml.contains("not-a-date"));
+        assert!(!unreadable.reason.is_empty());
+    }
+
+    #[test]
     fn list_orders_page_with_a_jp_cod_order_and_a_pending_one() {
         let page = OrdersPage::from_xml(&fixture("list_orders.xml")).expect("parses");
         assert_eq!(page.orders.len(), 2);
@@ -792,8 +875,8 @@ mod tests {
     #[test]
     fn a_malformed_order_id_names_the_element() {
         let xml = fixture("list_orders.xml").replace("249-3018476-5521904", "249-30184765521904");
-        let error = OrdersPage::from_xml(&xml).expect_err("must fail");
-        let text = error.to_string();
+        let page = OrdersPage::from_xml(&xml).expect("the other order still reads");
+        let text = &page.unreadable[0].reason;
         assert!(text.contains("<AmazonOrderId>"), "{text}");
         assert!(text.contains("249-30184765521904"), "{text}");
     }
@@ -801,15 +884,17 @@ mod tests {
     #[test]
     fn a_malformed_timestamp_names_the_element() {
         let xml = fixture("list_orders.xml").replace("2024-02-26T03:15:42Z", "yesterday");
-        let error = OrdersPage::from_xml(&xml).expect_err("must fail");
-        assert!(error.to_string().contains("<PurchaseDate>"), "{error}");
+        let page = OrdersPage::from_xml(&xml).expect("the other order still reads");
+        let reason = &page.unreadable[0].reason;
+        assert!(reason.contains("<PurchaseDate>"), "{reason}");
     }
 
     #[test]
     fn a_malformed_marketplace_names_the_element() {
         let xml = fixture("list_orders.xml").replace("A1VC38T7YXB528", "a1-vc38");
-        let error = OrdersPage::from_xml(&xml).expect_err("must fail");
-        assert!(error.to_string().contains("<MarketplaceId>"), "{error}");
+        let page = OrdersPage::from_xml(&xml).expect("the page itself reads");
+        let reason = &page.unreadable[0].reason;
+        assert!(reason.contains("<MarketplaceId>"), "{reason}");
     }
 
     #[test]

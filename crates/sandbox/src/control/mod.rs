@@ -98,6 +98,10 @@ pub fn router() -> Router<AppState> {
             "/_sandbox/sellers/{seller_id}/orders/{order_id}/status",
             post(orders::set_status),
         )
+        .route(
+            "/_sandbox/sellers/{seller_id}/orders/{order_id}/malformed",
+            put(orders::set_malformed).delete(orders::clear_malformed),
+        )
         .route("/_sandbox/sellers/{seller_id}/stock", get(orders::stock))
         .route("/_sandbox/sellers/{seller_id}/feeds", get(orders::feeds))
         .route(

@@ -25,6 +25,7 @@ pub const ENDPOINTS: &[&str] = &[
     "GET|POST /_sandbox/sellers/{seller_id}/orders[?include_future=true]",
     "GET  /_sandbox/sellers/{seller_id}/orders/{order_id}",
     "POST /_sandbox/sellers/{seller_id}/orders/{order_id}/status",
+    "PUT|DELETE /_sandbox/sellers/{seller_id}/orders/{order_id}/malformed {\"kind\": \"optional_fields_missing\"|\"unreadable\"}",
     "GET  /_sandbox/sellers/{seller_id}/stock",
     "GET  /_sandbox/sellers/{seller_id}/feeds",
     "GET|PUT /_sandbox/feeds/timing",

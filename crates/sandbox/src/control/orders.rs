@@ -476,6 +476,49 @@ pub(crate) async fn set_status(
         .ok_or_else(|| ControlError::bad_request("the order could not be shown"))
 }
 
+/// The body of `PUT …/orders/{order_id}/malformed`.
+#[derive(Debug, serde::Deserialize)]
+pub struct MalformedChange {
+    /// `optional_fields_missing` or `unreadable`.
+    pub kind: crate::malformed::Malformation,
+}
+
+pub(crate) async fn set_malformed(
+    State(state): State<AppState>,
+    Path((seller_id, order_id)): Path<(String, String)>,
+    Json(change): Json<MalformedChange>,
+) -> ControlResult<serde_json::Value> {
+    let mut world = lock(&state.world);
+    require_seller(&world, &seller_id)?;
+    let id = OrderId::parse("order_id", &order_id)
+        .map_err(|e| ControlError::bad_request(e.to_string()))?;
+    if world
+        .orders
+        .seller(&seller_id)
+        .and_then(|b| b.get(&id))
+        .is_none()
+    {
+        return Err(ControlError::not_found(format!(
+            "seller {seller_id} has no order {order_id}"
+        )));
+    }
+    world.malformed.set(&seller_id, &order_id, change.kind);
+    Ok(Json(
+        serde_json::json!({ "order_id": order_id, "kind": change.kind }),
+    ))
+}
+
+pub(crate) async fn clear_malformed(
+    State(state): State<AppState>,
+    Path((seller_id, order_id)): Path<(String, String)>,
+) -> axum::http::StatusCode {
+    if lock(&state.world).malformed.remove(&seller_id, &order_id) {
+        axum::http::StatusCode::NO_CONTENT
+    } else {
+        axum::http::StatusCode::NOT_FOUND
+    }
+}
+
 pub(crate) async fn stock(
     State(state): State<AppState>,
     Path(seller_id): Path<String>,

@@ -345,7 +345,10 @@ pub fn orders_page(
     } else {
         w.open("Orders");
         for (order, state) in &page.orders {
-            write_order(&mut w, order, *state, now_ms);
+            let malformation = world
+                .malformed
+                .get(&call.seller.seller_id, order.id.as_str());
+            write_order(&mut w, order, *state, now_ms, malformation);
         }
         w.close("Orders");
     }
@@ -381,7 +384,10 @@ fn get_order(world: &World, call: &Call<'_>) -> Result<Reply, MwsError> {
     } else {
         w.open("Orders");
         for (order, state) in found {
-            write_order(&mut w, order, state, now_ms);
+            let malformation = world
+                .malformed
+                .get(&call.seller.seller_id, order.id.as_str());
+            write_order(&mut w, order, state, now_ms, malformation);
         }
         w.close("Orders");
     }

@@ -1,5 +1,6 @@
 //! Order and OrderItem elements in the 2013-09-01 shape (protocol-mws.md §3.3–§3.4).
 
+use crate::malformed::{Malformation, NOT_A_DATE};
 use crate::orders::{FulfillmentChannel, Order, OrderItem, OrderState, OrderStatus, PaymentMethod};
 use crate::timefmt::{from_ms, seconds_z};
 use crate::xml::{XmlWriter, money};
@@ -18,14 +19,24 @@ fn write_date(w: &mut XmlWriter, tag: &str, ms: i64) {
     w.leaf(tag, &seconds_z(from_ms(ms)));
 }
 
-/// Writes one `<Order>` as seen at `now_ms` in `state`.
-pub fn write_order(w: &mut XmlWriter, order: &Order, state: OrderState, now_ms: i64) {
+/// Writes one `<Order>` as seen at `now_ms` in `state`; `malformation` as set through the control API.
+pub fn write_order(
+    w: &mut XmlWriter,
+    order: &Order,
+    state: OrderState,
+    now_ms: i64,
+    malformation: Option<Malformation>,
+) {
     let status = state.status;
     let hide = status.hides_buyer();
     w.open("Order");
     w.leaf("AmazonOrderId", order.id.as_str());
     w.leaf("SellerOrderId", order.seller_order_id());
-    write_date(w, "PurchaseDate", order.purchase_ms());
+    if malformation == Some(Malformation::Unreadable) {
+        w.leaf("PurchaseDate", NOT_A_DATE);
+    } else {
+        write_date(w, "PurchaseDate", order.purchase_ms());
+    }
     write_date(w, "LastUpdateDate", state.last_update_ms);
     w.leaf("OrderStatus", status.as_str());
     w.leaf("FulfillmentChannel", order.channel.as_str());

@@ -3,14 +3,14 @@
 //! seller, or one not placed yet at the sandbox clock, is 404 `NotFound`.
 
 use super::errors::SpApiError;
-use super::orders_json::{Included, OrderJson, order_json};
+use super::orders_json::{Included, order_json};
 use super::pipeline::{Reply, SpCall};
 use crate::ids::OrderId;
 use crate::world::World;
 
 #[derive(serde::Serialize)]
 struct Body {
-    order: OrderJson,
+    order: serde_json::Value,
 }
 
 /// Answers `getOrder`.
@@ -25,7 +25,8 @@ pub fn run(world: &World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
         .and_then(|book| book.get(&id))
         .and_then(|order| order.state_at(now_ms).map(|state| (order, state)))
         .ok_or_else(|| SpApiError::not_found(format!("No order {id} exists for this seller.")))?;
-    Ok(Reply::ok(&Body {
-        order: order_json(order, state, now_ms, &included),
-    }))
+    let mut order = serde_json::to_value(order_json(order, state, now_ms, &included))
+        .map_err(|_| SpApiError::internal())?;
+    world.malformed.spapi(&call.seller.seller_id, &mut order);
+    Ok(Reply::ok(&Body { order }))
 }

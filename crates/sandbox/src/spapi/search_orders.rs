@@ -13,11 +13,12 @@ use jiff::SignedDuration;
 
 use super::errors::SpApiError;
 use super::orders_json::{
-    Included, OrderJson, fulfilled_by, fulfillment_status, order_json, parse_fulfilled_by,
+    Included, fulfilled_by, fulfillment_status, order_json, parse_fulfilled_by,
     parse_fulfillment_status,
 };
 use super::pipeline::{Reply, SpCall};
 use crate::ids::OrderId;
+use crate::malformed::Malformation;
 use crate::mws::next_token::{self, TokenKind, Writer};
 use crate::orders::{Cursor, OrderQuery, SellerOrders, TimeField};
 use crate::timefmt::{self, from_ms};
@@ -39,7 +40,7 @@ struct Pagination {
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Body {
-    orders: Vec<OrderJson>,
+    orders: Vec<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pagination: Option<Pagination>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,11 +63,18 @@ pub fn run(world: &World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
         .seller(&call.seller.seller_id)
         .unwrap_or(&empty);
     let page = query.page(book, cursor, now_ms);
-    let orders = page
-        .orders
-        .iter()
-        .map(|(order, state)| order_json(order, *state, now_ms, &included))
-        .collect();
+    let mut echo_bound = true;
+    let mut orders = Vec::with_capacity(page.orders.len());
+    for (order, state) in &page.orders {
+        let mut json = serde_json::to_value(order_json(order, *state, now_ms, &included))
+            .map_err(|_| SpApiError::internal())?;
+        if world.malformed.spapi(&call.seller.seller_id, &mut json)
+            == Some(Malformation::OptionalFieldsMissing)
+        {
+            echo_bound = false;
+        }
+        orders.push(json);
+    }
     let bound = from_ms(query.before_ms).to_string();
     let body = Body {
         orders,
@@ -74,7 +82,7 @@ pub fn run(world: &World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
             next_token: seal_token(world, call, &query, next),
         }),
         created_before: (query.field == TimeField::Created).then(|| bound.clone()),
-        last_updated_before: (query.field == TimeField::LastUpdated).then_some(bound),
+        last_updated_before: (query.field == TimeField::LastUpdated && echo_bound).then_some(bound),
     };
     Ok(Reply::ok(&body))
 }

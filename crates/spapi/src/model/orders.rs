@@ -6,17 +6,17 @@ use std::fmt;
 
 use jiff::Timestamp;
 use sellerlink_domain::ids::AmazonOrderId;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// `getOrder` response body: `{"order": {...}}`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct GetOrderResponse {
     /// The order, items included.
     pub order: Order,
 }
 
 /// An order.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Order {
     /// The Amazon order ID (3-7-7 digits).
@@ -54,7 +54,7 @@ pub struct Order {
 }
 
 /// Where the order was placed.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalesChannel {
     /// `AMAZON` or `NON_AMAZON`.
@@ -68,7 +68,7 @@ pub struct SalesChannel {
 }
 
 /// The buyer (PII, role-governed).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Buyer {
     /// The buyer's name.
@@ -86,7 +86,7 @@ pub struct Buyer {
 }
 
 /// The recipient.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Recipient {
     /// Where to deliver.
@@ -95,7 +95,7 @@ pub struct Recipient {
 }
 
 /// A delivery address. For Japan `stateOrRegion` holds the prefecture.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CustomerAddress {
     /// Recipient name.
@@ -127,7 +127,7 @@ pub struct CustomerAddress {
 }
 
 /// An amount of money. `amount` is kept exactly as Amazon wrote it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Money {
     /// Decimal text, e.g. `1507` or `29.99`.
@@ -152,7 +152,7 @@ fn decimal_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D:
 }
 
 /// What the seller receives for the order.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderProceeds {
     /// The total.
@@ -164,7 +164,7 @@ pub struct OrderProceeds {
 }
 
 /// One category of proceeds.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProceedsBreakdown {
     /// `ITEM`, `SHIPPING`, `GIFT_WRAP`, `COD_FEE`, `TAX`, `DISCOUNT`, `OTHER`, …
@@ -175,7 +175,7 @@ pub struct ProceedsBreakdown {
 }
 
 /// Payment executions.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderPayment {
     /// Each payment, e.g. COD.
@@ -184,7 +184,7 @@ pub struct OrderPayment {
 }
 
 /// One payment.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentExecution {
     /// E.g. `COD`, `CreditCard`.
@@ -196,7 +196,7 @@ pub struct PaymentExecution {
 }
 
 /// Status and shipping promises.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderFulfillment {
     /// Where the order stands.
@@ -216,7 +216,7 @@ pub struct OrderFulfillment {
 }
 
 /// A time window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DateTimeRange {
     /// Start.
@@ -228,7 +228,7 @@ pub struct DateTimeRange {
 }
 
 /// An order line.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderItem {
     /// Amazon's item ID (the one `confirmShipment` takes).
@@ -246,7 +246,7 @@ pub struct OrderItem {
 }
 
 /// The product of a line.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ItemProduct {
     /// The ASIN.
@@ -260,7 +260,7 @@ pub struct ItemProduct {
 }
 
 /// Pricing of a line.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemPrice {
     /// Price of one unit.
@@ -269,7 +269,7 @@ pub struct ItemPrice {
 }
 
 /// Proceeds of a line.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemProceeds {
     /// The line's total.
@@ -281,7 +281,7 @@ pub struct ItemProceeds {
 }
 
 /// Shipping progress of a line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemFulfillment {
     /// Units shipped.
@@ -293,7 +293,7 @@ pub struct ItemFulfillment {
 }
 
 /// A shipped package.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderPackage {
     /// The seller's `packageReferenceId` from `confirmShipment`.
@@ -316,7 +316,7 @@ pub struct OrderPackage {
 }
 
 /// A line in a package.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PackageItem {
     /// The order item.
@@ -358,6 +358,12 @@ macro_rules! open_enum {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
         }
 

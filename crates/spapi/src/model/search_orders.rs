@@ -196,8 +196,10 @@ impl SearchOrdersRequest {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(from = "SearchOrdersBody")]
 pub struct SearchOrdersPage {
-    /// The orders on this page.
+    /// The orders on this page that have the model's shape.
     pub orders: Vec<Order>,
+    /// The orders on this page that do not (one odd order does not make the page unreadable).
+    pub unreadable: Vec<UnreadableOrder>,
     /// Pass to [`SearchOrdersRequest::pagination_token`] for the next page; `None` on the last.
     pub next_token: Option<String>,
     /// The effective upper bound of a created-window search (the next watermark).
@@ -206,10 +208,42 @@ pub struct SearchOrdersPage {
     pub last_updated_before: Option<Timestamp>,
 }
 
+/// An order of a page that does not have the model's shape, kept as Amazon sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnreadableOrder {
+    /// Its `orderId`, when it has a textual one.
+    pub order_id: Option<String>,
+    /// Its `lastUpdatedTime`, when that one reads.
+    pub last_updated_time: Option<Timestamp>,
+    /// Why it does not read.
+    pub reason: String,
+    /// The order's JSON as Amazon sent it.
+    pub raw: serde_json::Value,
+}
+
+impl UnreadableOrder {
+    fn new(raw: serde_json::Value, reason: String) -> Self {
+        let order_id = raw
+            .get("orderId")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        let last_updated_time = raw
+            .get("lastUpdatedTime")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|text| text.parse().ok());
+        Self {
+            order_id,
+            last_updated_time,
+            reason,
+            raw,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SearchOrdersBody {
-    orders: Vec<Order>,
+    orders: Vec<serde_json::Value>,
     #[serde(default)]
     pagination: Option<Pagination>,
     #[serde(default)]
@@ -227,8 +261,20 @@ struct Pagination {
 
 impl From<SearchOrdersBody> for SearchOrdersPage {
     fn from(body: SearchOrdersBody) -> Self {
+        let mut orders = Vec::with_capacity(body.orders.len());
+        let mut unreadable = Vec::new();
+        for raw in body.orders {
+            match serde_path_to_error::deserialize::<_, Order>(&raw) {
+                Ok(order) => orders.push(order),
+                Err(error) => {
+                    let reason = format!("{}: {}", error.path(), error.inner());
+                    unreadable.push(UnreadableOrder::new(raw, reason));
+                }
+            }
+        }
         Self {
-            orders: body.orders,
+            orders,
+            unreadable,
             next_token: body
                 .pagination
                 .and_then(|p| p.next_token)
@@ -292,5 +338,26 @@ mod tests {
         .unwrap();
         assert_eq!(page.next_token, None);
         assert_eq!(page.created_before, Some(at("2026-01-10T03:00:00Z")));
+    }
+
+    #[test]
+    fn an_order_without_the_model_shape_is_set_aside_not_the_page() {
+        let page: SearchOrdersPage = serde_json::from_str(
+            r#"{"orders":[
+                {"orderId":"503-1234567-7654321","createdTime":"2026-01-09T23:58:30Z","lastUpdatedTime":"2026-01-10T00:10:00Z","salesChannel":{"channelName":"AMAZON"}},
+                {"orderId":"S01-1234567","createdTime":"2026-01-09T23:58:30Z","lastUpdatedTime":"2026-01-10T00:11:00Z","salesChannel":{"channelName":"AMAZON"}}
+            ],"lastUpdatedBefore":"2026-01-10T03:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(page.orders.len(), 1);
+        let odd = &page.unreadable[0];
+        assert_eq!(odd.order_id.as_deref(), Some("S01-1234567"));
+        assert_eq!(odd.last_updated_time, Some(at("2026-01-10T00:11:00Z")));
+        assert!(
+            odd.reason.starts_with("orderId: Amazon order ID"),
+            "{}",
+            odd.reason
+        );
+        assert_eq!(odd.raw["orderId"], "S01-1234567");
     }
 }

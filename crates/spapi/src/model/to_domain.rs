@@ -6,7 +6,9 @@
 //! - money stays decimal text: order total = `proceeds.grandTotal`; a line's item price = its
 //!   `ITEM` proceeds, else unit price × quantity; shipping price = its `SHIPPING` proceeds;
 //! - items from `orderItems` (shipped quantity from `fulfillment.quantityFulfilled`, else 0);
-//! - the recipient's delivery address when present.
+//! - the recipient's delivery address when present;
+//! - only what the model requires is required: an order without `salesChannel.marketplaceId` is taken to be of the
+//!   connection's home marketplace, and a line without `product.asin` gets an empty ASIN.
 
 use sellerlink_domain::ids::{IdError, MarketplaceId};
 use sellerlink_domain::order as domain;
@@ -48,47 +50,31 @@ fn hint_text(hint: &Option<&'static str>) -> String {
     }
 }
 
-impl TryFrom<&Order> for domain::Order {
-    type Error = OrderConversionError;
-
-    fn try_from(order: &Order) -> Result<Self, OrderConversionError> {
-        order.to_domain()
-    }
-}
-
 impl Order {
-    /// Converts to sellerlink's order model (see the module documentation for the mapping).
-    pub fn to_domain(&self) -> Result<domain::Order, OrderConversionError> {
+    /// Converts to sellerlink's order model (see the module documentation for the mapping); `home` is the
+    /// marketplace of an order that names none.
+    pub fn to_domain(&self, home: &MarketplaceId) -> Result<domain::Order, OrderConversionError> {
         let order_id = self.order_id.to_string();
         let missing = |field: &str, hint: Option<&'static str>| OrderConversionError::Missing {
             order_id: order_id.clone(),
             field: field.to_owned(),
             hint,
         };
-        let marketplace_text = self
-            .sales_channel
-            .marketplace_id
-            .as_deref()
-            .ok_or_else(|| missing("salesChannel.marketplaceId", None))?;
-        let marketplace_id =
-            MarketplaceId::parse(marketplace_text).map_err(|source| OrderConversionError::Id {
-                order_id: order_id.clone(),
-                field: "salesChannel.marketplaceId",
-                source,
-            })?;
+        let marketplace_id = match self.sales_channel.marketplace_id.as_deref() {
+            None => home.clone(),
+            Some(text) => {
+                MarketplaceId::parse(text).map_err(|source| OrderConversionError::Id {
+                    order_id: order_id.clone(),
+                    field: "salesChannel.marketplaceId",
+                    source,
+                })?
+            }
+        };
         let fulfillment = self
             .fulfillment
             .as_ref()
             .ok_or_else(|| missing("fulfillment.fulfillmentStatus", Some("FULFILLMENT")))?;
-        let items = self
-            .order_items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| {
-                convert_item(item)
-                    .ok_or_else(|| missing(&format!("orderItems[{index}].product.asin"), None))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let items = self.order_items.iter().map(convert_item).collect();
         Ok(domain::Order {
             amazon_order_id: self.order_id.clone(),
             marketplace_id,
@@ -125,9 +111,9 @@ impl Order {
     }
 }
 
-/// `None` when the line has no ASIN.
-fn convert_item(item: &OrderItem) -> Option<domain::OrderItem> {
-    let asin = item.product.asin.clone().filter(|asin| !asin.is_empty())?;
+/// A line; its ASIN is empty when Amazon sent none (the model makes it optional).
+fn convert_item(item: &OrderItem) -> domain::OrderItem {
+    let asin = item.product.asin.clone().unwrap_or_default();
     let breakdowns: &[ProceedsBreakdown] = item
         .proceeds
         .as_ref()
@@ -146,7 +132,7 @@ fn convert_item(item: &OrderItem) -> Option<domain::OrderItem> {
             amount: decimal::multiply(&unit.amount, item.quantity_ordered)?,
         })
     });
-    Some(domain::OrderItem {
+    domain::OrderItem {
         order_item_id: item.order_item_id.clone(),
         asin,
         seller_sku: item.product.seller_sku.clone(),
@@ -158,7 +144,7 @@ fn convert_item(item: &OrderItem) -> Option<domain::OrderItem> {
             .unwrap_or(0),
         item_price,
         shipping_price: category("SHIPPING"),
-    })
+    }
 }
 
 fn money(value: &Money) -> domain::Money {
@@ -210,7 +196,7 @@ mod tests {
 
     #[test]
     fn a_minimal_order_converts() {
-        let converted = order(minimal()).to_domain().unwrap();
+        let converted = order(minimal()).to_domain(&MarketplaceId::japan()).unwrap();
         assert_eq!(converted.status, domain::OrderStatus::PartiallyShipped);
         assert_eq!(
             converted.fulfillment_channel,
@@ -236,7 +222,7 @@ mod tests {
     fn amazon_fulfilled_and_cancelled() {
         let mut value = minimal();
         value["fulfillment"] = json!({"fulfillmentStatus": "CANCELLED", "fulfilledBy": "AMAZON"});
-        let converted = order(value).to_domain().unwrap();
+        let converted = order(value).to_domain(&MarketplaceId::japan()).unwrap();
         assert_eq!(converted.status, domain::OrderStatus::Canceled);
         assert_eq!(
             converted.fulfillment_channel,
@@ -248,7 +234,7 @@ mod tests {
     fn missing_fulfillment_names_the_included_data() {
         let mut value = minimal();
         value.as_object_mut().unwrap().remove("fulfillment");
-        let error = order(value).to_domain().unwrap_err();
+        let error = order(value).to_domain(&MarketplaceId::japan()).unwrap_err();
         assert_eq!(
             error.to_string(),
             "order 503-1234567-7654321: fulfillment.fulfillmentStatus is missing; request it with includedData=FULFILLMENT"
@@ -256,10 +242,10 @@ mod tests {
     }
 
     #[test]
-    fn unknown_marketplaces_and_missing_asins_are_refused() {
+    fn unknown_marketplaces_are_refused() {
         let mut value = minimal();
         value["salesChannel"]["marketplaceId"] = json!("AXXXXXXXXXXXXX");
-        let error = order(value).to_domain().unwrap_err();
+        let error = order(value).to_domain(&MarketplaceId::japan()).unwrap_err();
         assert!(matches!(
             error,
             OrderConversionError::Id {
@@ -267,14 +253,17 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn fields_the_model_makes_optional_are_not_required() {
         let mut value = minimal();
+        value["salesChannel"] = json!({"channelName": "AMAZON"});
         value["orderItems"][0]["product"] = json!({"title": "煎茶"});
-        let error = order(value).to_domain().unwrap_err();
-        assert!(
-            error
-                .to_string()
-                .contains("orderItems[0].product.asin is missing"),
-            "{error}"
-        );
+        let home = MarketplaceId::parse("A1VC38T7YXB528").unwrap();
+        let converted = order(value).to_domain(&home).unwrap();
+        assert_eq!(converted.marketplace_id, home);
+        assert_eq!(converted.items[0].asin, "");
+        assert_eq!(converted.items[0].title.as_deref(), Some("煎茶"));
     }
 }

@@ -259,7 +259,14 @@ fn a_search_orders_page_parses_and_converts() {
         Some("2026-01-10T02:58:00Z".parse().unwrap())
     );
     assert_eq!(page.created_before, None);
-    let orders: Vec<_> = page.orders.iter().map(|o| o.to_domain().unwrap()).collect();
+    let orders: Vec<_> = page
+        .orders
+        .iter()
+        .map(|o| {
+            o.to_domain(&sellerlink_domain::ids::MarketplaceId::japan())
+                .unwrap()
+        })
+        .collect();
     assert_eq!(orders[0].status, OrderStatus::Unshipped);
     assert_eq!(orders[0].order_total.as_ref().unwrap().amount, "3960");
     assert_eq!(
@@ -286,7 +293,10 @@ fn a_search_orders_page_parses_and_converts() {
 #[test]
 fn get_order_parses_with_items_and_address() {
     let body: GetOrderResponse = serde_json::from_str(&fixture("orders_get_order.json")).unwrap();
-    let order = body.order.to_domain().unwrap();
+    let order = body
+        .order
+        .to_domain(&sellerlink_domain::ids::MarketplaceId::japan())
+        .unwrap();
     assert_eq!(order.amazon_order_id.as_str(), "503-2468013-5791357");
     assert_eq!(order.buyer_name.as_deref(), Some("山田 花子"));
     assert_eq!(order.payment_method.as_deref(), Some("COD"));

@@ -59,7 +59,9 @@ async fn search_orders_sends_the_filters_and_reads_the_page() {
 
     assert_eq!(page.orders.len(), 2);
     assert_eq!(page.next_token, None);
-    let converted = page.orders[1].to_domain().unwrap();
+    let converted = page.orders[1]
+        .to_domain(&sellerlink_domain::ids::MarketplaceId::japan())
+        .unwrap();
     assert_eq!(converted.status, OrderStatus::PartiallyShipped);
     let call = &amazon.api_calls()[0];
     assert_eq!(call.method, Method::GET);
@@ -154,7 +156,14 @@ async fn get_order_asks_for_included_data() {
         .await
         .unwrap();
     assert_eq!(order.order_items.len(), 1);
-    assert_eq!(order.to_domain().unwrap().items[0].quantity_ordered, 2);
+    assert_eq!(
+        order
+            .to_domain(&sellerlink_domain::ids::MarketplaceId::japan())
+            .unwrap()
+            .items[0]
+            .quantity_ordered,
+        2
+    );
     assert_eq!(
         amazon.api_calls()[0].query.as_deref(),
         Some("includedData=RECIPIENT,BUYER")

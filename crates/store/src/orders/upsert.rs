@@ -7,6 +7,7 @@ use sellerlink_domain::ids::ConnectionId;
 use sellerlink_domain::order::{Order, StoredOrder};
 
 use super::UpsertOutcome;
+use super::quarantine::{self, UnreadableOrder};
 use super::rows::{
     IDS_PER_STATEMENT, ITEM_WIDTH, ORDER_WIDTH, OrderRow, id_list, item_columns, order_columns,
     push_item, push_order, with_items,
@@ -203,6 +204,7 @@ pub(super) async fn upsert_orders(
     pool: &Pool,
     connection_id: ConnectionId,
     orders: &[Order],
+    unreadable: &[UnreadableOrder],
     now: Timestamp,
     watermark: Option<&SyncWatermark>,
 ) -> StoreResult<UpsertOutcome> {
@@ -236,6 +238,8 @@ pub(super) async fn upsert_orders(
     delete_items(tx.handle(), &connection, &replaced).await?;
     write_orders(tx.handle(), &connection, &to_write, millis(now)).await?;
     write_items(tx.handle(), &connection, &to_write).await?;
+    let read: Vec<&str> = page.iter().map(|o| o.amazon_order_id.as_str()).collect();
+    quarantine::write(tx.handle(), connection_id, &read, unreadable, now).await?;
     if let Some(watermark) = watermark {
         write_watermark(tx.handle(), connection_id, watermark, now).await?;
     }

@@ -18,6 +18,7 @@ mod oauth_states;
 mod one_account;
 mod order_queries;
 mod orders;
+mod quarantine;
 mod retention;
 mod shipments;
 mod stock;

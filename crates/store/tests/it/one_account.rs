@@ -22,7 +22,10 @@ use crate::harness::Db;
 /// The last migration before 0600.
 const OLD_SCHEMA: i64 = 500;
 
-/// Applies the migrations up to [`OLD_SCHEMA`] (copies of the store's own files), as an older sellerlink did.
+/// The order quarantine's migration.
+const QUARANTINE: i64 = 700;
+
+/// Applies the migrations up to [`OLD_SCHEMA`] (and [`QUARANTINE`]) (copies of the store's own files), as an older sellerlink did.
 async fn migrate_to_old_schema(db: &Db) {
     let engine = db.engine().name();
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -33,7 +36,8 @@ async fn migrate_to_old_schema(db: &Db) {
         let path = file.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_owned();
         let version: i64 = name[..4].parse().unwrap();
-        if version <= OLD_SCHEMA {
+        // The order quarantine (0700) is independent of 0600; today's order writes need it.
+        if version <= OLD_SCHEMA || version == QUARANTINE {
             std::fs::copy(&path, old.path().join(&name)).unwrap();
         }
     }

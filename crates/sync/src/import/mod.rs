@@ -327,7 +327,7 @@ impl Importer {
             .store
             .watermark(connection_id, &SyncStream::orders())
             .await?;
-        let updated_after = match stored {
+        let resume = match stored {
             Some(record) => record
                 .watermark
                 .last_updated_after
@@ -340,6 +340,9 @@ impl Importer {
                 .saturating_sub(config.initial_lookback)
                 .unwrap_or(Timestamp::MIN),
         };
+        // A quarantined order is re-read until it converts: the window reaches back to it.
+        let quarantined = self.inner.store.earliest_quarantined(connection_id).await?;
+        let updated_after = quarantined.map_or(resume, |from| from.min(resume));
         Ok(Window {
             updated_after,
             updated_before: None,

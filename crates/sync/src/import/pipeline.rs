@@ -5,7 +5,8 @@
 //! 2. the **fetcher** fetches the items of every new or changed order, `items_concurrency` at a time, across page
 //!    boundaries, and hands completed orders on in listing order;
 //! 3. the **writer** commits each page's orders with their items in one transaction (several pages together when
-//!    they are ready faster than the database takes them), and the watermark with the last page.
+//!    they are ready faster than the database takes them), and the watermark with the last page. Orders a source
+//!    could not read travel with their page and are quarantined in its transaction; they never stop the import.
 //!
 //! If any stage fails, the others are dropped: what was committed stays committed (each page is whole), and the
 //! watermark only moves with the last page, so the next run re-reads whatever was not.
@@ -19,7 +20,7 @@ use jiff::Timestamp;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId};
 use sellerlink_domain::order::Order;
-use sellerlink_store::{LeaseName, Store, StoreError, SyncStream, SyncWatermark};
+use sellerlink_store::{LeaseName, Store, StoreError, SyncStream, SyncWatermark, UnreadableOrder};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -86,6 +87,8 @@ struct Listed {
 
 /// Work for the fetcher, in listing order.
 enum Job {
+    /// Quarantine this order with its page.
+    Quarantine(UnreadableOrder),
     /// Fetch this order's items, then write it.
     Fetch(Order),
     /// Write this order as it is (its items came with the page).
@@ -97,6 +100,7 @@ enum Job {
 /// Work for the writer, in listing order.
 enum Done {
     Order(Box<Order>),
+    Quarantine(UnreadableOrder),
     End { upper_bound: Timestamp, last: bool },
 }
 
@@ -233,7 +237,7 @@ impl Pipeline<'_> {
     fn jobs(&self, listed: Listed) -> Vec<Job> {
         let Listed { page, upper_bound } = listed;
         let total = page.orders.len();
-        let mut jobs = Vec::with_capacity(total + 1);
+        let mut jobs = Vec::with_capacity(total + page.unreadable.len() + 1);
         for order in page.orders {
             let stored = self.known.get(&order.amazon_order_id);
             if stored.is_some_and(|known| known.covers(order.last_update_date)) {
@@ -246,6 +250,7 @@ impl Pipeline<'_> {
             });
         }
         self.stats.page_listed(total, total - jobs.len());
+        jobs.extend(page.unreadable.into_iter().map(Job::Quarantine));
         jobs.push(Job::End {
             upper_bound,
             last: page.next.is_none(),
@@ -280,6 +285,7 @@ impl Pipeline<'_> {
                 .boxed()
             }
             Job::Write(order) => futures::future::ready(Ok(Done::Order(Box::new(order)))).boxed(),
+            Job::Quarantine(order) => futures::future::ready(Ok(Done::Quarantine(order))).boxed(),
             Job::End { upper_bound, last } => {
                 futures::future::ready(Ok(Done::End { upper_bound, last })).boxed()
             }
@@ -313,11 +319,13 @@ impl Pipeline<'_> {
         mut done: mpsc::Receiver<Done>,
     ) -> Result<Option<Timestamp>, PipelineError> {
         let mut batch: Vec<Order> = Vec::new();
+        let mut unreadable: Vec<UnreadableOrder> = Vec::new();
         let mut pages = 0u32;
         loop {
             let (upper_bound, last) = loop {
                 match done.recv().await {
                     Some(Done::Order(order)) => batch.push(*order),
+                    Some(Done::Quarantine(order)) => unreadable.push(order),
                     Some(Done::End { upper_bound, last }) => break (upper_bound, last),
                     None => return Ok(None),
                 }
@@ -333,9 +341,23 @@ impl Pipeline<'_> {
             let now = self.clock.now();
             let outcome = self
                 .store
-                .upsert_orders(self.connection_id, &batch, now, watermark.as_ref())
+                .import_orders(
+                    self.connection_id,
+                    &batch,
+                    &unreadable,
+                    now,
+                    watermark.as_ref(),
+                )
                 .await?;
+            for order in &unreadable {
+                tracing::warn!(
+                    order = %order.order_key,
+                    reason = %order.reason,
+                    "an order Amazon sent cannot be read; it is quarantined and re-read by the next import"
+                );
+            }
             batch.clear();
+            unreadable.clear();
             self.stats.pages_committed(
                 std::mem::take(&mut pages),
                 outcome.inserted,

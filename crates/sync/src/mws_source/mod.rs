@@ -16,6 +16,7 @@ pub use settings::{MwsSettings, MwsSettingsError, MwsSourceFactory};
 pub(crate) use classify::ThrottleWait;
 use classify::classify;
 
+use crate::quarantine;
 use crate::source::{
     OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome,
     ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, StockOutcome, StockSubmission,
@@ -90,6 +91,18 @@ impl MwsOrderSource {
                 .orders
                 .iter()
                 .map(|o| convert::order(o, &home))
+                .collect(),
+            unreadable: page
+                .unreadable
+                .iter()
+                .map(|odd| {
+                    quarantine::unreadable(
+                        odd.amazon_order_id.as_deref(),
+                        format!("Orders.ListOrders: {}", odd.reason),
+                        quarantine::mws_fragment(&odd.xml),
+                        odd.last_update_date.unwrap_or(window.updated_after),
+                    )
+                })
                 .collect(),
             next: page.next_token.map(PageToken::new),
             upper_bound,

@@ -7,7 +7,7 @@ mod stock;
 
 use futures::FutureExt as _;
 use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
-use sellerlink_domain::order::{Order, OrderItem};
+use sellerlink_domain::order::OrderItem;
 use sellerlink_spapi::{
     IncludedData, OrderConversionError, SearchOrdersRequest, SellerAuth, SpApiClient,
 };
@@ -16,6 +16,7 @@ pub use settings::{SpApiSettings, SpApiSettingsError, SpApiSourceFactory};
 
 use classify::{ThrottleWait, classify};
 
+use crate::quarantine;
 use crate::source::{
     OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome,
     ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, StockOutcome, StockSubmission,
@@ -86,21 +87,41 @@ impl SpApiOrderSource {
             .search_orders(&self.seller, &request)
             .await
             .map_err(|e| classify(&e, self.throttle))?;
-        let upper_bound = page.last_updated_before.or(window.updated_before).ok_or_else(|| {
-            SourceError::new(
-                SourceErrorKind::Transient,
-                OPERATION,
-                "Amazon's answer did not echo lastUpdatedBefore, so the window's upper bound is unknown",
-            )
-        })?;
-        let orders = page
-            .orders
-            .iter()
-            .map(|order| order.to_domain())
-            .collect::<Result<Vec<Order>, _>>()
-            .map_err(|e| unreadable(OPERATION, &e))?;
+        let home = self.home();
+        let mut orders = Vec::with_capacity(page.orders.len());
+        let mut unreadable = Vec::new();
+        let mut latest = window.updated_after;
+        for odd in page.unreadable {
+            latest = latest.max(odd.last_updated_time.unwrap_or(latest));
+            unreadable.push(quarantine::unreadable(
+                odd.order_id.as_deref(),
+                format!("{OPERATION}: {}", odd.reason),
+                quarantine::spapi_fragment(odd.raw),
+                odd.last_updated_time.unwrap_or(window.updated_after),
+            ));
+        }
+        for order in &page.orders {
+            latest = latest.max(order.last_updated_time);
+            match order.to_domain(&home) {
+                Ok(converted) => orders.push(converted),
+                Err(error) => unreadable.push(quarantine::unreadable(
+                    Some(order.order_id.as_str()),
+                    format!("{OPERATION}: {error}"),
+                    serde_json::to_value(order)
+                        .map(quarantine::spapi_fragment)
+                        .unwrap_or_default(),
+                    order.last_updated_time,
+                )),
+            }
+        }
+        // lastUpdatedBefore is optional in the model: without it, the page is complete up to its latest order.
+        let upper_bound = page
+            .last_updated_before
+            .or(window.updated_before)
+            .unwrap_or(latest);
         Ok(OrdersPage {
             orders,
+            unreadable,
             next: page.next_token.map(PageToken::new),
             upper_bound,
             items_included: true,
@@ -114,7 +135,7 @@ impl SpApiOrderSource {
             .await
             .map_err(|e| classify(&e, self.throttle))?;
         let order = order
-            .to_domain()
+            .to_domain(&self.home())
             .map_err(|e| unreadable("Orders.getOrder", &e))?;
         Ok(order.items)
     }

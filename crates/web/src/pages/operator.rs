@@ -1,5 +1,5 @@
 //! The operator's overview: counts per state, every connection sorted by urgency (access denied, expired, expiring
-//! soonest…), each merchant's sync health; and the forms to register merchants and their users.
+//! soonest…), each merchant's sync health, the orders Amazon sent that could not be read; and the forms to register merchants and their users.
 
 use std::collections::HashMap;
 
@@ -50,6 +50,18 @@ pub(crate) struct MerchantHealth {
     pub last_sync: String,
 }
 
+/// An order Amazon sent that could not be read.
+pub(crate) struct QuarantineRow {
+    pub merchant_href: String,
+    pub merchant_name: String,
+    pub seller_id: String,
+    pub order_key: String,
+    pub reason: String,
+    pub raw: String,
+    pub first_seen: String,
+    pub attempts: u32,
+}
+
 /// A merchant in the add-user form.
 pub(crate) struct MerchantChoice {
     pub value: String,
@@ -63,6 +75,7 @@ struct OperatorPage {
     counts: Vec<StateCount>,
     urgent: Vec<UrgentRow>,
     merchants: Vec<MerchantHealth>,
+    quarantined: Vec<QuarantineRow>,
     merchant_options: Vec<MerchantChoice>,
 }
 
@@ -176,7 +189,33 @@ async fn overview_page(
         })
         .collect();
     let statuses: Vec<ConnectionStatus> = views.iter().map(|v| v.status).collect();
+    let quarantined = state
+        .store()
+        .quarantined_orders(None)
+        .await?
+        .into_iter()
+        .filter_map(|q| {
+            let connection = &views
+                .iter()
+                .find(|v| v.connection.id == q.connection_id)?
+                .connection;
+            Some(QuarantineRow {
+                merchant_href: format!("/merchants/{}", connection.merchant_id),
+                merchant_name: names
+                    .get(&connection.merchant_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                seller_id: connection.account.seller_id().to_string(),
+                order_key: q.order_key,
+                reason: q.reason,
+                raw: q.raw,
+                first_seen: jst(q.first_seen),
+                attempts: q.attempts,
+            })
+        })
+        .collect();
     let page = OperatorPage {
+        quarantined,
         counts: counts(t, &statuses),
         urgent,
         merchants: health,

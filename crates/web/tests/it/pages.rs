@@ -384,3 +384,41 @@ async fn a_long_unreadable_date_is_not_echoed_in_full() {
         "the message shows only the start (the form keeps what was typed)"
     );
 }
+
+#[tokio::test]
+async fn the_operator_sees_orders_amazon_sent_that_could_not_be_read() {
+    let world = TestApp::new().await;
+    world.operator().await;
+    let acme = world.merchant("Acme").await;
+    let connection = world.connection(&acme, "A1ODDORDER0001", 10).await;
+    let mut browser = world.browser().signed_in("ops@3pl.example").await;
+    assert!(
+        browser
+            .get("/operator")
+            .await
+            .body
+            .contains("id=\"quarantine-empty\"")
+    );
+
+    let odd = sellerlink_store::UnreadableOrder {
+        order_key: "S01-1234567".to_owned(),
+        reason: "orderId: <b>not</b> 3-7-7 digits".to_owned(),
+        raw: "{\"orderId\":\"S01-1234567\"}".to_owned(),
+        relist_from: world.app.now(),
+    };
+    world
+        .app
+        .store()
+        .import_orders(connection, &[], &[odd], world.app.now(), None)
+        .await
+        .unwrap();
+    let page = browser.get("/operator").await.body;
+    let table = &page[page.find("id=\"quarantine-table\"").expect("listed")..];
+    assert!(table.contains("A1ODDORDER0001") && table.contains("S01-1234567"));
+    assert!(
+        table.contains("orderId: &#60;b&#62;not&#60;/b&#62; 3-7-7 digits")
+            || table.contains("orderId: &lt;b&gt;not&lt;/b&gt; 3-7-7 digits"),
+        "the reason is shown, escaped"
+    );
+    assert!(page.contains("取り込めない注文"));
+}
