@@ -2,7 +2,7 @@
 //! crates). The number of cases per target is `SELLERLINK_FUZZ_CASES` (default [`DEFAULT_CASES`], small enough for
 //! every test run); a long run sets it to, say, 100000.
 
-use proptest::strategy::Strategy;
+use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -58,4 +58,79 @@ pub fn run<S: Strategy>(name: &str, cases: u32, strategy: S, check: impl Fn(S::V
     }) {
         panic!("{name}: {failure}");
     }
+}
+
+/// One edit of a document.
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete { at: usize, len: usize },
+    Insert { at: usize, bytes: Vec<u8> },
+    Fragment { at: usize, which: usize },
+    Duplicate { at: usize, len: usize },
+    Flip { at: usize, byte: u8 },
+}
+
+fn edit(fragments: usize) -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), 0..64usize).prop_map(|(at, len)| Edit::Delete { at, len }),
+        (any::<usize>(), prop::collection::vec(any::<u8>(), 1..16))
+            .prop_map(|(at, bytes)| Edit::Insert { at, bytes }),
+        (any::<usize>(), 0..fragments).prop_map(|(at, which)| Edit::Fragment { at, which }),
+        (any::<usize>(), 1..512usize).prop_map(|(at, len)| Edit::Duplicate { at, len }),
+        (any::<usize>(), any::<u8>()).prop_map(|(at, byte)| Edit::Flip { at, byte }),
+    ]
+}
+
+fn apply(document: &mut Vec<u8>, edit: &Edit, fragments: &[&str]) {
+    let start = |position: usize, len: usize| position % (len + 1);
+    match edit {
+        Edit::Delete { at, len } => {
+            let from = start(*at, document.len());
+            let to = (from + len).min(document.len());
+            document.drain(from..to);
+        }
+        Edit::Insert { at, bytes } => {
+            let from = start(*at, document.len());
+            document.splice(from..from, bytes.iter().copied());
+        }
+        Edit::Fragment { at, which } => {
+            let from = start(*at, document.len());
+            document.splice(from..from, fragments[*which].bytes());
+        }
+        Edit::Duplicate { at, len } => {
+            let from = start(*at, document.len());
+            let to = (from + len).min(document.len());
+            let copy = document[from..to].to_vec();
+            document.splice(to..to, copy);
+        }
+        Edit::Flip { at, byte } => {
+            if !document.is_empty() {
+                let index = at % document.len();
+                document[index] = *byte;
+            }
+        }
+    }
+}
+
+/// One of `documents` with one to seven edits: bytes deleted, inserted (any byte, so invalid UTF-8 too), duplicated
+/// or overwritten, or one of `fragments` (tokens that stress the format's reader) spliced in.
+pub fn mutated(
+    documents: &'static [&'static str],
+    fragments: &'static [&'static str],
+) -> impl Strategy<Value = Vec<u8>> {
+    assert!(
+        !documents.is_empty() && !fragments.is_empty(),
+        "nothing to mutate"
+    );
+    (
+        0..documents.len(),
+        prop::collection::vec(edit(fragments.len()), 1..8),
+    )
+        .prop_map(move |(which, edits)| {
+            let mut document = documents[which].as_bytes().to_vec();
+            for edit in &edits {
+                apply(&mut document, edit, fragments);
+            }
+            document
+        })
 }

@@ -12,7 +12,7 @@ use sellerlink_mws::{
     FeedType, ListedMarketplace, MarketplaceParticipationsPage, OrderItemId, OrderItemsPage,
     OrdersPage, ProcessingReport, ServiceStatus, Sku,
 };
-use sellerlink_testkit::fuzz::{cases, run, within_bound};
+use sellerlink_testkit::fuzz::{cases, mutated, run, within_bound};
 
 const FIXTURES: [&str; 17] = [
     include_str!("../fixtures/error_access_denied.xml"),
@@ -52,76 +52,6 @@ const XML_FRAGMENTS: [&str; 14] = [
     "xmlns:x=\"urn:x\" x:",
 ];
 
-/// One edit of a document.
-#[derive(Debug, Clone)]
-enum Edit {
-    Delete { at: usize, len: usize },
-    Insert { at: usize, bytes: Vec<u8> },
-    Fragment { at: usize, which: usize },
-    Duplicate { at: usize, len: usize },
-    Flip { at: usize, byte: u8 },
-}
-
-fn edit() -> impl Strategy<Value = Edit> {
-    prop_oneof![
-        (any::<usize>(), 0..64usize).prop_map(|(at, len)| Edit::Delete { at, len }),
-        (any::<usize>(), prop::collection::vec(any::<u8>(), 1..16))
-            .prop_map(|(at, bytes)| Edit::Insert { at, bytes }),
-        (any::<usize>(), 0..XML_FRAGMENTS.len())
-            .prop_map(|(at, which)| Edit::Fragment { at, which }),
-        (any::<usize>(), 1..512usize).prop_map(|(at, len)| Edit::Duplicate { at, len }),
-        (any::<usize>(), any::<u8>()).prop_map(|(at, byte)| Edit::Flip { at, byte }),
-    ]
-}
-
-fn apply(document: &mut Vec<u8>, edit: &Edit) {
-    let at = |position: usize, len: usize| position % (len + 1);
-    match edit {
-        Edit::Delete { at: position, len } => {
-            let start = at(*position, document.len());
-            let end = (start + len).min(document.len());
-            document.drain(start..end);
-        }
-        Edit::Insert {
-            at: position,
-            bytes,
-        } => {
-            let start = at(*position, document.len());
-            document.splice(start..start, bytes.iter().copied());
-        }
-        Edit::Fragment {
-            at: position,
-            which,
-        } => {
-            let start = at(*position, document.len());
-            document.splice(start..start, XML_FRAGMENTS[*which].bytes());
-        }
-        Edit::Duplicate { at: position, len } => {
-            let start = at(*position, document.len());
-            let end = (start + len).min(document.len());
-            let copy = document[start..end].to_vec();
-            document.splice(end..end, copy);
-        }
-        Edit::Flip { at: position, byte } => {
-            if !document.is_empty() {
-                let index = position % document.len();
-                document[index] = *byte;
-            }
-        }
-    }
-}
-
-/// A fixture with up to eight edits applied.
-fn mutated_fixture() -> impl Strategy<Value = Vec<u8>> {
-    (0..FIXTURES.len(), prop::collection::vec(edit(), 1..8)).prop_map(|(which, edits)| {
-        let mut document = FIXTURES[which].as_bytes().to_vec();
-        for edit in &edits {
-            apply(&mut document, edit);
-        }
-        document
-    })
-}
-
 /// Feeds one body to every document parser, as the client does: bytes that are not UTF-8 are a decode error before
 /// any parser runs for successful answers, and read lossily for error answers.
 fn parse_everything(body: Vec<u8>) {
@@ -157,7 +87,7 @@ fn mutated_fixtures_are_parsed_or_typed_errors() {
     run(
         "mutated fixtures",
         cases(),
-        mutated_fixture(),
+        mutated(&FIXTURES, &XML_FRAGMENTS),
         parse_everything,
     );
 }
