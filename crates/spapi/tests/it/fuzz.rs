@@ -191,10 +191,10 @@ fn value_mutated_fixtures_are_parsed_or_typed_errors() {
                             map.remove(&key.replace("~1", "/").replace("~0", "~"));
                         }
                         Some(Value::Array(items)) => {
-                            if let Ok(index) = key.parse::<usize>() {
-                                if index < items.len() {
-                                    items.remove(index);
-                                }
+                            if let Ok(index) = key.parse::<usize>()
+                                && index < items.len()
+                            {
+                                items.remove(index);
                             }
                         }
                         _ => {}
