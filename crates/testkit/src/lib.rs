@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod chromium;
+pub mod fuzz;
 pub mod mail_sink;
 pub mod mime;
 pub mod tools;

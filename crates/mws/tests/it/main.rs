@@ -2,6 +2,7 @@
 //! own sandbox on free loopback ports, so tests are independent.
 
 mod feeds;
+mod fuzz;
 mod orders;
 mod resilience;
 mod sellers;

@@ -1,6 +1,7 @@
 //! The one integration-test binary of sellerlink-notify.
 
 mod docs_example;
+mod fuzz;
 mod message;
 mod outbox;
 mod render;

@@ -4,6 +4,7 @@
 mod auth;
 mod fake_amazon;
 mod fixtures;
+mod fuzz;
 mod headers;
 mod lwa;
 mod orders;

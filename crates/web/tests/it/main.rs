@@ -8,6 +8,7 @@ mod api;
 mod api_keys;
 mod auth;
 mod demo_clock;
+mod fuzz;
 mod lifecycle_pages;
 mod notifications;
 mod openapi;
