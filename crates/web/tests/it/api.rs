@@ -447,7 +447,7 @@ async fn order_endpoints_filter_page_and_show_items() {
         ("marketplace_id=NOPE", "marketplace_id"),
         ("channel=SHIP", "channel"),
         ("purchased_after=yesterday", "purchased_after"),
-        ("page=abc", "query"),
+        ("page=abc", "page"),
     ] {
         let reply = browser
             .api(Method::GET, &format!("/api/v1/orders?{query}"), None, None)
@@ -670,5 +670,80 @@ async fn an_oversized_body_is_413_and_long_values_are_not_echoed_in_full() {
         );
         assert!(reply.body.contains(&"f".repeat(64)), "the start is shown");
         assert!(reply.body.contains('…'));
+    }
+}
+
+#[tokio::test]
+async fn every_list_refuses_out_of_range_paging_and_unknown_statuses_naming_the_field() {
+    let world = TestApp::new().await;
+    let merchant = world.merchant("Acme").await;
+    world
+        .user(
+            "owner@acme.example",
+            Role::Merchant(merchant.id),
+            Language::En,
+        )
+        .await;
+    let connection = world.connection(&merchant, "A1B2C3D4E5F6G7", 10).await;
+    world.orders(connection, 3, 1).await;
+    let mut browser = world.browser().signed_in("owner@acme.example").await;
+
+    let runs = format!("/api/v1/connections/{connection}/sync-runs");
+    let cases = [
+        ("/api/v1/orders?page=368934881474191034", "page"),
+        ("/api/v1/orders?page=0", "page"),
+        ("/api/v1/orders?page=abc", "page"),
+        ("/api/v1/orders?per_page=0", "per_page"),
+        ("/api/v1/orders?per_page=201", "per_page"),
+        ("/api/v1/orders?status=abc", "status"),
+        ("/api/v1/orders?status=Unshipped,abc", "status"),
+        ("/api/v1/notifications?page=368934881474191034", "page"),
+        ("/api/v1/notifications?per_page=0", "per_page"),
+        ("/api/v1/notifications?status=abc", "status"),
+        (&format!("{runs}?limit=0"), "limit"),
+        (&format!("{runs}?limit=101"), "limit"),
+        (&format!("{runs}?limit=abc"), "limit"),
+    ];
+    for (path, field) in cases {
+        let reply = browser.api(Method::GET, path, None, None).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let error = &reply.json()["error"];
+        assert_eq!(error["field"], field, "{path}");
+        assert!(
+            error["message"].as_str().unwrap().contains(field),
+            "{path}: {error}"
+        );
+    }
+    let fine = browser
+        .api(
+            Method::GET,
+            "/api/v1/orders?page=1&per_page=200&status=unshipped",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(fine.status, StatusCode::OK, "{}", fine.body);
+
+    for path in [
+        "/orders?page=368934881474191034",
+        "/orders?page=0",
+        "/orders?page=abc",
+        "/orders?status=abc",
+        "/notifications?page=368934881474191034",
+        "/notifications?page=abc",
+        "/notifications?status=abc",
+    ] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let field = if path.contains("status") {
+            "status:"
+        } else {
+            "page:"
+        };
+        assert!(page.body.contains(field), "{path}: {}", page.body);
+        assert!(
+            !page.body.contains("503-0000000-0000001"),
+            "{path} shows rows"
+        );
     }
 }
