@@ -98,13 +98,7 @@ pub(crate) async fn create(
 
 /// A merchant name as typed, or a 422 naming `name`.
 pub(crate) fn merchant_name(text: &str) -> Result<MerchantName, HttpError> {
-    MerchantName::parse(text).map_err(|e| {
-        HttpError::invalid(
-            "name",
-            e.to_string(),
-            "荷主名は1〜100文字で、制御文字を含めないでください。",
-        )
-    })
+    MerchantName::parse(text).map_err(|e| HttpError::invalid("name", e.to_string(), e.message_ja()))
 }
 
 /// Registers a merchant, for the API and the operator's form alike; a taken name is 409 `merchant_exists`.

@@ -747,3 +747,79 @@ async fn every_list_refuses_out_of_range_paging_and_unknown_statuses_naming_the_
         );
     }
 }
+
+#[tokio::test]
+async fn names_and_skus_refuse_hidden_characters_and_merchant_names_their_look_alikes() {
+    let world = TestApp::new().await;
+    let merchant = world.merchant("Acme Foods").await;
+    world.operator().await;
+    let mut browser = world.browser().signed_in("ops@3pl.example").await;
+    let csrf = browser.csrf().await;
+
+    for hidden in [
+        "Ac\u{202E}me",
+        "Ac\u{2066}me\u{2069}",
+        "Ac\u{200B}me",
+        "\u{FEFF}Acme2",
+    ] {
+        let reply = browser
+            .api(
+                Method::POST,
+                "/api/v1/merchants",
+                Some(json!({ "name": hidden })),
+                Some(&csrf),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{hidden:?}");
+        let error = &reply.json()["error"];
+        assert_eq!(error["field"], "name", "{hidden:?}");
+        assert!(error["message"].as_str().unwrap().contains("U+"), "{error}");
+    }
+    for twin in ["ACME FOODS", "Ａｃｍｅ　Ｆｏｏｄｓ", "acmefoods"] {
+        let reply = browser
+            .api(
+                Method::POST,
+                "/api/v1/merchants",
+                Some(json!({ "name": twin })),
+                Some(&csrf),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{twin}: {}", reply.body);
+        assert_eq!(reply.json()["error"]["field"], "name");
+    }
+    let wide = browser
+        .api(
+            Method::POST,
+            "/api/v1/merchants",
+            Some(json!({ "name": "Ｃａｒｇｏ ｶﾌﾞｼｷｶﾞｲｼｬ" })),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(wide.status, StatusCode::CREATED, "{}", wide.body);
+    assert_eq!(
+        wide.json()["name"],
+        "Cargo カブシキガイシャ",
+        "stored in NFKC"
+    );
+    assert_eq!(world.app.merchants().await.unwrap().len(), 2);
+
+    let connection = world.connection(&merchant, "A1B2C3D4E5F6G7", 10).await;
+    let stock = format!("/api/v1/connections/{connection}/stock");
+    for sku in ["SKU\u{200B}1", "SKU-\u{202E}1", "SKU\u{2028}1"] {
+        let reply = browser
+            .api(
+                Method::PUT,
+                &stock,
+                Some(json!({ "levels": [{ "sku": sku, "quantity": 1 }] })),
+                Some(&csrf),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{sku:?}: {}",
+            reply.body
+        );
+        assert!(reply.body.contains("U+"), "{sku:?}: {}", reply.body);
+    }
+}
