@@ -2,6 +2,7 @@
 //! quantity per SKU and the worker ([`sellerlink_sync::StockPusher`]) pushes it to Amazon.
 
 use sellerlink_domain::ids::ConnectionId;
+use sellerlink_domain::text::{code_point, first_hidden};
 use sellerlink_store::{StockChange, StockFilter, StockLevel};
 use sellerlink_sync::StockPusher;
 
@@ -22,9 +23,7 @@ fn refused(field: &'static str, en: String, ja: String) -> AppError {
 /// Checks one typed SKU and quantity.
 fn checked(sku: &str, quantity: u32) -> Result<(String, u32), AppError> {
     let trimmed = sku.trim();
-    let fits = !trimmed.is_empty()
-        && trimmed.chars().count() <= MAX_SKU
-        && !trimmed.chars().any(char::is_control);
+    let fits = !trimmed.is_empty() && trimmed.chars().count() <= MAX_SKU;
     if !fits {
         return Err(refused(
             "sku",
@@ -33,6 +32,19 @@ fn checked(sku: &str, quantity: u32) -> Result<(String, u32), AppError> {
             ),
             format!(
                 "SKU {sku:?} の形式が正しくありません。改行を含まない1〜{MAX_SKU}文字（例: TEA-GREEN-100G）で入力してください。"
+            ),
+        ));
+    }
+    if let Some((position, c)) = first_hidden(trimmed) {
+        let c = code_point(c);
+        return Err(refused(
+            "sku",
+            format!(
+                "{trimmed:?} contains {c} at position {position}, an invisible or text-direction character; \
+                 expected 1–{MAX_SKU} visible characters, e.g. TEA-GREEN-100G"
+            ),
+            format!(
+                "SKU {trimmed:?} の{position}文字目に見えない文字または文字の向きを変える文字（{c}）があります。見える文字1〜{MAX_SKU}文字（例: TEA-GREEN-100G）で入力してください。"
             ),
         ));
     }

@@ -10,6 +10,7 @@ use crate::ids::{
 };
 use crate::lifecycle::{AccessGrant, AccessStatus, StatusPolicy};
 use crate::marketplace::Region;
+use crate::text;
 
 /// The language a person reads sellerlink in; Japanese first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -40,36 +41,65 @@ impl Language {
     }
 }
 
-/// A merchant's display name: 1–100 characters, no control characters.
+/// A merchant's display name: 1–100 characters in Unicode normal form NFKC, without control, format or
+/// bidirectional characters (see [`crate::text`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct MerchantName(String);
 
 /// A merchant name that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("merchant name: {problem}; expected 1–100 characters without control characters")]
+#[error(
+    "merchant name: {problem}; expected 1–100 visible characters, without control, format or text-direction \
+     characters"
+)]
 pub struct MerchantNameError {
-    problem: &'static str,
+    problem: String,
+    problem_ja: String,
+}
+
+impl MerchantNameError {
+    /// The whole message in Japanese.
+    pub fn message_ja(&self) -> String {
+        format!(
+            "荷主名{}。1〜100文字の見える文字で入力してください（制御文字、書式文字、文字の向きを変える文字は使えません）。",
+            self.problem_ja
+        )
+    }
 }
 
 impl MerchantName {
-    /// Parses a display name, trimming surrounding white space.
+    /// Parses a display name, trimming surrounding white space and normalising it to NFKC (full-width letters
+    /// become ASCII).
     pub fn parse(input: &str) -> Result<Self, MerchantNameError> {
-        let name = input.trim();
+        let refuse = |problem: String, problem_ja: String| {
+            Err(MerchantNameError {
+                problem,
+                problem_ja,
+            })
+        };
+        if let Some((position, c)) = text::first_hidden(input.trim()) {
+            let c = text::code_point(c);
+            return refuse(
+                format!(
+                    "contains {c} at position {position}, an invisible or text-direction character"
+                ),
+                format!(
+                    "の{position}文字目に見えない文字または文字の向きを変える文字（{c}）があります"
+                ),
+            );
+        }
+        let normalized = text::normalized(input);
+        let name = normalized.trim();
         if name.is_empty() {
-            return Err(MerchantNameError {
-                problem: "is empty",
-            });
+            return refuse("is empty".to_owned(), "が入力されていません".to_owned());
         }
-        if name.chars().count() > 100 {
-            return Err(MerchantNameError {
-                problem: "is longer than 100 characters",
-            });
-        }
-        if name.chars().any(char::is_control) {
-            return Err(MerchantNameError {
-                problem: "contains a control character",
-            });
+        let count = name.chars().count();
+        if count > 100 {
+            return refuse(
+                "is longer than 100 characters".to_owned(),
+                format!("が長すぎます（{count}文字）"),
+            );
         }
         Ok(Self(name.to_owned()))
     }
@@ -269,6 +299,17 @@ mod tests {
         assert!(MerchantName::parse("  株式会社たくみ ").is_ok());
         assert!(MerchantName::parse("").is_err());
         assert!(MerchantName::parse("a\u{7}b").is_err());
+        let bidi = MerchantName::parse("Ac\u{202E}me").unwrap_err();
+        assert!(bidi.to_string().contains("U+202E at position 3"), "{bidi}");
+        assert!(
+            bidi.message_ja().contains("3文字目"),
+            "{}",
+            bidi.message_ja()
+        );
+        assert_eq!(
+            MerchantName::parse("Ａｃｍｅ　ｶﾌﾞ").unwrap().as_str(),
+            "Acme カブ"
+        );
         assert_eq!(Language::parse("ja-JP"), Some(Language::Ja));
         assert_eq!(Language::parse("EN"), Some(Language::En));
         assert_eq!(Language::parse("fr"), None);

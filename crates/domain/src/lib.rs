@@ -7,3 +7,4 @@ pub mod ids;
 pub mod lifecycle;
 pub mod marketplace;
 pub mod order;
+pub mod text;

@@ -3,6 +3,7 @@
 use sellerlink_domain::audit::AuditEntry;
 use sellerlink_domain::connection::{Language, Merchant, MerchantName};
 use sellerlink_domain::ids::MerchantId;
+use sellerlink_domain::text::confusable_key;
 
 use crate::audit::{expect_subject, write_audit};
 use crate::codec::{Column, millis};
@@ -34,7 +35,8 @@ impl MerchantRow {
 
 impl Store {
     /// Adds a merchant and its audit entry (`merchant_created`, about this merchant and no connection) in one
-    /// transaction. A taken name or id is [`StoreError::Duplicate`].
+    /// transaction. A taken name or id, or a name that could be taken for an existing one (equal after NFKC, case
+    /// folding and removing spaces, see [`confusable_key`]), is [`StoreError::Duplicate`].
     pub async fn insert_merchant(
         &self,
         merchant: &Merchant,
@@ -42,6 +44,20 @@ impl Store {
     ) -> StoreResult<()> {
         expect_subject(audit, merchant.id, None)?;
         let mut tx = self.pool.begin().await?;
+        const NAMES: &str = "SELECT name FROM merchants";
+        let names: Vec<String> = on_conn!(tx.handle(), |c| {
+            sqlx::query_scalar(NAMES).fetch_all(&mut *c).await
+        })?;
+        let key = confusable_key(merchant.name.as_str());
+        if let Some(twin) = names.iter().find(|name| confusable_key(name) == key) {
+            return Err(StoreError::Duplicate {
+                what: "merchant",
+                detail: format!(
+                    "the name {:?} could be taken for the existing merchant {twin:?}",
+                    merchant.name.as_str()
+                ),
+            });
+        }
         const SQL: &str =
             "INSERT INTO merchants (id, name, language, created_at_ms) VALUES ($1, $2, $3, $4)";
         let inserted = on_conn!(tx.handle(), |c| {

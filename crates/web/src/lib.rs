@@ -11,6 +11,7 @@ mod i18n;
 mod onboarding;
 mod order_counts;
 mod pages;
+mod paging;
 mod security;
 mod server;
 mod state;

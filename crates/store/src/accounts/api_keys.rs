@@ -4,6 +4,7 @@ use std::fmt;
 
 use jiff::Timestamp;
 use sellerlink_domain::ids::MerchantId;
+use sellerlink_domain::text::{is_hidden, normalized};
 use uuid::Uuid;
 
 use super::api_key_scopes::ApiKeyScopes;
@@ -59,21 +60,23 @@ impl fmt::Debug for ApiKeyId {
     }
 }
 
-/// What a merchant calls a key, e.g. `WMS import`: 1–100 characters without control characters.
+/// What a merchant calls a key, e.g. `WMS import`: 1–100 characters in NFKC without control, format or text-direction
+/// characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ApiKeyName(String);
 
 const NAME_RULE: NameRule = NameRule {
     field: "API key name",
     max_chars: 100,
-    allowed: |c| !c.is_control(),
-    expected: "1–100 characters without control characters, e.g. WMS import",
+    allowed: |c| !is_hidden(c),
+    expected: "1–100 characters without control, format or text-direction characters, e.g. WMS import",
 };
 
 impl ApiKeyName {
-    /// Parses a key name, trimming surrounding white space.
+    /// Parses a key name, trimming surrounding white space and normalising it to NFKC.
     pub fn parse(input: &str) -> Result<Self, NameError> {
-        NAME_RULE.check(input).map(Self)
+        NAME_RULE.check(input)?;
+        NAME_RULE.check(&normalized(input)).map(Self)
     }
 }
 name_plumbing!(ApiKeyName);
@@ -262,6 +265,12 @@ mod tests {
         );
         assert!(ApiKeyName::parse("").is_err());
         assert!(ApiKeyName::parse("a\nb").is_err());
+        for hidden in ["WMS\u{202E}import", "WMS\u{200B}", "\u{2066}WMS\u{2069}"] {
+            let error = ApiKeyName::parse(hidden).unwrap_err();
+            assert_eq!(error.field, "API key name", "{hidden:?}");
+            assert!(error.problem.contains("at position"), "{hidden:?}");
+        }
+        assert_eq!(ApiKeyName::parse("ＷＭＳ １").unwrap().as_str(), "WMS 1");
         let id = ApiKeyId::new();
         assert_eq!(ApiKeyId::parse(&id.to_string()).unwrap(), id);
         assert!(

@@ -38,9 +38,13 @@ pub struct NotificationChannel {
 }
 
 impl NotificationChannel {
-    /// The address as it may appear in logs and the notification log: a URL loses its query and fragment.
+    /// The address as it may be shown and logged: a webhook URL loses its query and fragment (where a URL may carry
+    /// a token); an e-mail address is shown whole, since `?` and `#` are ordinary characters of its local part.
     pub fn display_address(&self) -> String {
-        display_address(&self.address)
+        match self.kind {
+            ChannelKind::Email => self.address.clone(),
+            ChannelKind::Webhook => display_address(&self.address),
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 
 use std::collections::HashSet;
 
+use sellerlink_domain::text::{code_point, first_hidden};
+
 use super::state::StockState;
 use crate::error::{StoreError, StoreResult};
 
@@ -14,17 +16,17 @@ pub(super) const QUANTITY_MAX: u32 = 1_000_000;
 /// Longest feed submission id accepted (Amazon's are 11 digits).
 const FEED_ID_MAX_CHARS: usize = 100;
 
-/// What is wrong with a text that must be 1–`max_chars` characters without control characters or surrounding
-/// spaces, if anything.
+/// What is wrong with a text that must be 1–`max_chars` characters without control, format or text-direction
+/// characters (see [`sellerlink_domain::text`]) or surrounding spaces, if anything.
 fn text_problem(value: &str, max_chars: usize) -> Option<String> {
     if value.trim().is_empty() {
         Some("is empty".to_owned())
     } else if value.trim() != value {
         Some("has spaces at its start or end".to_owned())
-    } else if let Some((at, _)) = value.chars().enumerate().find(|(_, c)| c.is_control()) {
+    } else if let Some((at, c)) = first_hidden(value) {
         Some(format!(
-            "contains a control character at position {}",
-            at + 1
+            "contains {} at position {at}, an invisible or text-direction character",
+            code_point(c)
         ))
     } else {
         let count = value.chars().count();
@@ -140,7 +142,11 @@ mod tests {
             (" TK-1".to_owned(), "has spaces at its start or end"),
             (
                 "TK\n1".to_owned(),
-                "contains a control character at position 3",
+                "contains U+000A at position 3, an invisible or text-direction character",
+            ),
+            (
+                "TK\u{200B}1".to_owned(),
+                "contains U+200B at position 3, an invisible or text-direction character",
             ),
             ("x".repeat(41), "is 41 characters long"),
         ];

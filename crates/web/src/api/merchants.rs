@@ -4,7 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use sellerlink_app::AppError;
-use sellerlink_domain::connection::{Language, MerchantName};
+use sellerlink_domain::audit::Actor;
+use sellerlink_domain::connection::{Language, Merchant, MerchantName};
 use sellerlink_domain::ids::MerchantId;
 
 use super::extract::ApiJson;
@@ -74,13 +75,7 @@ pub(crate) async fn create(
     ApiJson(body): ApiJson<CreateMerchantIn>,
 ) -> Result<(StatusCode, Json<MerchantOut>), HttpError> {
     caller.require_operator("register merchants", "荷主を登録")?;
-    let name = MerchantName::parse(&body.name).map_err(|e| {
-        HttpError::invalid(
-            "name",
-            e.to_string(),
-            "荷主名は1〜100文字で、制御文字を含めないでください。",
-        )
-    })?;
+    let name = merchant_name(&body.name)?;
     let language = match body.language.as_deref() {
         None => Language::Ja,
         Some(text) => Language::parse(text).ok_or_else(|| {
@@ -97,9 +92,25 @@ pub(crate) async fn create(
             )
         })?,
     };
-    let merchant = state
+    let merchant = register(&state, name, language, &caller.actor).await?;
+    Ok((StatusCode::CREATED, Json(MerchantOut::from(&merchant))))
+}
+
+/// A merchant name as typed, or a 422 naming `name`.
+pub(crate) fn merchant_name(text: &str) -> Result<MerchantName, HttpError> {
+    MerchantName::parse(text).map_err(|e| HttpError::invalid("name", e.to_string(), e.message_ja()))
+}
+
+/// Registers a merchant, for the API and the operator's form alike; a taken name is 409 `merchant_exists`.
+pub(crate) async fn register(
+    state: &WebState,
+    name: MerchantName,
+    language: Language,
+    actor: &Actor,
+) -> Result<Merchant, HttpError> {
+    state
         .app()
-        .add_merchant(name.clone(), language, &caller.actor)
+        .add_merchant(name.clone(), language, actor)
         .await
         .map_err(|error| match error {
             AppError::AlreadyConnected { .. } => HttpError::new(
@@ -110,6 +121,5 @@ pub(crate) async fn create(
             )
             .with_field("name"),
             other => other.into(),
-        })?;
-    Ok((StatusCode::CREATED, Json(MerchantOut::from(&merchant))))
+        })
 }

@@ -9,7 +9,7 @@ mod api_keys;
 pub(crate) mod connections;
 mod demo_clock;
 mod extract;
-mod merchants;
+pub(crate) mod merchants;
 pub(crate) mod models;
 mod notifications;
 mod notifications_channels;

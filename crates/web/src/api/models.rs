@@ -319,7 +319,8 @@ pub struct SyncStartedOut {
 #[into_params(parameter_in = Query)]
 pub struct SyncRunsQuery {
     /// How many runs, newest first (1–100, default 20).
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>)]
+    pub limit: Option<String>,
 }
 
 /// Query of the connection list.
@@ -547,10 +548,12 @@ pub struct OrdersQuery {
     pub purchased_after: Option<String>,
     /// Purchased before this instant (RFC 3339).
     pub purchased_before: Option<String>,
-    /// Page number, from 1.
-    pub page: Option<u32>,
+    /// Page number, 1–10000 (default 1).
+    #[param(value_type = Option<u32>)]
+    pub page: Option<String>,
     /// Orders per page, 1–200 (default 50).
-    pub per_page: Option<u32>,
+    #[param(value_type = Option<u32>)]
+    pub per_page: Option<String>,
 }
 
 /// An API key (never the key itself after creation).

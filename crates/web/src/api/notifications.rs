@@ -7,14 +7,22 @@ use sellerlink_store::ChannelId;
 
 use super::extract::ApiQuery;
 use super::notifications_models::{DeliveryOut, DeliveryPageOut, NotificationsQuery};
-use super::notifications_shared::{LogFilter, delivery_kind, delivery_state, log_page, paging};
+use super::notifications_shared::{
+    DEFAULT_PER_PAGE, LogFilter, MAX_PER_PAGE, delivery_kind, delivery_state, log_page,
+};
 use crate::auth::caller::Caller;
 use crate::error::{ErrorEnvelope, HttpError};
+use crate::paging::Paging;
 use crate::state::WebState;
 
 /// The log's filters from the query string.
 pub(crate) fn filter_of(query: &NotificationsQuery) -> Result<LogFilter, HttpError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let Paging { page, per_page } = Paging::parse(
+        query.page.as_deref(),
+        query.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )?;
     Ok(LogFilter {
         merchant: query.merchant_id.map(MerchantId::from_uuid),
         connection: query.connection_id.map(ConnectionId::from_uuid),

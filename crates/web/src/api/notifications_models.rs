@@ -201,8 +201,10 @@ pub struct NotificationsQuery {
     pub kind: Option<String>,
     /// `delivered`, `failed`, `pending` (= `planned`), `sending` or `skipped`.
     pub status: Option<String>,
-    /// Page number, from 1.
-    pub page: Option<u32>,
+    /// Page number, 1–10000 (default 1).
+    #[param(value_type = Option<u32>)]
+    pub page: Option<String>,
     /// Deliveries per page, 1–200 (default 50).
-    pub per_page: Option<u32>,
+    #[param(value_type = Option<u32>)]
+    pub per_page: Option<String>,
 }

@@ -26,8 +26,6 @@ use crate::tenancy::Scope;
 pub(crate) const DEFAULT_PER_PAGE: u32 = 50;
 /// The most deliveries one page holds.
 pub(crate) const MAX_PER_PAGE: u32 = 200;
-/// The furthest page the log pages to (the store skips rows one by one).
-const MAX_PAGE: u32 = 10_000;
 
 /// The reminders service, or 503 `notifications_not_configured` when the app was started without one.
 pub(crate) fn reminders(state: &WebState) -> Result<&Reminders, HttpError> {
@@ -282,27 +280,6 @@ pub(crate) fn delivery_kind(text: Option<&str>) -> Result<Option<DeliveryKind>, 
     }
 }
 
-/// A page number and size as typed (`page` from 1; `per_page` 1–200, default 50).
-pub(crate) fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), HttpError> {
-    let page = page.unwrap_or(1);
-    if !(1..=MAX_PAGE).contains(&page) {
-        return Err(HttpError::invalid(
-            "page",
-            format!("page: {page} is out of range; expected 1–{MAX_PAGE}"),
-            format!("page: {page} は範囲外です。1〜{MAX_PAGE} を指定してください。"),
-        ));
-    }
-    let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(HttpError::invalid(
-            "per_page",
-            format!("per_page: {per_page} is out of range; expected 1–{MAX_PER_PAGE}"),
-            format!("per_page: {per_page} は範囲外です。1〜{MAX_PER_PAGE} を指定してください。"),
-        ));
-    }
-    Ok((page, per_page))
-}
-
 /// One line of the log with what the caller may see of it.
 #[derive(Debug, Clone)]
 pub(crate) struct LogEntry {
@@ -447,17 +424,6 @@ mod tests {
             Some(DeliveryKind::AccessLost)
         );
         assert_eq!(delivery_kind(Some("sms")).unwrap_err().field, Some("kind"));
-    }
-
-    #[test]
-    fn paging_stays_within_its_bounds() {
-        assert_eq!(paging(None, None).unwrap(), (1, DEFAULT_PER_PAGE));
-        assert_eq!(paging(Some(3), Some(10)).unwrap(), (3, 10));
-        assert_eq!(paging(Some(0), None).unwrap_err().field, Some("page"));
-        assert_eq!(
-            paging(None, Some(MAX_PER_PAGE + 1)).unwrap_err().field,
-            Some("per_page")
-        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use jiff::Timestamp;
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MarketplaceId, MerchantId};
-use sellerlink_domain::order::{FulfillmentChannel, OrderStatus};
+use sellerlink_domain::order::FulfillmentChannel;
 use sellerlink_store::OrderQuery;
 
 use super::connections::connection_id;
@@ -12,6 +12,7 @@ use super::extract::ApiQuery;
 use super::models::{OrderDetailOut, OrderOut, OrderPageOut, OrdersQuery};
 use crate::auth::caller::Caller;
 use crate::error::{ErrorEnvelope, HttpError, echo};
+use crate::paging::{Paging, order_statuses};
 use crate::state::WebState;
 use crate::tenancy::Scope;
 
@@ -19,16 +20,6 @@ use crate::tenancy::Scope;
 pub(crate) const DEFAULT_PER_PAGE: u32 = 50;
 /// The most orders one page holds.
 pub(crate) const MAX_PER_PAGE: u32 = 200;
-
-/// Comma-separated statuses (empty parts ignored).
-pub(crate) fn statuses(text: Option<&str>) -> Vec<OrderStatus> {
-    text.unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(OrderStatus::parse)
-        .collect()
-}
 
 /// An optional marketplace filter.
 pub(crate) fn marketplace(text: Option<&str>) -> Result<Option<MarketplaceId>, HttpError> {
@@ -106,20 +97,21 @@ pub(crate) async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<OrdersQuery>,
 ) -> Result<Json<OrderPageOut>, HttpError> {
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q
-        .per_page
-        .unwrap_or(DEFAULT_PER_PAGE)
-        .clamp(1, MAX_PER_PAGE);
+    let paging = Paging::parse(
+        q.page.as_deref(),
+        q.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )?;
     let connection = q.connection_id.map(ConnectionId::from_uuid);
     let base = OrderQuery {
-        statuses: statuses(q.status.as_deref()),
+        statuses: order_statuses(q.status.as_deref())?,
         marketplace: marketplace(q.marketplace_id.as_deref())?,
         channel: channel(q.channel.as_deref())?,
         purchased_after: instant("purchased_after", q.purchased_after.as_deref())?,
         purchased_before: instant("purchased_before", q.purchased_before.as_deref())?,
-        limit: per_page,
-        offset: u64::from(page - 1) * u64::from(per_page),
+        limit: paging.per_page,
+        offset: paging.offset(),
         ..OrderQuery::default()
     };
     let query = scoped(
@@ -135,8 +127,8 @@ pub(crate) async fn list(
     let total = state.count_orders(&query).await?;
     Ok(Json(OrderPageOut {
         orders: orders.iter().map(OrderOut::from).collect(),
-        page,
-        per_page,
+        page: paging.page,
+        per_page: paging.per_page,
         total,
     }))
 }

@@ -31,7 +31,7 @@ pub(crate) async fn list(
         .scope
         .connection(state.app(), connection_id(&id)?)
         .await?;
-    let limit = query.limit.unwrap_or(20).clamp(1, 100);
+    let limit = crate::paging::bounded("limit", query.limit.as_deref(), 20, 1..=100)?;
     let runs = state.store().sync_runs(view.connection.id, limit).await?;
     Ok(Json(runs.iter().map(SyncRunOut::from).collect()))
 }

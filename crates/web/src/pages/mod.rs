@@ -6,6 +6,7 @@ mod api_keys;
 mod assets;
 mod dashboard;
 mod demo_clock;
+mod form;
 pub(crate) mod format;
 mod language;
 mod login;

@@ -13,11 +13,12 @@ use serde::Deserialize;
 use super::format::jst;
 use super::{Chrome, error_page, render};
 use crate::api::notifications_shared::{
-    DEFAULT_PER_PAGE, LogEntry, LogFilter, delivery_kind, delivery_state, log_page, paging,
+    DEFAULT_PER_PAGE, LogEntry, LogFilter, delivery_kind, delivery_state, log_page,
 };
 use crate::auth::caller::PageUser;
 use crate::error::HttpError;
 use crate::i18n::Texts;
+use crate::paging::Paging;
 use crate::state::WebState;
 use crate::tenancy::{Scope, merchant_not_found};
 
@@ -70,7 +71,7 @@ pub(crate) struct LogQuery {
     channel_id: Option<String>,
     status: Option<String>,
     kind: Option<String>,
-    page: Option<u32>,
+    page: Option<String>,
 }
 
 impl LogQuery {
@@ -98,7 +99,12 @@ impl LogQuery {
         fn given(text: &Option<String>) -> Option<&str> {
             text.as_deref().map(str::trim).filter(|t| !t.is_empty())
         }
-        let (page, per_page) = paging(self.page, Some(DEFAULT_PER_PAGE))?;
+        let Paging { page, per_page } = Paging::parse(
+            self.page.as_deref(),
+            None,
+            DEFAULT_PER_PAGE,
+            DEFAULT_PER_PAGE,
+        )?;
         Ok(LogFilter {
             merchant: given(&self.merchant_id)
                 .map(|m| MerchantId::parse(m).map_err(|_| merchant_not_found()))

@@ -4,18 +4,21 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use secrecy::SecretString;
-use sellerlink_domain::connection::{ConnectionStatus, Language, MerchantName};
+use sellerlink_domain::connection::ConnectionStatus;
 use sellerlink_domain::ids::MerchantId;
 use sellerlink_store::{Role, SyncOutcome};
 use serde::Deserialize;
 
+use super::form::PageForm;
 use super::format::{date, jst, status_class, status_label, sync_outcome};
 use super::{Chrome, Notice, NoticeQuery, error_page, render, see_other};
 use crate::accounts::{self, NewUser};
+use crate::api::merchants::{merchant_name, register};
+use crate::api::notifications_shared::language;
 use crate::auth::caller::PageUser;
 use crate::error::{HttpError, WebError};
 use crate::i18n::Texts;
@@ -263,34 +266,21 @@ pub(crate) struct MerchantForm {
 pub(crate) async fn add_merchant(
     State(state): State<WebState>,
     user: PageUser,
-    Form(form): Form<MerchantForm>,
+    form: Result<PageForm<MerchantForm>, HttpError>,
 ) -> Response {
     if !user.is_operator() {
         return error_page(&user.visitor, &forbidden());
     }
-    let name = match MerchantName::parse(&form.name) {
-        Ok(name) => name,
-        Err(e) => {
-            let error = HttpError::invalid(
-                "name",
-                e.to_string(),
-                "荷主名は1〜100文字で、制御文字を含めないでください。",
-            );
-            return refused(&state, &user, &error).await;
-        }
-    };
-    let language = form
-        .language
-        .as_deref()
-        .and_then(Language::parse)
-        .unwrap_or_default();
-    match state
-        .app()
-        .add_merchant(name, language, &user.actor())
-        .await
-    {
+    let added = async {
+        let PageForm(form) = form?;
+        let name = merchant_name(&form.name)?;
+        let language = language("language", form.language.as_deref())?.unwrap_or_default();
+        register(&state, name, language, &user.actor()).await
+    }
+    .await;
+    match added {
         Ok(_) => see_other("/operator?notice=merchant_added"),
-        Err(error) => refused(&state, &user, &error.into()).await,
+        Err(error) => refused(&state, &user, &error).await,
     }
 }
 
@@ -315,11 +305,7 @@ pub(crate) async fn add_user_form(
         email: form.email,
         password: SecretString::from(form.password),
         role: Role::Merchant(merchant),
-        language: form
-            .language
-            .as_deref()
-            .and_then(Language::parse)
-            .unwrap_or_default(),
+        language: language("language", form.language.as_deref())?.unwrap_or_default(),
     };
     accounts::add_user(
         state.store(),
@@ -345,12 +331,16 @@ pub(crate) async fn add_user_form(
 pub(crate) async fn add_user(
     State(state): State<WebState>,
     user: PageUser,
-    Form(form): Form<UserForm>,
+    form: Result<PageForm<UserForm>, HttpError>,
 ) -> Response {
     if !user.is_operator() {
         return error_page(&user.visitor, &forbidden());
     }
-    match add_user_form(&state, &user, form).await {
+    let added = match form {
+        Ok(PageForm(form)) => add_user_form(&state, &user, form).await,
+        Err(error) => Err(error),
+    };
+    match added {
         Ok(()) => see_other("/operator?notice=user_added"),
         Err(error) => refused(&state, &user, &error).await,
     }

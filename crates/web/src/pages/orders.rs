@@ -17,11 +17,12 @@ use serde::Deserialize;
 use super::format::{date, jst, money, or_dash};
 use super::{Chrome, error_page, render};
 use crate::api::orders::{
-    DEFAULT_PER_PAGE, channel, find, marketplace as marketplace_filter, scoped, statuses,
+    DEFAULT_PER_PAGE, channel, find, marketplace as marketplace_filter, scoped,
 };
 use crate::auth::caller::PageUser;
 use crate::error::HttpError;
 use crate::i18n::Texts;
+use crate::paging::{Paging, order_statuses};
 use crate::state::WebState;
 use crate::tenancy::Scope;
 
@@ -73,7 +74,7 @@ pub(crate) struct Filters {
     to: Option<String>,
     marketplace_id: Option<String>,
     channel: Option<String>,
-    page: Option<u64>,
+    page: Option<String>,
 }
 
 impl Filters {
@@ -163,15 +164,21 @@ fn query_of(
     let from = day_start(t, filters.from.as_deref())?;
     let to = day_start(t, filters.to.as_deref())?
         .map(|start| start + jiff::SignedDuration::from_hours(24));
-    let page = filters.page.unwrap_or(1).max(1);
+    let paging = Paging::parse(
+        filters.page.as_deref(),
+        None,
+        DEFAULT_PER_PAGE,
+        DEFAULT_PER_PAGE,
+    )
+    .map_err(message)?;
     Ok(OrderQuery {
-        statuses: statuses(filters.status.as_deref()),
+        statuses: order_statuses(filters.status.as_deref()).map_err(message)?,
         marketplace: marketplace_filter(filters.marketplace_id.as_deref()).map_err(message)?,
         channel: channel(filters.channel.as_deref()).map_err(message)?,
         purchased_after: from,
         purchased_before: to,
-        limit: DEFAULT_PER_PAGE,
-        offset: (page - 1) * u64::from(DEFAULT_PER_PAGE),
+        limit: paging.per_page,
+        offset: paging.offset(),
         ..OrderQuery::default()
     })
 }
@@ -215,12 +222,17 @@ pub(crate) async fn list(
         Err(error) => return error_page(&user.visitor, &error),
     };
     let store = state.store();
-    let (orders, total) = match (
-        store.order_list(&query).await,
-        state.count_orders(&query).await,
-    ) {
-        (Ok(orders), Ok(total)) => (orders, total),
-        (Err(error), _) | (_, Err(error)) => return error_page(&user.visitor, &error.into()),
+    // A filter that does not read lists nothing rather than everything.
+    let (orders, total) = if filter_error.is_some() {
+        (Vec::new(), 0)
+    } else {
+        match (
+            store.order_list(&query).await,
+            state.count_orders(&query).await,
+        ) {
+            (Ok(orders), Ok(total)) => (orders, total),
+            (Err(error), _) | (_, Err(error)) => return error_page(&user.visitor, &error.into()),
+        }
     };
     let merchant_options = match scope {
         Scope::All => match state.app().merchants().await {
@@ -277,7 +289,12 @@ pub(crate) async fn list(
         page_label: (t.page_label)(page, pages),
         chrome,
     };
-    render(StatusCode::OK, &page_view)
+    let status = if page_view.filter_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(status, &page_view)
 }
 
 /// One item line.

@@ -449,7 +449,7 @@ async fn order_endpoints_filter_page_and_show_items() {
         ("marketplace_id=NOPE", "marketplace_id"),
         ("channel=SHIP", "channel"),
         ("purchased_after=yesterday", "purchased_after"),
-        ("page=abc", "query"),
+        ("page=abc", "page"),
     ] {
         let reply = browser
             .api(Method::GET, &format!("/api/v1/orders?{query}"), None, None)
@@ -672,5 +672,156 @@ async fn an_oversized_body_is_413_and_long_values_are_not_echoed_in_full() {
         );
         assert!(reply.body.contains(&"f".repeat(64)), "the start is shown");
         assert!(reply.body.contains('…'));
+    }
+}
+
+#[tokio::test]
+async fn every_list_refuses_out_of_range_paging_and_unknown_statuses_naming_the_field() {
+    let world = TestApp::new().await;
+    let merchant = world.merchant("Acme").await;
+    world
+        .user(
+            "owner@acme.example",
+            Role::Merchant(merchant.id),
+            Language::En,
+        )
+        .await;
+    let connection = world.connection(&merchant, "A1B2C3D4E5F6G7", 10).await;
+    world.orders(connection, 3, 1).await;
+    let mut browser = world.browser().signed_in("owner@acme.example").await;
+
+    let runs = format!("/api/v1/connections/{connection}/sync-runs");
+    let cases = [
+        ("/api/v1/orders?page=368934881474191034", "page"),
+        ("/api/v1/orders?page=0", "page"),
+        ("/api/v1/orders?page=abc", "page"),
+        ("/api/v1/orders?per_page=0", "per_page"),
+        ("/api/v1/orders?per_page=201", "per_page"),
+        ("/api/v1/orders?status=abc", "status"),
+        ("/api/v1/orders?status=Unshipped,abc", "status"),
+        ("/api/v1/notifications?page=368934881474191034", "page"),
+        ("/api/v1/notifications?per_page=0", "per_page"),
+        ("/api/v1/notifications?status=abc", "status"),
+        (&format!("{runs}?limit=0"), "limit"),
+        (&format!("{runs}?limit=101"), "limit"),
+        (&format!("{runs}?limit=abc"), "limit"),
+    ];
+    for (path, field) in cases {
+        let reply = browser.api(Method::GET, path, None, None).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let error = &reply.json()["error"];
+        assert_eq!(error["field"], field, "{path}");
+        assert!(
+            error["message"].as_str().unwrap().contains(field),
+            "{path}: {error}"
+        );
+    }
+    let fine = browser
+        .api(
+            Method::GET,
+            "/api/v1/orders?page=1&per_page=200&status=unshipped",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(fine.status, StatusCode::OK, "{}", fine.body);
+
+    for path in [
+        "/orders?page=368934881474191034",
+        "/orders?page=0",
+        "/orders?page=abc",
+        "/orders?status=abc",
+        "/notifications?page=368934881474191034",
+        "/notifications?page=abc",
+        "/notifications?status=abc",
+    ] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let field = if path.contains("status") {
+            "status:"
+        } else {
+            "page:"
+        };
+        assert!(page.body.contains(field), "{path}: {}", page.body);
+        assert!(
+            !page.body.contains("503-0000000-0000001"),
+            "{path} shows rows"
+        );
+    }
+}
+
+#[tokio::test]
+async fn names_and_skus_refuse_hidden_characters_and_merchant_names_their_look_alikes() {
+    let world = TestApp::new().await;
+    let merchant = world.merchant("Acme Foods").await;
+    world.operator().await;
+    let mut browser = world.browser().signed_in("ops@3pl.example").await;
+    let csrf = browser.csrf().await;
+
+    for hidden in [
+        "Ac\u{202E}me",
+        "Ac\u{2066}me\u{2069}",
+        "Ac\u{200B}me",
+        "\u{FEFF}Acme2",
+    ] {
+        let reply = browser
+            .api(
+                Method::POST,
+                "/api/v1/merchants",
+                Some(json!({ "name": hidden })),
+                Some(&csrf),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{hidden:?}");
+        let error = &reply.json()["error"];
+        assert_eq!(error["field"], "name", "{hidden:?}");
+        assert!(error["message"].as_str().unwrap().contains("U+"), "{error}");
+    }
+    for twin in ["ACME FOODS", "Ａｃｍｅ　Ｆｏｏｄｓ", "acmefoods"] {
+        let reply = browser
+            .api(
+                Method::POST,
+                "/api/v1/merchants",
+                Some(json!({ "name": twin })),
+                Some(&csrf),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{twin}: {}", reply.body);
+        assert_eq!(reply.json()["error"]["field"], "name");
+    }
+    let wide = browser
+        .api(
+            Method::POST,
+            "/api/v1/merchants",
+            Some(json!({ "name": "Ｃａｒｇｏ ｶﾌﾞｼｷｶﾞｲｼｬ" })),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(wide.status, StatusCode::CREATED, "{}", wide.body);
+    assert_eq!(
+        wide.json()["name"],
+        "Cargo カブシキガイシャ",
+        "stored in NFKC"
+    );
+    assert_eq!(world.app.merchants().await.unwrap().len(), 2);
+
+    let connection = world.connection(&merchant, "A1B2C3D4E5F6G7", 10).await;
+    let stock = format!("/api/v1/connections/{connection}/stock");
+    for sku in ["SKU\u{200B}1", "SKU-\u{202E}1", "SKU\u{2028}1"] {
+        let reply = browser
+            .api(
+                Method::PUT,
+                &stock,
+                Some(json!({ "levels": [{ "sku": sku, "quantity": 1 }] })),
+                Some(&csrf),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{sku:?}: {}",
+            reply.body
+        );
+        assert!(reply.body.contains("U+"), "{sku:?}: {}", reply.body);
     }
 }

@@ -1125,3 +1125,27 @@ async fn a_merchant_may_not_point_a_webhook_into_the_3pls_network_but_the_operat
         .await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
 }
+
+#[tokio::test]
+async fn an_e_mail_channel_is_shown_with_its_whole_address() {
+    let world = World::new().await;
+    let merchant = world.acme(Language::En).await;
+    let mut browser = world.app.browser().signed_in("owner@acme.example").await;
+    let page = format!("/merchants/{}/notification-channels", merchant.id);
+    let address = "night#shift?team@acme.example";
+    let added = browser
+        .submit(
+            &page,
+            &page,
+            &[("kind", "email"), ("address", address), ("language", "en")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let listed = browser.get(&page).await;
+    assert!(listed.body.contains(address), "{}", listed.body);
+    let api = browser
+        .api(Method::GET, "/api/v1/notification-channels", None, None)
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    assert!(api.body.contains(address), "{}", api.body);
+}

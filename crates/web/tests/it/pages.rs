@@ -422,3 +422,93 @@ async fn the_operator_sees_orders_amazon_sent_that_could_not_be_read() {
     );
     assert!(page.contains("取り込めない注文"));
 }
+
+#[tokio::test]
+async fn the_operators_forms_refuse_a_bad_language_a_taken_name_and_text_that_is_not_utf8() {
+    let world = TestApp::new().await;
+    let acme = world.merchant("Acme").await;
+    world.operator().await;
+    let mut browser = world.browser().signed_in("ops@3pl.example").await;
+
+    let french = browser
+        .submit(
+            "/operator",
+            "/operator/merchants",
+            &[("name", "Cargo"), ("language", "fr")],
+        )
+        .await;
+    assert_eq!(
+        french.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        french.body
+    );
+    assert!(french.body.contains("language:"), "{}", french.body);
+    assert!(
+        world.app.find_merchant("Cargo").await.is_err(),
+        "nothing stored"
+    );
+
+    let taken = browser
+        .submit("/operator", "/operator/merchants", &[("name", "Acme")])
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.body);
+    assert!(
+        taken
+            .body
+            .contains("id=\"notice\" role=\"status\">荷主「Acme」はすでに登録されています"),
+        "a merchant, not a seller, is taken: {}",
+        taken.body
+    );
+
+    let csrf = browser.csrf().await;
+    let mut body = format!("csrf={csrf}&language=en&name=Car").into_bytes();
+    body.extend_from_slice(b"%FFgo");
+    let garbled = browser.post_raw_form("/operator/merchants", body).await;
+    assert_eq!(
+        garbled.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        garbled.body
+    );
+    assert!(garbled.body.contains("UTF-8"), "{}", garbled.body);
+    let mut raw = format!("csrf={csrf}&language=en&name=Car").into_bytes();
+    raw.extend_from_slice(b"\xC3go");
+    let raw = browser.post_raw_form("/operator/merchants", raw).await;
+    assert_eq!(raw.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", raw.body);
+    assert!(
+        world.app.merchants().await.unwrap().len() == 1,
+        "only Acme is registered"
+    );
+
+    let user = browser
+        .submit(
+            "/operator",
+            "/operator/users",
+            &[
+                ("merchant_id", &acme.id.to_string()),
+                ("email", "boss@acme.example"),
+                ("password", "a long enough password"),
+                ("language", "xx"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        user.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        user.body
+    );
+    assert!(user.body.contains("language:"), "{}", user.body);
+    let boss = Email::parse("boss@acme.example").unwrap();
+    assert!(
+        world
+            .app
+            .store()
+            .user_by_email(&boss)
+            .await
+            .unwrap()
+            .is_none(),
+        "no user stored"
+    );
+}

@@ -648,6 +648,16 @@ impl Browser<'_> {
         self.request(request).await
     }
 
+    /// Posts a form body exactly as given, bytes and all (no CSRF added).
+    pub async fn post_raw_form(&mut self, path: &str, body: Vec<u8>) -> Reply {
+        let request = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.request(request).await
+    }
+
     /// Opens `page`, takes the CSRF token of its forms and posts `fields` with it to `action`.
     pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
         let html = self.get(page).await;
