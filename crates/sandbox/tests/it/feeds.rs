@@ -425,3 +425,68 @@ async fn inventory_feed_sets_stock_and_listing_pages() {
         answer.body
     );
 }
+
+/// Since 2022-08-31 Amazon.co.jp refuses a shipment confirmation without `CarrierCode`; a free
+/// `CarrierName` is allowed only next to `CarrierCode` `Other`.
+#[tokio::test]
+async fn a_japanese_fulfillment_without_a_carrier_code_is_refused() {
+    let sandbox = TestSandbox::start().await;
+    let token = sandbox.grant(&sandbox.seller.seller_id).await;
+    let seller = sandbox.seller.seller_id.clone();
+    let order = create_order(
+        &sandbox,
+        serde_json::json!({ "marketplace_id": JP, "items": [{ "sku": "MUG-1", "quantity": 1, "unit_price": 1500 }] }),
+    )
+    .await;
+    let id = order["amazon_order_id"].as_str().unwrap();
+    let messages = vec![
+        fulfillment(id, "<CarrierName>ヤマト運輸</CarrierName>", &[]),
+        fulfillment(
+            id,
+            "<CarrierCode>Yamato Transport</CarrierCode><CarrierName>ヤマト運輸</CarrierName>",
+            &[],
+        ),
+    ];
+    let feed = feed_id(
+        &submit(
+            &sandbox,
+            &token,
+            "_POST_ORDER_FULFILLMENT_DATA_",
+            envelope(&seller, "OrderFulfillment", &messages),
+        )
+        .send(&sandbox.client)
+        .await,
+    );
+    sandbox.advance(61.0).await;
+    let report = result(&sandbox, &token, &feed).await;
+    assert_eq!(
+        first(&report.body, "MessagesWithError").as_deref(),
+        Some("2"),
+        "{}",
+        report.body
+    );
+    assert_eq!(all(&report.body, "ResultMessageCode"), vec!["18033", "18033"]);
+    assert!(report.body.contains("CarrierCode is required"), "{}", report.body);
+    assert_eq!(order_view(&sandbox, id).await["status"], "Unshipped");
+
+    let coded = fulfillment(id, "<CarrierCode>Yamato Transport</CarrierCode>", &[]);
+    let feed = feed_id(
+        &submit(
+            &sandbox,
+            &token,
+            "_POST_ORDER_FULFILLMENT_DATA_",
+            envelope(&seller, "OrderFulfillment", &[coded]),
+        )
+        .send(&sandbox.client)
+        .await,
+    );
+    sandbox.advance(61.0).await;
+    let report = result(&sandbox, &token, &feed).await;
+    assert_eq!(
+        first(&report.body, "MessagesSuccessful").as_deref(),
+        Some("1"),
+        "{}",
+        report.body
+    );
+    assert_eq!(order_view(&sandbox, id).await["status"], "Shipped");
+}
