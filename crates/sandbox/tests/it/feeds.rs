@@ -465,8 +465,15 @@ async fn a_japanese_fulfillment_without_a_carrier_code_is_refused() {
         "{}",
         report.body
     );
-    assert_eq!(all(&report.body, "ResultMessageCode"), vec!["18033", "18033"]);
-    assert!(report.body.contains("CarrierCode is required"), "{}", report.body);
+    assert_eq!(
+        all(&report.body, "ResultMessageCode"),
+        vec!["18033", "18033"]
+    );
+    assert!(
+        report.body.contains("CarrierCode is required"),
+        "{}",
+        report.body
+    );
     assert_eq!(order_view(&sandbox, id).await["status"], "Unshipped");
 
     let coded = fulfillment(id, "<CarrierCode>Yamato Transport</CarrierCode>", &[]);

@@ -784,7 +784,11 @@ async fn writes_without_a_json_content_type_are_415() {
         (Method::PATCH, stock_path, set_stock),
     ];
     for (method, path, payload) in writes {
-        for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+        for content_type in [
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            None,
+        ] {
             let mut request = sandbox
                 .client
                 .request(method.clone(), format!("{}{path}", sandbox.base))
@@ -807,7 +811,10 @@ async fn writes_without_a_json_content_type_are_415() {
     let view = sandbox
         .control_get(&format!("/_sandbox/sellers/{seller}/orders/{id}"))
         .await;
-    assert_eq!(view["status"], "Unshipped", "a refused write changes nothing");
+    assert_eq!(
+        view["status"], "Unshipped",
+        "a refused write changes nothing"
+    );
     let after = sandbox
         .control_get(&format!("/_sandbox/sellers/{seller}/stock"))
         .await;
@@ -818,7 +825,10 @@ async fn writes_without_a_json_content_type_are_415() {
         .client
         .request(
             Method::POST,
-            format!("{}/orders/v0/orders/{id}/shipmentConfirmation", sandbox.base),
+            format!(
+                "{}/orders/v0/orders/{id}/shipmentConfirmation",
+                sandbox.base
+            ),
         )
         .header("x-amz-access-token", &token)
         .header("user-agent", USER_AGENT)
@@ -835,4 +845,40 @@ async fn writes_without_a_json_content_type_are_415() {
         .await
         .unwrap();
     assert_eq!(accepted.status(), StatusCode::NO_CONTENT);
+}
+
+/// Orders 2026-01-01 names payment methods in its own words (`CashOnDelivery`, `ConvenienceStore`,
+/// `CreditCard`…), not MWS's `COD` / `CVS` / `Other`.
+#[tokio::test]
+async fn the_2026_model_names_payment_methods_in_its_own_words() {
+    let sandbox = TestSandbox::start().await;
+    let (_, _, _, token) = ready(&sandbox).await;
+    let seller = sandbox.seller.seller_id.clone();
+    for (mws, spapi) in [
+        ("COD", "CashOnDelivery"),
+        ("CVS", "ConvenienceStore"),
+        ("Other", "CreditCard"),
+    ] {
+        let created = sandbox
+            .control_post(
+                &format!("/_sandbox/sellers/{seller}/orders"),
+                json!({ "payment_method": mws, "items": [{ "sku": "PAY-1", "quantity": 1, "unit_price": 500 }] }),
+            )
+            .await;
+        let order: Value = serde_json::from_str(&created.body).unwrap();
+        let id = order["amazon_order_id"].as_str().unwrap();
+        let answer = sp_get(
+            &sandbox,
+            &token,
+            &format!("/orders/2026-01-01/orders/{id}?includedData=PAYMENT"),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert_eq!(
+            body(&answer)["order"]["payment"]["paymentExecutions"][0]["paymentMethod"],
+            spapi,
+            "{mws}"
+        );
+        reset_throttle(&sandbox).await;
+    }
 }
