@@ -73,6 +73,22 @@ async fn result(sandbox: &TestSandbox, token: &str, id: &str) -> Answer {
         .await
 }
 
+/// Submits a fulfillment feed of `messages`, lets Amazon process it and returns the processing report.
+async fn processed_fulfillment(
+    sandbox: &TestSandbox,
+    token: &str,
+    messages: &[String],
+) -> Answer {
+    let body = envelope(&sandbox.seller.seller_id, "OrderFulfillment", messages);
+    let feed = feed_id(
+        &submit(sandbox, token, "_POST_ORDER_FULFILLMENT_DATA_", body)
+            .send(&sandbox.client)
+            .await,
+    );
+    sandbox.advance(61.0).await;
+    result(sandbox, token, &feed).await
+}
+
 #[test]
 fn md5_vectors() {
     assert_eq!(content_md5(b""), "1B2M2Y8AsgTpgAmY7PhCfg==");
@@ -266,18 +282,7 @@ async fn fulfillment_feed_lifecycle_report_and_effects() {
         "<CarrierCode>Other</CarrierCode><CarrierName>西濃運輸</CarrierName>",
         &[],
     );
-    let second = feed_id(
-        &submit(
-            &sandbox,
-            &token,
-            "_POST_ORDER_FULFILLMENT_DATA_",
-            envelope(&seller, "OrderFulfillment", &[rest]),
-        )
-        .send(&sandbox.client)
-        .await,
-    );
-    sandbox.advance(61.0).await;
-    let report = result(&sandbox, &token, &second).await;
+    let report = processed_fulfillment(&sandbox, &token, &[rest]).await;
     assert_eq!(
         first(&report.body, "MessagesSuccessful").as_deref(),
         Some("1"),
@@ -432,7 +437,6 @@ async fn inventory_feed_sets_stock_and_listing_pages() {
 async fn a_japanese_fulfillment_without_a_carrier_code_is_refused() {
     let sandbox = TestSandbox::start().await;
     let token = sandbox.grant(&sandbox.seller.seller_id).await;
-    let seller = sandbox.seller.seller_id.clone();
     let order = create_order(
         &sandbox,
         serde_json::json!({ "marketplace_id": JP, "items": [{ "sku": "MUG-1", "quantity": 1, "unit_price": 1500 }] }),
@@ -447,18 +451,7 @@ async fn a_japanese_fulfillment_without_a_carrier_code_is_refused() {
             &[],
         ),
     ];
-    let feed = feed_id(
-        &submit(
-            &sandbox,
-            &token,
-            "_POST_ORDER_FULFILLMENT_DATA_",
-            envelope(&seller, "OrderFulfillment", &messages),
-        )
-        .send(&sandbox.client)
-        .await,
-    );
-    sandbox.advance(61.0).await;
-    let report = result(&sandbox, &token, &feed).await;
+    let report = processed_fulfillment(&sandbox, &token, &messages).await;
     assert_eq!(
         first(&report.body, "MessagesWithError").as_deref(),
         Some("2"),
@@ -477,18 +470,7 @@ async fn a_japanese_fulfillment_without_a_carrier_code_is_refused() {
     assert_eq!(order_view(&sandbox, id).await["status"], "Unshipped");
 
     let coded = fulfillment(id, "<CarrierCode>Yamato Transport</CarrierCode>", &[]);
-    let feed = feed_id(
-        &submit(
-            &sandbox,
-            &token,
-            "_POST_ORDER_FULFILLMENT_DATA_",
-            envelope(&seller, "OrderFulfillment", &[coded]),
-        )
-        .send(&sandbox.client)
-        .await,
-    );
-    sandbox.advance(61.0).await;
-    let report = result(&sandbox, &token, &feed).await;
+    let report = processed_fulfillment(&sandbox, &token, &[coded]).await;
     assert_eq!(
         first(&report.body, "MessagesSuccessful").as_deref(),
         Some("1"),

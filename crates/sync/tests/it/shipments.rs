@@ -122,23 +122,29 @@ async fn audited(store: &Store, connection: ConnectionId, action: AuditAction) -
         .count()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mws_confirms_through_a_feed_and_refuses_a_cancelled_order() {
+/// An MWS connection to a sandbox of `orders` generated orders, two more placed unshipped and all imported.
+async fn mws_with_two_imported_orders(seed: u64, orders: usize) -> (World, [StoredOrder; 2]) {
     let world = World::new(
         Sandbox::start(Options {
-            seed: 21,
-            orders: 80,
+            seed,
+            orders,
             ..Options::default()
         })
         .await,
     )
     .await;
-    let seller = world.linked.seller_id.clone();
-    let placed = place_orders(&world.sandbox, &seller, 2).await;
+    let placed = place_orders(&world.sandbox, &world.linked.seller_id, 2).await;
     let report = world.importer.run_once(world.id()).await.unwrap();
     assert_eq!(report.outcome, ImportOutcome::Completed);
-    let shipped = imported(world.store(), world.id(), &placed[0]).await;
-    let cancelled = imported(world.store(), world.id(), &placed[1]).await;
+    let first = imported(world.store(), world.id(), &placed[0]).await;
+    let second = imported(world.store(), world.id(), &placed[1]).await;
+    (world, [first, second])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mws_confirms_through_a_feed_and_refuses_a_cancelled_order() {
+    let (world, [shipped, cancelled]) = mws_with_two_imported_orders(21, 80).await;
+    let seller = world.linked.seller_id.clone();
     let to_ship = queue(world.store(), &shipped, "1234-5678-9012").await;
     let to_refuse = queue(world.store(), &cancelled, "2234-5678-9012").await;
     // The buyer cancels the second order before the feed is processed.
@@ -214,21 +220,8 @@ async fn mws_confirms_through_a_feed_and_refuses_a_cancelled_order() {
 /// sent as Amazon's code, an unlisted one as `Other` with its name, and both are accepted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mws_sends_amazons_carrier_code_and_other_with_the_name() {
-    let world = World::new(
-        Sandbox::start(Options {
-            seed: 24,
-            orders: 40,
-            ..Options::default()
-        })
-        .await,
-    )
-    .await;
+    let (world, [by_yamato, by_eco]) = mws_with_two_imported_orders(24, 40).await;
     let seller = world.linked.seller_id.clone();
-    let placed = place_orders(&world.sandbox, &seller, 2).await;
-    let report = world.importer.run_once(world.id()).await.unwrap();
-    assert_eq!(report.outcome, ImportOutcome::Completed);
-    let by_yamato = imported(world.store(), world.id(), &placed[0]).await;
-    let by_eco = imported(world.store(), world.id(), &placed[1]).await;
     assert_eq!(by_yamato.order.marketplace_id.as_str(), "A1VC38T7YXB528");
     let shipments = [
         queue_by(world.store(), &by_yamato, "ヤマト運輸", "5234-5678-9012").await,
