@@ -8,10 +8,19 @@ pub const OTHER_CARRIER_CODE: &str = "Other";
 /// Amazon.co.jp's carrier codes and the large international carriers', each with the names a warehouse may type for it (compared
 /// without case and without spaces).
 const LISTED: &[(&str, &[&str])] = &[
-    ("Japan Post", &["日本郵便", "郵便局", "ゆうパック", "JP Post"]),
+    (
+        "Japan Post",
+        &["日本郵便", "郵便局", "ゆうパック", "JP Post"],
+    ),
     (
         "Yamato Transport",
-        &["ヤマト運輸", "ヤマト", "クロネコヤマト", "Yamato", "Kuroneko Yamato"],
+        &[
+            "ヤマト運輸",
+            "ヤマト",
+            "クロネコヤマト",
+            "Yamato",
+            "Kuroneko Yamato",
+        ],
     ),
     ("Sagawa Express", &["佐川急便", "佐川", "Sagawa"]),
     ("Seino Transportation", &["西濃運輸", "西濃", "Seino"]),

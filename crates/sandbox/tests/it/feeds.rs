@@ -74,11 +74,7 @@ async fn result(sandbox: &TestSandbox, token: &str, id: &str) -> Answer {
 }
 
 /// Submits a fulfillment feed of `messages`, lets Amazon process it and returns the processing report.
-async fn processed_fulfillment(
-    sandbox: &TestSandbox,
-    token: &str,
-    messages: &[String],
-) -> Answer {
+async fn processed_fulfillment(sandbox: &TestSandbox, token: &str, messages: &[String]) -> Answer {
     let body = envelope(&sandbox.seller.seller_id, "OrderFulfillment", messages);
     let feed = feed_id(
         &submit(sandbox, token, "_POST_ORDER_FULFILLMENT_DATA_", body)

@@ -32,7 +32,10 @@ fn document(
     let bad = |e: sellerlink_mws::FeedDocumentError| invalid(e.to_string());
     let mut fulfillment =
         OrderFulfillment::new(shipment.amazon_order_id.clone(), shipment.ship_date)
-            .carrier(Carrier::for_shipment(&ShipmentCarrier::from_typed(&shipment.carrier)).map_err(bad)?)
+            .carrier(
+                Carrier::for_shipment(&ShipmentCarrier::from_typed(&shipment.carrier))
+                    .map_err(bad)?,
+            )
             .tracking_number(&shipment.tracking_number)
             .map_err(bad)?;
     if let Some(method) = &shipment.shipping_method {

@@ -245,7 +245,12 @@ async fn payment_methods_of_both_apis_import_as_one_value() {
     sandbox.advance(SignedDuration::from_mins(3)).await;
     for linked in [&sp, &mws] {
         let report = importer.run_once(linked.connection_id).await.unwrap();
-        assert_eq!(report.outcome, ImportOutcome::Completed, "{:?}", report.error);
+        assert_eq!(
+            report.outcome,
+            ImportOutcome::Completed,
+            "{:?}",
+            report.error
+        );
     }
     for (connection, id, method) in placed {
         let stored = &stored_orders(&db.store, connection).await[&id];
