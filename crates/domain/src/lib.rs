@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod audit;
+pub mod carrier;
 pub mod clock;
 pub mod connection;
 pub mod ids;

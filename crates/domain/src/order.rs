@@ -113,6 +113,64 @@ impl FulfillmentChannel {
     }
 }
 
+/// How the buyer pays, one value whichever API reported it: MWS says `COD`, `CVS`, `Other`; SP-API
+/// 2026-01-01 says `CashOnDelivery`, `ConvenienceStore`, `CreditCard`, `Invoice`, …
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
+pub enum PaymentMethod {
+    /// Cash on delivery (代金引換): the carrier collects the money.
+    CashOnDelivery,
+    /// Paid at a convenience store (コンビニ決済).
+    ConvenienceStore,
+    /// Anything else (card, gift card, points, invoice…); Amazon's word kept verbatim.
+    Other(String),
+}
+
+impl PaymentMethod {
+    /// `COD`, `CVS`, or the other method's word as Amazon sent it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CashOnDelivery => "COD",
+            Self::ConvenienceStore => "CVS",
+            Self::Other(text) => text,
+        }
+    }
+
+    /// Parses either API's value (case and `_` ignored): `COD` / `CashOnDelivery`, `CVS` /
+    /// `ConvenienceStore`; anything else is [`PaymentMethod::Other`].
+    pub fn parse(text: &str) -> Self {
+        let key: String = text
+            .trim()
+            .chars()
+            .filter(|c| *c != '_')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match key.as_str() {
+            "cod" | "cashondelivery" => Self::CashOnDelivery,
+            "cvs" | "conveniencestore" => Self::ConvenienceStore,
+            _ => Self::Other(text.trim().to_owned()),
+        }
+    }
+}
+
+impl From<String> for PaymentMethod {
+    fn from(value: String) -> Self {
+        Self::parse(&value)
+    }
+}
+
+impl From<&str> for PaymentMethod {
+    fn from(value: &str) -> Self {
+        Self::parse(value)
+    }
+}
+
+impl From<PaymentMethod> for String {
+    fn from(value: PaymentMethod) -> Self {
+        value.as_str().to_owned()
+    }
+}
+
 /// An amount of money as Amazon writes it: a decimal string and an ISO currency code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
@@ -163,7 +221,7 @@ pub struct Order {
     pub ship_service_level: Option<String>,
     pub buyer_name: Option<String>,
     pub shipping_address: Option<Address>,
-    pub payment_method: Option<String>,
+    pub payment_method: Option<PaymentMethod>,
     pub latest_ship_date: Option<Timestamp>,
     pub items: Vec<OrderItem>,
 }
@@ -205,6 +263,32 @@ mod tests {
         assert_eq!(
             FulfillmentChannel::parse("merchant"),
             Some(FulfillmentChannel::Mfn)
+        );
+    }
+
+    #[test]
+    fn payment_methods_from_both_apis_are_one_value() {
+        for (mws, spapi, method) in [
+            ("COD", "CashOnDelivery", PaymentMethod::CashOnDelivery),
+            ("CVS", "ConvenienceStore", PaymentMethod::ConvenienceStore),
+        ] {
+            assert_eq!(PaymentMethod::parse(mws), method);
+            assert_eq!(PaymentMethod::parse(spapi), method);
+            assert_eq!(PaymentMethod::parse(&spapi.to_uppercase()), method);
+        }
+        assert_eq!(
+            PaymentMethod::parse("CASH_ON_DELIVERY"),
+            PaymentMethod::CashOnDelivery
+        );
+        assert_eq!(PaymentMethod::CashOnDelivery.as_str(), "COD");
+        assert_eq!(
+            PaymentMethod::parse("CreditCard"),
+            PaymentMethod::Other("CreditCard".into())
+        );
+        assert_eq!(PaymentMethod::parse("Other").as_str(), "Other");
+        assert_eq!(
+            serde_json::to_string(&PaymentMethod::ConvenienceStore).unwrap(),
+            "\"CVS\""
         );
     }
 }

@@ -3,6 +3,7 @@
 use std::num::NonZeroU32;
 
 use jiff::Timestamp;
+use sellerlink_domain::carrier::{OTHER_CARRIER_CODE, ShipmentCarrier};
 use sellerlink_domain::ids::{AmazonOrderId, SellerId};
 
 use super::envelope::EnvelopeWriter;
@@ -11,14 +12,15 @@ use crate::model::feeds::FeedType;
 use crate::model::orders::OrderItemId;
 use crate::params::format_timestamp;
 
-/// Who carries the parcel: a carrier code from Amazon's list (e.g. `Yamato Transport`,
-/// `YamatoTransport`, `Sagawa Express`, `Japan Post`, `Other`) or a free carrier name.
+/// Who carries the parcel: a code from Amazon's carrier-code list (e.g. `Yamato Transport`), or
+/// `Other` with the carrier's name — the only use of `<CarrierName>` Amazon accepts (Amazon.co.jp
+/// refuses a confirmation without `<CarrierCode>` since 2022-08-31).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Carrier {
     /// `<CarrierCode>`.
     Code(String),
-    /// `<CarrierName>`, for carriers not on Amazon's list.
-    Name(String),
+    /// `<CarrierCode>Other</CarrierCode>` and `<CarrierName>`, for carriers not on Amazon's list.
+    Other(String),
 }
 
 impl Carrier {
@@ -27,9 +29,17 @@ impl Carrier {
         feed_text("CarrierCode", code, 50).map(Self::Code)
     }
 
-    /// A carrier name (at most 50 characters).
-    pub fn name(name: &str) -> Result<Self, FeedDocumentError> {
-        feed_text("CarrierName", name, 50).map(Self::Name)
+    /// A carrier not on Amazon's list, by its name (at most 50 characters).
+    pub fn other(name: &str) -> Result<Self, FeedDocumentError> {
+        feed_text("CarrierName", name, 50).map(Self::Other)
+    }
+
+    /// The carrier a warehouse typed, as Amazon's code or `Other` with its name.
+    pub fn for_shipment(carrier: &ShipmentCarrier) -> Result<Self, FeedDocumentError> {
+        match carrier {
+            ShipmentCarrier::Listed(code) => Self::code(code),
+            ShipmentCarrier::Other(name) => Self::other(name),
+        }
     }
 }
 
@@ -118,7 +128,10 @@ impl OrderFulfillment {
             writer.open(3, "FulfillmentData");
             match &self.carrier {
                 Some(Carrier::Code(code)) => writer.text(4, "CarrierCode", code),
-                Some(Carrier::Name(name)) => writer.text(4, "CarrierName", name),
+                Some(Carrier::Other(name)) => {
+                    writer.text(4, "CarrierCode", OTHER_CARRIER_CODE);
+                    writer.text(4, "CarrierName", name);
+                }
                 None => {}
             }
             if let Some(method) = &self.shipping_method {
@@ -219,7 +232,7 @@ mod tests {
                 order_id("249-7712093-3364511"),
                 "2024-03-01T01:30:00Z".parse().expect("valid"),
             )
-            .carrier(Carrier::name("西濃運輸 \"カンガルー便\"").expect("valid")),
+            .carrier(Carrier::other("西濃運輸 \"カンガルー便\"").expect("valid")),
         );
         let xml = feed.to_xml();
         let expected = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -251,6 +264,7 @@ mod tests {
       <AmazonOrderID>249-7712093-3364511</AmazonOrderID>
       <FulfillmentDate>2024-03-01T01:30:00.000Z</FulfillmentDate>
       <FulfillmentData>
+        <CarrierCode>Other</CarrierCode>
         <CarrierName>西濃運輸 &quot;カンガルー便&quot;</CarrierName>
       </FulfillmentData>
     </OrderFulfillment>
@@ -298,7 +312,7 @@ mod tests {
     #[test]
     fn too_long_or_empty_texts_are_refused_naming_the_field() {
         let long = "x".repeat(51);
-        let error = Carrier::name(&long).expect_err("too long");
+        let error = Carrier::other(&long).expect_err("too long");
         assert_eq!(error.field, "CarrierName");
         assert!(error.to_string().contains("51 characters"));
         let error = OrderFulfillment::new(order_id("249-3018476-5521904"), Timestamp::UNIX_EPOCH)

@@ -3,7 +3,8 @@
 //! Each message is checked completely before anything is applied (a message is all or nothing):
 //! the order exists for this seller, is MFN and Unshipped/PartiallyShipped at processing time,
 //! every item belongs to it, quantities do not exceed what is still unshipped, and the carrier is
-//! a known CarrierCode or `Other` with a CarrierName (or a CarrierName alone).
+//! a known CarrierCode or `Other` with a CarrierName. A CarrierName alone is accepted outside Japan
+//! only: Amazon.co.jp requires CarrierCode since 2022-08-31, and CarrierName only next to `Other`.
 
 use crate::feeds::dom::Element;
 use crate::feeds::envelope;
@@ -224,7 +225,22 @@ fn apply_message(
     let carrier_name = data
         .and_then(|d| d.child_text("CarrierName"))
         .map(str::to_owned);
+    let japan = order.marketplace_id == crate::marketplaces::JP;
     match (&carrier_code, &carrier_name) {
+        (None, Some(_)) if japan => {
+            return Err(fail(
+                BAD_CARRIER,
+                "CarrierCode is required for Amazon.co.jp orders since 2022-08-31; send a listed carrier code, or CarrierCode Other with CarrierName.".into(),
+            ));
+        }
+        (Some(code), Some(_)) if japan && code != "Other" => {
+            return Err(fail(
+                BAD_CARRIER,
+                format!(
+                    "CarrierCode is required to be Other when CarrierName is sent for Amazon.co.jp orders; '{code}' is a listed carrier, send it without CarrierName."
+                ),
+            ));
+        }
         (None, None) => {
             return Err(fail(
                 BAD_CARRIER,

@@ -119,6 +119,15 @@ impl PaymentMethod {
         }
     }
 
+    /// The Orders 2026-01-01 `paymentMethod` value (the model's words, e.g. `CashOnDelivery`).
+    pub fn spapi_name(self) -> &'static str {
+        match self {
+            Self::Cod => "CashOnDelivery",
+            Self::Cvs => "ConvenienceStore",
+            Self::Other => "CreditCard",
+        }
+    }
+
     /// The PaymentMethodDetail value.
     pub fn detail(self) -> &'static str {
         match self {

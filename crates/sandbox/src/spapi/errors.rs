@@ -77,6 +77,16 @@ impl SpApiError {
         )
     }
 
+    /// 415 `UnsupportedMediaType`: a write whose body is not declared `application/json`.
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            "The request's Content-Type header is invalid.",
+            "Send the body with Content-Type: application/json.",
+        )
+    }
+
     /// 403 `Unauthorized` with `details`.
     pub fn unauthorized(details: &str) -> Self {
         let mut error = Self::new(

@@ -3,9 +3,7 @@
 //! an order is Pending the buyer, recipient, proceeds, payment and item prices are withheld (the
 //! same rule as the MWS side).
 
-use crate::orders::{
-    FulfillmentChannel, Order, OrderItem, OrderState, OrderStatus, PaymentMethod, Shipment,
-};
+use crate::orders::{FulfillmentChannel, Order, OrderItem, OrderState, OrderStatus, Shipment};
 use crate::timefmt::{from_ms, seconds_z};
 
 use super::errors::SpApiError;
@@ -552,11 +550,7 @@ pub fn order_json(order: &Order, state: OrderState, now_ms: i64, included: &Incl
         }),
         payment: (included.has(Dataset::Payment) && !hide).then(|| Payment {
             payment_executions: vec![PaymentExecution {
-                payment_method: match order.payment {
-                    PaymentMethod::Cod => "COD",
-                    PaymentMethod::Cvs => "CVS",
-                    PaymentMethod::Other => "Other",
-                },
+                payment_method: order.payment.spapi_name(),
                 payment_amount: money(order.total(), currency),
             }],
         }),

@@ -1,5 +1,5 @@
 //! One SP-API request, checked in Amazon's order: `user-agent` (required, at most 500
-//! characters), `x-amz-access-token` (missing / expired / revoked-malformed-invalid → 403), the
+//! characters), a write's `content-type` (not `application/json` → 415), `x-amz-access-token` (missing / expired / revoked-malformed-invalid → 403), the
 //! token's seller, faults, the token bucket of (app, seller, operation) (→ 429 `QuotaExceeded`),
 //! then the operation. Every answer carries `x-amzn-RequestId`; 2xx, 400 and 404 answers that got
 //! past the token bucket carry `x-amzn-RateLimit-Limit` (the rate × the sandbox's throttle scale).
@@ -207,6 +207,15 @@ fn prepare(
     }
 }
 
+/// Whether the body is declared JSON: `application/json`, parameters such as `charset` allowed.
+fn declares_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
+}
+
 #[expect(
     clippy::too_many_arguments,
     reason = "the pipeline threads the whole request through one function in check order"
@@ -231,6 +240,9 @@ fn pipeline(
         return Err(SpApiError::invalid(format!(
             "The user-agent header is required and must be at most {MAX_USER_AGENT} characters, e.g. MyApp/1.0 (Language=Rust/1.95; Platform=Linux)."
         )));
+    }
+    if !operation.is_read_only() && !declares_json(&parts.headers) {
+        return Err(SpApiError::unsupported_media_type());
     }
     let token = parts
         .headers

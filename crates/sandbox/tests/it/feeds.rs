@@ -73,6 +73,18 @@ async fn result(sandbox: &TestSandbox, token: &str, id: &str) -> Answer {
         .await
 }
 
+/// Submits a fulfillment feed of `messages`, lets Amazon process it and returns the processing report.
+async fn processed_fulfillment(sandbox: &TestSandbox, token: &str, messages: &[String]) -> Answer {
+    let body = envelope(&sandbox.seller.seller_id, "OrderFulfillment", messages);
+    let feed = feed_id(
+        &submit(sandbox, token, "_POST_ORDER_FULFILLMENT_DATA_", body)
+            .send(&sandbox.client)
+            .await,
+    );
+    sandbox.advance(61.0).await;
+    result(sandbox, token, &feed).await
+}
+
 #[test]
 fn md5_vectors() {
     assert_eq!(content_md5(b""), "1B2M2Y8AsgTpgAmY7PhCfg==");
@@ -266,18 +278,7 @@ async fn fulfillment_feed_lifecycle_report_and_effects() {
         "<CarrierCode>Other</CarrierCode><CarrierName>西濃運輸</CarrierName>",
         &[],
     );
-    let second = feed_id(
-        &submit(
-            &sandbox,
-            &token,
-            "_POST_ORDER_FULFILLMENT_DATA_",
-            envelope(&seller, "OrderFulfillment", &[rest]),
-        )
-        .send(&sandbox.client)
-        .await,
-    );
-    sandbox.advance(61.0).await;
-    let report = result(&sandbox, &token, &second).await;
+    let report = processed_fulfillment(&sandbox, &token, &[rest]).await;
     assert_eq!(
         first(&report.body, "MessagesSuccessful").as_deref(),
         Some("1"),
@@ -424,4 +425,53 @@ async fn inventory_feed_sets_stock_and_listing_pages() {
         "{}",
         answer.body
     );
+}
+
+/// Since 2022-08-31 Amazon.co.jp refuses a shipment confirmation without `CarrierCode`; a free
+/// `CarrierName` is allowed only next to `CarrierCode` `Other`.
+#[tokio::test]
+async fn a_japanese_fulfillment_without_a_carrier_code_is_refused() {
+    let sandbox = TestSandbox::start().await;
+    let token = sandbox.grant(&sandbox.seller.seller_id).await;
+    let order = create_order(
+        &sandbox,
+        serde_json::json!({ "marketplace_id": JP, "items": [{ "sku": "MUG-1", "quantity": 1, "unit_price": 1500 }] }),
+    )
+    .await;
+    let id = order["amazon_order_id"].as_str().unwrap();
+    let messages = vec![
+        fulfillment(id, "<CarrierName>ヤマト運輸</CarrierName>", &[]),
+        fulfillment(
+            id,
+            "<CarrierCode>Yamato Transport</CarrierCode><CarrierName>ヤマト運輸</CarrierName>",
+            &[],
+        ),
+    ];
+    let report = processed_fulfillment(&sandbox, &token, &messages).await;
+    assert_eq!(
+        first(&report.body, "MessagesWithError").as_deref(),
+        Some("2"),
+        "{}",
+        report.body
+    );
+    assert_eq!(
+        all(&report.body, "ResultMessageCode"),
+        vec!["18033", "18033"]
+    );
+    assert!(
+        report.body.contains("CarrierCode is required"),
+        "{}",
+        report.body
+    );
+    assert_eq!(order_view(&sandbox, id).await["status"], "Unshipped");
+
+    let coded = fulfillment(id, "<CarrierCode>Yamato Transport</CarrierCode>", &[]);
+    let report = processed_fulfillment(&sandbox, &token, &[coded]).await;
+    assert_eq!(
+        first(&report.body, "MessagesSuccessful").as_deref(),
+        Some("1"),
+        "{}",
+        report.body
+    );
+    assert_eq!(order_view(&sandbox, id).await["status"], "Shipped");
 }

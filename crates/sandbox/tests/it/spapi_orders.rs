@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::spapi_support::{body, error_of, rate_limit, ready, sp, sp_get};
-use crate::support::{JP, TestSandbox, first};
+use crate::spapi_support::{USER_AGENT, body, error_of, rate_limit, ready, sp, sp_get};
+use crate::support::{JP, TestSandbox, answer, first};
 
 async fn reset_throttle(sandbox: &TestSandbox) {
     let answer = sandbox
@@ -740,4 +740,145 @@ async fn access_tokens_user_agents_and_faults_are_checked() {
         error_of(&expired).1,
         "The access token you provided has expired."
     );
+}
+
+/// Amazon answers 415 to a write whose body is not declared `application/json`, and changes nothing.
+#[tokio::test]
+async fn writes_without_a_json_content_type_are_415() {
+    let sandbox = TestSandbox::start().await;
+    let (_, _, _, token) = ready(&sandbox).await;
+    let seller = sandbox.seller.seller_id.clone();
+    let created = sandbox
+        .control_post(
+            &format!("/_sandbox/sellers/{seller}/orders"),
+            json!({ "items": [{ "sku": "CT-1", "quantity": 1, "unit_price": 500 }] }),
+        )
+        .await;
+    let order: Value = serde_json::from_str(&created.body).unwrap();
+    let id = order["amazon_order_id"].as_str().unwrap().to_owned();
+    let item = order["items"][0]["order_item_id"].as_str().unwrap();
+    let confirm = package(
+        json!("1"),
+        "Yamato Transport",
+        json!([{ "orderItemId": item, "quantity": 1 }]),
+    );
+    let stock = sandbox
+        .control_get(&format!("/_sandbox/sellers/{seller}/stock"))
+        .await;
+    let sku = stock.as_object().unwrap().keys().next().unwrap().clone();
+    let stock_path = format!(
+        "/listings/2021-08-01/items/{seller}/{}?marketplaceIds={JP}",
+        percent_encoding::utf8_percent_encode(&sku, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let set_stock = json!({ "productType": "PRODUCT", "patches": [{
+        "op": "merge",
+        "path": "/attributes/fulfillment_availability",
+        "value": [{ "fulfillment_channel_code": "DEFAULT", "quantity": 9 }]
+    }] });
+    let writes = [
+        (
+            Method::POST,
+            format!("/orders/v0/orders/{id}/shipmentConfirmation"),
+            confirm,
+        ),
+        (Method::PATCH, stock_path, set_stock),
+    ];
+    for (method, path, payload) in writes {
+        for content_type in [
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            None,
+        ] {
+            let mut request = sandbox
+                .client
+                .request(method.clone(), format!("{}{path}", sandbox.base))
+                .header("x-amz-access-token", &token)
+                .header("user-agent", USER_AGENT)
+                .body(payload.to_string());
+            if let Some(content_type) = content_type {
+                request = request.header("content-type", content_type);
+            }
+            let answer = answer(request.send().await.unwrap()).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{method} {path} with {content_type:?}: {}",
+                answer.body
+            );
+            assert_eq!(error_of(&answer).0, "UnsupportedMediaType");
+        }
+    }
+    let view = sandbox
+        .control_get(&format!("/_sandbox/sellers/{seller}/orders/{id}"))
+        .await;
+    assert_eq!(
+        view["status"], "Unshipped",
+        "a refused write changes nothing"
+    );
+    let after = sandbox
+        .control_get(&format!("/_sandbox/sellers/{seller}/stock"))
+        .await;
+    assert_eq!(after[&sku]["quantity"], stock[&sku]["quantity"]);
+
+    // A declared charset is still JSON.
+    let accepted = sandbox
+        .client
+        .request(
+            Method::POST,
+            format!(
+                "{}/orders/v0/orders/{id}/shipmentConfirmation",
+                sandbox.base
+            ),
+        )
+        .header("x-amz-access-token", &token)
+        .header("user-agent", USER_AGENT)
+        .header("content-type", "application/json; charset=UTF-8")
+        .body(
+            package(
+                json!("1"),
+                "Yamato Transport",
+                json!([{ "orderItemId": item, "quantity": 1 }]),
+            )
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::NO_CONTENT);
+}
+
+/// Orders 2026-01-01 names payment methods in its own words (`CashOnDelivery`, `ConvenienceStore`,
+/// `CreditCard`…), not MWS's `COD` / `CVS` / `Other`.
+#[tokio::test]
+async fn the_2026_model_names_payment_methods_in_its_own_words() {
+    let sandbox = TestSandbox::start().await;
+    let (_, _, _, token) = ready(&sandbox).await;
+    let seller = sandbox.seller.seller_id.clone();
+    for (mws, spapi) in [
+        ("COD", "CashOnDelivery"),
+        ("CVS", "ConvenienceStore"),
+        ("Other", "CreditCard"),
+    ] {
+        let created = sandbox
+            .control_post(
+                &format!("/_sandbox/sellers/{seller}/orders"),
+                json!({ "payment_method": mws, "items": [{ "sku": "PAY-1", "quantity": 1, "unit_price": 500 }] }),
+            )
+            .await;
+        let order: Value = serde_json::from_str(&created.body).unwrap();
+        let id = order["amazon_order_id"].as_str().unwrap();
+        let answer = sp_get(
+            &sandbox,
+            &token,
+            &format!("/orders/2026-01-01/orders/{id}?includedData=PAYMENT"),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert_eq!(
+            body(&answer)["order"]["payment"]["paymentExecutions"][0]["paymentMethod"],
+            spapi,
+            "{mws}"
+        );
+        reset_throttle(&sandbox).await;
+    }
 }

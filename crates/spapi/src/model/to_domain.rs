@@ -101,7 +101,8 @@ impl Order {
             payment_method: self.payment.as_ref().and_then(|p| {
                 p.payment_executions
                     .iter()
-                    .find_map(|execution| execution.payment_method.clone())
+                    .find_map(|execution| execution.payment_method.as_deref())
+                    .map(domain::PaymentMethod::parse)
             }),
             latest_ship_date: fulfillment
                 .ship_by_window

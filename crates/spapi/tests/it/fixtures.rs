@@ -299,7 +299,10 @@ fn get_order_parses_with_items_and_address() {
         .unwrap();
     assert_eq!(order.amazon_order_id.as_str(), "503-2468013-5791357");
     assert_eq!(order.buyer_name.as_deref(), Some("山田 花子"));
-    assert_eq!(order.payment_method.as_deref(), Some("COD"));
+    assert_eq!(
+        order.payment_method,
+        Some(sellerlink_domain::order::PaymentMethod::CashOnDelivery)
+    );
     assert_eq!(order.order_total.as_ref().unwrap().amount, "4510");
     let address = order.shipping_address.as_ref().unwrap();
     assert_eq!(address.state_or_region.as_deref(), Some("東京都"));

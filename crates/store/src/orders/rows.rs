@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MarketplaceId};
 use sellerlink_domain::order::{
-    Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus, StoredOrder,
+    Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus, PaymentMethod, StoredOrder,
 };
 
 use crate::codec::{Column, json_text, millis, opt_millis, stored_count};
@@ -74,7 +74,7 @@ pub(super) fn push_order(
     args.opt_text(order.ship_service_level.clone());
     args.opt_text(order.buyer_name.clone());
     args.opt_text(address);
-    args.opt_text(order.payment_method.clone());
+    args.opt_text(order.payment_method.clone().map(String::from));
     args.opt_int(opt_millis(order.latest_ship_date));
     args.int(first_seen_at_ms);
     args.int(updated_at_ms);
@@ -174,7 +174,7 @@ impl OrderRow {
                 ship_service_level: self.ship_service_level,
                 buyer_name: self.buyer_name,
                 shipping_address,
-                payment_method: self.payment_method,
+                payment_method: self.payment_method.map(PaymentMethod::from),
                 latest_ship_date: col("latest_ship_date_ms")
                     .opt_instant(self.latest_ship_date_ms)?,
                 items,

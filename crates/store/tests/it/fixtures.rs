@@ -201,7 +201,7 @@ pub fn order(n: u32, purchased: Timestamp, last_update: Timestamp) -> Order {
             country_code: Some("JP".to_owned()),
             phone: Some("03-0000-0000".to_owned()),
         }),
-        payment_method: Some("Other".to_owned()),
+        payment_method: Some("Other".into()),
         latest_ship_date: Some(at("2026-03-03T14:59:59Z")),
         items: vec![
             item(&format!("{:014}", u64::from(n) * 10 + 1), "B000000001", 1),

@@ -1,7 +1,9 @@
 //! MWS Orders models → the domain's API-neutral orders.
 
 use sellerlink_domain::ids::MarketplaceId;
-use sellerlink_domain::order::{Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus};
+use sellerlink_domain::order::{
+    Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus, PaymentMethod,
+};
 
 fn money(money: &sellerlink_mws::Money) -> Money {
     Money {
@@ -42,7 +44,7 @@ pub(crate) fn order(order: &sellerlink_mws::Order, home: &MarketplaceId) -> Orde
         ship_service_level: order.ship_service_level.clone(),
         buyer_name: order.buyer_name.clone(),
         shipping_address: order.shipping_address.as_ref().map(address),
-        payment_method: order.payment_method.clone(),
+        payment_method: order.payment_method.as_deref().map(PaymentMethod::parse),
         latest_ship_date: order.latest_ship_date,
         items: Vec::new(),
     }

@@ -1,8 +1,10 @@
 //! Shipment confirmations through MWS: one `_POST_ORDER_FULFILLMENT_DATA_` feed per package, and its processing
-//! report read back (`GetFeedSubmissionResult`) once Amazon has processed it.
+//! report read back (`GetFeedSubmissionResult`) once Amazon has processed it. The carrier goes as Amazon's carrier
+//! code, or `Other` with its name (docs/CARRIERS.md).
 
 use std::num::NonZeroU32;
 
+use sellerlink_domain::carrier::ShipmentCarrier;
 use sellerlink_domain::ids::AmazonOrderId;
 use sellerlink_mws::{
     Carrier, FeedProcessingResult, FeedSubmissionId, MwsError, OrderFulfillment,
@@ -30,7 +32,10 @@ fn document(
     let bad = |e: sellerlink_mws::FeedDocumentError| invalid(e.to_string());
     let mut fulfillment =
         OrderFulfillment::new(shipment.amazon_order_id.clone(), shipment.ship_date)
-            .carrier(Carrier::name(&shipment.carrier).map_err(bad)?)
+            .carrier(
+                Carrier::for_shipment(&ShipmentCarrier::from_typed(&shipment.carrier))
+                    .map_err(bad)?,
+            )
             .tracking_number(&shipment.tracking_number)
             .map_err(bad)?;
     if let Some(method) = &shipment.shipping_method {

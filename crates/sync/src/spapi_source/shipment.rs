@@ -1,6 +1,7 @@
 //! Shipment confirmations through SP-API: Orders v0 `confirmShipment`, answered at once (204 when accepted).
 
 use futures::future::BoxFuture;
+use sellerlink_domain::carrier::ShipmentCarrier;
 use sellerlink_domain::ids::AmazonOrderId;
 use sellerlink_spapi::{ConfirmShipment, PackageDetail, ShipmentItem};
 
@@ -10,36 +11,15 @@ use crate::source::{
     OutgoingShipment, ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind,
 };
 
-/// Carrier codes Seller Central offers (Amazon.co.jp's, and the large international ones); any other carrier is
-/// sent as `Other` with its name.
-const CARRIER_CODES: &[&str] = &[
-    "Japan Post",
-    "Yamato Transport",
-    "Sagawa Express",
-    "Seino Transportation",
-    "Fukuyama Transporting",
-    "Nippon Express",
-    "UPS",
-    "USPS",
-    "FedEx",
-    "DHL",
-];
-
 /// The `confirmShipment` body of one package.
 fn body(shipment: &OutgoingShipment) -> ConfirmShipment {
-    let known = CARRIER_CODES
-        .iter()
-        .find(|code| code.eq_ignore_ascii_case(shipment.carrier.trim()));
-    let (carrier_code, carrier_name) = match known {
-        Some(code) => ((*code).to_owned(), None),
-        None => ("Other".to_owned(), Some(shipment.carrier.trim().to_owned())),
-    };
+    let carrier = ShipmentCarrier::from_typed(&shipment.carrier);
     ConfirmShipment {
         marketplace_id: shipment.marketplace_id.clone(),
         package_detail: PackageDetail {
             package_reference_id: shipment.package_reference.clone(),
-            carrier_code,
-            carrier_name,
+            carrier_code: carrier.code().to_owned(),
+            carrier_name: carrier.name().map(str::to_owned),
             shipping_method: shipment.shipping_method.clone(),
             tracking_number: shipment.tracking_number.clone(),
             ship_date: shipment.ship_date,

@@ -48,14 +48,24 @@ async fn imported(store: &Store, connection: ConnectionId, id: &AmazonOrderId) -
     order
 }
 
-/// Queues a shipment of every unshipped unit of `order`.
+/// Queues a shipment of every unshipped unit of `order` by Yamato Transport.
 async fn queue(store: &Store, order: &StoredOrder, tracking: &str) -> ShipmentRecord {
+    queue_by(store, order, "Yamato Transport", tracking).await
+}
+
+/// Queues a shipment of every unshipped unit of `order` by `carrier`, as the warehouse typed it.
+async fn queue_by(
+    store: &Store,
+    order: &StoredOrder,
+    carrier: &str,
+    tracking: &str,
+) -> ShipmentRecord {
     let now = order.updated_at;
     let new = NewShipment {
         id: ShipmentId::new(),
         connection_id: order.connection_id,
         amazon_order_id: order.order.amazon_order_id.clone(),
-        carrier: "Yamato Transport".to_owned(),
+        carrier: carrier.to_owned(),
         shipping_method: Some("宅急便".to_owned()),
         tracking_number: tracking.to_owned(),
         ship_date: order.order.purchase_date + SignedDuration::from_hours(1),
@@ -112,23 +122,29 @@ async fn audited(store: &Store, connection: ConnectionId, action: AuditAction) -
         .count()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mws_confirms_through_a_feed_and_refuses_a_cancelled_order() {
+/// An MWS connection to a sandbox of `orders` generated orders, two more placed unshipped and all imported.
+async fn mws_with_two_imported_orders(seed: u64, orders: usize) -> (World, [StoredOrder; 2]) {
     let world = World::new(
         Sandbox::start(Options {
-            seed: 21,
-            orders: 80,
+            seed,
+            orders,
             ..Options::default()
         })
         .await,
     )
     .await;
-    let seller = world.linked.seller_id.clone();
-    let placed = place_orders(&world.sandbox, &seller, 2).await;
+    let placed = place_orders(&world.sandbox, &world.linked.seller_id, 2).await;
     let report = world.importer.run_once(world.id()).await.unwrap();
     assert_eq!(report.outcome, ImportOutcome::Completed);
-    let shipped = imported(world.store(), world.id(), &placed[0]).await;
-    let cancelled = imported(world.store(), world.id(), &placed[1]).await;
+    let first = imported(world.store(), world.id(), &placed[0]).await;
+    let second = imported(world.store(), world.id(), &placed[1]).await;
+    (world, [first, second])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mws_confirms_through_a_feed_and_refuses_a_cancelled_order() {
+    let (world, [shipped, cancelled]) = mws_with_two_imported_orders(21, 80).await;
+    let seller = world.linked.seller_id.clone();
     let to_ship = queue(world.store(), &shipped, "1234-5678-9012").await;
     let to_refuse = queue(world.store(), &cancelled, "2234-5678-9012").await;
     // The buyer cancels the second order before the feed is processed.
@@ -198,6 +214,51 @@ async fn mws_confirms_through_a_feed_and_refuses_a_cancelled_order() {
         .unwrap()
         .unwrap();
     assert_eq!(after.order.status, OrderStatus::Shipped);
+}
+
+/// Amazon.co.jp refuses a confirmation without a carrier code (as the sandbox does): a carrier typed in Japanese is
+/// sent as Amazon's code, an unlisted one as `Other` with its name, and both are accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mws_sends_amazons_carrier_code_and_other_with_the_name() {
+    let (world, [by_yamato, by_eco]) = mws_with_two_imported_orders(24, 40).await;
+    let seller = world.linked.seller_id.clone();
+    assert_eq!(by_yamato.order.marketplace_id.as_str(), "A1VC38T7YXB528");
+    let shipments = [
+        queue_by(world.store(), &by_yamato, "ヤマト運輸", "5234-5678-9012").await,
+        queue_by(world.store(), &by_eco, "エコ配", "6234-5678-9012").await,
+    ];
+
+    let shipper = Shipper::new(world.importer.clone());
+    shipper.run_once().await.unwrap();
+    world.sandbox.advance(SignedDuration::from_secs(70)).await;
+    shipper.run_once().await.unwrap();
+    for shipment in &shipments {
+        let sent = world.store().shipment(shipment.id).await.unwrap();
+        assert_eq!(sent.state, ShipmentState::Confirmed, "{sent:?}");
+    }
+    let carrier_at_amazon = |order: &StoredOrder| {
+        let path = format!(
+            "/_sandbox/sellers/{seller}/orders/{}",
+            order.order.amazon_order_id
+        );
+        let sandbox = &world.sandbox;
+        async move {
+            let view = sandbox.get(&path).await;
+            let shipment = &view["shipments"][0];
+            (
+                shipment["carrier_code"].as_str().map(str::to_owned),
+                shipment["carrier_name"].as_str().map(str::to_owned),
+            )
+        }
+    };
+    assert_eq!(
+        carrier_at_amazon(&by_yamato).await,
+        (Some("Yamato Transport".to_owned()), None)
+    );
+    assert_eq!(
+        carrier_at_amazon(&by_eco).await,
+        (Some("Other".to_owned()), Some("エコ配".to_owned()))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

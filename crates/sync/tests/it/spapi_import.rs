@@ -5,13 +5,14 @@ use std::sync::Arc;
 use jiff::SignedDuration;
 use sellerlink_sync::source::OrderSource as _;
 use sellerlink_sync::{
-    CredentialOpener as _, ImportOutcome, KeyringCredentials, SpApiSourceFactory, VerifyOutcome,
+    CredentialOpener as _, ImportOutcome, Importer, KeyringCredentials, SpApiSourceFactory,
+    VerifyOutcome,
 };
 use serde_json::json;
 
 use crate::compare::{assert_matches, stored_orders, watermark};
 use crate::sandbox::{Options, Sandbox};
-use crate::setup::{Db, import_config, link_with};
+use crate::setup::{Db, Linked, import_config, link_with};
 use crate::spapi_setup::{SpApiWorld, both_apis_importer, link_spapi_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,37 +128,65 @@ async fn an_spapi_import_equals_the_sandbox_and_follows_its_changes() {
     assert_eq!(items, order.items);
 }
 
+/// Two sellers in one store: the first linked by SP-API, the second by MWS, and one importer for both.
+struct BothApis {
+    sandbox: Sandbox,
+    db: Db,
+    sp: Linked,
+    mws: Linked,
+    importer: Importer,
+}
+
+impl BothApis {
+    async fn start(seed: u64, orders: usize) -> Self {
+        let sandbox = Sandbox::start(Options {
+            seed,
+            sellers: 2,
+            orders,
+            ..Options::default()
+        })
+        .await;
+        let db = Db::sqlite().await;
+        let app = sandbox.demo_app().await;
+        let (sp_seller, mws_seller) = (sandbox.seller(0).seller_id, sandbox.seller(1).seller_id);
+        let master_key = sellerlink_secrets::MasterKey::generate().unwrap();
+        let refresh_token = sandbox.authorize_app(&sp_seller).await;
+        let sp = link_spapi_with(
+            &db.store,
+            &sandbox,
+            &sp_seller,
+            &refresh_token,
+            master_key.clone(),
+        )
+        .await;
+        let auth_token = sandbox.grant(&mws_seller).await;
+        let mws = link_with(&db.store, &sandbox, &mws_seller, &auth_token, master_key).await;
+        let importer = both_apis_importer(
+            &db.store,
+            &sandbox,
+            sp.keyring.clone(),
+            &sandbox.spapi_settings(&app),
+            import_config(),
+        );
+        Self {
+            sandbox,
+            db,
+            sp,
+            mws,
+            importer,
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_importer_serves_an_mws_and_an_spapi_connection() {
-    let sandbox = Sandbox::start(Options {
-        seed: 13,
-        sellers: 2,
-        orders: 150,
-        ..Options::default()
-    })
-    .await;
-    let db = Db::sqlite().await;
-    let app = sandbox.demo_app().await;
-    let (sp_seller, mws_seller) = (sandbox.seller(0).seller_id, sandbox.seller(1).seller_id);
-    let master_key = sellerlink_secrets::MasterKey::generate().unwrap();
-    let refresh_token = sandbox.authorize_app(&sp_seller).await;
-    let sp = link_spapi_with(
-        &db.store,
-        &sandbox,
-        &sp_seller,
-        &refresh_token,
-        master_key.clone(),
-    )
-    .await;
-    let auth_token = sandbox.grant(&mws_seller).await;
-    let mws = link_with(&db.store, &sandbox, &mws_seller, &auth_token, master_key).await;
-    let importer = both_apis_importer(
-        &db.store,
-        &sandbox,
-        sp.keyring.clone(),
-        &sandbox.spapi_settings(&app),
-        import_config(),
-    );
+    let BothApis {
+        sandbox,
+        db,
+        sp,
+        mws,
+        importer,
+    } = BothApis::start(13, 150).await;
 
     for linked in [&sp, &mws] {
         let report = importer.run_once(linked.connection_id).await.unwrap();
@@ -188,4 +217,47 @@ async fn one_importer_serves_an_mws_and_an_spapi_connection() {
         log.iter().all(|entry| entry.status == 200),
         "no call was refused"
     );
+}
+
+/// MWS says `COD` / `CVS`, Orders 2026-01-01 says `CashOnDelivery` / `ConvenienceStore`: both import as one value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payment_methods_of_both_apis_import_as_one_value() {
+    let BothApis {
+        sandbox,
+        db,
+        sp,
+        mws,
+        importer,
+    } = BothApis::start(14, 10).await;
+    let mut placed = Vec::new();
+    for linked in [&sp, &mws] {
+        for method in ["COD", "CVS"] {
+            let view = sandbox
+                .post(
+                    &format!("/_sandbox/sellers/{}/orders", linked.seller_id),
+                    json!({ "payment_method": method, "items": [{ "sku": "PAY-1", "quantity": 1, "unit_price": 700 }] }),
+                )
+                .await;
+            let id = view["amazon_order_id"].as_str().unwrap().to_owned();
+            placed.push((linked.connection_id, id, method));
+        }
+    }
+    sandbox.advance(SignedDuration::from_mins(3)).await;
+    for linked in [&sp, &mws] {
+        let report = importer.run_once(linked.connection_id).await.unwrap();
+        assert_eq!(
+            report.outcome,
+            ImportOutcome::Completed,
+            "{:?}",
+            report.error
+        );
+    }
+    for (connection, id, method) in placed {
+        let stored = &stored_orders(&db.store, connection).await[&id];
+        assert_eq!(
+            serde_json::to_value(&stored.order.payment_method).unwrap(),
+            json!(method),
+            "{id} ({method})"
+        );
+    }
 }

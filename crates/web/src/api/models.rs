@@ -511,7 +511,7 @@ impl From<&StoredOrder> for OrderDetailOut {
             order: OrderOut::with_item_count(stored, order.items.len() as u64),
             buyer_name: order.buyer_name.clone(),
             shipping_address: order.shipping_address.as_ref().map(AddressOut::from),
-            payment_method: order.payment_method.clone(),
+            payment_method: order.payment_method.clone().map(String::from),
             items: order.items.iter().map(ItemOut::from).collect(),
         }
     }

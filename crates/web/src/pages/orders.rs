@@ -416,7 +416,7 @@ pub(crate) async fn detail(
             |d| date(d.to_zoned_datetime(TimeZone::fixed(tz::offset(9))).date()),
         ),
         total: money(order.order_total.as_ref()),
-        payment_method: or_dash(order.payment_method.as_deref()),
+        payment_method: or_dash(order.payment_method.as_ref().map(|m| m.as_str())),
         ship_to,
         items: order
             .items
