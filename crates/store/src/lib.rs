@@ -36,7 +36,8 @@ pub use names::NameError;
 pub use notifications::*;
 pub use oauth_states::{OAuthState, OAuthStateRefusal};
 pub use orders::{
-    FINISHED_STATUSES, ListedOrder, OrderCursor, OrderQuery, OrderSummary, UpsertOutcome,
+    BuyerDataSeal, FINISHED_STATUSES, ListedOrder, OrderCursor, OrderQuery, OrderSummary,
+    SealedBuyerData, UpsertOutcome,
 };
 pub use shipments::{
     NewShipment, ShipmentFilter, ShipmentId, ShipmentLine, ShipmentRecord, ShipmentState,

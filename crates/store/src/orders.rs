@@ -1,11 +1,13 @@
 //! Imported orders and their items: an idempotent, never-regressing upsert for the import engine, and the queries
 //! of the web list.
 
+mod buyer_data;
 mod query;
 mod retention;
 mod rows;
 mod upsert;
 
+pub use buyer_data::{BuyerDataSeal, SealedBuyerData};
 pub use retention::FINISHED_STATUSES;
 
 use jiff::Timestamp;
@@ -139,7 +141,15 @@ impl Store {
         now: Timestamp,
         watermark: Option<&SyncWatermark>,
     ) -> StoreResult<UpsertOutcome> {
-        upsert::upsert_orders(&self.pool, connection_id, orders, now, watermark).await
+        upsert::upsert_orders(
+            &self.pool,
+            self.buyer_seal(),
+            connection_id,
+            orders,
+            now,
+            watermark,
+        )
+        .await
     }
 
     /// One stored order, if the connection has it.
@@ -148,12 +158,18 @@ impl Store {
         connection_id: ConnectionId,
         amazon_order_id: &AmazonOrderId,
     ) -> StoreResult<Option<StoredOrder>> {
-        query::order(&self.pool, connection_id, amazon_order_id).await
+        query::order(
+            &self.pool,
+            self.buyer_seal(),
+            connection_id,
+            amazon_order_id,
+        )
+        .await
     }
 
     /// A page of orders matching the query, newest purchase first (ties by connection and order id, descending).
     pub async fn orders(&self, query: &OrderQuery) -> StoreResult<Vec<StoredOrder>> {
-        query::orders(&self.pool, query).await
+        query::orders(&self.pool, self.buyer_seal(), query).await
     }
 
     /// A page of orders matching the query like [`Store::orders`], without their items but with how many each
