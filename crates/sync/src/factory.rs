@@ -95,7 +95,7 @@ impl CredentialOpener for KeyringCredentials {
 }
 
 /// Seals and opens orders' buyer data with the keyring, bound to each order by the AAD
-/// `sellerlink/v1|order|<connection id>:<amazon order id>|buyer` (installed on the store by the application).
+/// `sellerlink/v1|order|<amazon order id>|buyer` (installed on the store by the application).
 pub struct KeyringBuyerData {
     keyring: Arc<Keyring>,
 }
@@ -114,28 +114,22 @@ impl KeyringBuyerData {
 
     /// The AAD context of an order's buyer data.
     pub fn context(
-        connection_id: ConnectionId,
         order_id: &sellerlink_domain::ids::AmazonOrderId,
     ) -> sellerlink_secrets::SealContext {
-        sellerlink_secrets::SealContext::new(
-            "order",
-            &format!("{connection_id}:{order_id}"),
-            "buyer",
-        )
+        sellerlink_secrets::SealContext::new("order", order_id.as_str(), "buyer")
     }
 }
 
 impl sellerlink_store::BuyerDataSeal for KeyringBuyerData {
     fn seal(
         &self,
-        connection_id: ConnectionId,
         order_id: &sellerlink_domain::ids::AmazonOrderId,
         plaintext: &str,
     ) -> Result<sellerlink_store::SealedBuyerData, String> {
         let sealed = self
             .keyring
             .seal(
-                &Self::context(connection_id, order_id),
+                &Self::context(order_id),
                 &secrecy::SecretString::from(plaintext),
             )
             .map_err(|e| e.to_string())?;
@@ -147,14 +141,13 @@ impl sellerlink_store::BuyerDataSeal for KeyringBuyerData {
 
     fn open(
         &self,
-        connection_id: ConnectionId,
         order_id: &sellerlink_domain::ids::AmazonOrderId,
         sealed: &str,
     ) -> Result<String, String> {
         use secrecy::ExposeSecret as _;
         let sealed = sellerlink_secrets::Sealed::from_text(sealed).map_err(|e| e.to_string())?;
         self.keyring
-            .open(&Self::context(connection_id, order_id), &sealed)
+            .open(&Self::context(order_id), &sealed)
             .map(|text| text.expose_secret().to_owned())
             .map_err(|e| e.to_string())
     }

@@ -3,7 +3,7 @@
 -- An order's buyer data (the buyer's name and the delivery address with its phone number) is personal data that
 -- Amazon's Data Protection Policy requires encrypted at rest. From now on it is stored only in `buyer_sealed`: one
 -- value sealed by the application's keyring (base64 text), bound to its order by the AAD
--- `sellerlink/v1|order|<connection id>:<amazon order id>|buyer`, so a value copied to another order does not open.
+-- `sellerlink/v1|order|<amazon order id>|buyer`, so a value copied to another order does not open.
 -- `buyer_kek_id` names the master key that wraps it, so that key rotation finds the rows still on an old key.
 --
 -- The clear columns `buyer_name` and `shipping_address_json` stay for rows written before 0800 and are never

@@ -34,24 +34,16 @@ impl std::fmt::Debug for SealedBuyerData {
     }
 }
 
-/// Seals and opens one order's buyer data, bound to that order (a value copied to another order must not open).
+/// Seals and opens one order's buyer data, bound to that Amazon order id (a value copied to another order must not
+/// open). Amazon order ids are unique across Amazon, so the binding holds across connections; it does not name the
+/// connection, because merging an account connected twice (migration 0600) moves orders between connections.
 /// Implemented by the owner of the keyring; errors are descriptions that hold no plaintext.
 pub trait BuyerDataSeal: Send + Sync {
-    /// Seals `plaintext` for the order `order_id` of `connection_id`.
-    fn seal(
-        &self,
-        connection_id: ConnectionId,
-        order_id: &AmazonOrderId,
-        plaintext: &str,
-    ) -> Result<SealedBuyerData, String>;
+    /// Seals `plaintext` for the order `order_id`.
+    fn seal(&self, order_id: &AmazonOrderId, plaintext: &str) -> Result<SealedBuyerData, String>;
 
     /// Opens what [`BuyerDataSeal::seal`] sealed for the same order.
-    fn open(
-        &self,
-        connection_id: ConnectionId,
-        order_id: &AmazonOrderId,
-        sealed: &str,
-    ) -> Result<String, String>;
+    fn open(&self, order_id: &AmazonOrderId, sealed: &str) -> Result<String, String>;
 }
 
 /// What is sealed: the buyer fields of an [`Order`].
@@ -67,14 +59,9 @@ struct BuyerData {
 pub(crate) type Seal<'a> = Option<&'a dyn BuyerDataSeal>;
 
 /// Seals the order's buyer data; `None` when it has none.
-pub(crate) fn seal(
-    seal: Seal<'_>,
-    connection_id: ConnectionId,
-    order: &Order,
-) -> StoreResult<Option<SealedBuyerData>> {
+pub(crate) fn seal(seal: Seal<'_>, order: &Order) -> StoreResult<Option<SealedBuyerData>> {
     seal_parts(
         seal,
-        connection_id,
         &order.amazon_order_id,
         order.buyer_name.clone(),
         order.shipping_address.clone(),
@@ -83,7 +70,6 @@ pub(crate) fn seal(
 
 fn seal_parts(
     seal: Seal<'_>,
-    connection_id: ConnectionId,
     order_id: &AmazonOrderId,
     name: Option<String>,
     address: Option<Address>,
@@ -103,7 +89,7 @@ fn seal_parts(
     };
     let data = BuyerData { name, address };
     let plaintext = json_text("order buyer data", &data)?;
-    seal.seal(connection_id, order_id, &plaintext)
+    seal.seal(order_id, &plaintext)
         .map(Some)
         .map_err(|problem| {
             StoreError::invalid(
@@ -116,7 +102,6 @@ fn seal_parts(
 /// Opens an order's sealed buyer data into its name and address.
 pub(crate) fn open(
     seal: Seal<'_>,
-    connection_id: ConnectionId,
     order_id: &AmazonOrderId,
     sealed: &str,
 ) -> StoreResult<(Option<String>, Option<Address>)> {
@@ -127,7 +112,7 @@ pub(crate) fn open(
         ))
     })?;
     let plaintext = seal
-        .open(connection_id, order_id, sealed)
+        .open(order_id, sealed)
         .map_err(|problem| column().corrupt(format!("order {order_id}: {problem}")))?;
     let data: BuyerData = serde_json::from_str(&plaintext).map_err(|_| {
         column().corrupt(format!(
@@ -257,19 +242,12 @@ impl ClearRow {
     /// The row's buyer data sealed for its order.
     fn sealed(&self, seal: Seal<'_>) -> StoreResult<Option<SealedBuyerData>> {
         let col = |name| Column::new("orders", name);
-        let connection_id = col("connection_id").parse(ConnectionId::parse(&self.connection_id))?;
         let order_id = col("amazon_order_id").parse(AmazonOrderId::parse(&self.amazon_order_id))?;
         let address: Option<Address> = self
             .shipping_address_json
             .as_deref()
             .map(|text| col("shipping_address_json").json(text))
             .transpose()?;
-        seal_parts(
-            seal,
-            connection_id,
-            &order_id,
-            self.buyer_name.clone(),
-            address,
-        )
+        seal_parts(seal, &order_id, self.buyer_name.clone(), address)
     }
 }

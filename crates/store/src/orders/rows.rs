@@ -159,11 +159,10 @@ impl OrderRow {
     fn buyer_data(
         &self,
         seal: Seal<'_>,
-        connection_id: ConnectionId,
         order_id: &AmazonOrderId,
     ) -> StoreResult<(Option<String>, Option<Address>)> {
         if let Some(sealed) = &self.buyer_sealed {
-            return buyer_data::open(seal, connection_id, order_id, sealed);
+            return buyer_data::open(seal, order_id, sealed);
         }
         let address = self
             .shipping_address_json
@@ -187,8 +186,7 @@ impl OrderRow {
         let connection_id = col("connection_id").parse(ConnectionId::parse(&self.connection_id))?;
         let amazon_order_id =
             col("amazon_order_id").parse(AmazonOrderId::parse(&self.amazon_order_id))?;
-        let (buyer_name, shipping_address) =
-            self.buyer_data(seal, connection_id, &amazon_order_id)?;
+        let (buyer_name, shipping_address) = self.buyer_data(seal, &amazon_order_id)?;
         Ok(StoredOrder {
             connection_id,
             order: Order {

@@ -140,7 +140,7 @@ async fn write_orders(
     for chunk in orders.chunks(ORDERS_PER_STATEMENT) {
         let mut args = Args::new(handle.engine());
         for order in chunk {
-            let buyer = buyer_data::seal(seal, connection_id, order)?;
+            let buyer = buyer_data::seal(seal, order)?;
             push_order(&mut args, &connection, order, buyer, now_ms, now_ms)?;
         }
         let sql = format!(

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use sellerlink_domain::ids::{AmazonOrderId, ConnectionId};
+use sellerlink_domain::ids::AmazonOrderId;
 use sellerlink_secrets::secrecy::{ExposeSecret, SecretString};
 use sellerlink_secrets::{Keyring, MasterKey, SealContext, Sealed};
 use sellerlink_store::{BuyerDataSeal, Engine, SealedBuyerData, Store};
@@ -98,23 +98,15 @@ impl Db {
 /// depends on this crate).
 struct KeyringSeal(Keyring);
 
-fn context(connection_id: ConnectionId, order_id: &AmazonOrderId) -> SealContext {
-    SealContext::new("order", &format!("{connection_id}:{order_id}"), "buyer")
+fn context(order_id: &AmazonOrderId) -> SealContext {
+    SealContext::new("order", order_id.as_str(), "buyer")
 }
 
 impl BuyerDataSeal for KeyringSeal {
-    fn seal(
-        &self,
-        connection_id: ConnectionId,
-        order_id: &AmazonOrderId,
-        plaintext: &str,
-    ) -> Result<SealedBuyerData, String> {
+    fn seal(&self, order_id: &AmazonOrderId, plaintext: &str) -> Result<SealedBuyerData, String> {
         let sealed = self
             .0
-            .seal(
-                &context(connection_id, order_id),
-                &SecretString::from(plaintext),
-            )
+            .seal(&context(order_id), &SecretString::from(plaintext))
             .map_err(|e| e.to_string())?;
         Ok(SealedBuyerData {
             kek_id: sealed.kek_id().to_string(),
@@ -122,15 +114,10 @@ impl BuyerDataSeal for KeyringSeal {
         })
     }
 
-    fn open(
-        &self,
-        connection_id: ConnectionId,
-        order_id: &AmazonOrderId,
-        sealed: &str,
-    ) -> Result<String, String> {
+    fn open(&self, order_id: &AmazonOrderId, sealed: &str) -> Result<String, String> {
         let sealed = Sealed::from_text(sealed).map_err(|e| e.to_string())?;
         self.0
-            .open(&context(connection_id, order_id), &sealed)
+            .open(&context(order_id), &sealed)
             .map(|text| text.expose_secret().to_owned())
             .map_err(|e| e.to_string())
     }
