@@ -20,8 +20,8 @@ use sellerlink_domain::clock::Clock;
 use sellerlink_secrets::Keyring;
 use sellerlink_store::{LeaseOwner, Store};
 use sellerlink_sync::{
-    CombinedSourceFactory, ImportConfig, Importer, KeyringCredentials, MwsSourceFactory,
-    SourceFactory, SpApiSourceFactory,
+    CombinedSourceFactory, ImportConfig, Importer, KeyringBuyerData, KeyringCredentials,
+    MwsSourceFactory, SourceFactory, SpApiSourceFactory,
 };
 
 pub use connections::{LifecycleCommand, NewMwsConnection};
@@ -71,6 +71,8 @@ impl App {
         let store = Store::connect(&settings.database_url).await?;
         store.migrate().await?;
         let keyring = Arc::new(keyring);
+        let store = store.with_buyer_seal(Arc::new(KeyringBuyerData::new(keyring.clone())));
+        store.seal_clear_buyer_data().await?;
         let invalid =
             |field: &'static str, problem: String| AppError::InvalidInput { field, problem };
         let mws: Option<Arc<dyn SourceFactory>> = match &settings.mws {

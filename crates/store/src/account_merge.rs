@@ -63,11 +63,12 @@ const MOVE_TO_KEPT: [&str; 18] = [
     // … and the rest is copied over, orders before their items (the originals are deleted by `REMOVE`).
     "INSERT INTO orders (connection_id, amazon_order_id, marketplace_id, status, fulfillment_channel, \
      purchase_date_ms, last_update_ms, order_total_amount, order_total_currency, sales_channel, ship_service_level, \
-     buyer_name, shipping_address_json, payment_method, latest_ship_date_ms, first_seen_at_ms, updated_at_ms) \
+     buyer_name, shipping_address_json, payment_method, latest_ship_date_ms, first_seen_at_ms, updated_at_ms, \
+     buyer_kek_id, buyer_sealed) \
      SELECT $2, amazon_order_id, marketplace_id, status, fulfillment_channel, purchase_date_ms, last_update_ms, \
      order_total_amount, order_total_currency, sales_channel, ship_service_level, buyer_name, \
-     shipping_address_json, payment_method, latest_ship_date_ms, first_seen_at_ms, updated_at_ms \
-     FROM orders WHERE connection_id = $1",
+     shipping_address_json, payment_method, latest_ship_date_ms, first_seen_at_ms, updated_at_ms, buyer_kek_id, \
+     buyer_sealed FROM orders WHERE connection_id = $1",
     "INSERT INTO order_items (connection_id, amazon_order_id, order_item_id, position, asin, sku, title, \
      quantity_ordered, quantity_shipped, item_price_amount, item_price_currency, shipping_price_amount, \
      shipping_price_currency) \

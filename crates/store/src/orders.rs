@@ -1,12 +1,14 @@
 //! Imported orders and their items: an idempotent, never-regressing upsert for the import engine, and the queries
 //! of the web list.
 
+mod buyer_data;
 mod quarantine;
 mod query;
 mod retention;
 mod rows;
 mod upsert;
 
+pub use buyer_data::{BuyerDataSeal, SealedBuyerData};
 pub use quarantine::{MAX_RAW_BYTES, QuarantinedOrder, UnreadableOrder};
 pub use retention::FINISHED_STATUSES;
 
@@ -158,6 +160,7 @@ impl Store {
     ) -> StoreResult<UpsertOutcome> {
         upsert::upsert_orders(
             &self.pool,
+            self.buyer_seal(),
             connection_id,
             orders,
             unreadable,
@@ -189,12 +192,18 @@ impl Store {
         connection_id: ConnectionId,
         amazon_order_id: &AmazonOrderId,
     ) -> StoreResult<Option<StoredOrder>> {
-        query::order(&self.pool, connection_id, amazon_order_id).await
+        query::order(
+            &self.pool,
+            self.buyer_seal(),
+            connection_id,
+            amazon_order_id,
+        )
+        .await
     }
 
     /// A page of orders matching the query, newest purchase first (ties by connection and order id, descending).
     pub async fn orders(&self, query: &OrderQuery) -> StoreResult<Vec<StoredOrder>> {
-        query::orders(&self.pool, query).await
+        query::orders(&self.pool, self.buyer_seal(), query).await
     }
 
     /// A page of orders matching the query like [`Store::orders`], without their items but with how many each

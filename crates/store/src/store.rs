@@ -1,11 +1,13 @@
 //! [`Store`]: opening either engine and applying its embedded migrations.
 
 use std::fmt;
+use std::sync::Arc;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::SqlitePoolOptions;
 
+use crate::BuyerDataSeal;
 use crate::database_url::{self, Target};
 use crate::engine::{Engine, Pool};
 use crate::error::{StoreError, StoreResult};
@@ -28,6 +30,8 @@ const POSTGRES_MAX_CONNECTIONS: u32 = 10;
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// Seals and opens orders' buyer data; `None` refuses buyer data (see [`Store::with_buyer_seal`]).
+    pub(crate) buyer_seal: Option<Arc<dyn BuyerDataSeal>>,
 }
 
 impl fmt::Debug for Store {
@@ -88,7 +92,10 @@ impl Store {
             }
         };
         tracing::debug!(engine = %pool.engine(), "store opened");
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            buyer_seal: None,
+        })
     }
 
     /// Applies the embedded migrations that are not applied yet, then settles connections stored before migration

@@ -41,8 +41,8 @@ use sellerlink_secrets::{Keyring, MasterKey};
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::{LeaseOwner, SealedCredential, Store};
 use sellerlink_sync::{
-    ImportConfig, ImportOutcome, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory,
-    Scheduler, SchedulerConfig, SourceFactory, SpApiSettings, SpApiSourceFactory,
+    ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials, MwsSettings,
+    MwsSourceFactory, Scheduler, SchedulerConfig, SourceFactory, SpApiSettings, SpApiSourceFactory,
 };
 use serde_json::{Value, json};
 
@@ -378,9 +378,12 @@ async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool
 
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = Store::connect(&url).await.expect("store");
-    store.migrate().await.expect("migrations");
     let keyring = Arc::new(Keyring::new(MasterKey::generate().expect("randomness"), []));
+    let store = Store::connect(&url)
+        .await
+        .expect("store")
+        .with_buyer_seal(Arc::new(KeyringBuyerData::new(keyring.clone())));
+    store.migrate().await.expect("migrations");
     let now = clock.now();
     let mut connections = Vec::new();
     for seller in sellers.as_array().expect("sellers") {

@@ -93,3 +93,62 @@ impl CredentialOpener for KeyringCredentials {
         self.open_credential(connection).boxed()
     }
 }
+
+/// Seals and opens orders' buyer data with the keyring, bound to each order by the AAD
+/// `sellerlink/v1|order|<amazon order id>|buyer` (installed on the store by the application).
+pub struct KeyringBuyerData {
+    keyring: Arc<Keyring>,
+}
+
+impl std::fmt::Debug for KeyringBuyerData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyringBuyerData").finish_non_exhaustive()
+    }
+}
+
+impl KeyringBuyerData {
+    /// Seals with the keyring's current key, opens with any of its keys.
+    pub fn new(keyring: Arc<Keyring>) -> Self {
+        Self { keyring }
+    }
+
+    /// The AAD context of an order's buyer data.
+    pub fn context(
+        order_id: &sellerlink_domain::ids::AmazonOrderId,
+    ) -> sellerlink_secrets::SealContext {
+        sellerlink_secrets::SealContext::new("order", order_id.as_str(), "buyer")
+    }
+}
+
+impl sellerlink_store::BuyerDataSeal for KeyringBuyerData {
+    fn seal(
+        &self,
+        order_id: &sellerlink_domain::ids::AmazonOrderId,
+        plaintext: &str,
+    ) -> Result<sellerlink_store::SealedBuyerData, String> {
+        let sealed = self
+            .keyring
+            .seal(
+                &Self::context(order_id),
+                &secrecy::SecretString::from(plaintext),
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(sellerlink_store::SealedBuyerData {
+            kek_id: sealed.kek_id().to_string(),
+            sealed: sealed.to_text(),
+        })
+    }
+
+    fn open(
+        &self,
+        order_id: &sellerlink_domain::ids::AmazonOrderId,
+        sealed: &str,
+    ) -> Result<String, String> {
+        use secrecy::ExposeSecret as _;
+        let sealed = sellerlink_secrets::Sealed::from_text(sealed).map_err(|e| e.to_string())?;
+        self.keyring
+            .open(&Self::context(order_id), &sealed)
+            .map(|text| text.expose_secret().to_owned())
+            .map_err(|e| e.to_string())
+    }
+}

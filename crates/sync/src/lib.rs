@@ -21,7 +21,9 @@ mod verify;
 pub use combined_factory::CombinedSourceFactory;
 pub use config::{ImportConfig, RetryConfig};
 pub use error::SyncError;
-pub use factory::{CredentialError, CredentialOpener, KeyringCredentials, SourceFactory};
+pub use factory::{
+    CredentialError, CredentialOpener, KeyringBuyerData, KeyringCredentials, SourceFactory,
+};
 pub use import::Importer;
 pub use mws_source::{MwsOrderSource, MwsSettings, MwsSettingsError, MwsSourceFactory};
 pub use report::{ImportOutcome, Progress, ProgressFn, RunOptions, SyncReport};

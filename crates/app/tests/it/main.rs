@@ -254,6 +254,80 @@ async fn master_key_rotation_reseals_every_credential() {
     );
 }
 
+/// An order with a buyer name and a delivery address.
+fn order_with_buyer(id: &str, at: Timestamp) -> sellerlink_domain::order::Order {
+    use sellerlink_domain::order::{Address, Order, OrderStatus};
+    Order {
+        amazon_order_id: sellerlink_domain::ids::AmazonOrderId::parse(id).unwrap(),
+        marketplace_id: MarketplaceId::japan(),
+        status: OrderStatus::Unshipped,
+        fulfillment_channel: None,
+        purchase_date: at,
+        last_update_date: at,
+        order_total: None,
+        sales_channel: None,
+        ship_service_level: None,
+        buyer_name: Some("山田 花子".into()),
+        shipping_address: Some(Address {
+            name: Some("山田 花子".into()),
+            address_line1: Some("渋谷2-21-1".into()),
+            phone: Some("03-0000-0000".into()),
+            ..Address::default()
+        }),
+        payment_method: None,
+        latest_ship_date: None,
+        items: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn master_key_rotation_reseals_buyer_data() {
+    let w = world(Timestamp::now()).await;
+    let connection = connect(&w, "A1B2C3D4E5F6G7").await;
+    let now = w.app.now();
+    let orders = [
+        order_with_buyer("503-1111111-1111111", now),
+        order_with_buyer("503-2222222-2222222", now),
+    ];
+    w.app
+        .store()
+        .upsert_orders(connection, &orders, now, None)
+        .await
+        .unwrap();
+    let key_file = w.app.settings().keys.key_file.clone();
+    let new = sellerlink_secrets::Keyring::rotate_file(&key_file)
+        .unwrap()
+        .to_string();
+    let reopened = App::open(w.app.settings().clone(), w.clock.clone())
+        .await
+        .unwrap();
+    let on_old_key = reopened.store().buyer_data_not_sealed_with(&new, 10);
+    assert_eq!(on_old_key.await.unwrap().len(), 2);
+    let report = reopened.reseal_credentials().await.unwrap();
+    assert_eq!(report.buyer_data_resealed, 2);
+    let on_old_key = reopened.store().buyer_data_not_sealed_with(&new, 10);
+    assert!(on_old_key.await.unwrap().is_empty());
+    for order in &orders {
+        let stored = reopened
+            .store()
+            .order(connection, &order.amazon_order_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.order.buyer_name, order.buyer_name);
+        assert_eq!(stored.order.shipping_address, order.shipping_address);
+    }
+    assert_eq!(
+        reopened
+            .reseal_credentials()
+            .await
+            .unwrap()
+            .buyer_data_resealed,
+        0,
+        "idempotent"
+    );
+}
+
 #[tokio::test]
 async fn renewals_and_restores_count_from_the_day_done_in_seller_central() {
     let w = world(jst("2018-04-17T10:26:33")).await;

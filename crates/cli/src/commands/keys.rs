@@ -40,8 +40,12 @@ pub async fn run(
     let report = app.reseal_credentials().await?;
     output.done(
         &format!(
-            "{} credential(s) re-sealed with key {} ({} already current or changed concurrently).",
-            report.resealed, report.current_key_id, report.skipped
+            "{} credential(s) and {} order(s) of buyer data re-sealed with key {} ({} already current or changed \
+             concurrently).",
+            report.resealed,
+            report.buyer_data_resealed,
+            report.current_key_id,
+            report.skipped + report.buyer_data_skipped
         ),
         &report,
     );

@@ -3,6 +3,7 @@
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId};
 use sellerlink_domain::order::StoredOrder;
 
+use super::buyer_data::Seal;
 use super::rows::{OrderRow, id_list, order_columns, with_items};
 use super::{ListedOrder, OrderQuery, OrderSummary};
 use crate::codec::{Column, millis};
@@ -87,7 +88,11 @@ fn page_sql(query: &OrderQuery, args: &mut Args, columns: &str) -> String {
     )
 }
 
-pub(super) async fn orders(pool: &Pool, query: &OrderQuery) -> StoreResult<Vec<StoredOrder>> {
+pub(super) async fn orders(
+    pool: &Pool,
+    seal: Seal<'_>,
+    query: &OrderQuery,
+) -> StoreResult<Vec<StoredOrder>> {
     let mut args = Args::new(pool.engine());
     let sql = page_sql(query, &mut args, order_columns!());
     let mut tx = pool.begin_read().await?;
@@ -96,7 +101,7 @@ pub(super) async fn orders(pool: &Pool, query: &OrderQuery) -> StoreResult<Vec<S
             .fetch_all(&mut *c)
             .await?
     });
-    let orders = with_items(tx.handle(), rows).await?;
+    let orders = with_items(tx.handle(), rows, seal).await?;
     tx.commit().await?;
     Ok(orders)
 }
@@ -125,7 +130,10 @@ pub(super) async fn order_list(pool: &Pool, query: &OrderQuery) -> StoreResult<V
     rows.into_iter()
         .map(|row| {
             Ok(ListedOrder {
-                stored: row.order.into_stored(Vec::new())?,
+                stored: row
+                    .order
+                    .without_buyer_data()
+                    .into_stored(Vec::new(), None)?,
                 item_count: Column::new("orders", "item_count").count(row.item_count)?,
             })
         })
@@ -146,6 +154,7 @@ pub(super) async fn count_orders(pool: &Pool, query: &OrderQuery) -> StoreResult
 
 pub(super) async fn order(
     pool: &Pool,
+    seal: Seal<'_>,
     connection_id: ConnectionId,
     amazon_order_id: &AmazonOrderId,
 ) -> StoreResult<Option<StoredOrder>> {
@@ -162,7 +171,7 @@ pub(super) async fn order(
             .fetch_all(&mut *c)
             .await?
     });
-    let order = with_items(tx.handle(), rows).await?.pop();
+    let order = with_items(tx.handle(), rows, seal).await?.pop();
     tx.commit().await?;
     Ok(order)
 }

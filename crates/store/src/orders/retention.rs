@@ -27,9 +27,10 @@ pub(super) async fn erase_buyer_data(
     let before = args.int(millis(last_updated_before));
     let statuses = id_list(&mut args, FINISHED_STATUSES.iter().map(|s| s.as_str()));
     let sql = format!(
-        "UPDATE orders SET buyer_name = NULL, shipping_address_json = NULL, updated_at_ms = {now} \
+        "UPDATE orders SET buyer_name = NULL, shipping_address_json = NULL, buyer_kek_id = NULL, \
+         buyer_sealed = NULL, updated_at_ms = {now} \
          WHERE last_update_ms < {before} AND status IN ({statuses}) \
-         AND (buyer_name IS NOT NULL OR shipping_address_json IS NOT NULL)"
+         AND (buyer_name IS NOT NULL OR shipping_address_json IS NOT NULL OR buyer_sealed IS NOT NULL)"
     );
     let affected = on_pool!(pool, |pool| {
         bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), args)

@@ -8,7 +8,8 @@ use sellerlink_domain::order::{
     Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus, PaymentMethod, StoredOrder,
 };
 
-use crate::codec::{Column, json_text, millis, opt_millis, stored_count};
+use super::buyer_data::{self, Seal, SealedBuyerData};
+use crate::codec::{Column, millis, opt_millis, stored_count};
 use crate::engine::{Arg, Args, Handle, bind_args, on_conn};
 use crate::error::StoreResult;
 
@@ -17,13 +18,14 @@ macro_rules! order_columns {
     () => {
         "connection_id, amazon_order_id, marketplace_id, status, fulfillment_channel, purchase_date_ms, \
          last_update_ms, order_total_amount, order_total_currency, sales_channel, ship_service_level, buyer_name, \
-         shipping_address_json, payment_method, latest_ship_date_ms, first_seen_at_ms, updated_at_ms"
+         shipping_address_json, payment_method, latest_ship_date_ms, first_seen_at_ms, updated_at_ms, buyer_kek_id, \
+         buyer_sealed"
     };
 }
 pub(super) use order_columns;
 
 /// How many columns [`order_columns!`] names.
-pub(super) const ORDER_WIDTH: usize = 17;
+pub(super) const ORDER_WIDTH: usize = 19;
 
 /// The columns of `order_items`, in [`ItemRow`]'s order.
 macro_rules! item_columns {
@@ -47,20 +49,18 @@ fn money_parts(money: Option<&Money>) -> (Option<String>, Option<String>) {
     }
 }
 
-/// Appends one `orders` row, in [`order_columns!`] order.
+/// Appends one `orders` row, in [`order_columns!`] order, with its buyer data sealed (the clear columns from before
+/// migration 0800 are left empty).
 pub(super) fn push_order(
     args: &mut Args,
     connection_id: &str,
     order: &Order,
+    buyer: Option<SealedBuyerData>,
     first_seen_at_ms: i64,
     updated_at_ms: i64,
 ) -> StoreResult<()> {
     let (total_amount, total_currency) = money_parts(order.order_total.as_ref());
-    let address = order
-        .shipping_address
-        .as_ref()
-        .map(|a| json_text("order shipping address", a))
-        .transpose()?;
+    let (buyer_kek_id, buyer_sealed) = buyer.map(|b| (b.kek_id, b.sealed)).unzip();
     args.text(connection_id);
     args.text(order.amazon_order_id.as_str());
     args.text(order.marketplace_id.as_str());
@@ -72,12 +72,14 @@ pub(super) fn push_order(
     args.opt_text(total_currency);
     args.opt_text(order.sales_channel.clone());
     args.opt_text(order.ship_service_level.clone());
-    args.opt_text(order.buyer_name.clone());
-    args.opt_text(address);
+    args.opt_text(None);
+    args.opt_text(None);
     args.opt_text(order.payment_method.clone().map(String::from));
     args.opt_int(opt_millis(order.latest_ship_date));
     args.int(first_seen_at_ms);
     args.int(updated_at_ms);
+    args.opt_text(buyer_kek_id);
+    args.opt_text(buyer_sealed);
     Ok(())
 }
 
@@ -139,26 +141,56 @@ pub(super) struct OrderRow {
     latest_ship_date_ms: Option<i64>,
     first_seen_at_ms: i64,
     updated_at_ms: i64,
+    buyer_sealed: Option<String>,
 }
 
 impl OrderRow {
-    pub(super) fn into_stored(self, items: Vec<OrderItem>) -> StoreResult<StoredOrder> {
+    /// The row with its buyer data left out (for lists, which never open it).
+    pub(super) fn without_buyer_data(self) -> Self {
+        Self {
+            buyer_name: None,
+            shipping_address_json: None,
+            buyer_sealed: None,
+            ..self
+        }
+    }
+
+    /// The buyer's name and address: opened with the seal, or as written in clear before migration 0800.
+    fn buyer_data(
+        &self,
+        seal: Seal<'_>,
+        order_id: &AmazonOrderId,
+    ) -> StoreResult<(Option<String>, Option<Address>)> {
+        if let Some(sealed) = &self.buyer_sealed {
+            return buyer_data::open(seal, order_id, sealed);
+        }
+        let address = self
+            .shipping_address_json
+            .as_deref()
+            .map(|text| Column::new("orders", "shipping_address_json").json(text))
+            .transpose()?;
+        Ok((self.buyer_name.clone(), address))
+    }
+
+    pub(super) fn into_stored(
+        self,
+        items: Vec<OrderItem>,
+        seal: Seal<'_>,
+    ) -> StoreResult<StoredOrder> {
         let col = |name| Column::new("orders", name);
         let fulfillment_channel = self
             .fulfillment_channel
             .as_deref()
             .map(|text| col("fulfillment_channel").known(FulfillmentChannel::parse(text), text))
             .transpose()?;
-        let shipping_address: Option<Address> = self
-            .shipping_address_json
-            .as_deref()
-            .map(|text| col("shipping_address_json").json(text))
-            .transpose()?;
+        let connection_id = col("connection_id").parse(ConnectionId::parse(&self.connection_id))?;
+        let amazon_order_id =
+            col("amazon_order_id").parse(AmazonOrderId::parse(&self.amazon_order_id))?;
+        let (buyer_name, shipping_address) = self.buyer_data(seal, &amazon_order_id)?;
         Ok(StoredOrder {
-            connection_id: col("connection_id").parse(ConnectionId::parse(&self.connection_id))?,
+            connection_id,
             order: Order {
-                amazon_order_id: col("amazon_order_id")
-                    .parse(AmazonOrderId::parse(&self.amazon_order_id))?,
+                amazon_order_id,
                 marketplace_id: col("marketplace_id")
                     .parse(MarketplaceId::parse(&self.marketplace_id))?,
                 status: OrderStatus::parse(&self.status),
@@ -172,7 +204,7 @@ impl OrderRow {
                 )?,
                 sales_channel: self.sales_channel,
                 ship_service_level: self.ship_service_level,
-                buyer_name: self.buyer_name,
+                buyer_name,
                 shipping_address,
                 payment_method: self.payment_method.map(PaymentMethod::from),
                 latest_ship_date: col("latest_ship_date_ms")
@@ -271,6 +303,7 @@ async fn items_of(
 pub(super) async fn with_items(
     mut handle: Handle<'_>,
     rows: Vec<OrderRow>,
+    seal: Seal<'_>,
 ) -> StoreResult<Vec<StoredOrder>> {
     let mut by_connection: HashMap<&str, Vec<&str>> = HashMap::new();
     for row in &rows {
@@ -289,7 +322,7 @@ pub(super) async fn with_items(
         .map(|row| {
             let key = (row.connection_id.clone(), row.amazon_order_id.clone());
             let list = items.remove(&key).unwrap_or_default();
-            row.into_stored(list)
+            row.into_stored(list, seal)
         })
         .collect()
 }

@@ -7,6 +7,7 @@ use sellerlink_domain::ids::ConnectionId;
 use sellerlink_domain::order::{Order, StoredOrder};
 
 use super::UpsertOutcome;
+use super::buyer_data::{self, Seal};
 use super::quarantine::{self, UnreadableOrder};
 use super::rows::{
     IDS_PER_STATEMENT, ITEM_WIDTH, ORDER_WIDTH, OrderRow, id_list, item_columns, order_columns,
@@ -61,6 +62,7 @@ fn normalize(orders: &[Order]) -> StoreResult<Vec<Order>> {
 /// (`FOR UPDATE`; SQLite's `BEGIN IMMEDIATE` already excludes other writers).
 async fn stored_orders(
     mut handle: Handle<'_>,
+    seal: Seal<'_>,
     connection_id: &str,
     page: &[Order],
 ) -> StoreResult<HashMap<String, StoredOrder>> {
@@ -86,7 +88,7 @@ async fn stored_orders(
                 .fetch_all(&mut *c)
                 .await?
         });
-        for stored in with_items(handle.reborrow(), rows).await? {
+        for stored in with_items(handle.reborrow(), rows, seal).await? {
             found.insert(stored.order.amazon_order_id.as_str().to_owned(), stored);
         }
     }
@@ -130,14 +132,17 @@ async fn delete_items(
 /// two writers raced past the comparison.
 async fn write_orders(
     mut handle: Handle<'_>,
-    connection_id: &str,
+    seal: Seal<'_>,
+    connection_id: ConnectionId,
     orders: &[&Order],
     now_ms: i64,
 ) -> StoreResult<()> {
+    let connection = connection_id.to_string();
     for chunk in orders.chunks(ORDERS_PER_STATEMENT) {
         let mut args = Args::new(handle.engine());
         for order in chunk {
-            push_order(&mut args, connection_id, order, now_ms, now_ms)?;
+            let buyer = buyer_data::seal(seal, order)?;
+            push_order(&mut args, &connection, order, buyer, now_ms, now_ms)?;
         }
         let sql = format!(
             concat!(
@@ -150,7 +155,8 @@ async fn write_orders(
                  order_total_currency = excluded.order_total_currency, sales_channel = excluded.sales_channel, \
                  ship_service_level = excluded.ship_service_level, buyer_name = excluded.buyer_name, \
                  shipping_address_json = excluded.shipping_address_json, payment_method = excluded.payment_method, \
-                 latest_ship_date_ms = excluded.latest_ship_date_ms, updated_at_ms = excluded.updated_at_ms \
+                 latest_ship_date_ms = excluded.latest_ship_date_ms, updated_at_ms = excluded.updated_at_ms, \
+                 buyer_kek_id = excluded.buyer_kek_id, buyer_sealed = excluded.buyer_sealed \
                  WHERE orders.last_update_ms <= excluded.last_update_ms"
             ),
             values_tuples(handle.engine(), chunk.len(), ORDER_WIDTH)
@@ -202,6 +208,7 @@ async fn write_items(
 
 pub(super) async fn upsert_orders(
     pool: &Pool,
+    seal: Seal<'_>,
     connection_id: ConnectionId,
     orders: &[Order],
     unreadable: &[UnreadableOrder],
@@ -214,7 +221,7 @@ pub(super) async fn upsert_orders(
     if !connection_exists(tx.handle(), &connection).await? {
         return Err(StoreError::not_found("connection", connection_id));
     }
-    let stored = stored_orders(tx.handle(), &connection, &page).await?;
+    let stored = stored_orders(tx.handle(), seal, &connection, &page).await?;
     let mut outcome = UpsertOutcome::default();
     let mut to_write: Vec<&Order> = Vec::new();
     let mut replaced: Vec<&str> = Vec::new();
@@ -236,7 +243,7 @@ pub(super) async fn upsert_orders(
         }
     }
     delete_items(tx.handle(), &connection, &replaced).await?;
-    write_orders(tx.handle(), &connection, &to_write, millis(now)).await?;
+    write_orders(tx.handle(), seal, connection_id, &to_write, millis(now)).await?;
     write_items(tx.handle(), &connection, &to_write).await?;
     let read: Vec<&str> = page.iter().map(|o| o.amazon_order_id.as_str()).collect();
     quarantine::write(tx.handle(), connection_id, &read, unreadable, now).await?;

@@ -2,8 +2,12 @@
 //! `name::sqlite` and `name::postgres`.
 
 use std::future::Future;
+use std::sync::Arc;
 
-use sellerlink_store::{Engine, Store};
+use sellerlink_domain::ids::AmazonOrderId;
+use sellerlink_secrets::secrecy::{ExposeSecret, SecretString};
+use sellerlink_secrets::{Keyring, MasterKey, SealContext, Sealed};
+use sellerlink_store::{BuyerDataSeal, Engine, SealedBuyerData, Store};
 use sqlx::{AssertSqlSafe, Connection, PgConnection, SqliteConnection};
 
 /// The variable naming the PostgreSQL server (an admin URL; each test creates and drops its own database there).
@@ -90,6 +94,41 @@ impl Db {
     }
 }
 
+/// Seals buyer data with a real keyring, as the application does (its seal lives in `sellerlink-sync`, which
+/// depends on this crate).
+struct KeyringSeal(Keyring);
+
+fn context(order_id: &AmazonOrderId) -> SealContext {
+    SealContext::new("order", order_id.as_str(), "buyer")
+}
+
+impl BuyerDataSeal for KeyringSeal {
+    fn seal(&self, order_id: &AmazonOrderId, plaintext: &str) -> Result<SealedBuyerData, String> {
+        let sealed = self
+            .0
+            .seal(&context(order_id), &SecretString::from(plaintext))
+            .map_err(|e| e.to_string())?;
+        Ok(SealedBuyerData {
+            kek_id: sealed.kek_id().to_string(),
+            sealed: sealed.to_text(),
+        })
+    }
+
+    fn open(&self, order_id: &AmazonOrderId, sealed: &str) -> Result<String, String> {
+        let sealed = Sealed::from_text(sealed).map_err(|e| e.to_string())?;
+        self.0
+            .open(&context(order_id), &sealed)
+            .map(|text| text.expose_secret().to_owned())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// A store's buyer-data seal under a fresh master key.
+pub fn buyer_seal() -> Arc<dyn BuyerDataSeal> {
+    let key = MasterKey::generate().expect("a random master key");
+    Arc::new(KeyringSeal(Keyring::new(key, [])))
+}
+
 /// Whether a test's store starts migrated (the usual) or empty (to build an older schema first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Start {
@@ -105,7 +144,10 @@ where
 {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/not/yet/there/store.db", dir.path().display());
-    let store = Store::connect(&url).await.expect("open a SQLite store");
+    let store = Store::connect(&url)
+        .await
+        .expect("open a SQLite store")
+        .with_buyer_seal(buyer_seal());
     if start == Start::Migrated {
         store.migrate().await.expect("migrate SQLite");
     }
@@ -177,7 +219,7 @@ where
     F: FnOnce(Db) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let store = Store::connect(url).await?;
+    let store = Store::connect(url).await?.with_buyer_seal(buyer_seal());
     if start == Start::Migrated {
         store.migrate().await?;
     }

@@ -7,6 +7,7 @@ mod fixtures;
 
 mod accounts;
 mod audit;
+mod buyer_data;
 mod connect;
 mod connections;
 mod credentials;

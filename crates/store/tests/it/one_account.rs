@@ -36,8 +36,9 @@ async fn migrate_to_old_schema(db: &Db) {
         let path = file.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_owned();
         let version: i64 = name[..4].parse().unwrap();
-        // The order quarantine (0700) is independent of 0600; today's order writes need it.
-        if version <= OLD_SCHEMA || version == QUARANTINE {
+        // The order quarantine (0700) and sealed buyer data (0800) are independent of 0600; today's order writes
+        // need both.
+        if version <= OLD_SCHEMA || version == QUARANTINE || version == 800 {
             std::fs::copy(&path, old.path().join(&name)).unwrap();
         }
     }

@@ -23,7 +23,8 @@ use sellerlink_domain::ids::{AwsAccessKeyId, ConnectionId};
 use sellerlink_secrets::Keyring;
 use sellerlink_store::{LeaseOwner, Store};
 use sellerlink_sync::{
-    ImportConfig, ImportOutcome, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory,
+    ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials, MwsSettings,
+    MwsSourceFactory,
 };
 
 struct Args {
@@ -106,9 +107,11 @@ async fn run(args: Args) -> Result<ImportOutcome, String> {
     let keyring = Keyring::from_env_value(&env_secret("SELLERLINK_MASTER_KEY")?, &[])
         .map_err(|e| e.to_string())?;
     let secret_key = SecretString::from(env_secret("MWS_SECRET_KEY")?);
+    let keyring = Arc::new(keyring);
     let store = Store::connect(&args.database_url)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?
+        .with_buyer_seal(Arc::new(KeyringBuyerData::new(keyring.clone())));
     store.migrate().await.map_err(|e| e.to_string())?;
     let clock: Arc<dyn Clock> = Arc::new(OffsetClock(args.clock_offset));
     let mut settings = MwsSettings::new(args.endpoint, args.access_key_id, secret_key);
@@ -117,7 +120,7 @@ async fn run(args: Args) -> Result<ImportOutcome, String> {
     let factory = MwsSourceFactory::new(&settings, clock.clone()).map_err(|e| e.to_string())?;
     let mut config = ImportConfig::new(args.owner);
     config.initial_lookback = args.initial_lookback;
-    let credentials = KeyringCredentials::new(store.clone(), Arc::new(keyring));
+    let credentials = KeyringCredentials::new(store.clone(), keyring);
     let importer = Importer::new(
         store,
         clock,

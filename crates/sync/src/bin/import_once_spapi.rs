@@ -25,7 +25,8 @@ use sellerlink_secrets::Keyring;
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::{LeaseOwner, Store};
 use sellerlink_sync::{
-    ImportConfig, ImportOutcome, Importer, KeyringCredentials, SpApiSettings, SpApiSourceFactory,
+    ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials, SpApiSettings,
+    SpApiSourceFactory,
 };
 
 struct Args {
@@ -108,9 +109,11 @@ async fn run(args: Args) -> Result<ImportOutcome, String> {
         .map_err(|e| e.to_string())?;
     let secret =
         LwaClientSecret::parse(&env_secret("LWA_CLIENT_SECRET")?).map_err(|e| e.to_string())?;
+    let keyring = Arc::new(keyring);
     let store = Store::connect(&args.database_url)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?
+        .with_buyer_seal(Arc::new(KeyringBuyerData::new(keyring.clone())));
     store.migrate().await.map_err(|e| e.to_string())?;
     let clock: Arc<dyn Clock> = Arc::new(OffsetClock(args.clock_offset));
     // The secret's expiry date only feeds the operator's countdown, which this harness does not show.
@@ -125,7 +128,7 @@ async fn run(args: Args) -> Result<ImportOutcome, String> {
     let factory = SpApiSourceFactory::new(&settings, clock.clone()).map_err(|e| e.to_string())?;
     let mut config = ImportConfig::new(args.owner);
     config.initial_lookback = args.initial_lookback;
-    let credentials = KeyringCredentials::new(store.clone(), Arc::new(keyring));
+    let credentials = KeyringCredentials::new(store.clone(), keyring);
     let importer = Importer::new(
         store,
         clock,

@@ -27,6 +27,10 @@ async fn sigkill_at_random_points_loses_nothing_and_duplicates_nothing() {
     let seller = sandbox.seller(0).seller_id;
     let token = sandbox.grant(&seller).await;
     let linked = link(&db.store, &sandbox, &seller, &token).await;
+    // The import process seals buyer data under the linked master key; read it back with that key.
+    let reader = db.store.clone().with_buyer_seal(std::sync::Arc::new(
+        sellerlink_sync::KeyringBuyerData::new(linked.keyring.clone()),
+    ));
     // Every page of orders takes at least 60 ms, so the whole import (30 pages, each run starting again from the
     // watermark of the last completed run) outlasts the longest life below however fast the machine is, and the
     // kills (150–900 ms after each start) land in the middle of it.
@@ -134,6 +138,6 @@ async fn sigkill_at_random_points_loses_nothing_and_duplicates_nothing() {
         .await
         .expect("the import completed");
     let orders = sandbox.orders(&seller).await;
-    assert_matches(&db.store, linked.connection_id, &orders, mark).await;
-    assert!(stored_orders(&db.store, linked.connection_id).await.len() > 2500);
+    assert_matches(&reader, linked.connection_id, &orders, mark).await;
+    assert!(stored_orders(&reader, linked.connection_id).await.len() > 2500);
 }

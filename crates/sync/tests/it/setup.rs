@@ -18,7 +18,8 @@ use sellerlink_domain::lifecycle::{AccessGrant, RenewalTerm};
 use sellerlink_secrets::{Keyring, MasterKey};
 use sellerlink_store::{LeaseOwner, SealedCredential, Store};
 use sellerlink_sync::{
-    ImportConfig, Importer, KeyringCredentials, MwsSettings, MwsSourceFactory, RetryConfig,
+    ImportConfig, Importer, KeyringBuyerData, KeyringCredentials, MwsSettings, MwsSourceFactory,
+    RetryConfig,
 };
 use sqlx::{Connection as _, PgConnection};
 
@@ -34,12 +35,21 @@ pub struct Db {
     pg: Option<(String, String)>,
 }
 
+/// The application's buyer-data seal, under a fresh master key.
+pub fn buyer_seal() -> Arc<KeyringBuyerData> {
+    let key = MasterKey::generate().expect("a random master key");
+    Arc::new(KeyringBuyerData::new(Arc::new(Keyring::new(key, []))))
+}
+
 impl Db {
     /// A fresh SQLite file.
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("sellerlink.db").display());
-        let store = Store::connect(&url).await.expect("store opens");
+        let store = Store::connect(&url)
+            .await
+            .expect("store opens")
+            .with_buyer_seal(buyer_seal());
         store.migrate().await.expect("migrations apply");
         Self {
             store,
@@ -66,7 +76,10 @@ impl Db {
         let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
         url.set_path(&name);
         let url = url.to_string();
-        let store = Store::connect(&url).await.expect("store opens");
+        let store = Store::connect(&url)
+            .await
+            .expect("store opens")
+            .with_buyer_seal(buyer_seal());
         store.migrate().await.expect("migrations apply");
         Some(Self {
             store,

@@ -31,6 +31,10 @@ async fn sigkill_during_an_spapi_import_loses_nothing_and_duplicates_nothing() {
     let seller = sandbox.seller(0).seller_id;
     let refresh_token = sandbox.authorize_app(&seller).await;
     let linked = link_spapi(&db.store, &sandbox, &seller, &refresh_token).await;
+    // The import process seals buyer data under the linked master key; read it back with that key.
+    let reader = db.store.clone().with_buyer_seal(std::sync::Arc::new(
+        sellerlink_sync::KeyringBuyerData::new(linked.keyring.clone()),
+    ));
     let offset_ms = sandbox.now().duration_since(Timestamp::now()).as_millis();
     let command = || {
         let mut command = Command::new(env!("CARGO_BIN_EXE_sellerlink-import-once-spapi"));
@@ -130,6 +134,6 @@ async fn sigkill_during_an_spapi_import_loses_nothing_and_duplicates_nothing() {
         .await
         .expect("the import completed");
     let orders = sandbox.orders(&seller).await;
-    assert_matches_spapi(&db.store, linked.connection_id, &orders, mark).await;
-    assert!(stored_orders(&db.store, linked.connection_id).await.len() > ORDERS * 8 / 10);
+    assert_matches_spapi(&reader, linked.connection_id, &orders, mark).await;
+    assert!(stored_orders(&reader, linked.connection_id).await.len() > ORDERS * 8 / 10);
 }
