@@ -174,7 +174,8 @@ fn field_parsers_answer_arbitrary_text_with_typed_errors() {
             let _ = ListedMarketplace::parse(&text);
             let _ = Sku::parse(&text);
             let _ = Carrier::code(&text);
-            let _ = Carrier::name(&text);
+            let _ = Carrier::other(&text);
+            let _ = Carrier::for_shipment(&sellerlink_domain::carrier::ShipmentCarrier::from_typed(&text));
         });
     });
 }

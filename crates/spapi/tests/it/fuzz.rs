@@ -71,11 +71,11 @@ fn parse_everything(body: Vec<u8>) {
     within_bound(move || {
         if let Ok(page) = serde_json::from_slice::<SearchOrdersPage>(&body) {
             for order in &page.orders {
-                let _ = order.to_domain();
+                let _ = order.to_domain(&sellerlink_domain::ids::MarketplaceId::japan());
             }
         }
         if let Ok(response) = serde_json::from_slice::<GetOrderResponse>(&body) {
-            let _ = response.order.to_domain();
+            let _ = response.order.to_domain(&sellerlink_domain::ids::MarketplaceId::japan());
         }
         if let Ok(response) = serde_json::from_slice::<GetMarketplaceParticipationsResponse>(&body)
         {
