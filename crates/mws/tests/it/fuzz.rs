@@ -175,7 +175,9 @@ fn field_parsers_answer_arbitrary_text_with_typed_errors() {
             let _ = Sku::parse(&text);
             let _ = Carrier::code(&text);
             let _ = Carrier::other(&text);
-            let _ = Carrier::for_shipment(&sellerlink_domain::carrier::ShipmentCarrier::from_typed(&text));
+            let _ = Carrier::for_shipment(
+                &sellerlink_domain::carrier::ShipmentCarrier::from_typed(&text),
+            );
         });
     });
 }

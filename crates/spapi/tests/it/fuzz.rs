@@ -75,7 +75,9 @@ fn parse_everything(body: Vec<u8>) {
             }
         }
         if let Ok(response) = serde_json::from_slice::<GetOrderResponse>(&body) {
-            let _ = response.order.to_domain(&sellerlink_domain::ids::MarketplaceId::japan());
+            let _ = response
+                .order
+                .to_domain(&sellerlink_domain::ids::MarketplaceId::japan());
         }
         if let Ok(response) = serde_json::from_slice::<GetMarketplaceParticipationsResponse>(&body)
         {

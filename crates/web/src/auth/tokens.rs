@@ -85,7 +85,11 @@ mod tests {
         assert_eq!(signer.verify(&value), Some(token.clone()));
         assert_eq!(signer.verify(&token), None, "unsigned");
         assert_eq!(signer.verify(&format!("{token}.forged")), None);
-        assert_eq!(CookieSigner::new([2; 32]).verify(&value), None, "another key");
+        assert_eq!(
+            CookieSigner::new([2; 32]).verify(&value),
+            None,
+            "another key"
+        );
         let (_, signature) = value.rsplit_once('.').unwrap();
         assert_eq!(signer.verify(&format!("other.{signature}")), None);
     }
