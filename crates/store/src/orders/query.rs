@@ -4,7 +4,7 @@ use sellerlink_domain::ids::{AmazonOrderId, ConnectionId};
 use sellerlink_domain::order::StoredOrder;
 
 use super::buyer_data::Seal;
-use super::rows::{OrderRow, id_list, order_columns, with_items};
+use super::rows::{OrderRow, id_list, listed_order_columns, order_columns, with_items};
 use super::{ListedOrder, OrderQuery, OrderSummary};
 use crate::codec::{Column, millis};
 use crate::engine::{Args, Pool, bind_args, on_conn, on_pool};
@@ -116,7 +116,7 @@ struct ListedRow {
 
 pub(super) async fn order_list(pool: &Pool, query: &OrderQuery) -> StoreResult<Vec<ListedOrder>> {
     const COLUMNS: &str = concat!(
-        order_columns!(),
+        listed_order_columns!(),
         ", (SELECT COUNT(*) FROM order_items i \
          WHERE i.connection_id = orders.connection_id AND i.amazon_order_id = orders.amazon_order_id) AS item_count"
     );

@@ -24,6 +24,18 @@ macro_rules! order_columns {
 }
 pub(super) use order_columns;
 
+/// [`order_columns!`] for lists, which never open buyer data: its columns are not even read (NULL in their place),
+/// so a page of orders does not carry every row's sealed text from the database.
+macro_rules! listed_order_columns {
+    () => {
+        "connection_id, amazon_order_id, marketplace_id, status, fulfillment_channel, purchase_date_ms, \
+         last_update_ms, order_total_amount, order_total_currency, sales_channel, ship_service_level, \
+         NULL AS buyer_name, NULL AS shipping_address_json, payment_method, latest_ship_date_ms, first_seen_at_ms, \
+         updated_at_ms, NULL AS buyer_sealed"
+    };
+}
+pub(super) use listed_order_columns;
+
 /// How many columns [`order_columns!`] names.
 pub(super) const ORDER_WIDTH: usize = 19;
 
