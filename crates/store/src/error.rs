@@ -58,6 +58,17 @@ pub enum StoreError {
         /// What is wrong and what is expected.
         detail: String,
     },
+    /// A write made under a lease (see [`crate::Fence`]) found the lease passed to another holder, or released:
+    /// nothing was written.
+    #[error("the lease {lease} is no longer held by {owner} with token {token}; nothing was written")]
+    LeaseLost {
+        /// The lease.
+        lease: String,
+        /// Who thought it held it.
+        owner: String,
+        /// The fencing token it held it with.
+        token: i64,
+    },
     /// Applying the embedded migrations failed.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

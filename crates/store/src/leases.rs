@@ -4,7 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 use sellerlink_domain::ids::ConnectionId;
 
 use crate::codec::{Column, millis};
-use crate::engine::on_pool;
+use crate::engine::{Engine, Handle, on_conn, on_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::names::{NameError, NameRule, name_plumbing};
 use crate::store::Store;
@@ -54,18 +54,24 @@ impl LeaseOwner {
         OWNER_RULE.check(input).map(Self)
     }
 
-    /// This process as an owner, `<role>@<host>:<pid>:<start time>` (see [`LeaseProcess`]), so that another
-    /// process on this host can tell when it is gone; `<role>:<pid>` where the system does not tell.
+    /// This process as an owner, `<role>@<host>:<pid>:<start time>#<random>` (see [`LeaseProcess`]), so that
+    /// another process on this host can tell when it is gone; `<role>:<pid>#<random>` where the system does not
+    /// tell. The random part makes the owner unique per process start even where every process has the same id
+    /// (each worker is PID 1 in its own container) and the host names are alike: two processes never share an
+    /// owner, so neither can renew or release the other's lease.
     pub fn of_this_process(role: &str) -> Result<Self, NameError> {
+        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let nonce = &nonce[..12];
         match LeaseProcess::current() {
-            Some(process) => Self::parse(&format!("{role}@{process}")),
-            None => Self::parse(&format!("{role}:{}", std::process::id())),
+            Some(process) => Self::parse(&format!("{role}@{process}#{nonce}")),
+            None => Self::parse(&format!("{role}:{}#{nonce}", std::process::id())),
         }
     }
 
     /// The process this owner names, if it was made by [`LeaseOwner::of_this_process`] on a system that tells.
     pub fn process(&self) -> Option<LeaseProcess> {
         let (_, process) = self.0.rsplit_once('@')?;
+        let process = process.split_once('#').map_or(process, |(process, _)| process);
         process.parse().ok()
     }
 }
@@ -166,6 +172,21 @@ pub struct Lease {
     pub owner: LeaseOwner,
     /// From this instant on, anyone may take it.
     pub expires_at: Timestamp,
+    /// Its fencing token: one more each time the lease passed to a new holder.
+    pub token: i64,
+}
+
+/// What a holder shows to write under its lease: the lease, its owner and the fencing token it got when it took the
+/// lease. A write that carries a fence happens only while the lease still has this owner and token (see
+/// [`Store::import_orders`]); otherwise it fails with [`StoreError::LeaseLost`] and changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence {
+    /// The lease.
+    pub lease: LeaseName,
+    /// Its holder.
+    pub owner: LeaseOwner,
+    /// The token the holder got.
+    pub token: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -173,7 +194,11 @@ struct LeaseRow {
     name: String,
     owner: String,
     expires_at_ms: i64,
+    token: i64,
 }
+
+/// The expiry a released lease gets: long past, so anyone may take it, while the row keeps its token.
+const RELEASED: i64 = 0;
 
 impl Store {
     /// Takes the lease until `now + ttl` if it is free, expired, or already `owner`'s (then it is extended).
@@ -186,21 +211,65 @@ impl Store {
         now: Timestamp,
         ttl: SignedDuration,
     ) -> StoreResult<bool> {
+        Ok(self.acquire_lease(name, owner, now, ttl).await?.is_some())
+    }
+
+    /// [`Store::try_acquire_lease`], returning the fence `owner` writes under: the token grows by one when the
+    /// lease passes to `owner` (it was free, expired, or held by another), and stays when `owner` renews a lease
+    /// it still holds. `None` if another holds it.
+    pub async fn acquire_lease(
+        &self,
+        name: &LeaseName,
+        owner: &LeaseOwner,
+        now: Timestamp,
+        ttl: SignedDuration,
+    ) -> StoreResult<Option<Fence>> {
         let expires_at = lease_end(now, ttl)?;
-        const SQL: &str = "INSERT INTO leases (name, owner, expires_at_ms) VALUES ($1, $2, $3) \
-            ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at_ms = excluded.expires_at_ms \
-            WHERE leases.expires_at_ms <= $4 OR leases.owner = excluded.owner";
-        let taken = on_pool!(&self.pool, |pool| {
-            sqlx::query(SQL)
+        const SQL: &str = "INSERT INTO leases (name, owner, expires_at_ms, token) VALUES ($1, $2, $3, 1) \
+            ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at_ms = excluded.expires_at_ms, \
+            token = CASE WHEN leases.owner = excluded.owner AND leases.expires_at_ms > $4 \
+                THEN leases.token ELSE leases.token + 1 END \
+            WHERE leases.expires_at_ms <= $4 OR leases.owner = excluded.owner \
+            RETURNING token";
+        let token: Option<i64> = on_pool!(&self.pool, |pool| {
+            sqlx::query_scalar(SQL)
                 .bind(name.as_str().to_owned())
                 .bind(owner.as_str().to_owned())
                 .bind(millis(expires_at))
                 .bind(millis(now))
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(token.map(|token| Fence {
+            lease: name.clone(),
+            owner: owner.clone(),
+            token,
+        }))
+    }
+
+    /// Extends `fence`'s lease until `now + ttl` if its holder still holds it with the same token (even if it
+    /// expired meanwhile and nobody took it); returns whether it did. A holder that renews this way never gets a
+    /// new token, so what it writes stays fenced against whoever held the lease in between.
+    pub async fn renew_lease(
+        &self,
+        fence: &Fence,
+        now: Timestamp,
+        ttl: SignedDuration,
+    ) -> StoreResult<bool> {
+        let expires_at = lease_end(now, ttl)?;
+        const SQL: &str =
+            "UPDATE leases SET expires_at_ms = $1 WHERE name = $2 AND owner = $3 AND token = $4";
+        let renewed = on_pool!(&self.pool, |pool| {
+            sqlx::query(SQL)
+                .bind(millis(expires_at))
+                .bind(fence.lease.as_str().to_owned())
+                .bind(fence.owner.as_str().to_owned())
+                .bind(fence.token)
                 .execute(pool)
                 .await?
                 .rows_affected()
         });
-        Ok(taken == 1)
+        Ok(renewed == 1)
     }
 
     /// Gives the lease to `owner` until `now + ttl` if `gone` still holds it (whether or not it expired): for a
@@ -213,28 +282,34 @@ impl Store {
         owner: &LeaseOwner,
         now: Timestamp,
         ttl: SignedDuration,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<Fence>> {
         let expires_at = lease_end(now, ttl)?;
-        const SQL: &str =
-            "UPDATE leases SET owner = $1, expires_at_ms = $2 WHERE name = $3 AND owner = $4";
-        let taken = on_pool!(&self.pool, |pool| {
-            sqlx::query(SQL)
+        const SQL: &str = "UPDATE leases SET owner = $1, expires_at_ms = $2, token = token + 1 \
+            WHERE name = $3 AND owner = $4 RETURNING token";
+        let token: Option<i64> = on_pool!(&self.pool, |pool| {
+            sqlx::query_scalar(SQL)
                 .bind(owner.as_str().to_owned())
                 .bind(millis(expires_at))
                 .bind(name.as_str().to_owned())
                 .bind(gone.as_str().to_owned())
-                .execute(pool)
+                .fetch_optional(pool)
                 .await?
-                .rows_affected()
         });
-        Ok(taken == 1)
+        Ok(token.map(|token| Fence {
+            lease: name.clone(),
+            owner: owner.clone(),
+            token,
+        }))
     }
 
-    /// Gives the lease up if `owner` holds it; returns whether it did.
+    /// Gives the lease up if `owner` holds it (it expires at once; the row keeps its token); returns whether it
+    /// did.
     pub async fn release_lease(&self, name: &LeaseName, owner: &LeaseOwner) -> StoreResult<bool> {
-        const SQL: &str = "DELETE FROM leases WHERE name = $1 AND owner = $2";
+        const SQL: &str = "UPDATE leases SET expires_at_ms = $1 \
+            WHERE name = $2 AND owner = $3 AND expires_at_ms <> $1";
         let released = on_pool!(&self.pool, |pool| {
             sqlx::query(SQL)
+                .bind(RELEASED)
                 .bind(name.as_str().to_owned())
                 .bind(owner.as_str().to_owned())
                 .execute(pool)
@@ -244,9 +319,25 @@ impl Store {
         Ok(released == 1)
     }
 
+    /// Gives up every lease `owner` still holds (a process stopping); returns how many.
+    pub async fn release_leases_of(&self, owner: &LeaseOwner) -> StoreResult<u64> {
+        const SQL: &str =
+            "UPDATE leases SET expires_at_ms = $1 WHERE owner = $2 AND expires_at_ms <> $1";
+        let released = on_pool!(&self.pool, |pool| {
+            sqlx::query(SQL)
+                .bind(RELEASED)
+                .bind(owner.as_str().to_owned())
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(released)
+    }
+
     /// The lease as stored, if anyone took it and did not release it.
     pub async fn lease(&self, name: &LeaseName) -> StoreResult<Option<Lease>> {
-        const SQL: &str = "SELECT name, owner, expires_at_ms FROM leases WHERE name = $1";
+        const SQL: &str = "SELECT name, owner, expires_at_ms, token FROM leases \
+            WHERE name = $1 AND expires_at_ms <> 0";
         let row: Option<LeaseRow> = on_pool!(&self.pool, |pool| {
             sqlx::query_as(SQL)
                 .bind(name.as_str().to_owned())
@@ -259,9 +350,40 @@ impl Store {
                 name: col("name").parse(LeaseName::parse(&row.name))?,
                 owner: col("owner").parse(LeaseOwner::parse(&row.owner))?,
                 expires_at: col("expires_at_ms").instant(row.expires_at_ms)?,
+                token: row.token,
             })
         })
         .transpose()
+    }
+}
+
+/// Fails with [`StoreError::LeaseLost`] unless `fence`'s lease still has its owner and token, inside the caller's
+/// write transaction. On PostgreSQL the lease row stays share-locked until that transaction ends, so a takeover
+/// waits for the write to commit rather than slipping in between the check and the write; SQLite's write
+/// transactions exclude each other anyway.
+pub(crate) async fn check_fence(handle: Handle<'_>, fence: &Fence) -> StoreResult<()> {
+    let lock = match handle.engine() {
+        Engine::Postgres => " FOR SHARE",
+        Engine::Sqlite => "",
+    };
+    let sql = format!(
+        "SELECT token FROM leases WHERE name = $1 AND owner = $2 AND token = $3 AND expires_at_ms <> 0{lock}"
+    );
+    let held: Option<i64> = on_conn!(handle, |c| {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(fence.lease.as_str().to_owned())
+            .bind(fence.owner.as_str().to_owned())
+            .bind(fence.token)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    match held {
+        Some(_) => Ok(()),
+        None => Err(StoreError::LeaseLost {
+            lease: fence.lease.to_string(),
+            owner: fence.owner.to_string(),
+            token: fence.token,
+        }),
     }
 }
 

@@ -24,6 +24,7 @@ mod shipments;
 mod stock;
 mod store;
 mod sync;
+mod work_queue;
 
 pub use accounts::*;
 pub use audit::{AuditFilter, AuditRecord};
@@ -31,7 +32,7 @@ pub use connections::{ConnectionFilter, RowVersion, StoredConnection};
 pub use credentials::SealedCredential;
 pub use engine::Engine;
 pub use error::{StoreError, StoreResult};
-pub use leases::{Lease, LeaseName, LeaseOwner, LeaseProcess};
+pub use leases::{Fence, Lease, LeaseName, LeaseOwner, LeaseProcess};
 pub use names::NameError;
 pub use notifications::*;
 pub use oauth_states::{OAuthState, OAuthStateRefusal};
@@ -44,6 +45,7 @@ pub use shipments::{
 };
 pub use stock::{StockChange, StockFilter, StockLevel, StockState};
 pub use store::Store;
+pub use work_queue::ImportQueue;
 pub use sync::{
     SyncFailure, SyncOutcome, SyncRun, SyncRunId, SyncRunResult, SyncStream, SyncWatermark,
     WatermarkRecord,

@@ -143,13 +143,17 @@ impl Store {
         now: Timestamp,
         watermark: Option<&SyncWatermark>,
     ) -> StoreResult<UpsertOutcome> {
-        self.import_orders(connection_id, orders, &[], now, watermark)
+        self.import_orders(connection_id, orders, &[], now, watermark, None)
             .await
     }
 
     /// [`Store::upsert_orders`], and in the same transaction the page's quarantine: each order of the page leaves
     /// the quarantine, each of `unreadable` enters it (or, already there, gets its latest reason, fragment and
     /// count). An order quarantined for the first time gets one `order_quarantined` audit entry.
+    ///
+    /// With a `fence`, the page is written only while that lease still has the fence's owner and token, checked in
+    /// the same transaction: an import that stalled past its lease, whose connection another worker has taken
+    /// over since, gets [`crate::StoreError::LeaseLost`] and writes nothing.
     pub async fn import_orders(
         &self,
         connection_id: ConnectionId,
@@ -157,17 +161,16 @@ impl Store {
         unreadable: &[UnreadableOrder],
         now: Timestamp,
         watermark: Option<&SyncWatermark>,
+        fence: Option<&crate::Fence>,
     ) -> StoreResult<UpsertOutcome> {
-        upsert::upsert_orders(
-            &self.pool,
-            self.buyer_seal(),
+        let page = upsert::Page {
             connection_id,
             orders,
             unreadable,
-            now,
             watermark,
-        )
-        .await
+            fence,
+        };
+        upsert::upsert_orders(&self.pool, self.buyer_seal(), page, now).await
     }
 
     /// The quarantined orders of one connection (or of every connection), the most recently first seen first.

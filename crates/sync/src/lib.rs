@@ -12,6 +12,7 @@ mod outbox;
 mod quarantine;
 mod report;
 mod scheduler;
+mod seller_lease;
 mod shipper;
 pub mod source;
 mod spapi_source;
@@ -27,6 +28,7 @@ pub use factory::{
 pub use import::Importer;
 pub use mws_source::{MwsOrderSource, MwsSettings, MwsSettingsError, MwsSourceFactory};
 pub use report::{ImportOutcome, Progress, ProgressFn, RunOptions, SyncReport};
+pub use seller_lease::{Acquired, LeasePurpose, SellerLease, SellerLeases};
 pub use scheduler::{ScheduledCheck, ScheduledRun, Scheduler, SchedulerConfig};
 pub use shipper::{ShipmentRun, ShipmentStep, Shipper};
 pub use source::{

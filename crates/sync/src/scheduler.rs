@@ -1,25 +1,35 @@
 //! The scheduler: every connection imported every `interval` (plus jitter), several at once, until shut down; and
 //! every connection paused by Amazon's refusal asked again every `recheck_denied`, so that access the seller restored
 //! in Seller Central resumes the sync without anyone pressing "verify now".
+//!
+//! What is due lives in the store ([`Store::claim_due_imports`]): each worker claims the oldest due connections
+//! for as many imports as it has free slots, works on them, and writes when each is due next. Several workers on
+//! one database therefore never import the same connection in the same pass, and a pass costs what is due, not
+//! the number of connections: between claims a worker sleeps until the next due time (or `poll`, whichever is
+//! sooner).
 
-use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{FutureExt as _, StreamExt as _, stream};
 use jiff::{SignedDuration, Timestamp};
 use rand::Rng as _;
 use sellerlink_domain::ids::ConnectionId;
-use sellerlink_store::ConnectionFilter;
-use tokio::sync::Semaphore;
+use sellerlink_store::{Store, StoreError};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::SyncError;
 use crate::import::Importer;
-use crate::report::{RunOptions, SyncReport};
+use crate::report::{ImportOutcome, RunOptions, SyncReport};
 use crate::verify::VerifyOutcome;
+
+/// A connection whose lease another process holds (a `sync` command, shipments of that seller) is tried again
+/// this much later.
+const HELD_RETRY: SignedDuration = SignedDuration::from_secs(30);
+/// The shortest sleep between claims when due work is left that another worker is claiming right now.
+const MIN_WAIT: Duration = Duration::from_millis(50);
 
 /// Settings of the [`Scheduler`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +41,8 @@ pub struct SchedulerConfig {
     pub jitter: SignedDuration,
     /// Connections imported at the same time. Default 4.
     pub max_concurrent: usize,
-    /// How often [`Scheduler::run`] looks for connections due. Default 15 seconds.
+    /// [`Scheduler::run`] looks for due work at least this often (sooner when the next due time comes first, or
+    /// an import ends). Default 15 seconds.
     pub poll: Duration,
     /// A connection paused because Amazon refused its credential is verified again this long after the refusal,
     /// and again this long after each verification that was still refused; `None` never (then only a person's
@@ -69,29 +80,24 @@ pub struct ScheduledCheck {
     pub result: Result<VerifyOutcome, SyncError>,
 }
 
+/// What working on one claimed connection did.
 #[derive(Debug, Default)]
-struct State {
-    next_due: HashMap<ConnectionId, Timestamp>,
-    next_check: HashMap<ConnectionId, Timestamp>,
-    running: HashSet<ConnectionId>,
+struct Worked {
+    check: Option<ScheduledCheck>,
+    run: Option<ScheduledRun>,
 }
 
-/// Runs [`Importer::run_once`] for every connection that is due and not paused.
+/// Imports every connection that is due and not paused, and re-checks the paused ones, as the store's queue says.
 #[derive(Debug)]
 pub struct Scheduler {
     importer: Importer,
     config: SchedulerConfig,
-    state: Mutex<State>,
 }
 
 impl Scheduler {
     /// A scheduler over `importer`'s store and clock.
     pub fn new(importer: Importer, config: SchedulerConfig) -> Self {
-        Self {
-            importer,
-            config,
-            state: Mutex::new(State::default()),
-        }
+        Self { importer, config }
     }
 
     /// The settings.
@@ -99,10 +105,13 @@ impl Scheduler {
         &self.config
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn store(&self) -> &Store {
+        self.importer.store()
+    }
+
+    /// How long a claim keeps a connection from other workers: as long as an import's lease.
+    fn claim(&self) -> SignedDuration {
+        self.importer.config().lease_ttl
     }
 
     fn jittered_interval(&self) -> SignedDuration {
@@ -119,85 +128,207 @@ impl Scheduler {
             ))
     }
 
-    /// The connections due at `now`: not paused (access denied or revoked), not running in this process, and
-    /// whose previous run (in this process, else as recorded in the store) started at least `interval` ago.
-    pub async fn due(&self, now: Timestamp) -> Result<Vec<ConnectionId>, SyncError> {
-        let store = self.importer.store();
-        let connections = store.connections(&ConnectionFilter::default()).await?;
+    /// The paused connections whose re-check is due at `now`: refused by Amazon (not revoked by a person), due in
+    /// the store's queue. Empty when re-checks are off. A read, for tests and diagnostics: it claims nothing.
+    pub async fn rechecks_due(&self, now: Timestamp) -> Result<Vec<ConnectionId>, SyncError> {
+        if self.config.recheck_denied.is_none() {
+            return Ok(Vec::new());
+        }
         let mut due = Vec::new();
-        for stored in connections {
-            let connection = stored.connection;
-            if connection.grant.is_paused() {
-                continue;
-            }
-            let known = {
-                let state = self.state();
-                if state.running.contains(&connection.id) {
-                    continue;
-                }
-                state.next_due.get(&connection.id).copied()
+        for id in self.store().due_imports(now, u32::MAX).await? {
+            let grant = match self.store().connection(id).await {
+                Ok(stored) => stored.connection.grant,
+                Err(StoreError::NotFound { .. }) => continue,
+                Err(error) => return Err(error.into()),
             };
-            let next_due = match known {
-                Some(next_due) => next_due,
-                None => {
-                    let last = store.last_sync_run(connection.id).await?;
-                    let next_due = last.map_or(Timestamp::MIN, |run| {
-                        run.started_at
-                            .saturating_add(self.config.interval)
-                            .unwrap_or(Timestamp::MAX)
-                    });
-                    self.state().next_due.insert(connection.id, next_due);
-                    next_due
-                }
-            };
-            if next_due <= now {
-                due.push(connection.id);
+            if grant.access_denied.is_some() && grant.revoked_at.is_none() {
+                due.push(id);
             }
         }
         Ok(due)
     }
 
-    /// The paused connections whose re-check is due at `now`: refused by Amazon (not revoked by a person), not
-    /// running in this process, refused (or last re-checked) at least `recheck_denied` ago. Empty when re-checks are
-    /// off.
-    pub async fn rechecks_due(&self, now: Timestamp) -> Result<Vec<ConnectionId>, SyncError> {
-        let Some(every) = self.config.recheck_denied else {
-            return Ok(Vec::new());
-        };
-        let connections = self
-            .importer
-            .store()
-            .connections(&ConnectionFilter::default())
-            .await?;
-        let state = self.state();
-        Ok(connections
-            .into_iter()
-            .filter_map(|stored| {
-                let connection = stored.connection;
-                let denial = connection.grant.access_denied.as_ref()?;
-                if connection.grant.revoked_at.is_some() || state.running.contains(&connection.id) {
-                    return None;
-                }
-                let next_check = state
-                    .next_check
-                    .get(&connection.id)
-                    .copied()
-                    .unwrap_or_else(|| denial.at.saturating_add(every).unwrap_or(Timestamp::MAX));
-                (next_check <= now).then_some(connection.id)
-            })
-            .collect())
-    }
-
     /// Verifies every paused connection whose re-check is due at `now`, one after another, and waits for them.
-    /// A connection Amazon accepts again is resumed (its refusal cleared) and imported at the next tick.
+    /// A connection Amazon accepts again is resumed (its refusal cleared) and imported at once.
     pub async fn recheck_paused(&self, now: Timestamp) -> Result<Vec<ScheduledCheck>, SyncError> {
-        let due = self.rechecks_due(now).await?;
-        self.started(&due);
-        let mut checks = Vec::with_capacity(due.len());
-        for connection_id in due {
-            checks.push(self.recheck_one(connection_id).await);
+        let mut checks = Vec::new();
+        for id in self.rechecks_due(now).await? {
+            if !self.store().claim_import(id, now, self.claim()).await? {
+                continue;
+            }
+            let worked = self.work_on(id, now, CancellationToken::new()).await;
+            checks.extend(worked.check);
         }
         Ok(checks)
+    }
+
+    /// One step for tests, the demo and one-shot runs: claims everything due at `now`, `max_concurrent` at a
+    /// time, works on it (re-checks of paused connections, then imports — a resumed one among them) and waits
+    /// for all of it; returns the imports.
+    pub async fn tick(&self, now: Timestamp) -> Result<Vec<ScheduledRun>, SyncError> {
+        let slots = self.config.max_concurrent.max(1);
+        let mut runs = Vec::new();
+        loop {
+            let limit = u32::try_from(slots).unwrap_or(u32::MAX);
+            let claimed = self.store().claim_due_imports(now, self.claim(), limit).await?;
+            if claimed.is_empty() {
+                return Ok(runs);
+            }
+            let worked: Vec<Worked> = stream::iter(claimed)
+                .map(|id| self.work_on(id, now, CancellationToken::new()))
+                .buffer_unordered(slots)
+                .collect()
+                .await;
+            runs.extend(worked.into_iter().filter_map(|worked| worked.run));
+        }
+    }
+
+    /// Runs until `shutdown` fires: claims due work for every free slot (at most `max_concurrent` at once), each
+    /// in its own task, and sleeps until the next due time, `poll`, or an import's end. On shutdown, running
+    /// imports stop after their current page (nothing is lost: they are recorded as interrupted, handed back due
+    /// at once, and the next run resumes), and this returns once they have.
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+        let slots = self.config.max_concurrent.max(1);
+        let mut tasks: JoinSet<()> = JoinSet::new();
+        while !shutdown.is_cancelled() {
+            let now = self.importer.clock().now();
+            let free = slots.saturating_sub(tasks.len());
+            let mut claimed_all_asked = false;
+            if free > 0 {
+                let limit = u32::try_from(free).unwrap_or(u32::MAX);
+                match self.store().claim_due_imports(now, self.claim(), limit).await {
+                    Ok(claimed) => {
+                        claimed_all_asked = claimed.len() == free;
+                        for id in claimed {
+                            let this = Arc::clone(&self);
+                            let cancel = shutdown.child_token();
+                            tasks.spawn(async move {
+                                let work = AssertUnwindSafe(this.work_on(id, now, cancel)).catch_unwind();
+                                if work.await.is_err() {
+                                    tracing::error!(connection.id = %id, "work on a connection panicked");
+                                    // Due again after the claim ends, like a crashed worker's.
+                                }
+                            });
+                        }
+                    }
+                    Err(error) => tracing::warn!(%error, "could not claim the connections due"),
+                }
+            }
+            let wait = if tasks.len() >= slots || claimed_all_asked {
+                if claimed_all_asked && tasks.len() < slots {
+                    Duration::ZERO
+                } else {
+                    self.config.poll
+                }
+            } else {
+                self.until_next_due(now).await
+            };
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(wait) => {}
+                Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            }
+        }
+        while tasks.join_next().await.is_some() {}
+    }
+
+    /// How long to sleep when nothing more could be claimed: until the next due time, at most `poll`.
+    async fn until_next_due(&self, now: Timestamp) -> Duration {
+        match self.store().next_import_due().await {
+            Ok(Some(due)) => {
+                let until = now.duration_until(due).unsigned_abs();
+                if due <= now {
+                    MIN_WAIT
+                } else {
+                    until.clamp(MIN_WAIT, self.config.poll)
+                }
+            }
+            Ok(None) => self.config.poll,
+            Err(error) => {
+                tracing::warn!(%error, "could not read when the next import is due");
+                self.config.poll
+            }
+        }
+    }
+
+    /// Works on one claimed connection and writes when it is due next: re-checks it if Amazon refused it (and
+    /// imports it at once if access is back), imports it if it is active, leaves it if a person revoked it.
+    async fn work_on(&self, id: ConnectionId, now: Timestamp, cancel: CancellationToken) -> Worked {
+        let mut worked = Worked::default();
+        let next = match self.store().connection(id).await {
+            Err(StoreError::NotFound { .. }) => return worked,
+            Err(error) => {
+                tracing::warn!(connection.id = %id, %error, "could not read a claimed connection");
+                self.later(now, self.config.interval)
+            }
+            Ok(stored) => {
+                let grant = stored.connection.grant;
+                let refused = grant.access_denied.is_some() && grant.revoked_at.is_none();
+                let mut import = !grant.is_paused();
+                let mut next = self.later(now, self.config.interval);
+                if refused && let Some(every) = self.config.recheck_denied {
+                    let check = self.recheck_one(id).await;
+                    import = matches!(check.result, Ok(VerifyOutcome::Verified(_)));
+                    next = self.later(now, every);
+                    worked.check = Some(check);
+                }
+                if import {
+                    let run = self.import_one(id, cancel).await;
+                    next = self.after_import(now, &run.result);
+                    worked.run = Some(run);
+                }
+                next
+            }
+        };
+        if let Err(error) = self.store().schedule_import(id, next).await {
+            tracing::warn!(connection.id = %id, %error, "could not schedule the next import; it is due again when the claim ends");
+        }
+        worked
+    }
+
+    /// `wait` after the later of `now` (the tick's instant) and the clock.
+    fn later(&self, now: Timestamp, wait: SignedDuration) -> Timestamp {
+        now.max(self.importer.clock().now())
+            .saturating_add(wait)
+            .unwrap_or(Timestamp::MAX)
+    }
+
+    /// When a connection is due after an import that ended with `result`.
+    fn after_import(&self, now: Timestamp, result: &Result<SyncReport, SyncError>) -> Timestamp {
+        let Ok(report) = result else {
+            return self.later(now, self.config.interval);
+        };
+        let interrupted = report
+            .error
+            .as_ref()
+            .is_some_and(|error| error.kind == "interrupted");
+        match report.outcome {
+            // Stopped by a shutdown: handed back, due at once for whichever worker runs next.
+            ImportOutcome::Failed if interrupted => now.min(self.importer.clock().now()),
+            ImportOutcome::LeaseHeld => self.later(now, HELD_RETRY.min(self.config.interval)),
+            ImportOutcome::PausedAccessDenied => {
+                let wait = self.config.recheck_denied.unwrap_or(self.config.interval);
+                self.later(now, wait)
+            }
+            ImportOutcome::Completed | ImportOutcome::Failed | ImportOutcome::Paused => {
+                self.later(now, self.jittered_interval())
+            }
+        }
+    }
+
+    async fn import_one(&self, connection_id: ConnectionId, cancel: CancellationToken) -> ScheduledRun {
+        let options = RunOptions {
+            progress: None,
+            cancel: Some(cancel),
+        };
+        let result = self.importer.run_once_with(connection_id, options).await;
+        if let Err(error) = &result {
+            tracing::error!(connection.id = %connection_id, %error, "order import could not run");
+        }
+        ScheduledRun {
+            connection_id,
+            result,
+        }
     }
 
     async fn recheck_one(&self, connection_id: ConnectionId) -> ScheduledCheck {
@@ -213,136 +344,9 @@ impl Scheduler {
                 tracing::warn!(connection.id = %connection_id, error = %error, "re-checking a paused connection failed");
             }
         }
-        let next_check = self
-            .config
-            .recheck_denied
-            .and_then(|every| self.importer.clock().now().saturating_add(every).ok());
-        let mut state = self.state();
-        state.running.remove(&connection_id);
-        match next_check {
-            Some(at) => state.next_check.insert(connection_id, at),
-            None => state.next_check.remove(&connection_id),
-        };
-        // Resumed: import at once rather than when its interval from the last run comes round.
-        if matches!(result, Ok(VerifyOutcome::Verified(_))) {
-            state.next_due.insert(connection_id, Timestamp::MIN);
-        }
         ScheduledCheck {
             connection_id,
             result,
         }
-    }
-
-    fn started(&self, ids: &[ConnectionId]) {
-        self.state().running.extend(ids.iter().copied());
-    }
-
-    fn finished(&self, id: ConnectionId) {
-        let next_due = self
-            .importer
-            .clock()
-            .now()
-            .saturating_add(self.jittered_interval())
-            .unwrap_or(Timestamp::MAX);
-        let mut state = self.state();
-        state.running.remove(&id);
-        state.next_due.insert(id, next_due);
-    }
-
-    /// One step for tests and one-shot runs: re-checks the paused connections due for it ([`Self::recheck_paused`]),
-    /// then imports every connection due at `now` (a resumed one among them), at most `max_concurrent` at a time,
-    /// and waits for all of them.
-    pub async fn tick(&self, now: Timestamp) -> Result<Vec<ScheduledRun>, SyncError> {
-        self.recheck_paused(now).await?;
-        let due = self.due(now).await?;
-        self.started(&due);
-        let runs = stream::iter(due)
-            .map(|connection_id| async move {
-                let result = self.importer.run_once(connection_id).await;
-                self.finished(connection_id);
-                ScheduledRun {
-                    connection_id,
-                    result,
-                }
-            })
-            .buffer_unordered(self.config.max_concurrent.max(1))
-            .collect()
-            .await;
-        Ok(runs)
-    }
-
-    /// Runs until `shutdown` fires: every `poll`, starts the imports and the re-checks of paused connections that
-    /// are due (each in its own task, at most `max_concurrent` at once). On shutdown, running imports stop after
-    /// their current page (nothing is lost: they are recorded as interrupted and the next run resumes), and this
-    /// returns once they have.
-    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
-        let permits = Arc::new(Semaphore::new(self.config.max_concurrent.max(1)));
-        let mut tasks = JoinSet::new();
-        loop {
-            let now = self.importer.clock().now();
-            match self.due(now).await {
-                Ok(due) => {
-                    self.started(&due);
-                    for connection_id in due {
-                        let this = Arc::clone(&self);
-                        let permits = Arc::clone(&permits);
-                        let cancel = shutdown.child_token();
-                        tasks.spawn(
-                            async move { this.run_one(connection_id, permits, cancel).await },
-                        );
-                    }
-                }
-                Err(error) => {
-                    tracing::warn!(error = %error, "could not list the connections due for import")
-                }
-            }
-            match self.rechecks_due(now).await {
-                Ok(due) => {
-                    self.started(&due);
-                    for connection_id in due {
-                        let this = Arc::clone(&self);
-                        let permits = Arc::clone(&permits);
-                        tasks.spawn(async move {
-                            let _permit = permits.acquire_owned().await;
-                            this.recheck_one(connection_id).await;
-                        });
-                    }
-                }
-                Err(error) => {
-                    tracing::warn!(error = %error, "could not list the paused connections to re-check")
-                }
-            }
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = tokio::time::sleep(self.config.poll) => {}
-                Some(_) = tasks.join_next() => {}
-            }
-        }
-        while tasks.join_next().await.is_some() {}
-    }
-
-    async fn run_one(
-        &self,
-        connection_id: ConnectionId,
-        permits: Arc<Semaphore>,
-        cancel: CancellationToken,
-    ) {
-        let permit = permits.acquire_owned().await;
-        if permit.is_ok() && !cancel.is_cancelled() {
-            let options = RunOptions {
-                progress: None,
-                cancel: Some(cancel),
-            };
-            let run = AssertUnwindSafe(self.importer.run_once_with(connection_id, options))
-                .catch_unwind();
-            match run.await {
-                Ok(Ok(_)) => {}
-                Ok(Err(error)) => {
-                    tracing::error!(connection.id = %connection_id, error = %error, "order import could not run");
-                }
-                Err(_) => tracing::error!(connection.id = %connection_id, "order import panicked"),
-            }
-        }
-        self.finished(connection_id);
     }
 }

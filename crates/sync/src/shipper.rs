@@ -12,11 +12,15 @@
 //! states the same absolute facts, and `confirmShipment` with the same package reference edits that package, so
 //! a repeat changes nothing at Amazon.
 
+use std::collections::HashMap;
+
 use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
 use sellerlink_domain::connection::Connection;
+use sellerlink_domain::ids::ConnectionId;
 use sellerlink_store::{ShipmentFilter, ShipmentRecord, ShipmentState, StoreError};
 
 use crate::access;
+use crate::seller_lease::{Acquired, LeasePurpose, SellerLease};
 use crate::error::SyncError;
 use crate::import::{CallError, Importer};
 use crate::outbox::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
@@ -39,7 +43,8 @@ pub enum ShipmentStep {
     Rejected(String),
     /// It could not be sent now (this reason); tried again later.
     RetryLater(String),
-    /// Another worker moved it first; nothing done.
+    /// Another worker moved it first, or another process holds its connection's lease; nothing done (that
+    /// worker handles it).
     TakenByAnother,
 }
 
@@ -64,15 +69,29 @@ impl Shipper {
         Self { importer }
     }
 
-    /// Handles every shipment due now (at most 50), one after another, and reports what each step did.
+    /// Handles every shipment due now (at most 50), one after another, and reports what each step did. A
+    /// shipment of a connection whose lease another process holds (it is importing that seller, say) is left to
+    /// that process: its seller's quota is spent by one process at a time.
     pub async fn run_once(&self) -> Result<Vec<ShipmentRun>, SyncError> {
         let now = self.importer.clock().now();
         let due = self.importer.store().due_shipments(now, BATCH).await?;
+        let mut leases: HashMap<ConnectionId, Option<SellerLease>> = HashMap::new();
         let mut runs = Vec::with_capacity(due.len());
         for shipment in due {
-            let step = match self.step(&shipment).await {
-                Err(SyncError::Store(StoreError::Conflict { .. })) => ShipmentStep::TakenByAnother,
-                other => other?,
+            let connection = shipment.connection_id;
+            if !leases.contains_key(&connection) {
+                let lease = match self.importer.leases().acquire(connection, LeasePurpose::Outbox).await? {
+                    Acquired::Held(lease) => Some(lease),
+                    Acquired::Elsewhere(_) | Acquired::ImportRunning(_) => None,
+                };
+                leases.insert(connection, lease);
+            }
+            let step = match leases.get(&connection) {
+                Some(Some(lease)) if lease.renew().await? => match self.step(&shipment).await {
+                    Err(SyncError::Store(StoreError::Conflict { .. })) => ShipmentStep::TakenByAnother,
+                    other => other?,
+                },
+                _ => ShipmentStep::TakenByAnother,
             };
             tracing::info!(
                 shipment.id = %shipment.id,
@@ -82,6 +101,9 @@ impl Shipper {
                 "shipment step"
             );
             runs.push(ShipmentRun { shipment, step });
+        }
+        for lease in leases.into_values().flatten() {
+            lease.release().await;
         }
         Ok(runs)
     }

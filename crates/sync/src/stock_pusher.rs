@@ -17,6 +17,7 @@ use sellerlink_store::{StockLevel, StockState, StoreError};
 
 use crate::access;
 use crate::error::SyncError;
+use crate::seller_lease::{Acquired, LeasePurpose};
 use crate::import::{CallError, Importer};
 use crate::outbox::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
 use crate::source::{SourceError, SourceErrorKind, StockOutcome, StockSubmission};
@@ -83,7 +84,15 @@ impl StockPusher {
         }
         let mut runs = Vec::new();
         for (connection_id, levels) in by_connection {
-            match self.push_connection(connection_id, levels).await {
+            // Another process holds the connection's lease (it is importing that seller, say): it pushes them, so
+            // that the seller's quota is spent by one process at a time.
+            let leases = self.importer.leases();
+            let Acquired::Held(lease) = leases.acquire(connection_id, LeasePurpose::Outbox).await? else {
+                continue;
+            };
+            let pushed = self.push_connection(connection_id, levels).await;
+            lease.release().await;
+            match pushed {
                 Ok(mut steps) => runs.append(&mut steps),
                 // Another worker moved a row first: it handles it.
                 Err(SyncError::Store(StoreError::Conflict { .. })) => {}

@@ -60,6 +60,10 @@ impl Importer {
                     .filter(|m| !participations.iter().any(|p| p.marketplace_id == m.id))
                     .map(|m| m.id.clone())
                     .collect();
+                if cleared_access_denied {
+                    // Resumed: import at once rather than when its next re-check would have come round.
+                    store.schedule_import(connection_id, now).await?;
+                }
                 tracing::info!(connection.id = %connection_id, cleared_access_denied, "connection verified");
                 return Ok(VerifyOutcome::Verified(Verified {
                     participations,

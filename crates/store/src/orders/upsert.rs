@@ -16,6 +16,7 @@ use super::rows::{
 use crate::codec::{millis, to_stored_precision};
 use crate::engine::{Args, Engine, Handle, Pool, bind_args, on_conn, values_tuples};
 use crate::error::{StoreError, StoreResult};
+use crate::leases::{Fence, check_fence};
 use crate::sync::{SyncWatermark, write_watermark};
 
 /// Orders per multi-row INSERT: 17 values each, 17,000 in all, under SQLite's limit of 32,766 parameters per
@@ -206,18 +207,34 @@ async fn write_items(
     Ok(())
 }
 
+/// One page of an import, as [`crate::Store::import_orders`] takes it.
+pub(super) struct Page<'a> {
+    pub(super) connection_id: ConnectionId,
+    pub(super) orders: &'a [Order],
+    pub(super) unreadable: &'a [UnreadableOrder],
+    pub(super) watermark: Option<&'a SyncWatermark>,
+    pub(super) fence: Option<&'a Fence>,
+}
+
 pub(super) async fn upsert_orders(
     pool: &Pool,
     seal: Seal<'_>,
-    connection_id: ConnectionId,
-    orders: &[Order],
-    unreadable: &[UnreadableOrder],
+    page: Page<'_>,
     now: Timestamp,
-    watermark: Option<&SyncWatermark>,
 ) -> StoreResult<UpsertOutcome> {
+    let Page {
+        connection_id,
+        orders,
+        unreadable,
+        watermark,
+        fence,
+    } = page;
     let page = normalize(orders)?;
     let connection = connection_id.to_string();
     let mut tx = pool.begin().await?;
+    if let Some(fence) = fence {
+        check_fence(tx.handle(), fence).await?;
+    }
     if !connection_exists(tx.handle(), &connection).await? {
         return Err(StoreError::not_found("connection", connection_id));
     }

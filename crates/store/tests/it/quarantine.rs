@@ -32,6 +32,7 @@ async fn an_unreadable_order_is_quarantined_once_and_released_when_stored(db: Db
             &[odd(2, "createdTime: not a date")],
             first,
             None,
+            None,
         )
         .await
         .unwrap();
@@ -42,6 +43,7 @@ async fn an_unreadable_order_is_quarantined_once_and_released_when_stored(db: Db
             &[],
             &[odd(2, "still not a date")],
             later,
+            None,
             None,
         )
         .await
@@ -74,7 +76,7 @@ async fn an_unreadable_order_is_quarantined_once_and_released_when_stored(db: Db
     // It reads at last: stored and released in the same transaction.
     let fixed = order(2, at("2026-02-01T00:00:00Z"), at("2026-02-01T00:00:00Z"));
     store
-        .import_orders(connection.id, &[fixed], &[], later, None)
+        .import_orders(connection.id, &[fixed], &[], later, None, None)
         .await
         .unwrap();
     assert!(
@@ -95,7 +97,7 @@ async fn a_removed_connection_takes_its_quarantine_along(db: Db) {
     let connection = merchant_with_connection(store, "Acme", 1).await;
     let now = at("2026-03-01T00:00:00Z");
     store
-        .import_orders(connection.id, &[], &[odd(3, "unreadable")], now, None)
+        .import_orders(connection.id, &[], &[odd(3, "unreadable")], now, None, None)
         .await
         .unwrap();
     let removal = entry(

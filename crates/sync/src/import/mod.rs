@@ -12,7 +12,7 @@ use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_store::{
-    Lease, LeaseName, Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult, SyncStream,
+    Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult, SyncStream,
 };
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
@@ -24,6 +24,7 @@ use crate::config::ImportConfig;
 use crate::error::SyncError;
 use crate::factory::{CredentialOpener, SourceFactory};
 use crate::report::{ImportOutcome, RunOptions, SyncReport};
+use crate::seller_lease::{Acquired, LeasePurpose, SellerLease, SellerLeases};
 use crate::source::{OrderSource, SourceError, SourceErrorKind, Window};
 
 pub(crate) use retry::{CallError, with_retry};
@@ -40,6 +41,7 @@ struct Inner {
     credentials: Arc<dyn CredentialOpener>,
     factory: Arc<dyn SourceFactory>,
     config: ImportConfig,
+    leases: SellerLeases,
 }
 
 impl std::fmt::Debug for Importer {
@@ -81,6 +83,12 @@ impl Importer {
         factory: Arc<dyn SourceFactory>,
         config: ImportConfig,
     ) -> Self {
+        let leases = SellerLeases::new(
+            store.clone(),
+            Arc::clone(&clock),
+            config.owner.clone(),
+            config.lease_ttl,
+        );
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -88,6 +96,7 @@ impl Importer {
                 credentials,
                 factory,
                 config,
+                leases,
             }),
         }
     }
@@ -105,6 +114,12 @@ impl Importer {
     /// The settings.
     pub fn config(&self) -> &ImportConfig {
         &self.inner.config
+    }
+
+    /// The leases this process holds on its connections, shared with the shipper and the stock pusher built
+    /// from this importer.
+    pub fn leases(&self) -> &SellerLeases {
+        &self.inner.leases
     }
 
     /// Runs one logical call to Amazon with the engine's retries (throttling waits, transient failures with
@@ -236,55 +251,34 @@ impl Importer {
         connection_id: ConnectionId,
         options: RunOptions,
     ) -> Result<SyncReport, SyncError> {
-        let store = &self.inner.store;
-        let config = &self.inner.config;
-        let lease = LeaseName::sync(connection_id);
         let now = self.inner.clock.now();
-        if let LeaseTaken::HeldBy(holder) = self.take_lease(&lease, now).await? {
-            let mut report = self.skipped(connection_id, ImportOutcome::LeaseHeld, now);
-            report.lease_holder = holder;
-            return Ok(report);
-        }
-        let result = self.locked(connection_id, &lease, options).await;
-        if let Err(error) = store.release_lease(&lease, &config.owner).await {
-            tracing::warn!(error = %error, "could not release the sync lease; it expires on its own");
-        }
-        result
-    }
-
-    /// Takes the lease if it is free, expired or already this importer's, or at once if its holder is a process
-    /// on this host that has ended (killed mid-import, say).
-    async fn take_lease(&self, lease: &LeaseName, now: Timestamp) -> Result<LeaseTaken, SyncError> {
-        let store = &self.inner.store;
-        let config = &self.inner.config;
-        if store
-            .try_acquire_lease(lease, &config.owner, now, config.lease_ttl)
+        let lease = match self
+            .inner
+            .leases
+            .acquire(connection_id, LeasePurpose::Import)
             .await?
         {
-            return Ok(LeaseTaken::Taken);
-        }
-        let held = store.lease(lease).await?;
-        if let Some(held) = &held {
-            let gone = held
-                .owner
-                .process()
-                .is_some_and(|process| process.is_gone());
-            if gone
-                && store
-                    .take_over_lease(lease, &held.owner, &config.owner, now, config.lease_ttl)
-                    .await?
-            {
-                tracing::warn!(holder = %held.owner, "took over the sync lease of a process that has ended");
-                return Ok(LeaseTaken::Taken);
+            Acquired::Held(lease) => lease,
+            Acquired::Elsewhere(holder) => {
+                let mut report = self.skipped(connection_id, ImportOutcome::LeaseHeld, now);
+                report.lease_holder = holder;
+                return Ok(report);
             }
-        }
-        Ok(LeaseTaken::HeldBy(held))
+            Acquired::ImportRunning(lease) => {
+                let mut report = self.skipped(connection_id, ImportOutcome::LeaseHeld, now);
+                report.lease_holder = Some(lease);
+                return Ok(report);
+            }
+        };
+        let result = self.locked(connection_id, &lease, options).await;
+        lease.release().await;
+        result
     }
 
     async fn locked(
         &self,
         connection_id: ConnectionId,
-        lease: &LeaseName,
+        lease: &SellerLease,
         options: RunOptions,
     ) -> Result<SyncReport, SyncError> {
         let store = &self.inner.store;
@@ -372,7 +366,7 @@ impl Importer {
         &self,
         connection: &Connection,
         source: Arc<dyn OrderSource>,
-        lease: &LeaseName,
+        lease: &SellerLease,
         stats: &Arc<RunStats>,
         cancel: &CancellationToken,
         options: &RunOptions,
@@ -485,11 +479,4 @@ impl Importer {
             lease_holder: None,
         })
     }
-}
-
-/// Whether [`Importer::take_lease`] took the connection's lease.
-enum LeaseTaken {
-    Taken,
-    /// Another live process holds it (`None`: it was released before it could be read).
-    HeldBy(Option<Lease>),
 }

@@ -20,7 +20,7 @@ use jiff::Timestamp;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId};
 use sellerlink_domain::order::Order;
-use sellerlink_store::{LeaseName, Store, StoreError, SyncStream, SyncWatermark, UnreadableOrder};
+use sellerlink_store::{Store, StoreError, SyncStream, SyncWatermark, UnreadableOrder};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -28,6 +28,7 @@ use super::retry::{CallError, with_retry};
 use super::stats::RunStats;
 use crate::config::{ImportConfig, RetryConfig};
 use crate::report::{Progress, ProgressFn};
+use crate::seller_lease::SellerLease;
 use crate::source::{OrderSource, OrdersPage, PageToken, SourceError, SourceErrorKind, Window};
 
 /// The most orders committed in one transaction when several pages are ready at once.
@@ -74,7 +75,10 @@ impl From<CallError> for PipelineError {
 
 impl From<StoreError> for PipelineError {
     fn from(error: StoreError) -> Self {
-        Self::Store(error)
+        match error {
+            StoreError::LeaseLost { .. } => Self::LeaseLost,
+            error => Self::Store(error),
+        }
     }
 }
 
@@ -113,7 +117,7 @@ pub(crate) struct Pipeline<'a> {
     pub(crate) window: Window,
     pub(crate) known: HashMap<AmazonOrderId, Known>,
     pub(crate) config: &'a ImportConfig,
-    pub(crate) lease: &'a LeaseName,
+    pub(crate) lease: &'a SellerLease,
     pub(crate) stats: Arc<RunStats>,
     pub(crate) cancel: &'a CancellationToken,
     pub(crate) progress: Option<&'a ProgressFn>,
@@ -184,16 +188,7 @@ impl Pipeline<'_> {
             .max(std::time::Duration::from_millis(10));
         loop {
             tokio::time::sleep(period).await;
-            let renewed = self
-                .store
-                .try_acquire_lease(
-                    self.lease,
-                    &self.config.owner,
-                    self.clock.now(),
-                    self.config.lease_ttl,
-                )
-                .await;
-            match renewed {
+            match self.lease.renew().await {
                 Ok(true) => {}
                 Ok(false) => return PipelineError::LeaseLost,
                 Err(error) => return PipelineError::Store(error),
@@ -347,6 +342,7 @@ impl Pipeline<'_> {
                     &unreadable,
                     now,
                     watermark.as_ref(),
+                    Some(self.lease.fence()),
                 )
                 .await?;
             for order in &unreadable {

@@ -409,7 +409,7 @@ async fn the_operator_sees_orders_amazon_sent_that_could_not_be_read() {
     world
         .app
         .store()
-        .import_orders(connection, &[], &[odd], world.app.now(), None)
+        .import_orders(connection, &[], &[odd], world.app.now(), None, None)
         .await
         .unwrap();
     let page = browser.get("/operator").await.body;

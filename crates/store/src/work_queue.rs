@@ -1,0 +1,178 @@
+//! The import queue: when each connection's next import (or, while Amazon refuses it, its next re-check) is due,
+//! kept in the store so that the database decides which worker does what.
+//!
+//! A worker *claims* due connections: one statement picks the oldest due ones, one merchant's connections taking
+//! turns with another's, and pushes their due time past the claim's end, so no other worker sees them due while
+//! the claimant works. On PostgreSQL the pick skips rows another worker's claim holds locked at that moment; on
+//! SQLite write statements exclude each other. When its work ends the claimant schedules the next due time
+//! ([`Store::schedule_import`]); a worker that stops hands back what it claimed but did not start (due at once); a
+//! worker that crashed leaves its claims due again when the claim ends.
+//!
+//! Reading what is due goes by the `connections_import_due` index, so a pass costs what is due, not the number of
+//! connections.
+
+use jiff::{SignedDuration, Timestamp};
+use sellerlink_domain::ids::ConnectionId;
+
+use crate::codec::{Column, millis};
+use crate::engine::{Engine, on_pool};
+use crate::error::{StoreError, StoreResult};
+use crate::store::Store;
+
+/// How much import work is due: for the operator's overview and the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportQueue {
+    /// Connections whose import or re-check is due (claimed ones are not: they are being worked on).
+    pub due: u64,
+    /// The due time of the one waiting longest, if any is due.
+    pub oldest_due: Option<Timestamp>,
+}
+
+impl Store {
+    /// Claims up to `limit` connections due at `now` until `now + claim` (their due time moves there): the oldest
+    /// due first, taking one connection of each merchant in turn, so that a merchant with thousands of connections
+    /// never holds back one with a single connection. Several workers claiming at once never get the same
+    /// connection.
+    pub async fn claim_due_imports(
+        &self,
+        now: Timestamp,
+        claim: SignedDuration,
+        limit: u32,
+    ) -> StoreResult<Vec<ConnectionId>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let until = claim_end(now, claim)?;
+        let lock = match self.engine() {
+            Engine::Postgres => " FOR UPDATE OF c SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
+        // Each merchant's due connections are numbered by due time (`turn`); taking turn 1 of every merchant
+        // before any turn 2 is the round-robin. The outer condition re-checks the due time on the row as it is
+        // when it is updated, so a connection another worker just scheduled is not claimed again.
+        let sql = format!(
+            "UPDATE connections SET import_due_ms = $1 WHERE id IN (\
+                SELECT c.id FROM connections c JOIN (\
+                    SELECT id, ROW_NUMBER() OVER (PARTITION BY merchant_id ORDER BY import_due_ms, id) AS turn \
+                    FROM connections WHERE import_due_ms <= $2\
+                ) ranked ON ranked.id = c.id \
+                ORDER BY ranked.turn, c.import_due_ms, c.id LIMIT $3{lock}\
+             ) AND import_due_ms <= $2 RETURNING id"
+        );
+        let ids: Vec<String> = on_pool!(&self.pool, |pool| {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(millis(until))
+                .bind(millis(now))
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?
+        });
+        ids.iter()
+            .map(|id| Column::new("connections", "id").parse(ConnectionId::parse(id)))
+            .collect()
+    }
+
+    /// Claims one connection like [`Store::claim_due_imports`] if it is due at `now`; returns whether it did.
+    pub async fn claim_import(
+        &self,
+        connection: ConnectionId,
+        now: Timestamp,
+        claim: SignedDuration,
+    ) -> StoreResult<bool> {
+        let until = claim_end(now, claim)?;
+        const SQL: &str =
+            "UPDATE connections SET import_due_ms = $1 WHERE id = $2 AND import_due_ms <= $3";
+        let claimed = on_pool!(&self.pool, |pool| {
+            sqlx::query(SQL)
+                .bind(millis(until))
+                .bind(connection.to_string())
+                .bind(millis(now))
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(claimed == 1)
+    }
+
+    /// Sets when the connection's next import (or re-check) is due. Unknown connections (removed meanwhile) are
+    /// ignored.
+    pub async fn schedule_import(&self, connection: ConnectionId, due: Timestamp) -> StoreResult<()> {
+        const SQL: &str = "UPDATE connections SET import_due_ms = $1 WHERE id = $2";
+        on_pool!(&self.pool, |pool| {
+            sqlx::query(SQL)
+                .bind(millis(due))
+                .bind(connection.to_string())
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// When the connection's next import (or re-check) is due.
+    pub async fn import_due(&self, connection: ConnectionId) -> StoreResult<Timestamp> {
+        const SQL: &str = "SELECT import_due_ms FROM connections WHERE id = $1";
+        let due: Option<i64> = on_pool!(&self.pool, |pool| {
+            sqlx::query_scalar(SQL)
+                .bind(connection.to_string())
+                .fetch_optional(pool)
+                .await?
+        });
+        let due = due.ok_or_else(|| StoreError::not_found("connection", connection))?;
+        Column::new("connections", "import_due_ms").instant(due)
+    }
+
+    /// The connections due at `now`, oldest due first, at most `limit`: a read, claiming nothing.
+    pub async fn due_imports(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<ConnectionId>> {
+        const SQL: &str = "SELECT id FROM connections WHERE import_due_ms <= $1 \
+            ORDER BY import_due_ms, id LIMIT $2";
+        let ids: Vec<String> = on_pool!(&self.pool, |pool| {
+            sqlx::query_scalar(SQL)
+                .bind(millis(now))
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?
+        });
+        ids.iter()
+            .map(|id| Column::new("connections", "id").parse(ConnectionId::parse(id)))
+            .collect()
+    }
+
+    /// When the next connection falls due (perhaps already), if there is any connection: what a worker sleeps
+    /// until.
+    pub async fn next_import_due(&self) -> StoreResult<Option<Timestamp>> {
+        const SQL: &str = "SELECT MIN(import_due_ms) FROM connections";
+        let due: Option<i64> = on_pool!(&self.pool, |pool| {
+            sqlx::query_scalar(SQL).fetch_one(pool).await?
+        });
+        due.map(|due| Column::new("connections", "import_due_ms").instant(due))
+            .transpose()
+    }
+
+    /// How much import work is due at `now`.
+    pub async fn import_queue(&self, now: Timestamp) -> StoreResult<ImportQueue> {
+        const SQL: &str =
+            "SELECT COUNT(*), MIN(import_due_ms) FROM connections WHERE import_due_ms <= $1";
+        let (due, oldest): (i64, Option<i64>) = on_pool!(&self.pool, |pool| {
+            sqlx::query_as(SQL).bind(millis(now)).fetch_one(pool).await?
+        });
+        Ok(ImportQueue {
+            due: u64::try_from(due).unwrap_or(0),
+            oldest_due: oldest
+                .map(|due| Column::new("connections", "import_due_ms").instant(due))
+                .transpose()?,
+        })
+    }
+}
+
+/// When a claim made at `now` ends.
+fn claim_end(now: Timestamp, claim: SignedDuration) -> StoreResult<Timestamp> {
+    if !claim.is_positive() {
+        return Err(StoreError::invalid(
+            "import claim",
+            format!("{claim:#} is not positive; expected a duration such as 5m"),
+        ));
+    }
+    now.checked_add(claim)
+        .map_err(|e| StoreError::invalid("import claim", format!("{now} + {claim:#}: {e}")))
+}

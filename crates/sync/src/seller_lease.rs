@@ -1,0 +1,244 @@
+//! The leases this process holds on its connections, shared by every job of the process.
+//!
+//! A connection's lease (`sync:<connection id>`) says which *process* spends that seller account's Amazon quota
+//! now. Imports, shipment confirmations and stock pushes of one process share it (their calls go through the
+//! process's own rate limiter, so they never throttle one another), while another process leaves the connection
+//! alone until the lease is released or expires. Only one import of a connection runs at a time, also within the
+//! process. Every write an import makes carries the lease's fence ([`sellerlink_store::Fence`]), so a process that
+//! stalled past its lease and lost it writes nothing after its successor took over.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::SignedDuration;
+use sellerlink_domain::clock::Clock;
+use sellerlink_domain::ids::ConnectionId;
+use sellerlink_store::{Fence, Lease, LeaseName, LeaseOwner, Store, StoreError};
+use tokio::sync::Mutex;
+
+/// What a job wants the lease for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeasePurpose {
+    /// An import: at most one per connection, in the whole fleet.
+    Import,
+    /// Shipment confirmations or stock levels: alongside this process's import, never another process's.
+    Outbox,
+}
+
+/// The answer to [`SellerLeases::acquire`].
+#[derive(Debug)]
+pub enum Acquired {
+    /// This process holds the lease now.
+    Held(SellerLease),
+    /// Another process holds it (its lease as stored, if it was still there when read).
+    Elsewhere(Option<Lease>),
+    /// This process is importing the connection already.
+    ImportRunning(Lease),
+}
+
+#[derive(Debug)]
+struct Held {
+    fence: Fence,
+    expires_at: jiff::Timestamp,
+    holders: usize,
+    importing: bool,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    owner: LeaseOwner,
+    ttl: SignedDuration,
+    held: Mutex<HashMap<ConnectionId, Held>>,
+}
+
+/// The process's leases on its connections. Cheap to clone; clones share the leases.
+#[derive(Debug, Clone)]
+pub struct SellerLeases {
+    inner: Arc<Inner>,
+}
+
+impl SellerLeases {
+    /// Leases held by `owner` (unique per process start: [`LeaseOwner::of_this_process`]) for `ttl` at a time.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, owner: LeaseOwner, ttl: SignedDuration) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                owner,
+                ttl,
+                held: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// Who holds the leases.
+    pub fn owner(&self) -> &LeaseOwner {
+        &self.inner.owner
+    }
+
+    /// Takes the connection's lease for `purpose`: shared with the jobs of this process that hold it already
+    /// (except a second import), taken in the store otherwise — at once from a process on this host that has
+    /// ended (killed mid-import, say), else only once it is free or expired.
+    pub async fn acquire(
+        &self,
+        connection: ConnectionId,
+        purpose: LeasePurpose,
+    ) -> Result<Acquired, StoreError> {
+        let inner = &self.inner;
+        let import = purpose == LeasePurpose::Import;
+        let mut held = inner.held.lock().await;
+        if let Some(entry) = held.get_mut(&connection) {
+            if import && entry.importing {
+                return Ok(Acquired::ImportRunning(Lease {
+                    name: entry.fence.lease.clone(),
+                    owner: entry.fence.owner.clone(),
+                    expires_at: entry.expires_at,
+                    token: entry.fence.token,
+                }));
+            }
+            entry.holders += 1;
+            entry.importing |= import;
+            return Ok(Acquired::Held(self.guard(connection, entry.fence.clone(), import)));
+        }
+        let name = LeaseName::sync(connection);
+        let now = inner.clock.now();
+        let mut fence = inner
+            .store
+            .acquire_lease(&name, &inner.owner, now, inner.ttl)
+            .await?;
+        let mut stored = None;
+        if fence.is_none() {
+            stored = inner.store.lease(&name).await?;
+            if let Some(lease) = &stored
+                && lease.owner.process().is_some_and(|process| process.is_gone())
+            {
+                fence = inner
+                    .store
+                    .take_over_lease(&name, &lease.owner, &inner.owner, now, inner.ttl)
+                    .await?;
+                if fence.is_some() {
+                    tracing::warn!(holder = %lease.owner, connection.id = %connection, "took over the lease of a process that has ended");
+                }
+            }
+        }
+        let Some(fence) = fence else {
+            return Ok(Acquired::Elsewhere(stored));
+        };
+        held.insert(
+            connection,
+            Held {
+                fence: fence.clone(),
+                expires_at: now.saturating_add(inner.ttl).unwrap_or(now),
+                holders: 1,
+                importing: import,
+            },
+        );
+        Ok(Acquired::Held(self.guard(connection, fence, import)))
+    }
+
+    fn guard(&self, connection: ConnectionId, fence: Fence, import: bool) -> SellerLease {
+        SellerLease {
+            leases: self.clone(),
+            connection,
+            fence,
+            import,
+            released: false,
+        }
+    }
+
+    /// How many connections this process holds leases on now.
+    pub async fn held(&self) -> usize {
+        self.inner.held.lock().await.len()
+    }
+
+    async fn renew(&self, connection: ConnectionId, fence: &Fence) -> Result<bool, StoreError> {
+        let inner = &self.inner;
+        let now = inner.clock.now();
+        let renewed = inner.store.renew_lease(fence, now, inner.ttl).await?;
+        let mut held = inner.held.lock().await;
+        if let Some(entry) = held.get_mut(&connection)
+            && entry.fence == *fence
+        {
+            if renewed {
+                entry.expires_at = now.saturating_add(inner.ttl).unwrap_or(now);
+            } else {
+                // Lost: the next job of this process asks the store again rather than trusting a dead fence.
+                held.remove(&connection);
+            }
+        }
+        Ok(renewed)
+    }
+
+    async fn release(&self, connection: ConnectionId, fence: &Fence, import: bool) {
+        let inner = &self.inner;
+        let mut held = inner.held.lock().await;
+        let Some(entry) = held.get_mut(&connection) else {
+            return;
+        };
+        if entry.fence != *fence {
+            return;
+        }
+        entry.holders = entry.holders.saturating_sub(1);
+        if import {
+            entry.importing = false;
+        }
+        if entry.holders > 0 {
+            return;
+        }
+        held.remove(&connection);
+        drop(held);
+        if let Err(error) = inner.store.release_lease(&fence.lease, &fence.owner).await {
+            tracing::warn!(%error, connection.id = %connection, "could not release the lease; it expires on its own");
+        }
+    }
+}
+
+/// A job's share of a connection's lease. Give it back with [`SellerLease::release`]; dropped without, it is
+/// given back in the background.
+#[derive(Debug)]
+pub struct SellerLease {
+    leases: SellerLeases,
+    connection: ConnectionId,
+    fence: Fence,
+    import: bool,
+    released: bool,
+}
+
+impl SellerLease {
+    /// What the holder's writes carry.
+    pub fn fence(&self) -> &Fence {
+        &self.fence
+    }
+
+    /// Extends the lease; `false` if it was lost (another process took it after it expired).
+    pub async fn renew(&self) -> Result<bool, StoreError> {
+        self.leases.renew(self.connection, &self.fence).await
+    }
+
+    /// Gives this job's share back; the lease itself is released when no job of this process holds it.
+    pub async fn release(mut self) {
+        self.released = true;
+        self.leases
+            .release(self.connection, &self.fence, self.import)
+            .await;
+    }
+}
+
+impl Drop for SellerLease {
+    fn drop(&mut self) {
+        if self.released {
+            return;
+        }
+        let (leases, connection, fence, import) = (
+            self.leases.clone(),
+            self.connection,
+            self.fence.clone(),
+            self.import,
+        );
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { leases.release(connection, &fence, import).await });
+        }
+    }
+}
