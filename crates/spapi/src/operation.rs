@@ -1,5 +1,5 @@
 //! The SP-API operations this client calls, with Amazon's documented usage plans
-//! (protocol-spapi.md §3.2). Rate limiting keys its buckets by (seller, operation).
+//! (`docs/amazon/SP-API.md#rate-limits`). Rate limiting keys its buckets by (seller, operation).
 
 use std::fmt;
 
