@@ -73,8 +73,9 @@ impl fmt::Display for Operation {
 mod tests {
     use super::*;
 
+    /// The table in `docs/amazon/SP-API.md#rate-limits`.
     #[test]
-    fn documented_plans_match_the_protocol_notes() {
+    fn documented_plans_match_the_rate_limit_table_of_the_docs() {
         let plans: Vec<_> = Operation::ALL
             .iter()
             .map(|op| {
