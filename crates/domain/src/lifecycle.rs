@@ -1,5 +1,5 @@
 //! The access lifecycle of a seller's grant, exactly as the merchant guide describes it (rules R1–R5 of
-//! `seed-spec.md`), plus SP-API's 365-day authorization which follows the same shape.
+//! `docs/GRANT-RULES.md`), plus SP-API's 365-day authorization which follows the same shape.
 //!
 //! Definitions (written down because the guide leaves them implicit):
 //! - Dates are civil dates in the time zone of the connection's home marketplace (Asia/Tokyo for Amazon.co.jp),

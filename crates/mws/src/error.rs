@@ -1,5 +1,5 @@
 //! Errors of MWS calls, classified for the caller, keeping Amazon's own `Code`, `Message`,
-//! HTTP status and request id (protocol-mws.md §6).
+//! HTTP status and request id (`docs/amazon/MWS.md#errors`).
 
 use std::fmt;
 use std::time::Duration;

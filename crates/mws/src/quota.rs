@@ -1,5 +1,5 @@
 //! The operations this client calls, the API section each belongs to, and Amazon's published
-//! throttling quotas for them, kept as data (protocol-mws.md §3.1, §4, §5.1).
+//! throttling quotas for them, kept as data (`docs/amazon/MWS.md#throttling-and-quotas`).
 
 use std::fmt;
 use std::time::Duration;

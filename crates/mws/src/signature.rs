@@ -1,5 +1,5 @@
 //! MWS Signature Version 2: strict RFC 3986 encoding, the canonical query string, the string
-//! to sign and the HMAC-SHA256 signature (protocol-mws.md §2).
+//! to sign and the HMAC-SHA256 signature (`docs/amazon/MWS.md#signature-version-2`).
 
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};

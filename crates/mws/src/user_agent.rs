@@ -1,5 +1,5 @@
 //! The MWS `User-Agent` header: `App/Version (Language=Rust/1.95; Platform=Linux)` with
-//! Amazon's backslash escaping (protocol-mws.md §2.7).
+//! Amazon's backslash escaping (`docs/amazon/MWS.md#user-agent`).
 
 /// The longest header Amazon accepts.
 pub const MAX_USER_AGENT_LEN: usize = 500;

@@ -1,4 +1,4 @@
-//! The MWS marketplace table (protocol-mws.md §1.3).
+//! The MWS marketplace table (`docs/amazon/MWS.md#marketplaces`).
 
 /// One Amazon marketplace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! Amazon's MWS throttling: a token bucket per (seller, developer, operation group) that starts
 //! full (the max request quota), refills at the restore rate, and for Feeds also an hourly quota
-//! reported in `x-mws-quota-*` headers (protocol-mws.md §3.1, §4, §5.1).
+//! reported in `x-mws-quota-*` headers (`docs/amazon/MWS.md#throttling-and-quotas`).
 //!
 //! Refill runs on the sandbox clock, so tests can advance it; `throttle_scale` multiplies the
 //! restore rate (and shortens the hourly window) so tests can run faster than Amazon.

@@ -1,5 +1,5 @@
 //! The SP-API operations this client calls, with Amazon's documented usage plans
-//! (protocol-spapi.md §3.2). Rate limiting keys its buckets by (seller, operation).
+//! (`docs/amazon/SP-API.md#rate-limits`). Rate limiting keys its buckets by (seller, operation).
 
 use std::fmt;
 
@@ -73,8 +73,9 @@ impl fmt::Display for Operation {
 mod tests {
     use super::*;
 
+    /// The table in `docs/amazon/SP-API.md#rate-limits`.
     #[test]
-    fn documented_plans_match_the_protocol_notes() {
+    fn documented_plans_match_the_rate_limit_table_of_the_docs() {
         let plans: Vec<_> = Operation::ALL
             .iter()
             .map(|op| {

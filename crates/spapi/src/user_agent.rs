@@ -1,4 +1,4 @@
-//! The `User-Agent` SP-API requires on every request (protocol-spapi.md §2.3):
+//! The `User-Agent` SP-API requires on every request (`docs/amazon/SP-API.md#request-headers`):
 //! `AppName/AppVersion (Language=Rust/1.95; Platform=Linux)`, with Amazon's backslash escaping.
 
 /// The longest header Amazon accepts.

@@ -1,7 +1,8 @@
 //! The internal Amazon interface the engine is written against: API-neutral, in domain types.
 //!
-//! An MWS connection implements it with [`crate::MwsOrderSource`]; an SP-API connection will implement the same
-//! trait, so the import engine, verification and the scheduler are written once.
+//! An MWS connection implements it with [`crate::MwsOrderSource`] and an SP-API connection with
+//! [`crate::SpApiOrderSource`], so the import engine, verification, the scheduler, the shipper and the stock pusher
+//! are written once.
 
 use std::fmt;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Builders for the XML feed documents sellerlink submits: shipment confirmations
 //! (`_POST_ORDER_FULFILLMENT_DATA_`) and stock levels (`_POST_INVENTORY_AVAILABILITY_DATA_`),
-//! wrapped in Amazon's `AmazonEnvelope` (protocol-mws.md §5.5).
+//! wrapped in Amazon's `AmazonEnvelope` (`docs/amazon/MWS.md#feed-envelope`).
 
 mod envelope;
 mod inventory;

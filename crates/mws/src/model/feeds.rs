@@ -1,5 +1,5 @@
 //! Feeds 2009-01-01 responses: `SubmitFeed`, `GetFeedSubmissionList` (+ByNextToken) and the
-//! processing report `GetFeedSubmissionResult` returns (protocol-mws.md §5).
+//! processing report `GetFeedSubmissionResult` returns (`docs/amazon/MWS.md#feeds-2009-01-01`).
 
 use std::fmt;
 

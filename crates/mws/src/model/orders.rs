@@ -1,5 +1,5 @@
 //! Orders 2013-09-01 responses: `ListOrders`/`ListOrdersByNextToken`, `GetOrder`,
-//! `ListOrderItems`/`ListOrderItemsByNextToken` (protocol-mws.md §3.3, §3.4).
+//! `ListOrderItems`/`ListOrderItemsByNextToken` (`docs/amazon/MWS.md#orders-2013-09-01`).
 
 use std::fmt;
 

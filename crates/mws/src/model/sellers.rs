@@ -1,5 +1,5 @@
 //! Sellers 2011-07-01 responses: `ListMarketplaceParticipations` and its by-next-token form
-//! (protocol-mws.md §4).
+//! (`docs/amazon/MWS.md#sellers-2011-07-01`).
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! `GetServiceStatus` responses (protocol-mws.md §3.5), the same shape for every section.
+//! `GetServiceStatus` responses (`docs/amazon/MWS.md#getservicestatus`), the same shape for every section.
 
 use std::fmt;
 

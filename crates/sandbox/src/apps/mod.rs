@@ -1,5 +1,6 @@
 //! Seller Central's SP-API pages: the OAuth consent page (website authorization workflow), its
-//! Appstore / re-authorization continuation, and *Manage Your Apps* (protocol-spapi.md §1.2–§1.9).
+//! Appstore / re-authorization continuation, and *Manage Your Apps*
+//! (`docs/amazon/SP-API.md#authorization-workflows`).
 //!
 //! They reuse the Seller Central machinery of [`crate::seller_central`]: the same sign-in,
 //! session cookie and CSRF token, the ja/en switch and the page frame.

@@ -1,4 +1,4 @@
-//! Processing results and the ProcessingReport document (protocol-mws.md §5.4).
+//! Processing results and the ProcessingReport document (`docs/amazon/MWS.md#processing-report`).
 //!
 //! Result message codes: 5000 (XML parse error) is Amazon's; the others are the sandbox's own,
 //! documented in docs/SANDBOX.md.

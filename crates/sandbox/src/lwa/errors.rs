@@ -1,5 +1,5 @@
 //! LWA's error answers: `{"error_description": "…", "error": "<code>"}` with Amazon's status
-//! codes and observed descriptions (protocol-spapi.md §1.6).
+//! codes and observed descriptions (`docs/amazon/SP-API.md#lwa-errors`).
 
 use axum::http::StatusCode;
 

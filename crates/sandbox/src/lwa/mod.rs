@@ -3,7 +3,8 @@
 //! codes, refresh and access tokens, and the token endpoint `POST /auth/o2/token`.
 //!
 //! The state lives in one [`LwaRegistry`] inside the [`World`](crate::world::World), on the
-//! sandbox clock. The rules (protocol-spapi.md §1):
+//! sandbox clock. The rules (`docs/amazon/SP-API.md#login-with-amazon-tokens`,
+//! `docs/amazon/SP-API.md#the-365-day-re-authorization`):
 //!
 //! * an app's client secret expires 180 days after it was created; rotating keeps the previous
 //!   secret working for [`apps::ROTATION_GRACE`] (7 days, a sandbox choice: Amazon does not say);

@@ -1,4 +1,4 @@
-//! MWS error responses (protocol-mws.md §6) and the sandbox's error constructors.
+//! MWS error responses (`docs/amazon/MWS.md#errors`) and the sandbox's error constructors.
 
 use axum::http::StatusCode;
 

@@ -1,4 +1,5 @@
-//! Order and OrderItem elements in the 2013-09-01 shape (protocol-mws.md §3.3–§3.4).
+//! Order and OrderItem elements in the 2013-09-01 shape
+//! (`docs/amazon/MWS.md#order-and-orderitem-elements`).
 
 use crate::malformed::{Malformation, NOT_A_DATE};
 use crate::orders::{FulfillmentChannel, Order, OrderItem, OrderState, OrderStatus, PaymentMethod};

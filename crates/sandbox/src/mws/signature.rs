@@ -1,5 +1,5 @@
-//! Signature Version 2 (protocol-mws.md §2): canonical query, string to sign, HMAC, and the
-//! server-side check that accepts the host with or without its `:port`.
+//! Signature Version 2 (`docs/amazon/MWS.md#signature-version-2`): canonical query, string to
+//! sign, HMAC, and the server-side check that accepts the host with or without its `:port`.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

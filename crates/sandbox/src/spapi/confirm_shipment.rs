@@ -1,5 +1,5 @@
 //! Orders v0 `confirmShipment` (`POST /orders/v0/orders/{orderId}/shipmentConfirmation`),
-//! protocol-spapi.md §4.6 and §8.
+//! `docs/amazon/SP-API.md#confirmshipment` and `docs/amazon/SP-API.md#carriers`.
 //!
 //! Checks, in order: the body is a JSON object with `marketplaceId` (the order's) and
 //! `packageDetail`; `packageReferenceId` is a JSON string holding a positive integer, not used

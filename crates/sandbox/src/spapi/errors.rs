@@ -1,5 +1,5 @@
 //! SP-API's error envelope `{"errors":[{"code","message","details"}]}` with the codes, messages
-//! and statuses Amazon sends (protocol-spapi.md §2.4–§2.5).
+//! and statuses Amazon sends (`docs/amazon/SP-API.md#errors`).
 
 use axum::http::StatusCode;
 

@@ -1238,7 +1238,7 @@ impl Mws {
     }
 }
 
-/// Signature Version 2, as protocol-mws.md §2 describes it.
+/// Signature Version 2, as `docs/amazon/MWS.md#signature-version-2` describes it.
 mod sigv2 {
     use base64::Engine;
     use hmac::{Hmac, KeyInit, Mac};

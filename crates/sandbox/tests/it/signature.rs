@@ -1,4 +1,4 @@
-//! Signature V2: the test vectors of protocol-mws.md §2.6 and the server's acceptance rules.
+//! Signature V2: the test vectors of `docs/amazon/MWS.md#test-vectors` and the server's acceptance rules.
 
 use reqwest::StatusCode;
 use sellerlink_sandbox::mws::signature::{

@@ -1,4 +1,5 @@
-//! From HTTP status and Amazon's error entries to an [`ErrorKind`] (protocol-spapi.md §2.5).
+//! From HTTP status and Amazon's error entries to an [`ErrorKind`]
+//! (`docs/amazon/SP-API.md#error-classification`).
 //!
 //! 403 is the crowded one. Amazon's `details` tell its cases apart:
 //! - "The LWA secret token you provided has expired." → the app's client secret lapsed;

@@ -1,5 +1,5 @@
 //! Login with Amazon (LWA): the token endpoint client, its errors, and the per-seller access-token
-//! cache (protocol-spapi.md §1.6).
+//! cache (`docs/amazon/SP-API.md#login-with-amazon-tokens`).
 
 mod builder;
 mod client;

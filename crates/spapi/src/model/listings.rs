@@ -1,5 +1,5 @@
-//! Listings Items 2021-08-01 `patchListingsItem` (protocol-spapi.md §5.4): JSON-Patch operations
-//! and the submission response. Stock sync patches `fulfillment_availability`.
+//! Listings Items 2021-08-01 `patchListingsItem` (`docs/amazon/SP-API.md#patchlistingsitem`):
+//! JSON-Patch operations and the submission response. Stock sync patches `fulfillment_availability`.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,7 @@
-//! Orders v0 `confirmShipment` body (protocol-spapi.md §4.6) and the Japanese carrier names
-//! (§8). The client checks the body before sending it, so a missing carrier name or a numeric
-//! package reference is refused here with a message that names the field.
+//! Orders v0 `confirmShipment` body (`docs/amazon/SP-API.md#confirmshipment`) and the Japanese carrier
+//! names (`docs/amazon/SP-API.md#carriers`). The client checks the body before sending it, so a
+//! missing carrier name or a numeric package reference is refused here with a message that names
+//! the field.
 
 use jiff::Timestamp;
 use sellerlink_domain::ids::MarketplaceId;
@@ -9,7 +10,7 @@ use serde::Serialize;
 use crate::input::{InputError, InputField, InputProblem, text, token_like};
 
 /// Carrier codes for Amazon.co.jp as Seller Central spells them. The exact current list is not
-/// confirmed (protocol-spapi.md §8); keep carrier codes configurable and use [`OTHER_CARRIER`]
+/// confirmed (`docs/amazon/SP-API.md#carriers`); keep carrier codes configurable and use [`OTHER_CARRIER`]
 /// with a carrier name for anything else.
 pub const JP_CARRIER_CODES: &[&str] = &[
     "Japan Post",
