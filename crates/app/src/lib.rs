@@ -101,6 +101,7 @@ impl App {
                 .expect("a host name and process id make a valid lease owner");
             let mut config = ImportConfig::new(owner);
             config.initial_lookback = settings.initial_lookback;
+            config.lease_ttl = settings.lease_ttl;
             Importer::new(
                 store.clone(),
                 clock.clone(),

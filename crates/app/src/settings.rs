@@ -84,4 +84,7 @@ pub struct Settings {
     pub spapi: Option<SpApiAppSettings>,
     /// How far back the first import of a connection reaches.
     pub initial_lookback: jiff::SignedDuration,
+    /// How long a process's lease on a connection lasts without renewal (renewed every third of it while the
+    /// process works on the connection): how soon another worker takes over from one that crashed or stalled.
+    pub lease_ttl: jiff::SignedDuration,
 }

@@ -134,6 +134,15 @@ pub struct MwsArgs {
         global = true
     )]
     pub initial_lookback_days: i64,
+    /// How long this process's lease on a connection lasts without renewal (it renews every third of it while
+    /// working): how soon another worker takes over from one that crashed or stalled. At least 3.
+    #[arg(
+        long,
+        env = "SELLERLINK_LEASE_SECONDS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub lease_seconds: u32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -125,6 +125,7 @@ pub(crate) fn settings(global: &GlobalArgs) -> anyhow::Result<Settings> {
         initial_lookback: jiff::SignedDuration::from_hours(
             global.mws.initial_lookback_days.max(1) * 24,
         ),
+        lease_ttl: jiff::SignedDuration::from_secs(i64::from(global.mws.lease_seconds.max(3))),
     })
 }
 

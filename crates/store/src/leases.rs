@@ -77,14 +77,17 @@ impl LeaseOwner {
 }
 name_plumbing!(LeaseOwner);
 
-/// A process on a host: host name, process id, and the process's start time (clock ticks since boot, from
-/// `/proc/<pid>/stat`), so that a process id the system reused is not mistaken for the process. Shown as
-/// `<host>:<pid>:<start time>`.
+/// A process on a host: host name, PID namespace, process id, and the process's start time (clock ticks since boot,
+/// from `/proc/<pid>/stat`), so that a process id the system reused is not mistaken for the process, nor a process
+/// in another PID namespace (another container on the same host, where every worker may be PID 1) for one in
+/// ours. Shown as `<host>:<pid namespace>:<pid>:<start time>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeaseProcess {
     /// The host name.
     pub host: String,
-    /// The process id.
+    /// The inode number of the PID namespace (`/proc/self/ns/pid`).
+    pub pid_namespace: u64,
+    /// The process id, within that namespace.
     pub pid: u32,
     /// When it started, in clock ticks since the host booted.
     pub started: u64,
@@ -95,7 +98,7 @@ impl LeaseProcess {
     pub fn current() -> Option<Self> {
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
         let host = host.trim();
-        let plain = |c: char| printable(c) && c != ':' && c != '@';
+        let plain = |c: char| printable(c) && c != ':' && c != '@' && c != '#';
         if host.is_empty() || !host.chars().all(plain) {
             return None;
         }
@@ -103,19 +106,20 @@ impl LeaseProcess {
         let (started, _) = proc_stat(pid)?;
         Some(Self {
             host: host.to_owned(),
+            pid_namespace: pid_namespace()?,
             pid,
             started,
         })
     }
 
-    /// Whether the process has provably ended: it ran on this host, and no live process has its id and start
-    /// time (none with that id, a later one that reused the id, or only its zombie). `false` whenever that
-    /// cannot be known: another host, or a system without `/proc`.
+    /// Whether the process has provably ended: it ran on this host in this PID namespace, and no live process
+    /// has its id and start time (none with that id, a later one that reused the id, or only its zombie).
+    /// `false` whenever that cannot be known: another host, another PID namespace, or a system without `/proc`.
     pub fn is_gone(&self) -> bool {
         let Some(here) = Self::current() else {
             return false;
         };
-        if here.host != self.host {
+        if here.host != self.host || here.pid_namespace != self.pid_namespace {
             return false;
         }
         let stat = format!("/proc/{}/stat", self.pid);
@@ -127,6 +131,13 @@ impl LeaseProcess {
             None => false,
         }
     }
+}
+
+/// The inode number of this process's PID namespace, from the link `/proc/self/ns/pid` (`pid:[4026531836]`).
+fn pid_namespace() -> Option<u64> {
+    let link = std::fs::read_link("/proc/self/ns/pid").ok()?;
+    let link = link.to_str()?;
+    link.strip_prefix("pid:[")?.strip_suffix(']')?.parse().ok()
 }
 
 /// The start time and state of process `pid`, from `/proc/<pid>/stat` (fields 22 and 3; the command name, field
@@ -142,21 +153,27 @@ fn proc_stat(pid: u32) -> Option<(u64, char)> {
 
 impl std::fmt::Display for LeaseProcess {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}", self.host, self.pid, self.started)
+        write!(
+            f,
+            "{}:{}:{}:{}",
+            self.host, self.pid_namespace, self.pid, self.started
+        )
     }
 }
 
 impl std::str::FromStr for LeaseProcess {
     type Err = ();
 
-    /// Reads `<host>:<pid>:<start time>`.
+    /// Reads `<host>:<pid namespace>:<pid>:<start time>`.
     fn from_str(text: &str) -> Result<Self, ()> {
-        let mut parts = text.rsplitn(3, ':');
+        let mut parts = text.rsplitn(4, ':');
         let started = parts.next().ok_or(())?.parse().map_err(drop)?;
         let pid = parts.next().ok_or(())?.parse().map_err(drop)?;
+        let pid_namespace = parts.next().ok_or(())?.parse().map_err(drop)?;
         let host = parts.next().filter(|h| !h.is_empty()).ok_or(())?;
         Ok(Self {
             host: host.to_owned(),
+            pid_namespace,
             pid,
             started,
         })
@@ -423,7 +440,12 @@ mod tests {
             .process()
             .expect("Linux tells host, pid and start time");
         assert_eq!(process.pid, std::process::id());
-        assert_eq!(owner.as_str(), format!("sellerlink@{process}"));
+        let (named, nonce) = owner.as_str().split_once('#').expect("a random part");
+        assert_eq!(named, format!("sellerlink@{process}"));
+        assert_eq!(nonce.len(), 12);
+        let again = LeaseOwner::of_this_process("sellerlink").unwrap();
+        assert_ne!(owner, again, "unique per call, so per process start");
+        assert_eq!(again.process(), Some(process.clone()));
         assert_eq!(Some(process.clone()), LeaseProcess::current());
         assert!(!process.is_gone());
     }
@@ -450,25 +472,36 @@ mod tests {
             host: format!("{}-elsewhere", here.host),
             pid,
             started,
+            ..here.clone()
         };
         assert!(
             !elsewhere.is_gone(),
             "another host's process cannot be checked"
         );
+        let other_namespace = LeaseProcess {
+            pid_namespace: here.pid_namespace + 1,
+            pid,
+            started,
+            ..here.clone()
+        };
+        assert!(
+            !other_namespace.is_gone(),
+            "a process in another PID namespace (another container) cannot be checked"
+        );
     }
 
     #[test]
     fn owners_without_a_process_name_none() {
-        for owner in ["worker@node-1:4242", "sellerlink-4242", "w@:1:2", "w@h:x:2"] {
+        for owner in ["worker@node-1:4242", "sellerlink-4242", "w@:9:1:2", "w@h:9:x:2", "w@h:1:2"] {
             assert_eq!(LeaseOwner::parse(owner).unwrap().process(), None, "{owner}");
         }
-        let process = LeaseOwner::parse("sellerlink@node-1:4242:77")
+        let process = LeaseOwner::parse("sellerlink@node-1:4026531836:4242:77#0123abcd")
             .unwrap()
             .process()
             .unwrap();
         assert_eq!(
-            (process.host.as_str(), process.pid, process.started),
-            ("node-1", 4242, 77)
+            (process.host.as_str(), process.pid_namespace, process.pid, process.started),
+            ("node-1", 4026531836, 4242, 77)
         );
     }
 }

@@ -138,6 +138,7 @@ async fn seed() -> Seeded {
         mws: None,
         spapi: None,
         initial_lookback: SignedDuration::from_hours(24 * 30),
+        lease_ttl: SignedDuration::from_mins(5),
     };
     let app = App::open(settings, Arc::new(SystemClock)).await.unwrap();
     let actor = Actor::cli("bench");

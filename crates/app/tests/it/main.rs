@@ -52,6 +52,7 @@ async fn world(start: Timestamp) -> World {
         mws: None,
         spapi: None,
         initial_lookback: SignedDuration::from_hours(24 * 30),
+        lease_ttl: SignedDuration::from_mins(5),
     };
     let clock = Arc::new(ManualClock::new(start));
     let app = App::open(settings, clock.clone()).await.unwrap();

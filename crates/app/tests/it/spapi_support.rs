@@ -272,6 +272,7 @@ fn settings(dir: &Path, sandbox: &Sandbox, app: &DemoApp) -> Settings {
         mws: None,
         spapi: Some(spapi_settings(sandbox, app)),
         initial_lookback: SignedDuration::from_hours(24 * 60),
+        lease_ttl: SignedDuration::from_mins(5),
     }
 }
 

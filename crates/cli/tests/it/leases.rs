@@ -184,3 +184,98 @@ async fn without_a_terminal_sync_prints_one_line_per_connection() {
         run.stderr
     );
 }
+
+/// Makes every item listing answer after `ms` milliseconds.
+async fn slow_item_listings(amazon: &Amazon, ms: u64) {
+    let url = format!(
+        "{}/_sandbox/faults/ListOrderItems",
+        amazon.sandbox.http_url()
+    );
+    let body = serde_json::json!({ "slow": 1.0, "slow_ms": ms });
+    let answer = reqwest::Client::new()
+        .put(url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{answer:?}");
+}
+
+fn signal(process: &Running, name: &str) {
+    let pid = process.0.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid])
+        .status()
+        .expect("kill(1) runs");
+    assert!(sent.success(), "kill -{name} {pid}");
+}
+
+/// The fencing test: an import stopped (SIGSTOP) past its lease while another process took the connection over
+/// and imported it, then continued (SIGCONT), writes nothing: its run ends on the lost lease and the watermark
+/// stays where the successor left it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_import_writes_nothing_after_its_successor_took_over() {
+    let amazon = Amazon::start(1).await;
+    let home = amazon.mws_home().with_env("SELLERLINK_LEASE_SECONDS", "3");
+    home.run(&["merchant", "add", "--name", "Takumi"])
+        .assert_ok();
+    let id = connect(&home, &amazon, &amazon.seller(0));
+    slow_item_listings(&amazon, 2_000).await;
+    let mut stalled = importing(&amazon, &home).await;
+    signal(&stalled, "STOP");
+    // Well past the 3 s lease: the stalled holder could not renew it.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    clear_faults(&amazon).await;
+
+    let successor = tokio::task::block_in_place(|| home.run(&["--json", "sync", "--all"]));
+    let report = successor.assert_ok().json();
+    assert_eq!(report[0]["outcome"], "completed", "{report}");
+    let store = sellerlink_store::Store::connect(&format!(
+        "sqlite://{}",
+        home.path().join("sellerlink.db").display()
+    ))
+    .await
+    .unwrap();
+    let connection: sellerlink_domain::ids::ConnectionId = id.parse().unwrap();
+    let stream = sellerlink_store::SyncStream::orders();
+    let after_successor = store.watermark(connection, &stream).await.unwrap().unwrap();
+    let orders_after_successor = store.order_ids(connection).await.unwrap();
+
+    signal(&stalled, "CONT");
+    let output = tokio::task::block_in_place(|| {
+        let mut text = String::new();
+        use std::io::Read as _;
+        stalled
+            .0
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    });
+    let status = stalled.0.wait().unwrap();
+    assert!(!status.success(), "the stalled import fails: {output}");
+    assert!(output.contains("lease_lost"), "{output}");
+    let after_stalled = store.watermark(connection, &stream).await.unwrap().unwrap();
+    assert_eq!(
+        after_stalled.watermark, after_successor.watermark,
+        "the stalled import did not move the watermark back"
+    );
+    assert_eq!(
+        after_stalled.updated_at, after_successor.updated_at,
+        "nor wrote it at all"
+    );
+    let orders_after_stalled = store.order_ids(connection).await.unwrap();
+    assert_eq!(
+        orders_after_stalled, orders_after_successor,
+        "nor any order"
+    );
+    let runs = store.sync_runs(connection, 10).await.unwrap();
+    let lost = runs
+        .iter()
+        .filter_map(|run| run.result.as_ref())
+        .filter_map(|result| result.error.as_ref())
+        .any(|error| error.kind == "lease_lost");
+    assert!(lost, "the stalled run is recorded as having lost its lease: {runs:?}");
+}

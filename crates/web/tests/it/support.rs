@@ -140,6 +140,7 @@ impl TestApp {
             mws,
             spapi,
             initial_lookback: SignedDuration::from_hours(24 * 60),
+            lease_ttl: SignedDuration::from_mins(5),
         };
         // With a sandbox the app signs MWS requests with its clock, which must then be the real one.
         let (clock, dyn_clock): (TestClock, Arc<dyn Clock>) = if options.sandbox {

@@ -1,0 +1,192 @@
+//! A fleet on one database: fencing tokens on leases, and the import queue workers claim from.
+
+use std::collections::HashSet;
+
+use jiff::SignedDuration;
+use sellerlink_domain::ids::ConnectionId;
+use sellerlink_store::{LeaseName, LeaseOwner, StoreError, SyncStream, SyncWatermark};
+
+use crate::fixtures::{add_connection, add_merchant, at, merchant_with_connection, mws_connection, order};
+use crate::harness::Db;
+
+fn owner(name: &str) -> LeaseOwner {
+    LeaseOwner::parse(name).unwrap()
+}
+
+async fn a_lease_gets_a_new_token_each_time_it_changes_hands_never_on_renewal(db: Db) {
+    let store = &db.store;
+    let name = LeaseName::sync(ConnectionId::new());
+    let (a, b) = (owner("a"), owner("b"));
+    let ttl = SignedDuration::from_secs(60);
+    let t0 = at("2026-03-01T00:00:00Z");
+    let first = store.acquire_lease(&name, &a, t0, ttl).await.unwrap().unwrap();
+    let renewed = store
+        .acquire_lease(&name, &a, at("2026-03-01T00:00:30Z"), ttl)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(renewed.token, first.token, "renewal keeps the token");
+    assert!(store.renew_lease(&first, at("2026-03-01T00:00:40Z"), ttl).await.unwrap());
+
+    // Expired: b takes it with a new token, and a's fence is dead even for a's own renewal.
+    let late = at("2026-03-01T00:02:00Z");
+    let taken = store.acquire_lease(&name, &b, late, ttl).await.unwrap().unwrap();
+    assert_eq!(taken.token, first.token + 1);
+    assert!(!store.renew_lease(&first, late, ttl).await.unwrap());
+
+    // Released and taken again: the token keeps growing (the row stays).
+    assert!(store.release_lease(&name, &b).await.unwrap());
+    assert_eq!(store.lease(&name).await.unwrap(), None, "a released lease reads as free");
+    let again = store.acquire_lease(&name, &a, late, ttl).await.unwrap().unwrap();
+    assert_eq!(again.token, first.token + 2);
+    // Even a holder that expired and takes its own lease again gets a new token.
+    let own_again = store
+        .acquire_lease(&name, &a, at("2026-03-01T00:10:00Z"), ttl)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(own_again.token, first.token + 3);
+}
+
+async fn a_write_under_a_lost_lease_writes_nothing(db: Db) {
+    let store = &db.store;
+    let connection = merchant_with_connection(store, "Acme", 1).await;
+    let name = LeaseName::sync(connection.id);
+    let ttl = SignedDuration::from_secs(60);
+    let t0 = at("2026-03-01T00:00:00Z");
+    let stalled = store
+        .acquire_lease(&name, &owner("stalled"), t0, ttl)
+        .await
+        .unwrap()
+        .unwrap();
+    let page = [order(1, t0, t0)];
+    let watermark = SyncWatermark {
+        stream: SyncStream::orders(),
+        last_updated_after: t0,
+    };
+    store
+        .import_orders(connection.id, &page, &[], t0, Some(&watermark), Some(&stalled))
+        .await
+        .expect("the holder writes");
+
+    // The stalled holder's lease expires and a successor takes over and moves on.
+    let later = at("2026-03-01T00:05:00Z");
+    let successor = store
+        .acquire_lease(&name, &owner("successor"), later, ttl)
+        .await
+        .unwrap()
+        .unwrap();
+    let newer = SyncWatermark {
+        stream: SyncStream::orders(),
+        last_updated_after: later,
+    };
+    store
+        .import_orders(connection.id, &[order(2, later, later)], &[], later, Some(&newer), Some(&successor))
+        .await
+        .unwrap();
+
+    // The stalled holder wakes up and tries to write an older page with an older watermark: refused, nothing
+    // written.
+    let stale_page = [order(3, t0, t0)];
+    let refused = store
+        .import_orders(connection.id, &stale_page, &[], later, Some(&watermark), Some(&stalled))
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::LeaseLost { .. }), "{refused}");
+    assert!(
+        store.order(connection.id, &stale_page[0].amazon_order_id).await.unwrap().is_none(),
+        "the stalled holder's order was not written"
+    );
+    let stored = store.watermark(connection.id, &SyncStream::orders()).await.unwrap().unwrap();
+    assert_eq!(stored.watermark.last_updated_after, later, "the watermark did not go back");
+    // The message names the lease and never anything secret.
+    assert!(refused.to_string().contains(name.as_str()), "{refused}");
+}
+
+async fn claims_take_the_oldest_due_first_merchants_in_turn_and_never_twice(db: Db) {
+    let store = &db.store;
+    let big = add_merchant(store, "Big").await;
+    let small = add_merchant(store, "Small").await;
+    let mut big_ids = Vec::new();
+    for n in 0..6 {
+        let connection = mws_connection(big.id, 10 + n);
+        add_connection(store, &connection).await;
+        big_ids.push(connection.id);
+    }
+    let lone = mws_connection(small.id, 99);
+    add_connection(store, &lone).await;
+    let now = at("2026-03-01T00:00:00Z");
+    // The big merchant's connections fell due first, the small one's last.
+    for (n, id) in big_ids.iter().enumerate() {
+        let due = now - SignedDuration::from_mins(60 - i64::try_from(n).unwrap());
+        store.schedule_import(*id, due).await.unwrap();
+    }
+    store.schedule_import(lone.id, now - SignedDuration::from_mins(1)).await.unwrap();
+    store
+        .schedule_import(ConnectionId::new(), now)
+        .await
+        .expect("an unknown connection is ignored");
+
+    let queue = store.import_queue(now).await.unwrap();
+    assert_eq!(queue.due, 7);
+    assert_eq!(queue.oldest_due, Some(now - SignedDuration::from_mins(60)));
+    assert_eq!(store.next_import_due().await.unwrap(), queue.oldest_due);
+
+    let claim = SignedDuration::from_mins(5);
+    let first = store.claim_due_imports(now, claim, 2).await.unwrap();
+    let first: HashSet<_> = first.into_iter().collect();
+    assert_eq!(
+        first,
+        HashSet::from([big_ids[0], lone.id]),
+        "the oldest of each merchant before a second of any"
+    );
+    assert_eq!(store.import_due(lone.id).await.unwrap(), now + claim, "claimed until the claim ends");
+    let rest = store.claim_due_imports(now, claim, 100).await.unwrap();
+    assert_eq!(rest.len(), 5);
+    assert!(rest.iter().all(|id| !first.contains(id)), "never claimed twice");
+    assert!(store.claim_due_imports(now, claim, 100).await.unwrap().is_empty());
+    assert_eq!(store.import_queue(now).await.unwrap().due, 0);
+    assert!(!store.claim_import(lone.id, now, claim).await.unwrap(), "claimed already");
+
+    // When the claim ends without the worker scheduling it (it crashed), the connection is due again.
+    let after = now + claim;
+    assert_eq!(store.claim_due_imports(after, claim, 100).await.unwrap().len(), 7);
+    assert!(store.claim_due_imports(now, SignedDuration::ZERO, 1).await.is_err(), "a claim needs a positive length");
+}
+
+async fn racing_workers_split_the_due_connections_without_overlap(db: Db) {
+    let store = &db.store;
+    let merchant = add_merchant(store, "Acme").await;
+    for n in 0..40 {
+        add_connection(store, &mws_connection(merchant.id, 100 + n)).await;
+    }
+    let now = at("2026-03-01T00:00:00Z");
+    let claim = SignedDuration::from_mins(5);
+    let workers = (0..4).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let claimed = store.claim_due_imports(now, claim, 3).await.unwrap();
+                if claimed.is_empty() {
+                    return mine;
+                }
+                mine.extend(claimed);
+            }
+        })
+    });
+    let mut all = Vec::new();
+    for worker in workers {
+        all.extend(worker.await.unwrap());
+    }
+    let distinct: HashSet<_> = all.iter().collect();
+    assert_eq!(all.len(), 40, "every connection claimed");
+    assert_eq!(distinct.len(), 40, "none claimed twice");
+}
+
+on_both_engines!(
+    a_lease_gets_a_new_token_each_time_it_changes_hands_never_on_renewal,
+    a_write_under_a_lost_lease_writes_nothing,
+    claims_take_the_oldest_due_first_merchants_in_turn_and_never_twice,
+    racing_workers_split_the_due_connections_without_overlap,
+);
