@@ -614,6 +614,61 @@ async fn quota() {
     );
 }
 
+// ---------------------------------------------------------------------------------------------
+// (4) An incremental worker pass over connections with nothing new.
+
+async fn idle_pass() {
+    let sellers: usize = env_number("SYNC_BENCH_IDLE_SELLERS", 1_000);
+    let orders: usize = env_number("SYNC_BENCH_IDLE_ORDERS", 3);
+    let sandbox = SandboxProcess::start(sellers, orders, 1000.0);
+    let setup = setup(&sandbox, Api::Mws, 1000.0, true).await;
+    let scheduler = Scheduler::new(
+        setup.importer.clone(),
+        SchedulerConfig {
+            max_concurrent: env_number("SYNC_BENCH_IDLE_CONCURRENCY", 8),
+            jitter: SignedDuration::ZERO,
+            ..SchedulerConfig::default()
+        },
+    );
+    let now = setup.importer.clock().now();
+    let first = scheduler.tick(now).await.expect("first pass");
+    assert_eq!(first.len(), sellers, "every connection imported once");
+    // Ten minutes later every connection is due again, and Amazon has nothing new for any of them.
+    let later = now + SignedDuration::from_mins(11);
+    let (cpu_before, sandbox_cpu_before) = (cpu_seconds("/proc/self/stat"), sandbox.cpu_seconds());
+    let started = Instant::now();
+    let runs = scheduler.tick(later).await.expect("second pass");
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds("/proc/self/stat") - cpu_before;
+    let sandbox_cpu = sandbox.cpu_seconds() - sandbox_cpu_before;
+    assert_eq!(runs.len(), sellers, "every connection imported once more");
+    let written: u64 = runs
+        .iter()
+        .map(|run| {
+            let report = run.result.as_ref().expect("the run is recorded");
+            assert_eq!(report.outcome, ImportOutcome::Completed, "{:?}", report.error);
+            report.orders_new + report.orders_changed
+        })
+        .sum();
+    assert_eq!(written, 0, "nothing new");
+    let queue = setup.store.import_queue(later).await.expect("queue");
+    assert_eq!(queue.due, 0, "nothing left due");
+    println!(
+        "\n(4) incremental pass, nothing new: {sellers} connections, scheduler over the store's queue, 1 ListOrders each"
+    );
+    println!("| connections | wall s | sellerlink CPU ms / connection | sandbox CPU ms / connection | peak RSS MiB |");
+    println!("| ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| {sellers} | {wall:.2} | {:.3} | {:.3} | {:.0} |",
+        cpu * 1000.0 / sellers as f64,
+        sandbox_cpu * 1000.0 / sellers as f64,
+        peak_rss_mib("/proc/self/status"),
+    );
+    println!(
+        "command: SYNC_BENCH_IDLE_SELLERS={sellers} cargo bench -p sellerlink-sync --bench import -- idle-pass"
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some(SERVE_FLAG) {
@@ -636,5 +691,8 @@ fn main() {
     }
     if wants("quota") {
         runtime.block_on(quota());
+    }
+    if wants("idle-pass") {
+        runtime.block_on(idle_pass());
     }
 }

@@ -370,3 +370,39 @@ async fn spapi_confirms_at_once_and_a_repeat_changes_nothing() {
     assert_eq!(same.id, shipment.id);
     assert!(shipper.run_once().await.unwrap().is_empty());
 }
+
+/// One seller's quota is spent by one process at a time: while another process holds the connection's lease (it
+/// is importing that seller), this process leaves its shipments alone; once the lease is free they go out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shipments_of_a_connection_another_process_holds_wait_for_its_lease() {
+    let (world, [first, _]) = mws_with_two_imported_orders(23, 40).await;
+    let store = world.store();
+    let shipment = queue(store, &first, "3234-5678-9012").await;
+    let lease = sellerlink_store::LeaseName::sync(world.id());
+    let other = sellerlink_store::LeaseOwner::parse("sellerlink@other-node:1:1:1#elsewhere").unwrap();
+    let now = world.sandbox.now();
+    assert!(
+        store
+            .try_acquire_lease(&lease, &other, now, SignedDuration::from_mins(5))
+            .await
+            .unwrap()
+    );
+
+    let shipper = Shipper::new(world.importer.clone());
+    let held = shipper.run_once().await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].step, ShipmentStep::TakenByAnother);
+    let waiting = store.shipment(shipment.id).await.unwrap();
+    assert_eq!(waiting.state, ShipmentState::Queued, "nothing was sent");
+    assert_eq!(waiting.attempts, 0);
+
+    assert!(store.release_lease(&lease, &other).await.unwrap());
+    let sent = shipper.run_once().await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].step, ShipmentStep::Submitted, "{sent:?}");
+    assert_eq!(
+        store.lease(&lease).await.unwrap(),
+        None,
+        "the shipper gave the lease back"
+    );
+}
