@@ -1,7 +1,34 @@
 //! Printing results as aligned tables or JSON, and errors in English and Japanese.
 
+use std::process::ExitCode;
+
 use sellerlink_app::AppError;
+use sellerlink_domain::lifecycle::LifecycleError;
 use serde::Serialize;
+
+/// Exit status of a command that could not be carried out (Amazon refused, not found, a conflict, …).
+pub const EXIT_FAILED: u8 = 1;
+/// Exit status of a command line or typed value that is malformed (clap's refusals, an identifier, a date or
+/// another value that does not parse). Nothing was done.
+pub const EXIT_INVALID_INPUT: u8 = 2;
+
+/// The exit status for a failed command: [`EXIT_INVALID_INPUT`] when what was typed does not parse, else
+/// [`EXIT_FAILED`].
+pub fn exit_code(err: &anyhow::Error) -> ExitCode {
+    let malformed = matches!(
+        err.downcast_ref::<AppError>(),
+        Some(
+            AppError::InvalidId(_)
+                | AppError::InvalidInput { .. }
+                | AppError::Lifecycle(LifecycleError::NotADate { .. })
+        )
+    );
+    ExitCode::from(if malformed {
+        EXIT_INVALID_INPUT
+    } else {
+        EXIT_FAILED
+    })
+}
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy)]
@@ -62,7 +89,8 @@ impl Output {
 #[error("{0}")]
 pub struct AlreadyReported(pub String);
 
-fn print_json(value: &impl Serialize) {
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json(value: &impl Serialize) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => println!("{text}"),
         Err(err) => eprintln!("error: cannot render JSON: {err}"),
