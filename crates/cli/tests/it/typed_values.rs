@@ -97,7 +97,8 @@ fn a_malformed_seller_id_is_refused_in_both_languages_and_as_json_naming_the_fie
     let home = Home::new();
     home.run(&["merchant", "add", "--name", "Takumi"])
         .assert_ok();
-    let before = home.all_file_bytes();
+    let listed = |home: &Home| home.run(&["--json", "connection", "list"]).assert_ok().json();
+    let before = listed(&home);
 
     let run = add(&home, false, "bad!", JAPAN, TOKEN);
     assert_eq!(run.status.code(), Some(2), "{}", run.stderr);
@@ -153,7 +154,8 @@ fn a_malformed_seller_id_is_refused_in_both_languages_and_as_json_naming_the_fie
     );
     assert!(!run.stdout.contains("secret-refresh-token"));
 
-    assert_eq!(home.all_file_bytes(), before, "a refused command changed nothing");
+    assert_eq!(listed(&home), before, "a refused command stored nothing");
+    assert_eq!(before, serde_json::json!([]));
 }
 
 #[test]
