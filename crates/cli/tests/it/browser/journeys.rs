@@ -133,6 +133,14 @@ async fn mws_wizard_mistyped_seller_id_is_explained_at_the_field() {
             "{field} is kept"
         );
     }
+    browser
+        .client()
+        .execute(
+            "document.getElementById('grant-form').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .expect("scroll to the form");
     browser.shot("wizard-seller-id-refused").await;
 
     // Typed again with a Japanese IME: full-width and lower case. The token stayed in its field.
