@@ -345,10 +345,16 @@ mod tests {
         assert_eq!(failure.reason(), "seller_id_not_found");
         assert_eq!(failure.field(), Some(IdField::SellerId));
         let ja = failure.message_ja();
-        assert!(ja.starts_with("出品者ID A1B2C3D4E5F6G7 のアカウントはAmazonにありません"), "{ja}");
+        assert!(
+            ja.starts_with("出品者ID A1B2C3D4E5F6G7 のアカウントはAmazonにありません"),
+            "{ja}"
+        );
         assert!(!ja.contains("InvalidParameterValue"), "{ja}");
         assert!(failure.message_en().contains("probably mistyped"));
-        let other = classify(SourceErrorKind::Invalid, "InvalidParameterValue: Invalid marketplace");
+        let other = classify(
+            SourceErrorKind::Invalid,
+            "InvalidParameterValue: Invalid marketplace",
+        );
         assert_eq!(other.reason(), "amazon_refused");
         assert_eq!(other.field(), None);
     }
@@ -371,7 +377,11 @@ mod tests {
             "grant-revoked",
             "token-for-another-developer",
         ] {
-            assert_eq!(denied(detail).field(), Some(IdField::MwsAuthToken), "{detail}");
+            assert_eq!(
+                denied(detail).field(),
+                Some(IdField::MwsAuthToken),
+                "{detail}"
+            );
         }
         let missing = VerificationFailure::MarketplaceNotParticipating {
             missing: vec![MarketplaceId::japan()],

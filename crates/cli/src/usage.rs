@@ -65,8 +65,7 @@ impl UsageError {
                 format!("{shown} というオプションはありません。{suggested}")
             }
             ErrorKind::InvalidSubcommand => {
-                let name =
-                    context_text(error, ContextKind::InvalidSubcommand).unwrap_or_default();
+                let name = context_text(error, ContextKind::InvalidSubcommand).unwrap_or_default();
                 let suggested = context_text(error, ContextKind::SuggestedSubcommand)
                     .map(|s| format!("{s} のことですか？"))
                     .unwrap_or_default();
@@ -166,10 +165,7 @@ fn first_sentence(error: &clap::Error) -> String {
         .take_while(|line| !line.is_empty())
         .collect();
     let joined = paragraph.join(" ");
-    let mut sentence = joined
-        .strip_prefix("error: ")
-        .unwrap_or(&joined)
-        .to_owned();
+    let mut sentence = joined.strip_prefix("error: ").unwrap_or(&joined).to_owned();
     if !sentence.ends_with('.') {
         sentence.push('.');
     }
@@ -199,12 +195,16 @@ mod tests {
         assert_eq!(error.code, "invalid_input");
         assert_eq!(error.field.as_deref(), Some("seller_id"));
         assert!(
-            error.message.starts_with("--seller-id: Seller ID: contains '!' at position 4"),
+            error
+                .message
+                .starts_with("--seller-id: Seller ID: contains '!' at position 4"),
             "{}",
             error.message
         );
         assert!(
-            error.message_ja.starts_with("--seller-id: 出品者IDの4文字目に使用できない文字「!」"),
+            error
+                .message_ja
+                .starts_with("--seller-id: 出品者IDの4文字目に使用できない文字「!」"),
             "{}",
             error.message_ja
         );
@@ -216,10 +216,19 @@ mod tests {
     #[test]
     fn a_malformed_marketplace_and_connection_id_name_theirs() {
         let mut args = ADD.to_vec();
-        args.extend(["--seller-id", "A1B2C3D4E5F6G7", "--marketplace-id", "A1VC38T7YXB529"]);
+        args.extend([
+            "--seller-id",
+            "A1B2C3D4E5F6G7",
+            "--marketplace-id",
+            "A1VC38T7YXB529",
+        ]);
         let error = refused(&args);
         assert_eq!(error.field.as_deref(), Some("marketplace_id"));
-        assert!(error.message_ja.contains("マーケットプレイスID"), "{}", error.message_ja);
+        assert!(
+            error.message_ja.contains("マーケットプレイスID"),
+            "{}",
+            error.message_ja
+        );
         let error = refused(&["connection", "show", "nope"]);
         assert_eq!(error.field.as_deref(), Some("connection_id"));
         assert!(error.message_ja.contains("接続ID"), "{}", error.message_ja);
@@ -228,12 +237,19 @@ mod tests {
     #[test]
     fn clap_s_own_refusals_are_explained_in_japanese_too() {
         let error = refused(&["connection", "add", "--seller-id", "A1B2C3D4E5F6G7"]);
-        assert_eq!((error.code, error.field.as_deref()), ("usage", Some("merchant")));
-        assert!(error.message_ja.starts_with("必須の --merchant"), "{}", error.message_ja);
+        assert_eq!(
+            (error.code, error.field.as_deref()),
+            ("usage", Some("merchant"))
+        );
         assert!(
-            error
-                .message
-                .starts_with("the following required arguments were not provided: --merchant <MERCHANT>"),
+            error.message_ja.starts_with("必須の --merchant"),
+            "{}",
+            error.message_ja
+        );
+        assert!(
+            error.message.starts_with(
+                "the following required arguments were not provided: --merchant <MERCHANT>"
+            ),
             "{}",
             error.message
         );
@@ -243,7 +259,9 @@ mod tests {
         let error = refused(&args);
         assert_eq!(error.field.as_deref(), Some("seller"));
         assert!(
-            error.message_ja.starts_with("--seller というオプションはありません。--seller-id のことですか？"),
+            error
+                .message_ja
+                .starts_with("--seller というオプションはありません。--seller-id のことですか？"),
             "{}",
             error.message_ja
         );
@@ -251,14 +269,23 @@ mod tests {
         let error = refused(&["conection", "list"]);
         assert_eq!(error.field, None);
         assert!(
-            error.message_ja.starts_with("conection というコマンドはありません。connection のことですか？"),
+            error
+                .message_ja
+                .starts_with("conection というコマンドはありません。connection のことですか？"),
             "{}",
             error.message_ja
         );
 
         let error = refused(&["merchant", "add", "--name", "x", "--language", "fr"]);
-        assert_eq!((error.code, error.field.as_deref()), ("invalid_input", Some("language")));
-        assert!(error.message_ja.contains("指定できる値: ja, en"), "{}", error.message_ja);
+        assert_eq!(
+            (error.code, error.field.as_deref()),
+            ("invalid_input", Some("language"))
+        );
+        assert!(
+            error.message_ja.contains("指定できる値: ja, en"),
+            "{}",
+            error.message_ja
+        );
         assert!(error.message.ends_with(SEE_HELP_EN));
         assert!(error.message_ja.ends_with(SEE_HELP_JA));
     }
@@ -267,14 +294,25 @@ mod tests {
     fn a_secret_is_never_repeated() {
         let error = refused(&["--mws-access-key-id", "AKIA-SECRET-LOOKING!"]);
         assert_eq!(error.field.as_deref(), Some("access_key_id"));
-        assert!(!error.message.contains("SECRET-LOOKING"), "{}", error.message);
-        assert!(!error.message_ja.contains("SECRET-LOOKING"), "{}", error.message_ja);
+        assert!(
+            !error.message.contains("SECRET-LOOKING"),
+            "{}",
+            error.message
+        );
+        assert!(
+            !error.message_ja.contains("SECRET-LOOKING"),
+            "{}",
+            error.message_ja
+        );
     }
 
     #[test]
     fn option_names_and_field_keys() {
         assert_eq!(option_name("--seller-id <SELLER_ID>"), "--seller-id");
-        assert_eq!(option_name("--marketplace-id <MARKETPLACE_IDS>, --merchant <MERCHANT>"), "--marketplace-id, --merchant");
+        assert_eq!(
+            option_name("--marketplace-id <MARKETPLACE_IDS>, --merchant <MERCHANT>"),
+            "--marketplace-id, --merchant"
+        );
         assert_eq!(option_name("<ID>"), "<ID>");
         assert_eq!(field_key("--marketplace-id, --merchant"), "marketplace_id");
         assert_eq!(field_key("<ID>"), "id");

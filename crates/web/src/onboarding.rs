@@ -248,7 +248,11 @@ mod tests {
         ));
         let inline = FieldProblem::from_refusal(&unknown).unwrap();
         assert_eq!(inline.field, "seller_id");
-        assert!(inline.message_ja.starts_with("出品者ID A1B2C3D4E5F6G7 のアカウント"));
+        assert!(
+            inline
+                .message_ja
+                .starts_with("出品者ID A1B2C3D4E5F6G7 のアカウント")
+        );
         let expired = HttpError::from(AppError::Verification(VerificationFailure::AccessExpired {
             seller_id,
             developer_id,
@@ -256,13 +260,20 @@ mod tests {
         }));
         let inline = FieldProblem::from_refusal(&expired).unwrap();
         assert_eq!(inline.field, "mws_auth_token");
-        assert!(inline.message_ja.starts_with("MWS認証トークン: "), "{}", inline.message_ja);
-        assert!(inline.message.starts_with("MWS Auth Token: "), "{}", inline.message);
-        let unreachable = HttpError::from(AppError::Verification(
-            VerificationFailure::Unreachable {
+        assert!(
+            inline.message_ja.starts_with("MWS認証トークン: "),
+            "{}",
+            inline.message_ja
+        );
+        assert!(
+            inline.message.starts_with("MWS Auth Token: "),
+            "{}",
+            inline.message
+        );
+        let unreachable =
+            HttpError::from(AppError::Verification(VerificationFailure::Unreachable {
                 detail: "timeout".into(),
-            },
-        ));
+            }));
         assert!(FieldProblem::from_refusal(&unreachable).is_none());
         let malformed = HttpError::invalid_id(&SellerId::parse("B1").unwrap_err());
         assert!(FieldProblem::from_refusal(&malformed).is_none());

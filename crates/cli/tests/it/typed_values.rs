@@ -69,7 +69,8 @@ async fn a_seller_id_typed_full_width_and_lower_case_is_normalised_and_accepted_
     assert!(!run.stdout.contains(&token), "the token is never repeated");
     let run = tokio::task::block_in_place(|| add(&home, false, mistyped, JAPAN, &token));
     assert!(
-        run.stderr.contains("Amazon has no seller account with Seller ID AZZZZZZZZZZZZZ")
+        run.stderr
+            .contains("Amazon has no seller account with Seller ID AZZZZZZZZZZZZZ")
             && run.stderr.contains("エラー: 出品者ID AZZZZZZZZZZZZZ"),
         "{}",
         run.stderr
@@ -88,7 +89,10 @@ async fn a_seller_id_typed_full_width_and_lower_case_is_normalised_and_accepted_
     assert_eq!(view["account"]["seller_id"], seller.as_str(), "{view}");
     assert_eq!(view["marketplaces"][0]["id"], JAPAN, "{view}");
     assert_eq!(view["status"]["status"], "active", "{view}");
-    assert!(view["verified_at"].is_string(), "Amazon accepted it: {view}");
+    assert!(
+        view["verified_at"].is_string(),
+        "Amazon accepted it: {view}"
+    );
     assert_eq!(connection_count(&home), 1);
 }
 
@@ -97,7 +101,11 @@ fn a_malformed_seller_id_is_refused_in_both_languages_and_as_json_naming_the_fie
     let home = Home::new();
     home.run(&["merchant", "add", "--name", "Takumi"])
         .assert_ok();
-    let listed = |home: &Home| home.run(&["--json", "connection", "list"]).assert_ok().json();
+    let listed = |home: &Home| {
+        home.run(&["--json", "connection", "list"])
+            .assert_ok()
+            .json()
+    };
     let before = listed(&home);
 
     let run = add(&home, false, "bad!", JAPAN, TOKEN);
@@ -122,26 +130,63 @@ fn a_malformed_seller_id_is_refused_in_both_languages_and_as_json_naming_the_fie
     let error = &run.json()["error"];
     assert_eq!(error["code"], "invalid_input", "{error}");
     assert_eq!(error["field"], "seller_id", "{error}");
-    assert!(error["message"].as_str().unwrap().contains("Seller ID"), "{error}");
-    assert!(error["message_ja"].as_str().unwrap().contains("出品者ID"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("Seller ID"),
+        "{error}"
+    );
+    assert!(
+        error["message_ja"].as_str().unwrap().contains("出品者ID"),
+        "{error}"
+    );
 
     // clap's own refusals: a missing option and an unknown one, in both languages, as JSON too.
-    let run = home.run(&["--json", "connection", "add", "--seller-id", "A1B2C3D4E5F6G7"]);
+    let run = home.run(&[
+        "--json",
+        "connection",
+        "add",
+        "--seller-id",
+        "A1B2C3D4E5F6G7",
+    ]);
     assert_eq!(run.status.code(), Some(2));
     let error = &run.json()["error"];
-    assert_eq!((error["code"].as_str(), error["field"].as_str()), (Some("usage"), Some("merchant")), "{error}");
-    assert!(error["message_ja"].as_str().unwrap().starts_with("必須の --merchant"), "{error}");
-    let run = home.run(&["connection", "add", "--merchant", "Takumi", "--seler-id", "A1B2C3D4E5F6G7"]);
+    assert_eq!(
+        (error["code"].as_str(), error["field"].as_str()),
+        (Some("usage"), Some("merchant")),
+        "{error}"
+    );
+    assert!(
+        error["message_ja"]
+            .as_str()
+            .unwrap()
+            .starts_with("必須の --merchant"),
+        "{error}"
+    );
+    let run = home.run(&[
+        "connection",
+        "add",
+        "--merchant",
+        "Takumi",
+        "--seler-id",
+        "A1B2C3D4E5F6G7",
+    ]);
     assert_eq!(run.status.code(), Some(2));
     assert!(
         run.stderr.contains("unexpected argument '--seler-id'")
-            && run.stderr.contains("エラー: --seler-id というオプションはありません。--seller-id のことですか？"),
+            && run.stderr.contains(
+                "エラー: --seler-id というオプションはありません。--seller-id のことですか？"
+            ),
         "{}",
         run.stderr
     );
 
     // A token with another prefix, from stdin: named, what is expected, never echoed; the same exit status.
-    let run = add(&home, true, "A1B2C3D4E5F6G7", JAPAN, "Atzr|IwEBIsecret-refresh-token");
+    let run = add(
+        &home,
+        true,
+        "A1B2C3D4E5F6G7",
+        JAPAN,
+        "Atzr|IwEBIsecret-refresh-token",
+    );
     assert_eq!(run.status.code(), Some(2), "{}", run.stdout);
     let error = &run.json()["error"];
     assert_eq!(error["field"], "mws_auth_token", "{error}");
@@ -168,13 +213,29 @@ fn connection_add_help_lists_its_own_options_before_the_global_ones() {
             .unwrap_or_else(|| panic!("{needle:?} is not in the help:\n{help}"))
     };
     let global = at("\nGlobal options:\n");
-    for own in ["--merchant", "--seller-id", "--marketplace-id", "--auth-token", "--no-verify"] {
-        assert!(at(own) < global, "{own} is not among the command's own options:\n{help}");
+    for own in [
+        "--merchant",
+        "--seller-id",
+        "--marketplace-id",
+        "--auth-token",
+        "--no-verify",
+    ] {
+        assert!(
+            at(own) < global,
+            "{own} is not among the command's own options:\n{help}"
+        );
     }
     for shared in ["--data-dir", "--json", "--developer-id"] {
-        assert!(at(shared) > global, "{shared} is not under Global options:\n{help}");
+        assert!(
+            at(shared) > global,
+            "{shared} is not under Global options:\n{help}"
+        );
     }
-    for heading in ["Global options: Amazon MWS:", "Global options: e-mail:", "Global options: Amazon SP-API:"] {
+    for heading in [
+        "Global options: Amazon MWS:",
+        "Global options: e-mail:",
+        "Global options: Amazon SP-API:",
+    ] {
         assert!(at(heading) > global, "{heading}\n{help}");
     }
     assert!(at("--mws-endpoint") > at("Global options: Amazon MWS:"));

@@ -126,7 +126,11 @@ fn seller_and_marketplace_ids_typed_full_width_lower_case_or_padded_are_normalis
             "{typed:?}"
         );
     }
-    for typed in ["ａ１ｖｃ３８ｔ７ｙｘｂ５２８", " a1vc38t7yxb528 ", "Ａ1VC38T7YXB528"] {
+    for typed in [
+        "ａ１ｖｃ３８ｔ７ｙｘｂ５２８",
+        " a1vc38t7yxb528 ",
+        "Ａ1VC38T7YXB528",
+    ] {
         assert_eq!(
             MarketplaceId::parse(typed).unwrap(),
             MarketplaceId::japan(),

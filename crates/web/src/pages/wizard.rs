@@ -270,7 +270,11 @@ pub(crate) async fn submit(
             // Amazon's refusal points at a value: the message goes to that field, the banner says where to look.
             Some(inline) => refused(
                 vec![inline],
-                Some(texts(user.visitor.language).wizard_refused_at_field.to_owned()),
+                Some(
+                    texts(user.visitor.language)
+                        .wizard_refused_at_field
+                        .to_owned(),
+                ),
                 error.status,
             ),
             None => {

@@ -239,7 +239,12 @@ async fn amazons_refusal_of_a_mistyped_seller_id_is_shown_at_the_field_with_ever
             ],
         )
         .await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
     let html = reply.body;
     let start = html
         .find("id=\"seller_id-error\">")
@@ -249,7 +254,10 @@ async fn amazons_refusal_of_a_mistyped_seller_id_is_shown_at_the_field_with_ever
         message.contains("出品者ID AZZZZZZZZZZZZZ のアカウントはAmazonにありません"),
         "{message}"
     );
-    assert!(message.contains("「表示」から出品者IDをコピー"), "{message}");
+    assert!(
+        message.contains("「表示」から出品者IDをコピー"),
+        "{message}"
+    );
     assert!(
         !html.contains("InvalidParameterValue") && !html.contains("Invalid seller id"),
         "never Amazon's raw English"
@@ -261,7 +269,11 @@ async fn amazons_refusal_of_a_mistyped_seller_id_is_shown_at_the_field_with_ever
     assert!(html.contains(&format!("value=\"{mistyped}\"")), "{html}");
     assert!(html.contains(&format!("value=\"{marketplace}\"")));
     assert!(html.contains(&format!("value=\"{token}\"")));
-    assert_eq!(html.matches(bare_token).count(), 1, "the token only in its field");
+    assert_eq!(
+        html.matches(bare_token).count(),
+        1,
+        "the token only in its field"
+    );
     assert!(world.app.connections(None).await.unwrap().is_empty());
 
     let mut en = world.browser().signed_in("en@acme.example").await;
@@ -337,10 +349,19 @@ async fn the_marketplace_list_puts_japan_first_in_the_readers_language() {
     let mut ja = world.browser().signed_in("ja@acme.example").await;
     let listed = options(&ja.get(&page).await.body);
     assert_eq!(listed[0], "日本（Amazon.co.jp）", "{listed:?}");
-    assert!(listed.contains(&"アメリカ合衆国（Amazon.com）".to_owned()), "{listed:?}");
-    assert!(listed.iter().all(|label| !label.contains("United")), "{listed:?}");
+    assert!(
+        listed.contains(&"アメリカ合衆国（Amazon.com）".to_owned()),
+        "{listed:?}"
+    );
+    assert!(
+        listed.iter().all(|label| !label.contains("United")),
+        "{listed:?}"
+    );
     let mut en = world.browser().signed_in("en@acme.example").await;
     let listed = options(&en.get(&page).await.body);
     assert_eq!(listed[0], "Japan (Amazon.co.jp)", "{listed:?}");
-    assert!(listed.contains(&"United States (Amazon.com)".to_owned()), "{listed:?}");
+    assert!(
+        listed.contains(&"United States (Amazon.com)".to_owned()),
+        "{listed:?}"
+    );
 }
