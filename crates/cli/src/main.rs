@@ -169,12 +169,28 @@ fn mws_settings(args: &crate::args::MwsArgs) -> anyhow::Result<Option<MwsSetting
     let (key, secret) = match (&args.mws_access_key_id, secret) {
         (None, None) => return Ok(None),
         (Some(key), Some(secret)) => (key.clone(), secret),
-        (Some(_), None) => anyhow::bail!(
-            "SELLERLINK_MWS_ACCESS_KEY_ID is set but SELLERLINK_MWS_SECRET_KEY is not"
-        ),
-        (None, Some(_)) => anyhow::bail!(
-            "SELLERLINK_MWS_SECRET_KEY is set but SELLERLINK_MWS_ACCESS_KEY_ID is not"
-        ),
+        (Some(_), None) => {
+            return Err(output::Bilingual {
+                code: "not_configured",
+                field: Some("SELLERLINK_MWS_SECRET_KEY"),
+                en: "SELLERLINK_MWS_ACCESS_KEY_ID is set but SELLERLINK_MWS_SECRET_KEY is not: set both or neither"
+                    .to_owned(),
+                ja: "SELLERLINK_MWS_ACCESS_KEY_ID が設定されていますが、SELLERLINK_MWS_SECRET_KEY が設定されていません。両方を設定するか、両方とも外してください。"
+                    .to_owned(),
+            }
+            .into());
+        }
+        (None, Some(_)) => {
+            return Err(output::Bilingual {
+                code: "not_configured",
+                field: Some("SELLERLINK_MWS_ACCESS_KEY_ID"),
+                en: "SELLERLINK_MWS_SECRET_KEY is set but SELLERLINK_MWS_ACCESS_KEY_ID is not: set both or neither"
+                    .to_owned(),
+                ja: "SELLERLINK_MWS_SECRET_KEY が設定されていますが、SELLERLINK_MWS_ACCESS_KEY_ID が設定されていません。両方を設定するか、両方とも外してください。"
+                    .to_owned(),
+            }
+            .into());
+        }
     };
     let endpoint = match &args.mws_endpoint {
         Some(url) => url.clone(),

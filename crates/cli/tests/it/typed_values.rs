@@ -241,3 +241,19 @@ fn connection_add_help_lists_its_own_options_before_the_global_ones() {
     assert!(at("--mws-endpoint") > at("Global options: Amazon MWS:"));
     assert!(help.contains("Exit status: 0 done; 1"), "{help}");
 }
+
+#[test]
+fn a_half_configured_mws_developer_is_explained_in_both_languages() {
+    let home = Home::new().with_env("SELLERLINK_MWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
+    let run = home.run(&["--json", "connection", "list"]);
+    assert_eq!(run.status.code(), Some(1), "{}", run.stdout);
+    let error = &run.json()["error"];
+    assert_eq!(error["field"], "SELLERLINK_MWS_SECRET_KEY", "{error}");
+    assert!(
+        error["message_ja"]
+            .as_str()
+            .unwrap()
+            .contains("SELLERLINK_MWS_SECRET_KEY が設定されていません"),
+        "{error}"
+    );
+}

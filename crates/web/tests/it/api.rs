@@ -540,7 +540,11 @@ async fn connecting_verifying_and_syncing_against_the_sandbox() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.code(), "seller_id_not_found", "{}", refused.body);
     assert_eq!(refused.json()["error"]["field"], "seller_id");
-    assert!(!refused.body.contains("InvalidParameterValue"), "{}", refused.body);
+    assert!(
+        !refused.body.contains("InvalidParameterValue"),
+        "{}",
+        refused.body
+    );
     assert!(
         world.app.connections(None).await.unwrap().is_empty(),
         "nothing stored"
