@@ -82,7 +82,7 @@ pub struct Marketplace {
 }
 
 impl Marketplace {
-    /// The country in Japanese, as Amazon.co.jp's Seller Central names it (日本, アメリカ合衆国, …).
+    /// The country in Japanese, by its usual Japanese name (日本, アメリカ合衆国, イギリス, …).
     pub fn country_ja(&self) -> &'static str {
         match self.country_code {
             "CA" => "カナダ",
