@@ -101,9 +101,12 @@ impl AppError {
         }
     }
 
-    /// The input field at fault, where one is (e.g. `tracking_number`).
+    /// The input field at fault, where one is (e.g. `tracking_number`; `seller_id` for a malformed Seller ID or one
+    /// Amazon does not know).
     pub fn field(&self) -> Option<&'static str> {
         match self {
+            Self::InvalidId(err) => Some(err.field.key()),
+            Self::Verification(failure) => failure.field().map(|field| field.key()),
             Self::InvalidInput { field, .. }
             | Self::ShipmentRefused { field, .. }
             | Self::StockRefused { field, .. } => Some(field),

@@ -1,6 +1,6 @@
 //! Why Amazon did not accept a grant, and what the merchant (or operator) must do about it.
 
-use sellerlink_domain::ids::{DeveloperId, MarketplaceId, SellerId};
+use sellerlink_domain::ids::{DeveloperId, IdField, MarketplaceId, SellerId};
 use sellerlink_sync::{DenialCause, SourceError, SourceErrorKind};
 use serde::Serialize;
 
@@ -8,6 +8,13 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum VerificationFailure {
+    /// Amazon knows no seller account with this Seller ID (MWS `InvalidParameterValue`: "Invalid seller id"): it was
+    /// most likely mistyped.
+    SellerIdNotFound {
+        seller_id: SellerId,
+        developer_id: DeveloperId,
+        seller_central_host: String,
+    },
     /// The token was issued for another seller account (the Seller ID and token do not belong together).
     TokenForAnotherSeller {
         seller_id: SellerId,
@@ -106,15 +113,43 @@ impl VerificationFailure {
             SourceErrorKind::Transient | SourceErrorKind::Throttled { .. } => Self::Unreachable {
                 detail: error.to_string(),
             },
+            SourceErrorKind::Invalid if names_an_unknown_seller(&error.message) => {
+                let (seller_id, developer_id, seller_central_host) = ids();
+                Self::SellerIdNotFound {
+                    seller_id,
+                    developer_id,
+                    seller_central_host,
+                }
+            }
             SourceErrorKind::Invalid | SourceErrorKind::Other => Self::Refused {
                 detail: error.to_string(),
             },
         }
     }
 
+    /// The typed value Amazon's refusal points at, for showing the message at that field: the Seller ID Amazon does
+    /// not know; the MWS Auth Token for a token of another seller or a grant that is expired, revoked or refused
+    /// (the token is what the merchant replaces or has restored in Seller Central); the marketplace the seller does not
+    /// sell in. `None` when no value the merchant typed is at fault.
+    pub fn field(&self) -> Option<IdField> {
+        match self {
+            Self::SellerIdNotFound { .. } => Some(IdField::SellerId),
+            Self::TokenForAnotherSeller { .. }
+            | Self::AccessExpired { .. }
+            | Self::AccessRevoked { .. }
+            | Self::AccessRefused { .. } => Some(IdField::MwsAuthToken),
+            Self::MarketplaceNotParticipating { .. } => Some(IdField::MarketplaceId),
+            Self::OperatorCredentials { .. }
+            | Self::Unreachable { .. }
+            | Self::Refused { .. }
+            | Self::SpApi(_) => None,
+        }
+    }
+
     /// A stable machine-readable reason.
     pub fn reason(&self) -> &'static str {
         match self {
+            Self::SellerIdNotFound { .. } => "seller_id_not_found",
             Self::TokenForAnotherSeller { .. } => "token_for_another_seller",
             Self::AccessExpired { .. } => "access_expired",
             Self::AccessRevoked { .. } => "access_revoked",
@@ -135,6 +170,14 @@ impl VerificationFailure {
             )
         };
         match self {
+            Self::SellerIdNotFound {
+                seller_id,
+                developer_id,
+                seller_central_host,
+            } => format!(
+                "Amazon has no seller account with Seller ID {seller_id}: it is probably mistyped. Copy the Seller ID from {}, row of developer ID {developer_id}, \"View\" (the same page shows the MWS Auth Token). Nothing was saved.",
+                path(seller_central_host)
+            ),
             Self::TokenForAnotherSeller {
                 seller_id,
                 developer_id,
@@ -199,6 +242,14 @@ impl VerificationFailure {
             )
         };
         match self {
+            Self::SellerIdNotFound {
+                seller_id,
+                developer_id,
+                seller_central_host,
+            } => format!(
+                "出品者ID {seller_id} のアカウントはAmazonにありません（入力間違いの可能性があります）。{} の開発者ID {developer_id} の行の「表示」から出品者IDをコピーしてください（同じ画面にMWS認証トークンも表示されます）。何も保存されていません。",
+                path(seller_central_host)
+            ),
             Self::TokenForAnotherSeller {
                 seller_id,
                 developer_id,
@@ -256,6 +307,12 @@ impl VerificationFailure {
     }
 }
 
+/// Whether Amazon's refusal says the Seller ID names no seller account (MWS answers `InvalidParameterValue` with
+/// "Invalid seller id: …").
+fn names_an_unknown_seller(message: &str) -> bool {
+    message.to_ascii_lowercase().contains("invalid seller id")
+}
+
 fn names(ids: &[MarketplaceId]) -> String {
     if ids.is_empty() {
         return "-".to_owned();
@@ -264,4 +321,74 @@ fn names(ids: &[MarketplaceId]) -> String {
         .map(|id| format!("{} ({id})", id.marketplace().name))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classify(kind: SourceErrorKind, message: &str) -> VerificationFailure {
+        VerificationFailure::from_source(
+            &SourceError::new(kind, "Sellers.ListMarketplaceParticipations", message),
+            &SellerId::parse("A1B2C3D4E5F6G7").expect("a valid seller id"),
+            &DeveloperId::parse("5259-6479-4073").expect("a valid developer id"),
+            "sellercentral.amazon.co.jp",
+        )
+    }
+
+    #[test]
+    fn an_unknown_seller_id_is_the_seller_id_field_with_its_own_message() {
+        let failure = classify(
+            SourceErrorKind::Invalid,
+            "Sellers.ListMarketplaceParticipations: Amazon MWS refused the request (HTTP 400): InvalidParameterValue: Invalid seller id: A1B2C3D4E5F6G7",
+        );
+        assert_eq!(failure.reason(), "seller_id_not_found");
+        assert_eq!(failure.field(), Some(IdField::SellerId));
+        let ja = failure.message_ja();
+        assert!(
+            ja.starts_with("出品者ID A1B2C3D4E5F6G7 のアカウントはAmazonにありません"),
+            "{ja}"
+        );
+        assert!(!ja.contains("InvalidParameterValue"), "{ja}");
+        assert!(failure.message_en().contains("probably mistyped"));
+        let other = classify(
+            SourceErrorKind::Invalid,
+            "InvalidParameterValue: Invalid marketplace",
+        );
+        assert_eq!(other.reason(), "amazon_refused");
+        assert_eq!(other.field(), None);
+    }
+
+    #[test]
+    fn refusals_point_at_the_value_the_merchant_typed() {
+        let denied = |detail: &str| {
+            classify(
+                SourceErrorKind::AccessDenied {
+                    cause: sellerlink_sync::DenialCause::SellerAccess,
+                    code: "AccessDenied".to_owned(),
+                    message: detail.to_owned(),
+                },
+                detail,
+            )
+        };
+        for detail in [
+            "token-for-another-seller",
+            "grant-expired",
+            "grant-revoked",
+            "token-for-another-developer",
+        ] {
+            assert_eq!(
+                denied(detail).field(),
+                Some(IdField::MwsAuthToken),
+                "{detail}"
+            );
+        }
+        let missing = VerificationFailure::MarketplaceNotParticipating {
+            missing: vec![MarketplaceId::japan()],
+            participating: Vec::new(),
+        };
+        assert_eq!(missing.field(), Some(IdField::MarketplaceId));
+        let unreachable = classify(SourceErrorKind::Transient, "connection refused");
+        assert_eq!(unreachable.field(), None);
+    }
 }

@@ -7,9 +7,15 @@ use sellerlink_domain::ids::{
     AmazonOrderId, AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, SellerId,
 };
 
+/// How the exit status reads, shown under `--help` (and in the README).
+pub const EXIT_STATUS_HELP: &str = "Exit status: 0 done; 1 the command could not be carried out (Amazon refused, \
+not found, a conflict…); 2 the command line or a typed value is malformed (nothing was done). Every error names \
+the field in English and Japanese; with --json it is printed on stdout as \
+{\"error\": {\"code\", \"message\", \"message_ja\", \"field\"}}.";
+
 /// sellerlink connects a 3PL to its merchants' Amazon seller accounts.
 #[derive(Debug, Parser)]
-#[command(name = "sellerlink", version, about, long_about = None)]
+#[command(name = "sellerlink", version, about, long_about = None, after_help = EXIT_STATUS_HELP)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -17,8 +23,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command shares; each can also come from the environment.
+/// Options every command shares; each can also come from the environment. Listed under their own headings, after
+/// each command's own options.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Where sellerlink keeps its SQLite database and key file.
     #[arg(
@@ -68,6 +76,7 @@ pub struct GlobalArgs {
 
 /// The operator's SP-API app (for "Connect with Amazon" and importing SP-API connections).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options: Amazon SP-API")]
 pub struct SpApiArgs {
     /// The app's application id, `amzn1.sellerapps.app.<uuid>`.
     #[arg(long, env = "SELLERLINK_SPAPI_APPLICATION_ID", global = true)]
@@ -108,6 +117,7 @@ pub struct SpApiArgs {
 
 /// How sellerlink reaches MWS as the 3PL's developer (Amazon or the sandbox).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options: Amazon MWS")]
 pub struct MwsArgs {
     /// MWS endpoint base URL (default https://mws.amazonservices.jp); the sandbox's URL for local work.
     #[arg(long, env = "SELLERLINK_MWS_ENDPOINT", global = true)]
@@ -216,7 +226,9 @@ pub enum LanguageArg {
 
 #[derive(Debug, Subcommand)]
 pub enum ConnectionCommand {
-    /// Add a connection from the three values Seller Central showed (the guide's step ⑤).
+    /// Add a connection from the three values Seller Central showed (the guide's step ⑤). Full-width characters,
+    /// lower case and spaces around the values are normalised; a token pasted without `amzn.mws.` gets it.
+    #[command(after_help = EXIT_STATUS_HELP)]
     Add(ConnectionAddArgs),
     /// Add an SP-API connection from a seller's LWA refresh token (read from stdin or a hidden prompt); a token for
     /// a seller account the merchant is already connected to renews that connection.
@@ -272,8 +284,8 @@ pub struct ConnectionAddArgs {
     /// Marketplace ID (マーケットプレイスID), e.g. A1VC38T7YXB528; repeat for several, home marketplace first.
     #[arg(long = "marketplace-id", required = true, value_parser = MarketplaceId::parse)]
     pub marketplace_ids: Vec<MarketplaceId>,
-    /// MWS Auth Token (MWS認証トークン). Leave it out to type it at a prompt or pipe it on stdin, so it stays out of
-    /// your shell history.
+    /// MWS Auth Token (MWS認証トークン), amzn.mws.<UUID>. Leave it out to type it at a prompt or pipe it on stdin,
+    /// so it stays out of your shell history.
     #[arg(long, env = "SELLERLINK_MWS_AUTH_TOKEN", hide_env_values = true)]
     pub auth_token: Option<String>,
     #[command(flatten)]
@@ -336,6 +348,7 @@ pub struct ConnectionAddSpApiArgs {
 
 /// Where reminders and alerts are e-mailed from (SMTP, or an outbox folder for local work).
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options: e-mail")]
 pub struct MailArgs {
     /// SMTP relay host; without it e-mails are written as .eml files to the outbox folder.
     #[arg(long, env = "SELLERLINK_SMTP_HOST", global = true)]

@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod output;
 mod spapi_settings;
+mod usage;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,7 +18,10 @@ use crate::args::{Cli, Command, GlobalArgs};
 use crate::output::Output;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return refuse_command_line(&error),
+    };
     init_tracing(&cli.command);
     // One crypto provider for every TLS user in the process (rustls with ring).
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -38,9 +42,38 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             output.error(&err);
-            ExitCode::FAILURE
+            output::exit_code(&err)
         }
     }
+}
+
+/// `--help` and `--version` print as clap prints them; every other refusal of the command line is explained in
+/// English and Japanese naming the field (JSON on stdout under `--json`), with exit status 2.
+fn refuse_command_line(error: &clap::Error) -> ExitCode {
+    if matches!(
+        error.kind(),
+        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let refusal = usage::UsageError::from_clap(error);
+    let json = std::env::args_os()
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json");
+    if json {
+        output::print_json(&refusal.json());
+    } else {
+        // clap's own rendering (with the usage line), then the Japanese explanation.
+        match error.kind() {
+            clap::error::ErrorKind::ValueValidation => {
+                eprintln!("error: {}", refusal.message);
+            }
+            _ => eprint!("{}", error.render()),
+        }
+        eprintln!("エラー: {}", refusal.message_ja);
+    }
+    ExitCode::from(output::EXIT_INVALID_INPUT)
 }
 
 fn init_tracing(command: &Command) {
@@ -137,12 +170,28 @@ fn mws_settings(args: &crate::args::MwsArgs) -> anyhow::Result<Option<MwsSetting
     let (key, secret) = match (&args.mws_access_key_id, secret) {
         (None, None) => return Ok(None),
         (Some(key), Some(secret)) => (key.clone(), secret),
-        (Some(_), None) => anyhow::bail!(
-            "SELLERLINK_MWS_ACCESS_KEY_ID is set but SELLERLINK_MWS_SECRET_KEY is not"
-        ),
-        (None, Some(_)) => anyhow::bail!(
-            "SELLERLINK_MWS_SECRET_KEY is set but SELLERLINK_MWS_ACCESS_KEY_ID is not"
-        ),
+        (Some(_), None) => {
+            return Err(output::Bilingual {
+                code: "not_configured",
+                field: Some("SELLERLINK_MWS_SECRET_KEY"),
+                en: "SELLERLINK_MWS_ACCESS_KEY_ID is set but SELLERLINK_MWS_SECRET_KEY is not: set both or neither"
+                    .to_owned(),
+                ja: "SELLERLINK_MWS_ACCESS_KEY_ID が設定されていますが、SELLERLINK_MWS_SECRET_KEY が設定されていません。両方を設定するか、両方とも外してください。"
+                    .to_owned(),
+            }
+            .into());
+        }
+        (None, Some(_)) => {
+            return Err(output::Bilingual {
+                code: "not_configured",
+                field: Some("SELLERLINK_MWS_ACCESS_KEY_ID"),
+                en: "SELLERLINK_MWS_SECRET_KEY is set but SELLERLINK_MWS_ACCESS_KEY_ID is not: set both or neither"
+                    .to_owned(),
+                ja: "SELLERLINK_MWS_SECRET_KEY が設定されていますが、SELLERLINK_MWS_ACCESS_KEY_ID が設定されていません。両方を設定するか、両方とも外してください。"
+                    .to_owned(),
+            }
+            .into());
+        }
     };
     let endpoint = match &args.mws_endpoint {
         Some(url) => url.clone(),

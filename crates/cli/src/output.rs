@@ -1,7 +1,34 @@
 //! Printing results as aligned tables or JSON, and errors in English and Japanese.
 
+use std::process::ExitCode;
+
 use sellerlink_app::AppError;
+use sellerlink_domain::lifecycle::LifecycleError;
 use serde::Serialize;
+
+/// Exit status of a command that could not be carried out (Amazon refused, not found, a conflict, …).
+pub const EXIT_FAILED: u8 = 1;
+/// Exit status of a command line or typed value that is malformed (clap's refusals, an identifier, a date or
+/// another value that does not parse). Nothing was done.
+pub const EXIT_INVALID_INPUT: u8 = 2;
+
+/// The exit status for a failed command: [`EXIT_INVALID_INPUT`] when what was typed does not parse, else
+/// [`EXIT_FAILED`].
+pub fn exit_code(err: &anyhow::Error) -> ExitCode {
+    let malformed = matches!(
+        err.downcast_ref::<AppError>(),
+        Some(
+            AppError::InvalidId(_)
+                | AppError::InvalidInput { .. }
+                | AppError::Lifecycle(LifecycleError::NotADate { .. })
+        )
+    );
+    ExitCode::from(if malformed {
+        EXIT_INVALID_INPUT
+    } else {
+        EXIT_FAILED
+    })
+}
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy)]
@@ -38,23 +65,47 @@ impl Output {
             return;
         }
         let app_error = err.downcast_ref::<AppError>();
+        let bilingual = err.downcast_ref::<Bilingual>();
+        let (code, message_ja, field) = match (app_error, bilingual) {
+            (Some(app_error), _) => (
+                app_error.code(),
+                Some(app_error.message_ja()),
+                app_error.field(),
+            ),
+            (None, Some(b)) => (b.code, Some(b.ja.clone()), b.field),
+            (None, None) => ("error", None, None),
+        };
         if self.json {
             let body = serde_json::json!({
                 "error": {
-                    "code": app_error.map_or("error", AppError::code),
+                    "code": code,
                     "message": format!("{err:#}"),
-                    "message_ja": app_error.map(AppError::message_ja),
-                    "field": app_error.and_then(AppError::field),
+                    "message_ja": message_ja,
+                    "field": field,
                 }
             });
             print_json(&body);
             return;
         }
         eprintln!("error: {err:#}");
-        if let Some(app_error) = app_error {
-            eprintln!("エラー: {}", app_error.message_ja());
+        if let Some(message_ja) = message_ja {
+            eprintln!("エラー: {message_ja}");
         }
     }
+}
+
+/// A refusal of the CLI itself (not of a use case), with its message in English and Japanese.
+#[derive(Debug, thiserror::Error)]
+#[error("{en}")]
+pub struct Bilingual {
+    /// A stable machine-readable code.
+    pub code: &'static str,
+    /// The option or setting at fault, if one is.
+    pub field: Option<&'static str>,
+    /// What is wrong and what to do, in English.
+    pub en: String,
+    /// The same in Japanese.
+    pub ja: String,
 }
 
 /// A failure whose details are already in the command's (JSON) output; only the exit status is left to set.
@@ -62,7 +113,8 @@ impl Output {
 #[error("{0}")]
 pub struct AlreadyReported(pub String);
 
-fn print_json(value: &impl Serialize) {
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json(value: &impl Serialize) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => println!("{text}"),
         Err(err) => eprintln!("error: cannot render JSON: {err}"),

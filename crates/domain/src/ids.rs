@@ -23,6 +23,22 @@ pub enum IdField {
 }
 
 impl IdField {
+    /// The request field (JSON key, form field and CLI option in snake case) that carries this identifier.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::SellerId => "seller_id",
+            Self::SellingPartnerId => "selling_partner_id",
+            Self::MarketplaceId => "marketplace_id",
+            Self::MwsAuthToken => "mws_auth_token",
+            Self::DeveloperId => "developer_id",
+            Self::AwsAccessKeyId => "access_key_id",
+            Self::LwaRefreshToken => "refresh_token",
+            Self::AmazonOrderId => "amazon_order_id",
+            Self::MerchantId => "merchant_id",
+            Self::ConnectionId => "connection_id",
+        }
+    }
+
     /// The field's name as a merchant sees it in English.
     pub fn name_en(self) -> &'static str {
         match self {
@@ -94,6 +110,12 @@ pub enum IdProblem {
     Shape,
     /// Well-formed but not an Amazon marketplace we know.
     UnknownMarketplace,
+    /// The value starts with something other than the prefix every value of its kind starts with (e.g. a token
+    /// that does not start with `amzn.mws.`). What it does start with is not repeated: it may be part of a secret.
+    WrongPrefix {
+        /// The prefix a value of this kind starts with.
+        expected: &'static str,
+    },
 }
 
 /// A value that is not a valid identifier of its kind.
@@ -130,6 +152,7 @@ impl IdError {
             }
             IdProblem::Shape => "is not in the expected shape".to_owned(),
             IdProblem::UnknownMarketplace => "is not a known Amazon marketplace".to_owned(),
+            IdProblem::WrongPrefix { expected } => format!("does not start with {expected}"),
         }
     }
 
@@ -154,6 +177,7 @@ impl IdError {
             IdProblem::UnknownMarketplace => {
                 "は既知のAmazonマーケットプレイスではありません".to_owned()
             }
+            IdProblem::WrongPrefix { expected } => format!("が {expected} で始まっていません"),
         };
         format!(
             "{}{}。正しい形式: {}",
@@ -188,6 +212,19 @@ impl IdError {
 /// Removes what copy-paste adds around a value (spaces, tabs, newlines, full-width spaces).
 fn trimmed(input: &str) -> &str {
     input.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+}
+
+/// An identifier as typed, made ready to be checked: Unicode normal form NFKC (full-width letters, digits and
+/// punctuation from a Japanese IME become ASCII, the ideographic space a space), then without the spaces copy-paste
+/// adds around it. Refuses what is left empty.
+fn normalized(field: IdField, input: &str) -> Result<String, IdError> {
+    let text = crate::text::normalized(input);
+    let value = trimmed(&text);
+    if value.is_empty() {
+        Err(IdError::new(field, IdProblem::Empty))
+    } else {
+        Ok(value.to_owned())
+    }
 }
 
 fn non_empty(field: IdField, input: &str) -> Result<&str, IdError> {
@@ -293,7 +330,7 @@ macro_rules! public_id {
 }
 
 fn parse_merchant_token(field: IdField, input: &str) -> Result<String, IdError> {
-    let value = non_empty(field, input)?.to_ascii_uppercase();
+    let value = normalized(field, input)?.to_ascii_uppercase();
     first_bad_char(
         field,
         &value,
@@ -314,7 +351,8 @@ string_id!(SellerId);
 public_id!(SellerId);
 
 impl SellerId {
-    /// Parses a Seller ID; lower-case letters are accepted and upper-cased.
+    /// Parses a Seller ID as typed: full-width characters (NFKC), lower case and surrounding spaces are normalised
+    /// first, so `ａ１ｂ２ｃ３ｄ４ｅ５ｆ６ｇ７` is `A1B2C3D4E5F6G7`.
     pub fn parse(input: &str) -> Result<Self, IdError> {
         parse_merchant_token(IdField::SellerId, input).map(Self)
     }
@@ -327,7 +365,7 @@ string_id!(SellingPartnerId);
 public_id!(SellingPartnerId);
 
 impl SellingPartnerId {
-    /// Parses a Selling Partner ID; lower-case letters are accepted and upper-cased.
+    /// Parses a Selling Partner ID, normalised like a [`SellerId`] (full-width, lower case, spaces).
     pub fn parse(input: &str) -> Result<Self, IdError> {
         parse_merchant_token(IdField::SellingPartnerId, input).map(Self)
     }
@@ -345,10 +383,11 @@ string_id!(MarketplaceId);
 public_id!(MarketplaceId);
 
 impl MarketplaceId {
-    /// Parses a Marketplace ID and checks that it is a marketplace Amazon runs.
+    /// Parses a Marketplace ID and checks that it is a marketplace Amazon runs; full-width characters (NFKC), lower
+    /// case and surrounding spaces are normalised first.
     pub fn parse(input: &str) -> Result<Self, IdError> {
         let field = IdField::MarketplaceId;
-        let value = non_empty(field, input)?.to_ascii_uppercase();
+        let value = normalized(field, input)?.to_ascii_uppercase();
         first_bad_char(
             field,
             &value,
@@ -382,33 +421,35 @@ string_id!(MwsAuthToken);
 impl MwsAuthToken {
     const PREFIX: &'static str = "amzn.mws.";
 
-    /// Parses an MWS Auth Token (`amzn.mws.` + UUID); the UUID's hex digits are lower-cased.
+    /// Parses an MWS Auth Token (`amzn.mws.` + UUID) as typed: full-width characters (NFKC), the dashes a Japanese
+    /// IME or a word processor puts in place of `-` (`ー`, `−`, `‐`, `–`…), surrounding spaces and upper case are
+    /// normalised first. A UUID pasted without `amzn.mws.` is the token it clearly is: the prefix is added. A value
+    /// with another prefix is refused with [`IdProblem::WrongPrefix`]. The UUID's hex digits are lower-cased.
     pub fn parse(input: &str) -> Result<Self, IdError> {
         let field = IdField::MwsAuthToken;
-        let value = non_empty(field, input)?;
-        let Some(uuid) = value.strip_prefix(Self::PREFIX) else {
-            return Err(IdError::new(field, IdProblem::Shape));
+        let value: String = normalized(field, input)?
+            .chars()
+            .map(|c| if is_dash_lookalike(c) { '-' } else { c })
+            .collect();
+        let prefixed = value
+            .get(..Self::PREFIX.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(Self::PREFIX));
+        let (uuid, offset) = if prefixed {
+            check_length(field, &value, 45..=45)?;
+            (&value[Self::PREFIX.len()..], Self::PREFIX.len())
+        } else if value.contains(['.', '|', ':', '/']) {
+            // Something other than amzn.mws. in front (an SP-API token, a cut-off prefix…).
+            return Err(IdError::new(
+                field,
+                IdProblem::WrongPrefix {
+                    expected: Self::PREFIX,
+                },
+            ));
+        } else {
+            check_length(field, &value, 36..=36)?;
+            (value.as_str(), 0)
         };
-        check_length(field, value, 45..=45)?;
-        for (index, c) in uuid.chars().enumerate() {
-            let dash = matches!(index, 8 | 13 | 18 | 23);
-            let ok = if dash {
-                c == '-'
-            } else {
-                c.is_ascii_hexdigit()
-            };
-            if !ok {
-                let problem = if c == '-' || (dash && c.is_ascii_hexdigit()) {
-                    IdProblem::Shape
-                } else {
-                    IdProblem::Character {
-                        position: Self::PREFIX.len() + index + 1,
-                        character: None,
-                    }
-                };
-                return Err(IdError::new(field, problem));
-            }
-        }
+        check_uuid(field, uuid, offset)?;
         Ok(Self(format!(
             "{}{}",
             Self::PREFIX,
@@ -420,6 +461,40 @@ impl MwsAuthToken {
     pub fn expose_secret(&self) -> &str {
         &self.0
     }
+}
+
+/// Characters typed in place of a hyphen-minus: the katakana long-vowel mark a Japanese IME gives for the `-` key
+/// (`ー`, and its half-width form once NFKC has made it full-width), Unicode's hyphens and dashes, and the minus sign.
+fn is_dash_lookalike(c: char) -> bool {
+    matches!(
+        c,
+        '\u{30FC}' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}'
+    )
+}
+
+/// Checks the 36 characters of a UUID (8-4-4-4-12 hex digits); `offset` is where they start in what was typed, for
+/// the position in the error. Secret: the offending character is never named.
+fn check_uuid(field: IdField, uuid: &str, offset: usize) -> Result<(), IdError> {
+    for (index, c) in uuid.chars().enumerate() {
+        let dash = matches!(index, 8 | 13 | 18 | 23);
+        let ok = if dash {
+            c == '-'
+        } else {
+            c.is_ascii_hexdigit()
+        };
+        if !ok {
+            let problem = if c == '-' || (dash && c.is_ascii_hexdigit()) {
+                IdProblem::Shape
+            } else {
+                IdProblem::Character {
+                    position: offset + index + 1,
+                    character: None,
+                }
+            };
+            return Err(IdError::new(field, problem));
+        }
+    }
+    Ok(())
 }
 
 impl fmt::Debug for MwsAuthToken {

@@ -82,6 +82,36 @@ pub struct Marketplace {
 }
 
 impl Marketplace {
+    /// The country in Japanese, by its usual Japanese name (日本, アメリカ合衆国, イギリス, …).
+    pub fn country_ja(&self) -> &'static str {
+        match self.country_code {
+            "CA" => "カナダ",
+            "US" => "アメリカ合衆国",
+            "MX" => "メキシコ",
+            "BR" => "ブラジル",
+            "IE" => "アイルランド",
+            "ES" => "スペイン",
+            "GB" => "イギリス",
+            "FR" => "フランス",
+            "BE" => "ベルギー",
+            "NL" => "オランダ",
+            "DE" => "ドイツ",
+            "IT" => "イタリア",
+            "SE" => "スウェーデン",
+            "ZA" => "南アフリカ",
+            "PL" => "ポーランド",
+            "EG" => "エジプト",
+            "TR" => "トルコ",
+            "SA" => "サウジアラビア",
+            "AE" => "アラブ首長国連邦",
+            "IN" => "インド",
+            "SG" => "シンガポール",
+            "AU" => "オーストラリア",
+            "JP" => "日本",
+            _ => self.country,
+        }
+    }
+
     /// Seller Central's MWS registration page, the guide's step ① (only for MWS marketplaces).
     pub fn mws_registration_url(&self) -> String {
         format!(
@@ -446,6 +476,20 @@ pub static MARKETPLACES: &[Marketplace] = &[
     ),
 ];
 
+/// Every marketplace in the order a Japanese 3PL's merchants look for them: Amazon.co.jp first, then the rest of
+/// the Far East, North America and Europe (each region in the table's order).
+pub fn japan_first() -> impl Iterator<Item = &'static Marketplace> {
+    let rank = |m: &Marketplace| match (m.id == JAPAN_ID, m.region) {
+        (true, _) => 0,
+        (false, Region::Fe) => 1,
+        (false, Region::Na) => 2,
+        (false, Region::Eu) => 3,
+    };
+    let mut ordered: Vec<&'static Marketplace> = MARKETPLACES.iter().collect();
+    ordered.sort_by_key(|m| rank(m));
+    ordered.into_iter()
+}
+
 /// The marketplace with this id, if Amazon runs one.
 pub fn find(id: &str) -> Option<&'static Marketplace> {
     MARKETPLACES.iter().find(|m| m.id == id)
@@ -499,5 +543,22 @@ mod tests {
         }
         assert_eq!(MARKETPLACES.len(), 23);
         assert_eq!(by_country("uk").unwrap().id, "A1F83G8C2ARO7P");
+    }
+
+    #[test]
+    fn every_country_has_its_japanese_name_and_japan_comes_first() {
+        let mut names = std::collections::HashSet::new();
+        for m in MARKETPLACES {
+            let ja = m.country_ja();
+            assert_ne!(ja, m.country, "{} has no Japanese name", m.id);
+            assert!(!ja.is_ascii(), "{ja}");
+            assert!(names.insert(ja), "duplicate {ja}");
+        }
+        assert_eq!(find(JAPAN_ID).unwrap().country_ja(), "日本");
+        assert_eq!(by_country("US").unwrap().country_ja(), "アメリカ合衆国");
+        let ordered: Vec<&str> = japan_first().map(|m| m.country_code).collect();
+        assert_eq!(ordered.len(), MARKETPLACES.len());
+        assert_eq!(&ordered[..4], ["JP", "SG", "AU", "CA"]);
+        assert_eq!(ordered.last(), Some(&"IN"));
     }
 }

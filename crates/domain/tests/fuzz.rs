@@ -89,3 +89,50 @@ fn names_codes_and_dates_answer_any_text_with_a_typed_result() {
         });
     });
 }
+
+/// `text` as a Japanese IME in full-width mode types it: each printable ASCII character as its full-width form, the
+/// space as the ideographic space.
+fn full_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '!'..='~' => char::from_u32(u32::from(c) - 0x21 + 0xFF01).unwrap_or(c),
+            ' ' => '\u{3000}',
+            c => c,
+        })
+        .collect()
+}
+
+/// ASCII text shaped like the typed identifiers, valid and not.
+fn ascii_ids() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ -~]{0,48}",
+        "[ a-zA-Z0-9]{8,22}",
+        "[ ]?(amzn\\.mws\\.)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}[ ]?",
+        "[a-z0-9.|:/]{0,12}[0-9a-f-]{30,40}",
+    ]
+}
+
+#[test]
+fn identifiers_typed_full_width_answer_exactly_as_typed_in_ascii() {
+    run("full-width identifiers", cases(), ascii_ids(), |text| {
+        within_bound(move || {
+            let wide = full_width(&text);
+            assert_eq!(SellerId::parse(&wide), SellerId::parse(&text), "{text:?}");
+            assert_eq!(
+                SellingPartnerId::parse(&wide),
+                SellingPartnerId::parse(&text),
+                "{text:?}"
+            );
+            assert_eq!(
+                MarketplaceId::parse(&wide),
+                MarketplaceId::parse(&text),
+                "{text:?}"
+            );
+            assert_eq!(
+                MwsAuthToken::parse(&wide),
+                MwsAuthToken::parse(&text),
+                "{text:?}"
+            );
+        });
+    });
+}

@@ -267,18 +267,7 @@ pub(crate) fn echo(value: &str) -> String {
 
 /// The request field (JSON and form name) that carries an identifier.
 pub(crate) fn field_of(field: IdField) -> &'static str {
-    match field {
-        IdField::SellerId => "seller_id",
-        IdField::SellingPartnerId => "selling_partner_id",
-        IdField::MarketplaceId => "marketplace_id",
-        IdField::MwsAuthToken => "mws_auth_token",
-        IdField::DeveloperId => "developer_id",
-        IdField::AwsAccessKeyId => "access_key_id",
-        IdField::LwaRefreshToken => "refresh_token",
-        IdField::AmazonOrderId => "amazon_order_id",
-        IdField::MerchantId => "merchant_id",
-        IdField::ConnectionId => "connection_id",
-    }
+    field.key()
 }
 
 impl From<AppError> for HttpError {
@@ -314,21 +303,12 @@ impl From<AppError> for HttpError {
             },
             AppError::AlreadyConnected { .. } | AppError::Conflict => StatusCode::CONFLICT,
             AppError::Verification(failure) => {
-                let (status, field) = match failure {
-                    VerificationFailure::TokenForAnotherSeller { .. } => {
-                        (StatusCode::UNPROCESSABLE_ENTITY, Some("mws_auth_token"))
-                    }
-                    VerificationFailure::MarketplaceNotParticipating { .. } => {
-                        (StatusCode::UNPROCESSABLE_ENTITY, Some("marketplace_id"))
-                    }
-                    VerificationFailure::OperatorCredentials { .. } => {
-                        (StatusCode::BAD_GATEWAY, None)
-                    }
-                    VerificationFailure::Unreachable { .. } => {
-                        (StatusCode::SERVICE_UNAVAILABLE, None)
-                    }
-                    _ => (StatusCode::UNPROCESSABLE_ENTITY, None),
+                let status = match failure {
+                    VerificationFailure::OperatorCredentials { .. } => StatusCode::BAD_GATEWAY,
+                    VerificationFailure::Unreachable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
+                let field = failure.field().map(IdField::key);
                 let mapped = Self::new(status, error.code(), error.to_string(), error.message_ja());
                 return match field {
                     Some(field) => mapped.with_field(field),

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use sellerlink_app::{ConnectionView, MwsTokenReplacement, NewMwsConnection};
 use sellerlink_domain::audit::Actor;
 use sellerlink_domain::connection::{ApiAccount, ConnectionStatus};
-use sellerlink_domain::ids::{IdError, MarketplaceId, MerchantId, MwsAuthToken, SellerId};
+use sellerlink_domain::ids::{IdError, IdField, MarketplaceId, MerchantId, MwsAuthToken, SellerId};
 use sellerlink_domain::lifecycle::{LifecycleError, RenewalTerm, SellerCentralDates};
 
 use crate::error::{HttpError, field_of};
@@ -53,6 +53,37 @@ pub(crate) struct FieldProblem {
     pub field: &'static str,
     pub message: String,
     pub message_ja: String,
+}
+
+impl FieldProblem {
+    /// Amazon's refusal of a grant as a message at the field it points at (the Seller ID Amazon does not know, the
+    /// token it refused, the marketplace the seller does not sell in), naming the field in both languages; `None`
+    /// for any other error (no typed value at fault, or not Amazon's answer).
+    pub(crate) fn from_refusal(error: &HttpError) -> Option<Self> {
+        if error.code == "invalid_input" {
+            return None;
+        }
+        let field = error.field?;
+        let id = [
+            IdField::SellerId,
+            IdField::MarketplaceId,
+            IdField::MwsAuthToken,
+        ]
+        .into_iter()
+        .find(|id| id.key() == field)?;
+        let naming = |name: &str, message: &str| {
+            if message.contains(name) {
+                message.to_owned()
+            } else {
+                format!("{name}: {message}")
+            }
+        };
+        Some(Self {
+            field,
+            message: naming(id.name_en(), &error.message),
+            message_ja: naming(id.name_ja(), &error.message_ja),
+        })
+    }
 }
 
 impl From<IdError> for FieldProblem {
@@ -200,6 +231,53 @@ pub(crate) async fn connect(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amazons_refusals_go_to_the_field_they_point_at_naming_it() {
+        use sellerlink_app::{AppError, VerificationFailure};
+        use sellerlink_domain::ids::DeveloperId;
+        let seller_id = SellerId::parse("A1B2C3D4E5F6G7").unwrap();
+        let developer_id = DeveloperId::parse("5259-6479-4073").unwrap();
+        let host = "sellercentral.amazon.co.jp".to_owned();
+        let unknown = HttpError::from(AppError::Verification(
+            VerificationFailure::SellerIdNotFound {
+                seller_id: seller_id.clone(),
+                developer_id: developer_id.clone(),
+                seller_central_host: host.clone(),
+            },
+        ));
+        let inline = FieldProblem::from_refusal(&unknown).unwrap();
+        assert_eq!(inline.field, "seller_id");
+        assert!(
+            inline
+                .message_ja
+                .starts_with("出品者ID A1B2C3D4E5F6G7 のアカウント")
+        );
+        let expired = HttpError::from(AppError::Verification(VerificationFailure::AccessExpired {
+            seller_id,
+            developer_id,
+            seller_central_host: host,
+        }));
+        let inline = FieldProblem::from_refusal(&expired).unwrap();
+        assert_eq!(inline.field, "mws_auth_token");
+        assert!(
+            inline.message_ja.starts_with("MWS認証トークン: "),
+            "{}",
+            inline.message_ja
+        );
+        assert!(
+            inline.message.starts_with("MWS Auth Token: "),
+            "{}",
+            inline.message
+        );
+        let unreachable =
+            HttpError::from(AppError::Verification(VerificationFailure::Unreachable {
+                detail: "timeout".into(),
+            }));
+        assert!(FieldProblem::from_refusal(&unreachable).is_none());
+        let malformed = HttpError::invalid_id(&SellerId::parse("B1").unwrap_err());
+        assert!(FieldProblem::from_refusal(&malformed).is_none());
+    }
 
     #[test]
     fn every_bad_field_is_reported() {

@@ -9,5 +9,6 @@ mod notify;
 mod secrets;
 mod spapi_add;
 mod support;
+mod typed_values;
 mod verified;
 mod warehouse;

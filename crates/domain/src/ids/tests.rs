@@ -76,7 +76,9 @@ fn mws_auth_token_is_amzn_mws_and_a_uuid() {
         MwsAuthToken::parse("mws.01234567-89ab-cdef-0123-456789abcdef")
             .unwrap_err()
             .problem,
-        IdProblem::Shape
+        IdProblem::WrongPrefix {
+            expected: "amzn.mws."
+        }
     );
     assert_eq!(
         MwsAuthToken::parse("amzn.mws.01234567-89ab-cdef-0123-456789abcde")
@@ -102,6 +104,122 @@ fn mws_auth_token_is_amzn_mws_and_a_uuid() {
         !bad.to_string().contains('Z'),
         "secret characters are never echoed"
     );
+}
+
+#[test]
+fn seller_and_marketplace_ids_typed_full_width_lower_case_or_padded_are_normalised() {
+    for typed in [
+        "ａ１ｂ２ｃ３ｄ４ｅ５ｆ６ｇ７",
+        "Ａ１Ｂ２Ｃ３Ｄ４Ｅ５Ｆ６Ｇ７",
+        "\u{3000}A1B2C3D4E5F6G7\u{3000}",
+        " a1b2c3d4e5f6g7\t",
+        "ａ1b2Ｃ3d4e5f6g7",
+    ] {
+        assert_eq!(
+            SellerId::parse(typed).unwrap().as_str(),
+            "A1B2C3D4E5F6G7",
+            "{typed:?}"
+        );
+        assert_eq!(
+            SellingPartnerId::parse(typed).unwrap().as_str(),
+            "A1B2C3D4E5F6G7",
+            "{typed:?}"
+        );
+    }
+    for typed in [
+        "ａ１ｖｃ３８ｔ７ｙｘｂ５２８",
+        " a1vc38t7yxb528 ",
+        "Ａ1VC38T7YXB528",
+    ] {
+        assert_eq!(
+            MarketplaceId::parse(typed).unwrap(),
+            MarketplaceId::japan(),
+            "{typed:?}"
+        );
+    }
+    // Normalising does not make a wrong value right: the error names the field and the character.
+    let err = SellerId::parse("ａ１ｂ２！").unwrap_err();
+    assert_eq!(
+        err.problem,
+        IdProblem::Character {
+            position: 5,
+            character: Some('!')
+        }
+    );
+    assert!(err.message_ja().starts_with("出品者ID"));
+    assert_eq!(
+        SellerId::parse("\u{3000}\u{3000}").unwrap_err().problem,
+        IdProblem::Empty
+    );
+}
+
+#[test]
+fn mws_auth_token_is_normalised_and_a_bare_uuid_gets_its_prefix() {
+    let canonical = "amzn.mws.01234567-89ab-cdef-0123-456789abcdef";
+    for typed in [
+        "01234567-89ab-cdef-0123-456789abcdef",
+        " 01234567-89AB-CDEF-0123-456789ABCDEF\n",
+        "ａｍｚｎ．ｍｗｓ．０１２３４５６７－８９ａｂ－ｃｄｅｆ－０１２３－４５６７８９ａｂｃｄｅｆ",
+        "AMZN.MWS.01234567-89ab-cdef-0123-456789abcdef",
+        "amzn.mws.01234567ー89ab−cdef‐0123–456789abcdef",
+        "０１２３４５６７ー８９ａｂーｃｄｅｆー０１２３ー４５６７８９ａｂｃｄｅｆ",
+    ] {
+        assert_eq!(
+            MwsAuthToken::parse(typed).unwrap().expose_secret(),
+            canonical,
+            "{typed:?}"
+        );
+    }
+    for wrong in [
+        "amzn1.mws.01234567-89ab-cdef-0123-456789abcdef",
+        "Atzr|IwEBIexample-token",
+        "amzn.sp.01234567-89ab-cdef-0123-456789abcdef",
+        "https://sellercentral.amazon.co.jp/01234567-89ab-cdef-0123-456789abcdef",
+    ] {
+        let err = MwsAuthToken::parse(wrong).unwrap_err();
+        assert_eq!(
+            err.problem,
+            IdProblem::WrongPrefix {
+                expected: "amzn.mws."
+            },
+            "{wrong:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "MWS Auth Token: does not start with amzn.mws.; expected amzn.mws. followed by a UUID, e.g. \
+             amzn.mws.01234567-89ab-cdef-0123-456789abcdef"
+        );
+        assert!(
+            err.message_ja()
+                .starts_with("MWS認証トークンが amzn.mws. で始まっていません。"),
+            "{}",
+            err.message_ja()
+        );
+        assert!(!err.to_string().contains("example-token"));
+    }
+    // A bare value that is not a UUID: its length or its character, counted in what was typed.
+    assert_eq!(
+        MwsAuthToken::parse("01234567-89ab-cdef-0123-456789abcde")
+            .unwrap_err()
+            .problem,
+        IdProblem::Length { actual: 35 }
+    );
+    assert_eq!(
+        MwsAuthToken::parse("01234567-89ab-cdef-0123-456789abcdeZ")
+            .unwrap_err()
+            .problem,
+        IdProblem::Character {
+            position: 36,
+            character: None
+        }
+    );
+}
+
+#[test]
+fn every_field_has_a_request_key() {
+    assert_eq!(IdField::SellerId.key(), "seller_id");
+    assert_eq!(IdField::MarketplaceId.key(), "marketplace_id");
+    assert_eq!(IdField::MwsAuthToken.key(), "mws_auth_token");
 }
 
 #[test]
@@ -200,7 +318,39 @@ fn mws_token() -> impl Strategy<Value = String> {
     "amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 }
 
+/// `text` as a Japanese IME in full-width mode types it: every ASCII character as its full-width form.
+fn full_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '!'..='~' => char::from_u32(u32::from(c) - 0x21 + 0xFF01).unwrap_or(c),
+            ' ' => '\u{3000}',
+            c => c,
+        })
+        .collect()
+}
+
 proptest! {
+    #[test]
+    fn typed_variants_normalise_to_the_canonical_value(
+        seller in merchant_token(),
+        token in mws_token(),
+        market in proptest::sample::select(crate::marketplace::MARKETPLACES.iter().map(|m| m.id).collect::<Vec<_>>()),
+        wide in any::<bool>(),
+        lower in any::<bool>(),
+        pad in "[ \t\u{3000}\n]{0,3}",
+    ) {
+        let typed = |canonical: &str| {
+            let cased = if lower { canonical.to_lowercase() } else { canonical.to_uppercase() };
+            let shaped = if wide { full_width(&cased) } else { cased };
+            format!("{pad}{shaped}{pad}")
+        };
+        prop_assert_eq!(SellerId::parse(&typed(&seller)).unwrap().as_str().to_owned(), seller.clone());
+        prop_assert_eq!(MarketplaceId::parse(&typed(market)).unwrap().as_str().to_owned(), market.to_owned());
+        prop_assert_eq!(MwsAuthToken::parse(&typed(&token)).unwrap().expose_secret().to_owned(), token.clone());
+        let bare = &token["amzn.mws.".len()..];
+        prop_assert_eq!(MwsAuthToken::parse(&typed(bare)).unwrap().expose_secret().to_owned(), token.clone());
+    }
+
     #[test]
     fn canonical_values_round_trip(
         seller in merchant_token(),

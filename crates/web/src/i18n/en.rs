@@ -430,4 +430,5 @@ pub(super) static EN: Texts = Texts {
     remove_not_confirmed: "Tick \"I understand this is deleted\" to remove the connection. Nothing was removed.",
     notice_token_replaced: "The MWS Auth Token was replaced. Amazon accepted it and importing resumes.",
     notice_removed: "The connection was removed.",
+    wizard_refused_at_field: "Amazon did not accept these values: see the message at the field marked below, correct it and send the form again. Nothing was saved.",
 };

@@ -411,4 +411,5 @@ pub(super) static JA: Texts = Texts {
     remove_not_confirmed: "「削除されることを理解しました」にチェックを入れてから削除してください。何も削除されていません。",
     notice_token_replaced: "MWS認証トークンを差し替えました。Amazon で確認済みで、注文の取り込みを再開します。",
     notice_removed: "接続を削除しました。",
+    wizard_refused_at_field: "Amazonで確認できませんでした。下の入力欄に表示したメッセージを確認し、修正してもう一度送信してください。何も保存されていません。",
 };

@@ -302,6 +302,8 @@ pub(crate) struct Texts {
     pub remove_not_confirmed: &'static str,
     pub notice_token_replaced: &'static str,
     pub notice_removed: &'static str,
+    /// The wizard's banner when Amazon refused the grant because of one of the typed values (shown at that field).
+    pub wizard_refused_at_field: &'static str,
 }
 
 /// The texts of a language.

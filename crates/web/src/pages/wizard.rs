@@ -2,19 +2,27 @@
 //! ID to type (with copy buttons), what the consent boxes mean, and the form for the three values and the grant's
 //! dates as Seller Central shows them, with inline validation. On submit the grant is verified against Amazon
 //! before anything is stored; a new grant for a seller whose connection lost access replaces its token.
+//!
+//! When a value does not parse or Amazon refuses the grant, the form comes back with every value as the merchant
+//! typed it (normalised where it parsed: `ａ１ｂ２…` shows as `A1B2…`) and the message at the field at fault, in the
+//! merchant's language. **The MWS Auth Token is kept in its field too.** It is a secret, but it came from this
+//! browser in this very request, the page is sent `Cache-Control: no-store` and `Referrer-Policy: no-referrer`
+//! (`crate::security`), and making the merchant fetch it from Seller Central again for a typo in the Seller ID is
+//! the failure the wizard exists to avoid. It is never put into a message, a log line or an API response.
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use sellerlink_domain::connection::Language;
-use sellerlink_domain::ids::{MarketplaceId, MerchantId};
+use sellerlink_domain::ids::{MarketplaceId, MerchantId, MwsAuthToken, SellerId};
 use sellerlink_domain::marketplace::{self, Marketplace};
 use serde::Deserialize;
 
 use super::{Chrome, error_page, render, see_other};
 use crate::auth::caller::PageUser;
 use crate::error::HttpError;
+use crate::i18n::texts;
 use crate::onboarding::{self, Connected, FieldProblem, TypedGrant};
 use crate::state::WebState;
 use crate::tenancy::merchant_not_found;
@@ -38,6 +46,7 @@ struct WizardPage {
     problem: Option<String>,
     seller_id: String,
     marketplace_id: String,
+    mws_auth_token: String,
     granted_on: String,
     last_approved_on: String,
     expires_on: String,
@@ -94,26 +103,27 @@ fn options(chosen: &Marketplace, language: Language) -> Vec<MarketplaceOption> {
     choices(chosen, language, |m| m.mws_host.is_some())
 }
 
+/// The marketplaces `keep` allows, Amazon.co.jp first, each as "country (Amazon.xx)" with the country in the
+/// reader's language (日本, アメリカ合衆国, … in Japanese).
 fn choices(
     chosen: &Marketplace,
     language: Language,
     keep: fn(&Marketplace) -> bool,
 ) -> Vec<MarketplaceOption> {
-    marketplace::MARKETPLACES
-        .iter()
+    marketplace::japan_first()
         .filter(|m| keep(m))
         .map(|m| MarketplaceOption {
             id: m.id,
             label: match language {
-                Language::Ja if m.id == marketplace::JAPAN_ID => format!("{}（日本）", m.name),
-                _ => format!("{} ({})", m.name, m.country),
+                Language::Ja => format!("{}（{}）", m.country_ja(), m.name),
+                Language::En => format!("{} ({})", m.country, m.name),
             },
             selected: m.id == chosen.id,
         })
         .collect()
 }
 
-/// What the form shows again: the values as typed (never the token), and what is wrong with them.
+/// What the form shows again: the values as typed (normalised where they parse), and what is wrong with them.
 struct Typed {
     grant: TypedGrant,
     problems: Vec<FieldProblem>,
@@ -153,14 +163,27 @@ fn wizard(
         granted_on_error: message_for("granted_on"),
         last_approved_on_error: message_for("last_approved_on"),
         expires_on_error: message_for("expires_on"),
-        seller_id: typed.grant.seller_id.trim().to_owned(),
-        marketplace_id: typed.grant.marketplace_id.trim().to_owned(),
+        seller_id: shown(&typed.grant.seller_id, |t| {
+            SellerId::parse(t).map(|id| id.to_string())
+        }),
+        marketplace_id: shown(&typed.grant.marketplace_id, |t| {
+            MarketplaceId::parse(t).map(|id| id.to_string())
+        }),
+        mws_auth_token: shown(&typed.grant.mws_auth_token, |t| {
+            MwsAuthToken::parse(t).map(|token| token.expose_secret().to_owned())
+        }),
         granted_on: typed.grant.granted_on.trim().to_owned(),
         last_approved_on: typed.grant.last_approved_on.trim().to_owned(),
         expires_on: typed.grant.expires_on.trim().to_owned(),
         no_expiry: typed.grant.no_expiry,
         chrome,
     }
+}
+
+/// A typed value as the form shows it again: its canonical form when it parses, else as typed without the spaces
+/// around it (so the merchant sees what to correct).
+fn shown<E>(typed: &str, canonical: impl Fn(&str) -> Result<String, E>) -> String {
+    canonical(typed).unwrap_or_else(|_| typed.trim().to_owned())
 }
 
 fn chosen_marketplace(text: Option<&str>) -> &'static Marketplace {
@@ -228,10 +251,7 @@ pub(crate) async fn submit(
     let chosen = chosen_marketplace(Some(&typed.marketplace_id));
     let refused = |problems: Vec<FieldProblem>, problem: Option<String>, status: StatusCode| {
         let again = Typed {
-            grant: TypedGrant {
-                mws_auth_token: String::new(),
-                ..typed.clone()
-            },
+            grant: typed.clone(),
             problems,
             problem,
         };
@@ -246,14 +266,29 @@ pub(crate) async fn submit(
         Ok(Connected::TokenReplaced(_)) => {
             see_other(&format!("/merchants/{merchant}?notice=token_replaced"))
         }
-        Err(error) => {
-            let message = error.message_in(user.visitor.language).to_owned();
-            let inline = error.field.map(|field| FieldProblem {
-                field,
-                message: error.message.clone(),
-                message_ja: error.message_ja.clone(),
-            });
-            refused(inline.into_iter().collect(), Some(message), error.status)
-        }
+        Err(error) => match FieldProblem::from_refusal(&error) {
+            // Amazon's refusal points at a value: the message goes to that field, the banner says where to look.
+            Some(inline) => refused(
+                vec![inline],
+                Some(
+                    texts(user.visitor.language)
+                        .wizard_refused_at_field
+                        .to_owned(),
+                ),
+                error.status,
+            ),
+            None => {
+                let inline = error.field.map(|field| FieldProblem {
+                    field,
+                    message: error.message.clone(),
+                    message_ja: error.message_ja.clone(),
+                });
+                refused(
+                    inline.into_iter().collect(),
+                    Some(error.message_in(user.visitor.language).to_owned()),
+                    error.status,
+                )
+            }
+        },
     }
 }

@@ -520,19 +520,47 @@ async fn connecting_verifying_and_syncing_against_the_sandbox() {
         refused.body
     );
     assert_eq!(refused.code(), "token_for_another_seller");
+    assert_eq!(refused.json()["error"]["field"], "mws_auth_token");
     assert!(
         refused.json()["error"]["message_ja"]
             .as_str()
             .unwrap()
             .contains("何も保存されていません")
     );
+    // A Seller ID Amazon does not know: its own code, the field, never Amazon's raw English alone.
+    let unknown = json!({ "seller_id": "AZZZZZZZZZZZZZ", "marketplace_id": marketplace, "mws_auth_token": token });
+    let refused = browser
+        .api(
+            Method::POST,
+            "/api/v1/connections",
+            Some(unknown),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.code(), "seller_id_not_found", "{}", refused.body);
+    assert_eq!(refused.json()["error"]["field"], "seller_id");
+    assert!(
+        !refused.body.contains("InvalidParameterValue"),
+        "{}",
+        refused.body
+    );
     assert!(
         world.app.connections(None).await.unwrap().is_empty(),
         "nothing stored"
     );
 
-    let right =
-        json!({ "seller_id": seller, "marketplace_id": marketplace, "mws_auth_token": token });
+    // Typed with a Japanese IME (full-width, lower case) and the token without amzn.mws.: normalised.
+    let wide: String = seller
+        .to_lowercase()
+        .chars()
+        .map(|c| char::from_u32(u32::from(c) - 0x21 + 0xFF01).unwrap())
+        .collect();
+    let right = json!({
+        "seller_id": format!(" {wide} "),
+        "marketplace_id": marketplace.to_lowercase(),
+        "mws_auth_token": token.trim_start_matches("amzn.mws."),
+    });
     let created = browser
         .api(
             Method::POST,
@@ -544,6 +572,7 @@ async fn connecting_verifying_and_syncing_against_the_sandbox() {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let connection = created.json();
     assert_eq!(connection["status"], "active");
+    assert_eq!(connection["seller_id"], seller.as_str(), "{connection}");
     assert!(connection["verified_at"].is_string());
     let id = connection["id"].as_str().unwrap().to_owned();
     let again = browser

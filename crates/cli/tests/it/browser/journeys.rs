@@ -83,3 +83,80 @@ async fn mws_wizard_in_japanese() {
 async fn mws_wizard_in_english() {
     mws_journey("mws-wizard-en", true).await;
 }
+
+/// A Seller ID mistyped into the wizard: Amazon's refusal comes back at the Seller ID field in the merchant's
+/// language with every value kept (the token too), and the Seller ID typed again with a Japanese IME (full-width,
+/// lower case) connects.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mws_wizard_mistyped_seller_id_is_explained_at_the_field() {
+    let demo = Demo::start().await;
+    let mut browser = demo
+        .browser("mws-wizard-mistyped-seller-id", "ja", Window::DESKTOP)
+        .await;
+    let seller = demo.mws_seller().await;
+    let values = grant_mws_access(&mut browser, &demo, &seller, false).await;
+    sellerlink_sign_in(&mut browser, &demo, &demo.merchant_user).await;
+    browser.wait("no-connections").await;
+
+    let mistyped = "AZZZZZZZZZZZZZ";
+    assert_ne!(values.seller_id, mistyped);
+    let typo = super::steps::GrantValues {
+        seller_id: mistyped.to_owned(),
+        ..values.clone()
+    };
+    paste_into_wizard(&mut browser, &typo, false).await;
+    let message = browser.text("seller_id-error").await;
+    assert!(
+        message.contains("出品者ID AZZZZZZZZZZZZZ のアカウントはAmazonにありません"),
+        "{message}"
+    );
+    assert!(!message.contains("Invalid seller id"), "{message}");
+    assert!(
+        browser
+            .text("wizard-error")
+            .await
+            .contains("下の入力欄に表示したメッセージ")
+    );
+    assert!(!browser.has("mws_auth_token-error").await);
+    assert_eq!(
+        browser.attr("seller_id", "aria-invalid").await.as_deref(),
+        Some("true")
+    );
+    for (field, kept) in [
+        ("seller_id", mistyped),
+        ("marketplace_id", values.marketplace_id.as_str()),
+        ("mws_auth_token", values.token.as_str()),
+    ] {
+        assert_eq!(
+            browser.attr(field, "value").await.as_deref(),
+            Some(kept),
+            "{field} is kept"
+        );
+    }
+    browser
+        .client()
+        .execute(
+            "document.getElementById('grant-form').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .expect("scroll to the form");
+    browser.shot("wizard-seller-id-refused").await;
+
+    // Typed again with a Japanese IME: full-width and lower case. The token stayed in its field.
+    let wide: String = values
+        .seller_id
+        .to_lowercase()
+        .chars()
+        .map(|c| char::from_u32(u32::from(c) - 0x21 + 0xFF01).unwrap_or(c))
+        .collect();
+    browser.type_into("seller_id", &wide).await;
+    browser.submit("grant-submit").await;
+    let notice = browser.text("notice").await;
+    assert!(notice.contains("接続しました"), "{notice}");
+    let cards = connection_cards(&browser).await;
+    assert_eq!(cards.len(), 1, "{cards:?}");
+    assert_eq!(cards[0].1, "active", "{cards:?}");
+    browser.shot("dashboard-connected").await;
+    browser.close().await;
+}
