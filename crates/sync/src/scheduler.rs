@@ -236,11 +236,12 @@ impl Scheduler {
     async fn until_next_due(&self, now: Timestamp) -> Duration {
         match self.store().next_import_due().await {
             Ok(Some(due)) => {
-                let until = now.duration_until(due).unsigned_abs();
+                let shortest = MIN_WAIT.min(self.config.poll);
                 if due <= now {
-                    MIN_WAIT
+                    shortest
                 } else {
-                    until.clamp(MIN_WAIT, self.config.poll)
+                    let until = now.duration_until(due).unsigned_abs();
+                    until.clamp(shortest, self.config.poll)
                 }
             }
             Ok(None) => self.config.poll,
