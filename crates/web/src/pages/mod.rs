@@ -13,6 +13,7 @@ mod login;
 mod notifications;
 mod notifications_channels;
 mod operator;
+mod primary_action;
 mod orders;
 mod wizard;
 

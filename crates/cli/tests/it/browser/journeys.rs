@@ -45,6 +45,7 @@ async fn mws_journey(journey: &str, english: bool) {
     assert_eq!(cards.len(), 1, "{cards:?}");
     let (card, status) = &cards[0];
     assert_eq!(status, "active", "{cards:?}");
+    assert_eq!(browser.text(&format!("api-{card}")).await, "MWS");
     let badge = browser.text(&format!("status-{card}")).await;
     assert_eq!(badge, if english { "Active" } else { "有効" });
     let masked = browser.text(&format!("credential-{card}")).await;
