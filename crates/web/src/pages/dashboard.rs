@@ -162,7 +162,10 @@ fn primary(t: &Texts, view: &ConnectionView, context: &CardContext) -> Option<Pr
     };
     let spapi = action == PrimaryAction::Reauthorize;
     let overrides = if spapi {
-        [context.consent_base.as_ref(), context.seller_central_url.as_ref()]
+        [
+            context.consent_base.as_ref(),
+            context.seller_central_url.as_ref(),
+        ]
     } else {
         [context.seller_central_url.as_ref(), None]
     };
@@ -620,13 +623,19 @@ mod tests {
         let primary = expiring.primary.expect("approve");
         assert_eq!(primary.action, "approve");
         assert!(primary.steps.join("").contains("「アクセス権を承認」"));
-        assert!(!expiring.can_renew_early, "the approve form is the primary one");
+        assert!(
+            !expiring.can_renew_early,
+            "the approve form is the primary one"
+        );
         let expired = card(t, &view(false, 400, None, false), &context(None), None, now);
         let primary = expired.primary.expect("restore");
         assert_eq!(primary.action, "restore");
         assert!(primary.steps.join("").contains("「アクセス権の復元」"));
         assert!(expired.can_replace_token_too);
-        assert!(!expired.can_renew_early, "an expired grant cannot be approved");
+        assert!(
+            !expired.can_renew_early,
+            "an expired grant cannot be approved"
+        );
         let healthy = card(t, &view(false, 20, None, false), &context(None), None, now);
         assert!(healthy.primary.is_none());
         assert!(healthy.can_renew_early);

@@ -13,8 +13,8 @@ mod login;
 mod notifications;
 mod notifications_channels;
 mod operator;
-mod primary_action;
 mod orders;
+mod primary_action;
 mod wizard;
 
 pub(crate) use assets::{STYLESHEET_PATH, is_sessionless};

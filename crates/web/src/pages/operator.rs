@@ -385,7 +385,11 @@ mod tests {
     fn no_days_left_beside_lost_or_revoked_access() {
         let t = crate::i18n::texts(sellerlink_domain::connection::Language::Ja);
         let healthy = view(false, 20, None, false);
-        assert!(expiry_cell(t, &healthy).contains("あと 345 日"), "{}", expiry_cell(t, &healthy));
+        assert!(
+            expiry_cell(t, &healthy).contains("あと 345 日"),
+            "{}",
+            expiry_cell(t, &healthy)
+        );
         for lost in [
             view(false, 20, Some("access_denied"), false),
             view(false, 20, None, true),
@@ -396,4 +400,3 @@ mod tests {
         }
     }
 }
-

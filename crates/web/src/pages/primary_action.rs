@@ -110,7 +110,12 @@ pub(crate) mod tests {
     pub(crate) const NOW: &str = "2026-12-06T03:00:00Z";
 
     /// A connection granted `days_ago` days before [`NOW`], seen at [`NOW`].
-    pub(crate) fn view(spapi: bool, days_ago: i64, denied: Option<&str>, revoked: bool) -> ConnectionView {
+    pub(crate) fn view(
+        spapi: bool,
+        days_ago: i64,
+        denied: Option<&str>,
+        revoked: bool,
+    ) -> ConnectionView {
         let now = at(NOW);
         let japan = MarketplaceId::japan();
         let granted_at = now - SignedDuration::from_hours(24 * days_ago);
@@ -228,10 +233,7 @@ pub(crate) mod tests {
         unverified.connection.verified_at = None;
         let unverified = view_at(unverified.connection, at(NOW));
         assert_eq!(unverified.status, ConnectionStatus::Unverified);
-        assert_eq!(
-            PrimaryAction::of(&unverified),
-            Some(PrimaryAction::Verify)
-        );
+        assert_eq!(PrimaryAction::of(&unverified), Some(PrimaryAction::Verify));
     }
 
     #[test]
@@ -239,7 +241,9 @@ pub(crate) mod tests {
         let japan = MarketplaceId::japan();
         let amazon = seller_central_site(&[None, None], japan.marketplace());
         assert_eq!(
-            PrimaryAction::Approve.seller_central_page(&amazon).as_deref(),
+            PrimaryAction::Approve
+                .seller_central_page(&amazon)
+                .as_deref(),
             Some("https://sellercentral.amazon.co.jp/gp/account-manager/home.html")
         );
         assert_eq!(

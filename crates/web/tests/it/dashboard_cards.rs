@@ -215,7 +215,9 @@ async fn the_operator_overview_in_both_languages() {
 /// The card of `connection` on `page`: from its `<section` to its `</section>`.
 fn card_of(page: &str, connection: ConnectionId) -> &str {
     let start = page
-        .find(&format!("<section class=\"card connection\" id=\"connection-{connection}\""))
+        .find(&format!(
+            "<section class=\"card connection\" id=\"connection-{connection}\""
+        ))
         .unwrap_or_else(|| panic!("no card for {connection}"));
     let end = start + page[start..].find("</section>").expect("the card ends");
     &page[start..end]
@@ -226,7 +228,11 @@ async fn each_card_has_one_primary_action_linking_to_the_exact_seller_central_pa
     let world = world().await;
     let merchant = world.merchant("Acme").await;
     world
-        .user("owner@acme.example", Role::Merchant(merchant.id), Language::Ja)
+        .user(
+            "owner@acme.example",
+            Role::Merchant(merchant.id),
+            Language::Ja,
+        )
         .await;
     let healthy = world.connection(&merchant, "A1HEALTHY00001", 20).await;
     world.mark_verified(healthy).await;
@@ -240,12 +246,20 @@ async fn each_card_has_one_primary_action_linking_to_the_exact_seller_central_pa
     let unverified = world.connection(&merchant, "A1UNVERIFIED01", 20).await;
 
     let mut browser = signed_in(&world, "owner@acme.example").await;
-    let page = browser.get(&format!("/merchants/{}", merchant.id)).await.body;
+    let page = browser
+        .get(&format!("/merchants/{}", merchant.id))
+        .await
+        .body;
     let permissions = "https://sellercentral.amazon.co.jp/gp/account-manager/home.html";
     for (connection, action, button, link) in [
         (expiring, "approve", "承認を記録", Some(permissions)),
         (expired, "restore", "復元を記録", Some(permissions)),
-        (lost, "replace_token", "新しいトークンで差し替える", Some(permissions)),
+        (
+            lost,
+            "replace_token",
+            "新しいトークンで差し替える",
+            Some(permissions),
+        ),
         (unverified, "verify", "今すぐ確認", None),
     ] {
         let card = card_of(&page, connection);
@@ -254,7 +268,10 @@ async fn each_card_has_one_primary_action_linking_to_the_exact_seller_central_pa
             1,
             "one primary action: {card}"
         );
-        assert!(card.contains(&format!("data-action=\"{action}\"")), "{card}");
+        assert!(
+            card.contains(&format!("data-action=\"{action}\"")),
+            "{card}"
+        );
         assert!(card.contains(button), "{action}: {card}");
         match link {
             Some(href) => assert!(
@@ -270,7 +287,9 @@ async fn each_card_has_one_primary_action_linking_to_the_exact_seller_central_pa
     let healthy_card = card_of(&page, healthy);
     assert!(!healthy_card.contains("primary-action"), "{healthy_card}");
     assert!(
-        healthy_card.contains(&format!("<details class=\"more\" id=\"renew-early-{healthy}\">")),
+        healthy_card.contains(&format!(
+            "<details class=\"more\" id=\"renew-early-{healthy}\">"
+        )),
         "approving early stays possible, folded away: {healthy_card}"
     );
     let lost_card = card_of(&page, lost);
@@ -286,7 +305,11 @@ async fn cards_keep_their_order_whatever_their_status() {
     let world = world().await;
     let merchant = world.merchant("Acme").await;
     world
-        .user("owner@acme.example", Role::Merchant(merchant.id), Language::Ja)
+        .user(
+            "owner@acme.example",
+            Role::Merchant(merchant.id),
+            Language::Ja,
+        )
         .await;
     // By urgency the expiring one would come first; by seller ID it comes second, and stays there.
     let first = world.connection(&merchant, "A1AAAAAAAAAAA1", 20).await;
@@ -313,7 +336,11 @@ async fn the_connect_card_is_open_until_the_first_connection() {
     let world = world().await;
     let merchant = world.merchant("Acme").await;
     world
-        .user("owner@acme.example", Role::Merchant(merchant.id), Language::Ja)
+        .user(
+            "owner@acme.example",
+            Role::Merchant(merchant.id),
+            Language::Ja,
+        )
         .await;
     let mut browser = signed_in(&world, "owner@acme.example").await;
     let home = format!("/merchants/{}", merchant.id);
@@ -346,9 +373,15 @@ async fn the_api_keys_page_says_there_are_none_in_both_languages() {
     }
     let mut ja = signed_in(&world, "ja@acme.example").await;
     let page = ja.get("/api-keys").await.body;
-    assert!(page.contains("id=\"no-keys\">APIキーはまだありません。"), "{page}");
+    assert!(
+        page.contains("id=\"no-keys\">APIキーはまだありません。"),
+        "{page}"
+    );
     assert!(!page.contains("keys-table"), "no empty table");
-    assert!(page.contains("placeholder=\"例: 倉庫システム連携\""), "{page}");
+    assert!(
+        page.contains("placeholder=\"例: 倉庫システム連携\""),
+        "{page}"
+    );
     let mut en = signed_in(&world, "en@acme.example").await;
     let page = en.get("/api-keys").await.body;
     assert!(page.contains("id=\"no-keys\">No API keys yet."), "{page}");
@@ -363,7 +396,10 @@ async fn the_api_keys_page_says_there_are_none_in_both_languages() {
         .await;
     assert!(created.status.is_success(), "{}", created.body);
     let page = en.get("/api-keys").await.body;
-    assert!(page.contains("keys-table") && !page.contains("no-keys"), "{page}");
+    assert!(
+        page.contains("keys-table") && !page.contains("no-keys"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -371,8 +407,7 @@ async fn merchants_pages_name_no_repository_files() {
     let scene = Scene::new().await;
     let merchant = scene.merchant("access_lost");
     for language in ["ja", "en"] {
-        let mut browser =
-            signed_in(&scene.world, &format!("{language}@access_lost.example")).await;
+        let mut browser = signed_in(&scene.world, &format!("{language}@access_lost.example")).await;
         for path in [
             format!("/merchants/{}", merchant.id),
             format!("/merchants/{}/notification-channels", merchant.id),

@@ -3,7 +3,10 @@
 use sellerlink_testkit::{Chromium, Window};
 
 use super::Demo;
-use super::steps::{connection_cards, grant_mws_access, paste_into_wizard, sellerlink_sign_in};
+use super::steps::{
+    assert_proportional_font, connection_cards, grant_mws_access, paste_into_wizard,
+    sellerlink_sign_in,
+};
 
 /// Switches sellerlink's pages to English with the language button and waits for the English page.
 pub async fn switch_to_english(browser: &mut Chromium) {
@@ -59,6 +62,7 @@ async fn mws_journey(journey: &str, english: bool) {
         !page.contains(&values.token),
         "the MWS Auth Token is not in the page"
     );
+    assert_proportional_font(&browser).await;
     browser.shot("dashboard-connected").await;
 
     // The orders arrive without anyone pressing "sync" (the import starts when the connection is verified).

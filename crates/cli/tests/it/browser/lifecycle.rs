@@ -87,7 +87,7 @@ async fn primary_action_in_seller_central(
 }
 
 /// Moves the demo's clock (sellerlink's and the sandbox's) forward by `days` with the bar on its pages.
-pub(super) async fn advance_demo_clock(browser: &mut Chromium, demo: &Demo, days: u32) {
+async fn advance_demo_clock(browser: &mut Chromium, demo: &Demo, days: u32) {
     browser.goto(&format!("{}/dashboard", demo.web)).await;
     let before = browser.text("demo-clock-date").await;
     browser
@@ -107,7 +107,7 @@ async fn the_card(browser: &mut Chromium, demo: &Demo) -> (String, String) {
 }
 
 /// Waits until the card shows `status` (the demo's worker acts on its own schedule after the clock moves).
-pub(super) async fn wait_for_status(browser: &mut Chromium, demo: &Demo, status: &str) -> String {
+async fn wait_for_status(browser: &mut Chromium, demo: &Demo, status: &str) -> String {
     let url = format!("{}/dashboard", demo.web);
     let mut seen = String::new();
     for _ in 0..120 {

@@ -5,7 +5,6 @@ use sellerlink_testkit::Window;
 
 use super::Demo;
 use super::journeys::switch_to_english;
-use super::lifecycle::{advance_demo_clock, wait_for_status};
 use super::steps::{
     connect_with_amazon, connection_cards, dashboard_url, follow_seller_central_link,
     primary_action, sellerlink_sign_in,
@@ -46,13 +45,27 @@ async fn spapi_journey(journey: &str, english: bool) {
     );
     browser.shot("dashboard-connected").await;
 
-    // 340 days later the card asks for 再認可; its link opens Manage Your Apps → re-authorize → sellerlink's log-in
-    // URI → back to Amazon → back to sellerlink, which renews the same connection.
-    advance_demo_clock(&mut browser, &demo, 340).await;
-    wait_for_status(&mut browser, &demo, "expiring_soon").await;
+    // The seller revokes the app on Manage Your Apps; sellerlink's next check finds the authorization lost and the
+    // card asks for 再認可. Its link opens Manage Your Apps → re-authorize → sellerlink's log-in URI → back to
+    // Amazon → back to sellerlink, which renews the same connection.
+    browser.goto(&format!("{}/apps/manage", demo.sandbox)).await;
+    browser.wait("apps").await;
+    browser.submit_css("#apps a.revoke").await;
+    browser.submit("confirm-submit").await;
+    browser.goto(&dashboard).await;
+    browser.submit(&format!("verify-{card}")).await;
+    browser.wait("notice").await;
+    assert_eq!(
+        connection_cards(&browser).await,
+        vec![(card.clone(), "access_denied".to_owned())]
+    );
     assert_eq!(
         primary_action(&browser, &card).await.as_deref(),
         Some("reauthorize")
+    );
+    assert!(
+        !browser.has(&format!("countdown-{card}")).await,
+        "no countdown while access is lost"
     );
     browser.shot("dashboard-reauthorize-due").await;
     follow_seller_central_link(&mut browser, &seller, &card).await;
@@ -135,7 +148,10 @@ async fn one_seller_through_mws_then_sp_api_is_one_connection_with_each_order_on
     );
     assert_eq!(after[0].0, card, "the same connection, moved to SP-API");
     let heading = browser.text(&format!("title-{card}")).await;
-    assert!(heading.starts_with("SP-API"), "the heading names the API: {heading}");
+    assert!(
+        heading.starts_with("SP-API"),
+        "the heading names the API: {heading}"
+    );
     browser.shot("switched-to-spapi").await;
     browser.submit(&format!("sync-{card}")).await;
     browser.wait("notice").await;

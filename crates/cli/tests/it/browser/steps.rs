@@ -101,10 +101,7 @@ pub async fn dashboard_url(browser: &Chromium) -> String {
 
 /// Unfolds the dashboard's connect card (folded once the merchant has a connection).
 pub async fn open_connect_card(browser: &Chromium) {
-    if browser
-        .has_css("details#connect-card:not([open])")
-        .await
-    {
+    if browser.has_css("details#connect-card:not([open])").await {
         browser.click_css("#connect-card > summary").await;
     }
 }
@@ -189,4 +186,35 @@ pub async fn connect_with_amazon(browser: &mut Chromium, seller: &DemoSeller, sh
         browser.shot("amazon-consent").await;
     }
     browser.submit("consent-confirm").await;
+}
+
+/// The page's text and its buttons are set in a proportional font: eight `i` are much narrower than eight `M`
+/// (in a fixed-width font such as IPAGothic they are equally wide).
+pub async fn assert_proportional_font(browser: &Chromium) {
+    let widths = browser
+        .client()
+        .execute(
+            "const width = (tag, text) => { const e = document.createElement(tag); e.textContent = text; \
+             document.querySelector('main').appendChild(e); const w = e.getBoundingClientRect().width; \
+             e.remove(); return w; }; \
+             return [width('span', 'iiiiiiii'), width('span', 'MMMMMMMM'), \
+                     width('button', 'iiiiiiii'), width('button', 'MMMMMMMM')];",
+            vec![],
+        )
+        .await
+        .expect("the page measures its text");
+    let widths: Vec<f64> = widths
+        .as_array()
+        .expect("four widths")
+        .iter()
+        .map(|w| w.as_f64().expect("a width"))
+        .collect();
+    assert!(
+        widths[0] < widths[1] * 0.7,
+        "body text is proportional: {widths:?}"
+    );
+    assert!(
+        widths[2] < widths[3] * 0.8,
+        "buttons are proportional too: {widths:?}"
+    );
 }
