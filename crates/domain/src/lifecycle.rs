@@ -279,7 +279,7 @@ impl LifecycleError {
             ),
             Self::ExpiryDateWithoutExpiry => "有効期限なしにチェックがあるのに、アクセス権の有効期限日が入力されています。どちらか一方にしてください。".to_owned(),
             Self::TokenStillWorks => "アクセス権は有効です（取り消し・期限切れ・Amazon による拒否は記録されていません）。MWS認証トークンの差し替えはその後だけです。Amazon がトークンを拒否する場合は、先に「今すぐ確認」を押してください。".to_owned(),
-            Self::NotMws => "SP-API の接続です。セラーセントラルの「アプリの管理」でアプリを再承認すると、新しいリフレッシュトークンに更新されます。".to_owned(),
+            Self::NotMws => "SP-API の接続です。セラーセントラルの「アプリの管理」でアプリを「再認可」すると、新しいリフレッシュトークンに更新されます。".to_owned(),
             Self::UnknownTimeZone(zone) => format!("不明なタイムゾーンです: {zone}"),
         }
     }

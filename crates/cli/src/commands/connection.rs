@@ -103,7 +103,7 @@ pub async fn run(app: &App, command: ConnectionCommand, output: &Output) -> anyh
             match outcome {
                 sellerlink_app::VerifyOutcome::Verified(verified) => {
                     let resumed = if verified.cleared_access_denied {
-                        " Access denied was cleared: sync resumes."
+                        " Access lost is cleared: sync resumes."
                     } else {
                         ""
                     };
@@ -111,7 +111,7 @@ pub async fn run(app: &App, command: ConnectionCommand, output: &Output) -> anyh
                 }
                 sellerlink_app::VerifyOutcome::AccessDenied { message, .. } => {
                     anyhow::bail!(
-                        "Amazon refused connection {id}: {message}. It is marked access denied and its sync is paused."
+                        "Amazon refused connection {id}: {message}. It is marked access lost and its sync is paused."
                     );
                 }
             }
@@ -458,7 +458,7 @@ fn print_details(view: &ConnectionView) {
     println!("Expires on      {}", expiry_sentence(view));
     if let Some(denial) = &grant.access_denied {
         println!(
-            "Access denied   since {}: {} ({})",
+            "Access lost     since {}: {} ({})",
             denial.at, denial.cause, denial.detail
         );
     }

@@ -200,10 +200,10 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
         "Demo clock: the bar at the top of every page moves sellerlink and the sandbox forward together (+1, +7, +30,"
     );
     println!(
-        "+365 days or any number); due imports, reminders and access alerts run at once. +340 days shows 「期限間近」"
+        "+365 days or any number); due imports, reminders and access lost alerts run at once. +340 days shows 「まもなく期限切れ」"
     );
     println!(
-        "and the first reminder, +30 more the expiry and the access-lost alert (API: {web}/api/v1/demo/clock)."
+        "and the first reminder, +30 more the expiry and the access lost alert (API: {web}/api/v1/demo/clock)."
     );
     println!("Sandbox faults: {base}_sandbox (see docs/SANDBOX.md). Press Ctrl-C to stop.");
     tokio::signal::ctrl_c().await?;

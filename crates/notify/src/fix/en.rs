@@ -48,7 +48,7 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
                 ),
             ],
             note: Some(
-                "The new expiry date is one year from the day you approve. The MWS Auth Token stays the same, so nothing needs changing in sellerlink."
+                "The new expiry date is one year from the day you approve. The MWS Auth Token stays the same: record the day in sellerlink's dashboard with \"Record the approval\"."
                     .to_owned(),
             ),
         },
@@ -133,19 +133,19 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
         },
         Situation::SpApiReauthorize => FixGuide {
             actor: FixActor::Merchant,
-            summary: format!("Seller Central → Manage Your Apps (アプリの管理) → {name} → Re-authorize"),
+            summary: format!("Seller Central → Manage Your Apps → the row of the app by “{name}” → “Re-authorize” → “Confirm”"),
             steps: vec![
                 sign_in(),
                 step(
-                    "Open Settings → User Permissions → “Visit Manage Your Apps”.".to_owned(),
+                    "Open Seller Central’s Manage Your Apps page (this link opens it).".to_owned(),
                     Some(sc.manage_apps_url()),
                 ),
                 step(
-                    format!("Find “{name}” in the list and click “Re-authorize” (再承認)."),
+                    format!("Find the row of the app whose developer is “{name}” and click “Re-authorize”."),
                     None,
                 ),
                 step(
-                    "Review and confirm; you return to sellerlink, which stores the new authorization by itself."
+                    "On the “Authorize application” page review the details and click “Confirm”; you return to sellerlink, which stores the new authorization by itself."
                         .to_owned(),
                     None,
                 ),

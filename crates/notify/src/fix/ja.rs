@@ -46,7 +46,7 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
                 step("その行の「アクセス権を承認」をクリックします。".to_owned(), None),
             ],
             note: Some(
-                "承認した日から1年後が新しい有効期限になります。MWS認証トークンは変わらないため、sellerlink での操作は不要です。"
+                "承認した日から1年後が新しい有効期限になります。MWS認証トークンは変わりません。sellerlink のダッシュボードで承認した日を入れて「承認を記録」を押してください。"
                     .to_owned(),
             ),
         },
@@ -130,24 +130,24 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
         },
         Situation::SpApiReauthorize => FixGuide {
             actor: FixActor::Merchant,
-            summary: format!("セラーセントラル → アプリの管理（Manage Your Apps）→ {name} → 再承認"),
+            summary: format!("セラーセントラル →「アプリの管理」→ 開発者「{name}」のアプリの行 →「再認可」→「確認」"),
             steps: vec![
                 sign_in(),
                 step(
-                    "「設定」→「ユーザー権限」→「アプリの管理を表示」を開きます。".to_owned(),
+                    "セラーセントラルの「アプリの管理」ページを開きます（このリンクから開けます）。".to_owned(),
                     Some(sc.manage_apps_url()),
                 ),
                 step(
-                    format!("一覧から「{name}」を探し、「再承認」（Re-authorize）をクリックします。"),
+                    format!("一覧で開発者が「{name}」のアプリの行を探し、「再認可」をクリックします。"),
                     None,
                 ),
                 step(
-                    "表示される内容を確認して承認すると sellerlink の画面に戻り、新しい承認が自動的に保存されます。"
+                    "「アプリケーションの認可」ページで内容を確認して「確認」をクリックすると sellerlink の画面に戻り、新しい認可が自動的に保存されます。"
                         .to_owned(),
                     None,
                 ),
             ],
-            note: Some("再承認した日から365日後が新しい有効期限になります。".to_owned()),
+            note: Some("再認可した日から365日後が新しい有効期限になります。".to_owned()),
         },
         Situation::RotateAppSecret => FixGuide {
             actor: FixActor::Operator,
@@ -169,7 +169,7 @@ pub(super) fn guide(situation: Situation, c: &ConnectionSummary) -> FixGuide {
                 ),
             ],
             note: Some(
-                "荷主様の操作は不要です。ローテーションしても出品者の承認（リフレッシュトークン）は無効になりません。"
+                "荷主様の操作は不要です。ローテーションしても出品者の認可（リフレッシュトークン）は無効になりません。"
                     .to_owned(),
             ),
         },

@@ -14,10 +14,10 @@ pub(crate) fn cause(cause: &AccessLossCause, language: Language) -> String {
             "Amazon MWS 開発者アクセス権の有効期限が切れました。".to_owned()
         }
         (Language::Ja, AccessLossCause::MwsRevoked) => {
-            "セラーセントラルで開発者アクセス権が削除されました。".to_owned()
+            "セラーセントラルで開発者アクセス権が取り消されました。".to_owned()
         }
         (Language::Ja, AccessLossCause::SpApiAuthorizationLost) => {
-            "SP-API アプリの承認が失効したか、取り消されました（invalid_grant）。".to_owned()
+            "SP-API アプリの認可が失効したか、取り消されました（invalid_grant）。".to_owned()
         }
         (Language::Ja, AccessLossCause::SpApiAppSecretExpired) => {
             "sellerlink の LWA クライアントシークレットの有効期限が切れました（invalid_client）。荷主様の操作は不要です。".to_owned()

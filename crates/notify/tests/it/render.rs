@@ -86,7 +86,7 @@ fn the_sp_api_and_app_secret_fixes_point_at_manage_your_apps_and_the_operator() 
     assert!(
         reauthorize
             .text
-            .contains("アプリの管理（Manage Your Apps）→ shippinno → 再承認"),
+            .contains("「アプリの管理」→ 開発者「shippinno」のアプリの行 →「再認可」"),
         "{}",
         reauthorize.text
     );
@@ -155,7 +155,7 @@ fn times_are_shown_in_japan_time() {
     assert!(
         rendered
             .text
-            .contains("At 2019-04-18 00:05:09 JST, Amazon refused"),
+            .contains("At 2019-04-18 00:05:09 JST, Amazon stopped accepting"),
         "{}",
         rendered.text
     );

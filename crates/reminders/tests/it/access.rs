@@ -49,7 +49,7 @@ async fn one_alert_per_incident_and_one_restore_notice(db: Db) {
     let mail = world.mail.messages().pop().unwrap().parsed();
     let subject = mail.decoded_header("Subject").unwrap();
     assert!(
-        subject.contains("【要対応】株式会社さくら雑貨: Amazon へのアクセスが停止しました"),
+        subject.contains("【要対応】株式会社さくら雑貨: アクセス停止"),
         "{subject}"
     );
     let text = mail.find_part("text/plain").unwrap().body_text();

@@ -76,7 +76,7 @@ use crate::state::WebState;
         (name = "orders", description = "Imported orders and their shipment confirmations"),
         (name = "stock", description = "Stock levels pushed to Amazon"),
         (name = "api-keys", description = "A merchant's API keys"),
-        (name = "notifications", description = "Where expiry reminders and access alerts go, test sends, and the log of what was sent"),
+        (name = "notifications", description = "Where expiry reminders and access lost alerts go, test sends, and the log of what was sent"),
     )
 )]
 pub struct ApiDoc;

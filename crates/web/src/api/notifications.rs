@@ -34,7 +34,7 @@ pub(crate) fn filter_of(query: &NotificationsQuery) -> Result<LogFilter, HttpErr
     })
 }
 
-/// Reminders, access alerts and test messages, newest first: to which channel, when, delivered or failed (with
+/// Reminders, access lost alerts and test messages, newest first: to which channel, when, delivered or failed (with
 /// the error) and after how many attempts. A merchant sees those about itself; what went to the operator's
 /// channels is listed without the operator's address.
 #[utoipa::path(

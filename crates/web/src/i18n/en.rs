@@ -20,46 +20,34 @@ fn expired_days_ago(days: i32) -> String {
 
 fn guide_renew_steps(developer_id: &str) -> Vec<String> {
     vec![
-        "Sign in to Seller Central.".to_owned(),
-        "Open User Permissions → Amazon MWS Developer Permissions.".to_owned(),
-        format!(
-            "Find the row of developer ID {developer_id} (other developers may be listed too)."
-        ),
-        "Click \"Approve access\". Access then lasts one year from that day.".to_owned(),
-        "Come back here, enter the day you approved it and press \"Record the approval (renewal)\".".to_owned(),
+        "Open Seller Central's User Permissions page with the button below, at Amazon MWS Developer Permissions (sign in if asked).".to_owned(),
+        format!("On the row of developer ID {developer_id} click \"Approve access\" (other developers may be listed too). Access then lasts one year from that day."),
+        "Come back here, check the day you approved it and press \"Record the approval\".".to_owned(),
     ]
 }
 
 fn guide_restore_steps(developer_id: &str) -> Vec<String> {
     vec![
-        "Sign in to Seller Central.".to_owned(),
-        "Open User Permissions → Amazon MWS Developer Permissions.".to_owned(),
-        format!("Find the row of developer ID {developer_id}."),
-        "Click \"Restore access\". Access is restored for one year from that day.".to_owned(),
-        "Come back here, enter the day you restored it and press \"Record the restore\", then \"Verify now\". If the MWS Auth Token changed, paste the new one under \"Replace the MWS Auth Token\" below."
-            .to_owned(),
+        "Open Seller Central's User Permissions page with the button below, at Amazon MWS Developer Permissions (sign in if asked).".to_owned(),
+        format!("On the row of developer ID {developer_id} click \"Restore access\". Access is restored for one year from that day (the MWS Auth Token stays the same)."),
+        "Come back here, check the day you restored it and press \"Record the restore\": sellerlink asks Amazon and resumes importing orders.".to_owned(),
     ]
 }
 
 fn guide_denied_steps(developer_id: &str) -> Vec<String> {
     vec![
-        "Amazon refused this connection's credential, so importing orders is paused.".to_owned(),
-        format!(
-            "In Seller Central, check under User Permissions → Amazon MWS Developer Permissions that the row of developer ID {developer_id} is valid."
-        ),
-        "If it expired, click \"Restore access\"; with the same token, then press \"Verify now\".".to_owned(),
-        "If it was revoked (the row is gone), grant access to the developer again and paste the new MWS Auth Token under \"Replace the MWS Auth Token\" below.".to_owned(),
-        "Either way importing resumes where it stopped, without missing orders.".to_owned(),
+        "Amazon no longer accepts this connection's MWS Auth Token, so importing orders is paused (nothing is missed once it resumes).".to_owned(),
+        format!("Open Seller Central's User Permissions page with the button below and find the row of developer ID {developer_id} under Amazon MWS Developer Permissions."),
+        "If the row has expired, click \"Restore access\" and press \"Verify now\" here (the token stays the same).".to_owned(),
+        "If the row is gone (revoked), click \"Grant access to a developer\", then paste the new MWS Auth Token of the last page below and press \"Replace the token\".".to_owned(),
     ]
 }
 
 fn guide_revoked_steps(developer_id: &str) -> Vec<String> {
     vec![
-        "Access was revoked. Revoked access cannot be renewed or restored.".to_owned(),
-        format!(
-            "Grant access to the developer again in Seller Central (developer ID {developer_id}); this issues a new MWS Auth Token."
-        ),
-        "Then replace the MWS Auth Token here (\"Replace the MWS Auth Token\" on this page): it is checked with Amazon and recorded as a new grant lasting one year from today.".to_owned(),
+        "Revoked access cannot be approved or restored. Granting it again issues a new MWS Auth Token.".to_owned(),
+        format!("Open Seller Central's User Permissions page with the button below and click \"Grant access to a developer\" for developer ID {developer_id}."),
+        "Paste the new MWS Auth Token of the last page below and press \"Replace the token\": it is checked with Amazon and recorded as a new grant lasting one year from today.".to_owned(),
     ]
 }
 
@@ -70,12 +58,18 @@ fn guide_unverified_steps(developer_id: &str) -> Vec<String> {
     ]
 }
 
-fn guide_spapi_steps() -> Vec<String> {
+fn guide_spapi_steps(developer_name: &str) -> Vec<String> {
     vec![
-        "Sign in to Seller Central and open Apps and Services → Manage Your Apps.".to_owned(),
-        "On sellerlink's row click \"Authorize\" (re-authorize) and confirm.".to_owned(),
-        "You come back to sellerlink with the connection renewed for 365 days from today."
-            .to_owned(),
+        "Open Seller Central's Manage Your Apps page with the button below (sign in with the selling account).".to_owned(),
+        format!("On the row of the app whose developer is \"{developer_name}\", click \"Re-authorize\"."),
+        "On Amazon's \"Authorize application\" page check the details and click \"Confirm\": you come back to sellerlink with this connection renewed for 365 days from that day.".to_owned(),
+    ]
+}
+
+fn guide_operator_steps() -> Vec<String> {
+    vec![
+        "Amazon refuses sellerlink's own credentials (its developer keys, or the SP-API app's client secret). The merchant need not do anything.".to_owned(),
+        "Once the operator has fixed the configuration, press \"Verify now\": importing orders resumes.".to_owned(),
     ]
 }
 
@@ -174,7 +168,7 @@ pub(super) static EN: Texts = Texts {
     connect_mws: "Connect an Amazon account (MWS)",
     spapi_not_configured: "\"Connect with Amazon (SP-API)\" becomes available once the operator configures the SP-API app.",
     connect_spapi: "Connect with Amazon (SP-API)",
-    spapi_hint: "Approve sellerlink's app on Amazon's page; you come back here connected (Amazon asks for re-authorization every 365 days).",
+    spapi_hint: "Click \"Confirm\" on Amazon's \"Authorize application\" page; you come back here connected (re-authorize it on Manage Your Apps every 365 days).",
     lwa_refresh_token: "LWA refresh token",
     view_orders: "View orders",
     no_connections: "No Amazon account is connected yet. Use \"Connect an Amazon account (MWS)\" and follow the steps.",
@@ -199,7 +193,7 @@ pub(super) static EN: Texts = Texts {
     status_expiring_soon: "Expiring soon",
     status_expired: "Expired",
     status_revoked: "Revoked",
-    status_access_denied: "Access denied",
+    status_access_denied: "Access lost",
     status_unverified: "Unverified",
     days_left,
     expired_days_ago,
@@ -207,34 +201,34 @@ pub(super) static EN: Texts = Texts {
     countdown_no_expiry: "The expiry feature is off (no renewal needed)",
     countdown_revoked: "Access was revoked",
 
-    guide_renew_title: "Expiring soon: approve access",
-    guide_restore_title: "Expired: restore access",
-    guide_denied_title: "Amazon refuses access",
-    guide_revoked_title: "Access was revoked",
-    guide_unverified_title: "Not verified yet",
+    guide_renew_title: "Approve: access expires soon. Approve access in Seller Central",
+    guide_restore_title: "Restore: access has expired. Restore access in Seller Central",
+    guide_denied_title: "Access lost: check the MWS Auth Token and replace it if needed",
+    guide_revoked_title: "Revoked: grant access again and replace the MWS Auth Token",
+    guide_unverified_title: "Unverified: check it with Amazon",
     guide_renew_steps,
     guide_restore_steps,
     guide_denied_steps,
     guide_revoked_steps,
     guide_unverified_steps,
-    guide_spapi_title: "Re-authorize the app at Amazon",
+    guide_spapi_title: "Re-authorize: the SP-API authorization expires soon",
     guide_spapi_steps,
 
     sync_ok: "OK",
-    sync_paused: "Paused (access denied)",
+    sync_paused: "Paused (access lost)",
     sync_failed: "Failed",
     sync_running: "Running",
     sync_counts,
 
     notice_connected: "The Amazon account is connected and Amazon confirmed the grant.",
     notice_reauthorized: "The app was re-authorized at Amazon: access now lasts 365 days from today.",
-    notice_renewed: "Approval (renewal) recorded: access now expires one year after the day it was approved.",
+    notice_renewed: "Approval recorded: access now expires one year after the day it was approved.",
     notice_restored: "Restoration recorded: access now expires one year after the day it was restored.",
     notice_expiry_enabled: "Recorded that the expiry feature is on: access expires one year after the last approval.",
     notice_switched_to_spapi: "This seller account's connection now uses SP-API; its orders and history are kept.",
     enable_expiry_submit: "Record that expiry was switched on",
     notice_verified: "Amazon confirmed the connection works.",
-    notice_access_denied: "Amazon refused access. Follow the steps below.",
+    notice_access_denied: "Access lost: Amazon did not accept this connection's credential. Follow the steps on its card.",
     notice_synced,
     notice_sync_not_done,
     notice_key_revoked: "The API key was revoked.",
@@ -358,7 +352,7 @@ pub(super) static EN: Texts = Texts {
 
     channels_title: "Notification channels",
     operator_channels_title: "The operator's notification channels",
-    channels_intro: "Where expiry reminders (by default 30, 14, 7, 3 and 1 days before, and on the day) and alerts when Amazon refuses access are sent.",
+    channels_intro: "Where expiry reminders (by default 30, 14, 7, 3 and 1 days before, and on the day) and access lost alerts are sent.",
     operator_channels_intro: "These channels receive every merchant's reminders and alerts.",
     no_channels: "No channels yet. Add an e-mail address or a webhook URL.",
     channel_kind: "Kind",
@@ -374,7 +368,7 @@ pub(super) static EN: Texts = Texts {
     add_webhook_title: "Add a webhook",
     email_address_label: "E-mail address (e.g. taro@example.co.jp)",
     webhook_url_label: "Webhook URL (e.g. https://example.com/hooks/sellerlink)",
-    webhook_hint: "Its signing secret is shown once, when it is added. docs/WEBHOOKS.md shows how to verify signatures.",
+    webhook_hint: "Its signing secret is shown once, when it is added. Every request carries a Sellerlink-Webhook-Signature header: \"v1=\" followed by the hex HMAC-SHA256, keyed with the secret, of the Sellerlink-Webhook-Timestamp header's value, a \".\" and the request body exactly as received. Compute the same value to compare, and refuse requests whose timestamp is more than five minutes off.",
     message_language: "Language of the messages",
     add_email: "Add e-mail",
     add_webhook: "Add webhook",
@@ -392,7 +386,7 @@ pub(super) static EN: Texts = Texts {
     all_kinds: "All",
     kind_reminder,
     kind_reminder_any: "Expiry reminder",
-    kind_access_lost: "Access-loss alert",
+    kind_access_lost: "Access lost alert",
     kind_access_restored: "Access restored",
     kind_test: "Test message",
     state_delivered: "Delivered",
@@ -417,8 +411,7 @@ pub(super) static EN: Texts = Texts {
     wizard_dates_hint: "Type the dates shown on this developer's row under Amazon MWS Developer Permissions. Left empty, the grant is recorded as made today and access expires a year from today.",
     date_format_hint: "YYYY-MM-DD (e.g. 2026-01-10)",
     no_expiry_hint: "Tick when the expiry feature is off in Seller Central (no expiry): no countdown and no reminders.",
-    action_on: "Day you did it in Seller Central",
-    renew_submit: "Record the approval (renewal)",
+    renew_submit: "Record the approval",
     restore_submit: "Record the restore",
     replace_token_title: "Replace the MWS Auth Token",
     replace_token_hint: "Granting access again in Seller Central issues a new MWS Auth Token. Paste the token of the same Seller ID: it is checked with Amazon before it is stored (a new grant, lasting one year from today).",
@@ -431,4 +424,16 @@ pub(super) static EN: Texts = Texts {
     notice_token_replaced: "The MWS Auth Token was replaced. Amazon accepted it and importing resumes.",
     notice_removed: "The connection was removed.",
     wizard_refused_at_field: "Amazon did not accept these values: see the message at the field marked below, correct it and send the form again. Nothing was saved.",
+    guide_spapi_lost_title: "Re-authorize: Amazon no longer accepts the SP-API authorization (expired or revoked)",
+    guide_operator_title: "Access lost: the operator is checking sellerlink's configuration",
+    guide_operator_steps,
+    open_user_permissions: "Open User Permissions in Seller Central",
+    open_manage_apps: "Open Manage Your Apps in Seller Central",
+    connect_card_title: "Connect an Amazon account",
+    approved_on_label: "Day you approved it in Seller Central",
+    restored_on_label: "Day you restored it in Seller Central",
+    renew_early_summary: "Approved in Seller Central before the expiry?",
+    api_column: "API",
+    no_api_keys: "No API keys yet. To use the API (/api/v1) from a warehouse system, create a key with the form above.",
+    key_name_placeholder: "e.g. WMS import",
 };

@@ -12,60 +12,56 @@ fn expired_days_ago(days: i32) -> String {
 
 fn guide_renew_steps(developer_id: &str) -> Vec<String> {
     vec![
-        "セラーセントラルにサインインします。".to_owned(),
-        "「ユーザー権限」→「Amazon MWS 開発者権限」を開きます。".to_owned(),
-        format!("開発者ID {developer_id} の行を探します（他の開発者の行もあります）。"),
-        "「アクセス権を承認」をクリックします。有効期限がその日から1年延長されます。".to_owned(),
-        "このページに戻り、承認した日を入れて「承認（更新）を記録」を押してください。".to_owned(),
+        "下のボタンでセラーセントラルの「ユーザー権限」ページを開き、「Amazon MWS 開発者権限」の一覧を表示します（必要ならサインインします）。".to_owned(),
+        format!("開発者ID {developer_id} の行で「アクセス権を承認」をクリックします（ほかの開発者の行もあります）。有効期限がその日から1年延長されます。"),
+        "ここに戻り、承認した日を確かめて「承認を記録」を押してください。".to_owned(),
     ]
 }
 
 fn guide_restore_steps(developer_id: &str) -> Vec<String> {
     vec![
-        "セラーセントラルにサインインします。".to_owned(),
-        "「ユーザー権限」→「Amazon MWS 開発者権限」を開きます。".to_owned(),
-        format!("開発者ID {developer_id} の行を探します。"),
-        "「アクセス権の復元」をクリックします。アクセス権がその日から1年間復元されます。".to_owned(),
-        "このページに戻り、復元した日を入れて「復元を記録」を押し、続けて「今すぐ確認」を押してください。MWS認証トークンが変わった場合は、下の「MWS認証トークンの差し替え」に新しいトークンを入力してください。".to_owned(),
+        "下のボタンでセラーセントラルの「ユーザー権限」ページを開き、「Amazon MWS 開発者権限」の一覧を表示します（必要ならサインインします）。".to_owned(),
+        format!("開発者ID {developer_id} の行で「アクセス権の復元」をクリックします。アクセス権がその日から1年間復元されます（MWS認証トークンは変わりません）。"),
+        "ここに戻り、復元した日を確かめて「復元を記録」を押してください。Amazon に確認し、注文の取り込みを再開します。".to_owned(),
     ]
 }
 
 fn guide_denied_steps(developer_id: &str) -> Vec<String> {
     vec![
-        "Amazon がこの接続の認証情報を拒否したため、注文の取り込みを停止しています。".to_owned(),
-        format!(
-            "セラーセントラルの「ユーザー権限」→「Amazon MWS 開発者権限」で、開発者ID {developer_id} の行が有効か確認してください。"
-        ),
-        "期限切れなら「アクセス権の復元」をクリックし、トークンが同じなら「今すぐ確認」を押してください。".to_owned(),
-        "取り消されていた（行がない）場合は、改めて「開発者にアクセス権を付与」し、表示された新しいMWS認証トークンを下の「MWS認証トークンの差し替え」に入力してください。".to_owned(),
-        "どちらの場合も取り込みは再開され、停止中の注文も取りこぼしません。".to_owned(),
+        "Amazon がこの接続のMWS認証トークンを受け付けないため、注文の取り込みを止めています（停止中の注文も、再開後に取りこぼしなく取り込みます）。".to_owned(),
+        format!("下のボタンでセラーセントラルの「ユーザー権限」ページを開き、「Amazon MWS 開発者権限」で開発者ID {developer_id} の行を確認します。"),
+        "行が期限切れなら「アクセス権の復元」をクリックし、ここで「今すぐ確認」を押してください（トークンは変わりません）。".to_owned(),
+        "行がない（取り消された）場合は「開発者にアクセス権を付与」で改めて付与し、完了画面の新しいMWS認証トークンを下に入力して「新しいトークンで差し替える」を押してください。".to_owned(),
     ]
 }
 
 fn guide_revoked_steps(developer_id: &str) -> Vec<String> {
     vec![
-        "アクセス権は取り消されています。取り消されたアクセス権は更新・復元できません。".to_owned(),
-        format!(
-            "セラーセントラルで改めて「開発者にアクセス権を付与」を行ってください（開発者ID {developer_id}）。新しいMWS認証トークンが発行されます。"
-        ),
-        "このページの「MWS認証トークンの差し替え」に新しいトークンを入力してください。Amazon で確認してから保存し、本日から1年間の新しい付与として記録します。".to_owned(),
+        "取り消されたアクセス権は承認・復元できません。改めて付与すると新しいMWS認証トークンが発行されます。".to_owned(),
+        format!("下のボタンでセラーセントラルの「ユーザー権限」ページを開き、「開発者にアクセス権を付与」で開発者ID {developer_id} に改めて付与します。"),
+        "完了画面の新しいMWS認証トークンを下に入力して「新しいトークンで差し替える」を押してください。Amazon で確認してから保存し、本日から1年間の新しい付与として記録します。".to_owned(),
     ]
 }
 
 fn guide_unverified_steps(developer_id: &str) -> Vec<String> {
     vec![
         format!("この接続はまだ Amazon で確認されていません（開発者ID {developer_id}）。"),
-        "「今すぐ確認」を押して、権限が有効か確認してください。".to_owned(),
+        "「今すぐ確認」を押して、アクセス権が有効か確認してください。".to_owned(),
     ]
 }
 
-fn guide_spapi_steps() -> Vec<String> {
+fn guide_spapi_steps(developer_name: &str) -> Vec<String> {
     vec![
-        "セラーセントラルにサインインし、「アプリとサービス」→「アプリの管理」を開きます。"
-            .to_owned(),
-        "sellerlink のアプリの行で「承認」（再承認）をクリックし、表示に従って承認します。"
-            .to_owned(),
-        "sellerlink に戻ると接続が更新され、有効期限は本日から365日後になります。".to_owned(),
+        "下のボタンでセラーセントラルの「アプリの管理」ページを開きます（出品者アカウントでサインインします）。".to_owned(),
+        format!("開発者が「{developer_name}」のアプリの行で「再認可」をクリックします。"),
+        "Amazon の「アプリケーションの認可」ページで内容を確かめて「確認」をクリックすると sellerlink に戻り、この接続が更新されます。有効期限は再認可した日から365日後です。".to_owned(),
+    ]
+}
+
+fn guide_operator_steps() -> Vec<String> {
+    vec![
+        "Amazon が sellerlink 自身の認証情報（開発者キー、または SP-API アプリのクライアントシークレット）を受け付けていません。荷主様の操作は不要です。".to_owned(),
+        "運用担当者が設定を直したら「今すぐ確認」を押してください。注文の取り込みを再開します。".to_owned(),
     ]
 }
 
@@ -155,7 +151,7 @@ pub(super) static JA: Texts = Texts {
     connect_mws: "Amazon アカウントを接続（MWS）",
     spapi_not_configured: "「Amazon で接続（SP-API）」は、運用担当者が SP-API アプリを設定すると使えるようになります。",
     connect_spapi: "Amazon で接続（SP-API）",
-    spapi_hint: "Amazon の画面で sellerlink のアプリを承認すると、このページに戻って接続が完了します（365日ごとに再承認が必要です）。",
+    spapi_hint: "Amazon の「アプリケーションの認可」ページで「確認」をクリックすると、このページに戻って接続が完了します（365日ごとに「アプリの管理」で再認可が必要です）。",
     lwa_refresh_token: "LWAリフレッシュトークン",
     view_orders: "注文を見る",
     no_connections: "まだ Amazon アカウントが接続されていません。「Amazon アカウントを接続（MWS）」から手順に沿って接続してください。",
@@ -180,7 +176,7 @@ pub(super) static JA: Texts = Texts {
     status_expiring_soon: "まもなく期限切れ",
     status_expired: "期限切れ",
     status_revoked: "取り消し済み",
-    status_access_denied: "アクセス拒否",
+    status_access_denied: "アクセス停止",
     status_unverified: "未確認",
     days_left,
     expired_days_ago,
@@ -188,34 +184,34 @@ pub(super) static JA: Texts = Texts {
     countdown_no_expiry: "有効期限機能は無効です（更新は不要です）",
     countdown_revoked: "アクセス権は取り消されています",
 
-    guide_renew_title: "期限が近づいています: アクセス権を承認してください",
-    guide_restore_title: "期限が切れました: アクセス権を復元してください",
-    guide_denied_title: "Amazon がアクセスを拒否しています",
-    guide_revoked_title: "アクセス権が取り消されています",
-    guide_unverified_title: "まだ確認されていません",
+    guide_renew_title: "承認: 有効期限が近づいています。セラーセントラルでアクセス権を承認してください",
+    guide_restore_title: "復元: 有効期限が切れました。セラーセントラルでアクセス権を復元してください",
+    guide_denied_title: "アクセス停止: MWS認証トークンを確認し、必要なら差し替えてください",
+    guide_revoked_title: "取り消し済み: 改めてアクセス権を付与し、MWS認証トークンを差し替えてください",
+    guide_unverified_title: "未確認: Amazon で確認してください",
     guide_renew_steps,
     guide_restore_steps,
     guide_denied_steps,
     guide_revoked_steps,
     guide_unverified_steps,
-    guide_spapi_title: "Amazon でアプリを再承認してください",
+    guide_spapi_title: "再認可: SP-API の認可の有効期限が近づいています",
     guide_spapi_steps,
 
     sync_ok: "成功",
-    sync_paused: "停止（アクセス拒否）",
+    sync_paused: "一時停止（アクセス停止）",
     sync_failed: "失敗",
     sync_running: "実行中",
     sync_counts,
 
     notice_connected: "Amazon アカウントを接続しました。Amazon で権限を確認済みです。",
-    notice_reauthorized: "Amazon でアプリを再承認しました。有効期限は本日から365日後です。",
-    notice_renewed: "承認（更新）を記録しました。有効期限は承認日から1年後です。",
+    notice_reauthorized: "Amazon でアプリを再認可しました。有効期限は本日から365日後です。",
+    notice_renewed: "承認を記録しました。有効期限は承認した日から1年後です。",
     notice_restored: "復元を記録しました。有効期限は復元した日から1年後です。",
     notice_expiry_enabled: "有効期限機能の有効化を記録しました。有効期限は前回承認日から1年後です。",
     notice_switched_to_spapi: "この出品者アカウントの接続を SP-API に切り替えました。注文・履歴はそのまま引き継がれます。",
     enable_expiry_submit: "有効期限機能の有効化を記録",
     notice_verified: "Amazon で確認しました。接続は有効です。",
-    notice_access_denied: "Amazon がアクセスを拒否しました。下の手順をご確認ください。",
+    notice_access_denied: "アクセス停止: Amazon がこの接続の認証情報を受け付けませんでした。カードの手順をご確認ください。",
     notice_synced,
     notice_sync_not_done,
     notice_key_revoked: "APIキーを取り消しました。",
@@ -339,7 +335,7 @@ pub(super) static JA: Texts = Texts {
 
     channels_title: "通知チャネル",
     operator_channels_title: "運用担当者の通知チャネル",
-    channels_intro: "有効期限のリマインダー（既定では30・14・7・3・1日前と当日）と、Amazon がアクセスを拒否したときのアラートの送信先です。",
+    channels_intro: "有効期限のリマインダー（既定では30・14・7・3・1日前と当日）と、アクセス停止のお知らせの送信先です。",
     operator_channels_intro: "ここに登録した送信先には、すべての荷主のリマインダーとアラートが届きます。",
     no_channels: "まだ送信先がありません。メールアドレスか Webhook URL を追加してください。",
     channel_kind: "種類",
@@ -355,7 +351,7 @@ pub(super) static JA: Texts = Texts {
     add_webhook_title: "Webhook を追加",
     email_address_label: "メールアドレス（例: taro@example.co.jp）",
     webhook_url_label: "Webhook URL（例: https://example.com/hooks/sellerlink）",
-    webhook_hint: "署名用シークレットは追加したときに一度だけ表示されます。署名の検証方法は docs/WEBHOOKS.md をご覧ください。",
+    webhook_hint: "署名用シークレットは追加したときに一度だけ表示されます。各リクエストの Sellerlink-Webhook-Signature ヘッダーは「v1=」に続く16進数で、Sellerlink-Webhook-Timestamp ヘッダーの値、「.」、リクエスト本文（受け取ったままのバイト列）をつなげたものを、シークレットを鍵とした HMAC-SHA256 で計算した値です。受信側で同じ値を計算して比較し、タイムスタンプが5分以上ずれたリクエストは受け付けないでください。",
     message_language: "通知の言語",
     add_email: "メールを追加",
     add_webhook: "Webhook を追加",
@@ -373,7 +369,7 @@ pub(super) static JA: Texts = Texts {
     all_kinds: "すべて",
     kind_reminder,
     kind_reminder_any: "有効期限のリマインダー",
-    kind_access_lost: "アクセス喪失のアラート",
+    kind_access_lost: "アクセス停止のお知らせ",
     kind_access_restored: "アクセス回復のお知らせ",
     kind_test: "テスト送信",
     state_delivered: "配信済み",
@@ -398,8 +394,7 @@ pub(super) static JA: Texts = Texts {
     wizard_dates_hint: "「Amazon MWS 開発者権限」のこの開発者の行に表示されている日付を入力してください。空欄なら本日付与したものとして記録し、有効期限は1年後になります。",
     date_format_hint: "YYYY-MM-DD（例: 2026-01-10）",
     no_expiry_hint: "セラーセントラルで有効期限機能が無効（有効期限なし）の場合にチェックします。期限のカウントダウンとリマインダーはなくなります。",
-    action_on: "セラーセントラルで操作した日",
-    renew_submit: "承認（更新）を記録",
+    renew_submit: "承認を記録",
     restore_submit: "復元を記録",
     replace_token_title: "MWS認証トークンの差し替え",
     replace_token_hint: "セラーセントラルで改めてアクセス権を付与すると、新しいMWS認証トークンが発行されます。同じ出品者IDのトークンを入力してください。Amazon で確認してから保存します（新しい付与として、本日から1年間）。",
@@ -412,4 +407,16 @@ pub(super) static JA: Texts = Texts {
     notice_token_replaced: "MWS認証トークンを差し替えました。Amazon で確認済みで、注文の取り込みを再開します。",
     notice_removed: "接続を削除しました。",
     wizard_refused_at_field: "Amazonで確認できませんでした。下の入力欄に表示したメッセージを確認し、修正してもう一度送信してください。何も保存されていません。",
+    guide_spapi_lost_title: "再認可: Amazon が SP-API の認可を受け付けていません（期限切れ・取り消し）",
+    guide_operator_title: "アクセス停止: sellerlink の設定を運用担当者が確認しています",
+    guide_operator_steps,
+    open_user_permissions: "セラーセントラルの「ユーザー権限」を開く",
+    open_manage_apps: "セラーセントラルの「アプリの管理」を開く",
+    connect_card_title: "Amazon アカウントを接続",
+    approved_on_label: "セラーセントラルで承認した日",
+    restored_on_label: "セラーセントラルで復元した日",
+    renew_early_summary: "有効期限前にセラーセントラルで承認した場合",
+    api_column: "API",
+    no_api_keys: "APIキーはまだありません。倉庫システムなどから API（/api/v1）を使うときは、上のフォームでキーを作成してください。",
+    key_name_placeholder: "例: 倉庫システム連携",
 };

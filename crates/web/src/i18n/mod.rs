@@ -82,8 +82,8 @@ pub(crate) struct Texts {
     pub guide_revoked_steps: fn(&str) -> Vec<String>,
     pub guide_unverified_steps: fn(&str) -> Vec<String>,
     pub guide_spapi_title: &'static str,
-    /// Steps to re-authorize an SP-API app in Seller Central.
-    pub guide_spapi_steps: fn() -> Vec<String>,
+    /// Steps to re-authorize an SP-API app on Manage Your Apps, given the developer name its row shows.
+    pub guide_spapi_steps: fn(&str) -> Vec<String>,
 
     pub sync_ok: &'static str,
     pub sync_paused: &'static str,
@@ -289,7 +289,6 @@ pub(crate) struct Texts {
     pub wizard_dates_hint: &'static str,
     pub date_format_hint: &'static str,
     pub no_expiry_hint: &'static str,
-    pub action_on: &'static str,
     pub renew_submit: &'static str,
     pub restore_submit: &'static str,
     pub replace_token_title: &'static str,
@@ -304,6 +303,20 @@ pub(crate) struct Texts {
     pub notice_removed: &'static str,
     /// The wizard's banner when Amazon refused the grant because of one of the typed values (shown at that field).
     pub wizard_refused_at_field: &'static str,
+    // Issue 14: connection cards (one primary action with its Seller Central page), the connect card, empty states.
+    pub guide_spapi_lost_title: &'static str,
+    /// Amazon refuses sellerlink's own credentials: the operator acts.
+    pub guide_operator_title: &'static str,
+    pub guide_operator_steps: fn() -> Vec<String>,
+    pub open_user_permissions: &'static str,
+    pub open_manage_apps: &'static str,
+    pub connect_card_title: &'static str,
+    pub approved_on_label: &'static str,
+    pub restored_on_label: &'static str,
+    pub renew_early_summary: &'static str,
+    pub api_column: &'static str,
+    pub no_api_keys: &'static str,
+    pub key_name_placeholder: &'static str,
 }
 
 /// The texts of a language.

@@ -1,7 +1,9 @@
-//! A merchant's dashboard: every connection with its status, the countdown to expiry, what to do when it is
-//! expiring or expired, the actions — record an approval (renewal) or a restore on the day it was done, replace the
-//! MWS Auth Token after access was lost, verify now, import now, remove (with a required confirmation) — and the
-//! last sync.
+//! A merchant's dashboard: every connection in a stable order (seller ID, region), each card headed by its API
+//! and seller, with its status, the countdown to expiry (none while Amazon refuses access), ONE state-specific
+//! primary action with a direct link to the Seller Central page where it is done (approve, restore, re-authorize,
+//! replace the token — see [`super::primary_action`]), the secondary actions — verify now, import now, approve
+//! early, enable expiry, remove (with a required confirmation) — and the last sync. The connect card is collapsed
+//! once the merchant has a connection.
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -15,8 +17,10 @@ use sellerlink_domain::ids::{MerchantId, MwsAuthToken};
 use sellerlink_domain::lifecycle::DateField;
 use sellerlink_store::SyncRun;
 use serde::Deserialize;
+use url::Url;
 
 use super::format::{countdown, date, jst, status_class, status_label, sync_outcome};
+use super::primary_action::{PrimaryAction, seller_central_site};
 use super::wizard::{MarketplaceOption, spapi_marketplaces};
 use super::{Chrome, Notice, NoticeQuery, error_page, home_of, render, see_other};
 use crate::api::connections::{connection_id, verify_now};
@@ -26,10 +30,16 @@ use crate::i18n::Texts;
 use crate::state::WebState;
 use crate::tenancy::merchant_not_found;
 
-/// What to do about a connection, step by step.
-pub(crate) struct Guidance {
+/// The card's one primary action: what to do, step by step, the Seller Central page where it is done, and (in
+/// the template, by `action`) the form that records it here.
+pub(crate) struct Primary {
+    /// [`PrimaryAction::name`]: which form follows the steps.
+    pub action: &'static str,
     pub title: &'static str,
     pub steps: Vec<String>,
+    /// The exact Seller Central page (User Permissions, or Manage Your Apps for SP-API).
+    pub link: Option<String>,
+    pub link_label: &'static str,
 }
 
 /// The last sync of a connection.
@@ -44,7 +54,13 @@ pub(crate) struct SyncSummary {
 /// One connection on the dashboard.
 pub(crate) struct ConnectionCard {
     pub id: String,
+    /// `MWS` or `SP-API`, in the heading.
+    pub api: &'static str,
+    /// `mws` or `sp_api` (CSS/test name).
+    pub api_class: &'static str,
     pub seller_id: String,
+    /// The home marketplace's name (`Amazon.co.jp`), in the heading.
+    pub home_marketplace: String,
     pub marketplaces: String,
     pub status_class: &'static str,
     pub status_label: &'static str,
@@ -59,65 +75,112 @@ pub(crate) struct ConnectionCard {
     pub developer_id: Option<String>,
     pub credential_label: &'static str,
     pub credential_masked: String,
-    pub guidance: Option<Guidance>,
+    pub primary: Option<Primary>,
     /// Today in the grant's calendar: the default of the renew/restore date inputs.
     pub today: String,
-    /// R2 applies: an MWS grant with an expiry date, not revoked, not yet expired.
-    pub can_renew: bool,
-    /// R3 applies: the same, once expired.
-    pub can_restore: bool,
-    /// An MWS connection that was revoked, expired or refused by Amazon: a new grant's token can replace its own.
-    pub can_replace_token: bool,
+    /// R2 applies although approving is not the primary action: an MWS grant with an expiry date, active or not
+    /// verified yet (the merchant may approve early; the form sits in a closed `<details>`).
+    pub can_renew_early: bool,
+    /// An expired MWS grant whose token may also have changed: the token form sits in a closed `<details>` beside
+    /// the primary restore.
+    pub can_replace_token_too: bool,
     /// R4/R5: the merchant switched Seller Central's expiry feature on (an MWS grant without expiry).
     pub can_enable_expiry: bool,
     pub last_sync: Option<SyncSummary>,
 }
 
-#[derive(Template)]
-#[template(path = "merchant.html")]
-struct MerchantPage {
-    chrome: Chrome,
-    merchant_id: String,
-    merchant_name: String,
-    cards: Vec<ConnectionCard>,
-    spapi_enabled: bool,
-    marketplaces: Vec<MarketplaceOption>,
+impl ConnectionCard {
+    /// True when "Verify now" is the primary action (then it is not repeated among the secondary ones).
+    pub(crate) fn verify_is_primary(&self) -> bool {
+        self.primary
+            .as_ref()
+            .is_some_and(|primary| primary.action == PrimaryAction::Verify.name())
+    }
 }
 
-fn guidance(
-    t: &Texts,
-    status: ConnectionStatus,
-    developer_id: &str,
-    spapi: bool,
-) -> Option<Guidance> {
-    let renewal_due = matches!(
-        status,
-        ConnectionStatus::ExpiringSoon { .. }
-            | ConnectionStatus::Expired
-            | ConnectionStatus::AccessDenied
-    );
-    if spapi && renewal_due {
-        return Some(Guidance {
-            title: t.guide_spapi_title,
-            steps: (t.guide_spapi_steps)(),
-        });
+#[derive(Template)]
+#[template(path = "merchant.html")]
+pub(crate) struct MerchantPage {
+    pub chrome: Chrome,
+    pub merchant_id: String,
+    pub merchant_name: String,
+    pub cards: Vec<ConnectionCard>,
+    pub spapi_enabled: bool,
+    pub marketplaces: Vec<MarketplaceOption>,
+}
+
+/// What a card needs besides the connection: the 3PL's developer identity and where Seller Central is.
+pub(crate) struct CardContext {
+    /// The developer ID merchants look for in Seller Central, dashed (`5259-6479-4073`).
+    pub developer_id: String,
+    /// The developer name Seller Central shows (also on Manage Your Apps).
+    pub developer_name: String,
+    /// The configured Seller Central (`serve --seller-central-url`; the sandbox in the demo).
+    pub seller_central_url: Option<Url>,
+    /// The SP-API app's consent origin override (the sandbox in the demo).
+    pub consent_base: Option<Url>,
+}
+
+impl CardContext {
+    fn of(state: &WebState) -> Self {
+        let settings = state.app().settings();
+        Self {
+            developer_id: settings.developer.developer_id.dashed(),
+            developer_name: settings.developer.name.clone(),
+            seller_central_url: state.config().seller_central_url.clone(),
+            consent_base: settings
+                .spapi
+                .as_ref()
+                .and_then(|spapi| spapi.consent_base_override.clone()),
+        }
     }
-    let (title, steps) = match status {
-        ConnectionStatus::Active => return None,
-        ConnectionStatus::ExpiringSoon { .. } => {
-            (t.guide_renew_title, (t.guide_renew_steps)(developer_id))
+}
+
+/// The primary action of `view` in words, with its Seller Central link.
+fn primary(t: &Texts, view: &ConnectionView, context: &CardContext) -> Option<Primary> {
+    let action = PrimaryAction::of(view)?;
+    let dev = context.developer_id.as_str();
+    let (title, steps) = match action {
+        PrimaryAction::Approve => (t.guide_renew_title, (t.guide_renew_steps)(dev)),
+        PrimaryAction::Restore => (t.guide_restore_title, (t.guide_restore_steps)(dev)),
+        PrimaryAction::ReplaceToken if view.status == ConnectionStatus::Revoked => {
+            (t.guide_revoked_title, (t.guide_revoked_steps)(dev))
         }
-        ConnectionStatus::Expired => (t.guide_restore_title, (t.guide_restore_steps)(developer_id)),
-        ConnectionStatus::AccessDenied => {
-            (t.guide_denied_title, (t.guide_denied_steps)(developer_id))
-        }
-        ConnectionStatus::Revoked => (t.guide_revoked_title, (t.guide_revoked_steps)(developer_id)),
-        ConnectionStatus::Unverified => (
-            t.guide_unverified_title,
-            (t.guide_unverified_steps)(developer_id),
+        PrimaryAction::ReplaceToken => (t.guide_denied_title, (t.guide_denied_steps)(dev)),
+        PrimaryAction::Reauthorize => (
+            if matches!(view.status, ConnectionStatus::ExpiringSoon { .. }) {
+                t.guide_spapi_title
+            } else {
+                t.guide_spapi_lost_title
+            },
+            (t.guide_spapi_steps)(&context.developer_name),
         ),
+        PrimaryAction::Verify if view.status == ConnectionStatus::Unverified => {
+            (t.guide_unverified_title, (t.guide_unverified_steps)(dev))
+        }
+        PrimaryAction::Verify => (t.guide_operator_title, (t.guide_operator_steps)()),
     };
-    Some(Guidance { title, steps })
+    let spapi = action == PrimaryAction::Reauthorize;
+    let overrides = if spapi {
+        [
+            context.consent_base.as_ref(),
+            context.seller_central_url.as_ref(),
+        ]
+    } else {
+        [context.seller_central_url.as_ref(), None]
+    };
+    let site = seller_central_site(&overrides, view.connection.home_marketplace().marketplace());
+    Some(Primary {
+        action: action.name(),
+        title,
+        steps,
+        link: action.seller_central_page(&site),
+        link_label: if spapi {
+            t.open_manage_apps
+        } else {
+            t.open_user_permissions
+        },
+    })
 }
 
 fn sync_summary(t: &Texts, run: &SyncRun) -> SyncSummary {
@@ -136,11 +199,24 @@ fn sync_summary(t: &Texts, run: &SyncRun) -> SyncSummary {
     }
 }
 
+/// The order of the cards: by seller ID, then the API region, so that it never changes when a status does (e.g.
+/// after 「今すぐ確認」); the connection id breaks any remaining tie.
+pub(crate) fn card_order(views: &mut [(ConnectionView, Option<SyncRun>)]) {
+    views.sort_by_cached_key(|(view, _)| {
+        let connection = &view.connection;
+        (
+            connection.account.seller_id().to_string(),
+            connection.home_marketplace().marketplace().region.code(),
+            connection.id.to_string(),
+        )
+    });
+}
+
 /// A connection's card at `now`.
 pub(crate) fn card(
     t: &Texts,
     view: &ConnectionView,
-    developer_id: &str,
+    context: &CardContext,
     last: Option<&SyncRun>,
     now: Timestamp,
 ) -> ConnectionCard {
@@ -156,13 +232,15 @@ pub(crate) fn card(
         .collect::<Vec<_>>()
         .join(", ");
     let spapi = matches!(connection.account, ApiAccount::SpApi { .. });
-    // Renewing or restoring an MWS grant needs an expiry date and a grant that was not revoked; the rules refuse
-    // the rest with a message that says what applies. SP-API is renewed by re-authorizing at Amazon.
-    let renewable = !spapi && view.expires_on.is_some() && grant.revoked_at.is_none();
-    let expired = view.status == ConnectionStatus::Expired;
+    let primary = primary(t, view, context);
+    // Approving early or replacing the token of an expired grant are still possible beside the primary action.
+    let valid_mws = !spapi && view.expires_on.is_some() && grant.revoked_at.is_none();
     ConnectionCard {
         id: connection.id.to_string(),
+        api: if spapi { "SP-API" } else { "MWS" },
+        api_class: connection.account.api_name(),
         seller_id: connection.account.seller_id().to_string(),
+        home_marketplace: connection.home_marketplace().marketplace().name.to_owned(),
         marketplaces,
         status_class: status_class(view.status),
         status_label: status_label(t, view.status),
@@ -174,25 +252,22 @@ pub(crate) fn card(
         verified: connection
             .verified_at
             .map_or_else(|| t.not_yet.to_owned(), jst),
-        developer_id: (!spapi).then(|| developer_id.to_owned()),
+        developer_id: (!spapi).then(|| context.developer_id.clone()),
         credential_label: if spapi {
             t.lwa_refresh_token
         } else {
             t.mws_auth_token
         },
         credential_masked: view.credential_masked.clone(),
-        guidance: guidance(t, view.status, developer_id, spapi),
         today: date(grant.local_date(now)),
-        can_renew: renewable && !expired,
-        can_restore: renewable && expired,
-        can_enable_expiry: !spapi && view.expires_on.is_none() && grant.revoked_at.is_none(),
-        can_replace_token: !spapi
+        can_renew_early: valid_mws
             && matches!(
                 view.status,
-                ConnectionStatus::Revoked
-                    | ConnectionStatus::Expired
-                    | ConnectionStatus::AccessDenied
+                ConnectionStatus::Active | ConnectionStatus::Unverified
             ),
+        can_replace_token_too: !spapi && view.status == ConnectionStatus::Expired,
+        can_enable_expiry: !spapi && view.expires_on.is_none() && grant.revoked_at.is_none(),
+        primary,
         last_sync: last.map(|run| sync_summary(t, run)),
     }
 }
@@ -205,13 +280,18 @@ async fn page(
     status: StatusCode,
 ) -> Result<Response, HttpError> {
     let chrome = Chrome::new(&user.visitor, notice);
-    let developer_id = state.app().settings().developer.developer_id.dashed();
-    let mut cards = Vec::new();
+    let context = CardContext::of(state);
     let now = state.app().now();
+    let mut views = Vec::new();
     for view in state.app().connections(Some(merchant.id)).await? {
         let last = state.store().last_sync_run(view.connection.id).await?;
-        cards.push(card(chrome.t, &view, &developer_id, last.as_ref(), now));
+        views.push((view, last));
     }
+    card_order(&mut views);
+    let cards = views
+        .iter()
+        .map(|(view, last)| card(chrome.t, view, &context, last.as_ref(), now))
+        .collect();
     Ok(render(
         status,
         &MerchantPage {
@@ -480,4 +560,134 @@ async fn lookup(state: &WebState, user: &PageUser, id: &str) -> Result<Connectio
     user.scope()
         .connection(state.app(), connection_id(id)?)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::Timestamp;
+    use sellerlink_domain::connection::Language;
+
+    use super::*;
+    use crate::i18n::texts;
+    use crate::pages::primary_action::tests::{NOW, view};
+
+    fn context(sandbox: Option<&str>) -> CardContext {
+        CardContext {
+            developer_id: "5259-6479-4073".to_owned(),
+            developer_name: "shippinno".to_owned(),
+            seller_central_url: sandbox.map(|url| url.parse().unwrap()),
+            consent_base: sandbox.map(|url| url.parse().unwrap()),
+        }
+    }
+
+    #[test]
+    fn the_sp_api_fix_names_what_manage_your_apps_and_the_consent_page_show() {
+        let now: Timestamp = NOW.parse().unwrap();
+        let expiring = view(true, 340, None, false);
+        let ja = card(
+            texts(Language::Ja),
+            &expiring,
+            &context(Some("http://127.0.0.1:8480")),
+            None,
+            now,
+        );
+        assert_eq!(ja.api, "SP-API");
+        let primary = ja.primary.expect("a primary action");
+        assert_eq!(primary.action, "reauthorize");
+        assert_eq!(
+            primary.link.as_deref(),
+            Some("http://127.0.0.1:8480/apps/manage")
+        );
+        let steps = primary.steps.join(" ");
+        for words in ["「アプリの管理」", "「再認可」", "「確認」", "shippinno"] {
+            assert!(steps.contains(words), "{words}: {steps}");
+        }
+        assert!(!steps.contains("再承認"), "{steps}");
+        let en = card(texts(Language::En), &expiring, &context(None), None, now);
+        let primary = en.primary.expect("a primary action");
+        assert_eq!(
+            primary.link.as_deref(),
+            Some("https://sellercentral.amazon.co.jp/apps/manage")
+        );
+        let steps = primary.steps.join(" ");
+        for words in ["Manage Your Apps", "\"Re-authorize\"", "\"Confirm\""] {
+            assert!(steps.contains(words), "{words}: {steps}");
+        }
+    }
+
+    #[test]
+    fn mws_cards_say_seller_centrals_words_for_approve_and_restore() {
+        let now: Timestamp = NOW.parse().unwrap();
+        let t = texts(Language::Ja);
+        let expiring = card(t, &view(false, 340, None, false), &context(None), None, now);
+        let primary = expiring.primary.expect("approve");
+        assert_eq!(primary.action, "approve");
+        assert!(primary.steps.join("").contains("「アクセス権を承認」"));
+        assert!(
+            !expiring.can_renew_early,
+            "the approve form is the primary one"
+        );
+        let expired = card(t, &view(false, 400, None, false), &context(None), None, now);
+        let primary = expired.primary.expect("restore");
+        assert_eq!(primary.action, "restore");
+        assert!(primary.steps.join("").contains("「アクセス権の復元」"));
+        assert!(expired.can_replace_token_too);
+        assert!(
+            !expired.can_renew_early,
+            "an expired grant cannot be approved"
+        );
+        let healthy = card(t, &view(false, 20, None, false), &context(None), None, now);
+        assert!(healthy.primary.is_none());
+        assert!(healthy.can_renew_early);
+        assert_eq!(healthy.api, "MWS");
+        assert_eq!(healthy.home_marketplace, "Amazon.co.jp");
+        for words in [t.renew_submit, t.restore_submit] {
+            assert!(!words.contains("更新しました"), "{words}");
+        }
+    }
+
+    #[test]
+    fn no_countdown_while_access_is_lost() {
+        let now: Timestamp = NOW.parse().unwrap();
+        for language in [Language::Ja, Language::En] {
+            let lost = card(
+                texts(language),
+                &view(false, 20, Some("access_denied"), false),
+                &context(None),
+                None,
+                now,
+            );
+            assert_eq!(lost.countdown, None);
+            assert_eq!(lost.status_class, "access_denied");
+            let spapi_lost = card(
+                texts(language),
+                &view(true, 20, Some("invalid_grant"), false),
+                &context(None),
+                None,
+                now,
+            );
+            assert_eq!(spapi_lost.countdown, None);
+        }
+        assert_eq!(
+            texts(Language::Ja).status_access_denied,
+            "アクセス停止",
+            "one name for the event"
+        );
+    }
+
+    #[test]
+    fn cards_are_ordered_by_seller_then_region_not_by_urgency() {
+        let mut urgent = view(false, 20, Some("access_denied"), false);
+        urgent.connection.account = ApiAccount::Mws {
+            seller_id: sellerlink_domain::ids::SellerId::parse("A9ZZZZZZZZZZZZ").unwrap(),
+            developer_id: sellerlink_domain::ids::DeveloperId::parse("5259-6479-4073").unwrap(),
+        };
+        let calm = view(false, 20, None, false);
+        let mut views = vec![(urgent.clone(), None), (calm.clone(), None)];
+        card_order(&mut views);
+        assert_eq!(views[0].0.connection.id, calm.connection.id);
+        let mut reversed = vec![(calm, None), (urgent.clone(), None)];
+        card_order(&mut reversed);
+        assert_eq!(reversed[1].0.connection.id, urgent.connection.id);
+    }
 }

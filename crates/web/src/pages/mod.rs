@@ -14,6 +14,7 @@ mod notifications;
 mod notifications_channels;
 mod operator;
 mod orders;
+mod primary_action;
 mod wizard;
 
 pub(crate) use assets::{STYLESHEET_PATH, is_sessionless};

@@ -1,5 +1,6 @@
-//! The operator's overview: counts per state, every connection sorted by urgency (access denied, expired, expiring
-//! soonest…), each merchant's sync health, the orders Amazon sent that could not be read; and the forms to register merchants and their users.
+//! The operator's overview: counts per state, every connection sorted by urgency (access lost, expired, expiring
+//! soonest…; then by merchant and seller ID, so equal rows keep their order) with its API, each merchant's sync
+//! health, the orders Amazon sent that could not be read; and the forms to register merchants and their users.
 
 use std::collections::HashMap;
 
@@ -8,7 +9,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use secrecy::SecretString;
-use sellerlink_domain::connection::ConnectionStatus;
+use sellerlink_app::ConnectionView;
+use sellerlink_domain::connection::{ApiAccount, ConnectionStatus};
 use sellerlink_domain::ids::MerchantId;
 use sellerlink_store::{Role, SyncOutcome};
 use serde::Deserialize;
@@ -36,10 +38,28 @@ pub(crate) struct UrgentRow {
     pub merchant_href: String,
     pub merchant_name: String,
     pub seller_id: String,
+    /// `MWS` or `SP-API`.
+    pub api: &'static str,
     pub status_class: &'static str,
     pub status_label: &'static str,
     pub expiry: String,
     pub last_sync: String,
+}
+
+/// The expiry column: the date, with the days left only while they mean something — not once Amazon refuses
+/// access or the grant was revoked (a countdown beside "access lost" would mislead).
+pub(crate) fn expiry_cell(t: &Texts, view: &ConnectionView) -> String {
+    let counting = !matches!(
+        view.status,
+        ConnectionStatus::AccessDenied | ConnectionStatus::Revoked
+    );
+    match (view.expires_on, view.days_until_expiry) {
+        (Some(day), Some(days)) if days >= 0 && counting => {
+            format!("{} ({})", date(day), (t.days_left)(days))
+        }
+        (Some(day), _) => date(day),
+        (None, _) => t.no_expiry.to_owned(),
+    }
 }
 
 /// A merchant's sync health.
@@ -122,7 +142,19 @@ async fn overview_page(
         .iter()
         .map(|m| (m.id, m.name.to_string()))
         .collect();
-    let views = app.connections(None).await?;
+    let mut views = app.connections(None).await?;
+    // The app sorts by urgency then age; equal urgency keeps a fixed order by merchant and seller.
+    views.sort_by_cached_key(|view| {
+        (
+            view.status.urgency(),
+            names
+                .get(&view.connection.merchant_id)
+                .cloned()
+                .unwrap_or_default(),
+            view.connection.account.seller_id().to_string(),
+            view.connection.id.to_string(),
+        )
+    });
     let mut urgent = Vec::new();
     let mut per_merchant: HashMap<MerchantId, (usize, usize, Option<jiff::Timestamp>)> =
         HashMap::new();
@@ -149,15 +181,13 @@ async fn overview_page(
                 .cloned()
                 .unwrap_or_default(),
             seller_id: connection.account.seller_id().to_string(),
+            api: match connection.account {
+                ApiAccount::Mws { .. } => "MWS",
+                ApiAccount::SpApi { .. } => "SP-API",
+            },
             status_class: status_class(view.status),
             status_label: status_label(t, view.status),
-            expiry: match (view.expires_on, view.days_until_expiry) {
-                (Some(day), Some(days)) if days >= 0 => {
-                    format!("{} ({})", date(day), (t.days_left)(days))
-                }
-                (Some(day), _) => date(day),
-                (None, _) => t.no_expiry.to_owned(),
-            },
+            expiry: expiry_cell(t, view),
             last_sync: last.as_ref().map_or_else(
                 || t.never_synced.to_owned(),
                 |run| format!("{} {}", sync_outcome(t, run).0, jst(run.started_at)),
@@ -343,5 +373,30 @@ pub(crate) async fn add_user(
     match added {
         Ok(()) => see_other("/operator?notice=user_added"),
         Err(error) => refused(&state, &user, &error).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::primary_action::tests::view;
+
+    #[test]
+    fn no_days_left_beside_lost_or_revoked_access() {
+        let t = crate::i18n::texts(sellerlink_domain::connection::Language::Ja);
+        let healthy = view(false, 20, None, false);
+        assert!(
+            expiry_cell(t, &healthy).contains("あと 345 日"),
+            "{}",
+            expiry_cell(t, &healthy)
+        );
+        for lost in [
+            view(false, 20, Some("access_denied"), false),
+            view(false, 20, None, true),
+        ] {
+            let cell = expiry_cell(t, &lost);
+            assert!(!cell.contains("あと"), "{:?}: {cell}", lost.status);
+            assert!(cell.starts_with("2027-"), "{cell}");
+        }
     }
 }

@@ -383,7 +383,7 @@ async fn a_revoked_connection_gets_the_new_grants_token_of_the_same_seller() {
         "id=\"mws_auth_token-{id}\" name=\"mws_auth_token\""
     )));
     assert!(page.contains(&format!("id=\"replace-token-submit-{id}\"")));
-    assert!(page.contains("「MWS認証トークンの差し替え」に新しいトークンを入力してください"));
+    assert!(page.contains("新しいMWS認証トークンを下に入力して"));
 
     // Another seller's token: Amazon refuses it, nothing is stored.
     let masked_before = world.app.connection(id).await.unwrap().credential_masked;

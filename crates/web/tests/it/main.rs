@@ -7,6 +7,7 @@ mod support;
 mod api;
 mod api_keys;
 mod auth;
+mod dashboard_cards;
 mod demo_clock;
 mod fuzz;
 mod lifecycle_pages;

@@ -19,7 +19,8 @@ async fn pages_are_japanese_by_default_and_english_once_chosen() {
             Language::Ja,
         )
         .await;
-    world.connection(&merchant, "A1B2C3D4E5F6G7", 340).await;
+    let connection = world.connection(&merchant, "A1B2C3D4E5F6G7", 340).await;
+    world.mark_verified(connection).await;
 
     let mut anonymous = world.browser();
     let login = anonymous.get("/login").await;
@@ -50,7 +51,7 @@ async fn pages_are_japanese_by_default_and_english_once_chosen() {
     let ja = browser.get(&home).await;
     assert!(ja.body.contains("<html lang=\"ja\">"));
     assert!(ja.body.contains("有効期限まであと"));
-    assert!(ja.body.contains("承認（更新）を記録"));
+    assert!(ja.body.contains("承認を記録"));
     let reply = browser
         .submit(&home, "/language", &[("lang", "en"), ("next", &home)])
         .await;
@@ -58,7 +59,7 @@ async fn pages_are_japanese_by_default_and_english_once_chosen() {
     let en = browser.get(&home).await;
     assert!(en.body.contains("<html lang=\"en\">"));
     assert!(en.body.contains("Access expires in"));
-    assert!(en.body.contains("Record the approval (renewal)"));
+    assert!(en.body.contains("Record the approval"));
     let user = world
         .app
         .store()
@@ -138,7 +139,7 @@ async fn the_dashboard_counts_down_and_says_what_to_do() {
     );
     assert!(page.contains(&format!("id=\"countdown-{expiring}\">有効期限まであと")));
     assert!(page.contains("アクセス権を承認"));
-    assert!(page.contains("開発者ID 5259-6479-4073 の行を探します"));
+    assert!(page.contains("開発者ID 5259-6479-4073 の行で「アクセス権を承認」をクリックします"));
     assert!(page.contains(&format!("id=\"status-{expired}\">期限切れ")));
     assert!(page.contains("日経過）"), "{page}");
     assert!(page.contains("「アクセス権の復元」をクリックします"));

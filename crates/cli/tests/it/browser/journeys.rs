@@ -3,7 +3,10 @@
 use sellerlink_testkit::{Chromium, Window};
 
 use super::Demo;
-use super::steps::{connection_cards, grant_mws_access, paste_into_wizard, sellerlink_sign_in};
+use super::steps::{
+    assert_proportional_font, connection_cards, grant_mws_access, paste_into_wizard,
+    sellerlink_sign_in,
+};
 
 /// Switches sellerlink's pages to English with the language button and waits for the English page.
 pub async fn switch_to_english(browser: &mut Chromium) {
@@ -45,6 +48,7 @@ async fn mws_journey(journey: &str, english: bool) {
     assert_eq!(cards.len(), 1, "{cards:?}");
     let (card, status) = &cards[0];
     assert_eq!(status, "active", "{cards:?}");
+    assert_eq!(browser.text(&format!("api-{card}")).await, "MWS");
     let badge = browser.text(&format!("status-{card}")).await;
     assert_eq!(badge, if english { "Active" } else { "有効" });
     let masked = browser.text(&format!("credential-{card}")).await;
@@ -58,6 +62,7 @@ async fn mws_journey(journey: &str, english: bool) {
         !page.contains(&values.token),
         "the MWS Auth Token is not in the page"
     );
+    assert_proportional_font(&browser).await;
     browser.shot("dashboard-connected").await;
 
     // The orders arrive without anyone pressing "sync" (the import starts when the connection is verified).

@@ -9,8 +9,8 @@ use sellerlink_testkit::{Chromium, Window};
 use serde_json::json;
 
 use super::steps::{
-    GrantValues, connection_cards, grant_mws_access, open_seller_central, paste_into_wizard,
-    sellerlink_sign_in,
+    GrantValues, connection_cards, follow_seller_central_link, grant_mws_access,
+    open_seller_central, paste_into_wizard, primary_action, sellerlink_sign_in,
 };
 use super::{Demo, DemoSeller};
 
@@ -60,11 +60,22 @@ async fn sellerlink_dates(browser: &Chromium, card: &str) -> (String, String, Op
     (iso_date(&granted), iso_date(&approved), expiry)
 }
 
-/// Clicks a Seller Central row's action button (`approve` or `restore`) for the demo developer.
-async fn seller_central_action(browser: &mut Chromium, demo: &Demo, action: &str) {
-    browser
-        .goto(&format!("{}/gp/account-manager/home.html", demo.sandbox))
-        .await;
+/// The card's primary action is `action`: follow its link to Seller Central and click the row's `action` button
+/// there (`approve` or `restore`), as the card's steps say.
+async fn primary_action_in_seller_central(
+    browser: &mut Chromium,
+    demo: &Demo,
+    seller: &DemoSeller,
+    card: &str,
+    action: &str,
+) {
+    the_card(browser, demo).await;
+    assert_eq!(
+        primary_action(browser, card).await.as_deref(),
+        Some(action),
+        "the card's one primary action"
+    );
+    follow_seller_central_link(browser, seller, card).await;
     let row = format!("#grant-{}", demo.developer_id_dashed.replace('-', ""));
     browser
         .submit_css(&format!(
@@ -142,9 +153,12 @@ async fn renew_restore_and_enable_expiry_keep_sellerlinks_dates_equal_to_seller_
         "a grant made today"
     );
 
-    // R2: 200 days later the merchant approves access in Seller Central and records it in sellerlink.
-    advance_demo_clock(&mut browser, &demo, 200).await;
-    seller_central_action(&mut browser, &demo, "approve").await;
+    // R2: 340 days later the card asks for 承認: its link opens Seller Central's User Permissions, where the
+    // merchant approves access; back in sellerlink the same card records it.
+    advance_demo_clock(&mut browser, &demo, 340).await;
+    wait_for_status(&mut browser, &demo, "expiring_soon").await;
+    browser.shot("sellerlink-approve-due").await;
+    primary_action_in_seller_central(&mut browser, &demo, &seller, &card, "approve").await;
     browser.shot("seller-central-approved").await;
     let amazon = seller_central_dates(&mut browser, &demo).await;
     the_card(&mut browser, &demo).await;
@@ -154,10 +168,10 @@ async fn renew_restore_and_enable_expiry_keep_sellerlinks_dates_equal_to_seller_
     assert_eq!(sellerlink_dates(&browser, &card).await, amazon, "after R2");
 
     // R3: past the expiry the connection lapses; the merchant restores it in Seller Central, then in sellerlink.
-    advance_demo_clock(&mut browser, &demo, 366).await;
+    advance_demo_clock(&mut browser, &demo, 370).await;
     wait_for_status(&mut browser, &demo, "expired").await;
     browser.shot("sellerlink-expired").await;
-    seller_central_action(&mut browser, &demo, "restore").await;
+    primary_action_in_seller_central(&mut browser, &demo, &seller, &card, "restore").await;
     let amazon = seller_central_dates(&mut browser, &demo).await;
     the_card(&mut browser, &demo).await;
     browser.submit(&format!("restore-submit-{card}")).await;
@@ -327,9 +341,26 @@ async fn revoke_grant_again_replace_the_token_then_remove_the_connection() {
         guide.contains("MWS"),
         "the fix names the token to replace: {guide}"
     );
+    assert_eq!(
+        primary_action(&browser, &card).await.as_deref(),
+        Some("replace_token")
+    );
+    assert_eq!(
+        browser.text(&format!("status-{card}")).await,
+        "アクセス停止",
+        "one name for the event"
+    );
+    assert!(
+        !browser.has(&format!("countdown-{card}")).await,
+        "no countdown while access is lost"
+    );
     browser.shot("sellerlink-refused").await;
 
-    // Grant again (a new MWS Auth Token) and replace the token on the same connection.
+    // The card's link opens Seller Central's User Permissions, where access is granted again (a new MWS Auth
+    // Token); the token is replaced on the same connection.
+    follow_seller_central_link(&mut browser, &seller, &card).await;
+    browser.wait("grant-access").await;
+    browser.shot("seller-central-from-the-card").await;
     let second = grant_mws_access(&mut browser, &demo, &seller, false).await;
     assert_ne!(first.token, second.token);
     the_card(&mut browser, &demo).await;
@@ -378,6 +409,11 @@ async fn a_year_in_minutes_reminders_expiry_alert_restore_and_notice() {
     advance_demo_clock(&mut browser, &demo, 340).await;
     demo.assert_clocks_agree(&browser).await;
     wait_for_status(&mut browser, &demo, "expiring_soon").await;
+    assert_eq!(
+        primary_action(&browser, &card).await.as_deref(),
+        Some("approve"),
+        "expiring: 承認 is the card's one primary action"
+    );
     let last_sync = browser.wait_css(&format!("#last-sync-{card} .badge")).await;
     let badge = last_sync.attr("class").await.unwrap().unwrap_or_default();
     assert!(
@@ -401,9 +437,9 @@ async fn a_year_in_minutes_reminders_expiry_alert_restore_and_notice() {
     browser.shot("expired").await;
     demo.mail_of("connection.access_lost", &merchant).await;
 
-    // Restore in Seller Central and in sellerlink: active again; the next day's re-check finds access back and the
-    // access-restored notice goes out.
-    seller_central_action(&mut browser, &demo, "restore").await;
+    // Restore in Seller Central (through the card's link) and in sellerlink: active again; the next day's re-check
+    // finds access back and the access-restored notice goes out.
+    primary_action_in_seller_central(&mut browser, &demo, &seller, &card, "restore").await;
     the_card(&mut browser, &demo).await;
     browser.submit(&format!("restore-submit-{card}")).await;
     browser.wait("notice").await;

@@ -5,7 +5,10 @@ use sellerlink_testkit::Window;
 
 use super::Demo;
 use super::journeys::switch_to_english;
-use super::steps::{connect_with_amazon, connection_cards, dashboard_url, sellerlink_sign_in};
+use super::steps::{
+    connect_with_amazon, connection_cards, dashboard_url, follow_seller_central_link,
+    primary_action, sellerlink_sign_in,
+};
 
 async fn spapi_journey(journey: &str, english: bool) {
     let demo = Demo::start().await;
@@ -34,6 +37,7 @@ async fn spapi_journey(journey: &str, english: bool) {
     assert_eq!(cards.len(), 1, "{cards:?}");
     let (card, status) = cards[0].clone();
     assert_eq!(status, "active", "{cards:?}");
+    assert_eq!(browser.text(&format!("api-{card}")).await, "SP-API");
     let credential = browser.text(&format!("credential-{card}")).await;
     assert!(
         credential.starts_with("Atzr|") && credential.contains('…'),
@@ -41,9 +45,30 @@ async fn spapi_journey(journey: &str, english: bool) {
     );
     browser.shot("dashboard-connected").await;
 
-    // A year later (or any day): Manage Your Apps → re-authorize → sellerlink's log-in URI → back to Amazon → back
-    // to sellerlink, which renews the same connection.
+    // The seller revokes the app on Manage Your Apps; sellerlink's next check finds the authorization lost and the
+    // card asks for 再認可. Its link opens Manage Your Apps → re-authorize → sellerlink's log-in URI → back to
+    // Amazon → back to sellerlink, which renews the same connection.
     browser.goto(&format!("{}/apps/manage", demo.sandbox)).await;
+    browser.wait("apps").await;
+    browser.submit_css("#apps a.revoke").await;
+    browser.submit("confirm-submit").await;
+    browser.goto(&dashboard).await;
+    browser.submit(&format!("verify-{card}")).await;
+    browser.wait("notice").await;
+    assert_eq!(
+        connection_cards(&browser).await,
+        vec![(card.clone(), "access_denied".to_owned())]
+    );
+    assert_eq!(
+        primary_action(&browser, &card).await.as_deref(),
+        Some("reauthorize")
+    );
+    assert!(
+        !browser.has(&format!("countdown-{card}")).await,
+        "no countdown while access is lost"
+    );
+    browser.shot("dashboard-reauthorize-due").await;
+    follow_seller_central_link(&mut browser, &seller, &card).await;
     browser.wait("apps").await;
     browser.shot("manage-your-apps").await;
     browser.submit_css("#apps button.reauthorize").await;
@@ -123,6 +148,10 @@ async fn one_seller_through_mws_then_sp_api_is_one_connection_with_each_order_on
     );
     assert_eq!(after[0].0, card, "the same connection, moved to SP-API");
     let heading = browser.text(&format!("title-{card}")).await;
+    assert!(
+        heading.starts_with("SP-API"),
+        "the heading names the API: {heading}"
+    );
     browser.shot("switched-to-spapi").await;
     browser.submit(&format!("sync-{card}")).await;
     browser.wait("notice").await;

@@ -99,8 +99,16 @@ pub async fn dashboard_url(browser: &Chromium) -> String {
     url.split('?').next().unwrap_or_default().to_owned()
 }
 
+/// Unfolds the dashboard's connect card (folded once the merchant has a connection).
+pub async fn open_connect_card(browser: &Chromium) {
+    if browser.has_css("details#connect-card:not([open])").await {
+        browser.click_css("#connect-card > summary").await;
+    }
+}
+
 /// The wizard: paste the three values and send them.
 pub async fn paste_into_wizard(browser: &mut Chromium, values: &GrantValues, shots: bool) {
+    open_connect_card(browser).await;
     browser.submit("connect-mws").await;
     browser.wait("grant-form").await;
     if shots {
@@ -112,6 +120,39 @@ pub async fn paste_into_wizard(browser: &mut Chromium, values: &GrantValues, sho
         .await;
     browser.type_into("mws_auth_token", &values.token).await;
     browser.submit("grant-submit").await;
+}
+
+/// The card's primary action (`approve`, `restore`, `reauthorize`, `replace_token`, `verify`), if it has one.
+pub async fn primary_action(browser: &Chromium, card: &str) -> Option<String> {
+    if !browser.has(&format!("guide-{card}")).await {
+        return None;
+    }
+    browser.attr(&format!("guide-{card}"), "data-action").await
+}
+
+/// Follows the card's link to the Seller Central page its primary action names (signing in when asked) and checks
+/// that the browser is on that page.
+pub async fn follow_seller_central_link(browser: &mut Chromium, seller: &DemoSeller, card: &str) {
+    let link = format!("seller-central-link-{card}");
+    let href = browser.attr(&link, "href").await.unwrap_or_default();
+    let path = href
+        .splitn(4, '/')
+        .nth(3)
+        .map(|path| format!("/{path}"))
+        .unwrap_or_default();
+    assert!(
+        path == "/gp/account-manager/home.html" || path == "/apps/manage",
+        "the card links to Seller Central's page: {href}"
+    );
+    browser.submit(&link).await;
+    if browser.has("login").await {
+        seller_central_sign_in(browser, seller).await;
+        if !browser.url().await.contains(&path) {
+            browser.goto(&href).await;
+        }
+    }
+    let url = browser.url().await;
+    assert!(url.contains(&path), "the link {href} led to {url}");
 }
 
 /// The connection cards on the dashboard: `(card id, status class)`.
@@ -132,6 +173,7 @@ pub async fn connection_cards(browser: &Chromium) -> Vec<(String, String)> {
 
 /// "Connect with Amazon" on the dashboard, consent on the sandbox's page (signing in when asked), and back.
 pub async fn connect_with_amazon(browser: &mut Chromium, seller: &DemoSeller, shots: bool) {
+    open_connect_card(browser).await;
     browser.submit("connect-spapi").await;
     if browser.has("login").await {
         if shots {
@@ -144,4 +186,35 @@ pub async fn connect_with_amazon(browser: &mut Chromium, seller: &DemoSeller, sh
         browser.shot("amazon-consent").await;
     }
     browser.submit("consent-confirm").await;
+}
+
+/// The page's text and its buttons are set in a proportional font: eight `i` are much narrower than eight `M`
+/// (in a fixed-width font such as IPAGothic they are equally wide).
+pub async fn assert_proportional_font(browser: &Chromium) {
+    let widths = browser
+        .client()
+        .execute(
+            "const width = (tag, text) => { const e = document.createElement(tag); e.textContent = text; \
+             document.querySelector('main').appendChild(e); const w = e.getBoundingClientRect().width; \
+             e.remove(); return w; }; \
+             return [width('span', 'iiiiiiii'), width('span', 'MMMMMMMM'), \
+                     width('button', 'iiiiiiii'), width('button', 'MMMMMMMM')];",
+            vec![],
+        )
+        .await
+        .expect("the page measures its text");
+    let widths: Vec<f64> = widths
+        .as_array()
+        .expect("four widths")
+        .iter()
+        .map(|w| w.as_f64().expect("a width"))
+        .collect();
+    assert!(
+        widths[0] < widths[1] * 0.7,
+        "body text is proportional: {widths:?}"
+    );
+    assert!(
+        widths[2] < widths[3] * 0.8,
+        "buttons are proportional too: {widths:?}"
+    );
 }
