@@ -26,7 +26,7 @@ mod store;
 mod sync;
 
 pub use accounts::*;
-pub use audit::{AuditFilter, AuditRecord};
+pub use audit::{AuditCursor, AuditFilter, AuditRecord};
 pub use connections::{ConnectionFilter, RowVersion, StoredConnection};
 pub use credentials::SealedCredential;
 pub use engine::Engine;
@@ -42,7 +42,7 @@ pub use orders::{
 pub use shipments::{
     NewShipment, ShipmentFilter, ShipmentId, ShipmentLine, ShipmentRecord, ShipmentState,
 };
-pub use stock::{StockChange, StockFilter, StockLevel, StockState};
+pub use stock::{SkuSearch, StockChange, StockFilter, StockLevel, StockState};
 pub use store::Store;
 pub use sync::{
     SyncFailure, SyncOutcome, SyncRun, SyncRunId, SyncRunResult, SyncStream, SyncWatermark,
