@@ -8,10 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use sellerlink_app::ConnectionView;
-use sellerlink_domain::connection::{ApiAccount, Language};
+use sellerlink_domain::connection::ApiAccount;
 use sellerlink_store::{SkuSearch, StockFilter, StockLevel, StockState};
 use serde::Deserialize;
 
+use super::audit::capped;
 use super::format::jst;
 use super::{Chrome, error_page, render};
 use crate::api::connections::connection_id;
@@ -243,11 +244,11 @@ fn state_class(state: StockState) -> &'static str {
 
 fn row(t: &Texts, level: &StockLevel) -> StockRow {
     let note = match (level.state, level.last_error.as_deref()) {
-        (StockState::Rejected, Some(reason)) => Some((t.stock_refused_because)(reason)),
+        (StockState::Rejected, Some(reason)) => Some((t.stock_refused_because)(&capped(reason))),
         (StockState::Pending | StockState::Submitted, Some(error)) if level.attempts > 0 => {
             Some((t.stock_retrying)(
                 level.attempts,
-                error,
+                &capped(error),
                 &jst(level.next_attempt_at),
             ))
         }
@@ -397,6 +398,7 @@ pub(crate) async fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sellerlink_domain::connection::Language;
 
     #[test]
     fn filters_read_or_name_the_field() {
