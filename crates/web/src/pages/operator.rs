@@ -36,6 +36,8 @@ pub(crate) struct UrgentRow {
     pub merchant_href: String,
     pub merchant_name: String,
     pub seller_id: String,
+    /// The connection's id, for its stock and history pages.
+    pub connection_id: String,
     pub status_class: &'static str,
     pub status_label: &'static str,
     pub expiry: String,
@@ -149,6 +151,7 @@ async fn overview_page(
                 .cloned()
                 .unwrap_or_default(),
             seller_id: connection.account.seller_id().to_string(),
+            connection_id: connection.id.to_string(),
             status_class: status_class(view.status),
             status_label: status_label(t, view.status),
             expiry: match (view.expires_on, view.days_until_expiry) {

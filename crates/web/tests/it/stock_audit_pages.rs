@@ -131,6 +131,15 @@ async fn another_merchants_pages_are_not_found_and_an_operator_sees_every_one() 
             assert_eq!(reply.status, StatusCode::OK, "{page}: {}", reply.body);
         }
     }
+    let overview = operator.get("/operator").await.body;
+    for connection in [w.others, w.connection] {
+        for page in ["stock", "audit"] {
+            assert!(
+                overview.contains(&format!("href=\"/connections/{connection}/{page}\"")),
+                "the operator's overview links to {page}: {overview}"
+            );
+        }
+    }
     let theirs = operator
         .get(&format!("/connections/{}/stock", w.others))
         .await
@@ -241,7 +250,7 @@ async fn the_stock_page_shows_each_state_and_filters_and_pages() {
     // The filters are kept on the next page's link.
     let paged = browser.get(&format!("{base}?state=pending")).await.body;
     assert!(
-        paged.contains(&format!("href=\"{base}?state=pending&amp;page=2\"")),
+        paged.contains(&format!("href=\"{base}?state=pending&#38;page=2\"")),
         "{paged}"
     );
 
@@ -303,9 +312,9 @@ async fn the_stock_page_reads_in_english() {
 async fn the_history_shows_who_did_what_and_what_changed() {
     let w = world().await;
     let id = w.connection;
+    w.world.advance(SignedDuration::from_hours(24 * 20));
     let mut browser = signed_in(&w.world, "owner@acme.example").await;
     let dashboard = format!("/merchants/{}", w.merchant);
-    w.world.advance(SignedDuration::from_hours(24 * 20));
     let renewed = browser
         .submit(&dashboard, &format!("/connections/{id}/renew"), &[("on", "")])
         .await;
@@ -353,7 +362,14 @@ async fn the_history_shows_who_did_what_and_what_changed() {
     // Never the token, never raw JSON.
     assert!(!html.contains(TOKEN));
     assert!(!html.contains(&TOKEN[TOKEN.len() - 6..]), "not even masked");
-    for key in ["granted_at", "last_approved_on", "revoked_at", "\"grant\"", "&#34;"] {
+    for key in [
+        "granted_at",
+        "last_approved_on",
+        "revoked_at",
+        "\"grant\"",
+        "&#34;",
+        "&quot;",
+    ] {
         assert!(!html.contains(key), "raw JSON ({key}): {html}");
     }
 
@@ -381,11 +397,12 @@ async fn the_history_shows_who_did_what_and_what_changed() {
     assert!(actions(&nothing).is_empty());
     assert!(nothing.contains("条件に一致する履歴はありません。"), "{nothing}");
 
+    let backwards = format!("from={today}&to={created_day}");
     for (query, field) in [
         ("action=hacked", "action:"),
         ("action=merchant_created", "action:"),
         ("from=2026%2F01%2F01", "from:"),
-        (&format!("from={today}&to={created_day}"), "to:"),
+        (backwards.as_str(), "to:"),
         ("page=10001", "page:"),
     ] {
         let reply = browser.get(&format!("{path}?{query}")).await;
@@ -440,7 +457,7 @@ async fn the_history_pages_by_fifty_keeping_its_filters() {
     assert!(verified.contains("54 件中 1〜50 件を表示"), "{verified}");
     assert!(
         verified.contains(&format!(
-            "href=\"{path}?action=connection_verified&amp;page=2\" rel=\"next\""
+            "href=\"{path}?action=connection_verified&#38;page=2\" rel=\"next\""
         )),
         "{verified}"
     );
