@@ -145,7 +145,13 @@ mod tests {
     #[test]
     fn sku_searches_fold_ascii_and_escape_wildcards() {
         assert_eq!(SkuSearch::Prefix("TK-Mug".into()).pattern(), "tk-mug%");
-        assert_eq!(SkuSearch::Contains("50%_off\\".into()).pattern(), "%50\\%\\_off\\\\%");
-        assert_eq!(SkuSearch::Contains("湯呑みＡ".into()).pattern(), "%湯呑みＡ%");
+        assert_eq!(
+            SkuSearch::Contains("50%_off\\".into()).pattern(),
+            "%50\\%\\_off\\\\%"
+        );
+        assert_eq!(
+            SkuSearch::Contains("湯呑みＡ".into()).pattern(),
+            "%湯呑みＡ%"
+        );
     }
 }

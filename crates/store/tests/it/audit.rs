@@ -194,7 +194,12 @@ async fn entries_filter_by_action_and_time_and_page_by_cursor(db: Db) {
         ],
     )
     .await;
-    record(store, &other, &[(AuditAction::Renewed, "2026-02-01T00:00:00Z")]).await;
+    record(
+        store,
+        &other,
+        &[(AuditAction::Renewed, "2026-02-01T00:00:00Z")],
+    )
+    .await;
     let of_connection = |filter: AuditFilter| AuditFilter {
         connection: Some(connection.id),
         ..filter

@@ -1332,7 +1332,10 @@ async fn stock_levels_page_by_offset_with_a_count(db: Db) {
     let names: Vec<String> = (1..=7).map(|n| format!("SKU-{n:02}")).collect();
     let pairs: Vec<(&str, u32)> = names.iter().map(|n| (n.as_str(), 1)).collect();
     set(store, acme.id, &pairs, t0).await;
-    store.stock_pushed(acme.id, "SKU-03", 1, 1, t0).await.unwrap();
+    store
+        .stock_pushed(acme.id, "SKU-03", 1, 1, t0)
+        .await
+        .unwrap();
     let page = |offset: u64, states: Vec<StockState>| async move {
         let filter = StockFilter {
             connection: Some(acme.id),
@@ -1352,7 +1355,14 @@ async fn stock_levels_page_by_offset_with_a_count(db: Db) {
     assert_eq!(page(9, vec![]).await, (Vec::<String>::new(), 7));
     assert_eq!(
         page(0, vec![StockState::Pending]).await,
-        (vec!["SKU-01".to_owned(), "SKU-02".to_owned(), "SKU-04".to_owned()], 6)
+        (
+            vec![
+                "SKU-01".to_owned(),
+                "SKU-02".to_owned(),
+                "SKU-04".to_owned()
+            ],
+            6
+        )
     );
     assert_eq!(
         page(0, vec![StockState::Pushed]).await,

@@ -339,14 +339,15 @@ fn fields_of(t: &Texts, snapshot: &Value) -> Vec<(Field, String)> {
 }
 
 /// The fields that differ between the snapshots, in the order of `after` (then those only `before` has); a
-/// snapshot that is missing shows as `—`.
+/// value that is missing (no snapshot, or a field without a value) shows as `—`.
 fn changes(t: &Texts, before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
     let before = before.map(|v| fields_of(t, v)).unwrap_or_default();
     let after = after.map(|v| fields_of(t, v)).unwrap_or_default();
+    // A field shown as `—` is a field without a value: `— → —` says nothing.
     let value_in = |fields: &[(Field, String)], field: Field| {
         fields
             .iter()
-            .find(|(f, _)| *f == field)
+            .find(|(f, value)| *f == field && value != "—")
             .map(|(_, value)| value.clone())
     };
     let mut order: Vec<Field> = after.iter().map(|(f, _)| *f).collect();
@@ -376,7 +377,9 @@ fn who(actor: &Actor, users: &HashMap<String, String>, keys: &HashMap<String, St
     let Some((kind, rest)) = text.split_once(':') else {
         return Who::Other(text.to_owned());
     };
-    let known = |names: &HashMap<String, String>| names.get(rest).cloned().unwrap_or_else(|| rest.to_owned());
+    let known = |names: &HashMap<String, String>| {
+        names.get(rest).cloned().unwrap_or_else(|| rest.to_owned())
+    };
     match kind {
         "user" => Who::User(known(users)),
         "api-key" => Who::ApiKey(known(keys)),
@@ -408,7 +411,10 @@ async fn user_names(state: &WebState, records: &[AuditRecord]) -> HashMap<String
 }
 
 /// The names of the merchant's API keys, by key id.
-async fn key_names(state: &WebState, view: &sellerlink_app::ConnectionView) -> HashMap<String, String> {
+async fn key_names(
+    state: &WebState,
+    view: &sellerlink_app::ConnectionView,
+) -> HashMap<String, String> {
     state
         .store()
         .api_keys(view.connection.merchant_id)
@@ -599,7 +605,11 @@ mod tests {
         ] {
             let error = filters.read().expect_err("refused");
             assert_eq!(error.field, Some(field));
-            assert!(error.message.starts_with(&format!("{field}: ")), "{}", error.message);
+            assert!(
+                error.message.starts_with(&format!("{field}: ")),
+                "{}",
+                error.message
+            );
         }
     }
 

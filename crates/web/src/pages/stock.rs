@@ -151,11 +151,7 @@ struct ReadFilters {
 
 impl StockFilters {
     fn read(&self) -> Result<ReadFilters, HttpError> {
-        let sku = self
-            .sku
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
+        let sku = self.sku.as_deref().map(str::trim).filter(|s| !s.is_empty());
         if let Some(sku) = sku {
             let count = sku.chars().count();
             if count > SKU_MAX_CHARS || sku.chars().any(char::is_control) {
@@ -245,13 +241,9 @@ fn state_class(state: StockState) -> &'static str {
 fn row(t: &Texts, level: &StockLevel) -> StockRow {
     let note = match (level.state, level.last_error.as_deref()) {
         (StockState::Rejected, Some(reason)) => Some((t.stock_refused_because)(&capped(reason))),
-        (StockState::Pending | StockState::Submitted, Some(error)) if level.attempts > 0 => {
-            Some((t.stock_retrying)(
-                level.attempts,
-                &capped(error),
-                &jst(level.next_attempt_at),
-            ))
-        }
+        (StockState::Pending | StockState::Submitted, Some(error)) if level.attempts > 0 => Some(
+            (t.stock_retrying)(level.attempts, &capped(error), &jst(level.next_attempt_at)),
+        ),
         _ => None,
     };
     let at_amazon = match (level.pushed_quantity, level.pushed_at) {
@@ -314,7 +306,10 @@ pub(crate) async fn list(
     let heading = ConnectionHeading::of(&view);
     let (read, filter_error) = match filters.read() {
         Ok(read) => (Some(read), None),
-        Err(error) => (None, Some(error.message_in(user.visitor.language).to_owned())),
+        Err(error) => (
+            None,
+            Some(error.message_in(user.visitor.language).to_owned()),
+        ),
     };
     let all_of_connection = StockFilter {
         connection: Some(view.connection.id),
@@ -325,9 +320,13 @@ pub(crate) async fn list(
         Ok(count) => count,
         Err(error) => return error_page(&user.visitor, &error.into()),
     };
-    let paging = read
-        .as_ref()
-        .map_or(Paging { page: 1, per_page: PER_PAGE }, |r| r.paging);
+    let paging = read.as_ref().map_or(
+        Paging {
+            page: 1,
+            per_page: PER_PAGE,
+        },
+        |r| r.paging,
+    );
     // A filter that does not read lists nothing rather than everything.
     let (levels, total) = match &read {
         Some(read) => {
@@ -449,7 +448,11 @@ mod tests {
         ] {
             let error = filters.read().err().expect("refused");
             assert_eq!(error.field, Some(field));
-            assert!(error.message.starts_with(&format!("{field}: ")), "{}", error.message);
+            assert!(
+                error.message.starts_with(&format!("{field}: ")),
+                "{}",
+                error.message
+            );
             assert!(!error.message_ja.is_empty());
         }
     }

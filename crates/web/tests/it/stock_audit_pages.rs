@@ -30,7 +30,11 @@ async fn world() -> World {
         .user("owner@acme.example", Role::Merchant(acme.id), Language::Ja)
         .await;
     world
-        .user("owner@acme-en.example", Role::Merchant(acme.id), Language::En)
+        .user(
+            "owner@acme-en.example",
+            Role::Merchant(acme.id),
+            Language::En,
+        )
         .await;
     world
         .user("owner@bolt.example", Role::Merchant(bolt.id), Language::Ja)
@@ -57,7 +61,11 @@ async fn stock(world: &TestApp, connection: ConnectionId, count: u32) {
         ("TK-MUG-0002".to_owned(), 7),
         ("tk-cup-0001".to_owned(), 3),
     ]);
-    world.app.set_stock_levels(connection, &levels).await.unwrap();
+    world
+        .app
+        .set_stock_levels(connection, &levels)
+        .await
+        .unwrap();
     let store = world.app.store();
     let now = world.app.now();
     store
@@ -144,7 +152,10 @@ async fn another_merchants_pages_are_not_found_and_an_operator_sees_every_one() 
         .get(&format!("/connections/{}/stock", w.others))
         .await
         .body;
-    assert!(theirs.contains("出品者ID A1BBBBBBBBBBBB（MWS）"), "{theirs}");
+    assert!(
+        theirs.contains("出品者ID A1BBBBBBBBBBBB（MWS）"),
+        "{theirs}"
+    );
     assert_eq!(skus(&theirs).len(), 5);
 }
 
@@ -152,7 +163,10 @@ async fn another_merchants_pages_are_not_found_and_an_operator_sees_every_one() 
 async fn the_dashboard_card_links_to_both_pages() {
     let w = world().await;
     let mut browser = signed_in(&w.world, "owner@acme.example").await;
-    let dashboard = browser.get(&format!("/merchants/{}", w.merchant)).await.body;
+    let dashboard = browser
+        .get(&format!("/merchants/{}", w.merchant))
+        .await
+        .body;
     let id = w.connection;
     assert!(
         dashboard.contains(&format!(
@@ -178,13 +192,19 @@ async fn the_stock_page_shows_each_state_and_filters_and_pages() {
     let first = browser.get(&base).await;
     assert_eq!(first.status, StatusCode::OK);
     let html = &first.body;
-    assert!(html.contains("在庫 — 出品者ID A1AAAAAAAAAAAA（MWS）"), "{html}");
+    assert!(
+        html.contains("在庫 — 出品者ID A1AAAAAAAAAAAA（MWS）"),
+        "{html}"
+    );
     assert!(html.contains("58 件中 1〜50 件を表示"), "{html}");
     assert!(html.contains("1 / 2 ページ"));
     let listed = skus(html);
     assert_eq!(listed.len(), 50);
     assert_eq!(listed[0], "SKU-001", "by SKU");
-    assert!(html.contains(&format!("href=\"{base}?page=2\" rel=\"next\"")), "{html}");
+    assert!(
+        html.contains(&format!("href=\"{base}?page=2\" rel=\"next\"")),
+        "{html}"
+    );
 
     let second = browser.get(&format!("{base}?page=2")).await.body;
     assert_eq!(
@@ -212,7 +232,10 @@ async fn the_stock_page_shows_each_state_and_filters_and_pages() {
     assert!(accepted.contains("12（20"), "quantity and when: {accepted}");
     let sent = browser.get(&format!("{base}?sku=TK-MUG-0002")).await.body;
     assert!(sent.contains("送信済み（Amazon で処理中）"), "{sent}");
-    assert!(sent.contains("フィード 50001018000（在庫数 7、処理結果待ち）"), "{sent}");
+    assert!(
+        sent.contains("フィード 50001018000（在庫数 7、処理結果待ち）"),
+        "{sent}"
+    );
     let refused = browser.get(&format!("{base}?sku=cup")).await.body;
     assert!(refused.contains("Amazon が拒否"), "{refused}");
     assert!(
@@ -226,10 +249,19 @@ async fn the_stock_page_shows_each_state_and_filters_and_pages() {
     // SKU: contains (the default, ASCII letters without case) or starts with.
     let mugs = browser.get(&format!("{base}?sku=mug")).await.body;
     assert_eq!(skus(&mugs), ["TK-MUG-0001", "TK-MUG-0002"]);
-    let tk = browser.get(&format!("{base}?sku=tk&match=prefix")).await.body;
+    let tk = browser
+        .get(&format!("{base}?sku=tk&match=prefix"))
+        .await
+        .body;
     assert_eq!(skus(&tk), ["TK-MUG-0001", "TK-MUG-0002", "tk-cup-0001"]);
-    assert!(tk.contains("<option value=\"prefix\" selected>で始まる</option>"), "{tk}");
-    let none = browser.get(&format!("{base}?sku=MUG&match=prefix")).await.body;
+    assert!(
+        tk.contains("<option value=\"prefix\" selected>で始まる</option>"),
+        "{tk}"
+    );
+    let none = browser
+        .get(&format!("{base}?sku=MUG&match=prefix"))
+        .await
+        .body;
     assert!(skus(&none).is_empty());
     assert!(none.contains("id=\"no-stock-match\""), "{none}");
     assert!(none.contains("条件に一致する SKU はありません。"));
@@ -277,13 +309,24 @@ async fn a_connection_without_stock_says_so_in_both_languages() {
     let page = ja.get(&path).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("id=\"no-stock\""));
-    assert!(page.body.contains("この接続にはまだ在庫数が設定されていません。"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("この接続にはまだ在庫数が設定されていません。"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("id=\"stock-table\""));
     let mut en = signed_in(&w.world, "owner@acme-en.example").await;
     let page = en.get(&path).await.body;
     assert!(page.contains("<html lang=\"en\">"));
-    assert!(page.contains("Stock — Seller ID A1CCCCCCCCCCCC (MWS)"), "{page}");
-    assert!(page.contains("No quantity has been set for this connection yet."), "{page}");
+    assert!(
+        page.contains("Stock — Seller ID A1CCCCCCCCCCCC (MWS)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("No quantity has been set for this connection yet."),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -316,7 +359,11 @@ async fn the_history_shows_who_did_what_and_what_changed() {
     let mut browser = signed_in(&w.world, "owner@acme.example").await;
     let dashboard = format!("/merchants/{}", w.merchant);
     let renewed = browser
-        .submit(&dashboard, &format!("/connections/{id}/renew"), &[("on", "")])
+        .submit(
+            &dashboard,
+            &format!("/connections/{id}/renew"),
+            &[("on", "")],
+        )
         .await;
     assert_eq!(renewed.status, StatusCode::SEE_OTHER, "{}", renewed.body);
     w.world.advance(SignedDuration::from_hours(1));
@@ -330,7 +377,10 @@ async fn the_history_shows_who_did_what_and_what_changed() {
     let reply = browser.get(&path).await;
     assert_eq!(reply.status, StatusCode::OK);
     let html = &reply.body;
-    assert!(html.contains("履歴 — 出品者ID A1AAAAAAAAAAAA（MWS）"), "{html}");
+    assert!(
+        html.contains("履歴 — 出品者ID A1AAAAAAAAAAAA（MWS）"),
+        "{html}"
+    );
     assert_eq!(
         actions(html),
         ["revoked", "renewed", "connection_created"],
@@ -356,8 +406,14 @@ async fn the_history_shows_who_did_what_and_what_changed() {
     let view = w.world.app.connection(id).await.unwrap();
     let approved = view.connection.grant.last_approved_on.to_string();
     assert!(
-        html.contains(&format!("</span> → <span class=\"after\" title=\"変更後\">{approved}</span>")),
+        html.contains(&format!(
+            "</span> → <span class=\"after\" title=\"変更後\">{approved}</span>"
+        )),
         "the approval date after: {html}"
+    );
+    assert!(
+        !html.contains("—</span> → <span class=\"after\" title=\"変更後\">—</span>"),
+        "a field without a value on either side is not listed: {html}"
     );
     // Never the token, never raw JSON.
     assert!(!html.contains(TOKEN));
@@ -390,12 +446,12 @@ async fn the_history_shows_who_did_what_and_what_changed() {
         .await
         .body;
     assert_eq!(actions(&since), ["renewed"]);
-    let nothing = browser
-        .get(&format!("{path}?action=restored"))
-        .await
-        .body;
+    let nothing = browser.get(&format!("{path}?action=restored")).await.body;
     assert!(actions(&nothing).is_empty());
-    assert!(nothing.contains("条件に一致する履歴はありません。"), "{nothing}");
+    assert!(
+        nothing.contains("条件に一致する履歴はありません。"),
+        "{nothing}"
+    );
 
     let backwards = format!("from={today}&to={created_day}");
     for (query, field) in [
@@ -438,7 +494,10 @@ async fn the_history_pages_by_fifty_keeping_its_filters() {
     let first = browser.get(&path).await.body;
     assert_eq!(actions(&first).len(), 50);
     assert!(first.contains("55 件中 1〜50 件を表示"), "{first}");
-    assert!(first.contains("（表示する項目はありません）"), "entries without snapshots");
+    assert!(
+        first.contains("（表示する項目はありません）"),
+        "entries without snapshots"
+    );
     let second = browser.get(&format!("{path}?page=2")).await.body;
     assert_eq!(
         actions(&second),

@@ -64,7 +64,9 @@ async fn stock_and_history_pages_open_from_the_connection_card() {
     browser
         .click_css("input[name='scopes'][value='stock:write']")
         .await;
-    browser.submit_css("#create-key button[type='submit']").await;
+    browser
+        .submit_css("#create-key button[type='submit']")
+        .await;
     let key = browser.text("new-key").await;
     let response = reqwest::Client::new()
         .put(format!("{}/api/v1/connections/{card}/stock", demo.web))
@@ -112,11 +114,12 @@ async fn stock_and_history_pages_open_from_the_connection_card() {
                 && state_of(&browser, UNKNOWN_SKU).await.as_deref() == Some("rejected")
         })
         .await;
-    let accepted = browser
-        .text_css(&format!("tr[data-sku='{sku}']"))
-        .await;
+    let accepted = browser.text_css(&format!("tr[data-sku='{sku}']")).await;
     assert!(accepted.contains("Amazon に反映済み"), "{accepted}");
-    assert!(accepted.contains("12（"), "what Amazon accepted and when: {accepted}");
+    assert!(
+        accepted.contains("12（"),
+        "what Amazon accepted and when: {accepted}"
+    );
     let refused = browser
         .text_css(&format!("tr[data-sku='{UNKNOWN_SKU}']"))
         .await;
@@ -146,12 +149,18 @@ async fn stock_and_history_pages_open_from_the_connection_card() {
         Some("承認（更新）"),
         "newest first: {actions:?}"
     );
-    assert!(actions.iter().any(|a| a == "接続（アクセス権の付与）"), "{actions:?}");
+    assert!(
+        actions.iter().any(|a| a == "接続（アクセス権の付与）"),
+        "{actions:?}"
+    );
     let approval = browser.text_css("#audit-table tbody tr").await;
     assert!(approval.contains(&demo.merchant_user.0), "who: {approval}");
     assert!(approval.contains("有効期限"), "what changed: {approval}");
     let page = browser.client().source().await.expect("the page source");
-    assert!(!page.contains(&values.token), "the MWS Auth Token is not shown");
+    assert!(
+        !page.contains(&values.token),
+        "the MWS Auth Token is not shown"
+    );
     browser.shot("history").await;
 
     // Filtered by action, then in English.
