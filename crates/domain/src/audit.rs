@@ -93,6 +93,9 @@ impl AuditAction {
         }
     }
 
+    /// Every action.
+    pub const ALL: [Self; 18] = ALL_ACTIONS;
+
     /// Parses a stored name.
     pub fn parse(text: &str) -> Option<Self> {
         ALL_ACTIONS.iter().copied().find(|a| a.as_str() == text)

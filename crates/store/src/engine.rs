@@ -170,6 +170,11 @@ impl Args {
         }
     }
 
+    /// The engine the statement is for (some conditions are written differently per dialect).
+    pub(crate) fn engine(&self) -> Engine {
+        self.engine
+    }
+
     pub(crate) fn push(&mut self, value: Arg) -> String {
         self.values.push(value);
         placeholder(self.engine, self.values.len())

@@ -27,7 +27,7 @@ mod sync;
 mod work_queue;
 
 pub use accounts::*;
-pub use audit::{AuditFilter, AuditRecord};
+pub use audit::{AuditCursor, AuditFilter, AuditRecord};
 pub use connections::{ConnectionFilter, RowVersion, StoredConnection};
 pub use credentials::SealedCredential;
 pub use engine::Engine;
@@ -43,7 +43,7 @@ pub use orders::{
 pub use shipments::{
     NewShipment, ShipmentFilter, ShipmentId, ShipmentLine, ShipmentRecord, ShipmentState,
 };
-pub use stock::{StockChange, StockFilter, StockLevel, StockState};
+pub use stock::{SkuSearch, StockChange, StockFilter, StockLevel, StockState};
 pub use store::Store;
 pub use work_queue::ImportQueue;
 pub use sync::{

@@ -3,7 +3,7 @@
 
 use sellerlink_domain::ids::{ConnectionId, MerchantId};
 
-use crate::engine::Args;
+use crate::engine::{Args, Engine};
 use crate::error::{StoreError, StoreResult};
 
 /// Rows a list returns when its filter does not say.
@@ -62,6 +62,25 @@ impl<'a> Conditions<'a> {
         if let Some(value) = value {
             let value = self.args.text(value);
             self.conditions.push(format!("{column} = {value}"));
+        }
+        self
+    }
+
+    /// Rows whose `column` matches the SQL `LIKE` pattern `pattern` (escaped with a backslash), ASCII letters compared
+    /// without case on both engines: the column's ASCII capitals are folded to lower case (SQLite's `lower` folds
+    /// only those; PostgreSQL's `translate` is told exactly those) and `pattern` must come folded already. Other
+    /// characters, full-width letters included, compare exactly on both engines.
+    pub(crate) fn like_ascii_folded(mut self, column: &str, pattern: Option<String>) -> Self {
+        if let Some(pattern) = pattern {
+            let folded = match self.args.engine() {
+                Engine::Sqlite => format!("lower({column})"),
+                Engine::Postgres => format!(
+                    "translate({column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+                ),
+            };
+            let value = self.args.text(pattern);
+            self.conditions
+                .push(format!("{folded} LIKE {value} ESCAPE '\\'"));
         }
         self
     }

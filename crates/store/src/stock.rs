@@ -21,6 +21,6 @@ mod set;
 mod state;
 mod transitions;
 
-pub use query::StockFilter;
+pub use query::{SkuSearch, StockFilter};
 pub use record::StockLevel;
 pub use state::{StockChange, StockState};

@@ -6,7 +6,9 @@ use jiff::{SignedDuration, Timestamp};
 use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
-use sellerlink_store::{StockChange, StockFilter, StockLevel, StockState, Store, StoreError};
+use sellerlink_store::{
+    SkuSearch, StockChange, StockFilter, StockLevel, StockState, Store, StoreError,
+};
 
 use crate::fixtures::{add_connection, at, entry, merchant_with_connection, mws_connection};
 use crate::harness::Db;
@@ -1253,6 +1255,121 @@ async fn a_corrupt_stock_level_is_reported_not_a_panic(db: Db) {
     }
 }
 
+/// The SKUs of a list, in order.
+fn skus(levels: &[StockLevel]) -> Vec<String> {
+    levels.iter().map(|level| level.sku.clone()).collect()
+}
+
+async fn sku_searches_fold_ascii_letters_and_match_wildcards_literally(db: Db) {
+    let store = &db.store;
+    let acme = merchant_with_connection(store, "Acme", 1).await;
+    let other = merchant_with_connection(store, "Other", 2).await;
+    let t0 = at("2026-03-02T06:00:00Z");
+    set(
+        store,
+        acme.id,
+        &[
+            ("TK-MUG-0001", 1),
+            ("tk-mug-0002", 2),
+            ("TK-CUP-0001", 3),
+            ("50%OFF-MUG", 4),
+            ("50XOFF-MUG", 5),
+            ("A_B", 6),
+            ("AXB", 7),
+            ("湯呑み-ＡＢ", 8),
+            ("湯呑み-ab", 9),
+        ],
+        t0,
+    )
+    .await;
+    set(store, other.id, &[("TK-MUG-0003", 1)], t0).await;
+    let search = |search: SkuSearch| async move {
+        let filter = StockFilter {
+            connection: Some(acme.id),
+            sku_search: Some(search),
+            ..StockFilter::default()
+        };
+        let found = skus(&store.stock_levels(&filter).await.unwrap());
+        let counted = store.count_stock_levels(&filter).await.unwrap();
+        assert_eq!(counted, found.len() as u64, "{filter:?}");
+        found
+    };
+    assert_eq!(
+        search(SkuSearch::Prefix("tk-mug".into())).await,
+        ["TK-MUG-0001", "tk-mug-0002"],
+        "ASCII letters without case; the other connection's SKU is not listed"
+    );
+    assert_eq!(
+        search(SkuSearch::Contains("Mug".into())).await,
+        ["50%OFF-MUG", "50XOFF-MUG", "TK-MUG-0001", "tk-mug-0002"]
+    );
+    assert!(search(SkuSearch::Prefix("MUG".into())).await.is_empty());
+    assert_eq!(
+        search(SkuSearch::Contains("50%".into())).await,
+        ["50%OFF-MUG"],
+        "% matches only itself"
+    );
+    assert_eq!(
+        search(SkuSearch::Prefix("a_".into())).await,
+        ["A_B"],
+        "_ matches only itself"
+    );
+    assert_eq!(
+        search(SkuSearch::Contains("ＡＢ".into())).await,
+        ["湯呑み-ＡＢ"],
+        "full-width letters compare exactly on both engines"
+    );
+    assert_eq!(
+        search(SkuSearch::Prefix("湯呑み".into())).await,
+        ["湯呑み-ab", "湯呑み-ＡＢ"]
+    );
+}
+
+async fn stock_levels_page_by_offset_with_a_count(db: Db) {
+    let store = &db.store;
+    let acme = merchant_with_connection(store, "Acme", 1).await;
+    let t0 = at("2026-03-02T06:00:00Z");
+    let names: Vec<String> = (1..=7).map(|n| format!("SKU-{n:02}")).collect();
+    let pairs: Vec<(&str, u32)> = names.iter().map(|n| (n.as_str(), 1)).collect();
+    set(store, acme.id, &pairs, t0).await;
+    store
+        .stock_pushed(acme.id, "SKU-03", 1, 1, t0)
+        .await
+        .unwrap();
+    let page = |offset: u64, states: Vec<StockState>| async move {
+        let filter = StockFilter {
+            connection: Some(acme.id),
+            states,
+            limit: 3,
+            offset,
+            ..StockFilter::default()
+        };
+        (
+            skus(&store.stock_levels(&filter).await.unwrap()),
+            store.count_stock_levels(&filter).await.unwrap(),
+        )
+    };
+    assert_eq!(page(0, vec![]).await, (names[0..3].to_vec(), 7));
+    assert_eq!(page(3, vec![]).await, (names[3..6].to_vec(), 7));
+    assert_eq!(page(6, vec![]).await, (names[6..7].to_vec(), 7));
+    assert_eq!(page(9, vec![]).await, (Vec::<String>::new(), 7));
+    assert_eq!(
+        page(0, vec![StockState::Pending]).await,
+        (
+            vec![
+                "SKU-01".to_owned(),
+                "SKU-02".to_owned(),
+                "SKU-04".to_owned()
+            ],
+            6
+        )
+    );
+    assert_eq!(
+        page(0, vec![StockState::Pushed]).await,
+        (vec!["SKU-03".to_owned()], 1)
+    );
+}
+
 on_both_engines!(
     setting_quantities_creates_revisions_only_on_change,
     many_skus_are_set_in_one_call,
@@ -1269,4 +1386,6 @@ on_both_engines!(
     a_list_without_a_limit_holds_a_hundred,
     removing_a_connection_removes_its_stock_levels,
     a_corrupt_stock_level_is_reported_not_a_panic,
+    sku_searches_fold_ascii_letters_and_match_wildcards_literally,
+    stock_levels_page_by_offset_with_a_count,
 );

@@ -1,6 +1,10 @@
 //! English. Seller Central's Japanese labels are named in English as Seller Central's English pages name them.
 
+use sellerlink_domain::audit::AuditAction;
+use sellerlink_store::StockState;
+
 use super::Texts;
+use crate::pages::audit::{Field as AuditField, Who};
 
 fn days_left(days: i32) -> String {
     if days == 1 {
@@ -436,4 +440,140 @@ pub(super) static EN: Texts = Texts {
     api_column: "API",
     no_api_keys: "No API keys yet. To use the API (/api/v1) from a warehouse system, create a key with the form above.",
     key_name_placeholder: "e.g. WMS import",
+    stock_link: "Stock",
+    audit_link: "History",
+    back_to_dashboard: "Back to the dashboard",
+    list_summary,
+    stock_title,
+    stock_intro: "The quantity of each SKU as the warehouse set it, and where it stands with Amazon. Changed quantities are sent to Amazon automatically.",
+    stock_sku: "SKU",
+    stock_match: "Match",
+    stock_sku_contains: "contains",
+    stock_sku_prefix: "starts with",
+    stock_state: "State",
+    stock_all_states: "All states",
+    stock_state_label,
+    stock_quantity: "Quantity set",
+    stock_at_amazon: "Accepted by Amazon",
+    stock_in_flight: "Pending submission",
+    stock_updated: "Updated",
+    stock_accepted_at,
+    stock_not_accepted_yet: "None yet",
+    stock_feed,
+    stock_refused_because,
+    stock_retrying,
+    stock_nothing_yet: "No quantity has been set for this connection yet. When the warehouse system sends the quantity of each SKU, it shows here and is sent to Amazon.",
+    stock_no_match: "No SKU matches these filters.",
+    audit_title,
+    audit_intro: "Everything done to this connection and everything that happened to it (access granted, approved, restored, revoked, token replaced, API switched…), newest first.",
+    audit_action: "Action",
+    audit_all_actions: "All actions",
+    audit_from: "From",
+    audit_to: "To",
+    audit_when: "When",
+    audit_actor: "Who",
+    audit_changes: "What changed (before → after)",
+    audit_before: "Before",
+    audit_after: "After",
+    audit_no_fields: "(nothing to show)",
+    audit_no_match: "No entry matches these filters.",
+    audit_action_label,
+    audit_field_label,
+    audit_who,
 };
+
+fn list_summary(total: u64, first: u64, last: u64) -> String {
+    if total == 0 {
+        "None".to_owned()
+    } else {
+        format!("{first}–{last} of {total}")
+    }
+}
+
+fn stock_title(seller_id: &str, api: &str) -> String {
+    format!("Stock — Seller ID {seller_id} ({api})")
+}
+
+fn stock_state_label(state: StockState) -> &'static str {
+    match state {
+        StockState::Pending => "Waiting to be sent",
+        StockState::Submitted => "Sent (Amazon is processing it)",
+        StockState::Pushed => "Accepted by Amazon",
+        StockState::Rejected => "Refused by Amazon",
+    }
+}
+
+fn stock_accepted_at(quantity: u32, when: &str) -> String {
+    format!("{quantity} ({when})")
+}
+
+fn stock_feed(feed: &str, quantity: u32) -> String {
+    format!("Feed {feed} (quantity {quantity}, awaiting its result)")
+}
+
+fn stock_refused_because(reason: &str) -> String {
+    format!("Amazon's reason: {reason}")
+}
+
+fn stock_retrying(attempts: u32, error: &str, next: &str) -> String {
+    format!("Sending failed (attempt {attempts}): {error}. It is sent again at {next}.")
+}
+
+fn audit_title(seller_id: &str, api: &str) -> String {
+    format!("History — Seller ID {seller_id} ({api})")
+}
+
+fn audit_action_label(action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::MerchantCreated => "Merchant added",
+        AuditAction::ConnectionCreated => "Connected (access granted)",
+        AuditAction::ConnectionVerified => "Verified with Amazon",
+        AuditAction::Renewed => "Approved (renewed)",
+        AuditAction::Restored => "Restored",
+        AuditAction::ExpiryEnabled => "Expiry enabled",
+        AuditAction::Revoked => "Revoked",
+        AuditAction::AccessDenied => "Access refused by Amazon",
+        AuditAction::AccessDeniedCleared => "Access back",
+        AuditAction::CredentialReplaced => "Token replaced / re-authorized",
+        AuditAction::CredentialResealed => "Encryption key rotated",
+        AuditAction::ConnectionRemoved => "Connection removed",
+        AuditAction::ShipmentQueued => "Shipment confirmation queued",
+        AuditAction::ShipmentConfirmed => "Shipment confirmation accepted by Amazon",
+        AuditAction::ShipmentRejected => "Shipment confirmation refused by Amazon",
+        AuditAction::ApiSwitched => "API switched",
+        AuditAction::ConnectionsMerged => "Connections merged",
+        AuditAction::OrderQuarantined => "Unreadable order set aside",
+    }
+}
+
+fn audit_field_label(field: AuditField) -> &'static str {
+    match field {
+        AuditField::Api => "API",
+        AuditField::SellerId => "Seller ID",
+        AuditField::DeveloperId => "Developer ID",
+        AuditField::Region => "Region",
+        AuditField::Marketplaces => "Marketplaces",
+        AuditField::GrantedAt => "Access granted at",
+        AuditField::LastApprovedOn => "Last approved on",
+        AuditField::ExpiresOn => "Expires on",
+        AuditField::RevokedAt => "Revoked at",
+        AuditField::AccessDenied => "Access refused",
+        AuditField::VerifiedAt => "Verified with Amazon at",
+        AuditField::MerchantName => "Merchant name",
+        AuditField::Language => "Language",
+        AuditField::OrderId => "Order ID",
+        AuditField::Carrier => "Carrier",
+        AuditField::TrackingNumber => "Tracking number",
+        AuditField::Reason => "Reason",
+    }
+}
+
+fn audit_who(who: &Who) -> String {
+    match who {
+        Who::User(email) => email.clone(),
+        Who::ApiKey(name) => format!("API key \"{name}\""),
+        Who::Cli(user) => format!("Command line ({user})"),
+        Who::System(job) => format!("sellerlink (automatic: {job})"),
+        Who::Other(text) => text.clone(),
+    }
+}

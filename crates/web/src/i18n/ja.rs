@@ -1,6 +1,10 @@
 //! 日本語（既定）。セラーセントラルの表記に合わせています。
 
+use sellerlink_domain::audit::AuditAction;
+use sellerlink_store::StockState;
+
 use super::Texts;
+use crate::pages::audit::{Field as AuditField, Who};
 
 fn days_left(days: i32) -> String {
     format!("有効期限まであと {days} 日")
@@ -419,4 +423,140 @@ pub(super) static JA: Texts = Texts {
     api_column: "API",
     no_api_keys: "APIキーはまだありません。倉庫システムなどから API（/api/v1）を使うときは、上のフォームでキーを作成してください。",
     key_name_placeholder: "例: 倉庫システム連携",
+    stock_link: "在庫",
+    audit_link: "履歴",
+    back_to_dashboard: "ダッシュボードに戻る",
+    list_summary,
+    stock_title,
+    stock_intro: "倉庫で設定した SKU ごとの在庫数と、Amazon への反映状況です。変更した在庫数は自動で Amazon に送信されます。",
+    stock_sku: "SKU",
+    stock_match: "一致のしかた",
+    stock_sku_contains: "を含む",
+    stock_sku_prefix: "で始まる",
+    stock_state: "状態",
+    stock_all_states: "すべての状態",
+    stock_state_label,
+    stock_quantity: "設定した在庫数",
+    stock_at_amazon: "Amazon が受け付けた在庫数",
+    stock_in_flight: "処理中の送信",
+    stock_updated: "更新日時",
+    stock_accepted_at,
+    stock_not_accepted_yet: "まだありません",
+    stock_feed,
+    stock_refused_because,
+    stock_retrying,
+    stock_nothing_yet: "この接続にはまだ在庫数が設定されていません。倉庫システムが SKU ごとの在庫数を送ると、ここに表示され、Amazon に送信されます。",
+    stock_no_match: "条件に一致する SKU はありません。",
+    audit_title,
+    audit_intro: "この接続に対する操作と出来事（アクセス権の付与・承認・復元・取り消し・トークンの差し替え・API の切り替えなど）を、新しい順に表示します。",
+    audit_action: "操作",
+    audit_all_actions: "すべての操作",
+    audit_from: "開始日",
+    audit_to: "終了日",
+    audit_when: "日時",
+    audit_actor: "実行者",
+    audit_changes: "変更内容（変更前 → 変更後）",
+    audit_before: "変更前",
+    audit_after: "変更後",
+    audit_no_fields: "（表示する項目はありません）",
+    audit_no_match: "条件に一致する履歴はありません。",
+    audit_action_label,
+    audit_field_label,
+    audit_who,
 };
+
+fn list_summary(total: u64, first: u64, last: u64) -> String {
+    if total == 0 {
+        "0 件".to_owned()
+    } else {
+        format!("{total} 件中 {first}〜{last} 件を表示")
+    }
+}
+
+fn stock_title(seller_id: &str, api: &str) -> String {
+    format!("在庫 — 出品者ID {seller_id}（{api}）")
+}
+
+fn stock_state_label(state: StockState) -> &'static str {
+    match state {
+        StockState::Pending => "送信待ち",
+        StockState::Submitted => "送信済み（Amazon で処理中）",
+        StockState::Pushed => "Amazon に反映済み",
+        StockState::Rejected => "Amazon が拒否",
+    }
+}
+
+fn stock_accepted_at(quantity: u32, when: &str) -> String {
+    format!("{quantity}（{when}）")
+}
+
+fn stock_feed(feed: &str, quantity: u32) -> String {
+    format!("フィード {feed}（在庫数 {quantity}、処理結果待ち）")
+}
+
+fn stock_refused_because(reason: &str) -> String {
+    format!("拒否の理由: {reason}")
+}
+
+fn stock_retrying(attempts: u32, error: &str, next: &str) -> String {
+    format!("送信に失敗しました（{attempts} 回目）: {error}。{next} に再送します。")
+}
+
+fn audit_title(seller_id: &str, api: &str) -> String {
+    format!("履歴 — 出品者ID {seller_id}（{api}）")
+}
+
+fn audit_action_label(action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::MerchantCreated => "荷主を登録",
+        AuditAction::ConnectionCreated => "接続（アクセス権の付与）",
+        AuditAction::ConnectionVerified => "Amazon で確認",
+        AuditAction::Renewed => "承認（更新）",
+        AuditAction::Restored => "復元",
+        AuditAction::ExpiryEnabled => "有効期限を有効化",
+        AuditAction::Revoked => "取り消し",
+        AuditAction::AccessDenied => "アクセス拒否",
+        AuditAction::AccessDeniedCleared => "アクセス再開",
+        AuditAction::CredentialReplaced => "トークンの差し替え・再認可",
+        AuditAction::CredentialResealed => "暗号化キーの更新",
+        AuditAction::ConnectionRemoved => "接続を削除",
+        AuditAction::ShipmentQueued => "出荷通知を登録",
+        AuditAction::ShipmentConfirmed => "出荷通知を Amazon が受理",
+        AuditAction::ShipmentRejected => "出荷通知を Amazon が拒否",
+        AuditAction::ApiSwitched => "API の切り替え",
+        AuditAction::ConnectionsMerged => "接続の統合",
+        AuditAction::OrderQuarantined => "読み取れない注文を保留",
+    }
+}
+
+fn audit_field_label(field: AuditField) -> &'static str {
+    match field {
+        AuditField::Api => "API",
+        AuditField::SellerId => "出品者ID",
+        AuditField::DeveloperId => "開発者ID",
+        AuditField::Region => "リージョン",
+        AuditField::Marketplaces => "マーケットプレイス",
+        AuditField::GrantedAt => "権限の付与日時",
+        AuditField::LastApprovedOn => "最終承認日",
+        AuditField::ExpiresOn => "有効期限",
+        AuditField::RevokedAt => "取り消し日時",
+        AuditField::AccessDenied => "アクセス拒否",
+        AuditField::VerifiedAt => "Amazon での確認日時",
+        AuditField::MerchantName => "荷主名",
+        AuditField::Language => "言語",
+        AuditField::OrderId => "注文番号",
+        AuditField::Carrier => "配送業者",
+        AuditField::TrackingNumber => "追跡番号",
+        AuditField::Reason => "理由",
+    }
+}
+
+fn audit_who(who: &Who) -> String {
+    match who {
+        Who::User(email) => email.clone(),
+        Who::ApiKey(name) => format!("APIキー「{name}」"),
+        Who::Cli(user) => format!("コマンドライン（{user}）"),
+        Who::System(job) => format!("sellerlink（自動処理: {job}）"),
+        Who::Other(text) => text.clone(),
+    }
+}

@@ -4,7 +4,11 @@
 mod en;
 mod ja;
 
+use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::connection::Language;
+use sellerlink_store::StockState;
+
+use crate::pages::audit::{Field as AuditField, Who};
 
 /// Every text of the pages in one language. Texts with values are functions.
 pub(crate) struct Texts {
@@ -317,6 +321,54 @@ pub(crate) struct Texts {
     pub api_column: &'static str,
     pub no_api_keys: &'static str,
     pub key_name_placeholder: &'static str,
+
+    // The stock and history (audit) pages of a connection.
+    pub stock_link: &'static str,
+    pub audit_link: &'static str,
+    pub back_to_dashboard: &'static str,
+    /// "Rows 1–50 of 120" of a list.
+    pub list_summary: fn(u64, u64, u64) -> String,
+    /// The stock page's heading, given the Seller ID and the API.
+    pub stock_title: fn(&str, &str) -> String,
+    pub stock_intro: &'static str,
+    pub stock_sku: &'static str,
+    pub stock_match: &'static str,
+    pub stock_sku_contains: &'static str,
+    pub stock_sku_prefix: &'static str,
+    pub stock_state: &'static str,
+    pub stock_all_states: &'static str,
+    pub stock_state_label: fn(StockState) -> &'static str,
+    pub stock_quantity: &'static str,
+    pub stock_at_amazon: &'static str,
+    pub stock_in_flight: &'static str,
+    pub stock_updated: &'static str,
+    /// The quantity Amazon accepted and when.
+    pub stock_accepted_at: fn(u32, &str) -> String,
+    pub stock_not_accepted_yet: &'static str,
+    /// The feed in flight: its id and the quantity it carries.
+    pub stock_feed: fn(&str, u32) -> String,
+    pub stock_refused_because: fn(&str) -> String,
+    /// A failed attempt: how many so far, the error, when the next one is.
+    pub stock_retrying: fn(u32, &str, &str) -> String,
+    pub stock_nothing_yet: &'static str,
+    pub stock_no_match: &'static str,
+    /// The history page's heading, given the Seller ID and the API.
+    pub audit_title: fn(&str, &str) -> String,
+    pub audit_intro: &'static str,
+    pub audit_action: &'static str,
+    pub audit_all_actions: &'static str,
+    pub audit_from: &'static str,
+    pub audit_to: &'static str,
+    pub audit_when: &'static str,
+    pub audit_actor: &'static str,
+    pub audit_changes: &'static str,
+    pub audit_before: &'static str,
+    pub audit_after: &'static str,
+    pub audit_no_fields: &'static str,
+    pub audit_no_match: &'static str,
+    pub audit_action_label: fn(AuditAction) -> &'static str,
+    pub audit_field_label: fn(AuditField) -> &'static str,
+    pub audit_who: fn(&Who) -> String,
 }
 
 /// The texts of a language.

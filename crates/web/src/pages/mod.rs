@@ -4,6 +4,7 @@
 mod amazon;
 mod api_keys;
 mod assets;
+pub(crate) mod audit;
 mod dashboard;
 mod demo_clock;
 mod form;
@@ -15,6 +16,7 @@ mod notifications_channels;
 mod operator;
 mod orders;
 mod primary_action;
+pub(crate) mod stock;
 mod wizard;
 
 pub(crate) use assets::{STYLESHEET_PATH, is_sessionless};
@@ -296,6 +298,8 @@ pub(crate) fn router() -> Router<WebState> {
             "/connections/{connection_id}/orders/{amazon_order_id}",
             get(orders::detail),
         )
+        .route("/connections/{connection_id}/stock", get(stock::list))
+        .route("/connections/{connection_id}/audit", get(audit::list))
         .route("/operator", get(operator::overview))
         .route("/operator/merchants", post(operator::add_merchant))
         .route("/operator/users", post(operator::add_user))

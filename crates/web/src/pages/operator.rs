@@ -40,6 +40,8 @@ pub(crate) struct UrgentRow {
     pub seller_id: String,
     /// `MWS` or `SP-API`.
     pub api: &'static str,
+    /// The connection's id, for its stock and history pages.
+    pub connection_id: String,
     pub status_class: &'static str,
     pub status_label: &'static str,
     pub expiry: String,
@@ -185,6 +187,7 @@ async fn overview_page(
                 ApiAccount::Mws { .. } => "MWS",
                 ApiAccount::SpApi { .. } => "SP-API",
             },
+            connection_id: connection.id.to_string(),
             status_class: status_class(view.status),
             status_label: status_label(t, view.status),
             expiry: expiry_cell(t, view),

@@ -16,6 +16,7 @@ mod openapi;
 mod pages;
 
 mod spapi;
+mod stock_audit_pages;
 mod tenancy;
 mod warehouse;
 mod wizard;

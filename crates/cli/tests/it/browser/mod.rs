@@ -11,6 +11,7 @@ mod lifecycle;
 mod operator;
 mod spapi;
 mod steps;
+mod stock_audit;
 
 use std::time::{Duration, Instant};
 
