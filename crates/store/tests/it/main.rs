@@ -21,6 +21,7 @@ mod order_queries;
 mod orders;
 mod quarantine;
 mod retention;
+mod ship_by;
 mod shipments;
 mod stock;
 mod sync;

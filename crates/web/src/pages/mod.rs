@@ -13,6 +13,7 @@ mod login;
 mod notifications;
 mod notifications_channels;
 mod operator;
+pub(crate) mod order_format;
 mod orders;
 mod wizard;
 
