@@ -317,9 +317,15 @@ mod tests {
             PaymentMethod::CashOnDelivery
         );
         assert_eq!(PaymentMethod::CashOnDelivery.as_str(), "COD");
-        assert_eq!(PaymentMethod::parse("CreditCard"), PaymentMethod::CreditCard);
+        assert_eq!(
+            PaymentMethod::parse("CreditCard"),
+            PaymentMethod::CreditCard
+        );
         assert_eq!(PaymentMethod::parse("GIFT_CARD"), PaymentMethod::GiftCard);
-        assert_eq!(PaymentMethod::parse("PointsAccount").as_str(), "PointsAccount");
+        assert_eq!(
+            PaymentMethod::parse("PointsAccount").as_str(),
+            "PointsAccount"
+        );
         assert_eq!(
             PaymentMethod::parse("Bitcoin"),
             PaymentMethod::Other("Bitcoin".into())

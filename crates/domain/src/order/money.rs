@@ -175,7 +175,10 @@ mod tests {
             Money::new("USD", "-1234.5").unwrap().parts(),
             (true, "1234", "50")
         );
-        assert_eq!(Money::new("JPY", "7360").unwrap().parts(), (false, "7360", ""));
+        assert_eq!(
+            Money::new("JPY", "7360").unwrap().parts(),
+            (false, "7360", "")
+        );
     }
 
     proptest! {

@@ -74,8 +74,14 @@ mod tests {
             assert_eq!(ShippingSpeed::of(mws), Some(speed), "{mws}");
             assert_eq!(ShippingSpeed::of(spapi), Some(speed), "{spapi}");
         }
-        assert_eq!(ShippingSpeed::of("Std Domestic"), Some(ShippingSpeed::Standard));
-        assert_eq!(ShippingSpeed::of("Sched JP Kanto"), Some(ShippingSpeed::Scheduled));
+        assert_eq!(
+            ShippingSpeed::of("Std Domestic"),
+            Some(ShippingSpeed::Standard)
+        );
+        assert_eq!(
+            ShippingSpeed::of("Sched JP Kanto"),
+            Some(ShippingSpeed::Scheduled)
+        );
     }
 
     #[test]

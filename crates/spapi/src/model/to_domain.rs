@@ -99,7 +99,11 @@ impl Order {
             .order_items
             .iter()
             .enumerate()
-            .map(|(index, item)| convert_item(item, |field, value| money(&format!("orderItems[{index}].{field}"), value)))
+            .map(|(index, item)| {
+                convert_item(item, |field, value| {
+                    money(&format!("orderItems[{index}].{field}"), value)
+                })
+            })
             .collect::<Result<_, _>>()?;
         Ok(domain::Order {
             amazon_order_id: self.order_id.clone(),
@@ -156,7 +160,12 @@ fn convert_item(
             .iter()
             .enumerate()
             .find(|(_, b)| b.kind.eq_ignore_ascii_case(name))
-            .map(|(index, b)| money(&format!("proceeds.breakdowns[{index}].subtotal"), &b.subtotal))
+            .map(|(index, b)| {
+                money(
+                    &format!("proceeds.breakdowns[{index}].subtotal"),
+                    &b.subtotal,
+                )
+            })
             .transpose()
     };
     let item_price = match category("ITEM")? {
@@ -261,7 +270,9 @@ mod tests {
     fn money_takes_the_currency_decimals_and_malformed_amounts_fail() {
         let mut value = minimal();
         value["proceeds"] = json!({"grandTotal": {"amount": "7360.00", "currencyCode": "JPY"}});
-        let converted = order(value.clone()).to_domain(&MarketplaceId::japan()).unwrap();
+        let converted = order(value.clone())
+            .to_domain(&MarketplaceId::japan())
+            .unwrap();
         assert_eq!(converted.order_total.unwrap().amount, "7360");
         value["proceeds"]["grandTotal"] = json!({"amount": "1e3", "currencyCode": "JPY"});
         let error = order(value).to_domain(&MarketplaceId::japan()).unwrap_err();

@@ -72,7 +72,10 @@ fn filter_sql(query: &OrderQuery, args: &mut Args, purpose: Purpose) -> String {
         if let Some(from) = from {
             conditions.push(format!("latest_ship_date_ms >= {}", args.int(millis(from))));
         }
-        conditions.push(format!("latest_ship_date_ms < {}", args.int(millis(before))));
+        conditions.push(format!(
+            "latest_ship_date_ms < {}",
+            args.int(millis(before))
+        ));
     }
     if let (Purpose::Page, Some(cursor)) = (purpose, &query.after) {
         let date = args.int(millis(cursor.purchase_date));

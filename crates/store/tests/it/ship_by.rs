@@ -27,7 +27,10 @@ fn status_for(n: u32) -> OrderStatus {
 /// are broken by connection and id), and every seventh order without a deadline.
 async fn fixture(store: &Store) -> Vec<(ConnectionId, Order)> {
     let merchant = add_merchant(store, "倉庫テスト").await;
-    let connections = [mws_connection(merchant.id, 31), mws_connection(merchant.id, 32)];
+    let connections = [
+        mws_connection(merchant.id, 31),
+        mws_connection(merchant.id, 32),
+    ];
     for c in &connections {
         add_connection(store, c).await;
     }
@@ -37,8 +40,8 @@ async fn fixture(store: &Store) -> Vec<(ConnectionId, Order)> {
         let purchased = at("2026-03-01T00:00:00Z") + SignedDuration::from_mins(i64::from(n));
         let mut o = order(n + 1, purchased, purchased);
         o.status = status_for(n);
-        o.latest_ship_date = (n % 7 != 6)
-            .then(|| first_deadline + SignedDuration::from_hours(6 * i64::from(n / 2)));
+        o.latest_ship_date =
+            (n % 7 != 6).then(|| first_deadline + SignedDuration::from_hours(6 * i64::from(n / 2)));
         rows.push((connections[(n % 2) as usize].id, o));
     }
     for c in &connections {
@@ -59,19 +62,35 @@ fn sorted(rows: &[(ConnectionId, Order)], sort: OrderSort) -> Vec<Key> {
     let mut rows: Vec<&(ConnectionId, Order)> = rows.iter().collect();
     match sort {
         OrderSort::PurchasedNewest => rows.sort_by(|(ca, a), (cb, b)| {
-            (b.purchase_date, cb, &b.amazon_order_id).cmp(&(a.purchase_date, ca, &a.amazon_order_id))
-        }),
-        OrderSort::ShipByEarliest => rows.sort_by(|(ca, a), (cb, b)| {
-            (a.latest_ship_date.is_none(), a.latest_ship_date, ca, &a.amazon_order_id).cmp(&(
-                b.latest_ship_date.is_none(),
-                b.latest_ship_date,
-                cb,
-                &b.amazon_order_id,
+            (b.purchase_date, cb, &b.amazon_order_id).cmp(&(
+                a.purchase_date,
+                ca,
+                &a.amazon_order_id,
             ))
         }),
+        OrderSort::ShipByEarliest => rows.sort_by(|(ca, a), (cb, b)| {
+            (
+                a.latest_ship_date.is_none(),
+                a.latest_ship_date,
+                ca,
+                &a.amazon_order_id,
+            )
+                .cmp(&(
+                    b.latest_ship_date.is_none(),
+                    b.latest_ship_date,
+                    cb,
+                    &b.amazon_order_id,
+                ))
+        }),
         OrderSort::ShipByLatest => rows.sort_by(|(ca, a), (cb, b)| {
-            (a.latest_ship_date.is_none(), std::cmp::Reverse((a.latest_ship_date, ca, &a.amazon_order_id)))
-                .cmp(&(b.latest_ship_date.is_none(), std::cmp::Reverse((b.latest_ship_date, cb, &b.amazon_order_id))))
+            (
+                a.latest_ship_date.is_none(),
+                std::cmp::Reverse((a.latest_ship_date, ca, &a.amazon_order_id)),
+            )
+                .cmp(&(
+                    b.latest_ship_date.is_none(),
+                    std::cmp::Reverse((b.latest_ship_date, cb, &b.amazon_order_id)),
+                ))
         }),
     }
     rows.into_iter()
@@ -175,7 +194,9 @@ async fn due_today_and_overdue_are_orders_still_to_ship(db: Db) {
     for sort in [OrderSort::ShipByEarliest, OrderSort::PurchasedNewest] {
         let due: Vec<(ConnectionId, Order)> = rows
             .iter()
-            .filter(|(_, o)| to_ship(o) && o.latest_ship_date.is_some_and(|d| from <= d && d < before))
+            .filter(|(_, o)| {
+                to_ship(o) && o.latest_ship_date.is_some_and(|d| from <= d && d < before)
+            })
             .cloned()
             .collect();
         assert!(due.len() >= 2, "the fixture has orders due today");
@@ -247,16 +268,20 @@ async fn a_cursor_pages_newest_first_only(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(refused, StoreError::Invalid { what: "order query", .. }),
+        matches!(
+            refused,
+            StoreError::Invalid {
+                what: "order query",
+                ..
+            }
+        ),
         "{refused:?}"
     );
 }
 
 async fn the_deadline_has_its_index(db: Db) {
     let sql = match db.engine() {
-        sellerlink_store::Engine::Sqlite => {
-            "SELECT COUNT(*) FROM pragma_index_info($1)"
-        }
+        sellerlink_store::Engine::Sqlite => "SELECT COUNT(*) FROM pragma_index_info($1)",
         sellerlink_store::Engine::Postgres => {
             "SELECT COUNT(*) FROM pg_indexes WHERE indexname = $1 AND indexdef LIKE '%(latest_ship_date_ms, connection_id, amazon_order_id)%'"
         }

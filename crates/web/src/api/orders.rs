@@ -2,9 +2,9 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use jiff::SignedDuration;
 use jiff::Timestamp;
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MarketplaceId, MerchantId};
-use jiff::SignedDuration;
 use sellerlink_domain::order::FulfillmentChannel;
 use sellerlink_store::{OrderQuery, OrderSort, ShipByFilter};
 
@@ -64,7 +64,10 @@ pub(crate) fn sort(text: Option<&str>) -> Result<OrderSort, HttpError> {
         Some("-ship_by") => Ok(OrderSort::ShipByLatest),
         Some(text) => Err(HttpError::invalid(
             "sort",
-            format!("sort: {} is not a sort of orders; expected {SORTS}", echo(text)),
+            format!(
+                "sort: {} is not a sort of orders; expected {SORTS}",
+                echo(text)
+            ),
             format!(
                 "sort（並び順）: {} は指定できません。-purchase_date（注文日時が新しい順、既定）、ship_by（出荷期限が早い順）、-ship_by（出荷期限が遅い順）のいずれかを指定してください。",
                 echo(text)
@@ -83,7 +86,10 @@ fn japan_day(now: Timestamp) -> (Timestamp, Timestamp) {
 
 /// An optional ship-by filter at `now`: `due_today` (still to ship, due today in Japan time) or `overdue` (still to
 /// ship, deadline passed).
-pub(crate) fn ship_by(text: Option<&str>, now: Timestamp) -> Result<Option<ShipByFilter>, HttpError> {
+pub(crate) fn ship_by(
+    text: Option<&str>,
+    now: Timestamp,
+) -> Result<Option<ShipByFilter>, HttpError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some("due_today") => {

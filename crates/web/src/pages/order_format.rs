@@ -157,7 +157,10 @@ mod tests {
     fn words_come_from_seller_central() {
         let ja = texts(Language::Ja);
         assert_eq!((ja.order_status_label)(&OrderStatus::Unshipped), "未出荷");
-        assert_eq!((ja.order_status_label)(&OrderStatus::parse("Weird")), "Weird");
+        assert_eq!(
+            (ja.order_status_label)(&OrderStatus::parse("Weird")),
+            "Weird"
+        );
         assert_eq!(channel(ja, Some(FulfillmentChannel::Mfn)), "自社出荷");
         assert_eq!(channel(ja, Some(FulfillmentChannel::Afn)), "FBA");
         assert_eq!(shipping_level(ja, Some("Std JP Kanto8")), "通常配送");

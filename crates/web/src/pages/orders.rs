@@ -134,7 +134,12 @@ impl Filters {
         if let Some(page) = page {
             query.append_pair("page", &page.to_string());
         }
-        format!("/orders?{}", query.finish())
+        let query = query.finish();
+        if query.is_empty() {
+            "/orders".to_owned()
+        } else {
+            format!("/orders?{query}")
+        }
     }
 }
 
@@ -437,7 +442,11 @@ pub(crate) fn list_page(
         ),
         sort_options: [
             ("", t.sort_newest, OrderSort::PurchasedNewest),
-            ("ship_by", t.sort_ship_by_earliest, OrderSort::ShipByEarliest),
+            (
+                "ship_by",
+                t.sort_ship_by_earliest,
+                OrderSort::ShipByEarliest,
+            ),
             ("-ship_by", t.sort_ship_by_latest, OrderSort::ShipByLatest),
         ]
         .into_iter()
