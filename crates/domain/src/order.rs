@@ -7,6 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{AmazonOrderId, ConnectionId, MarketplaceId};
 
+mod money;
+mod shipping;
+
+pub use money::{Money, MoneyError, currency_decimals};
+pub use shipping::ShippingSpeed;
+
 /// Amazon's order status (MWS names; SP-API 2026-01-01 statuses map onto these).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", from = "String")]
@@ -113,8 +119,10 @@ impl FulfillmentChannel {
     }
 }
 
-/// How the buyer pays, one value whichever API reported it: MWS says `COD`, `CVS`, `Other`; SP-API
-/// 2026-01-01 says `CashOnDelivery`, `ConvenienceStore`, `CreditCard`, `Invoice`, …
+/// How the buyer pays, one value whichever API reported it. MWS says `COD`, `CVS` or `Other` and names the
+/// method in `PaymentMethodDetails` (`CreditCard`, `GiftCertificate`, `PointsAccount`, `Invoice`); SP-API
+/// 2026-01-01 says `CashOnDelivery`, `ConvenienceStore`, `CreditCard`, `GiftCard`, `Points`, `Invoice`, …
+/// Stored as [`PaymentMethod::as_str`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", from = "String")]
 pub enum PaymentMethod {
@@ -122,33 +130,69 @@ pub enum PaymentMethod {
     CashOnDelivery,
     /// Paid at a convenience store (コンビニ決済).
     ConvenienceStore,
-    /// Anything else (card, gift card, points, invoice…); Amazon's word kept verbatim.
+    /// A credit card (クレジットカード).
+    CreditCard,
+    /// An Amazon gift card (Amazonギフトカード; MWS `GiftCertificate`).
+    GiftCard,
+    /// Amazon points (Amazonポイント; MWS `PointsAccount`).
+    Points,
+    /// Paid by invoice (請求書払い, Amazon Business).
+    Invoice,
+    /// Anything else; Amazon's word kept verbatim (MWS `Other` without a detail stays `Other`).
     Other(String),
 }
 
 impl PaymentMethod {
-    /// `COD`, `CVS`, or the other method's word as Amazon sent it.
+    /// The stored value: `COD`, `CVS`, `CreditCard`, `GiftCertificate`, `PointsAccount`, `Invoice`, or the
+    /// other method's word as Amazon sent it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::CashOnDelivery => "COD",
             Self::ConvenienceStore => "CVS",
+            Self::CreditCard => "CreditCard",
+            Self::GiftCard => "GiftCertificate",
+            Self::Points => "PointsAccount",
+            Self::Invoice => "Invoice",
             Self::Other(text) => text,
         }
     }
 
-    /// Parses either API's value (case and `_` ignored): `COD` / `CashOnDelivery`, `CVS` /
-    /// `ConvenienceStore`; anything else is [`PaymentMethod::Other`].
+    /// Parses either API's value (case, spaces and `_` ignored): `COD` / `CashOnDelivery`, `CVS` /
+    /// `ConvenienceStore`, `CreditCard`, `GiftCertificate` / `GiftCard`, `PointsAccount` / `Points`, `Invoice`;
+    /// anything else is [`PaymentMethod::Other`].
     pub fn parse(text: &str) -> Self {
         let key: String = text
             .trim()
             .chars()
-            .filter(|c| *c != '_')
+            .filter(|c| *c != '_' && *c != ' ')
             .collect::<String>()
             .to_ascii_lowercase();
         match key.as_str() {
             "cod" | "cashondelivery" => Self::CashOnDelivery,
             "cvs" | "conveniencestore" => Self::ConvenienceStore,
+            "creditcard" => Self::CreditCard,
+            "giftcertificate" | "giftcard" => Self::GiftCard,
+            "pointsaccount" | "points" => Self::Points,
+            "invoice" => Self::Invoice,
             _ => Self::Other(text.trim().to_owned()),
+        }
+    }
+
+    /// The method of an MWS order: its `PaymentMethod`, or, when that says only `Other` (or nothing), the first
+    /// of its `PaymentMethodDetails` that names a known method (MWS writes a card payment as `Other` +
+    /// `CreditCard`, where SP-API writes `CreditCard`).
+    pub fn from_mws<'a>(
+        method: Option<&str>,
+        details: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Self> {
+        let method = method.map(Self::parse);
+        match method {
+            Some(Self::Other(_)) | None => details
+                .into_iter()
+                .map(Self::parse)
+                .find(|detail| !matches!(detail, Self::Other(_)))
+                .or(method),
+            known => known,
         }
     }
 }
@@ -169,14 +213,6 @@ impl From<PaymentMethod> for String {
     fn from(value: PaymentMethod) -> Self {
         value.as_str().to_owned()
     }
-}
-
-/// An amount of money as Amazon writes it: a decimal string and an ISO currency code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Money {
-    pub currency: String,
-    /// The decimal amount exactly as Amazon sent it, e.g. `1507.00`.
-    pub amount: String,
 }
 
 /// A delivery address (PII: kept only as long as the order needs shipping).
@@ -283,12 +319,42 @@ mod tests {
         assert_eq!(PaymentMethod::CashOnDelivery.as_str(), "COD");
         assert_eq!(
             PaymentMethod::parse("CreditCard"),
-            PaymentMethod::Other("CreditCard".into())
+            PaymentMethod::CreditCard
+        );
+        assert_eq!(PaymentMethod::parse("GIFT_CARD"), PaymentMethod::GiftCard);
+        assert_eq!(
+            PaymentMethod::parse("PointsAccount").as_str(),
+            "PointsAccount"
+        );
+        assert_eq!(
+            PaymentMethod::parse("Bitcoin"),
+            PaymentMethod::Other("Bitcoin".into())
         );
         assert_eq!(PaymentMethod::parse("Other").as_str(), "Other");
         assert_eq!(
             serde_json::to_string(&PaymentMethod::ConvenienceStore).unwrap(),
             "\"CVS\""
         );
+    }
+
+    #[test]
+    fn an_mws_card_payment_is_the_sp_api_one() {
+        assert_eq!(
+            PaymentMethod::from_mws(Some("Other"), ["CreditCard"]),
+            Some(PaymentMethod::parse("CreditCard"))
+        );
+        assert_eq!(
+            PaymentMethod::from_mws(Some("COD"), ["COD"]),
+            Some(PaymentMethod::CashOnDelivery)
+        );
+        assert_eq!(
+            PaymentMethod::from_mws(Some("Other"), ["Standard"]),
+            Some(PaymentMethod::Other("Other".into()))
+        );
+        assert_eq!(
+            PaymentMethod::from_mws(None, ["GiftCertificate"]),
+            Some(PaymentMethod::GiftCard)
+        );
+        assert_eq!(PaymentMethod::from_mws(None, []), None);
     }
 }

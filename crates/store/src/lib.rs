@@ -38,7 +38,8 @@ pub use notifications::*;
 pub use oauth_states::{OAuthState, OAuthStateRefusal};
 pub use orders::{
     BuyerDataSeal, FINISHED_STATUSES, ListedOrder, MAX_RAW_BYTES, OrderCursor, OrderQuery,
-    OrderSummary, QuarantinedOrder, SealedBuyerData, UnreadableOrder, UpsertOutcome,
+    OrderSort, OrderSummary, QuarantinedOrder, SealedBuyerData, ShipByFilter, UnreadableOrder,
+    UpsertOutcome,
 };
 pub use shipments::{
     NewShipment, ShipmentFilter, ShipmentId, ShipmentLine, ShipmentRecord, ShipmentState,

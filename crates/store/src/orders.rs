@@ -73,7 +73,38 @@ impl OrderCursor {
     }
 }
 
-/// Which orders to list, newest purchase first. All filters combine with AND; empty ones do not filter.
+/// The order of a page of orders. Ties are broken by connection and order id, so paging is stable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OrderSort {
+    /// Newest purchase first (the default).
+    #[default]
+    PurchasedNewest,
+    /// The earliest ship-by deadline (出荷期限, Amazon's `LatestShipDate`) first; orders without one last.
+    ShipByEarliest,
+    /// The latest ship-by deadline first; orders without one last.
+    ShipByLatest,
+}
+
+/// Orders still to ship (Unshipped or PartiallyShipped) by their ship-by deadline (出荷期限). Orders without a
+/// deadline match neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShipByFilter {
+    /// Due in `[from, before)`: "due today" with the bounds of today in the marketplace's time zone.
+    DueBetween {
+        /// The first instant of the span.
+        from: Timestamp,
+        /// The first instant after it.
+        before: Timestamp,
+    },
+    /// The deadline passed before `now` and the order is not shipped.
+    Overdue {
+        /// The current instant.
+        now: Timestamp,
+    },
+}
+
+/// Which orders to list, newest purchase first unless [`OrderQuery::sort`] says otherwise. All filters combine
+/// with AND; empty ones do not filter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderQuery {
     /// Only this connection's orders.
@@ -90,11 +121,16 @@ pub struct OrderQuery {
     pub purchased_after: Option<Timestamp>,
     /// Only orders purchased before this instant.
     pub purchased_before: Option<Timestamp>,
+    /// Only orders still to ship that are due in a span, or overdue.
+    pub ship_by: Option<ShipByFilter>,
+    /// The order of the page.
+    pub sort: OrderSort,
     /// At most this many orders (a page).
     pub limit: u32,
     /// Skip this many orders first (page by number).
     pub offset: u64,
-    /// Start after this order (page by cursor; combine with `offset = 0`).
+    /// Start after this order (page by cursor, newest purchase first only: with another [`OrderSort`] the query is
+    /// refused; combine with `offset = 0`).
     pub after: Option<OrderCursor>,
 }
 
@@ -109,6 +145,8 @@ impl Default for OrderQuery {
             channel: None,
             purchased_after: None,
             purchased_before: None,
+            ship_by: None,
+            sort: OrderSort::PurchasedNewest,
             limit: 50,
             offset: 0,
             after: None,

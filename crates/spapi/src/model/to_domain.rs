@@ -3,7 +3,8 @@
 //! - status: `fulfillment.fulfillmentStatus` (`PARTIALLY_SHIPPED` → `PartiallyShipped`, `CANCELLED`
 //!   → `Canceled`); it needs `includedData=FULFILLMENT`, without which conversion fails;
 //! - channel: `fulfilledBy` `MERCHANT` → MFN, `AMAZON` → AFN;
-//! - money stays decimal text: order total = `proceeds.grandTotal`; a line's item price = its
+//! - money in the domain's normal form (exactly the currency's decimals: `7360` JPY, `12.50` USD; a malformed
+//!   amount fails the conversion): order total = `proceeds.grandTotal`; a line's item price = its
 //!   `ITEM` proceeds, else unit price × quantity; shipping price = its `SHIPPING` proceeds;
 //! - items from `orderItems` (shipped quantity from `fulfillment.quantityFulfilled`, else 0);
 //! - the recipient's delivery address when present;
@@ -29,6 +30,17 @@ pub enum OrderConversionError {
         field: String,
         /// The `includedData` value that brings the field, if one does.
         hint: Option<&'static str>,
+    },
+    /// A field holds an amount or currency that is not money.
+    #[error("order {order_id}: {field}: {source}")]
+    Money {
+        /// The order.
+        order_id: String,
+        /// The JSON path of the field.
+        field: String,
+        /// What is wrong with it.
+        #[source]
+        source: domain::MoneyError,
     },
     /// A field holds an identifier that does not parse.
     #[error("order {order_id}: {field}: {source}")]
@@ -74,7 +86,25 @@ impl Order {
             .fulfillment
             .as_ref()
             .ok_or_else(|| missing("fulfillment.fulfillmentStatus", Some("FULFILLMENT")))?;
-        let items = self.order_items.iter().map(convert_item).collect();
+        let money = |field: &str, value: &Money| {
+            domain::Money::new(&value.currency_code, &value.amount).map_err(|source| {
+                OrderConversionError::Money {
+                    order_id: order_id.clone(),
+                    field: field.to_owned(),
+                    source,
+                }
+            })
+        };
+        let items = self
+            .order_items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                convert_item(item, |field, value| {
+                    money(&format!("orderItems[{index}].{field}"), value)
+                })
+            })
+            .collect::<Result<_, _>>()?;
         Ok(domain::Order {
             amazon_order_id: self.order_id.clone(),
             marketplace_id,
@@ -89,7 +119,8 @@ impl Order {
                 .proceeds
                 .as_ref()
                 .and_then(|p| p.grand_total.as_ref())
-                .map(money),
+                .map(|total| money("proceeds.grandTotal", total))
+                .transpose()?,
             sales_channel: self.sales_channel.marketplace_name.clone(),
             ship_service_level: fulfillment.fulfillment_service_level.clone(),
             buyer_name: self.buyer.as_ref().and_then(|b| b.buyer_name.clone()),
@@ -112,8 +143,12 @@ impl Order {
     }
 }
 
-/// A line; its ASIN is empty when Amazon sent none (the model makes it optional).
-fn convert_item(item: &OrderItem) -> domain::OrderItem {
+/// A line; its ASIN is empty when Amazon sent none (the model makes it optional). `money` normalizes an amount
+/// at a path relative to the line.
+fn convert_item(
+    item: &OrderItem,
+    money: impl Fn(&str, &Money) -> Result<domain::Money, OrderConversionError>,
+) -> Result<domain::OrderItem, OrderConversionError> {
     let asin = item.product.asin.clone().unwrap_or_default();
     let breakdowns: &[ProceedsBreakdown] = item
         .proceeds
@@ -123,17 +158,36 @@ fn convert_item(item: &OrderItem) -> domain::OrderItem {
     let category = |name: &str| {
         breakdowns
             .iter()
-            .find(|b| b.kind.eq_ignore_ascii_case(name))
-            .map(|b| money(&b.subtotal))
+            .enumerate()
+            .find(|(_, b)| b.kind.eq_ignore_ascii_case(name))
+            .map(|(index, b)| {
+                money(
+                    &format!("proceeds.breakdowns[{index}].subtotal"),
+                    &b.subtotal,
+                )
+            })
+            .transpose()
     };
-    let item_price = category("ITEM").or_else(|| {
-        let unit = item.product.price.as_ref()?.unit_price.as_ref()?;
-        Some(domain::Money {
-            currency: unit.currency_code.clone(),
-            amount: decimal::multiply(&unit.amount, item.quantity_ordered)?,
-        })
-    });
-    domain::OrderItem {
+    let item_price = match category("ITEM")? {
+        Some(price) => Some(price),
+        None => item
+            .product
+            .price
+            .as_ref()
+            .and_then(|price| price.unit_price.as_ref())
+            .and_then(|unit| {
+                let total = decimal::multiply(&unit.amount, item.quantity_ordered)?;
+                Some(money(
+                    "product.price.unitPrice",
+                    &Money {
+                        amount: total,
+                        currency_code: unit.currency_code.clone(),
+                    },
+                ))
+            })
+            .transpose()?,
+    };
+    Ok(domain::OrderItem {
         order_item_id: item.order_item_id.clone(),
         asin,
         seller_sku: item.product.seller_sku.clone(),
@@ -144,15 +198,8 @@ fn convert_item(item: &OrderItem) -> domain::OrderItem {
             .and_then(|f| f.quantity_fulfilled)
             .unwrap_or(0),
         item_price,
-        shipping_price: category("SHIPPING"),
-    }
-}
-
-fn money(value: &Money) -> domain::Money {
-    domain::Money {
-        currency: value.currency_code.clone(),
-        amount: value.amount.clone(),
-    }
+        shipping_price: category("SHIPPING")?,
+    })
 }
 
 fn address(value: &CustomerAddress) -> domain::Address {
@@ -216,6 +263,22 @@ mod tests {
                 amount: "5940".to_owned()
             }),
             "unit price × quantity when no ITEM proceeds"
+        );
+    }
+
+    #[test]
+    fn money_takes_the_currency_decimals_and_malformed_amounts_fail() {
+        let mut value = minimal();
+        value["proceeds"] = json!({"grandTotal": {"amount": "7360.00", "currencyCode": "JPY"}});
+        let converted = order(value.clone())
+            .to_domain(&MarketplaceId::japan())
+            .unwrap();
+        assert_eq!(converted.order_total.unwrap().amount, "7360");
+        value["proceeds"]["grandTotal"] = json!({"amount": "1e3", "currencyCode": "JPY"});
+        let error = order(value).to_domain(&MarketplaceId::japan()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "order 503-1234567-7654321: proceeds.grandTotal: amount \"1e3\" is not a decimal number (e.g. 7360 or 12.50)"
         );
     }
 

@@ -5,10 +5,10 @@ use sellerlink_domain::order::StoredOrder;
 
 use super::buyer_data::Seal;
 use super::rows::{OrderRow, id_list, listed_order_columns, order_columns, with_items};
-use super::{ListedOrder, OrderQuery, OrderSummary};
+use super::{ListedOrder, OrderQuery, OrderSort, OrderSummary, ShipByFilter};
 use crate::codec::{Column, millis};
 use crate::engine::{Args, Pool, bind_args, on_conn, on_pool};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 
 /// What a filtered statement is for; the merchant filter is phrased for each.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -62,6 +62,21 @@ fn filter_sql(query: &OrderQuery, args: &mut Args, purpose: Purpose) -> String {
     if let Some(before) = query.purchased_before {
         conditions.push(format!("purchase_date_ms < {}", args.int(millis(before))));
     }
+    if let Some(ship_by) = query.ship_by {
+        let (from, before) = match ship_by {
+            ShipByFilter::DueBetween { from, before } => (Some(from), before),
+            ShipByFilter::Overdue { now } => (None, now),
+        };
+        let list = id_list(args, AWAITING_SHIPMENT);
+        conditions.push(format!("status IN ({list})"));
+        if let Some(from) = from {
+            conditions.push(format!("latest_ship_date_ms >= {}", args.int(millis(from))));
+        }
+        conditions.push(format!(
+            "latest_ship_date_ms < {}",
+            args.int(millis(before))
+        ));
+    }
     if let (Purpose::Page, Some(cursor)) = (purpose, &query.after) {
         let date = args.int(millis(cursor.purchase_date));
         let connection = args.text(cursor.connection_id.to_string());
@@ -77,15 +92,41 @@ fn filter_sql(query: &OrderQuery, args: &mut Args, purpose: Purpose) -> String {
     }
 }
 
-/// `SELECT {columns} FROM orders WHERE … ORDER BY … LIMIT … OFFSET …` for a page of the query.
-fn page_sql(query: &OrderQuery, args: &mut Args, columns: &str) -> String {
+/// The statuses of an order still to ship (as `OrderStatus::awaits_shipment` says), stored spelling.
+const AWAITING_SHIPMENT: [&str; 2] = ["Unshipped", "PartiallyShipped"];
+
+/// The `ORDER BY` of a sort. A deadline sort puts orders without a deadline last in both engines (SQLite sorts
+/// NULL first, PostgreSQL last, unless told).
+fn order_by(sort: OrderSort) -> &'static str {
+    match sort {
+        OrderSort::PurchasedNewest => {
+            "purchase_date_ms DESC, connection_id DESC, amazon_order_id DESC"
+        }
+        OrderSort::ShipByEarliest => {
+            "latest_ship_date_ms ASC NULLS LAST, connection_id ASC, amazon_order_id ASC"
+        }
+        OrderSort::ShipByLatest => {
+            "latest_ship_date_ms DESC NULLS LAST, connection_id DESC, amazon_order_id DESC"
+        }
+    }
+}
+
+/// `SELECT {columns} FROM orders WHERE … ORDER BY … LIMIT … OFFSET …` for a page of the query; a cursor with a
+/// sort other than newest purchase first is refused.
+fn page_sql(query: &OrderQuery, args: &mut Args, columns: &str) -> StoreResult<String> {
+    if query.after.is_some() && query.sort != OrderSort::PurchasedNewest {
+        return Err(StoreError::invalid(
+            "order query",
+            "a cursor pages newest purchase first only; page by offset when sorting by ship-by date",
+        ));
+    }
     let filter = filter_sql(query, args, Purpose::Page);
     let limit = args.int(i64::from(query.limit));
     let offset = args.int(i64::try_from(query.offset).unwrap_or(i64::MAX));
-    format!(
-        "SELECT {columns} FROM orders{filter} \
-         ORDER BY purchase_date_ms DESC, connection_id DESC, amazon_order_id DESC LIMIT {limit} OFFSET {offset}"
-    )
+    let order_by = order_by(query.sort);
+    Ok(format!(
+        "SELECT {columns} FROM orders{filter} ORDER BY {order_by} LIMIT {limit} OFFSET {offset}"
+    ))
 }
 
 pub(super) async fn orders(
@@ -94,7 +135,7 @@ pub(super) async fn orders(
     query: &OrderQuery,
 ) -> StoreResult<Vec<StoredOrder>> {
     let mut args = Args::new(pool.engine());
-    let sql = page_sql(query, &mut args, order_columns!());
+    let sql = page_sql(query, &mut args, order_columns!())?;
     let mut tx = pool.begin_read().await?;
     let rows: Vec<OrderRow> = on_conn!(tx.handle(), |c| {
         bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args)
@@ -121,7 +162,7 @@ pub(super) async fn order_list(pool: &Pool, query: &OrderQuery) -> StoreResult<V
          WHERE i.connection_id = orders.connection_id AND i.amazon_order_id = orders.amazon_order_id) AS item_count"
     );
     let mut args = Args::new(pool.engine());
-    let sql = page_sql(query, &mut args, COLUMNS);
+    let sql = page_sql(query, &mut args, COLUMNS)?;
     let rows: Vec<ListedRow> = on_pool!(pool, |pool| {
         bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args)
             .fetch_all(pool)

@@ -127,7 +127,10 @@ fn money(
     currency: Option<String>,
 ) -> StoreResult<Option<Money>> {
     match (amount, currency) {
-        (Some(amount), Some(currency)) => Ok(Some(Money { currency, amount })),
+        // Rows imported before amounts were normalized (`7360.00` JPY) read in the normal form too.
+        (Some(amount), Some(currency)) => Ok(Some(
+            Money::new(&currency, &amount).unwrap_or(Money { currency, amount }),
+        )),
         (None, None) => Ok(None),
         _ => Err(column.corrupt("amount and currency are not both set or both empty")),
     }

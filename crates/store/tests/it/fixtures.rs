@@ -158,10 +158,8 @@ pub async fn merchant_with_connection(store: &Store, name: &str, seller_n: u32) 
 }
 
 pub fn yen(amount: &str) -> Money {
-    Money {
-        currency: "JPY".to_owned(),
-        amount: amount.to_owned(),
-    }
+    // In the domain's normal form, as an import stores it (`1507.00` → `1507`).
+    Money::new("JPY", amount).expect("a yen amount")
 }
 
 pub fn item(id: &str, asin: &str, quantity: u32) -> OrderItem {

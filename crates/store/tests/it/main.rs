@@ -22,6 +22,7 @@ mod order_queries;
 mod orders;
 mod quarantine;
 mod retention;
+mod ship_by;
 mod shipments;
 mod stock;
 mod sync;

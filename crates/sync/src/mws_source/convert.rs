@@ -5,11 +5,15 @@ use sellerlink_domain::order::{
     Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus, PaymentMethod,
 };
 
+/// The money in the domain's normal form (`7360.00` JPY → `7360`, as SP-API writes it).
 fn money(money: &sellerlink_mws::Money) -> Money {
-    Money {
-        currency: money.currency_code.as_str().to_owned(),
-        amount: money.amount.as_str().to_owned(),
-    }
+    let (currency, amount) = (money.currency_code.as_str(), money.amount.as_str());
+    Money::new(currency, amount).unwrap_or_else(|_| Money {
+        // The MWS model admits only three letters and `-?digits(.digits)?`, which always normalize; kept verbatim
+        // should that ever change.
+        currency: currency.to_owned(),
+        amount: amount.to_owned(),
+    })
 }
 
 fn address(address: &sellerlink_mws::Address) -> Address {
@@ -44,7 +48,10 @@ pub(crate) fn order(order: &sellerlink_mws::Order, home: &MarketplaceId) -> Orde
         ship_service_level: order.ship_service_level.clone(),
         buyer_name: order.buyer_name.clone(),
         shipping_address: order.shipping_address.as_ref().map(address),
-        payment_method: order.payment_method.as_deref().map(PaymentMethod::parse),
+        payment_method: PaymentMethod::from_mws(
+            order.payment_method.as_deref(),
+            order.payment_method_details.iter().map(String::as_str),
+        ),
         latest_ship_date: order.latest_ship_date,
         items: Vec::new(),
     }

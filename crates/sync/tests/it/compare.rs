@@ -4,10 +4,16 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use sellerlink_domain::ids::ConnectionId;
-use sellerlink_domain::order::StoredOrder;
+use sellerlink_domain::order::{Money, StoredOrder};
 use sellerlink_store::{OrderQuery, Store, SyncStream};
 
 use crate::sandbox::OrderView;
+
+/// The sandbox's amount (written `1507.00`) in the domain's normal form for the currency (`1507` for yen), as an
+/// import stores it through either API.
+fn normal(currency: &str, amount: &str) -> Money {
+    Money::new(currency, amount).expect("the sandbox writes decimal amounts")
+}
 
 /// Every stored order of a connection, by order id.
 pub async fn stored_orders(
@@ -93,7 +99,11 @@ pub async fn assert_matches(
             "channel of {id}"
         );
         if let Some(total) = &order.order_total {
-            assert_eq!(total.amount, view.order_total, "total of {id}");
+            assert_eq!(
+                total,
+                &normal(&total.currency, &view.order_total),
+                "total of {id} (stored in the currency's normal form)"
+            );
         } else {
             assert_eq!(
                 view.status, "Pending",
@@ -126,7 +136,8 @@ pub async fn assert_matches(
             );
             if let Some(price) = &item.item_price {
                 assert_eq!(
-                    price.amount, want.item_price,
+                    price,
+                    &normal(&price.currency, &want.item_price),
                     "price of {id}/{}",
                     want.order_item_id
                 );

@@ -331,22 +331,23 @@ pub struct ConnectionsQuery {
     pub merchant_id: Option<Uuid>,
 }
 
-/// An amount of money as Amazon writes it.
+/// An amount of money, with exactly its currency's decimals whichever API imported it (`7360` JPY, `12.50` USD).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MoneyOut {
     /// ISO 4217 code.
     #[schema(example = "JPY")]
     pub currency: String,
-    /// Decimal amount exactly as Amazon sent it.
-    #[schema(example = "1507.00")]
+    /// Decimal amount with the currency's decimals (none for JPY).
+    #[schema(example = "1507")]
     pub amount: String,
 }
 
 impl From<&Money> for MoneyOut {
     fn from(money: &Money) -> Self {
+        let money = money.normalized().unwrap_or_else(|| money.clone());
         Self {
-            currency: money.currency.clone(),
-            amount: money.amount.clone(),
+            currency: money.currency,
+            amount: money.amount,
         }
     }
 }
@@ -548,6 +549,14 @@ pub struct OrdersQuery {
     pub purchased_after: Option<String>,
     /// Purchased before this instant (RFC 3339).
     pub purchased_before: Option<String>,
+    /// Only orders still to ship (Unshipped, PartiallyShipped) that are `due_today` (ship-by date today, Japan time)
+    /// or `overdue` (ship-by date passed).
+    #[param(example = "overdue")]
+    pub ship_by: Option<String>,
+    /// `-purchase_date` (newest order first, the default), `ship_by` (earliest ship-by date first; orders without
+    /// one last) or `-ship_by` (latest first).
+    #[param(example = "ship_by")]
+    pub sort: Option<String>,
     /// Page number, 1–10000 (default 1).
     #[param(value_type = Option<u32>)]
     pub page: Option<String>,

@@ -2,10 +2,11 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use jiff::SignedDuration;
 use jiff::Timestamp;
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MarketplaceId, MerchantId};
 use sellerlink_domain::order::FulfillmentChannel;
-use sellerlink_store::OrderQuery;
+use sellerlink_store::{OrderQuery, OrderSort, ShipByFilter};
 
 use super::connections::connection_id;
 use super::extract::ApiQuery;
@@ -51,6 +52,65 @@ pub(crate) fn channel(text: Option<&str>) -> Result<Option<FulfillmentChannel>, 
     }
 }
 
+/// The sorts an order list takes, as typed.
+const SORTS: &str = "-purchase_date (newest order first, the default), ship_by (earliest ship-by date first) \
+                     or -ship_by (latest first)";
+
+/// An optional sort: `-purchase_date` (the default), `ship_by` or `-ship_by`.
+pub(crate) fn sort(text: Option<&str>) -> Result<OrderSort, HttpError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None | Some("-purchase_date") => Ok(OrderSort::PurchasedNewest),
+        Some("ship_by") => Ok(OrderSort::ShipByEarliest),
+        Some("-ship_by") => Ok(OrderSort::ShipByLatest),
+        Some(text) => Err(HttpError::invalid(
+            "sort",
+            format!(
+                "sort: {} is not a sort of orders; expected {SORTS}",
+                echo(text)
+            ),
+            format!(
+                "sort（並び順）: {} は指定できません。-purchase_date（注文日時が新しい順、既定）、ship_by（出荷期限が早い順）、-ship_by（出荷期限が遅い順）のいずれかを指定してください。",
+                echo(text)
+            ),
+        )),
+    }
+}
+
+/// The span of the Japan-time day of `now`: 出荷期限 are Amazon.co.jp's, whose day is Japan's.
+fn japan_day(now: Timestamp) -> (Timestamp, Timestamp) {
+    let start = crate::pages::order_format::in_japan(now)
+        .start_of_day()
+        .map_or(now, |day| day.timestamp());
+    (start, start + SignedDuration::from_hours(24))
+}
+
+/// An optional ship-by filter at `now`: `due_today` (still to ship, due today in Japan time) or `overdue` (still to
+/// ship, deadline passed).
+pub(crate) fn ship_by(
+    text: Option<&str>,
+    now: Timestamp,
+) -> Result<Option<ShipByFilter>, HttpError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some("due_today") => {
+            let (from, before) = japan_day(now);
+            Ok(Some(ShipByFilter::DueBetween { from, before }))
+        }
+        Some("overdue") => Ok(Some(ShipByFilter::Overdue { now })),
+        Some(text) => Err(HttpError::invalid(
+            "ship_by",
+            format!(
+                "ship_by: {} is not a ship-by filter; expected due_today (not shipped, due today in Japan time) or overdue (not shipped, ship-by date passed)",
+                echo(text)
+            ),
+            format!(
+                "ship_by（出荷期限）: {} は指定できません。due_today（本日が出荷期限で未出荷）または overdue（出荷期限切れで未出荷）を指定してください。",
+                echo(text)
+            ),
+        )),
+    }
+}
+
 fn instant(field: &'static str, text: Option<&str>) -> Result<Option<Timestamp>, HttpError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
@@ -80,7 +140,7 @@ pub(crate) async fn scoped(
     Ok(query)
 }
 
-/// Orders the caller may see, newest purchase first, filtered and paged.
+/// Orders the caller may see, newest purchase first or by ship-by date (`sort`), filtered and paged.
 #[utoipa::path(
     get, path = "/api/v1/orders", operation_id = "list_orders", tag = "orders",
     params(OrdersQuery),
@@ -110,6 +170,8 @@ pub(crate) async fn list(
         channel: channel(q.channel.as_deref())?,
         purchased_after: instant("purchased_after", q.purchased_after.as_deref())?,
         purchased_before: instant("purchased_before", q.purchased_before.as_deref())?,
+        ship_by: ship_by(q.ship_by.as_deref(), state.now())?,
+        sort: sort(q.sort.as_deref())?,
         limit: paging.per_page,
         offset: paging.offset(),
         ..OrderQuery::default()

@@ -2,6 +2,8 @@
 
 use sellerlink_domain::audit::AuditAction;
 use sellerlink_store::StockState;
+use jiff::Timestamp;
+use sellerlink_domain::order::{OrderStatus, PaymentMethod, ShippingSpeed};
 
 use super::Texts;
 use crate::pages::audit::{Field as AuditField, Who};
@@ -111,6 +113,54 @@ fn bad_date(text: &str) -> String {
         "The date \"{}\" cannot be read; use YYYY-MM-DD.",
         crate::error::shorten(text, crate::error::ECHO_CHARS)
     )
+}
+
+fn order_status_label(status: &OrderStatus) -> String {
+    match status {
+        OrderStatus::PendingAvailability => "Pre-order (awaiting stock)",
+        OrderStatus::Pending => "Pending",
+        OrderStatus::Unshipped => "Unshipped",
+        OrderStatus::PartiallyShipped => "Partially shipped",
+        OrderStatus::Shipped => "Shipped",
+        OrderStatus::Canceled => "Canceled",
+        OrderStatus::Unfulfillable => "Unfulfillable",
+        OrderStatus::InvoiceUnconfirmed => "Invoice unconfirmed",
+        OrderStatus::Other(text) => text,
+    }
+    .to_owned()
+}
+
+fn payment_method_label(method: &PaymentMethod) -> String {
+    match method {
+        PaymentMethod::CashOnDelivery => "Cash on delivery",
+        PaymentMethod::ConvenienceStore => "Convenience store",
+        PaymentMethod::CreditCard => "Credit card",
+        PaymentMethod::GiftCard => "Amazon gift card",
+        PaymentMethod::Points => "Amazon points",
+        PaymentMethod::Invoice => "Invoice",
+        PaymentMethod::Other(text) => text,
+    }
+    .to_owned()
+}
+
+fn shipping_speed_label(speed: ShippingSpeed) -> &'static str {
+    match speed {
+        ShippingSpeed::Standard => "Standard",
+        ShippingSpeed::Expedited => "Expedited",
+        ShippingSpeed::Scheduled => "Scheduled delivery",
+        ShippingSpeed::SameDay => "Same-day",
+        ShippingSpeed::NextDay => "Next day",
+        ShippingSpeed::SecondDay => "Two-day",
+        ShippingSpeed::FreeEconomy => "Free economy",
+        ShippingSpeed::Priority => "Priority",
+    }
+}
+
+/// `Apr 17, 2018 10:26:33 JST`: Seller Central's English order of date and time, on a 24-hour clock.
+fn seller_central_time(at: Timestamp) -> String {
+    crate::pages::order_format::in_japan(at)
+        .strftime("%b %-d, %Y %H:%M:%S JST")
+        .to_string()
 }
 
 fn health_detail(connections: usize, attention: usize) -> String {
@@ -274,8 +324,8 @@ pub(super) static EN: Texts = Texts {
     all_statuses: "All",
     all_marketplaces: "All",
     all_channels: "All",
-    channel_mfn: "Merchant fulfilled (MFN)",
-    channel_afn: "Fulfilled by Amazon (AFN)",
+    channel_mfn: "Merchant fulfilled",
+    channel_afn: "FBA",
     no_orders: "No orders match.",
     order_id: "Order",
     purchased_at: "Purchased",
@@ -310,6 +360,18 @@ pub(super) static EN: Texts = Texts {
     shipment_submitted: "Amazon is processing it",
     shipment_confirmed: "Confirmed by Amazon",
     shipment_rejected: "Refused by Amazon",
+    order_status_label,
+    payment_method_label,
+    shipping_speed_label,
+    seller_central_time,
+    ship_by_filter: "Ship by",
+    ship_by_any: "Any",
+    due_today: "Due today (not shipped)",
+    overdue: "Overdue (not shipped)",
+    sort_by: "Sort",
+    sort_newest: "Newest order first",
+    sort_ship_by_earliest: "Earliest ship-by first",
+    sort_ship_by_latest: "Latest ship-by first",
 
     operator_title: "Overview",
     connections_by_urgency: "Connections, most urgent first",

@@ -2,6 +2,8 @@
 
 use sellerlink_domain::audit::AuditAction;
 use sellerlink_store::StockState;
+use jiff::Timestamp;
+use sellerlink_domain::order::{OrderStatus, PaymentMethod, ShippingSpeed};
 
 use super::Texts;
 use crate::pages::audit::{Field as AuditField, Who};
@@ -98,6 +100,55 @@ fn bad_date(text: &str) -> String {
         "日付「{}」を読み取れません。YYYY-MM-DD 形式で入力してください。",
         crate::error::shorten(text, crate::error::ECHO_CHARS)
     )
+}
+
+fn order_status_label(status: &OrderStatus) -> String {
+    match status {
+        OrderStatus::PendingAvailability => "予約注文（入荷待ち）",
+        OrderStatus::Pending => "保留中",
+        OrderStatus::Unshipped => "未出荷",
+        OrderStatus::PartiallyShipped => "一部出荷済み",
+        OrderStatus::Shipped => "出荷済み",
+        OrderStatus::Canceled => "キャンセル",
+        OrderStatus::Unfulfillable => "出荷不可",
+        OrderStatus::InvoiceUnconfirmed => "請求書未確認",
+        OrderStatus::Other(text) => text,
+    }
+    .to_owned()
+}
+
+fn payment_method_label(method: &PaymentMethod) -> String {
+    match method {
+        PaymentMethod::CashOnDelivery => "代金引換",
+        PaymentMethod::ConvenienceStore => "コンビニ決済",
+        PaymentMethod::CreditCard => "クレジットカード",
+        PaymentMethod::GiftCard => "Amazonギフトカード",
+        PaymentMethod::Points => "Amazonポイント",
+        PaymentMethod::Invoice => "請求書払い",
+        PaymentMethod::Other(text) if text.eq_ignore_ascii_case("other") => "その他",
+        PaymentMethod::Other(text) => text,
+    }
+    .to_owned()
+}
+
+fn shipping_speed_label(speed: ShippingSpeed) -> &'static str {
+    match speed {
+        ShippingSpeed::Standard => "通常配送",
+        ShippingSpeed::Expedited => "お急ぎ便",
+        ShippingSpeed::Scheduled => "お届け日時指定便",
+        ShippingSpeed::SameDay => "当日お急ぎ便",
+        ShippingSpeed::NextDay => "翌日配送",
+        ShippingSpeed::SecondDay => "2日以内配送",
+        ShippingSpeed::FreeEconomy => "無料配送（エコノミー）",
+        ShippingSpeed::Priority => "優先配送",
+    }
+}
+
+/// `2018年4月17日 10時26分33秒`, as Seller Central Japan writes a date and time.
+fn seller_central_time(at: Timestamp) -> String {
+    crate::pages::order_format::in_japan(at)
+        .strftime("%Y年%-m月%-d日 %-H時%M分%S秒")
+        .to_string()
 }
 
 fn health_detail(connections: usize, attention: usize) -> String {
@@ -257,8 +308,8 @@ pub(super) static JA: Texts = Texts {
     all_statuses: "すべて",
     all_marketplaces: "すべて",
     all_channels: "すべて",
-    channel_mfn: "出品者出荷（MFN）",
-    channel_afn: "Amazon 出荷（AFN）",
+    channel_mfn: "自社出荷",
+    channel_afn: "FBA",
     no_orders: "条件に合う注文はありません。",
     order_id: "注文番号",
     purchased_at: "注文日時",
@@ -293,6 +344,18 @@ pub(super) static JA: Texts = Texts {
     shipment_submitted: "Amazon で処理中",
     shipment_confirmed: "Amazon が受領",
     shipment_rejected: "Amazon が拒否",
+    order_status_label,
+    payment_method_label,
+    shipping_speed_label,
+    seller_central_time,
+    ship_by_filter: "出荷期限",
+    ship_by_any: "すべて",
+    due_today: "本日が出荷期限（未出荷）",
+    overdue: "出荷期限切れ（未出荷）",
+    sort_by: "並び順",
+    sort_newest: "注文日時が新しい順",
+    sort_ship_by_earliest: "出荷期限が早い順",
+    sort_ship_by_latest: "出荷期限が遅い順",
 
     operator_title: "全体状況",
     connections_by_urgency: "対応が必要な順の接続",

@@ -4,8 +4,10 @@
 mod en;
 mod ja;
 
+use jiff::Timestamp;
 use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::connection::Language;
+use sellerlink_domain::order::{OrderStatus, PaymentMethod, ShippingSpeed};
 use sellerlink_store::StockState;
 
 use crate::pages::audit::{Field as AuditField, Who};
@@ -181,6 +183,23 @@ pub(crate) struct Texts {
     pub shipment_submitted: &'static str,
     pub shipment_confirmed: &'static str,
     pub shipment_rejected: &'static str,
+    // The order vocabulary (Seller Central's words), the ship-by (出荷期限) column, its sort and filter.
+    /// An order status in Seller Central's words (an unknown one as Amazon wrote it).
+    pub order_status_label: fn(&OrderStatus) -> String,
+    /// A payment method (an unknown one as Amazon wrote it).
+    pub payment_method_label: fn(&PaymentMethod) -> String,
+    /// The delivery speed a shipping level names.
+    pub shipping_speed_label: fn(ShippingSpeed) -> &'static str,
+    /// An instant of Amazon's (purchase, last update, ship-by) as Seller Central writes it, in Japan time.
+    pub seller_central_time: fn(Timestamp) -> String,
+    pub ship_by_filter: &'static str,
+    pub ship_by_any: &'static str,
+    pub due_today: &'static str,
+    pub overdue: &'static str,
+    pub sort_by: &'static str,
+    pub sort_newest: &'static str,
+    pub sort_ship_by_earliest: &'static str,
+    pub sort_ship_by_latest: &'static str,
 
     pub operator_title: &'static str,
     pub connections_by_urgency: &'static str,

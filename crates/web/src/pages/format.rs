@@ -1,11 +1,11 @@
-//! How values read on the pages: instants in Japan time, dates, money, and the words for statuses.
+//! How values read on the pages: instants in Japan time, dates, and the words for statuses (an order's values:
+//! [`super::order_format`]).
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::{self, TimeZone};
 use sellerlink_app::ConnectionView;
 use sellerlink_domain::connection::ConnectionStatus;
-use sellerlink_domain::order::Money;
 use sellerlink_store::{SyncOutcome, SyncRun};
 
 use crate::i18n::Texts;
@@ -20,14 +20,6 @@ pub(crate) fn jst(at: Timestamp) -> String {
 /// A civil date as `2026-11-28`.
 pub(crate) fn date(day: Date) -> String {
     day.strftime("%Y-%m-%d").to_string()
-}
-
-/// An amount as `1507.00 JPY`, or `—`.
-pub(crate) fn money(amount: Option<&Money>) -> String {
-    amount.map_or_else(
-        || "—".to_owned(),
-        |m| format!("{} {}", m.amount, m.currency),
-    )
 }
 
 /// An optional text, or `—`.

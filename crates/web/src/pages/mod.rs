@@ -14,6 +14,7 @@ mod login;
 mod notifications;
 mod notifications_channels;
 mod operator;
+pub(crate) mod order_format;
 mod orders;
 mod primary_action;
 pub(crate) mod stock;

@@ -1,23 +1,31 @@
-//! The order list (filters: merchant, status, purchase dates, marketplace, channel; paged) and one order with its
-//! items. A merchant's user sees its own orders only.
+//! The order list (filters: merchant, status, purchase dates, marketplace, channel, ship-by date; sorted by
+//! purchase or by 出荷期限; paged) and one order with its items. A merchant's user sees its own orders only; an
+//! operator's list names each order's merchant (荷主). Values read as Seller Central writes them (see
+//! [`super::order_format`]).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::{self, TimeZone};
 use sellerlink_domain::ids::{ConnectionId, MerchantId};
 use sellerlink_domain::marketplace;
-use sellerlink_domain::order::OrderStatus;
-use sellerlink_store::{ListedOrder, OrderQuery, ShipmentFilter, ShipmentRecord, ShipmentState};
+use sellerlink_domain::order::{OrderStatus, StoredOrder};
+use sellerlink_store::{
+    ConnectionFilter, ListedOrder, OrderQuery, OrderSort, ShipmentFilter, ShipmentRecord,
+    ShipmentState,
+};
 use serde::Deserialize;
 
-use super::format::{date, jst, money, or_dash};
+use super::format::{jst, or_dash};
+use super::order_format::{self, amazon_time, money, ship_by_class, shipping_level};
 use super::{Chrome, error_page, render};
 use crate::api::orders::{
-    DEFAULT_PER_PAGE, channel, find, marketplace as marketplace_filter, scoped,
+    DEFAULT_PER_PAGE, channel, find, marketplace as marketplace_filter, scoped, ship_by, sort,
 };
 use crate::auth::caller::PageUser;
 use crate::error::HttpError;
@@ -37,8 +45,15 @@ pub(crate) struct Choice {
 pub(crate) struct OrderRow {
     pub href: String,
     pub order_id: String,
+    /// The merchant (荷主), on an operator's list only.
+    pub merchant: Option<String>,
     pub purchased: String,
+    pub ship_by: String,
+    /// `overdue`, `due-today` or empty: the 出荷期限 cell's class.
+    pub ship_by_class: &'static str,
     pub status: String,
+    /// The status in Amazon's spelling (`Unshipped`), for CSS and tests.
+    pub status_code: String,
     pub marketplace: String,
     pub channel: String,
     pub total: String,
@@ -47,13 +62,24 @@ pub(crate) struct OrderRow {
 
 #[derive(Template)]
 #[template(path = "orders.html")]
-struct OrdersPage {
+pub(crate) struct OrdersPage {
     chrome: Chrome,
     connection_id: Option<String>,
     merchant_options: Option<Vec<Choice>>,
     status_options: Vec<Choice>,
     marketplace_options: Vec<Choice>,
     channel_options: Vec<Choice>,
+    ship_by_options: Vec<Choice>,
+    sort_options: Vec<Choice>,
+    /// Whether the list names each order's merchant (an operator's list).
+    merchant_column: bool,
+    /// The 出荷期限 header's link: earliest first, or latest first when that is the current sort.
+    ship_by_sort_href: String,
+    /// `ascending`, `descending` or `none`: the 出荷期限 header's `aria-sort`.
+    ship_by_aria_sort: &'static str,
+    /// The 注文日時 header's link: the default sort.
+    purchased_sort_href: String,
+    purchased_aria_sort: &'static str,
     from: String,
     to: String,
     filter_error: Option<String>,
@@ -74,29 +100,46 @@ pub(crate) struct Filters {
     to: Option<String>,
     marketplace_id: Option<String>,
     channel: Option<String>,
+    ship_by: Option<String>,
+    sort: Option<String>,
     page: Option<String>,
 }
 
 impl Filters {
     /// The query string of these filters on another page.
     fn href(&self, page: u64) -> String {
+        self.href_sorted(self.sort.as_deref(), Some(page))
+    }
+
+    /// The query string of these filters with another sort (`None`: the default), from the first page unless
+    /// `page` says otherwise.
+    fn href_sorted(&self, sort: Option<&str>, page: Option<u64>) -> String {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         let pairs = [
-            ("merchant_id", &self.merchant_id),
-            ("connection_id", &self.connection_id),
-            ("status", &self.status),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("marketplace_id", &self.marketplace_id),
-            ("channel", &self.channel),
+            ("merchant_id", self.merchant_id.as_deref()),
+            ("connection_id", self.connection_id.as_deref()),
+            ("status", self.status.as_deref()),
+            ("from", self.from.as_deref()),
+            ("to", self.to.as_deref()),
+            ("marketplace_id", self.marketplace_id.as_deref()),
+            ("channel", self.channel.as_deref()),
+            ("ship_by", self.ship_by.as_deref()),
+            ("sort", sort),
         ];
         for (name, value) in pairs {
-            if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            if let Some(value) = value.filter(|v| !v.is_empty()) {
                 query.append_pair(name, value);
             }
         }
-        query.append_pair("page", &page.to_string());
-        format!("/orders?{}", query.finish())
+        if let Some(page) = page {
+            query.append_pair("page", &page.to_string());
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/orders".to_owned()
+        } else {
+            format!("/orders?{query}")
+        }
     }
 }
 
@@ -136,7 +179,14 @@ fn day_start(t: &Texts, text: Option<&str>) -> Result<Option<Timestamp>, String>
         .map_err(|_| (t.bad_date)(text))
 }
 
-fn row(listed: &ListedOrder) -> OrderRow {
+/// A line of the table; `merchants` names each connection's merchant on an operator's list (`None`: a merchant's
+/// own list, without the column).
+pub(crate) fn row(
+    t: &Texts,
+    listed: &ListedOrder,
+    merchants: Option<&HashMap<ConnectionId, String>>,
+    now: Timestamp,
+) -> OrderRow {
     let stored = &listed.stored;
     let order = &stored.order;
     OrderRow {
@@ -145,13 +195,67 @@ fn row(listed: &ListedOrder) -> OrderRow {
             stored.connection_id, order.amazon_order_id
         ),
         order_id: order.amazon_order_id.to_string(),
-        purchased: jst(order.purchase_date),
-        status: order.status.to_string(),
+        merchant: merchants.map(|names| {
+            names
+                .get(&stored.connection_id)
+                .cloned()
+                .unwrap_or_else(|| "—".to_owned())
+        }),
+        purchased: amazon_time(t, Some(order.purchase_date)),
+        ship_by: amazon_time(t, order.latest_ship_date),
+        ship_by_class: ship_by_class(order, now),
+        status: (t.order_status_label)(&order.status),
+        status_code: order.status.as_str().to_owned(),
         marketplace: order.marketplace_id.marketplace().name.to_owned(),
-        channel: or_dash(order.fulfillment_channel.map(|c| c.as_str())),
+        channel: order_format::channel(t, order.fulfillment_channel),
         total: money(order.order_total.as_ref()),
         items: listed.item_count,
     }
+}
+
+/// What an operator's list shows beyond a merchant's: every merchant (for the filter) and each connection's
+/// merchant (the 荷主 column).
+pub(crate) struct OperatorView {
+    /// `(id, name)` of every merchant.
+    pub merchants: Vec<(String, String)>,
+    /// Each connection's merchant name.
+    pub names: HashMap<ConnectionId, String>,
+}
+
+/// A page of the list as read from the store.
+pub(crate) struct Listing {
+    pub orders: Vec<ListedOrder>,
+    /// How many orders match the filters.
+    pub total: u64,
+    /// On an operator's list only.
+    pub operator: Option<OperatorView>,
+}
+
+async fn operator_view(state: &WebState) -> Result<OperatorView, HttpError> {
+    let merchants = state.app().merchants().await?;
+    let by_id: HashMap<MerchantId, String> = merchants
+        .iter()
+        .map(|m| (m.id, m.name.to_string()))
+        .collect();
+    let connections = state
+        .store()
+        .connections(&ConnectionFilter::default())
+        .await?;
+    let names = connections
+        .into_iter()
+        .filter_map(|stored| {
+            let connection = stored.connection;
+            let name = by_id.get(&connection.merchant_id)?.clone();
+            Some((connection.id, name))
+        })
+        .collect();
+    Ok(OperatorView {
+        merchants: merchants
+            .iter()
+            .map(|m| (m.id.to_string(), m.name.to_string()))
+            .collect(),
+        names,
+    })
 }
 
 /// Builds the store query from the typed filters, or the message of the first filter that does not read.
@@ -159,6 +263,7 @@ fn query_of(
     t: &Texts,
     filters: &Filters,
     language: sellerlink_domain::connection::Language,
+    now: Timestamp,
 ) -> Result<OrderQuery, String> {
     let message = |e: HttpError| e.message_in(language).to_owned();
     let from = day_start(t, filters.from.as_deref())?;
@@ -177,6 +282,8 @@ fn query_of(
         channel: channel(filters.channel.as_deref()).map_err(message)?,
         purchased_after: from,
         purchased_before: to,
+        ship_by: ship_by(filters.ship_by.as_deref(), now).map_err(message)?,
+        sort: sort(filters.sort.as_deref()).map_err(message)?,
         limit: paging.per_page,
         offset: paging.offset(),
         ..OrderQuery::default()
@@ -210,7 +317,8 @@ pub(crate) async fn list(
             (Err(error), _) | (_, Err(error)) => return error_page(&user.visitor, &error),
         };
     let mut filter_error = None;
-    let base = match query_of(t, &filters, user.visitor.language) {
+    let now = state.now();
+    let base = match query_of(t, &filters, user.visitor.language, now) {
         Ok(query) => query,
         Err(message) => {
             filter_error = Some(message);
@@ -234,33 +342,78 @@ pub(crate) async fn list(
             (Err(error), _) | (_, Err(error)) => return error_page(&user.visitor, &error.into()),
         }
     };
-    let merchant_options = match scope {
-        Scope::All => match state.app().merchants().await {
-            Ok(all) => Some(choices(
-                t.all_merchants,
-                filters.merchant_id.as_deref(),
-                all.iter()
-                    .map(|m| (m.id.to_string(), m.name.to_string()))
-                    .collect(),
-            )),
-            Err(error) => return error_page(&user.visitor, &error.into()),
+    let operator = match scope {
+        Scope::All => match operator_view(&state).await {
+            Ok(view) => Some(view),
+            Err(error) => return error_page(&user.visitor, &error),
         },
         Scope::Merchant(_) => None,
+    };
+    let listing = Listing {
+        orders,
+        total,
+        operator,
+    };
+    let page_view = list_page(
+        chrome,
+        &filters,
+        &query,
+        connection,
+        filter_error,
+        listing,
+        now,
+    );
+    let status = if page_view.filter_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(status, &page_view)
+}
+
+/// The list page of what was read: the filters as typed, the query they made, the connection the list is narrowed
+/// to, a filter's error, the orders, at `now` (which deadlines are due today or overdue).
+pub(crate) fn list_page(
+    chrome: Chrome,
+    filters: &Filters,
+    query: &OrderQuery,
+    connection: Option<ConnectionId>,
+    filter_error: Option<String>,
+    listing: Listing,
+    now: Timestamp,
+) -> OrdersPage {
+    let t = chrome.t;
+    let Listing {
+        orders,
+        total,
+        operator,
+    } = listing;
+    let current_sort = query.sort;
+    let (ship_by_sort, ship_by_aria_sort) = match current_sort {
+        OrderSort::ShipByEarliest => ("-ship_by", "ascending"),
+        OrderSort::ShipByLatest => ("ship_by", "descending"),
+        OrderSort::PurchasedNewest => ("ship_by", "none"),
     };
     let per_page = u64::from(DEFAULT_PER_PAGE);
     let page = query.offset / per_page + 1;
     let pages = total.div_ceil(per_page).max(1);
     let first = if total == 0 { 0 } else { query.offset + 1 };
     let last = (query.offset + orders.len() as u64).min(total);
-    let page_view = OrdersPage {
+    OrdersPage {
         connection_id: connection.map(|c| c.to_string()),
-        merchant_options,
+        merchant_options: operator.as_ref().map(|view| {
+            choices(
+                t.all_merchants,
+                filters.merchant_id.as_deref(),
+                view.merchants.clone(),
+            )
+        }),
         status_options: choices(
             t.all_statuses,
             filters.status.as_deref(),
             STATUSES
                 .iter()
-                .map(|s| (s.to_string(), s.to_string()))
+                .map(|s| (s.to_string(), (t.order_status_label)(s)))
                 .collect(),
         ),
         marketplace_options: choices(
@@ -279,22 +432,52 @@ pub(crate) async fn list(
                 ("AFN".to_owned(), t.channel_afn.to_owned()),
             ],
         ),
+        ship_by_options: choices(
+            t.ship_by_any,
+            filters.ship_by.as_deref(),
+            vec![
+                ("due_today".to_owned(), t.due_today.to_owned()),
+                ("overdue".to_owned(), t.overdue.to_owned()),
+            ],
+        ),
+        sort_options: [
+            ("", t.sort_newest, OrderSort::PurchasedNewest),
+            (
+                "ship_by",
+                t.sort_ship_by_earliest,
+                OrderSort::ShipByEarliest,
+            ),
+            ("-ship_by", t.sort_ship_by_latest, OrderSort::ShipByLatest),
+        ]
+        .into_iter()
+        .map(|(value, label, sort)| Choice {
+            value: value.to_owned(),
+            label: label.to_owned(),
+            selected: sort == current_sort,
+        })
+        .collect(),
+        merchant_column: operator.is_some(),
+        ship_by_sort_href: filters.href_sorted(Some(ship_by_sort), None),
+        ship_by_aria_sort,
+        purchased_sort_href: filters.href_sorted(None, None),
+        purchased_aria_sort: if current_sort == OrderSort::PurchasedNewest {
+            "descending"
+        } else {
+            "none"
+        },
         from: filters.from.clone().unwrap_or_default(),
         to: filters.to.clone().unwrap_or_default(),
         filter_error,
         summary: (t.order_summary)(total, first, last),
-        rows: orders.iter().map(row).collect(),
+        rows: orders
+            .iter()
+            .map(|listed| row(t, listed, operator.as_ref().map(|view| &view.names), now))
+            .collect(),
         prev_href: (page > 1).then(|| filters.href(page - 1)),
         next_href: (page < pages).then(|| filters.href(page + 1)),
         page_label: (t.page_label)(page, pages),
         chrome,
-    };
-    let status = if page_view.filter_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    render(status, &page_view)
+    }
 }
 
 /// One item line.
@@ -309,16 +492,22 @@ pub(crate) struct ItemRow {
 
 #[derive(Template)]
 #[template(path = "order.html")]
-struct OrderPage {
+pub(crate) struct OrderPage {
     chrome: Chrome,
     order_id: String,
     status: String,
+    /// The status in Amazon's spelling, for CSS and tests.
+    status_code: String,
     purchased: String,
     updated: String,
     marketplace: String,
     channel: String,
+    /// The delivery speed the level names (or the level).
     ship_service_level: String,
+    /// The level as Amazon wrote it (`Std JP Kanto8`), in the speed's tooltip.
+    ship_service_level_raw: String,
     ship_by: String,
+    ship_by_class: &'static str,
     total: String,
     payment_method: String,
     ship_to: String,
@@ -363,6 +552,34 @@ pub(crate) async fn detail(
         Ok(stored) => stored,
         Err(error) => return error_page(&user.visitor, &error),
     };
+    let shipments = match state
+        .app()
+        .shipments(&ShipmentFilter {
+            connection: Some(stored.connection_id),
+            amazon_order_id: Some(stored.order.amazon_order_id.clone()),
+            ..ShipmentFilter::default()
+        })
+        .await
+    {
+        Ok(shipments) => shipments,
+        Err(error) => return error_page(&user.visitor, &error.into()),
+    };
+    let page = detail_page(
+        Chrome::new(&user.visitor, None),
+        &stored,
+        &shipments,
+        state.now(),
+    );
+    render(StatusCode::OK, &page)
+}
+
+/// The page of one order and its shipment confirmations, at `now` (whether its deadline is due today or passed).
+pub(crate) fn detail_page(
+    chrome: Chrome,
+    stored: &StoredOrder,
+    shipments: &[ShipmentRecord],
+    now: Timestamp,
+) -> OrderPage {
     let order = &stored.order;
     let ship_to = order.shipping_address.as_ref().map_or_else(
         || "—".to_owned(),
@@ -381,42 +598,33 @@ pub(crate) async fn detail(
             .join(" ")
         },
     );
-    let shipments = match state
-        .app()
-        .shipments(&ShipmentFilter {
-            connection: Some(stored.connection_id),
-            amazon_order_id: Some(order.amazon_order_id.clone()),
-            ..ShipmentFilter::default()
-        })
-        .await
-    {
-        Ok(shipments) => shipments,
-        Err(error) => return error_page(&user.visitor, &error.into()),
-    };
-    let chrome = Chrome::new(&user.visitor, None);
+    let t = chrome.t;
     let shipments = shipments
         .iter()
         .map(|shipment| shipment_row(chrome.t, shipment))
         .collect();
-    let page = OrderPage {
+    OrderPage {
         chrome,
         order_id: order.amazon_order_id.to_string(),
-        status: order.status.to_string(),
-        purchased: jst(order.purchase_date),
-        updated: jst(order.last_update_date),
+        status: (t.order_status_label)(&order.status),
+        status_code: order.status.as_str().to_owned(),
+        purchased: amazon_time(t, Some(order.purchase_date)),
+        updated: amazon_time(t, Some(order.last_update_date)),
         marketplace: format!(
             "{} ({})",
             order.marketplace_id.marketplace().name,
             order.marketplace_id
         ),
-        channel: or_dash(order.fulfillment_channel.map(|c| c.as_str())),
-        ship_service_level: or_dash(order.ship_service_level.as_deref()),
-        ship_by: order.latest_ship_date.map_or_else(
-            || "—".to_owned(),
-            |d| date(d.to_zoned_datetime(TimeZone::fixed(tz::offset(9))).date()),
-        ),
+        channel: order_format::channel(t, order.fulfillment_channel),
+        ship_service_level: shipping_level(t, order.ship_service_level.as_deref()),
+        ship_service_level_raw: or_dash(order.ship_service_level.as_deref()),
+        ship_by: amazon_time(t, order.latest_ship_date),
+        ship_by_class: ship_by_class(order, now),
         total: money(order.order_total.as_ref()),
-        payment_method: or_dash(order.payment_method.as_ref().map(|m| m.as_str())),
+        payment_method: order
+            .payment_method
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), |m| (t.payment_method_label)(m)),
         ship_to,
         items: order
             .items
@@ -431,6 +639,8 @@ pub(crate) async fn detail(
             })
             .collect(),
         shipments,
-    };
-    render(StatusCode::OK, &page)
+    }
 }
+
+#[cfg(test)]
+mod snapshots;

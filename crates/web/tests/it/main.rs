@@ -13,6 +13,7 @@ mod fuzz;
 mod lifecycle_pages;
 mod notifications;
 mod openapi;
+mod order_pages;
 mod pages;
 
 mod spapi;

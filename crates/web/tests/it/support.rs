@@ -92,10 +92,24 @@ impl TestApp {
         Self::build(options, Some(senders)).await
     }
 
+    /// A second world (its own database and app) talking to `sandbox`, the sandbox of another world: the same
+    /// Amazon seen by two installations. Its own `sandbox` field is empty.
+    pub async fn sharing_sandbox(options: Options, sandbox: &RunningSandbox) -> Self {
+        Self::build_with(options, None, Some(sandbox)).await
+    }
+
     async fn build(options: Options, senders: Option<Senders>) -> Self {
+        Self::build_with(options, senders, None).await
+    }
+
+    async fn build_with(
+        options: Options,
+        senders: Option<Senders>,
+        shared: Option<&RunningSandbox>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("web.db");
-        let sandbox = if options.sandbox {
+        let sandbox = if options.sandbox && shared.is_none() {
             Some(
                 sellerlink_sandbox::start(SandboxConfig {
                     sellers: 2,
@@ -110,7 +124,8 @@ impl TestApp {
         } else {
             None
         };
-        let mws = sandbox.as_ref().map(|sandbox| {
+        let reachable = shared.or(sandbox.as_ref());
+        let mws = reachable.map(|sandbox| {
             let developer = sandbox.demo_developer();
             let mut mws = MwsSettings::new(
                 sandbox.http_url().parse().expect("sandbox URL"),
@@ -121,7 +136,7 @@ impl TestApp {
             mws.request_timeout = Duration::from_secs(10);
             mws
         });
-        let spapi = match (&sandbox, options.spapi) {
+        let spapi = match (reachable, options.spapi) {
             (Some(sandbox), true) => Some(spapi_settings(sandbox).await),
             _ => None,
         };
@@ -143,7 +158,7 @@ impl TestApp {
             lease_ttl: SignedDuration::from_mins(5),
         };
         // With a sandbox the app signs MWS requests with its clock, which must then be the real one.
-        let (clock, dyn_clock): (TestClock, Arc<dyn Clock>) = if options.sandbox {
+        let (clock, dyn_clock): (TestClock, Arc<dyn Clock>) = if reachable.is_some() {
             (TestClock::Real, Arc::new(SystemClock))
         } else if options.demo_clock {
             let shiftable = Arc::new(ShiftableClock::new());

@@ -73,6 +73,16 @@ async fn mws_journey(journey: &str, english: bool) {
         })
         .await;
     browser.shot("orders").await;
+    // The warehouse works by 出荷期限: its header sorts the list earliest first.
+    browser.submit_css("#sort-ship-by").await;
+    browser
+        .wait_css("#orders-table th[aria-sort='ascending'] #sort-ship-by")
+        .await;
+    // The sort control follows the header.
+    browser
+        .wait_css("#sort option[value='ship_by'][selected]")
+        .await;
+    browser.shot("orders-by-ship-by").await;
     browser.submit_css("#orders-table tbody a").await;
     browser.wait("items-table").await;
     browser.shot("order-detail").await;
