@@ -275,7 +275,7 @@ pub(crate) fn field_of(field: IdField) -> &'static str {
         IdField::DeveloperId => "developer_id",
         IdField::AwsAccessKeyId => "access_key_id",
         IdField::LwaRefreshToken => "refresh_token",
-        IdField::AmazonOrderId => "amazon_order_id",
+        IdField::AmazonOrderId | IdField::ReceivedOrderId => "amazon_order_id",
         IdField::MerchantId => "merchant_id",
         IdField::ConnectionId => "connection_id",
     }

@@ -8,7 +8,8 @@ use axum::response::Response;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::{self, TimeZone};
-use sellerlink_domain::ids::{ConnectionId, MerchantId};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MerchantId};
 use sellerlink_domain::marketplace;
 use sellerlink_domain::order::OrderStatus;
 use sellerlink_store::{ListedOrder, OrderQuery, ShipmentFilter, ShipmentRecord, ShipmentState};
@@ -136,14 +137,27 @@ fn day_start(t: &Texts, text: Option<&str>) -> Result<Option<Timestamp>, String>
         .map_err(|_| (t.bad_date)(text))
 }
 
+/// What a path segment keeps unencoded: letters, digits and `-._~` (RFC 3986's unreserved characters).
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The order page's address. Amazon's order ids may hold `/`, `?`, `#` or `%`, so the id is percent-encoded as one
+/// path segment (the usual `503-1234567-1234567` is unchanged).
+pub(crate) fn order_href(connection: ConnectionId, order: &AmazonOrderId) -> String {
+    format!(
+        "/connections/{connection}/orders/{}",
+        utf8_percent_encode(order.as_str(), PATH_SEGMENT)
+    )
+}
+
 fn row(listed: &ListedOrder) -> OrderRow {
     let stored = &listed.stored;
     let order = &stored.order;
     OrderRow {
-        href: format!(
-            "/connections/{}/orders/{}",
-            stored.connection_id, order.amazon_order_id
-        ),
+        href: order_href(stored.connection_id, &order.amazon_order_id),
         order_id: order.amazon_order_id.to_string(),
         purchased: jst(order.purchase_date),
         status: order.status.to_string(),
