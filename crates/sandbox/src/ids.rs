@@ -118,8 +118,7 @@ pub struct OrderId {
 impl OrderId {
     /// The longest order ID the sandbox holds.
     pub const MAX_LEN: usize = 64;
-    const EXPECTED: &'static str =
-        "1-64 printable ASCII characters without spaces, usually 3-7-7 digits like 503-1234567-1234567";
+    const EXPECTED: &'static str = "1-64 printable ASCII characters without spaces, usually 3-7-7 digits like 503-1234567-1234567";
 
     /// Parses an order ID: 1–64 characters from `!` to `~`.
     pub fn parse(field: &'static str, input: &str) -> Result<Self, IdError> {

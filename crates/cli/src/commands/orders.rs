@@ -113,17 +113,16 @@ pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::
             order_id,
         } => {
             let (order_id, unusual_shape) = order_id.into_parts();
-            let stored = app
-                .store()
-                .order(connection, &order_id)
-                .await?
-                .ok_or_else(|| match unusual_shape {
-                    Some(strict) => AppError::InvalidId(strict),
-                    None => AppError::InvalidInput {
-                        field: "order",
-                        problem: format!("{order_id} was not imported through {connection}"),
+            let stored =
+                app.store().order(connection, &order_id).await?.ok_or_else(
+                    || match unusual_shape {
+                        Some(strict) => AppError::InvalidId(strict),
+                        None => AppError::InvalidInput {
+                            field: "order",
+                            problem: format!("{order_id} was not imported through {connection}"),
+                        },
                     },
-                })?;
+                )?;
             if output.json {
                 output.done("", &stored);
             } else {

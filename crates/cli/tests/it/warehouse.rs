@@ -279,7 +279,10 @@ async fn an_order_of_another_id_shape_is_shipped_by_its_id_and_a_typo_is_refused
         "{error}"
     );
     assert!(
-        error["message_ja"].as_str().unwrap().contains("3桁-7桁-7桁"),
+        error["message_ja"]
+            .as_str()
+            .unwrap()
+            .contains("3桁-7桁-7桁"),
         "{error}"
     );
     // Text no order id can be is refused before anything is looked up.

@@ -204,7 +204,13 @@ fn order_ids_that_could_not_be_shown_typed_or_sent_back_are_refused_from_amazon_
             character: Some(' ')
         }
     );
-    for bad in ["503\u{7}1", "503\u{200b}1", "５０３-1", "503\u{202e}1", "a\tb"] {
+    for bad in [
+        "503\u{7}1",
+        "503\u{200b}1",
+        "５０３-1",
+        "503\u{202e}1",
+        "a\tb",
+    ] {
         let error = refused(bad);
         assert!(
             matches!(error.problem, IdProblem::Character { .. }),
@@ -222,7 +228,11 @@ fn order_ids_that_could_not_be_shown_typed_or_sent_back_are_refused_from_amazon_
     let text = refused("a b").to_string();
     assert!(text.starts_with("order ID from Amazon"), "{text}");
     assert!(text.contains("1–64 printable ASCII"), "{text}");
-    assert!(refused("a b").message_ja().starts_with("Amazonから届いた注文番号"));
+    assert!(
+        refused("a b")
+            .message_ja()
+            .starts_with("Amazonから届いた注文番号")
+    );
 }
 
 #[test]
@@ -230,12 +240,22 @@ fn typed_order_ids_stay_strict() {
     for typed in ["S01-1234567-1234567", "503-1234567", "TEST_ORDER.42"] {
         let error = AmazonOrderId::parse(typed).unwrap_err();
         assert_eq!(error.field, IdField::AmazonOrderId);
-        assert!(error.to_string().contains("expected 3-7-7 digits"), "{error}");
-        assert!(error.message_ja().contains("3桁-7桁-7桁"), "{}", error.message_ja());
+        assert!(
+            error.to_string().contains("expected 3-7-7 digits"),
+            "{error}"
+        );
+        assert!(
+            error.message_ja().contains("3桁-7桁-7桁"),
+            "{}",
+            error.message_ja()
+        );
         assert!(typed.parse::<AmazonOrderId>().is_err());
     }
     assert_eq!(
-        " 503-1234567-1234567\n".parse::<AmazonOrderId>().unwrap().as_str(),
+        " 503-1234567-1234567\n"
+            .parse::<AmazonOrderId>()
+            .unwrap()
+            .as_str(),
         "503-1234567-1234567"
     );
 }
@@ -249,7 +269,10 @@ fn a_lookup_takes_any_received_id_and_keeps_the_strict_error_for_not_found() {
     let odd = OrderIdLookup::parse("S01-1234567-1234567").unwrap();
     assert_eq!(odd.id().as_str(), "S01-1234567-1234567");
     let (id, strict) = odd.into_parts();
-    assert_eq!(id, AmazonOrderId::from_amazon("S01-1234567-1234567").unwrap());
+    assert_eq!(
+        id,
+        AmazonOrderId::from_amazon("S01-1234567-1234567").unwrap()
+    );
     let strict = strict.expect("not the usual shape");
     assert_eq!(strict.field, IdField::AmazonOrderId);
     assert_eq!(
@@ -263,7 +286,10 @@ fn a_lookup_takes_any_received_id_and_keeps_the_strict_error_for_not_found() {
     // Text that could not be any order id fails at once, with the typed (3-7-7) explanation.
     let error = OrderIdLookup::parse("503 1234567 1234567").unwrap_err();
     assert_eq!(error.field, IdField::AmazonOrderId);
-    assert!(error.to_string().contains("expected 3-7-7 digits"), "{error}");
+    assert!(
+        error.to_string().contains("expected 3-7-7 digits"),
+        "{error}"
+    );
     assert!(OrderIdLookup::parse("").is_err());
     assert!(OrderIdLookup::parse(&"1".repeat(65)).is_err());
 }
@@ -272,7 +298,10 @@ fn a_lookup_takes_any_received_id_and_keeps_the_strict_error_for_not_found() {
 fn serde_reads_order_ids_as_amazon_sends_them() {
     let id: AmazonOrderId = serde_json::from_str("\"S01-1234567-1234567\"").unwrap();
     assert_eq!(id.as_str(), "S01-1234567-1234567");
-    assert_eq!(serde_json::to_string(&id).unwrap(), "\"S01-1234567-1234567\"");
+    assert_eq!(
+        serde_json::to_string(&id).unwrap(),
+        "\"S01-1234567-1234567\""
+    );
     assert!(serde_json::from_str::<AmazonOrderId>("\"has space\"").is_err());
 }
 

@@ -884,7 +884,11 @@ mod tests {
 
     #[test]
     fn order_ids_of_other_shapes_are_read_as_amazon_sent_them() {
-        for odd in ["249-30184765521904", "S01-3018476-5521904", "TEST&lt;ORDER&gt;-1"] {
+        for odd in [
+            "249-30184765521904",
+            "S01-3018476-5521904",
+            "TEST&lt;ORDER&gt;-1",
+        ] {
             let xml = fixture("list_orders.xml").replace("249-3018476-5521904", odd);
             let page = OrdersPage::from_xml(&xml).expect("the page reads");
             assert!(page.unreadable.is_empty(), "{odd}: {:?}", page.unreadable);

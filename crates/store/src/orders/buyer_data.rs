@@ -242,7 +242,8 @@ impl ClearRow {
     /// The row's buyer data sealed for its order.
     fn sealed(&self, seal: Seal<'_>) -> StoreResult<Option<SealedBuyerData>> {
         let col = |name| Column::new("orders", name);
-        let order_id = col("amazon_order_id").parse(AmazonOrderId::from_amazon(&self.amazon_order_id))?;
+        let order_id =
+            col("amazon_order_id").parse(AmazonOrderId::from_amazon(&self.amazon_order_id))?;
         let address: Option<Address> = self
             .shipping_address_json
             .as_deref()

@@ -85,8 +85,15 @@ async fn mws_imports_orders_of_other_id_shapes_and_confirms_their_shipment() {
     shipper.run_once().await.unwrap();
     for (id, shipment) in placed.iter().zip(&shipments) {
         let sent = world.store().shipment(shipment.id).await.unwrap();
-        assert_eq!(sent.state, sellerlink_store::ShipmentState::Confirmed, "{sent:?}");
-        assert_eq!(status_at_amazon(&world.sandbox, &seller, id).await, "Shipped");
+        assert_eq!(
+            sent.state,
+            sellerlink_store::ShipmentState::Confirmed,
+            "{sent:?}"
+        );
+        assert_eq!(
+            status_at_amazon(&world.sandbox, &seller, id).await,
+            "Shipped"
+        );
     }
 }
 
@@ -122,7 +129,10 @@ async fn spapi_imports_orders_of_other_id_shapes_and_confirms_their_shipment() {
         assert_eq!(runs[0].step, ShipmentStep::Confirmed, "{runs:?}");
         let sent = world.store().shipment(shipment.id).await.unwrap();
         assert_eq!(sent.state, sellerlink_store::ShipmentState::Confirmed);
-        assert_eq!(status_at_amazon(&world.sandbox, &seller, id).await, "Shipped");
+        assert_eq!(
+            status_at_amazon(&world.sandbox, &seller, id).await,
+            "Shipped"
+        );
     }
 
     // The next import reads them back shipped, still under the ids Amazon gave them.

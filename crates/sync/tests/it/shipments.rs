@@ -37,7 +37,11 @@ async fn place_orders(sandbox: &Sandbox, seller: &str, count: usize) -> Vec<Amaz
 }
 
 /// The imported order `id`.
-pub(crate) async fn imported(store: &Store, connection: ConnectionId, id: &AmazonOrderId) -> StoredOrder {
+pub(crate) async fn imported(
+    store: &Store,
+    connection: ConnectionId,
+    id: &AmazonOrderId,
+) -> StoredOrder {
     let order = store
         .order(connection, id)
         .await
@@ -98,7 +102,11 @@ async fn queue_by(
     record
 }
 
-pub(crate) async fn status_at_amazon(sandbox: &Sandbox, seller: &str, order: &AmazonOrderId) -> String {
+pub(crate) async fn status_at_amazon(
+    sandbox: &Sandbox,
+    seller: &str,
+    order: &AmazonOrderId,
+) -> String {
     sandbox
         .orders(seller)
         .await

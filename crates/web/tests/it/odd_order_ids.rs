@@ -22,7 +22,11 @@ async fn an_order_with_an_unusual_id_is_imported_reachable_and_shippable() {
     .await;
     let merchant = world.merchant("Acme").await;
     world
-        .user("owner@acme.example", Role::Merchant(merchant.id), Language::Ja)
+        .user(
+            "owner@acme.example",
+            Role::Merchant(merchant.id),
+            Language::Ja,
+        )
         .await;
     let mut browser = world.browser().signed_in("owner@acme.example").await;
     let csrf = browser.csrf().await;
@@ -108,7 +112,12 @@ async fn an_order_with_an_unusual_id_is_imported_reachable_and_shippable() {
         .api(Method::GET, &format!("{path}/shipments"), None, None)
         .await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
-    assert_eq!(listed.json().as_array().map(Vec::len), Some(1), "{}", listed.body);
+    assert_eq!(
+        listed.json().as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        listed.body
+    );
 
     // An id no order has is simply not found, whatever its shape.
     for missing in ["S01-0000000-0000000", "503-0000000-0000000", "x%20y"] {
@@ -120,6 +129,11 @@ async fn an_order_with_an_unusual_id_is_imported_reachable_and_shippable() {
                 None,
             )
             .await;
-        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{missing}: {}",
+            reply.body
+        );
     }
 }
