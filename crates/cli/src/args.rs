@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sellerlink_domain::ids::{
-    AmazonOrderId, AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, SellerId,
+    AwsAccessKeyId, ConnectionId, DeveloperId, MarketplaceId, OrderIdLookup, SellerId,
 };
 
 /// How the exit status reads, shown under `--help` (and in the README).
@@ -493,9 +493,9 @@ pub enum OrdersCommand {
         /// The connection that imported it.
         #[arg(long)]
         connection: ConnectionId,
-        /// The Amazon order id (3-7-7 digits).
-        #[arg(value_parser = AmazonOrderId::parse)]
-        order_id: AmazonOrderId,
+        /// The Amazon order id (3-7-7 digits, or any id Amazon sent for an imported order).
+        #[arg(value_parser = OrderIdLookup::parse)]
+        order_id: OrderIdLookup,
     },
     /// Confirm to Amazon that an order's package left (carrier and tracking number). The confirmation is queued and
     /// the worker sends it; `--now` sends it at once and waits for Amazon's answer where Amazon answers at once.
@@ -506,8 +506,8 @@ pub enum OrdersCommand {
         #[arg(long)]
         connection: Option<ConnectionId>,
         /// Only this order's.
-        #[arg(long = "order", value_parser = AmazonOrderId::parse)]
-        order_id: Option<AmazonOrderId>,
+        #[arg(long = "order", value_parser = OrderIdLookup::parse)]
+        order_id: Option<OrderIdLookup>,
         /// At most this many.
         #[arg(long, default_value_t = 50)]
         limit: u32,
@@ -581,9 +581,9 @@ pub struct OrdersShipArgs {
     /// The connection that imported the order.
     #[arg(long)]
     pub connection: ConnectionId,
-    /// The Amazon order id (3-7-7 digits).
-    #[arg(value_parser = AmazonOrderId::parse)]
-    pub order_id: AmazonOrderId,
+    /// The Amazon order id (3-7-7 digits, or any id Amazon sent for an imported order).
+    #[arg(value_parser = OrderIdLookup::parse)]
+    pub order_id: OrderIdLookup,
     /// The carrier as Seller Central names it, e.g. "Yamato Transport", "Japan Post", "Sagawa Express".
     #[arg(long)]
     pub carrier: String,

@@ -18,6 +18,8 @@ pub enum IdField {
     AwsAccessKeyId,
     LwaRefreshToken,
     AmazonOrderId,
+    /// An order id as Amazon sent it (or as the store kept it): any shape Amazon's models allow.
+    ReceivedOrderId,
     MerchantId,
     ConnectionId,
 }
@@ -33,7 +35,7 @@ impl IdField {
             Self::DeveloperId => "developer_id",
             Self::AwsAccessKeyId => "access_key_id",
             Self::LwaRefreshToken => "refresh_token",
-            Self::AmazonOrderId => "amazon_order_id",
+            Self::AmazonOrderId | Self::ReceivedOrderId => "amazon_order_id",
             Self::MerchantId => "merchant_id",
             Self::ConnectionId => "connection_id",
         }
@@ -50,6 +52,7 @@ impl IdField {
             Self::AwsAccessKeyId => "AWS access key ID",
             Self::LwaRefreshToken => "LWA refresh token",
             Self::AmazonOrderId => "Amazon order ID",
+            Self::ReceivedOrderId => "order ID from Amazon",
             Self::MerchantId => "merchant ID",
             Self::ConnectionId => "connection ID",
         }
@@ -66,6 +69,7 @@ impl IdField {
             Self::AwsAccessKeyId => "AWSアクセスキーID",
             Self::LwaRefreshToken => "LWAリフレッシュトークン",
             Self::AmazonOrderId => "Amazon注文番号",
+            Self::ReceivedOrderId => "Amazonから届いた注文番号",
             Self::MerchantId => "荷主ID",
             Self::ConnectionId => "接続ID",
         }
@@ -87,6 +91,9 @@ impl IdField {
             Self::AwsAccessKeyId => "20 upper-case letters and digits, e.g. AKIAIOSFODNN7EXAMPLE",
             Self::LwaRefreshToken => "Atzr| followed by the token Amazon issued, without spaces",
             Self::AmazonOrderId => "3-7-7 digits, e.g. 503-1234567-1234567",
+            Self::ReceivedOrderId => {
+                "1–64 printable ASCII characters without spaces, e.g. 503-1234567-1234567 or S01-1234567-1234567"
+            }
             Self::MerchantId | Self::ConnectionId => {
                 "a UUID, e.g. 01890a5d-ac96-774b-bcce-b302099a8057"
             }
@@ -204,6 +211,9 @@ impl IdError {
             IdField::AwsAccessKeyId => "20文字の英大文字・数字（例: AKIAIOSFODNN7EXAMPLE）",
             IdField::LwaRefreshToken => "Atzr| で始まるAmazon発行のトークン（空白なし）",
             IdField::AmazonOrderId => "3桁-7桁-7桁の数字（例: 503-1234567-1234567）",
+            IdField::ReceivedOrderId => {
+                "空白を含まない1〜64文字の半角英数字・記号（例: 503-1234567-1234567、S01-1234567-1234567）"
+            }
             IdField::MerchantId | IdField::ConnectionId => "UUID",
         }
     }
@@ -608,14 +618,30 @@ impl fmt::Debug for LwaRefreshToken {
     }
 }
 
-/// An Amazon order number, three groups of 3, 7 and 7 digits.
+/// An Amazon order number.
+///
+/// Two rules, for two sources:
+/// - [`AmazonOrderId::parse`] is for what a person types (CLI, web forms, API bodies): Amazon's usual
+///   `NNN-NNNNNNN-NNNNNNN` (3, 7 and 7 digits), so a typo is caught with a clear message.
+/// - [`AmazonOrderId::from_amazon`] is for what Amazon sends and what the store read back: Amazon's models
+///   make `AmazonOrderId`/`orderId` a plain string, and real orders carry other shapes (FBA multi-channel
+///   `S01-…` ids, non-Amazon sales channels, test orders). Any 1–64 printable ASCII characters without spaces
+///   are taken; only an id that could not be shown, typed or sent back to Amazon is refused.
+///
+/// To *look up* an order someone names, use [`OrderIdLookup`], which accepts both and keeps the strict
+/// error for the case where no stored order answers.
+///
+/// `serde` deserializes with [`AmazonOrderId::from_amazon`]: serde input is always machine data (Amazon's
+/// answers, JSON the program wrote); typed input goes through `parse`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AmazonOrderId(String);
-string_id!(AmazonOrderId);
 public_id!(AmazonOrderId);
 
 impl AmazonOrderId {
-    /// Parses `NNN-NNNNNNN-NNNNNNN`.
+    /// The longest order id [`AmazonOrderId::from_amazon`] accepts (Amazon's usual ids have 19 characters).
+    pub const MAX_RECEIVED_LEN: usize = 64;
+
+    /// Parses a typed `NNN-NNNNNNN-NNNNNNN` (surrounding spaces are ignored).
     pub fn parse(input: &str) -> Result<Self, IdError> {
         let field = IdField::AmazonOrderId;
         let value = non_empty(field, input)?;
@@ -630,6 +656,111 @@ impl AmazonOrderId {
             return Err(IdError::new(field, IdProblem::Shape));
         }
         Ok(Self(value.to_owned()))
+    }
+
+    /// Takes an order id as Amazon sent it, or as the store kept it: surrounding whitespace (the wire format's
+    /// layout) is dropped, the rest must be 1–[`Self::MAX_RECEIVED_LEN`] printable ASCII characters (`!` to `~`),
+    /// so no space, control, non-ASCII or invisible character. An id refused here cannot be imported; its order
+    /// is quarantined.
+    pub fn from_amazon(input: &str) -> Result<Self, IdError> {
+        let field = IdField::ReceivedOrderId;
+        let value = non_empty(field, input)?;
+        first_bad_char(field, value, |c| c.is_ascii_graphic(), true)?;
+        check_length(field, value, 1..=Self::MAX_RECEIVED_LEN)?;
+        Ok(Self(value.to_owned()))
+    }
+
+    /// The canonical text of this identifier.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this id has Amazon's usual 3-7-7 digit shape (what [`AmazonOrderId::parse`] accepts).
+    pub fn is_usual_shape(&self) -> bool {
+        Self::parse(&self.0).is_ok()
+    }
+}
+
+impl std::str::FromStr for AmazonOrderId {
+    type Err = IdError;
+    /// The strict, typed rule ([`AmazonOrderId::parse`]).
+    fn from_str(s: &str) -> Result<Self, IdError> {
+        Self::parse(s)
+    }
+}
+
+impl Serialize for AmazonOrderId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for AmazonOrderId {
+    /// The lenient rule ([`AmazonOrderId::from_amazon`]): serde reads machine data, never typed input.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::from_amazon(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<AmazonOrderId> for String {
+    fn from(value: AmazonOrderId) -> String {
+        value.0
+    }
+}
+
+/// An order id someone typed to name an order sellerlink already holds (CLI arguments, the web order page's
+/// address, API paths).
+///
+/// Typed ids are held to Amazon's usual 3-7-7 shape, but an imported order may carry any id Amazon sent, and it
+/// must stay reachable. So a lookup takes the text when it is a 3-7-7 id or any id [`AmazonOrderId::from_amazon`]
+/// accepts; when it is not 3-7-7, [`OrderIdLookup::unusual_shape`] keeps the strict error, which the caller
+/// reports if no stored order has that id (a typo reads "expected 3-7-7 digits", not just "not found").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderIdLookup {
+    id: AmazonOrderId,
+    unusual_shape: Option<IdError>,
+}
+
+impl OrderIdLookup {
+    /// Reads a typed order id for a lookup. Fails with the strict error of [`AmazonOrderId::parse`] when the text
+    /// could not even be an id Amazon sent (empty, spaces inside, non-ASCII, too long).
+    pub fn parse(input: &str) -> Result<Self, IdError> {
+        match AmazonOrderId::parse(input) {
+            Ok(id) => Ok(Self {
+                id,
+                unusual_shape: None,
+            }),
+            Err(strict) => match AmazonOrderId::from_amazon(input) {
+                Ok(id) => Ok(Self {
+                    id,
+                    unusual_shape: Some(strict),
+                }),
+                Err(_) => Err(strict),
+            },
+        }
+    }
+
+    /// The id to look for.
+    pub fn id(&self) -> &AmazonOrderId {
+        &self.id
+    }
+
+    /// Why the text is not a usual 3-7-7 id; `None` when it is one.
+    pub fn unusual_shape(&self) -> Option<&IdError> {
+        self.unusual_shape.as_ref()
+    }
+
+    /// The id to look for, and the strict error to report if no stored order has it.
+    pub fn into_parts(self) -> (AmazonOrderId, Option<IdError>) {
+        (self.id, self.unusual_shape)
+    }
+}
+
+impl std::str::FromStr for OrderIdLookup {
+    type Err = IdError;
+    fn from_str(s: &str) -> Result<Self, IdError> {
+        Self::parse(s)
     }
 }
 

@@ -104,40 +104,45 @@ pub fn dashed_developer_id(digits: &str) -> String {
         .unwrap_or_else(|_| digits.to_owned())
 }
 
-/// An Amazon order ID, `NNN-NNNNNNN-NNNNNNN` (3-7-7 word characters), stored inline.
+/// An Amazon order ID, stored inline. The sandbox generates Amazon's usual `NNN-NNNNNNN-NNNNNNN`, but Amazon's
+/// models make the id a plain string and real orders carry other shapes (FBA multi-channel `S01-…`, non-Amazon
+/// sales channels, test orders), so any 1–64 printable ASCII characters without spaces are accepted — in the
+/// control API (to place such an order) and in every request naming an order.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OrderId([u8; 19]);
+pub struct OrderId {
+    /// The characters, then zero bytes (which sort before every printable character, so ids order as text).
+    bytes: [u8; OrderId::MAX_LEN],
+    len: u8,
+}
 
 impl OrderId {
-    const EXPECTED: &'static str = "3-7-7 characters like 503-1234567-1234567";
+    /// The longest order ID the sandbox holds.
+    pub const MAX_LEN: usize = 64;
+    const EXPECTED: &'static str = "1-64 printable ASCII characters without spaces, usually 3-7-7 digits like 503-1234567-1234567";
 
-    /// Parses an order ID of the `\w{3}-\w{7}-\w{7}` shape.
+    /// Parses an order ID: 1–64 characters from `!` to `~`.
     pub fn parse(field: &'static str, input: &str) -> Result<Self, IdError> {
         let bytes = input.as_bytes();
-        if bytes.len() != 19 {
+        if bytes.is_empty() || bytes.len() > Self::MAX_LEN {
             return Err(IdError::new(
                 field,
-                format!("has {} characters instead of 19", bytes.len()),
+                format!("has {} characters", input.chars().count()),
                 Self::EXPECTED,
             ));
         }
-        for (i, b) in bytes.iter().enumerate() {
-            let ok = if i == 3 || i == 11 {
-                *b == b'-'
-            } else {
-                b.is_ascii_alphanumeric() || *b == b'_'
-            };
-            if !ok {
-                return Err(IdError::new(
-                    field,
-                    format!("has an unexpected character at position {}", i + 1),
-                    Self::EXPECTED,
-                ));
-            }
+        if let Some(i) = bytes.iter().position(|b| !b.is_ascii_graphic()) {
+            return Err(IdError::new(
+                field,
+                format!("has an unexpected character at position {}", i + 1),
+                Self::EXPECTED,
+            ));
         }
-        let mut out = [0u8; 19];
-        out.copy_from_slice(bytes);
-        Ok(Self(out))
+        let mut out = [0u8; Self::MAX_LEN];
+        out[..bytes.len()].copy_from_slice(bytes);
+        Ok(Self {
+            bytes: out,
+            len: u8::try_from(bytes.len()).expect("at most 64"),
+        })
     }
 
     /// Builds an order ID from its three numeric groups.
@@ -148,14 +153,12 @@ impl OrderId {
             second % 10_000_000,
             third % 10_000_000
         );
-        let mut out = [0u8; 19];
-        out.copy_from_slice(text.as_bytes());
-        Self(out)
+        Self::parse("order ID", &text).expect("3-7-7 digits are an order ID")
     }
 
     /// The ID as text.
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
     }
 }
 
@@ -270,10 +273,26 @@ mod tests {
             OrderId::parse("AmazonOrderId", "503-1234567-0000042").unwrap(),
             id
         );
-        let err = OrderId::parse("AmazonOrderId", "503-123456-0000042").unwrap_err();
+        let longest = "9".repeat(64);
+        for odd in ["S01-1234567-0000042", "TEST/ORDER#1", "7", longest.as_str()] {
+            assert_eq!(OrderId::parse("AmazonOrderId", odd).unwrap().as_str(), odd);
+        }
+        let err = OrderId::parse("AmazonOrderId", "503 1234567").unwrap_err();
         assert!(
-            err.to_string().contains("AmazonOrderId has 18 characters"),
+            err.to_string()
+                .contains("AmazonOrderId has an unexpected character at position 4"),
             "{err}"
         );
+        assert!(OrderId::parse("AmazonOrderId", "").is_err());
+        assert!(OrderId::parse("AmazonOrderId", &"9".repeat(65)).is_err());
+        assert!(OrderId::parse("AmazonOrderId", "５０３").is_err());
+        // Ids order as their text, whatever their length.
+        let mut ids: Vec<OrderId> = ["503-1", "503", "S01", "2"]
+            .iter()
+            .map(|t| OrderId::parse("id", t).unwrap())
+            .collect();
+        ids.sort();
+        let texts: Vec<&str> = ids.iter().map(OrderId::as_str).collect();
+        assert_eq!(texts, ["2", "503", "503-1", "S01"]);
     }
 }

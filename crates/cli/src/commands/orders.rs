@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use sellerlink_app::{App, AppError, ShipmentInput};
+use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, OrderIdLookup};
 use sellerlink_domain::order::{FulfillmentChannel, OrderStatus};
 use sellerlink_store::{OrderQuery, ShipmentFilter};
 
@@ -66,7 +67,7 @@ pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::
             let shipments = app
                 .shipments(&ShipmentFilter {
                     connection,
-                    amazon_order_id: order_id,
+                    amazon_order_id: order_id.map(|lookup| lookup.id().clone()),
                     limit,
                     ..ShipmentFilter::default()
                 })
@@ -111,14 +112,17 @@ pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::
             connection,
             order_id,
         } => {
-            let stored = app
-                .store()
-                .order(connection, &order_id)
-                .await?
-                .ok_or_else(|| AppError::InvalidInput {
-                    field: "order",
-                    problem: format!("{order_id} was not imported through {connection}"),
-                })?;
+            let (order_id, unusual_shape) = order_id.into_parts();
+            let stored =
+                app.store().order(connection, &order_id).await?.ok_or_else(
+                    || match unusual_shape {
+                        Some(strict) => AppError::InvalidId(strict),
+                        None => AppError::InvalidInput {
+                            field: "order",
+                            problem: format!("{order_id} was not imported through {connection}"),
+                        },
+                    },
+                )?;
             if output.json {
                 output.done("", &stored);
             } else {
@@ -148,13 +152,30 @@ pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::
     Ok(())
 }
 
+/// The order id a lookup names. An id that is not Amazon's usual 3-7-7 shape must belong to an order imported
+/// through `connection`; otherwise it is taken for a typo and refused with the typed rule's error.
+async fn imported_order_id(
+    app: &App,
+    connection: ConnectionId,
+    lookup: OrderIdLookup,
+) -> Result<AmazonOrderId, AppError> {
+    let (order_id, unusual_shape) = lookup.into_parts();
+    match unusual_shape {
+        Some(strict) if app.store().order(connection, &order_id).await?.is_none() => {
+            Err(AppError::InvalidId(strict))
+        }
+        _ => Ok(order_id),
+    }
+}
+
 /// `orders ship`: queues the confirmation, and with `--now` runs the shipper until nothing is due.
 async fn ship(app: &App, args: OrdersShipArgs, output: &Output) -> anyhow::Result<()> {
     let ship_date = args.ship_date.as_deref().map(parse_ship_date).transpose()?;
+    let order_id = imported_order_id(app, args.connection, args.order_id).await?;
     let (queued, created) = app
         .queue_shipment(
             args.connection,
-            &args.order_id,
+            &order_id,
             ShipmentInput {
                 carrier: args.carrier,
                 shipping_method: args.method,

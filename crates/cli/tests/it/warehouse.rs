@@ -229,3 +229,97 @@ async fn stock_levels_are_pushed_to_amazon_and_listed() {
         "{listed}"
     );
 }
+
+/// An order Amazon sent under another id shape than 3-7-7 digits is shown, shipped and listed by that id; a typed id
+/// of another shape that names no imported order is refused with the 3-7-7 format, in both languages.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_of_another_id_shape_is_shipped_by_its_id_and_a_typo_is_refused_with_the_format() {
+    let (amazon, home, seller, connection) = seller_connected().await;
+    let odd = "S01-5512345-7788990";
+    control(
+        &amazon,
+        &format!("/_sandbox/sellers/{seller}/orders"),
+        json!({ "amazon_order_id": odd, "items": [{ "sku": "TEA-02", "quantity": 1, "unit_price": 1500 }] }),
+    )
+    .await;
+    control(&amazon, "/_sandbox/clock", json!({ "advance": 180.0 })).await;
+    run(&home, &["sync", "--connection", &connection]).assert_ok();
+
+    let shown = run(
+        &home,
+        &["--json", "orders", "show", "--connection", &connection, odd],
+    )
+    .assert_ok()
+    .json();
+    assert_eq!(shown["order"]["amazon_order_id"], odd, "{shown}");
+
+    // A typo of the same shape names no imported order: the typed rule explains what is expected.
+    let typo = run(
+        &home,
+        &[
+            "--json",
+            "orders",
+            "ship",
+            "--connection",
+            &connection,
+            "S01-5512345-7788999",
+            "--carrier",
+            "Yamato Transport",
+            "--tracking",
+            "1234",
+        ],
+    );
+    assert!(!typo.status.success());
+    let error = &typo.json()["error"];
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected 3-7-7 digits"),
+        "{error}"
+    );
+    assert!(
+        error["message_ja"]
+            .as_str()
+            .unwrap()
+            .contains("3桁-7桁-7桁"),
+        "{error}"
+    );
+    // Text no order id can be is refused before anything is looked up.
+    let spaced = run(
+        &home,
+        &["orders", "show", "--connection", &connection, "503 1234567"],
+    );
+    assert!(!spaced.status.success());
+    assert!(
+        spaced.stderr.contains("expected 3-7-7 digits"),
+        "{}",
+        spaced.stderr
+    );
+    assert!(shipments(&home).is_empty());
+
+    let shipped = run(
+        &home,
+        &[
+            "--json",
+            "orders",
+            "ship",
+            "--connection",
+            &connection,
+            odd,
+            "--carrier",
+            "Yamato Transport",
+            "--tracking",
+            "2234-5678-9012",
+            "--now",
+        ],
+    )
+    .assert_ok()
+    .json();
+    assert_eq!(shipped["state"], "confirmed", "{shipped}");
+    let by_order = run(&home, &["--json", "orders", "shipments", "--order", odd])
+        .assert_ok()
+        .json();
+    assert_eq!(by_order.as_array().map(Vec::len), Some(1), "{by_order}");
+    assert_eq!(by_order[0]["amazon_order_id"], odd, "{by_order}");
+}

@@ -286,6 +286,144 @@ fn access_key_refresh_token_and_order_id() {
 }
 
 #[test]
+fn amazon_sends_order_ids_of_other_shapes_which_are_taken_as_sent() {
+    for id in [
+        "503-1234567-1234567",
+        "S01-1234567-1234567",
+        "1234567890123",
+        "TEST_ORDER.42",
+        "AB#12/34?x=1%",
+        "7",
+    ] {
+        let taken = AmazonOrderId::from_amazon(id).unwrap();
+        assert_eq!(taken.as_str(), id);
+        assert_eq!(taken.is_usual_shape(), id == "503-1234567-1234567");
+    }
+    // The wire format's layout around the id is not part of it.
+    assert_eq!(
+        AmazonOrderId::from_amazon("\n  S01-1234567-1234567 ")
+            .unwrap()
+            .as_str(),
+        "S01-1234567-1234567"
+    );
+    let longest = "9".repeat(AmazonOrderId::MAX_RECEIVED_LEN);
+    assert!(AmazonOrderId::from_amazon(&longest).is_ok());
+}
+
+#[test]
+fn order_ids_that_could_not_be_shown_typed_or_sent_back_are_refused_from_amazon_too() {
+    let refused = |id: &str| AmazonOrderId::from_amazon(id).unwrap_err();
+    assert_eq!(refused("").problem, IdProblem::Empty);
+    assert_eq!(refused("   ").problem, IdProblem::Empty);
+    assert_eq!(
+        refused("503 1234567").problem,
+        IdProblem::Character {
+            position: 4,
+            character: Some(' ')
+        }
+    );
+    for bad in [
+        "503\u{7}1",
+        "503\u{200b}1",
+        "５０３-1",
+        "503\u{202e}1",
+        "a\tb",
+    ] {
+        let error = refused(bad);
+        assert!(
+            matches!(error.problem, IdProblem::Character { .. }),
+            "{bad:?}: {error}"
+        );
+        assert_eq!(error.field, IdField::ReceivedOrderId);
+    }
+    let too_long = "9".repeat(AmazonOrderId::MAX_RECEIVED_LEN + 1);
+    assert_eq!(
+        refused(&too_long).problem,
+        IdProblem::Length {
+            actual: AmazonOrderId::MAX_RECEIVED_LEN + 1
+        }
+    );
+    let text = refused("a b").to_string();
+    assert!(text.starts_with("order ID from Amazon"), "{text}");
+    assert!(text.contains("1–64 printable ASCII"), "{text}");
+    assert!(
+        refused("a b")
+            .message_ja()
+            .starts_with("Amazonから届いた注文番号")
+    );
+}
+
+#[test]
+fn typed_order_ids_stay_strict() {
+    for typed in ["S01-1234567-1234567", "503-1234567", "TEST_ORDER.42"] {
+        let error = AmazonOrderId::parse(typed).unwrap_err();
+        assert_eq!(error.field, IdField::AmazonOrderId);
+        assert!(
+            error.to_string().contains("expected 3-7-7 digits"),
+            "{error}"
+        );
+        assert!(
+            error.message_ja().contains("3桁-7桁-7桁"),
+            "{}",
+            error.message_ja()
+        );
+        assert!(typed.parse::<AmazonOrderId>().is_err());
+    }
+    assert_eq!(
+        " 503-1234567-1234567\n"
+            .parse::<AmazonOrderId>()
+            .unwrap()
+            .as_str(),
+        "503-1234567-1234567"
+    );
+}
+
+#[test]
+fn a_lookup_takes_any_received_id_and_keeps_the_strict_error_for_not_found() {
+    let usual = OrderIdLookup::parse(" 503-1234567-1234567 ").unwrap();
+    assert_eq!(usual.id().as_str(), "503-1234567-1234567");
+    assert!(usual.unusual_shape().is_none());
+
+    let odd = OrderIdLookup::parse("S01-1234567-1234567").unwrap();
+    assert_eq!(odd.id().as_str(), "S01-1234567-1234567");
+    let (id, strict) = odd.into_parts();
+    assert_eq!(
+        id,
+        AmazonOrderId::from_amazon("S01-1234567-1234567").unwrap()
+    );
+    let strict = strict.expect("not the usual shape");
+    assert_eq!(strict.field, IdField::AmazonOrderId);
+    assert_eq!(
+        strict.problem,
+        IdProblem::Character {
+            position: 1,
+            character: Some('S')
+        }
+    );
+
+    // Text that could not be any order id fails at once, with the typed (3-7-7) explanation.
+    let error = OrderIdLookup::parse("503 1234567 1234567").unwrap_err();
+    assert_eq!(error.field, IdField::AmazonOrderId);
+    assert!(
+        error.to_string().contains("expected 3-7-7 digits"),
+        "{error}"
+    );
+    assert!(OrderIdLookup::parse("").is_err());
+    assert!(OrderIdLookup::parse(&"1".repeat(65)).is_err());
+}
+
+#[test]
+fn serde_reads_order_ids_as_amazon_sends_them() {
+    let id: AmazonOrderId = serde_json::from_str("\"S01-1234567-1234567\"").unwrap();
+    assert_eq!(id.as_str(), "S01-1234567-1234567");
+    assert_eq!(
+        serde_json::to_string(&id).unwrap(),
+        "\"S01-1234567-1234567\""
+    );
+    assert!(serde_json::from_str::<AmazonOrderId>("\"has space\"").is_err());
+}
+
+#[test]
 fn uuid_ids_round_trip() {
     let id = ConnectionId::new();
     assert_eq!(ConnectionId::parse(&id.to_string()).unwrap(), id);
@@ -384,6 +522,8 @@ proptest! {
             AwsAccessKeyId::parse(&input).err(),
             LwaRefreshToken::parse(&input).err(),
             AmazonOrderId::parse(&input).err(),
+            AmazonOrderId::from_amazon(&input).err(),
+            OrderIdLookup::parse(&input).err(),
             MerchantId::parse(&input).err(),
         ];
         for err in errors.into_iter().flatten() {
@@ -400,6 +540,15 @@ proptest! {
         let shaped = order.len() == 19 && order.as_bytes()[3] == b'-' && order.as_bytes()[11] == b'-'
             && order.matches('-').count() == 2;
         prop_assert_eq!(AmazonOrderId::parse(&order).is_ok(), shaped);
+    }
+
+    #[test]
+    fn every_printable_ascii_id_from_amazon_round_trips(id in "[!-~]{1,64}") {
+        let taken = AmazonOrderId::from_amazon(&id).unwrap();
+        prop_assert_eq!(taken.as_str(), id.as_str());
+        let lookup = OrderIdLookup::parse(&id).unwrap();
+        prop_assert_eq!(lookup.id(), &taken);
+        prop_assert_eq!(lookup.unusual_shape().is_none(), taken.is_usual_shape());
     }
 
     #[test]

@@ -170,7 +170,7 @@ element_parsers! {
     optional completed_processing_date: "CompletedProcessingDate" => Timestamp = parse_timestamp;
     required message_id: "MessageID" => u32 = |text: &str| text.parse::<u32>();
     optional result_message_code: "ResultMessageCode" => u32 = |text: &str| text.parse::<u32>();
-    optional report_order_id: "AmazonOrderID" => AmazonOrderId = AmazonOrderId::parse;
+    optional report_order_id: "AmazonOrderID" => AmazonOrderId = AmazonOrderId::from_amazon;
     required messages_processed: "MessagesProcessed" => u32 = |text: &str| text.parse::<u32>();
     required messages_successful: "MessagesSuccessful" => u32 = |text: &str| text.parse::<u32>();
     required messages_with_error: "MessagesWithError" => u32 = |text: &str| text.parse::<u32>();

@@ -154,7 +154,7 @@ impl fmt::Display for OrderItemId {
 }
 
 element_parsers! {
-    required amazon_order_id: "AmazonOrderId" => AmazonOrderId = AmazonOrderId::parse;
+    required amazon_order_id: "AmazonOrderId" => AmazonOrderId = AmazonOrderId::from_amazon;
     required purchase_date: "PurchaseDate" => Timestamp = parse_timestamp;
     required last_update_date: "LastUpdateDate" => Timestamp = parse_timestamp;
     optional marketplace_id: "MarketplaceId" => MarketplaceId = MarketplaceId::parse;
@@ -873,12 +873,33 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_order_id_names_the_element() {
-        let xml = fixture("list_orders.xml").replace("249-3018476-5521904", "249-30184765521904");
+    fn an_unusable_order_id_names_the_element() {
+        let xml = fixture("list_orders.xml").replace("249-3018476-5521904", "249-3018476 5521904");
         let page = OrdersPage::from_xml(&xml).expect("the other order still reads");
         let text = &page.unreadable[0].reason;
         assert!(text.contains("<AmazonOrderId>"), "{text}");
-        assert!(text.contains("249-30184765521904"), "{text}");
+        assert!(text.contains("' '"), "{text}");
+        assert_eq!(page.orders.len() + page.unreadable.len(), 2);
+    }
+
+    #[test]
+    fn order_ids_of_other_shapes_are_read_as_amazon_sent_them() {
+        for odd in [
+            "249-30184765521904",
+            "S01-3018476-5521904",
+            "TEST&lt;ORDER&gt;-1",
+        ] {
+            let xml = fixture("list_orders.xml").replace("249-3018476-5521904", odd);
+            let page = OrdersPage::from_xml(&xml).expect("the page reads");
+            assert!(page.unreadable.is_empty(), "{odd}: {:?}", page.unreadable);
+            let expected = odd.replace("&lt;", "<").replace("&gt;", ">");
+            assert!(
+                page.orders
+                    .iter()
+                    .any(|o| o.amazon_order_id.as_str() == expected),
+                "{odd}"
+            );
+        }
     }
 
     #[test]

@@ -93,16 +93,28 @@ async fn items_page_by_100_and_hide_prices_while_pending() {
         (unknown.status, unknown.code().as_deref()),
         (StatusCode::BAD_REQUEST, Some("InvalidParameterValue"))
     );
+    // Any string may be an order id (Amazon's model); one that is no order of the seller is refused by name.
     let malformed = sandbox
         .call(ORDERS, "ListOrderItems", &token)
         .param("AmazonOrderId", "12345")
         .send(&sandbox.client)
         .await;
+    assert_eq!(malformed.code().as_deref(), Some("InvalidParameterValue"));
     assert!(
-        malformed
-            .body
-            .contains("AmazonOrderId has 5 characters instead of 19"),
+        malformed.body.contains("Invalid AmazonOrderId: 12345"),
         "{}",
         malformed.body
+    );
+    let spaced = sandbox
+        .call(ORDERS, "ListOrderItems", &token)
+        .param("AmazonOrderId", "123 45")
+        .send(&sandbox.client)
+        .await;
+    assert!(
+        spaced
+            .body
+            .contains("AmazonOrderId has an unexpected character at position 4"),
+        "{}",
+        spaced.body
     );
 }

@@ -316,7 +316,11 @@ async fn get_order_returns_items_and_the_included_data() {
         Some("0.5"),
         "404s carry the rate"
     );
-    let malformed = sp_get(&sandbox, &token, "/orders/2026-01-01/orders/not-an-id").await;
+    // The model's orderId is a plain string: any other shape is looked up (and here not found); only text no
+    // order id can be (a space) is refused as invalid.
+    let other_shape = sp_get(&sandbox, &token, "/orders/2026-01-01/orders/not-an-id").await;
+    assert_eq!(other_shape.status, StatusCode::NOT_FOUND);
+    let malformed = sp_get(&sandbox, &token, "/orders/2026-01-01/orders/not%20an%20id").await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
 }
 

@@ -19,7 +19,8 @@ pub struct GetOrderResponse {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Order {
-    /// The Amazon order ID (3-7-7 digits).
+    /// The Amazon order ID, as Amazon sent it: usually 3-7-7 digits, but any string the model allows
+    /// ([`AmazonOrderId::from_amazon`]).
     pub order_id: AmazonOrderId,
     /// When the order was placed.
     pub created_time: Timestamp,

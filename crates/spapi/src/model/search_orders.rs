@@ -345,19 +345,33 @@ mod tests {
         let page: SearchOrdersPage = serde_json::from_str(
             r#"{"orders":[
                 {"orderId":"503-1234567-7654321","createdTime":"2026-01-09T23:58:30Z","lastUpdatedTime":"2026-01-10T00:10:00Z","salesChannel":{"channelName":"AMAZON"}},
-                {"orderId":"S01-1234567","createdTime":"2026-01-09T23:58:30Z","lastUpdatedTime":"2026-01-10T00:11:00Z","salesChannel":{"channelName":"AMAZON"}}
+                {"orderId":"S01 1234567","createdTime":"2026-01-09T23:58:30Z","lastUpdatedTime":"2026-01-10T00:11:00Z","salesChannel":{"channelName":"AMAZON"}}
             ],"lastUpdatedBefore":"2026-01-10T03:00:00Z"}"#,
         )
         .unwrap();
         assert_eq!(page.orders.len(), 1);
         let odd = &page.unreadable[0];
-        assert_eq!(odd.order_id.as_deref(), Some("S01-1234567"));
+        assert_eq!(odd.order_id.as_deref(), Some("S01 1234567"));
         assert_eq!(odd.last_updated_time, Some(at("2026-01-10T00:11:00Z")));
         assert!(
-            odd.reason.starts_with("orderId: Amazon order ID"),
+            odd.reason.starts_with("orderId: order ID from Amazon"),
             "{}",
             odd.reason
         );
-        assert_eq!(odd.raw["orderId"], "S01-1234567");
+        assert_eq!(odd.raw["orderId"], "S01 1234567");
+    }
+
+    #[test]
+    fn order_ids_of_other_shapes_are_read_as_amazon_sent_them() {
+        let page: SearchOrdersPage = serde_json::from_str(
+            r#"{"orders":[
+                {"orderId":"S01-1234567","createdTime":"2026-01-09T23:58:30Z","lastUpdatedTime":"2026-01-10T00:10:00Z","salesChannel":{"channelName":"AMAZON"}},
+                {"orderId":"NON/AMAZON#42","createdTime":"2026-01-09T23:58:30Z","lastUpdatedTime":"2026-01-10T00:11:00Z","salesChannel":{"channelName":"NON_AMAZON"}}
+            ],"lastUpdatedBefore":"2026-01-10T03:00:00Z"}"#,
+        )
+        .unwrap();
+        assert!(page.unreadable.is_empty(), "{:?}", page.unreadable);
+        let ids: Vec<&str> = page.orders.iter().map(|o| o.order_id.as_str()).collect();
+        assert_eq!(ids, ["S01-1234567", "NON/AMAZON#42"]);
     }
 }

@@ -195,7 +195,7 @@ impl Store {
                 let col = |name| Column::new("orders", name);
                 Ok((
                     col("connection_id").parse(ConnectionId::parse(&connection_id))?,
-                    col("amazon_order_id").parse(AmazonOrderId::parse(&order_id))?,
+                    col("amazon_order_id").parse(AmazonOrderId::from_amazon(&order_id))?,
                     SealedBuyerData { kek_id, sealed },
                 ))
             })
@@ -242,7 +242,8 @@ impl ClearRow {
     /// The row's buyer data sealed for its order.
     fn sealed(&self, seal: Seal<'_>) -> StoreResult<Option<SealedBuyerData>> {
         let col = |name| Column::new("orders", name);
-        let order_id = col("amazon_order_id").parse(AmazonOrderId::parse(&self.amazon_order_id))?;
+        let order_id =
+            col("amazon_order_id").parse(AmazonOrderId::from_amazon(&self.amazon_order_id))?;
         let address: Option<Address> = self
             .shipping_address_json
             .as_deref()

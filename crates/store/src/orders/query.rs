@@ -243,7 +243,7 @@ pub(super) async fn order_ids(
             let col = |name| Column::new("orders", name);
             Ok(OrderSummary {
                 amazon_order_id: col("amazon_order_id")
-                    .parse(AmazonOrderId::parse(&row.amazon_order_id))?,
+                    .parse(AmazonOrderId::from_amazon(&row.amazon_order_id))?,
                 last_update: col("last_update_ms").instant(row.last_update_ms)?,
                 item_count: col("item_count").count(row.item_count)?,
             })

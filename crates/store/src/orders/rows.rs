@@ -200,7 +200,7 @@ impl OrderRow {
             .transpose()?;
         let connection_id = col("connection_id").parse(ConnectionId::parse(&self.connection_id))?;
         let amazon_order_id =
-            col("amazon_order_id").parse(AmazonOrderId::parse(&self.amazon_order_id))?;
+            col("amazon_order_id").parse(AmazonOrderId::from_amazon(&self.amazon_order_id))?;
         let (buyer_name, shipping_address) = self.buyer_data(seal, &amazon_order_id)?;
         Ok(StoredOrder {
             connection_id,

@@ -100,7 +100,7 @@ impl ShipmentRow {
             id: col("id").parse(ShipmentId::parse(&self.id))?,
             connection_id: col("connection_id").parse(ConnectionId::parse(&self.connection_id))?,
             amazon_order_id: col("amazon_order_id")
-                .parse(AmazonOrderId::parse(&self.amazon_order_id))?,
+                .parse(AmazonOrderId::from_amazon(&self.amazon_order_id))?,
             carrier: self.carrier,
             shipping_method: self.shipping_method,
             tracking_number: self.tracking_number,

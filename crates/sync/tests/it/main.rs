@@ -10,6 +10,7 @@ mod clean_import;
 mod crash;
 mod faults;
 mod lease;
+mod odd_order_ids;
 mod quarantine;
 mod scheduler;
 mod shipments;

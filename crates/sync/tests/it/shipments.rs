@@ -37,7 +37,11 @@ async fn place_orders(sandbox: &Sandbox, seller: &str, count: usize) -> Vec<Amaz
 }
 
 /// The imported order `id`.
-async fn imported(store: &Store, connection: ConnectionId, id: &AmazonOrderId) -> StoredOrder {
+pub(crate) async fn imported(
+    store: &Store,
+    connection: ConnectionId,
+    id: &AmazonOrderId,
+) -> StoredOrder {
     let order = store
         .order(connection, id)
         .await
@@ -49,7 +53,7 @@ async fn imported(store: &Store, connection: ConnectionId, id: &AmazonOrderId) -
 }
 
 /// Queues a shipment of every unshipped unit of `order` by Yamato Transport.
-async fn queue(store: &Store, order: &StoredOrder, tracking: &str) -> ShipmentRecord {
+pub(crate) async fn queue(store: &Store, order: &StoredOrder, tracking: &str) -> ShipmentRecord {
     queue_by(store, order, "Yamato Transport", tracking).await
 }
 
@@ -98,7 +102,11 @@ async fn queue_by(
     record
 }
 
-async fn status_at_amazon(sandbox: &Sandbox, seller: &str, order: &AmazonOrderId) -> String {
+pub(crate) async fn status_at_amazon(
+    sandbox: &Sandbox,
+    seller: &str,
+    order: &AmazonOrderId,
+) -> String {
     sandbox
         .orders(seller)
         .await

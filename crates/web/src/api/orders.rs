@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use jiff::SignedDuration;
 use jiff::Timestamp;
-use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MarketplaceId, MerchantId};
+use sellerlink_domain::ids::{ConnectionId, MarketplaceId, MerchantId, OrderIdLookup};
 use sellerlink_domain::order::FulfillmentChannel;
 use sellerlink_store::{OrderQuery, OrderSort, ShipByFilter};
 
@@ -200,7 +200,7 @@ pub(crate) async fn list(
     get, path = "/api/v1/connections/{connection_id}/orders/{amazon_order_id}", operation_id = "get_order", tag = "orders",
     params(
         ("connection_id" = uuid::Uuid, Path, description = "The connection it was imported through"),
-        ("amazon_order_id" = String, Path, description = "Amazon's order number, e.g. 503-1234567-1234567"),
+        ("amazon_order_id" = String, Path, description = "Amazon's order number as Amazon sent it, e.g. 503-1234567-1234567 or S01-1234567-1234567 (percent-encoded)"),
     ),
     responses(
         (status = 200, description = "The order", body = OrderDetailOut),
@@ -229,10 +229,11 @@ pub(crate) async fn find(
     let view = scope
         .connection(state.app(), connection_id(connection)?)
         .await?;
-    let order = AmazonOrderId::parse(order).map_err(|_| missing())?;
+    // Any id Amazon may have sent reaches its order; text that could be no order id is simply not found.
+    let order = OrderIdLookup::parse(order).map_err(|_| missing())?;
     state
         .store()
-        .order(view.connection.id, &order)
+        .order(view.connection.id, order.id())
         .await?
         .ok_or_else(missing)
 }

@@ -107,7 +107,7 @@ impl From<&ShipmentRecord> for ShipmentOut {
     operation_id = "create_shipment", tag = "orders",
     params(
         ("connection_id" = uuid::Uuid, Path, description = "The connection the order was imported through"),
-        ("amazon_order_id" = String, Path, description = "Amazon's order number, e.g. 503-1234567-1234567"),
+        ("amazon_order_id" = String, Path, description = "Amazon's order number as Amazon sent it, e.g. 503-1234567-1234567 or S01-1234567-1234567 (percent-encoded)"),
     ),
     request_body = ShipmentIn,
     responses(
@@ -155,7 +155,7 @@ pub(crate) async fn create(
     operation_id = "list_shipments", tag = "orders",
     params(
         ("connection_id" = uuid::Uuid, Path, description = "The connection the order was imported through"),
-        ("amazon_order_id" = String, Path, description = "Amazon's order number"),
+        ("amazon_order_id" = String, Path, description = "Amazon's order number as Amazon sent it, e.g. 503-1234567-1234567 or S01-1234567-1234567 (percent-encoded)"),
     ),
     responses(
         (status = 200, description = "The order's shipments", body = [ShipmentOut]),

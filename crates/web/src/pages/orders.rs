@@ -12,7 +12,8 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::{self, TimeZone};
-use sellerlink_domain::ids::{ConnectionId, MerchantId};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use sellerlink_domain::ids::{AmazonOrderId, ConnectionId, MerchantId};
 use sellerlink_domain::marketplace;
 use sellerlink_domain::order::{OrderStatus, StoredOrder};
 use sellerlink_store::{
@@ -179,6 +180,22 @@ fn day_start(t: &Texts, text: Option<&str>) -> Result<Option<Timestamp>, String>
         .map_err(|_| (t.bad_date)(text))
 }
 
+/// What a path segment keeps unencoded: letters, digits and `-._~` (RFC 3986's unreserved characters).
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The order page's address. Amazon's order ids may hold `/`, `?`, `#` or `%`, so the id is percent-encoded as one
+/// path segment (the usual `503-1234567-1234567` is unchanged).
+pub(crate) fn order_href(connection: ConnectionId, order: &AmazonOrderId) -> String {
+    format!(
+        "/connections/{connection}/orders/{}",
+        utf8_percent_encode(order.as_str(), PATH_SEGMENT)
+    )
+}
+
 /// A line of the table; `merchants` names each connection's merchant on an operator's list (`None`: a merchant's
 /// own list, without the column).
 pub(crate) fn row(
@@ -190,10 +207,7 @@ pub(crate) fn row(
     let stored = &listed.stored;
     let order = &stored.order;
     OrderRow {
-        href: format!(
-            "/connections/{}/orders/{}",
-            stored.connection_id, order.amazon_order_id
-        ),
+        href: order_href(stored.connection_id, &order.amazon_order_id),
         order_id: order.amazon_order_id.to_string(),
         merchant: merchants.map(|names| {
             names

@@ -12,6 +12,7 @@ mod demo_clock;
 mod fuzz;
 mod lifecycle_pages;
 mod notifications;
+mod odd_order_ids;
 mod openapi;
 mod order_pages;
 mod pages;
