@@ -263,6 +263,20 @@ impl Store {
         })
         .transpose()
     }
+
+    /// Gives up every lease `owner` holds (a process stopping gracefully hands its work back at once instead of
+    /// letting it wait for the leases to expire); returns how many it gave up.
+    pub async fn release_leases_of(&self, owner: &LeaseOwner) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM leases WHERE owner = $1";
+        let released = on_pool!(&self.pool, |pool| {
+            sqlx::query(SQL)
+                .bind(owner.as_str().to_owned())
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(released)
+    }
 }
 
 /// When a lease taken at `now` for `ttl` ends.

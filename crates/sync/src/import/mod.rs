@@ -182,6 +182,8 @@ impl Importer {
         async {
             let report = self.leased(connection_id, options).await?;
             tracing::Span::current().record("outcome", report.outcome.as_str());
+            sellerlink_metrics::import_finished(report.outcome.as_str());
+            sellerlink_metrics::orders_written(report.orders_new + report.orders_changed);
             match &report.error {
                 Some(error) => tracing::warn!(
                     error.kind = %error.kind,
@@ -275,6 +277,7 @@ impl Importer {
                     .await?
             {
                 tracing::warn!(holder = %held.owner, "took over the sync lease of a process that has ended");
+                sellerlink_metrics::lease_taken_over();
                 return Ok(LeaseTaken::Taken);
             }
         }
