@@ -177,3 +177,29 @@ impl Store {
         self.pool.close().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_page_cache_is_a_share_of_one_budget_whatever_the_pool_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("cache.db").display());
+        for (size, kib) in [(1, 65_536), (4, 16_384), (8, 8_192), (64, 2_048)] {
+            let options = StoreOptions {
+                pool_size: Some(size),
+            };
+            let store = Store::connect_with(&url, options).await.unwrap();
+            let Pool::Sqlite(pool) = &store.pool else {
+                panic!("a SQLite URL opened another engine");
+            };
+            let cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            assert_eq!(cache, -kib, "pool of {size}");
+            store.close().await;
+        }
+    }
+}

@@ -12,6 +12,7 @@ mod connect;
 mod connections;
 mod credentials;
 mod failures;
+mod fleet;
 mod leases;
 mod merchants;
 mod notifications;
