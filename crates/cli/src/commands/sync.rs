@@ -36,7 +36,7 @@ pub async fn run(
     let mut signals = Signals::or_install(signals)?;
     let concurrency = args
         .concurrency
-        .map_or_else(|| app.store().pool_size(), |n| n)
+        .unwrap_or_else(|| app.store().pool_size())
         .max(1) as usize;
     let mut ids = if args.all || args.connections.is_empty() {
         ConnectionIds::every(app.clone())

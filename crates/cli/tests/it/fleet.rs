@@ -138,6 +138,9 @@ fn wait_with_deadline(child: &mut Child, deadline: Duration) -> Option<std::proc
     None
 }
 
+/// A `sync_runs` row: finished at, outcome, error kind, orders new.
+type RunRow = (Option<i64>, Option<String>, Option<String>, i64);
+
 async fn amazon_order_ids(home: &Home) -> Vec<String> {
     let mut db = database(home).await;
     sqlx::query_scalar("SELECT amazon_order_id FROM orders ORDER BY amazon_order_id")
@@ -219,7 +222,7 @@ async fn a_worker_that_is_pid_1_stops_on_sigterm_within_its_grace_and_the_next_i
         .await
         .unwrap();
     assert_eq!(leases, 0, "no lease left behind\n{stderr}");
-    let runs: Vec<(Option<i64>, Option<String>, Option<String>, i64)> = sqlx::query_as(
+    let runs: Vec<RunRow> = sqlx::query_as(
         "SELECT finished_at_ms, outcome, error_kind, orders_new FROM sync_runs WHERE connection_id = $1",
     )
     .bind(&id)
