@@ -5,6 +5,7 @@ mod connections;
 mod error;
 mod keys;
 mod merchants;
+mod metrics;
 mod replace_token;
 mod settings;
 mod shipments;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 
 use sellerlink_domain::clock::Clock;
 use sellerlink_secrets::Keyring;
-use sellerlink_store::{LeaseOwner, Store};
+use sellerlink_store::{LeaseOwner, Store, StoreOptions};
 use sellerlink_sync::{
     CombinedSourceFactory, ImportConfig, Importer, KeyringBuyerData, KeyringCredentials,
     MwsSourceFactory, SourceFactory, SpApiSourceFactory,
@@ -27,6 +28,7 @@ use sellerlink_sync::{
 pub use connections::{LifecycleCommand, NewMwsConnection};
 pub use error::AppError;
 pub use keys::RotationReport;
+pub use metrics::ConnectionGauges;
 pub use replace_token::MwsTokenReplacement;
 pub use sellerlink_sync::SpApiSettings;
 pub use sellerlink_sync::{RunOptions, SyncReport, VerifyOutcome};
@@ -67,8 +69,17 @@ impl std::fmt::Debug for App {
 impl App {
     /// Opens the store (running migrations), loads the keyring and builds the app.
     pub async fn open(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, AppError> {
+        Self::open_with(settings, clock, StoreOptions::default()).await
+    }
+
+    /// Opens the app as [`App::open`] does, with the database pool sized by `store_options`.
+    pub async fn open_with(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        store_options: StoreOptions,
+    ) -> Result<Self, AppError> {
         let keyring = settings.keys.load()?;
-        let store = Store::connect(&settings.database_url).await?;
+        let store = Store::connect_with(&settings.database_url, store_options).await?;
         store.migrate().await?;
         let keyring = Arc::new(keyring);
         let store = store.with_buyer_seal(Arc::new(KeyringBuyerData::new(keyring.clone())));

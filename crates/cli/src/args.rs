@@ -66,6 +66,25 @@ pub struct GlobalArgs {
     /// `notify channel add`) and again at every send.
     #[arg(long, env = "SELLERLINK_ALLOW_PRIVATE_WEBHOOKS", global = true)]
     pub allow_private_webhooks: bool,
+    /// On SIGTERM or SIGINT, `worker`, `serve` and `demo` let running work finish for at most this many seconds,
+    /// then give back every lease they still hold and exit 0 (a second signal stops them at once).
+    #[arg(
+        long,
+        env = "SELLERLINK_SHUTDOWN_GRACE",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u64).range(0..=3600),
+        global = true
+    )]
+    pub shutdown_grace: u64,
+    /// Database connections this process keeps open at most (default: 4 on SQLite, 10 on PostgreSQL). Each
+    /// process sharing a PostgreSQL server counts against its `max_connections`.
+    #[arg(
+        long,
+        env = "SELLERLINK_DB_POOL_SIZE",
+        value_parser = clap::value_parser!(u32).range(1..=i64::from(sellerlink_store::MAX_POOL_SIZE)),
+        global = true
+    )]
+    pub db_pool_size: Option<u32>,
     #[command(flatten)]
     pub mws: MwsArgs,
     #[command(flatten)]
@@ -461,6 +480,9 @@ pub struct SyncArgs {
     /// Import every connection that is not paused.
     #[arg(long)]
     pub all: bool,
+    /// Connections imported at the same time (default: the database pool size, `--db-pool-size`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub concurrency: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -473,6 +495,10 @@ pub struct WorkerArgs {
     pub concurrency: usize,
     #[command(flatten)]
     pub buyer_data: BuyerDataArgs,
+    /// Serve Prometheus metrics at http://ADDRESS/metrics (e.g. 127.0.0.1:9464); off unless given. Anyone who can
+    /// reach the address can read them: keep it on loopback or a private network.
+    #[arg(long, env = "SELLERLINK_METRICS_LISTEN")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 /// The worker's buyer-data erasure (`worker` and `demo`).

@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod output;
+mod shutdown;
 mod spapi_settings;
 mod usage;
 
@@ -38,9 +39,15 @@ fn main() -> ExitCode {
     let output = Output {
         json: cli.global.json,
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli));
+    // Whatever still runs (a blocked read of stdin, say) must not keep the process from exiting.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            if let Some(shutdown::ExitStatus(status)) = err.downcast_ref() {
+                return ExitCode::from(*status);
+            }
             output.error(&err);
             output::exit_code(&err)
         }
@@ -93,9 +100,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let output = Output {
         json: cli.global.json,
     };
+    // First of all, so that a stop asked for while starting is not lost (as PID 1 it would be ignored).
+    let signals = match &cli.command {
+        Command::Worker(_) | Command::Serve(_) | Command::Demo(_) | Command::Sync(_) => {
+            Some(shutdown::Signals::install()?)
+        }
+        _ => None,
+    };
     match cli.command {
         Command::Sandbox(args) => commands::sandbox::run(&cli.global, args).await,
-        Command::Demo(args) => commands::demo::run(&cli.global, args).await,
+        Command::Demo(args) => commands::demo::run(&cli.global, args, signals).await,
         command => {
             let app = open_app(&cli.global).await?;
             match command {
@@ -119,9 +133,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Notify(command) => {
                     commands::notify::run(&app, &cli.global, command, &output).await
                 }
-                Command::Sync(args) => commands::sync::run(&app, args, &output).await,
-                Command::Worker(args) => commands::sync::worker(&app, &cli.global, args).await,
-                Command::Serve(args) => commands::serve::run(&app, &cli.global, args).await,
+                Command::Sync(args) => commands::sync::run(&app, args, &output, signals).await,
+                Command::Worker(args) => {
+                    commands::sync::worker(&app, &cli.global, args, signals).await
+                }
+                Command::Serve(args) => {
+                    commands::serve::run(&app, &cli.global, args, signals).await
+                }
                 Command::Sandbox(_) | Command::Demo(_) => unreachable!("handled above"),
             }
         }
@@ -208,5 +226,17 @@ fn mws_settings(args: &crate::args::MwsArgs) -> anyhow::Result<Option<MwsSetting
 }
 
 async fn open_app(global: &GlobalArgs) -> anyhow::Result<App> {
-    Ok(App::open(settings(global)?, Arc::new(SystemClock)).await?)
+    Ok(App::open_with(
+        settings(global)?,
+        Arc::new(SystemClock),
+        store_options(global),
+    )
+    .await?)
+}
+
+/// The database pool settings of the global options.
+pub(crate) fn store_options(global: &GlobalArgs) -> sellerlink_store::StoreOptions {
+    sellerlink_store::StoreOptions {
+        pool_size: global.db_pool_size,
+    }
 }

@@ -154,6 +154,27 @@ impl Operation {
         }
     }
 
+    /// `Section.Action` as a constant (the [`fmt::Display`] form), e.g. for a metric's label.
+    pub fn qualified_name(self) -> &'static str {
+        match self {
+            Self::ListMarketplaceParticipations => "Sellers.ListMarketplaceParticipations",
+            Self::ListMarketplaceParticipationsByNextToken => {
+                "Sellers.ListMarketplaceParticipationsByNextToken"
+            }
+            Self::SellersGetServiceStatus => "Sellers.GetServiceStatus",
+            Self::ListOrders => "Orders.ListOrders",
+            Self::ListOrdersByNextToken => "Orders.ListOrdersByNextToken",
+            Self::GetOrder => "Orders.GetOrder",
+            Self::ListOrderItems => "Orders.ListOrderItems",
+            Self::ListOrderItemsByNextToken => "Orders.ListOrderItemsByNextToken",
+            Self::OrdersGetServiceStatus => "Orders.GetServiceStatus",
+            Self::SubmitFeed => "Feeds.SubmitFeed",
+            Self::GetFeedSubmissionList => "Feeds.GetFeedSubmissionList",
+            Self::GetFeedSubmissionListByNextToken => "Feeds.GetFeedSubmissionListByNextToken",
+            Self::GetFeedSubmissionResult => "Feeds.GetFeedSubmissionResult",
+        }
+    }
+
     /// The operation's throttling quota from [`QUOTA_TABLE`].
     pub fn quota(self) -> Quota {
         QUOTA_TABLE
@@ -388,6 +409,13 @@ mod tests {
             Operation::OrdersGetServiceStatus.quota().restore_period,
             Duration::from_secs(300)
         );
+    }
+
+    #[test]
+    fn qualified_names_are_the_display_form() {
+        for operation in Operation::ALL {
+            assert_eq!(operation.qualified_name(), operation.to_string());
+        }
     }
 
     #[test]

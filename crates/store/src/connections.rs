@@ -9,7 +9,7 @@ use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::{ConnectionId, MerchantId};
 
 use crate::audit::{expect_subject, write_audit};
-use crate::codec::date_text;
+use crate::codec::{Column, date_text};
 use crate::connection_row::{ConnectionColumns, ConnectionRow, connection_select};
 use crate::credentials::{SealedCredential, check_sealed};
 use crate::engine::{Args, Handle, Tx, bind_args, on_conn, on_pool};
@@ -261,6 +261,47 @@ impl Store {
                 .await?
         });
         rows.into_iter().map(ConnectionRow::into_stored).collect()
+    }
+
+    /// The ids of at most `limit` connections after `after` (from the first when `None`), in id order: one page of
+    /// a walk over every connection that holds one page in memory at a time (`sync --all`). Pass the last id of a
+    /// page to get the next; an empty page ends the walk. Connections added during the walk with an id below the
+    /// cursor are not visited (ids are time-ordered UUIDv7, so new ones mostly sort last).
+    pub async fn connection_ids_after(
+        &self,
+        after: Option<ConnectionId>,
+        limit: u32,
+    ) -> StoreResult<Vec<ConnectionId>> {
+        const FIRST: &str = "SELECT id FROM connections ORDER BY id LIMIT $1";
+        const NEXT: &str = "SELECT id FROM connections WHERE id > $1 ORDER BY id LIMIT $2";
+        let limit = i64::from(limit);
+        let ids: Vec<String> = match after {
+            None => on_pool!(&self.pool, |pool| {
+                sqlx::query_scalar(FIRST)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+            }),
+            Some(after) => on_pool!(&self.pool, |pool| {
+                sqlx::query_scalar(NEXT)
+                    .bind(after.to_string())
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+            }),
+        };
+        ids.iter()
+            .map(|id| Column::new("connections", "id").parse(ConnectionId::parse(id)))
+            .collect()
+    }
+
+    /// How many connections are stored (every merchant's, paused ones too).
+    pub async fn count_connections(&self) -> StoreResult<u64> {
+        const SQL: &str = "SELECT COUNT(*) FROM connections";
+        let count: i64 = on_pool!(&self.pool, |pool| {
+            sqlx::query_scalar(SQL).fetch_one(pool).await?
+        });
+        Column::new("connections", "COUNT(*)").count(count)
     }
 
     /// Writes a connection's new state (grant, marketplaces, verification) if its stored version is still

@@ -41,9 +41,7 @@ pub(crate) fn parse(url: &str) -> Result<Target, StoreError> {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(SQLITE_BUSY_TIMEOUT)
-            // 64 MiB of page cache per connection (negative = KiB): upserts into a large orders table stay
-            // in memory instead of re-reading index pages (SQLite's default is 2 MiB).
-            .pragma("cache_size", "-65536")
+            // The page cache (`cache_size`) is set by `Store::connect_with`, from the pool size.
             // `PRAGMA optimize` samples at most this many rows per index, so refreshing statistics stays cheap.
             .pragma("analysis_limit", "1000");
         return Ok(Target::Sqlite(options));

@@ -45,7 +45,7 @@ pub use shipments::{
     NewShipment, ShipmentFilter, ShipmentId, ShipmentLine, ShipmentRecord, ShipmentState,
 };
 pub use stock::{SkuSearch, StockChange, StockFilter, StockLevel, StockState};
-pub use store::Store;
+pub use store::{MAX_POOL_SIZE, Store, StoreOptions};
 pub use work_queue::ImportQueue;
 pub use sync::{
     SyncFailure, SyncOutcome, SyncRun, SyncRunId, SyncRunResult, SyncStream, SyncWatermark,

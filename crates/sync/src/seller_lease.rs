@@ -119,6 +119,7 @@ impl SellerLeases {
                     .take_over_lease(&name, &lease.owner, &inner.owner, now, inner.ttl)
                     .await?;
                 if fence.is_some() {
+                    sellerlink_metrics::lease_taken_over();
                     tracing::warn!(holder = %lease.owner, connection.id = %connection, "took over the lease of a process that has ended");
                 }
             }

@@ -19,7 +19,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::WebConfig;
 use crate::error::WebError;
 use crate::state::WebState;
-use crate::{api, auth, pages, security};
+use crate::{api, auth, metrics, pages, security};
 
 /// The largest request body read (JSON and forms; page forms have their own, smaller limit). Larger is 413.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -33,6 +33,7 @@ pub fn router(state: WebState) -> Router {
     Router::new()
         .nest("/api", api::router())
         .merge(pages::router())
+        .merge(metrics::router())
         .layer(from_fn(auth::csrf::check_forms))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn_with_state(state.clone(), auth::session::recognise))
@@ -76,6 +77,40 @@ impl RunningServer {
     /// Stops accepting requests, lets requests in flight finish, stops the scheduler, and waits.
     pub async fn shutdown(self) {
         self.stop.cancel();
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+
+    /// Asks everything to stop as [`RunningServer::shutdown`] does, without waiting: await
+    /// [`StoppingServer::stopped`], or [`StoppingServer::abort`] what is still running.
+    pub fn begin_shutdown(self) -> StoppingServer {
+        self.stop.cancel();
+        StoppingServer { tasks: self.tasks }
+    }
+}
+
+/// A web app asked to stop ([`RunningServer::begin_shutdown`]).
+#[derive(Debug)]
+pub struct StoppingServer {
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl StoppingServer {
+    /// Waits until requests in flight and the scheduler's imports have finished.
+    pub async fn stopped(&mut self) {
+        // A task leaves the list only once it ended, so that `abort` after an abandoned wait awaits each task once.
+        while let Some(task) = self.tasks.last_mut() {
+            let _ = task.await;
+            self.tasks.pop();
+        }
+    }
+
+    /// Aborts what is still running (requests, imports) and returns once it is gone.
+    pub async fn abort(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
         for task in self.tasks {
             let _ = task.await;
         }

@@ -22,6 +22,7 @@ use super::cli_actor;
 use super::serve::ensure_user;
 use super::sync::{Worker, WorkerSettings};
 use crate::args::{DemoArgs, GlobalArgs};
+use crate::shutdown::Signals;
 
 const DEMO_MERCHANT: &str = "デモ荷主 (Demo Merchant)";
 /// The demo's users (a local demo on loopback; the passwords are printed at start).
@@ -32,7 +33,12 @@ const DEMO_MERCHANT_PASSWORD: &str = "demo-merchant-pass";
 /// The demo sandbox runs Amazon's quotas this many times faster, so a first import takes seconds, not hours.
 const DEMO_THROTTLE_SCALE: f64 = 20.0;
 
-pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
+pub async fn run(
+    global: &GlobalArgs,
+    args: DemoArgs,
+    signals: Option<Signals>,
+) -> anyhow::Result<()> {
+    let mut signals = Signals::or_install(signals)?;
     let sandbox = sellerlink_sandbox::start(sellerlink_sandbox::SandboxConfig {
         http_port: args.sandbox_port,
         https_port: Some(0),
@@ -206,14 +212,42 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<()> {
         "and the first reminder, +30 more the expiry and the access lost alert (API: {web}/api/v1/demo/clock)."
     );
     println!("Sandbox faults: {base}_sandbox (see docs/SANDBOX.md). Press Ctrl-C to stop.");
-    tokio::signal::ctrl_c().await?;
+    let grace = crate::shutdown::grace(global);
+    crate::shutdown::announce(signals.next().await, grace);
+    let asked = std::time::Instant::now();
     shutdown.cancel();
-    for job in jobs {
-        job.await?;
+    let aborts: Vec<_> = jobs
+        .iter()
+        .map(tokio::task::JoinHandle::abort_handle)
+        .collect();
+    let mut ended = crate::shutdown::wind_down(
+        &mut signals,
+        grace,
+        async {
+            for job in jobs {
+                let _ = job.await;
+            }
+        },
+        async || {
+            for abort in &aborts {
+                abort.abort();
+            }
+            while aborts.iter().any(|abort| !abort.is_finished()) {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            crate::shutdown::let_statements_land().await;
+        },
+    )
+    .await;
+    if ended == crate::shutdown::Ended::Finished {
+        let left = grace.saturating_sub(asked.elapsed());
+        ended = super::serve::stop_server(server, &mut signals, left).await;
+    } else {
+        server.begin_shutdown().abort().await;
     }
-    server.shutdown().await;
+    crate::shutdown::give_back_leases(&app).await;
     sandbox.shutdown().await;
-    Ok(())
+    crate::shutdown::result(ended)
 }
 
 /// The sandbox's `index`-th seeded seller (0: `seller1@example.jp`, 1: `seller2@example.jp`).

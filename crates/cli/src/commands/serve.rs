@@ -1,4 +1,4 @@
-//! `sellerlink serve`: the web app (pages and JSON API) with the background order import, until Ctrl-C.
+//! `sellerlink serve`: the web app (pages and JSON API) with the background order import, until SIGTERM or SIGINT.
 
 use std::net::SocketAddr;
 
@@ -8,7 +8,10 @@ use sellerlink_app::App;
 use sellerlink_domain::connection::Language;
 use sellerlink_store::{Email, Role};
 use sellerlink_sync::SchedulerConfig;
-use sellerlink_web::{NewUser, PasswordCost, WebConfig, add_user, serve};
+use sellerlink_web::{NewUser, PasswordCost, WebConfig, add_user, serve, serve_metrics};
+use tokio_util::sync::CancellationToken;
+
+use crate::shutdown::Signals;
 
 use crate::args::GlobalArgs;
 
@@ -41,6 +44,10 @@ pub struct ServeArgs {
     /// SELLERLINK_OPERATOR_PASSWORD (at least 10 characters).
     #[arg(long, env = "SELLERLINK_OPERATOR_EMAIL")]
     pub operator_email: Option<String>,
+    /// Also serve Prometheus metrics at http://ADDRESS/metrics to anyone who reaches it (e.g. 10.0.0.5:9464 on a
+    /// private network). Without it, `/metrics` on the web app's address answers loopback clients only.
+    #[arg(long, env = "SELLERLINK_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// The web settings of these options.
@@ -80,8 +87,14 @@ pub async fn ensure_user(
     Ok(true)
 }
 
-/// Serves until Ctrl-C.
-pub async fn run(app: &App, global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
+/// Serves until SIGTERM or SIGINT, then stops gracefully (see [`crate::shutdown`]).
+pub async fn run(
+    app: &App,
+    global: &GlobalArgs,
+    args: ServeArgs,
+    signals: Option<Signals>,
+) -> anyhow::Result<()> {
+    let mut signals = Signals::or_install(signals)?;
     if let Some(email) = &args.operator_email {
         let password = std::env::var("SELLERLINK_OPERATOR_PASSWORD")
             .context("--operator-email needs the password in SELLERLINK_OPERATOR_PASSWORD")?;
@@ -97,21 +110,50 @@ pub async fn run(app: &App, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
         ..web_config(global, &args)
     };
     let server = serve(app.clone(), config).await?;
+    let metrics_stop = CancellationToken::new();
+    let metrics = match args.metrics_listen {
+        Some(bind) => Some(serve_metrics(bind, app.gauges(), metrics_stop.clone()).await?),
+        None => None,
+    };
     println!(
         "sellerlink is serving at {}  (API: {}/api/v1, OpenAPI: {}/api/openapi.json)",
         server.url(),
         server.url(),
         server.url()
     );
+    if let Some(metrics) = &metrics {
+        println!("Metrics: http://{}/metrics", metrics.addr());
+    }
     if app.importer().is_err() {
         println!(
             "Amazon access is not configured: new connections cannot be verified and no orders are imported."
         );
     }
     println!("Press Ctrl-C to stop.");
-    tokio::signal::ctrl_c().await?;
-    server.shutdown().await;
-    Ok(())
+    let grace = crate::shutdown::grace(global);
+    crate::shutdown::announce(signals.next().await, grace);
+    metrics_stop.cancel();
+    let ended = stop_server(server, &mut signals, grace).await;
+    crate::shutdown::give_back_leases(app).await;
+    if let Some(metrics) = metrics {
+        metrics.stopped().await;
+    }
+    crate::shutdown::result(ended)
+}
+
+/// Stops the web app (and its background imports) within the grace period, or at once on a second signal.
+pub async fn stop_server(
+    server: sellerlink_web::RunningServer,
+    signals: &mut Signals,
+    grace: std::time::Duration,
+) -> crate::shutdown::Ended {
+    let mut stopping = server.begin_shutdown();
+    let ended = crate::shutdown::wind_down(signals, grace, stopping.stopped(), async || {}).await;
+    if ended != crate::shutdown::Ended::Finished {
+        stopping.abort().await;
+        crate::shutdown::let_statements_land().await;
+    }
+    ended
 }
 
 #[cfg(test)]

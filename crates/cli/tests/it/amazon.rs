@@ -14,10 +14,15 @@ pub struct Amazon {
 impl Amazon {
     /// A sandbox with `sellers` sellers of 60 orders each.
     pub async fn start(sellers: usize) -> Self {
+        Self::with_orders(sellers, 60).await
+    }
+
+    /// A sandbox with `sellers` sellers of `orders` orders each.
+    pub async fn with_orders(sellers: usize, orders: usize) -> Self {
         let certs = tempfile::tempdir().unwrap();
         let config = SandboxConfig {
             sellers,
-            orders_per_seller: 60,
+            orders_per_seller: orders,
             throttle_scale: 1000.0,
             cert_dir: certs.path().to_path_buf(),
             ..SandboxConfig::default()

@@ -1,6 +1,6 @@
 //! A crashed `sync` never holds its connection silently: a `kill -9`ed import's lease is taken over at once, a
 //! lease held by a live process makes `sync` name that process and fail, and without a terminal `sync` prints one
-//! line per connection.
+//! line per connection and a total.
 
 use std::time::{Duration, Instant};
 
@@ -169,7 +169,12 @@ async fn without_a_terminal_sync_prints_one_line_per_connection() {
     let run = sync_all(&home);
     assert!(!run.status.success(), "one connection failed");
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "stdout: {}", run.stdout);
+    assert_eq!(lines.len(), 3, "stdout: {}", run.stdout);
+    assert!(
+        lines[2].starts_with("TOTAL 2 connection(s): 1 imported, 1 failed"),
+        "the total comes last: {}",
+        run.stdout
+    );
     let line_of = |id: &str| *lines.iter().find(|l| l.contains(id)).unwrap();
     assert!(line_of(&first).contains("completed"), "{lines:?}");
     let refused = line_of(&second);

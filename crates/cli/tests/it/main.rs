@@ -3,6 +3,7 @@
 mod amazon;
 mod browser;
 mod connections;
+mod fleet;
 mod leases;
 mod lifecycle;
 mod notify;

@@ -56,8 +56,24 @@ impl Home {
 
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_sellerlink"));
+        command.args(args);
+        self.environment(&mut command);
         command
-            .args(args)
+    }
+
+    /// `sellerlink ARGS` run by a wrapper (e.g. `unshare --pid --fork`), with this home's environment.
+    pub fn command_via(&self, wrapper: &[&str], args: &[&str]) -> Command {
+        let mut command = Command::new(wrapper[0]);
+        command
+            .args(&wrapper[1..])
+            .arg(env!("CARGO_BIN_EXE_sellerlink"))
+            .args(args);
+        self.environment(&mut command);
+        command
+    }
+
+    fn environment(&self, command: &mut Command) {
+        command
             .env("SELLERLINK_HOME", self.path())
             .env_remove("SELLERLINK_DATABASE_URL")
             .env_remove("SELLERLINK_MASTER_KEY")
@@ -79,7 +95,6 @@ impl Home {
         for (key, value) in &self.env {
             command.env(key, value);
         }
-        command
     }
 
     /// Starts a long-running command (stdout piped, stderr discarded); killed when the child is dropped by the

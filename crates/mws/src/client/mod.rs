@@ -232,6 +232,10 @@ impl MwsClient {
             pacing.acquire(&auth.seller_id, operation).await;
         }
         let request = self.prepare(auth, call)?;
+        sellerlink_metrics::amazon_call(
+            sellerlink_metrics::AmazonApi::Mws,
+            operation.qualified_name(),
+        );
         let response = self
             .inner
             .http
@@ -257,6 +261,12 @@ impl MwsClient {
             header(&headers, "x-mws-request-id"),
         );
         let kind = response.classify(self.restore_period(operation));
+        if let ErrorKind::Throttled { .. } = kind {
+            sellerlink_metrics::amazon_throttled(
+                sellerlink_metrics::AmazonApi::Mws,
+                operation.qualified_name(),
+            );
+        }
         if let (ErrorKind::Throttled { .. }, Some(pacing)) = (&kind, &self.inner.pacing) {
             let hourly = response.code() == Some("QuotaExceeded");
             pacing.throttled(&auth.seller_id, operation, hourly);

@@ -142,6 +142,10 @@ impl SpApiClient {
                                 .await;
                         }
                         ErrorKind::Throttled { .. } => {
+                            sellerlink_metrics::amazon_throttled(
+                                sellerlink_metrics::AmazonApi::SpApi,
+                                operation.name(),
+                            );
                             if let Some(limits) = &self.inner.limits {
                                 limits.drain(&seller.selling_partner_id, operation);
                             }
@@ -186,6 +190,7 @@ impl SpApiClient {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
+        sellerlink_metrics::amazon_call(sellerlink_metrics::AmazonApi::SpApi, operation.name());
         let response = builder
             .send()
             .await

@@ -13,6 +13,7 @@ mod connections;
 mod credentials;
 mod failures;
 mod fleet;
+mod fleet_ops;
 mod leases;
 mod merchants;
 mod notifications;

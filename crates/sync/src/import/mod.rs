@@ -197,6 +197,8 @@ impl Importer {
         async {
             let report = self.leased(connection_id, options).await?;
             tracing::Span::current().record("outcome", report.outcome.as_str());
+            sellerlink_metrics::import_finished(report.outcome.as_str());
+            sellerlink_metrics::orders_written(report.orders_new + report.orders_changed);
             match &report.error {
                 Some(error) => tracing::warn!(
                     error.kind = %error.kind,
