@@ -60,7 +60,9 @@ pub enum StoreError {
     },
     /// A write made under a lease (see [`crate::Fence`]) found the lease passed to another holder, or released:
     /// nothing was written.
-    #[error("the lease {lease} is no longer held by {owner} with token {token}; nothing was written")]
+    #[error(
+        "the lease {lease} is no longer held by {owner} with token {token}; nothing was written"
+    )]
     LeaseLost {
         /// The lease.
         lease: String,

@@ -71,7 +71,9 @@ impl LeaseOwner {
     /// The process this owner names, if it was made by [`LeaseOwner::of_this_process`] on a system that tells.
     pub fn process(&self) -> Option<LeaseProcess> {
         let (_, process) = self.0.rsplit_once('@')?;
-        let process = process.split_once('#').map_or(process, |(process, _)| process);
+        let process = process
+            .split_once('#')
+            .map_or(process, |(process, _)| process);
         process.parse().ok()
     }
 }
@@ -492,7 +494,13 @@ mod tests {
 
     #[test]
     fn owners_without_a_process_name_none() {
-        for owner in ["worker@node-1:4242", "sellerlink-4242", "w@:9:1:2", "w@h:9:x:2", "w@h:1:2"] {
+        for owner in [
+            "worker@node-1:4242",
+            "sellerlink-4242",
+            "w@:9:1:2",
+            "w@h:9:x:2",
+            "w@h:1:2",
+        ] {
             assert_eq!(LeaseOwner::parse(owner).unwrap().process(), None, "{owner}");
         }
         let process = LeaseOwner::parse("sellerlink@node-1:4026531836:4242:77#0123abcd")
@@ -500,7 +508,12 @@ mod tests {
             .process()
             .unwrap();
         assert_eq!(
-            (process.host.as_str(), process.pid_namespace, process.pid, process.started),
+            (
+                process.host.as_str(),
+                process.pid_namespace,
+                process.pid,
+                process.started
+            ),
             ("node-1", 4026531836, 4242, 77)
         );
     }

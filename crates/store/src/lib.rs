@@ -46,8 +46,8 @@ pub use shipments::{
 };
 pub use stock::{SkuSearch, StockChange, StockFilter, StockLevel, StockState};
 pub use store::{MAX_POOL_SIZE, Store, StoreOptions};
-pub use work_queue::ImportQueue;
 pub use sync::{
     SyncFailure, SyncOutcome, SyncRun, SyncRunId, SyncRunResult, SyncStream, SyncWatermark,
     WatermarkRecord,
 };
+pub use work_queue::ImportQueue;

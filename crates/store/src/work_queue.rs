@@ -96,7 +96,11 @@ impl Store {
 
     /// Sets when the connection's next import (or re-check) is due. Unknown connections (removed meanwhile) are
     /// ignored.
-    pub async fn schedule_import(&self, connection: ConnectionId, due: Timestamp) -> StoreResult<()> {
+    pub async fn schedule_import(
+        &self,
+        connection: ConnectionId,
+        due: Timestamp,
+    ) -> StoreResult<()> {
         const SQL: &str = "UPDATE connections SET import_due_ms = $1 WHERE id = $2";
         on_pool!(&self.pool, |pool| {
             sqlx::query(SQL)
@@ -154,7 +158,10 @@ impl Store {
         const SQL: &str =
             "SELECT COUNT(*), MIN(import_due_ms) FROM connections WHERE import_due_ms <= $1";
         let (due, oldest): (i64, Option<i64>) = on_pool!(&self.pool, |pool| {
-            sqlx::query_as(SQL).bind(millis(now)).fetch_one(pool).await?
+            sqlx::query_as(SQL)
+                .bind(millis(now))
+                .fetch_one(pool)
+                .await?
         });
         Ok(ImportQueue {
             due: u64::try_from(due).unwrap_or(0),

@@ -646,7 +646,12 @@ async fn idle_pass() {
         .iter()
         .map(|run| {
             let report = run.result.as_ref().expect("the run is recorded");
-            assert_eq!(report.outcome, ImportOutcome::Completed, "{:?}", report.error);
+            assert_eq!(
+                report.outcome,
+                ImportOutcome::Completed,
+                "{:?}",
+                report.error
+            );
             report.orders_new + report.orders_changed
         })
         .sum();
@@ -656,7 +661,9 @@ async fn idle_pass() {
     println!(
         "\n(4) incremental pass, nothing new: {sellers} connections, scheduler over the store's queue, 1 ListOrders each"
     );
-    println!("| connections | wall s | sellerlink CPU ms / connection | sandbox CPU ms / connection | peak RSS MiB |");
+    println!(
+        "| connections | wall s | sellerlink CPU ms / connection | sandbox CPU ms / connection | peak RSS MiB |"
+    );
     println!("| ---: | ---: | ---: | ---: | ---: |");
     println!(
         "| {sellers} | {wall:.2} | {:.3} | {:.3} | {:.0} |",

@@ -170,7 +170,10 @@ impl Scheduler {
         let mut runs = Vec::new();
         loop {
             let limit = u32::try_from(slots).unwrap_or(u32::MAX);
-            let claimed = self.store().claim_due_imports(now, self.claim(), limit).await?;
+            let claimed = self
+                .store()
+                .claim_due_imports(now, self.claim(), limit)
+                .await?;
             if claimed.is_empty() {
                 return Ok(runs);
             }
@@ -196,7 +199,11 @@ impl Scheduler {
             let mut claimed_all_asked = false;
             if free > 0 {
                 let limit = u32::try_from(free).unwrap_or(u32::MAX);
-                match self.store().claim_due_imports(now, self.claim(), limit).await {
+                match self
+                    .store()
+                    .claim_due_imports(now, self.claim(), limit)
+                    .await
+                {
                     Ok(claimed) => {
                         claimed_all_asked = claimed.len() == free;
                         for id in claimed {
@@ -317,7 +324,11 @@ impl Scheduler {
         }
     }
 
-    async fn import_one(&self, connection_id: ConnectionId, cancel: CancellationToken) -> ScheduledRun {
+    async fn import_one(
+        &self,
+        connection_id: ConnectionId,
+        cancel: CancellationToken,
+    ) -> ScheduledRun {
         let options = RunOptions {
             progress: None,
             cancel: Some(cancel),

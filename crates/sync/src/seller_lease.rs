@@ -14,7 +14,7 @@ use jiff::SignedDuration;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_store::{Fence, Lease, LeaseName, LeaseOwner, Store, StoreError};
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 
 /// What a job wants the lease for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,14 +32,11 @@ pub enum Acquired {
     Held(SellerLease),
     /// Another process holds it (its lease as stored, if it was still there when read).
     Elsewhere(Option<Lease>),
-    /// This process is importing the connection already.
-    ImportRunning(Lease),
 }
 
 #[derive(Debug)]
 struct Held {
     fence: Fence,
-    expires_at: jiff::Timestamp,
     holders: usize,
     importing: bool,
 }
@@ -51,6 +48,8 @@ struct Inner {
     owner: LeaseOwner,
     ttl: SignedDuration,
     held: Mutex<HashMap<ConnectionId, Held>>,
+    /// Woken whenever an import of this process gives its share back.
+    import_ended: Notify,
 }
 
 /// The process's leases on its connections. Cheap to clone; clones share the leases.
@@ -61,7 +60,12 @@ pub struct SellerLeases {
 
 impl SellerLeases {
     /// Leases held by `owner` (unique per process start: [`LeaseOwner::of_this_process`]) for `ttl` at a time.
-    pub fn new(store: Store, clock: Arc<dyn Clock>, owner: LeaseOwner, ttl: SignedDuration) -> Self {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        owner: LeaseOwner,
+        ttl: SignedDuration,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -69,6 +73,7 @@ impl SellerLeases {
                 owner,
                 ttl,
                 held: Mutex::new(HashMap::new()),
+                import_ended: Notify::new(),
             }),
         }
     }
@@ -78,9 +83,10 @@ impl SellerLeases {
         &self.inner.owner
     }
 
-    /// Takes the connection's lease for `purpose`: shared with the jobs of this process that hold it already
-    /// (except a second import), taken in the store otherwise — at once from a process on this host that has
-    /// ended (killed mid-import, say), else only once it is free or expired.
+    /// Takes the connection's lease for `purpose`: shared with the jobs of this process that hold it already,
+    /// taken in the store otherwise — at once from a process on this host that has ended (killed mid-import, say),
+    /// else only once it is free or expired. An import asked for while this process imports the connection already
+    /// (a person's "sync now" during the scheduled run) waits for that one to end, then runs.
     pub async fn acquire(
         &self,
         connection: ConnectionId,
@@ -88,19 +94,25 @@ impl SellerLeases {
     ) -> Result<Acquired, StoreError> {
         let inner = &self.inner;
         let import = purpose == LeasePurpose::Import;
-        let mut held = inner.held.lock().await;
-        if let Some(entry) = held.get_mut(&connection) {
-            if import && entry.importing {
-                return Ok(Acquired::ImportRunning(Lease {
-                    name: entry.fence.lease.clone(),
-                    owner: entry.fence.owner.clone(),
-                    expires_at: entry.expires_at,
-                    token: entry.fence.token,
-                }));
+        let mut held = loop {
+            // Registered before the check, so an end signalled in between is not missed.
+            let ended = inner.import_ended.notified();
+            let held = inner.held.lock().await;
+            let running = held.get(&connection).is_some_and(|entry| entry.importing);
+            if !(import && running) {
+                break held;
             }
+            drop(held);
+            ended.await;
+        };
+        if let Some(entry) = held.get_mut(&connection) {
             entry.holders += 1;
             entry.importing |= import;
-            return Ok(Acquired::Held(self.guard(connection, entry.fence.clone(), import)));
+            return Ok(Acquired::Held(self.guard(
+                connection,
+                entry.fence.clone(),
+                import,
+            )));
         }
         let name = LeaseName::sync(connection);
         let now = inner.clock.now();
@@ -112,7 +124,10 @@ impl SellerLeases {
         if fence.is_none() {
             stored = inner.store.lease(&name).await?;
             if let Some(lease) = &stored
-                && lease.owner.process().is_some_and(|process| process.is_gone())
+                && lease
+                    .owner
+                    .process()
+                    .is_some_and(|process| process.is_gone())
             {
                 fence = inner
                     .store
@@ -131,7 +146,6 @@ impl SellerLeases {
             connection,
             Held {
                 fence: fence.clone(),
-                expires_at: now.saturating_add(inner.ttl).unwrap_or(now),
                 holders: 1,
                 importing: import,
             },
@@ -162,11 +176,10 @@ impl SellerLeases {
         if let Some(entry) = held.get_mut(&connection)
             && entry.fence == *fence
         {
-            if renewed {
-                entry.expires_at = now.saturating_add(inner.ttl).unwrap_or(now);
-            } else {
+            if !renewed {
                 // Lost: the next job of this process asks the store again rather than trusting a dead fence.
                 held.remove(&connection);
+                inner.import_ended.notify_waiters();
             }
         }
         Ok(renewed)
@@ -186,10 +199,17 @@ impl SellerLeases {
             entry.importing = false;
         }
         if entry.holders > 0 {
+            drop(held);
+            if import {
+                inner.import_ended.notify_waiters();
+            }
             return;
         }
         held.remove(&connection);
         drop(held);
+        if import {
+            inner.import_ended.notify_waiters();
+        }
         if let Err(error) = inner.store.release_lease(&fence.lease, &fence.owner).await {
             tracing::warn!(%error, connection.id = %connection, "could not release the lease; it expires on its own");
         }

@@ -20,10 +20,10 @@ use sellerlink_domain::ids::ConnectionId;
 use sellerlink_store::{ShipmentFilter, ShipmentRecord, ShipmentState, StoreError};
 
 use crate::access;
-use crate::seller_lease::{Acquired, LeasePurpose, SellerLease};
 use crate::error::SyncError;
 use crate::import::{CallError, Importer};
 use crate::outbox::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
+use crate::seller_lease::{Acquired, LeasePurpose, SellerLease};
 use crate::source::{
     OutgoingShipment, ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind,
 };
@@ -80,15 +80,22 @@ impl Shipper {
         for shipment in due {
             let connection = shipment.connection_id;
             if !leases.contains_key(&connection) {
-                let lease = match self.importer.leases().acquire(connection, LeasePurpose::Outbox).await? {
+                let lease = match self
+                    .importer
+                    .leases()
+                    .acquire(connection, LeasePurpose::Outbox)
+                    .await?
+                {
                     Acquired::Held(lease) => Some(lease),
-                    Acquired::Elsewhere(_) | Acquired::ImportRunning(_) => None,
+                    Acquired::Elsewhere(_) => None,
                 };
                 leases.insert(connection, lease);
             }
             let step = match leases.get(&connection) {
                 Some(Some(lease)) if lease.renew().await? => match self.step(&shipment).await {
-                    Err(SyncError::Store(StoreError::Conflict { .. })) => ShipmentStep::TakenByAnother,
+                    Err(SyncError::Store(StoreError::Conflict { .. })) => {
+                        ShipmentStep::TakenByAnother
+                    }
                     other => other?,
                 },
                 _ => ShipmentStep::TakenByAnother,

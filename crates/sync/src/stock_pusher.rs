@@ -17,9 +17,9 @@ use sellerlink_store::{StockLevel, StockState, StoreError};
 
 use crate::access;
 use crate::error::SyncError;
-use crate::seller_lease::{Acquired, LeasePurpose};
 use crate::import::{CallError, Importer};
 use crate::outbox::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
+use crate::seller_lease::{Acquired, LeasePurpose};
 use crate::source::{SourceError, SourceErrorKind, StockOutcome, StockSubmission};
 
 /// Rows handled per run.
@@ -87,7 +87,8 @@ impl StockPusher {
             // Another process holds the connection's lease (it is importing that seller, say): it pushes them, so
             // that the seller's quota is spent by one process at a time.
             let leases = self.importer.leases();
-            let Acquired::Held(lease) = leases.acquire(connection_id, LeasePurpose::Outbox).await? else {
+            let Acquired::Held(lease) = leases.acquire(connection_id, LeasePurpose::Outbox).await?
+            else {
                 continue;
             };
             let pushed = self.push_connection(connection_id, levels).await;

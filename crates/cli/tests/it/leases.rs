@@ -282,5 +282,8 @@ async fn a_stalled_import_writes_nothing_after_its_successor_took_over() {
         .filter_map(|run| run.result.as_ref())
         .filter_map(|result| result.error.as_ref())
         .any(|error| error.kind == "lease_lost");
-    assert!(lost, "the stalled run is recorded as having lost its lease: {runs:?}");
+    assert!(
+        lost,
+        "the stalled run is recorded as having lost its lease: {runs:?}"
+    );
 }

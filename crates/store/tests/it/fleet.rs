@@ -6,7 +6,9 @@ use jiff::SignedDuration;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_store::{LeaseName, LeaseOwner, StoreError, SyncStream, SyncWatermark};
 
-use crate::fixtures::{add_connection, add_merchant, at, merchant_with_connection, mws_connection, order};
+use crate::fixtures::{
+    add_connection, add_merchant, at, merchant_with_connection, mws_connection, order,
+};
 use crate::harness::Db;
 
 fn owner(name: &str) -> LeaseOwner {
@@ -19,25 +21,46 @@ async fn a_lease_gets_a_new_token_each_time_it_changes_hands_never_on_renewal(db
     let (a, b) = (owner("a"), owner("b"));
     let ttl = SignedDuration::from_secs(60);
     let t0 = at("2026-03-01T00:00:00Z");
-    let first = store.acquire_lease(&name, &a, t0, ttl).await.unwrap().unwrap();
+    let first = store
+        .acquire_lease(&name, &a, t0, ttl)
+        .await
+        .unwrap()
+        .unwrap();
     let renewed = store
         .acquire_lease(&name, &a, at("2026-03-01T00:00:30Z"), ttl)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(renewed.token, first.token, "renewal keeps the token");
-    assert!(store.renew_lease(&first, at("2026-03-01T00:00:40Z"), ttl).await.unwrap());
+    assert!(
+        store
+            .renew_lease(&first, at("2026-03-01T00:00:40Z"), ttl)
+            .await
+            .unwrap()
+    );
 
     // Expired: b takes it with a new token, and a's fence is dead even for a's own renewal.
     let late = at("2026-03-01T00:02:00Z");
-    let taken = store.acquire_lease(&name, &b, late, ttl).await.unwrap().unwrap();
+    let taken = store
+        .acquire_lease(&name, &b, late, ttl)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(taken.token, first.token + 1);
     assert!(!store.renew_lease(&first, late, ttl).await.unwrap());
 
     // Released and taken again: the token keeps growing (the row stays).
     assert!(store.release_lease(&name, &b).await.unwrap());
-    assert_eq!(store.lease(&name).await.unwrap(), None, "a released lease reads as free");
-    let again = store.acquire_lease(&name, &a, late, ttl).await.unwrap().unwrap();
+    assert_eq!(
+        store.lease(&name).await.unwrap(),
+        None,
+        "a released lease reads as free"
+    );
+    let again = store
+        .acquire_lease(&name, &a, late, ttl)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(again.token, first.token + 2);
     // Even a holder that expired and takes its own lease again gets a new token.
     let own_again = store
@@ -65,7 +88,14 @@ async fn a_write_under_a_lost_lease_writes_nothing(db: Db) {
         last_updated_after: t0,
     };
     store
-        .import_orders(connection.id, &page, &[], t0, Some(&watermark), Some(&stalled))
+        .import_orders(
+            connection.id,
+            &page,
+            &[],
+            t0,
+            Some(&watermark),
+            Some(&stalled),
+        )
         .await
         .expect("the holder writes");
 
@@ -81,7 +111,14 @@ async fn a_write_under_a_lost_lease_writes_nothing(db: Db) {
         last_updated_after: later,
     };
     store
-        .import_orders(connection.id, &[order(2, later, later)], &[], later, Some(&newer), Some(&successor))
+        .import_orders(
+            connection.id,
+            &[order(2, later, later)],
+            &[],
+            later,
+            Some(&newer),
+            Some(&successor),
+        )
         .await
         .unwrap();
 
@@ -89,16 +126,34 @@ async fn a_write_under_a_lost_lease_writes_nothing(db: Db) {
     // written.
     let stale_page = [order(3, t0, t0)];
     let refused = store
-        .import_orders(connection.id, &stale_page, &[], later, Some(&watermark), Some(&stalled))
+        .import_orders(
+            connection.id,
+            &stale_page,
+            &[],
+            later,
+            Some(&watermark),
+            Some(&stalled),
+        )
         .await
         .unwrap_err();
     assert!(matches!(refused, StoreError::LeaseLost { .. }), "{refused}");
     assert!(
-        store.order(connection.id, &stale_page[0].amazon_order_id).await.unwrap().is_none(),
+        store
+            .order(connection.id, &stale_page[0].amazon_order_id)
+            .await
+            .unwrap()
+            .is_none(),
         "the stalled holder's order was not written"
     );
-    let stored = store.watermark(connection.id, &SyncStream::orders()).await.unwrap().unwrap();
-    assert_eq!(stored.watermark.last_updated_after, later, "the watermark did not go back");
+    let stored = store
+        .watermark(connection.id, &SyncStream::orders())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.watermark.last_updated_after, later,
+        "the watermark did not go back"
+    );
     // The message names the lease and never anything secret.
     assert!(refused.to_string().contains(name.as_str()), "{refused}");
 }
@@ -121,7 +176,10 @@ async fn claims_take_the_oldest_due_first_merchants_in_turn_and_never_twice(db: 
         let due = now - SignedDuration::from_mins(60 - i64::try_from(n).unwrap());
         store.schedule_import(*id, due).await.unwrap();
     }
-    store.schedule_import(lone.id, now - SignedDuration::from_mins(1)).await.unwrap();
+    store
+        .schedule_import(lone.id, now - SignedDuration::from_mins(1))
+        .await
+        .unwrap();
     store
         .schedule_import(ConnectionId::new(), now)
         .await
@@ -140,18 +198,47 @@ async fn claims_take_the_oldest_due_first_merchants_in_turn_and_never_twice(db: 
         HashSet::from([big_ids[0], lone.id]),
         "the oldest of each merchant before a second of any"
     );
-    assert_eq!(store.import_due(lone.id).await.unwrap(), now + claim, "claimed until the claim ends");
+    assert_eq!(
+        store.import_due(lone.id).await.unwrap(),
+        now + claim,
+        "claimed until the claim ends"
+    );
     let rest = store.claim_due_imports(now, claim, 100).await.unwrap();
     assert_eq!(rest.len(), 5);
-    assert!(rest.iter().all(|id| !first.contains(id)), "never claimed twice");
-    assert!(store.claim_due_imports(now, claim, 100).await.unwrap().is_empty());
+    assert!(
+        rest.iter().all(|id| !first.contains(id)),
+        "never claimed twice"
+    );
+    assert!(
+        store
+            .claim_due_imports(now, claim, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(store.import_queue(now).await.unwrap().due, 0);
-    assert!(!store.claim_import(lone.id, now, claim).await.unwrap(), "claimed already");
+    assert!(
+        !store.claim_import(lone.id, now, claim).await.unwrap(),
+        "claimed already"
+    );
 
     // When the claim ends without the worker scheduling it (it crashed), the connection is due again.
     let after = now + claim;
-    assert_eq!(store.claim_due_imports(after, claim, 100).await.unwrap().len(), 7);
-    assert!(store.claim_due_imports(now, SignedDuration::ZERO, 1).await.is_err(), "a claim needs a positive length");
+    assert_eq!(
+        store
+            .claim_due_imports(after, claim, 100)
+            .await
+            .unwrap()
+            .len(),
+        7
+    );
+    assert!(
+        store
+            .claim_due_imports(now, SignedDuration::ZERO, 1)
+            .await
+            .is_err(),
+        "a claim needs a positive length"
+    );
 }
 
 async fn racing_workers_split_the_due_connections_without_overlap(db: Db) {

@@ -129,7 +129,8 @@ async fn a_gone_holders_lease_is_taken_over_once_and_only_from_it(db: Db) {
         !store
             .take_over_lease(&name, &gone, &a, t0, ttl)
             .await
-            .unwrap().is_some(),
+            .unwrap()
+            .is_some(),
         "nobody holds it"
     );
     assert!(
@@ -141,18 +142,26 @@ async fn a_gone_holders_lease_is_taken_over_once_and_only_from_it(db: Db) {
 
     // Before it expires: only from the holder named, and only once.
     let t1 = at("2026-03-01T00:00:01Z");
-    assert!(!store.take_over_lease(&name, &b, &a, t1, ttl).await.unwrap().is_some());
+    assert!(
+        !store
+            .take_over_lease(&name, &b, &a, t1, ttl)
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert!(
         store
             .take_over_lease(&name, &gone, &a, t1, ttl)
             .await
-            .unwrap().is_some()
+            .unwrap()
+            .is_some()
     );
     assert!(
         !store
             .take_over_lease(&name, &gone, &b, t1, ttl)
             .await
-            .unwrap().is_some()
+            .unwrap()
+            .is_some()
     );
     let held = store.lease(&name).await.unwrap().unwrap();
     assert_eq!(held.owner, a);

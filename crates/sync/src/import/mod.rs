@@ -11,9 +11,7 @@ use jiff::Timestamp;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
-use sellerlink_store::{
-    Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult, SyncStream,
-};
+use sellerlink_store::{Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult, SyncStream};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
@@ -264,11 +262,6 @@ impl Importer {
             Acquired::Elsewhere(holder) => {
                 let mut report = self.skipped(connection_id, ImportOutcome::LeaseHeld, now);
                 report.lease_holder = holder;
-                return Ok(report);
-            }
-            Acquired::ImportRunning(lease) => {
-                let mut report = self.skipped(connection_id, ImportOutcome::LeaseHeld, now);
-                report.lease_holder = Some(lease);
                 return Ok(report);
             }
         };

@@ -87,12 +87,17 @@ async fn a_lease_whose_holder_process_has_ended_is_taken_over_at_once() {
     let pid = ended.id();
     ended.wait().unwrap();
     let here = LeaseProcess::current().expect("Linux tells this process's host");
-    let crashed = LeaseOwner::parse(&format!("sellerlink@{}:{}:{pid}:1", here.host, here.pid_namespace)).unwrap();
+    let crashed = LeaseOwner::parse(&format!(
+        "sellerlink@{}:{}:{pid}:1",
+        here.host, here.pid_namespace
+    ))
+    .unwrap();
     let alive = LeaseOwner::parse(&format!("sellerlink@{here}")).unwrap();
     let elsewhere = LeaseOwner::parse(&format!(
         "sellerlink@{}-other:{}:{pid}:1",
         here.host, here.pid_namespace
-    )).unwrap();
+    ))
+    .unwrap();
     let now = world.sandbox.now();
     let ttl = SignedDuration::from_mins(5);
     let lease = LeaseName::sync(id);
@@ -174,4 +179,43 @@ async fn a_cancelled_run_is_recorded_as_interrupted_and_moves_nothing() {
         ImportOutcome::Completed,
         "the next run imports everything"
     );
+}
+
+/// Two imports of one connection asked of one process at once (the scheduled run and a person's "sync now") never
+/// overlap: the second waits for the first to end, then runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_import_in_the_same_process_waits_for_the_first() {
+    let world = World::new(
+        Sandbox::start(Options {
+            orders: 120,
+            ..Options::default()
+        })
+        .await,
+    )
+    .await;
+    let id = world.id();
+    let (first, second) = tokio::join!(world.importer.run_once(id), world.importer.run_once(id));
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(first.outcome, ImportOutcome::Completed, "{:?}", first.error);
+    assert_eq!(
+        second.outcome,
+        ImportOutcome::Completed,
+        "{:?}",
+        second.error
+    );
+    let (earlier, later) = if first.started_at <= second.started_at {
+        (&first, &second)
+    } else {
+        (&second, &first)
+    };
+    assert!(
+        later.started_at >= earlier.finished_at,
+        "the runs overlapped: {earlier:?} / {later:?}"
+    );
+    assert_eq!(
+        earlier.orders_new + later.orders_new,
+        stored_orders(world.store(), id).await.len() as u64,
+        "each order written once"
+    );
+    assert_eq!(world.store().sync_runs(id, 10).await.unwrap().len(), 2);
 }

@@ -387,7 +387,8 @@ async fn shipments_of_a_connection_another_process_holds_wait_for_its_lease() {
     let store = world.store();
     let shipment = queue(store, &first, "3234-5678-9012").await;
     let lease = sellerlink_store::LeaseName::sync(world.id());
-    let other = sellerlink_store::LeaseOwner::parse("sellerlink@other-node:1:1:1#elsewhere").unwrap();
+    let other =
+        sellerlink_store::LeaseOwner::parse("sellerlink@other-node:1:1:1#elsewhere").unwrap();
     let now = world.sandbox.now();
     assert!(
         store

@@ -1,9 +1,9 @@
 //! English. Seller Central's Japanese labels are named in English as Seller Central's English pages name them.
 
-use sellerlink_domain::audit::AuditAction;
-use sellerlink_store::StockState;
 use jiff::Timestamp;
+use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::order::{OrderStatus, PaymentMethod, ShippingSpeed};
+use sellerlink_store::StockState;
 
 use super::Texts;
 use crate::pages::audit::{Field as AuditField, Who};

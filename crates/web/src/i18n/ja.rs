@@ -1,9 +1,9 @@
 //! 日本語（既定）。セラーセントラルの表記に合わせています。
 
-use sellerlink_domain::audit::AuditAction;
-use sellerlink_store::StockState;
 use jiff::Timestamp;
+use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::order::{OrderStatus, PaymentMethod, ShippingSpeed};
+use sellerlink_store::StockState;
 
 use super::Texts;
 use crate::pages::audit::{Field as AuditField, Who};
