@@ -87,9 +87,15 @@ async fn a_lease_whose_holder_process_has_ended_is_taken_over_at_once() {
     let pid = ended.id();
     ended.wait().unwrap();
     let here = LeaseProcess::current().expect("Linux tells this process's host");
-    let crashed = LeaseOwner::parse(&format!("sellerlink@{}:{pid}:1", here.host)).unwrap();
+    let namespace = here.pid_namespace;
+    let crashed =
+        LeaseOwner::parse(&format!("sellerlink@{}:{namespace}:{pid}:1", here.host)).unwrap();
     let alive = LeaseOwner::parse(&format!("sellerlink@{here}")).unwrap();
-    let elsewhere = LeaseOwner::parse(&format!("sellerlink@{}-other:{pid}:1", here.host)).unwrap();
+    let elsewhere = LeaseOwner::parse(&format!(
+        "sellerlink@{}-other:{namespace}:{pid}:1",
+        here.host
+    ))
+    .unwrap();
     let now = world.sandbox.now();
     let ttl = SignedDuration::from_mins(5);
     let lease = LeaseName::sync(id);

@@ -9,6 +9,7 @@ mod access;
 mod clean_import;
 mod crash;
 mod faults;
+mod fleet;
 mod lease;
 mod quarantine;
 mod scheduler;
