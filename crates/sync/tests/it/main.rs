@@ -9,6 +9,7 @@ mod access;
 mod clean_import;
 mod crash;
 mod faults;
+mod fleet;
 mod lease;
 mod odd_order_ids;
 mod quarantine;
