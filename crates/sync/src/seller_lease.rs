@@ -173,14 +173,13 @@ impl SellerLeases {
         let now = inner.clock.now();
         let renewed = inner.store.renew_lease(fence, now, inner.ttl).await?;
         let mut held = inner.held.lock().await;
-        if let Some(entry) = held.get_mut(&connection)
-            && entry.fence == *fence
-        {
-            if !renewed {
-                // Lost: the next job of this process asks the store again rather than trusting a dead fence.
-                held.remove(&connection);
-                inner.import_ended.notify_waiters();
-            }
+        let ours = held
+            .get(&connection)
+            .is_some_and(|entry| entry.fence == *fence);
+        if ours && !renewed {
+            // Lost: the next job of this process asks the store again rather than trusting a dead fence.
+            held.remove(&connection);
+            inner.import_ended.notify_waiters();
         }
         Ok(renewed)
     }

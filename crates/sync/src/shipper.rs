@@ -79,17 +79,16 @@ impl Shipper {
         let mut runs = Vec::with_capacity(due.len());
         for shipment in due {
             let connection = shipment.connection_id;
-            if !leases.contains_key(&connection) {
-                let lease = match self
+            if let std::collections::hash_map::Entry::Vacant(vacant) = leases.entry(connection) {
+                let acquired = self
                     .importer
                     .leases()
                     .acquire(connection, LeasePurpose::Outbox)
-                    .await?
-                {
+                    .await?;
+                vacant.insert(match acquired {
                     Acquired::Held(lease) => Some(lease),
                     Acquired::Elsewhere(_) => None,
-                };
-                leases.insert(connection, lease);
+                });
             }
             let step = match leases.get(&connection) {
                 Some(Some(lease)) if lease.renew().await? => match self.step(&shipment).await {

@@ -126,11 +126,11 @@ async fn a_gone_holders_lease_is_taken_over_once_and_only_from_it(db: Db) {
     let ttl = SignedDuration::from_mins(5);
     let t0 = at("2026-03-01T00:00:00Z");
     assert!(
-        !store
+        store
             .take_over_lease(&name, &gone, &a, t0, ttl)
             .await
             .unwrap()
-            .is_some(),
+            .is_none(),
         "nobody holds it"
     );
     assert!(
@@ -143,11 +143,11 @@ async fn a_gone_holders_lease_is_taken_over_once_and_only_from_it(db: Db) {
     // Before it expires: only from the holder named, and only once.
     let t1 = at("2026-03-01T00:00:01Z");
     assert!(
-        !store
+        store
             .take_over_lease(&name, &b, &a, t1, ttl)
             .await
             .unwrap()
-            .is_some()
+            .is_none()
     );
     assert!(
         store
@@ -157,11 +157,11 @@ async fn a_gone_holders_lease_is_taken_over_once_and_only_from_it(db: Db) {
             .is_some()
     );
     assert!(
-        !store
+        store
             .take_over_lease(&name, &gone, &b, t1, ttl)
             .await
             .unwrap()
-            .is_some()
+            .is_none()
     );
     let held = store.lease(&name).await.unwrap().unwrap();
     assert_eq!(held.owner, a);
