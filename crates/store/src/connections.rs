@@ -170,9 +170,9 @@ impl Store {
         const SQL: &str = "INSERT INTO connections (id, merchant_id, api, seller_id, developer_id, region, \
             marketplaces_json, granted_at_ms, last_approved_on, expiry_enabled, expires_on, term, time_zone, \
             revoked_at_ms, access_denied_at_ms, access_denied_cause, access_denied_detail, verified_at_ms, \
-            created_at_ms, version, credential_kek_id, credential_blob, account_region) \
+            created_at_ms, version, credential_kek_id, credential_blob, account_region, import_due_ms) \
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20, $21, \
-            $22)";
+            $22, $19)";
         let inserted = on_conn!(tx.handle(), |c| {
             sqlx::query(SQL)
                 .bind(columns.id)

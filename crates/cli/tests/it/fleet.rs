@@ -217,7 +217,7 @@ async fn a_worker_that_is_pid_1_stops_on_sigterm_within_its_grace_and_the_next_i
     assert!(stderr.contains("SIGTERM received"), "{stderr}");
 
     let mut db = database(&home).await;
-    let leases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leases")
+    let leases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leases WHERE expires_at_ms <> 0")
         .fetch_one(&mut db)
         .await
         .unwrap();
@@ -368,6 +368,13 @@ async fn metrics_count_the_imports_orders_and_amazon_calls_of_serve() {
     ));
     assert!(samples.contains_key("sellerlink_lease_takeovers_total"));
     assert_eq!(value("sellerlink_connections"), 1.0);
+    // The queue: the one connection was claimed and imported, and is not due again for its interval.
+    assert!(
+        samples.contains_key("sellerlink_import_queue_due"),
+        "{samples:?}"
+    );
+    assert_eq!(value("sellerlink_import_queue_due"), 0.0, "{samples:?}");
+    assert_eq!(value("sellerlink_import_queue_oldest_due_seconds"), 0.0);
 
     // The separate listener serves the same; on the app's listener a forwarded request is not answered.
     let there = parse_exposition(
@@ -454,7 +461,7 @@ async fn sync_all_runs_a_bounded_number_at_once_and_ends_on_a_total() {
             .fetch_one(&mut db)
             .await
             .unwrap();
-    let leases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leases")
+    let leases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leases WHERE expires_at_ms <> 0")
         .fetch_one(&mut db)
         .await
         .unwrap();

@@ -7,7 +7,10 @@
 ALTER TABLE leases ADD COLUMN token INTEGER NOT NULL DEFAULT 1;
 
 -- When a connection's next import (or, while Amazon refuses it, its next re-check) is due; workers claim the
--- oldest due first, one merchant's connections taking turns with another's. 0 = due at once (every connection
--- that existed before this migration, and every new one).
+-- oldest due first, one merchant's connections taking turns with another's. A new connection is due from its
+-- creation; one that existed before this migration is due from the start of its last import (or its creation),
+-- so every connection is imported once more at once and the queue's age reads as time since the last import.
 ALTER TABLE connections ADD COLUMN import_due_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE connections SET import_due_ms = COALESCE(
+    (SELECT MAX(started_at_ms) FROM sync_runs WHERE sync_runs.connection_id = connections.id), created_at_ms);
 CREATE INDEX connections_import_due ON connections (import_due_ms);

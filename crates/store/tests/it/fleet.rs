@@ -277,3 +277,29 @@ on_both_engines!(
     claims_take_the_oldest_due_first_merchants_in_turn_and_never_twice,
     racing_workers_split_the_due_connections_without_overlap,
 );
+
+async fn the_queue_counts_what_is_due_and_how_long_it_waited(db: Db) {
+    let store = &db.store;
+    let now = at("2026-03-01T00:00:00Z");
+    let empty = store.import_queue(now).await.unwrap();
+    assert_eq!((empty.due, empty.oldest_due), (0, None));
+    assert_eq!(store.next_import_due().await.unwrap(), None);
+    let connection = merchant_with_connection(store, "Acme", 1).await;
+    assert_eq!(
+        store.import_due(connection.id).await.unwrap(),
+        connection.created_at,
+        "a new connection is due from its creation"
+    );
+    let later = now + SignedDuration::from_mins(10);
+    store.schedule_import(connection.id, later).await.unwrap();
+    assert_eq!(store.import_queue(now).await.unwrap().due, 0);
+    assert_eq!(store.next_import_due().await.unwrap(), Some(later));
+    assert_eq!(
+        store.due_imports(later, 10).await.unwrap(),
+        vec![connection.id]
+    );
+    let queue = store.import_queue(later).await.unwrap();
+    assert_eq!((queue.due, queue.oldest_due), (1, Some(later)));
+}
+
+on_both_engines!(the_queue_counts_what_is_due_and_how_long_it_waited);

@@ -542,6 +542,12 @@ pub(super) static EN: Texts = Texts {
     audit_action_label,
     audit_field_label,
     audit_who,
+    import_queue: |due, oldest| match oldest {
+        Some(minutes) if due > 0 => {
+            format!("Import queue: {due} connection(s) due (the oldest waiting {minutes} min)")
+        }
+        _ => "Import queue: empty (every connection is imported on schedule)".to_owned(),
+    },
 };
 
 fn list_summary(total: u64, first: u64, last: u64) -> String {

@@ -526,6 +526,12 @@ pub(super) static JA: Texts = Texts {
     audit_action_label,
     audit_field_label,
     audit_who,
+    import_queue: |due, oldest| match oldest {
+        Some(minutes) if due > 0 => {
+            format!("取り込み待ち: {due} 件（最も古いもので {minutes} 分待ち）")
+        }
+        _ => "取り込み待ち: なし（すべての接続が予定どおり取り込まれています）".to_owned(),
+    },
 };
 
 fn list_summary(total: u64, first: u64, last: u64) -> String {

@@ -388,6 +388,8 @@ pub(crate) struct Texts {
     pub audit_action_label: fn(AuditAction) -> &'static str,
     pub audit_field_label: fn(AuditField) -> &'static str,
     pub audit_who: fn(&Who) -> String,
+    /// The operator overview's import queue: how many connections are due and how many minutes the oldest has waited.
+    pub import_queue: fn(u64, Option<i64>) -> String,
 }
 
 /// The texts of a language.

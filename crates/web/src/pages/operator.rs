@@ -102,6 +102,8 @@ struct OperatorPage {
     merchants: Vec<MerchantHealth>,
     quarantined: Vec<QuarantineRow>,
     merchant_options: Vec<MerchantChoice>,
+    /// How many connections are due for import and how long the oldest has waited.
+    import_queue: String,
 }
 
 fn forbidden() -> HttpError {
@@ -250,7 +252,13 @@ async fn overview_page(
             })
         })
         .collect();
+    let now = state.now();
+    let queue = state.store().import_queue(now).await?;
+    let oldest_minutes = queue
+        .oldest_due
+        .map(|due| due.duration_until(now).as_mins().max(0));
     let page = OperatorPage {
+        import_queue: (t.import_queue)(queue.due, oldest_minutes),
         quarantined,
         counts: counts(t, &statuses),
         urgent,
