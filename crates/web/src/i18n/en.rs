@@ -548,6 +548,7 @@ pub(super) static EN: Texts = Texts {
         }
         _ => "Import queue: empty (every connection is imported on schedule)".to_owned(),
     },
+    seller_central_date: |day| day.strftime("%b %-d, %Y").to_string(),
 };
 
 fn list_summary(total: u64, first: u64, last: u64) -> String {

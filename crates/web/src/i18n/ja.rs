@@ -532,6 +532,7 @@ pub(super) static JA: Texts = Texts {
         }
         _ => "取り込み待ち: なし（すべての接続が予定どおり取り込まれています）".to_owned(),
     },
+    seller_central_date: |day| day.strftime("%Y年%-m月%-d日").to_string(),
 };
 
 fn list_summary(total: u64, first: u64, last: u64) -> String {

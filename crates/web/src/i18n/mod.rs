@@ -390,6 +390,8 @@ pub(crate) struct Texts {
     pub audit_who: fn(&Who) -> String,
     /// The operator overview's import queue: how many connections are due and how many minutes the oldest has waited.
     pub import_queue: fn(u64, Option<i64>) -> String,
+    /// A day as Seller Central writes it (`2018年4月17日`, `Apr 17, 2018`).
+    pub seller_central_date: fn(jiff::civil::Date) -> String,
 }
 
 /// The texts of a language.

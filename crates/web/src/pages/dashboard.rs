@@ -20,6 +20,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::format::{countdown, date, jst, status_class, status_label, sync_outcome};
+use super::order_format::in_japan;
 use super::primary_action::{PrimaryAction, seller_central_site};
 use super::wizard::{MarketplaceOption, spapi_marketplaces};
 use super::{Chrome, Notice, NoticeQuery, error_page, home_of, render, see_other};
@@ -67,9 +68,14 @@ pub(crate) struct ConnectionCard {
     pub countdown: Option<String>,
     /// "The expiry feature is off (no renewal needed)" for a grant without expiry.
     pub no_expiry_note: Option<&'static str>,
+    /// Seller Central's values in Seller Central's words and format (`2018年4月17日 10時26分33秒`), each with its
+    /// day in ISO form for machines (`data-iso`).
     pub granted: String,
+    pub granted_iso: String,
     pub last_approved: String,
+    pub last_approved_iso: String,
     pub expires: String,
+    pub expires_iso: Option<String>,
     pub verified: String,
     /// The developer ID the seller granted access to (MWS only).
     pub developer_id: Option<String>,
@@ -246,9 +252,14 @@ pub(crate) fn card(
         status_label: status_label(t, view.status),
         countdown: countdown(t, view),
         no_expiry_note: view.expires_on.is_none().then_some(t.countdown_no_expiry),
-        granted: jst(grant.granted_at),
-        last_approved: date(grant.last_approved_on),
-        expires: view.expires_on.map_or_else(|| t.no_expiry.to_owned(), date),
+        granted: (t.seller_central_time)(grant.granted_at),
+        granted_iso: date(in_japan(grant.granted_at).date()),
+        last_approved: (t.seller_central_date)(grant.last_approved_on),
+        last_approved_iso: date(grant.last_approved_on),
+        expires: view
+            .expires_on
+            .map_or_else(|| t.no_expiry.to_owned(), t.seller_central_date),
+        expires_iso: view.expires_on.map(date),
         verified: connection
             .verified_at
             .map_or_else(|| t.not_yet.to_owned(), jst),

@@ -124,8 +124,10 @@ async fn the_wizard_records_the_dates_seller_central_shows() {
     let days_left = today(&world).until(expires).unwrap().get_days();
     assert_eq!(view.days_until_expiry, Some(days_left));
     let dashboard = browser.get(reply.location()).await.body;
+    // Shown as Seller Central writes it, with the ISO day for machines.
+    let written = expires.strftime("%Y年%-m月%-d日").to_string();
     assert!(
-        dashboard.contains(&format!("\">{expires}</dd>")),
+        dashboard.contains(&format!("data-iso=\"{expires}\">{written}</dd>")),
         "{dashboard}"
     );
 

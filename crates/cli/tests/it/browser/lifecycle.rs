@@ -48,16 +48,28 @@ async fn seller_central_dates(
     (iso_date(&granted), iso_date(&approved), expiry)
 }
 
-/// sellerlink's card for `card`: `(granted day, last approved, expiry)` like [`seller_central_dates`].
+/// sellerlink's card for `card`: `(granted day, last approved, expiry)` like [`seller_central_dates`]. The card
+/// writes them as Seller Central does (`2018年4月17日`), each with its ISO day in `data-iso`.
 async fn sellerlink_dates(browser: &Chromium, card: &str) -> (String, String, Option<String>) {
-    let granted = browser.text(&format!("granted-{card}")).await;
-    let approved = browser.text(&format!("last-approved-{card}")).await;
-    let expiry = browser.text(&format!("expires-{card}")).await;
-    let expiry = expiry
-        .bytes()
-        .any(|b| b.is_ascii_digit())
-        .then(|| iso_date(&expiry));
-    (iso_date(&granted), iso_date(&approved), expiry)
+    let day = |id: String| async move {
+        let written = browser.text(&id).await;
+        let iso = browser.attr(&id, "data-iso").await;
+        if let Some(iso) = &iso {
+            let (year, _) = iso.split_once('-').expect("an ISO day");
+            assert!(written.contains(year), "{id} shows {written:?} for {iso}");
+            assert!(
+                !written.contains(iso.as_str()),
+                "{id} is written as Seller Central writes it: {written:?}"
+            );
+        }
+        iso
+    };
+    let granted = day(format!("granted-{card}")).await.expect("a grant day");
+    let approved = day(format!("last-approved-{card}"))
+        .await
+        .expect("an approval day");
+    let expiry = day(format!("expires-{card}")).await;
+    (granted, approved, expiry)
 }
 
 /// The card's primary action is `action`: follow its link to Seller Central and click the row's `action` button
