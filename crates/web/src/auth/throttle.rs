@@ -134,6 +134,10 @@ pub(crate) async fn failed(
     keys: &AttemptKeys,
     reservation: Reservation,
 ) -> Result<(), HttpError> {
+    // Under the gate: a concurrent `reserve` reads the stored failures and the reservations one after the other,
+    // so the failure must be stored and its reservation released with no `reserve` in between — else that
+    // `reserve` could see neither and check one password too many.
+    let _gate = state.sign_ins_in_flight().gate.lock().await;
     state
         .store()
         .record_login_failure(&keys.all(), state.session_now())
@@ -148,6 +152,7 @@ pub(crate) async fn succeeded(
     keys: &AttemptKeys,
     reservation: Reservation,
 ) -> Result<(), HttpError> {
+    let _gate = state.sign_ins_in_flight().gate.lock().await;
     state.store().clear_login_failures(&keys.login).await?;
     drop(reservation);
     Ok(())
