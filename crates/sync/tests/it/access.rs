@@ -12,12 +12,13 @@ use sellerlink_domain::connection::ConnectionStatus;
 use sellerlink_domain::ids::AmazonOrderId;
 use sellerlink_domain::lifecycle::StatusPolicy;
 use sellerlink_domain::order::OrderItem;
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_sandbox::world::lock;
 use sellerlink_store::{AuditFilter, SyncOutcome};
 use sellerlink_sync::{
-    DenialCause, ImportOutcome, Importer, KeyringCredentials, MwsSourceFactory, OrderSource,
-    OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome, ShipmentSubmission,
-    SourceError, SourceFactory, SourceFuture, StockOutcome, StockSubmission, VerifyOutcome, Window,
+    ImportOutcome, Importer, KeyringCredentials, MwsSourceFactory, OrderSource, OrdersPage,
+    OutgoingShipment, PageToken, Participation, ShipmentOutcome, ShipmentSubmission, SourceError,
+    SourceFactory, SourceFuture, StockOutcome, StockSubmission, VerifyOutcome, Window,
 };
 use serde_json::json;
 
@@ -242,7 +243,7 @@ async fn expiry_and_revocation_mid_import_pause_the_connection_and_it_resumes_wi
     assert_no_order_without_items(&world).await;
     assert_eq!(
         report.error.as_ref().map(|e| e.kind.as_str()),
-        Some("access_denied")
+        Some(RefusalCause::SellerAccess.code())
     );
     assert_eq!(
         watermark(world.store(), id).await,
@@ -268,7 +269,7 @@ async fn expiry_and_revocation_mid_import_pause_the_connection_and_it_resumes_wi
         .grant
         .access_denied
         .unwrap();
-    assert_eq!(denial.cause, "access_denied");
+    assert_eq!(denial.cause, RefusalCause::SellerAccess);
     assert!(
         audit_actions(&world)
             .await
@@ -286,7 +287,7 @@ async fn expiry_and_revocation_mid_import_pause_the_connection_and_it_resumes_wi
     assert!(matches!(
         refused,
         VerifyOutcome::AccessDenied {
-            cause: DenialCause::SellerAccess,
+            cause: RefusalCause::SellerAccess,
             ..
         }
     ));

@@ -8,9 +8,10 @@ use jiff::SignedDuration;
 use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::connection::ConnectionStatus;
 use sellerlink_domain::lifecycle::StatusPolicy;
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_sandbox::world::lock;
 use sellerlink_store::{AuditFilter, SyncOutcome};
-use sellerlink_sync::{DenialCause, ImportOutcome, Progress, RunOptions, VerifyOutcome};
+use sellerlink_sync::{ImportOutcome, Progress, RunOptions, VerifyOutcome};
 use serde_json::json;
 
 use crate::compare::watermark;
@@ -30,7 +31,7 @@ fn after_first_page(during: impl Fn() + Send + Sync + 'static) -> RunOptions {
     }
 }
 
-async fn assert_paused(world: &SpApiWorld, cause: &str) {
+async fn assert_paused(world: &SpApiWorld, cause: RefusalCause) {
     let connection = world
         .store()
         .connection(world.id())
@@ -41,10 +42,7 @@ async fn assert_paused(world: &SpApiWorld, cause: &str) {
         connection.status(world.sandbox.now(), &StatusPolicy::default()),
         ConnectionStatus::AccessDenied
     );
-    assert_eq!(
-        connection.grant.access_denied.map(|d| d.cause).as_deref(),
-        Some(cause)
-    );
+    assert_eq!(connection.grant.access_denied.map(|d| d.cause), Some(cause));
     let runs_before = world
         .store()
         .sync_runs(world.id(), 100)
@@ -150,7 +148,7 @@ async fn lapse_revocation_and_an_expired_app_secret_pause_the_connection_and_it_
     );
     assert_eq!(report.watermark, None);
     let error = report.error.expect("the refusal is reported");
-    assert_eq!(error.kind, DenialCause::AuthorizationLost.as_str());
+    assert_eq!(error.kind, RefusalCause::AuthorizationLost.code());
     assert!(
         error.message.contains("revoked, malformed or invalid"),
         "{}",
@@ -170,7 +168,7 @@ async fn lapse_revocation_and_an_expired_app_secret_pause_the_connection_and_it_
         .result
         .unwrap();
     assert_eq!(run.outcome, SyncOutcome::PausedAccessDenied);
-    assert_paused(&world, "invalid_grant").await;
+    assert_paused(&world, RefusalCause::AuthorizationLost).await;
 
     // While paused the seller keeps selling; verification keeps failing (LWA invalid_grant now).
     world.sandbox.advance(SignedDuration::from_mins(30)).await;
@@ -181,7 +179,7 @@ async fn lapse_revocation_and_an_expired_app_secret_pause_the_connection_and_it_
         matches!(
             refused,
             VerifyOutcome::AccessDenied {
-                cause: DenialCause::AuthorizationLost,
+                cause: RefusalCause::AuthorizationLost,
                 ..
             }
         ),
@@ -191,7 +189,7 @@ async fn lapse_revocation_and_an_expired_app_secret_pause_the_connection_and_it_
     // The seller re-authorizes: a new refresh token (the lapsed one never works again), verify, caught up.
     let renewed = world.sandbox.authorize_app(&seller).await;
     world.replace_refresh_token(&renewed).await;
-    assert_paused(&world, "invalid_grant").await;
+    assert_paused(&world, RefusalCause::AuthorizationLost).await;
     assert_resumes(&world).await;
 
     // 2. The seller revokes the app during an incremental import of several pages.
@@ -219,7 +217,7 @@ async fn lapse_revocation_and_an_expired_app_secret_pause_the_connection_and_it_
         before,
         "the watermark stays where it was"
     );
-    assert_paused(&world, "invalid_grant").await;
+    assert_paused(&world, RefusalCause::AuthorizationLost).await;
     let renewed = world.sandbox.authorize_app(&seller).await;
     world.replace_refresh_token(&renewed).await;
     world.sandbox.delete("/_sandbox/faults").await;
@@ -243,9 +241,9 @@ async fn lapse_revocation_and_an_expired_app_secret_pause_the_connection_and_it_
     );
     assert_eq!(
         report.error.as_ref().map(|e| e.kind.as_str()),
-        Some(DenialCause::AppCredentialsRejected.as_str())
+        Some(RefusalCause::AppCredentialsRejected.code())
     );
-    assert_paused(&world, "invalid_client").await;
+    assert_paused(&world, RefusalCause::AppCredentialsRejected).await;
     // The operator rotates the secret and restarts with it; the seller's refresh token is untouched.
     world
         .sandbox

@@ -24,6 +24,7 @@ use sellerlink_domain::ids::{
 };
 use sellerlink_domain::lifecycle::{AccessDenial, StatusPolicy};
 use sellerlink_domain::order::{Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus};
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_reminders::{ReminderSettings, Reminders, Senders};
 use sellerlink_sandbox::{RunningSandbox, SandboxConfig};
 use sellerlink_secrets::MasterKey;
@@ -378,7 +379,7 @@ impl TestApp {
         let mut after = stored.connection.clone();
         after.grant = after.grant.deny_access(AccessDenial {
             at: self.app.now(),
-            cause: "access_denied".into(),
+            cause: RefusalCause::SellerAccess,
             detail: "AccessDenied: test".into(),
         });
         self.app
