@@ -1,15 +1,14 @@
-//! Putting it together: the router with its middleware, and [`serve`], which listens, runs the background order
-//! import (when configured) and cleans up expired sessions.
+//! Putting it together: the router with its middleware, and [`serve`], which listens and runs the web server's
+//! jobs (the background order import when configured, the planner's statistics, the session clean-up).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
-use sellerlink_app::App;
-use sellerlink_sync::Scheduler;
+use sellerlink_app::{App, JobSettings, Jobs, SessionCleanup, run_jobs};
+use sellerlink_domain::clock::{Clock, SystemClock};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -23,9 +22,6 @@ use crate::{api, auth, metrics, pages, security};
 
 /// The largest request body read (JSON and forms; page forms have their own, smaller limit). Larger is 413.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
-
-/// How often expired sessions and old failed sign-ins are deleted.
-const CLEANUP_EVERY: Duration = Duration::from_secs(600);
 
 /// The whole web app: pages, `/api`, and the middleware every request passes (outermost first): panic guard,
 /// request tracing, security headers, session recognition, CSRF check of page forms.
@@ -117,9 +113,9 @@ impl StoppingServer {
     }
 }
 
-/// Starts the web app on `config.bind` (port 0 picks a free port): serves the router, runs the order-import
-/// scheduler when Amazon access with a scheduler is configured, and now and then deletes expired sessions and
-/// refreshes the database's query statistics.
+/// Starts the web app on `config.bind` (port 0 picks a free port): serves the router and runs the web server's jobs
+/// ([`JobSettings::web`]): the order-import scheduler when Amazon access with a scheduler is configured, the query
+/// planner's statistics and the clean-up of expired sessions.
 pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebError> {
     let bind = config.bind;
     let state = WebState::new(app, config);
@@ -143,28 +139,8 @@ pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebErro
         }
     }));
 
-    if let Some(config) = state.config().scheduler {
-        match state.app().importer() {
-            Ok(importer) => {
-                let scheduler = Arc::new(Scheduler::new(importer.clone(), config));
-                tasks.push(tokio::spawn(scheduler.run(stop.child_token())));
-            }
-            Err(error) => {
-                tracing::warn!(%error, "no background import: Amazon access is not configured")
-            }
-        }
-    }
-
-    let cleaner = state.clone();
-    let token = stop.child_token();
-    tasks.push(tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                () = token.cancelled() => break,
-                () = tokio::time::sleep(CLEANUP_EVERY) => clean_up(&cleaner).await,
-            }
-        }
-    }));
+    let jobs = Jobs::new(state.app(), jobs_of(&state))?;
+    tasks.extend(run_jobs(&jobs, &stop).into_tasks());
     tracing::info!(%addr, "web app listening");
     Ok(RunningServer {
         addr,
@@ -174,18 +150,24 @@ pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebErro
     })
 }
 
-async fn clean_up(state: &WebState) {
-    let now = state.session_now();
-    let window = state.config().login_throttle.window;
-    let store = state.store();
-    if let Err(error) = store.delete_expired_sessions(now).await {
-        tracing::warn!(%error, "deleting expired sessions failed");
-    }
-    let before = now.checked_sub(window).unwrap_or(jiff::Timestamp::MIN);
-    if let Err(error) = store.prune_login_failures(before).await {
-        tracing::warn!(%error, "pruning failed sign-ins failed");
-    }
-    if let Err(error) = store.optimize().await {
-        tracing::warn!(%error, "refreshing the query planner's statistics failed");
-    }
+/// The web server's jobs: imports only when a scheduler is configured and Amazon access is.
+fn jobs_of(state: &WebState) -> JobSettings {
+    let scheduler = match (state.config().scheduler, state.app().importer()) {
+        (Some(config), Ok(_)) => Some(config),
+        (Some(_), Err(error)) => {
+            tracing::warn!(%error, "no background import: Amazon access is not configured");
+            None
+        }
+        (None, _) => None,
+    };
+    // Sessions count real time in the demo, so that moving the demo clock signs nobody out.
+    let clock: Arc<dyn Clock> = match state.demo_clock() {
+        Some(_) => Arc::new(SystemClock),
+        None => state.app().clock(),
+    };
+    let sessions = SessionCleanup {
+        login_failure_window: state.config().login_throttle.window,
+        clock,
+    };
+    JobSettings::web(scheduler, sessions)
 }
