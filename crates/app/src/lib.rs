@@ -32,8 +32,8 @@ use sellerlink_sync::{
 pub use connections::{LifecycleCommand, NewMwsConnection};
 pub use error::AppError;
 pub use jobs::{
-    Cadence, ImportQueueView, Job, JobError, JobFuture, JobKind, JobLease, JobSettings, JobView,
-    Jobs, JobsView, RunningJobs, SessionCleanup, run_jobs,
+    Cadence, ImportQueueView, Job, JobError, JobFuture, JobKind, JobLease, JobSettings, JobSpec,
+    JobView, Jobs, JobsView, RunningJobs, SessionCleanup, run_jobs,
 };
 pub use keys::RotationReport;
 pub use metrics::ConnectionGauges;

@@ -7,10 +7,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
-use sellerlink_app::{App, JobSettings, Jobs, SessionCleanup, run_jobs};
+use sellerlink_app::{App, JobSettings, Jobs, RunningJobs, SessionCleanup, run_jobs};
 use sellerlink_domain::clock::{Clock, SystemClock};
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -51,7 +50,8 @@ pub struct RunningServer {
     addr: SocketAddr,
     state: WebState,
     stop: CancellationToken,
-    tasks: Vec<JoinHandle<()>>,
+    /// The jobs, and the server itself.
+    tasks: RunningJobs,
 }
 
 impl RunningServer {
@@ -70,12 +70,9 @@ impl RunningServer {
         &self.state
     }
 
-    /// Stops accepting requests, lets requests in flight finish, stops the scheduler, and waits.
+    /// Stops accepting requests, lets requests in flight finish, stops the jobs, and waits.
     pub async fn shutdown(self) {
-        self.stop.cancel();
-        for task in self.tasks {
-            let _ = task.await;
-        }
+        self.begin_shutdown().stopped().await;
     }
 
     /// Asks everything to stop as [`RunningServer::shutdown`] does, without waiting: await
@@ -89,27 +86,19 @@ impl RunningServer {
 /// A web app asked to stop ([`RunningServer::begin_shutdown`]).
 #[derive(Debug)]
 pub struct StoppingServer {
-    tasks: Vec<JoinHandle<()>>,
+    /// The jobs, and the server itself.
+    tasks: RunningJobs,
 }
 
 impl StoppingServer {
-    /// Waits until requests in flight and the scheduler's imports have finished.
+    /// Waits until requests in flight and the jobs (the scheduler's imports among them) have finished.
     pub async fn stopped(&mut self) {
-        // A task leaves the list only once it ended, so that `abort` after an abandoned wait awaits each task once.
-        while let Some(task) = self.tasks.last_mut() {
-            let _ = task.await;
-            self.tasks.pop();
-        }
+        self.tasks.stopped().await;
     }
 
     /// Aborts what is still running (requests, imports) and returns once it is gone.
     pub async fn abort(self) {
-        for task in &self.tasks {
-            task.abort();
-        }
-        for task in self.tasks {
-            let _ = task.await;
-        }
+        self.tasks.abort().await;
     }
 }
 
@@ -126,7 +115,8 @@ pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebErro
         .local_addr()
         .map_err(|source| WebError::Bind { addr: bind, source })?;
     let stop = CancellationToken::new();
-    let mut tasks = Vec::new();
+    let jobs = Jobs::new(state.app(), jobs_of(&state))?;
+    let mut tasks = run_jobs(&jobs, &stop);
 
     let service = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let shutdown = stop.clone().cancelled_owned();
@@ -139,8 +129,6 @@ pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebErro
         }
     }));
 
-    let jobs = Jobs::new(state.app(), jobs_of(&state))?;
-    tasks.extend(run_jobs(&jobs, &stop).into_tasks());
     tracing::info!(%addr, "web app listening");
     Ok(RunningServer {
         addr,

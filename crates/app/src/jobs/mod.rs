@@ -25,7 +25,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use sellerlink_store::{JobName, LeaseName};
 use tokio_util::sync::CancellationToken;
 
@@ -123,23 +123,64 @@ pub enum JobLease {
     Fleet,
 }
 
-/// One background job: what it is called, how often it runs, how the fleet shares it, and its step.
-pub trait Job: Send + Sync {
+/// What a job is and how it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobSpec {
     /// Which job it is.
-    fn kind(&self) -> JobKind;
-
+    pub kind: JobKind,
     /// How long between two runs (for a [`Cadence::Continuous`] job: between two imports of a connection).
-    fn interval(&self) -> Duration;
-
+    pub interval: Duration,
     /// When it runs.
-    fn cadence(&self) -> Cadence {
-        Cadence::AtStart
+    pub cadence: Cadence,
+    /// How the fleet shares it.
+    pub lease: JobLease,
+}
+
+impl JobSpec {
+    /// A job every process runs at start and then every `interval`.
+    pub const fn every(kind: JobKind, interval: Duration) -> Self {
+        Self {
+            kind,
+            interval,
+            cadence: Cadence::AtStart,
+            lease: JobLease::PerItem,
+        }
     }
 
-    /// How the fleet shares it.
-    fn lease(&self) -> JobLease {
-        JobLease::PerItem
+    /// The same, first run one interval after start.
+    pub const fn first_after_interval(self) -> Self {
+        Self {
+            cadence: Cadence::AfterInterval,
+            ..self
+        }
     }
+
+    /// The same, run by one process of the fleet at a time ([`JobLease::Fleet`]).
+    pub const fn one_process_at_a_time(self) -> Self {
+        Self {
+            lease: JobLease::Fleet,
+            ..self
+        }
+    }
+
+    /// The same, in a loop of its own ([`Cadence::Continuous`]).
+    pub const fn continuous(self) -> Self {
+        Self {
+            cadence: Cadence::Continuous,
+            ..self
+        }
+    }
+
+    /// The interval as the store records it, and as the time to live of a [`JobLease::Fleet`] job's lease.
+    pub(crate) fn signed_interval(&self) -> SignedDuration {
+        SignedDuration::try_from(self.interval).unwrap_or(SignedDuration::MAX)
+    }
+}
+
+/// One background job: what it is and how it runs ([`JobSpec`]), and its step.
+pub trait Job: Send + Sync {
+    /// What it is and how it runs.
+    fn spec(&self) -> JobSpec;
 
     /// Does what is due at `now`, once, and says what it did.
     fn run_once(&self, now: Timestamp) -> JobFuture<'_, Result<String, JobError>>;

@@ -142,7 +142,7 @@ impl Jobs {
 
     /// Which jobs these are.
     pub fn kinds(&self) -> Vec<JobKind> {
-        self.iter().map(Job::kind).collect()
+        self.iter().map(|job| job.spec().kind).collect()
     }
 
     /// Runs every job once now, one after another in the order their effects build on each other (re-checks and

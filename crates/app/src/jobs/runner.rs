@@ -31,7 +31,7 @@ pub fn run_jobs(jobs: &Jobs, shutdown: &CancellationToken) -> RunningJobs {
         .map(|job| {
             let (app, job, shutdown) = (jobs.app.clone(), Arc::clone(job), shutdown.clone());
             tokio::spawn(async move {
-                match job.cadence() {
+                match job.spec().cadence {
                     Cadence::Continuous => run_continuously(&app, &*job, shutdown).await,
                     cadence => run_periodically(&app, &*job, cadence, shutdown).await,
                 }
@@ -67,9 +67,9 @@ impl RunningJobs {
         }
     }
 
-    /// The jobs' tasks, for a server that stops them together with its own.
-    pub fn into_tasks(self) -> Vec<JoinHandle<()>> {
-        self.tasks
+    /// Adds a task that stops with the jobs (a server's own, which watches the same shutdown).
+    pub fn push(&mut self, task: JoinHandle<()>) {
+        self.tasks.push(task);
     }
 }
 
@@ -82,12 +82,13 @@ async fn stopped_within(wait: Duration, shutdown: &CancellationToken) -> bool {
 }
 
 async fn run_periodically(app: &App, job: &dyn Job, cadence: Cadence, shutdown: CancellationToken) {
-    if cadence == Cadence::AfterInterval && stopped_within(job.interval(), &shutdown).await {
+    let interval = job.spec().interval;
+    if cadence == Cadence::AfterInterval && stopped_within(interval, &shutdown).await {
         return;
     }
     loop {
         run_and_record(app, job).await;
-        if stopped_within(job.interval(), &shutdown).await {
+        if stopped_within(interval, &shutdown).await {
             return;
         }
     }
@@ -121,7 +122,7 @@ async fn run_continuously(app: &App, job: &dyn Job, shutdown: CancellationToken)
 /// at a time runs only if this process takes its lease.
 pub(super) async fn run_and_record(app: &App, job: &dyn Job) {
     let now = app.now();
-    if job.lease() == JobLease::Fleet && !takes_lease(app, job, now).await {
+    if job.spec().lease == JobLease::Fleet && !takes_lease(app, job, now).await {
         return;
     }
     record(app, job, now, None, Ok(String::new())).await;
@@ -132,11 +133,16 @@ pub(super) async fn run_and_record(app: &App, job: &dyn Job) {
 
 /// Takes (or renews) the job's lease `job:<name>` for one interval.
 async fn takes_lease(app: &App, job: &dyn Job, now: Timestamp) -> bool {
-    let kind = job.kind();
-    let ttl = SignedDuration::try_from(job.interval()).unwrap_or(SignedDuration::MAX);
+    let spec = job.spec();
+    let kind = spec.kind;
     match app
         .store()
-        .try_acquire_lease(&kind.lease_name(), app.lease_owner(), now, ttl)
+        .try_acquire_lease(
+            &kind.lease_name(),
+            app.lease_owner(),
+            now,
+            spec.signed_interval(),
+        )
         .await
     {
         Ok(true) => true,
@@ -152,7 +158,7 @@ async fn takes_lease(app: &App, job: &dyn Job, now: Timestamp) -> bool {
 }
 
 fn log(job: &dyn Job, result: &Result<String, JobError>) {
-    let job = job.kind().as_str();
+    let job = job.spec().kind.as_str();
     match result {
         Ok(summary) => tracing::debug!(job, summary = %summary, "job run finished"),
         Err(error) => tracing::warn!(job, %error, "job run failed; its next run tries again"),
@@ -173,10 +179,11 @@ async fn record(
         (Some(_), Ok(summary)) => (JobOutcome::Ok, summary),
         (Some(_), Err(error)) => (JobOutcome::Failed, error.to_string()),
     };
+    let spec = job.spec();
     let run = JobRun {
-        job: job.kind().job_name(),
+        job: spec.kind.job_name(),
         owner: app.lease_owner().clone(),
-        interval: SignedDuration::try_from(job.interval()).unwrap_or(SignedDuration::MAX),
+        interval: spec.signed_interval(),
         started_at: started,
         finished_at: finished,
         outcome,
@@ -191,7 +198,7 @@ async fn record(
         store.record_job_run(&run).await
     };
     if let Err(error) = recorded.await {
-        tracing::warn!(job = job.kind().as_str(), %error, "could not record the job's run");
+        tracing::warn!(job = spec.kind.as_str(), %error, "could not record the job's run");
     }
 }
 

@@ -48,7 +48,8 @@ fn sessions(world: &World) -> SessionCleanup {
 
 fn listed(jobs: &Jobs) -> Vec<(JobKind, Duration, Cadence, JobLease)> {
     jobs.iter()
-        .map(|job| (job.kind(), job.interval(), job.cadence(), job.lease()))
+        .map(|job| job.spec())
+        .map(|spec| (spec.kind, spec.interval, spec.cadence, spec.lease))
         .collect()
 }
 

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use sellerlink_app::{App, JobSettings, Jobs, RunOptions, SyncReport, run_jobs};
 use sellerlink_domain::ids::ConnectionId;
+use sellerlink_store::Store;
 use sellerlink_sync::{ImportOutcome, SchedulerConfig};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -37,7 +38,7 @@ pub async fn run(
         .unwrap_or_else(|| app.store().pool_size())
         .max(1) as usize;
     let mut ids = if args.all || args.connections.is_empty() {
-        ConnectionIds::every(app.clone())
+        ConnectionIds::every(app.store().clone())
     } else {
         ConnectionIds::listed(args.connections)
     };
@@ -120,7 +121,7 @@ const CONNECTION_PAGE: u32 = 500;
 enum ConnectionIds {
     Listed(std::vec::IntoIter<ConnectionId>),
     Every {
-        app: App,
+        store: Store,
         page: std::vec::IntoIter<ConnectionId>,
         after: Option<ConnectionId>,
         done: bool,
@@ -132,9 +133,9 @@ impl ConnectionIds {
         Self::Listed(ids.into_iter())
     }
 
-    fn every(app: App) -> Self {
+    fn every(store: Store) -> Self {
         Self::Every {
-            app,
+            store,
             page: Vec::new().into_iter(),
             after: None,
             done: false,
@@ -145,7 +146,7 @@ impl ConnectionIds {
         match self {
             Self::Listed(ids) => Ok(ids.next()),
             Self::Every {
-                app,
+                store,
                 page,
                 after,
                 done,
@@ -157,10 +158,7 @@ impl ConnectionIds {
                 if *done {
                     return Ok(None);
                 }
-                let ids = app
-                    .store()
-                    .connection_ids_after(*after, CONNECTION_PAGE)
-                    .await?;
+                let ids = store.connection_ids_after(*after, CONNECTION_PAGE).await?;
                 *done = ids.len() < CONNECTION_PAGE as usize;
                 *page = ids.into_iter();
                 let next = page.next();
