@@ -237,29 +237,44 @@ async fn each_run_is_recorded_per_process_and_the_fleet_runs_a_leased_job_once_p
 #[tokio::test]
 async fn the_runner_runs_jobs_at_start_and_stops_on_shutdown() {
     let w = world(now()).await;
-    let jobs = Jobs::new(&w.app, maintenance(&w)).unwrap();
+    let app = with_amazon_and_reminders(&w).await;
+    let settings = JobSettings {
+        imports: Some(SchedulerConfig::default()),
+        ..maintenance(&w)
+    };
+    let jobs = Jobs::new(&app, settings).unwrap();
     let shutdown = CancellationToken::new();
     let mut running = run_jobs(&jobs, &shutdown);
-    // The erasure runs at start; the planner's statistics and the session clean-up wait one interval.
-    let erased = async {
+    // The erasure runs at start, and the imports' loop says it is running; the planner's statistics and the
+    // session clean-up wait one interval.
+    let started = async {
         loop {
-            let view = w.app.jobs_view().await.unwrap();
-            if view.jobs[4]
+            let view = app.jobs_view().await.unwrap();
+            let erased = view.jobs[4]
                 .runs
                 .first()
-                .is_some_and(|run| run.outcome == JobOutcome::Ok)
-            {
+                .is_some_and(|run| run.outcome == JobOutcome::Ok);
+            if erased && !view.jobs[0].runs.is_empty() {
                 return view;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     };
-    let view = tokio::time::timeout(Duration::from_secs(10), erased)
+    let view = tokio::time::timeout(Duration::from_secs(10), started)
         .await
-        .expect("the erasure ran at start");
+        .expect("the erasure ran at start and the imports started");
+    assert_eq!(view.jobs[0].runs[0].outcome, JobOutcome::Running);
+    assert_eq!(view.jobs[0].runs[0].finished_at, None);
     assert!(view.jobs[5].runs.is_empty() && view.jobs[6].runs.is_empty());
+
     shutdown.cancel();
     tokio::time::timeout(Duration::from_secs(5), running.stopped())
         .await
         .expect("the jobs stop when asked");
+    // The imports' loop recorded what it did until it stopped.
+    let imports = &app.jobs_view().await.unwrap().jobs[0].runs[0];
+    assert_eq!(imports.outcome, JobOutcome::Ok, "{imports:?}");
+    assert!(imports.finished_at.is_some());
+    assert_eq!(imports.summary, "nothing was due");
+    assert_eq!(imports.interval, SignedDuration::from_mins(10));
 }
