@@ -124,11 +124,17 @@ mod tests {
     fn connecting_is_capped_by_the_request_timeout_and_ten_seconds() {
         let settings = ClientSettings::new(&[]).expect("builds");
         assert_eq!(settings.request_timeout(), Duration::from_secs(30));
-        assert_eq!(settings.effective_connect_timeout(), Duration::from_secs(10));
+        assert_eq!(
+            settings.effective_connect_timeout(),
+            Duration::from_secs(10)
+        );
         let short = settings.clone().timeout(Duration::from_secs(3));
         assert_eq!(short.effective_connect_timeout(), Duration::from_secs(3));
         let explicit = short.connect_timeout(Duration::from_secs(20));
-        assert_eq!(explicit.effective_connect_timeout(), Duration::from_secs(20));
+        assert_eq!(
+            explicit.effective_connect_timeout(),
+            Duration::from_secs(20)
+        );
     }
 
     #[test]

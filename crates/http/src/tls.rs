@@ -36,7 +36,6 @@ impl std::error::Error for PemProblem {}
 
 /// Why the TLS configuration could not be built.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum TlsError {
     /// An extra root certificate bundle cannot be used.
     #[error("extra root certificate #{index} {problem}")]
@@ -102,7 +101,10 @@ mod tests {
     #[test]
     fn mozilla_roots_alone_build_with_http2_first() {
         let config = client_config(&[]).expect("builds");
-        assert_eq!(config.alpn_protocols, [b"h2".to_vec(), b"http/1.1".to_vec()]);
+        assert_eq!(
+            config.alpn_protocols,
+            [b"h2".to_vec(), b"http/1.1".to_vec()]
+        );
     }
 
     #[test]

@@ -13,7 +13,6 @@ const RUSTC_RELEASE: &str = env!("SELLERLINK_HTTP_RUSTC_VERSION");
 /// Why an application name and version make no `User-Agent` Amazon accepts. `Display` completes
 /// the sentence "user agent …".
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum UserAgentError {
     /// Longer than [`MAX_USER_AGENT_LEN`].
     #[error("is {len} bytes long; Amazon accepts at most {MAX_USER_AGENT_LEN}")]

@@ -1,5 +1,7 @@
 //! Why an [`LwaClient`](crate::LwaClient) or [`SpApiClient`](crate::SpApiClient) could not be built.
 
+use sellerlink_http::{TlsError, UserAgentError};
+
 /// A builder refused its configuration.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -63,23 +65,22 @@ pub(crate) fn check_endpoint(which: &'static str, url: &url::Url) -> Result<(), 
     }
 }
 
-/// Turns the user-agent text into a header value, enforcing Amazon's 500-character limit.
-pub(crate) fn user_agent_header(text: &str) -> Result<reqwest::header::HeaderValue, BuildError> {
-    use crate::user_agent::MAX_USER_AGENT_LEN;
-    if text.len() > MAX_USER_AGENT_LEN {
-        return Err(BuildError::UserAgent {
-            reason: format!(
-                "is {} bytes long; Amazon accepts at most {MAX_USER_AGENT_LEN}",
-                text.len()
-            ),
-        });
+impl From<TlsError> for BuildError {
+    fn from(error: TlsError) -> Self {
+        match error {
+            TlsError::RootCertificate { index, problem } => Self::RootCertificate {
+                index,
+                reason: problem.to_string(),
+            },
+            TlsError::Rustls(error) => Self::Tls(error),
+        }
     }
-    if !text.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
-        return Err(BuildError::UserAgent {
-            reason: "must be printable ASCII".to_owned(),
-        });
+}
+
+impl From<UserAgentError> for BuildError {
+    fn from(error: UserAgentError) -> Self {
+        Self::UserAgent {
+            reason: error.to_string(),
+        }
     }
-    reqwest::header::HeaderValue::from_str(text).map_err(|_| BuildError::UserAgent {
-        reason: "must be printable ASCII".to_owned(),
-    })
 }

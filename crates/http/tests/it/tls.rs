@@ -24,7 +24,11 @@ async fn the_sandbox_ca_is_trusted_only_when_added() {
         .user_agent(amazon_user_agent_header("sellerlink-http-tests", "1.0").expect("valid"))
         .build()
         .expect("client");
-    let response = trusting.get(&url).send().await.expect("TLS handshake succeeds");
+    let response = trusting
+        .get(&url)
+        .send()
+        .await
+        .expect("TLS handshake succeeds");
     assert!(response.status().as_u16() < 500, "{}", response.status());
 
     let mozilla_only = ClientSettings::new(&[])

@@ -5,7 +5,6 @@ mod builder;
 mod feeds;
 mod orders;
 mod sellers;
-mod tls;
 
 use std::fmt;
 use std::sync::Arc;
@@ -19,10 +18,11 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use secrecy::SecretString;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::{AwsAccessKeyId, MwsAuthToken, SellerId};
+use sellerlink_http::RetryPolicy;
 use tracing::Instrument as _;
 use url::Url;
 
-pub use builder::{BuildError, MwsClientBuilder};
+pub use builder::MwsClientBuilder;
 pub use feeds::{FeedSubmissionListFilter, SubmitFeedRequest};
 pub use orders::ListOrdersRequest;
 
@@ -30,7 +30,7 @@ use crate::error::{DecodeError, ErrorKind, ErrorResponse, MwsError};
 use crate::pacing::Pacing;
 use crate::params::{Params, format_timestamp};
 use crate::quota::{Operation, Section};
-use crate::retry::RetryPolicy;
+use crate::retry::throttle_delay;
 use crate::signature::{canonical_query, percent_encode, sign};
 
 /// Whose data a call is about: the seller, and the MWS Auth Token the seller issued to this
@@ -201,7 +201,7 @@ impl MwsClient {
         .adjust(|error, backoff| {
             let backoff = backoff?;
             match error.kind() {
-                ErrorKind::Throttled { retry_after } => Some(retry.throttle_delay(retry_after)),
+                ErrorKind::Throttled { retry_after } => Some(throttle_delay(&retry, retry_after)),
                 _ => Some(backoff),
             }
         })
