@@ -11,12 +11,12 @@ mod pagination;
 pub mod params;
 pub mod quota;
 mod retry;
+mod seller_auth;
 pub mod signature;
 
 pub use build_error::BuildError;
 pub use client::{
-    FeedSubmissionListFilter, ListOrdersRequest, MwsClient, MwsClientBuilder, SellerAuth,
-    SubmitFeedRequest,
+    FeedSubmissionListFilter, ListOrdersRequest, MwsClient, MwsClientBuilder, SubmitFeedRequest,
 };
 pub use error::{AmazonErrorDetail, DecodeError, ErrorKind, ErrorResponse, MwsError};
 pub use feed_document::{
@@ -39,4 +39,5 @@ pub use model::sellers::{
 pub use model::service_status::{ServiceStatus, ServiceStatusLevel};
 pub use pacing::{DEFAULT_SAFETY_MARGIN, InvalidRestoreRateScale, Pacing};
 pub use quota::{Operation, Quota, QuotaGroup, Section, ServiceStatusSection};
+pub use seller_auth::SellerAuth;
 pub use sellerlink_http::RetryPolicy;
