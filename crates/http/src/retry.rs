@@ -133,41 +133,40 @@ mod tests {
     }
 
     #[test]
-    fn mws_waits_four_times_from_one_second() {
-        let policy = RetryPolicy::mws();
-        assert_eq!(policy.attempts(), 5);
-        assert_eq!(
-            millis(policy.without_jitter()),
-            [1_000, 2_000, 4_000, 8_000]
-        );
-        assert_eq!(policy.max_delay, Duration::from_secs(120));
+    fn each_clients_named_policy() {
+        let secs = Duration::from_secs;
+        let cases = [
+            (
+                "mws",
+                RetryPolicy::mws(),
+                secs(120),
+                &[1_000, 2_000, 4_000, 8_000][..],
+            ),
+            (
+                "sp_api",
+                RetryPolicy::sp_api(),
+                secs(60),
+                &[1_000, 2_000, 4_000, 8_000, 16_000][..],
+            ),
+            (
+                "delivery",
+                RetryPolicy::delivery(),
+                secs(60),
+                &[1_000, 2_000, 4_000, 8_000][..],
+            ),
+        ];
+        for (name, policy, max_delay, waits) in cases {
+            assert!(policy.jitter, "{name}");
+            assert_eq!(policy.max_delay, max_delay, "{name}");
+            assert_eq!(policy.attempts(), policy.max_retries + 1, "{name}");
+            assert_eq!(millis(policy.without_jitter()), waits, "{name}");
+        }
     }
 
     #[test]
-    fn sp_api_waits_five_times_from_one_second_capped_at_a_minute() {
-        let policy = RetryPolicy::sp_api();
-        assert_eq!(policy.attempts(), 6);
-        assert_eq!(
-            millis(policy.without_jitter()),
-            [1_000, 2_000, 4_000, 8_000, 16_000]
-        );
-        let longer = policy.with_max_retries(8).without_jitter();
-        assert_eq!(
-            millis(longer)[5..],
-            [32_000, 60_000, 60_000],
-            "capped at max_delay"
-        );
-    }
-
-    #[test]
-    fn delivery_makes_five_attempts() {
-        let policy = RetryPolicy::delivery();
-        assert_eq!(policy.attempts(), 5);
-        assert_eq!(
-            millis(policy.without_jitter()),
-            [1_000, 2_000, 4_000, 8_000]
-        );
-        assert_eq!(policy.max_delay, Duration::from_secs(60));
+    fn sp_api_waits_are_capped_at_a_minute() {
+        let longer = RetryPolicy::sp_api().with_max_retries(8).without_jitter();
+        assert_eq!(millis(longer)[5..], [32_000, 60_000, 60_000]);
     }
 
     #[test]

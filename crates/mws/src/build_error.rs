@@ -29,44 +29,14 @@ pub enum BuildError {
         /// The endpoint given.
         endpoint: String,
     },
-    /// An extra root certificate could not be used.
-    #[error("MWS client: extra root certificate #{index} {reason}")]
-    RootCertificate {
-        /// Which `.add_root_certificate_pem` call (0-based).
-        index: usize,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// rustls refused the configuration.
-    #[error("MWS client: TLS configuration refused: {0}")]
-    Tls(#[source] rustls::Error),
+    /// The TLS set-up failed: an extra root certificate (`.add_root_certificate_pem`, counted
+    /// from 0) cannot be used, or rustls refused the configuration.
+    #[error("MWS client: {0}")]
+    Tls(#[from] TlsError),
     /// The user agent is too long or has characters a header cannot carry.
-    #[error("MWS client: user agent {reason}")]
-    UserAgent {
-        /// What is wrong with it.
-        reason: String,
-    },
+    #[error("MWS client: user agent {0}")]
+    UserAgent(#[from] UserAgentError),
     /// The HTTP client could not be built.
     #[error("MWS client: HTTP client could not be built: {0}")]
     Http(#[source] reqwest::Error),
-}
-
-impl From<TlsError> for BuildError {
-    fn from(error: TlsError) -> Self {
-        match error {
-            TlsError::RootCertificate { index, problem } => Self::RootCertificate {
-                index,
-                reason: problem.to_string(),
-            },
-            TlsError::Rustls(error) => Self::Tls(error),
-        }
-    }
-}
-
-impl From<UserAgentError> for BuildError {
-    fn from(error: UserAgentError) -> Self {
-        Self::UserAgent {
-            reason: error.to_string(),
-        }
-    }
 }

@@ -24,23 +24,13 @@ pub enum BuildError {
         /// The URL given.
         url: String,
     },
-    /// An extra root certificate could not be used.
-    #[error("extra root certificate #{index} {reason}")]
-    RootCertificate {
-        /// Which `.add_root_certificate_pem` call, from 0.
-        index: usize,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// rustls refused the TLS configuration.
-    #[error("TLS configuration refused: {0}")]
-    Tls(#[source] rustls::Error),
-    /// The user agent is too long or holds characters a header cannot carry.
-    #[error("user agent {reason}")]
-    UserAgent {
-        /// What is wrong with it.
-        reason: String,
-    },
+    /// The TLS set-up failed: an extra root certificate (`.add_root_certificate_pem`, counted
+    /// from 0) cannot be used, or rustls refused the configuration.
+    #[error("{0}")]
+    Tls(#[from] TlsError),
+    /// The user agent is too long or has characters a header cannot carry.
+    #[error("user agent {0}")]
+    UserAgent(#[from] UserAgentError),
     /// `rate_scale` is not a positive finite number.
     #[error(
         "rate_scale must be a positive finite number (1.0 = Amazon's published rates), got {0}"
@@ -62,25 +52,5 @@ pub(crate) fn check_endpoint(which: &'static str, url: &url::Url) -> Result<(), 
             which,
             url: url.to_string(),
         })
-    }
-}
-
-impl From<TlsError> for BuildError {
-    fn from(error: TlsError) -> Self {
-        match error {
-            TlsError::RootCertificate { index, problem } => Self::RootCertificate {
-                index,
-                reason: problem.to_string(),
-            },
-            TlsError::Rustls(error) => Self::Tls(error),
-        }
-    }
-}
-
-impl From<UserAgentError> for BuildError {
-    fn from(error: UserAgentError) -> Self {
-        Self::UserAgent {
-            reason: error.to_string(),
-        }
     }
 }

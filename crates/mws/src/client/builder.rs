@@ -223,7 +223,10 @@ mod tests {
             .build()
             .expect_err("refused");
         assert!(
-            matches!(error, BuildError::RootCertificate { index: 0, .. }),
+            matches!(
+                error,
+                BuildError::Tls(sellerlink_http::TlsError::RootCertificate { index: 0, .. })
+            ),
             "{error}"
         );
     }
@@ -237,7 +240,10 @@ mod tests {
             .user_agent("倉庫アプリ", "1.0")
             .build()
             .expect_err("refused");
-        assert!(matches!(error, BuildError::UserAgent { .. }));
+        assert!(matches!(
+            error,
+            BuildError::UserAgent(sellerlink_http::UserAgentError::NotPrintableAscii)
+        ));
     }
 
     #[test]
