@@ -8,7 +8,7 @@ mod user_agent;
 
 pub use client::{CONNECT_TIMEOUT_CAP, ClientSettings, DEFAULT_TIMEOUT};
 pub use retry::RetryPolicy;
-pub use tls::{PemProblem, TlsError, certificates, client_config};
+pub use tls::{PemProblem, TlsError, certificates};
 pub use user_agent::{
     MAX_USER_AGENT_LEN, UserAgentError, amazon_user_agent, amazon_user_agent_header,
 };

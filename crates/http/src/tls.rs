@@ -72,7 +72,7 @@ pub fn certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, PemProbl
 ///
 /// [`TlsError::RootCertificate`] naming the first bundle that cannot be used, or
 /// [`TlsError::Rustls`].
-pub fn client_config(extra_roots_pem: &[Vec<u8>]) -> Result<ClientConfig, TlsError> {
+pub(crate) fn client_config(extra_roots_pem: &[Vec<u8>]) -> Result<ClientConfig, TlsError> {
     let mut roots = RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
