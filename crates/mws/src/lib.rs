@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod build_error;
 mod client;
 pub mod error;
 pub mod feed_document;
@@ -9,13 +10,13 @@ pub mod pacing;
 mod pagination;
 pub mod params;
 pub mod quota;
-pub mod retry;
+mod retry;
+mod seller_auth;
 pub mod signature;
-pub mod user_agent;
 
+pub use build_error::BuildError;
 pub use client::{
-    BuildError, FeedSubmissionListFilter, ListOrdersRequest, MwsClient, MwsClientBuilder,
-    SellerAuth, SubmitFeedRequest,
+    FeedSubmissionListFilter, ListOrdersRequest, MwsClient, MwsClientBuilder, SubmitFeedRequest,
 };
 pub use error::{AmazonErrorDetail, DecodeError, ErrorKind, ErrorResponse, MwsError};
 pub use feed_document::{
@@ -38,4 +39,5 @@ pub use model::sellers::{
 pub use model::service_status::{ServiceStatus, ServiceStatusLevel};
 pub use pacing::{DEFAULT_SAFETY_MARGIN, InvalidRestoreRateScale, Pacing};
 pub use quota::{Operation, Quota, QuotaGroup, Section, ServiceStatusSection};
-pub use retry::RetryPolicy;
+pub use seller_auth::SellerAuth;
+pub use sellerlink_http::RetryPolicy;

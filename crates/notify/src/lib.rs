@@ -6,9 +6,7 @@ pub mod fix;
 mod jst;
 pub mod message;
 pub mod render;
-pub mod retry;
 mod seller_central;
-mod tls;
 pub mod webhook;
 
 pub use email::{
@@ -21,7 +19,7 @@ pub use message::{
     SellerCentralHostError,
 };
 pub use render::{Rendered, render};
-pub use retry::RetryPolicy;
+pub use sellerlink_http::RetryPolicy;
 pub use webhook::{
     WebhookDelivery, WebhookEndpoint, WebhookPayload, WebhookSecret, WebhookSender,
     verify_signature,

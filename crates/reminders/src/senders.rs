@@ -10,8 +10,9 @@ use sellerlink_notify::{
 use sellerlink_secrets::{Keyring, SealContext, Sealed};
 use sellerlink_store::{ChannelId, ChannelKind, ChannelOwner, NotificationChannel};
 
-/// The senders a worker uses. Give them few in-process retries (e.g. `RetryPolicy::attempts(2)`): the worker
-/// retries durably itself, with backoff recorded on the delivery, and its lease must outlast one send.
+/// The senders a worker uses. Give them few in-process retries (e.g.
+/// `RetryPolicy::delivery().with_attempts(2)`): the worker retries durably itself, with backoff
+/// recorded on the delivery, and its lease must outlast one send.
 pub struct Senders {
     mailer: Option<Mailer>,
     webhooks: WebhookSender,

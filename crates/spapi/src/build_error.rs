@@ -1,5 +1,7 @@
 //! Why an [`LwaClient`](crate::LwaClient) or [`SpApiClient`](crate::SpApiClient) could not be built.
 
+use sellerlink_http::{TlsError, UserAgentError};
+
 /// A builder refused its configuration.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -22,23 +24,13 @@ pub enum BuildError {
         /// The URL given.
         url: String,
     },
-    /// An extra root certificate could not be used.
-    #[error("extra root certificate #{index} {reason}")]
-    RootCertificate {
-        /// Which `.add_root_certificate_pem` call, from 0.
-        index: usize,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// rustls refused the TLS configuration.
-    #[error("TLS configuration refused: {0}")]
-    Tls(#[source] rustls::Error),
-    /// The user agent is too long or holds characters a header cannot carry.
-    #[error("user agent {reason}")]
-    UserAgent {
-        /// What is wrong with it.
-        reason: String,
-    },
+    /// The TLS set-up failed: an extra root certificate (`.add_root_certificate_pem`, counted
+    /// from 0) cannot be used, or rustls refused the configuration.
+    #[error("{0}")]
+    Tls(#[from] TlsError),
+    /// The user agent is too long or has characters a header cannot carry.
+    #[error("user agent {0}")]
+    UserAgent(#[from] UserAgentError),
     /// `rate_scale` is not a positive finite number.
     #[error(
         "rate_scale must be a positive finite number (1.0 = Amazon's published rates), got {0}"
@@ -61,25 +53,4 @@ pub(crate) fn check_endpoint(which: &'static str, url: &url::Url) -> Result<(), 
             url: url.to_string(),
         })
     }
-}
-
-/// Turns the user-agent text into a header value, enforcing Amazon's 500-character limit.
-pub(crate) fn user_agent_header(text: &str) -> Result<reqwest::header::HeaderValue, BuildError> {
-    use crate::user_agent::MAX_USER_AGENT_LEN;
-    if text.len() > MAX_USER_AGENT_LEN {
-        return Err(BuildError::UserAgent {
-            reason: format!(
-                "is {} bytes long; Amazon accepts at most {MAX_USER_AGENT_LEN}",
-                text.len()
-            ),
-        });
-    }
-    if !text.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
-        return Err(BuildError::UserAgent {
-            reason: "must be printable ASCII".to_owned(),
-        });
-    }
-    reqwest::header::HeaderValue::from_str(text).map_err(|_| BuildError::UserAgent {
-        reason: "must be printable ASCII".to_owned(),
-    })
 }

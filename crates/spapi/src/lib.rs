@@ -14,8 +14,6 @@ mod rate_limit;
 mod retry;
 mod seller_auth;
 mod sku;
-mod tls;
-pub mod user_agent;
 
 pub use build_error::BuildError;
 pub use client::{SpApiClient, SpApiClientBuilder};
@@ -39,6 +37,6 @@ pub use model::search_orders::{
 pub use model::sellers::Participation;
 pub use model::shipment::{ConfirmShipment, PackageDetail, ShipmentItem};
 pub use operation::{Operation, UsagePlan};
-pub use retry::RetryPolicy;
 pub use seller_auth::SellerAuth;
+pub use sellerlink_http::RetryPolicy;
 pub use sku::{ProductType, Sku};

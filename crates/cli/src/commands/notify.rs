@@ -32,7 +32,7 @@ pub async fn reminders(
         ReminderSettings::new(global.developer_name.clone(), global.developer_id.clone());
     reminder_settings.offsets = ReminderOffsets::parse(&global.mail.reminder_days)
         .map_err(|e| anyhow::anyhow!("SELLERLINK_REMINDER_DAYS: {e}"))?;
-    let retry = RetryPolicy::attempts(SEND_ATTEMPTS);
+    let retry = RetryPolicy::delivery().with_attempts(SEND_ATTEMPTS);
     let senders = Senders::new(
         Some(mailer(global, &global.mail)?.with_retry(retry)),
         WebhookSender::builder()

@@ -7,60 +7,12 @@ use std::time::Duration;
 use secrecy::SecretString;
 use sellerlink_domain::clock::{Clock, SystemClock};
 use sellerlink_domain::ids::{AwsAccessKeyId, MarketplaceId};
+use sellerlink_http::{ClientSettings, RetryPolicy, amazon_user_agent_header};
 use url::Url;
 
-use super::{Inner, MwsClient, tls};
+use super::{Inner, MwsClient};
+use crate::build_error::BuildError;
 use crate::pacing::Pacing;
-use crate::retry::RetryPolicy;
-use crate::user_agent::{MAX_USER_AGENT_LEN, user_agent};
-
-/// Why a client could not be built.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// `.credentials(...)` was not called.
-    #[error("MWS client: no developer credentials; call .credentials(access key id, secret key)")]
-    MissingCredentials,
-    /// Neither `.endpoint(...)` nor `.marketplace(...)` was called.
-    #[error(
-        "MWS client: no endpoint; call .marketplace(id) for Amazon's host or .endpoint(url) for another"
-    )]
-    MissingEndpoint,
-    /// The marketplace has no MWS host in the marketplace table.
-    #[error("MWS client: marketplace {marketplace} has no MWS endpoint; pass .endpoint(url)")]
-    NoMwsHost {
-        /// The marketplace asked for.
-        marketplace: MarketplaceId,
-    },
-    /// The endpoint is not an `http`/`https` URL with a host.
-    #[error(
-        "MWS client: endpoint {endpoint} must be an https:// (or http:// for a local sandbox) URL with a host"
-    )]
-    InvalidEndpoint {
-        /// The endpoint given.
-        endpoint: String,
-    },
-    /// An extra root certificate could not be used.
-    #[error("MWS client: extra root certificate #{index} {reason}")]
-    RootCertificate {
-        /// Which `.add_root_certificate_pem` call (0-based).
-        index: usize,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// rustls refused the configuration.
-    #[error("MWS client: TLS configuration refused: {0}")]
-    Tls(#[source] rustls::Error),
-    /// The user agent is too long or has characters a header cannot carry.
-    #[error("MWS client: user agent {reason}")]
-    UserAgent {
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The HTTP client could not be built.
-    #[error("MWS client: HTTP client could not be built: {0}")]
-    Http(#[source] reqwest::Error),
-}
 
 /// Builds an [`MwsClient`]. Required: credentials, and an endpoint or a marketplace.
 #[derive(Debug)]
@@ -83,21 +35,21 @@ impl Default for MwsClientBuilder {
 }
 
 impl MwsClientBuilder {
-    /// A builder with a 30-second timeout, the default retry policy, no pacing, the system
-    /// clock and the user agent `sellerlink-mws/<crate version>`.
+    /// A builder with a 30-second timeout, [`RetryPolicy::mws`], no pacing, the system clock and
+    /// the user agent `sellerlink-mws/<crate version>`.
     pub fn new() -> Self {
         Self {
             endpoint: None,
             marketplace: None,
             credentials: None,
             root_certificates_pem: Vec::new(),
-            timeout: Duration::from_secs(30),
+            timeout: sellerlink_http::DEFAULT_TIMEOUT,
             user_agent: (
                 env!("CARGO_PKG_NAME").to_owned(),
                 env!("CARGO_PKG_VERSION").to_owned(),
             ),
             clock: Arc::new(SystemClock),
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::mws(),
             pacing: None,
         }
     }
@@ -145,7 +97,7 @@ impl MwsClientBuilder {
         self
     }
 
-    /// How failed calls are retried.
+    /// How failed calls are retried (default [`RetryPolicy::mws`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -182,31 +134,12 @@ impl MwsClientBuilder {
                 endpoint: endpoint.to_string(),
             });
         }
-        let agent = user_agent(&self.user_agent.0, &self.user_agent.1);
-        if agent.len() > MAX_USER_AGENT_LEN {
-            return Err(BuildError::UserAgent {
-                reason: format!(
-                    "is {} bytes long; Amazon accepts at most {MAX_USER_AGENT_LEN}",
-                    agent.len()
-                ),
-            });
-        }
-        let printable = agent.bytes().all(|b| (0x20..0x7f).contains(&b));
-        let agent = reqwest::header::HeaderValue::from_str(&agent)
-            .ok()
-            .filter(|_| printable)
-            .ok_or_else(|| BuildError::UserAgent {
-                reason: "must be printable ASCII (name the application in Latin letters)"
-                    .to_owned(),
-            })?;
-        let tls = tls::client_config(&self.root_certificates_pem)?;
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
+        let agent = amazon_user_agent_header(&self.user_agent.0, &self.user_agent.1)?;
+        let http = ClientSettings::new(&self.root_certificates_pem)?
             .timeout(self.timeout)
-            .connect_timeout(self.timeout.min(Duration::from_secs(10)))
             .user_agent(agent)
             .build()
-            .map_err(|e| BuildError::Http(e.without_url()))?;
+            .map_err(BuildError::Http)?;
         Ok(MwsClient {
             inner: Arc::new(Inner {
                 http,
@@ -290,7 +223,10 @@ mod tests {
             .build()
             .expect_err("refused");
         assert!(
-            matches!(error, BuildError::RootCertificate { index: 0, .. }),
+            matches!(
+                error,
+                BuildError::Tls(sellerlink_http::TlsError::RootCertificate { index: 0, .. })
+            ),
             "{error}"
         );
     }
@@ -304,7 +240,10 @@ mod tests {
             .user_agent("倉庫アプリ", "1.0")
             .build()
             .expect_err("refused");
-        assert!(matches!(error, BuildError::UserAgent { .. }));
+        assert!(matches!(
+            error,
+            BuildError::UserAgent(sellerlink_http::UserAgentError::NotPrintableAscii)
+        ));
     }
 
     #[test]

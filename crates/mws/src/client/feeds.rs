@@ -5,7 +5,8 @@ use futures::{FutureExt as _, Stream};
 use jiff::Timestamp;
 use sellerlink_domain::ids::MarketplaceId;
 
-use super::{Call, MwsClient, Payload, SellerAuth, content_md5};
+use super::MwsClient;
+use super::transport::{Call, Payload, content_md5};
 use crate::error::{DecodeError, MwsError};
 use crate::feed_document::{InventoryFeed, OrderFulfillmentFeed};
 use crate::model::feeds::{
@@ -15,6 +16,7 @@ use crate::model::feeds::{
 use crate::pagination::paginate;
 use crate::params::Params;
 use crate::quota::Operation;
+use crate::seller_auth::SellerAuth;
 
 /// Fetches of a feed result whose body fails the `Content-MD5` check: the first try and three
 /// retries.

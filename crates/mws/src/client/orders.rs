@@ -5,7 +5,8 @@ use futures::{FutureExt as _, Stream, TryStreamExt as _};
 use jiff::Timestamp;
 use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
 
-use super::{Call, MwsClient, SellerAuth};
+use super::MwsClient;
+use super::transport::Call;
 use crate::error::MwsError;
 use crate::model::orders::{
     FulfillmentChannel, GetOrderResult, Order, OrderItem, OrderItemsPage, OrderStatus, OrdersPage,
@@ -13,6 +14,7 @@ use crate::model::orders::{
 use crate::pagination::paginate;
 use crate::params::Params;
 use crate::quota::Operation;
+use crate::seller_auth::SellerAuth;
 
 /// The most ids `GetOrder` and `MarketplaceId.Id.N` take.
 const MAX_IDS: usize = 50;

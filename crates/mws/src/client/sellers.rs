@@ -3,13 +3,15 @@
 
 use futures::{FutureExt as _, Stream, TryStreamExt as _};
 
-use super::{Call, MwsClient, SellerAuth};
+use super::MwsClient;
+use super::transport::Call;
 use crate::error::MwsError;
 use crate::model::sellers::{MarketplaceParticipations, MarketplaceParticipationsPage};
 use crate::model::service_status::ServiceStatus;
 use crate::pagination::paginate;
 use crate::params::Params;
 use crate::quota::{Operation, ServiceStatusSection};
+use crate::seller_auth::SellerAuth;
 
 impl MwsClient {
     /// `ListMarketplaceParticipations`: the cheapest call that proves the developer keys,

@@ -24,12 +24,10 @@ impl Clock for SandboxTime {
 }
 
 /// Quick retries so tests that exercise them stay fast.
-pub fn quick_retries(max_retries: usize) -> RetryPolicy {
-    RetryPolicy {
-        max_retries,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(400),
-    }
+pub fn quick_retries(max_retries: u32) -> RetryPolicy {
+    RetryPolicy::mws()
+        .with_max_retries(max_retries)
+        .with_delays(Duration::from_millis(10), Duration::from_millis(400))
 }
 
 /// A running sandbox whose demo seller has granted the demo developer access.

@@ -1,13 +1,13 @@
 //! The mailer: render, compose, send, retry.
 
 use lettre::message::Mailbox;
+use sellerlink_http::RetryPolicy;
 
 use super::compose::Email;
 use super::transport::{Delivery, EmailTransport};
 use crate::error::NotifyError;
 use crate::message::Notification;
 use crate::render::render;
-use crate::retry::RetryPolicy;
 
 /// Sends notifications as e-mail from one sender address.
 #[derive(Debug)]
@@ -18,12 +18,12 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    /// A mailer handing e-mails from `from` to `transport`, with the default [`RetryPolicy`].
+    /// A mailer handing e-mails from `from` to `transport`, with [`RetryPolicy::delivery`].
     pub fn new(transport: EmailTransport, from: Mailbox) -> Self {
         Self {
             transport,
             from,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::delivery(),
         }
     }
 

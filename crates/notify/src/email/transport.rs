@@ -13,7 +13,6 @@ use super::compose::Email;
 use super::outbox;
 use super::settings::{SmtpSettings, SmtpTls};
 use crate::error::NotifyError;
-use crate::tls;
 
 /// Where an e-mail is handed over.
 ///
@@ -160,9 +159,9 @@ fn tls_mode(settings: &SmtpSettings, host: &str) -> Result<Tls, NotifyError> {
     }
     let mut parameters = TlsParameters::builder(host.to_owned());
     if let Some(pem) = &settings.extra_root_ca_pem {
-        tls::certificates(pem).map_err(|problem| NotifyError::SmtpSettings {
+        sellerlink_http::certificates(pem).map_err(|problem| NotifyError::SmtpSettings {
             field: "extra_root_ca_pem",
-            problem,
+            problem: problem.to_string(),
         })?;
         let certificate = Certificate::from_pem(pem).map_err(|e| NotifyError::SmtpSettings {
             field: "extra_root_ca_pem",

@@ -10,6 +10,7 @@ use url::Host;
 use uuid::Uuid;
 
 use sellerlink_domain::clock::{Clock, SystemClock};
+use sellerlink_http::{ClientSettings, RetryPolicy};
 
 use super::address::{self, AddressRefusal};
 use super::endpoint::WebhookEndpoint;
@@ -18,8 +19,6 @@ use super::signature::{ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign};
 use crate::email::error_chain;
 use crate::error::NotifyError;
 use crate::message::Notification;
-use crate::retry::RetryPolicy;
-use crate::tls;
 
 /// How much of an error response body is read (and counted, never kept: a receiver's words do not belong in
 /// sellerlink's delivery log).
@@ -42,38 +41,24 @@ pub struct WebhookDelivery {
 /// exactly those addresses, so a name that starts resolving into the 3PL's network is caught at send time.
 #[derive(Debug, Clone)]
 pub struct WebhookSender {
-    http: HttpSettings,
+    http: ClientSettings,
     clock: Arc<dyn Clock>,
     retry: RetryPolicy,
     allow_private: bool,
 }
 
-/// What each attempt's HTTP client is built from.
-#[derive(Debug, Clone)]
-struct HttpSettings {
-    tls: rustls::ClientConfig,
-    timeout: Duration,
-    user_agent: HeaderValue,
-}
-
-impl HttpSettings {
-    fn builder(&self) -> reqwest::ClientBuilder {
-        reqwest::Client::builder()
-            .tls_backend_preconfigured(self.tls.clone())
-            .timeout(self.timeout)
-            .connect_timeout(self.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(self.user_agent.clone())
-    }
-
-    /// A client that connects to `addresses` for `url`'s host name (an IP literal needs no override).
-    fn client(&self, url: &url::Url, addresses: &[SocketAddr]) -> reqwest::Result<reqwest::Client> {
-        let builder = match url.host() {
-            Some(Host::Domain(name)) => self.builder().resolve_to_addrs(name, addresses),
-            _ => self.builder(),
-        };
-        builder.build()
-    }
+/// A client from `http` that connects to `addresses` for `url`'s host name (an IP literal needs no
+/// override).
+fn pinned_client(
+    http: &ClientSettings,
+    url: &url::Url,
+    addresses: &[SocketAddr],
+) -> reqwest::Result<reqwest::Client> {
+    let builder = match url.host() {
+        Some(Host::Domain(name)) => http.builder().resolve_to_addrs(name, addresses),
+        _ => http.builder(),
+    };
+    builder.build()
 }
 
 /// Settings for a [`WebhookSender`].
@@ -91,7 +76,7 @@ impl Default for WebhookSenderBuilder {
     fn default() -> Self {
         Self {
             timeout: Duration::from_secs(10),
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::delivery(),
             clock: Arc::new(SystemClock),
             extra_roots_pem: Vec::new(),
             user_agent: format!("sellerlink-webhooks/{}", env!("CARGO_PKG_VERSION")),
@@ -106,7 +91,7 @@ impl WebhookSenderBuilder {
         Self { timeout, ..self }
     }
 
-    /// How often to retry (default [`RetryPolicy::default`]).
+    /// How often to retry (default [`RetryPolicy::delivery`]).
     pub fn retry(self, retry: RetryPolicy) -> Self {
         Self { retry, ..self }
     }
@@ -145,10 +130,10 @@ impl WebhookSenderBuilder {
     ///
     /// [`NotifyError::WebhookSettings`] naming the setting that cannot be used.
     pub fn build(self) -> Result<WebhookSender, NotifyError> {
-        let tls = tls::client_config(&self.extra_roots_pem).map_err(|problem| {
+        let tls = ClientSettings::new(&self.extra_roots_pem).map_err(|error| {
             NotifyError::WebhookSettings {
                 field: "extra_root_ca_pem",
-                problem,
+                problem: error.to_string(),
             }
         })?;
         let user_agent =
@@ -156,18 +141,16 @@ impl WebhookSenderBuilder {
                 field: "user_agent",
                 problem: "must be printable ASCII".to_owned(),
             })?;
-        let http = HttpSettings {
-            tls,
-            timeout: self.timeout,
-            user_agent,
-        };
+        let http = tls
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout)
+            .without_redirects()
+            .user_agent(user_agent);
         // Fails now, not at the first send, if the settings cannot make a client.
-        http.builder()
-            .build()
-            .map_err(|e| NotifyError::WebhookSettings {
-                field: "http client",
-                problem: error_chain(&e.without_url()),
-            })?;
+        http.build().map_err(|e| NotifyError::WebhookSettings {
+            field: "http client",
+            problem: error_chain(&e),
+        })?;
         Ok(WebhookSender {
             http,
             clock: self.clock,
@@ -288,13 +271,12 @@ impl WebhookSender {
                 });
             }
         };
-        let http = self
-            .http
-            .client(endpoint.url(), &addresses)
-            .map_err(|error| Failure::Transport {
+        let http = pinned_client(&self.http, endpoint.url(), &addresses).map_err(|error| {
+            Failure::Transport {
                 timed_out: false,
                 reason: error_chain(&error.without_url()),
-            })?;
+            }
+        })?;
         let timestamp = self.clock.now().as_second();
         let signature = sign(endpoint.secret(), timestamp, body);
         let sent = http

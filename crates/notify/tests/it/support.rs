@@ -18,7 +18,8 @@ pub const WAIT: Duration = Duration::from_secs(10);
 
 /// Retries quickly: 1 ms, 2 ms, … without jitter.
 pub fn quick_retry(attempts: u32) -> RetryPolicy {
-    RetryPolicy::attempts(attempts)
+    RetryPolicy::delivery()
+        .with_attempts(attempts)
         .with_delays(Duration::from_millis(1), Duration::from_millis(5))
         .without_jitter()
 }

@@ -62,9 +62,9 @@ async fn run() -> Result<String, String> {
             .parse()
             .map_err(|e| format!("sender: {e}"))?,
     )
-    .with_retry(RetryPolicy::attempts(1));
+    .with_retry(RetryPolicy::none());
     let webhooks = WebhookSender::builder()
-        .retry(RetryPolicy::attempts(1))
+        .retry(RetryPolicy::none())
         // The probe's receivers run on this machine.
         .allow_private_addresses(true)
         .build()

@@ -408,9 +408,9 @@ pub fn worker(
         EmailTransport::smtp(&smtp).unwrap(),
         "sellerlink <noreply@sellerlink.test>".parse().unwrap(),
     )
-    .with_retry(RetryPolicy::attempts(1));
+    .with_retry(RetryPolicy::none());
     let webhooks = WebhookSender::builder()
-        .retry(RetryPolicy::attempts(1))
+        .retry(RetryPolicy::none())
         .timeout(Duration::from_secs(5))
         .clock(clock.clone())
         .allow_private_addresses(true)

@@ -4,15 +4,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sellerlink_domain::clock::{Clock, SystemClock};
+use sellerlink_http::{ClientSettings, RetryPolicy, amazon_user_agent_header};
 use url::Url;
 
 use super::{Inner, SpApiClient};
-use crate::build_error::{BuildError, check_endpoint, user_agent_header};
+use crate::build_error::{BuildError, check_endpoint};
 use crate::lwa::{LwaClient, TokenCache};
 use crate::rate_limit::RateLimits;
-use crate::retry::RetryPolicy;
-use crate::tls;
-use crate::user_agent::user_agent;
 
 /// Builds an [`SpApiClient`]. Required: [`lwa`](Self::lwa) or [`token_cache`](Self::token_cache).
 #[derive(Debug)]
@@ -36,7 +34,7 @@ impl Default for SpApiClientBuilder {
 
 impl SpApiClientBuilder {
     /// Regional Amazon hosts, user agent `sellerlink-spapi/<crate version>`, a 30-second timeout,
-    /// the default retry policy, rate limiting on at Amazon's published rates, the system clock.
+    /// [`RetryPolicy::sp_api`], rate limiting on at Amazon's published rates, the system clock.
     pub fn new() -> Self {
         Self {
             endpoint_override: None,
@@ -46,8 +44,8 @@ impl SpApiClientBuilder {
                 env!("CARGO_PKG_VERSION").to_owned(),
             ),
             root_certificates_pem: Vec::new(),
-            timeout: Duration::from_secs(30),
-            retry: RetryPolicy::default(),
+            timeout: sellerlink_http::DEFAULT_TIMEOUT,
+            retry: RetryPolicy::sp_api(),
             rate_limits: true,
             rate_scale: 1.0,
             clock: Arc::new(SystemClock),
@@ -92,7 +90,7 @@ impl SpApiClientBuilder {
         self
     }
 
-    /// How throttled, 5xx and transport failures are retried.
+    /// How throttled, 5xx and transport failures are retried (default [`RetryPolicy::sp_api`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -126,8 +124,11 @@ impl SpApiClientBuilder {
         if !(self.rate_scale.is_finite() && self.rate_scale > 0.0) {
             return Err(BuildError::RateScale(self.rate_scale));
         }
-        let user_agent = user_agent_header(&user_agent(&self.user_agent.0, &self.user_agent.1))?;
-        let http = tls::http_client(&self.root_certificates_pem, self.timeout)?;
+        let user_agent = amazon_user_agent_header(&self.user_agent.0, &self.user_agent.1)?;
+        let http = ClientSettings::new(&self.root_certificates_pem)?
+            .timeout(self.timeout)
+            .build()
+            .map_err(BuildError::Http)?;
         let limits = self
             .rate_limits
             .then(|| RateLimits::new(self.rate_scale, Arc::clone(&self.clock)));

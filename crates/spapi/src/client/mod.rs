@@ -14,6 +14,7 @@ use reqwest::header::HeaderValue;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::SellingPartnerId;
 use sellerlink_domain::marketplace::Region;
+use sellerlink_http::RetryPolicy;
 use url::Url;
 
 pub use builder::SpApiClientBuilder;
@@ -21,7 +22,6 @@ pub use builder::SpApiClientBuilder;
 use crate::lwa::TokenCache;
 use crate::operation::{Operation, UsagePlan};
 use crate::rate_limit::RateLimits;
-use crate::retry::RetryPolicy;
 
 /// A client for the SP-API operations sellerlink uses. Cheap to clone; clones share the
 /// connection pool, the token cache and the rate-limit buckets.

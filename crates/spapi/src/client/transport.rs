@@ -16,6 +16,7 @@ use super::SpApiClient;
 use crate::credentials::AccessToken;
 use crate::error::{ErrorKind, ResponseMeta, SpApiError};
 use crate::operation::Operation;
+use crate::retry::delay;
 use crate::seller_auth::SellerAuth;
 
 /// A request, ready to be sent as often as retries need.
@@ -80,7 +81,7 @@ impl SpApiClient {
                 ErrorKind::Throttled { retry_after } => *retry_after,
                 _ => None,
             };
-            backoff.map(|delay| policy.delay(delay, retry_after))
+            backoff.map(|wait| delay(&policy, wait, retry_after))
         })
         .notify(|error, wait| {
             tracing::warn!(

@@ -4,13 +4,12 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use sellerlink_domain::clock::{Clock, SystemClock};
+use sellerlink_http::{ClientSettings, amazon_user_agent_header};
 use url::Url;
 
 use super::client::{LwaClient, LwaInner};
-use crate::build_error::{BuildError, check_endpoint, user_agent_header};
+use crate::build_error::{BuildError, check_endpoint};
 use crate::credentials::LwaCredentials;
-use crate::tls;
-use crate::user_agent::user_agent;
 
 /// Amazon's LWA token endpoint, the same for every region.
 pub const DEFAULT_TOKEN_ENDPOINT: &str = "https://api.amazon.com/auth/o2/token";
@@ -40,7 +39,7 @@ impl LwaClientBuilder {
             token_endpoint: None,
             credentials: None,
             root_certificates_pem: Vec::new(),
-            timeout: Duration::from_secs(30),
+            timeout: sellerlink_http::DEFAULT_TIMEOUT,
             clock: Arc::new(SystemClock),
             user_agent: (
                 env!("CARGO_PKG_NAME").to_owned(),
@@ -99,8 +98,11 @@ impl LwaClientBuilder {
             }
         };
         check_endpoint("LWA token endpoint", &endpoint)?;
-        let user_agent = user_agent_header(&user_agent(&self.user_agent.0, &self.user_agent.1))?;
-        let http = tls::http_client(&self.root_certificates_pem, self.timeout)?;
+        let user_agent = amazon_user_agent_header(&self.user_agent.0, &self.user_agent.1)?;
+        let http = ClientSettings::new(&self.root_certificates_pem)?
+            .timeout(self.timeout)
+            .build()
+            .map_err(BuildError::Http)?;
         Ok(LwaClient {
             inner: Arc::new(LwaInner {
                 http,

@@ -275,12 +275,13 @@ impl FakeAmazon {
     }
 }
 
-pub fn fast_retries(max_retries: usize) -> RetryPolicy {
-    RetryPolicy {
-        max_retries,
-        min_delay: std::time::Duration::from_millis(5),
-        max_delay: std::time::Duration::from_millis(50),
-    }
+pub fn fast_retries(max_retries: u32) -> RetryPolicy {
+    RetryPolicy::sp_api()
+        .with_max_retries(max_retries)
+        .with_delays(
+            std::time::Duration::from_millis(5),
+            std::time::Duration::from_millis(50),
+        )
 }
 
 fn respond(status: u16, headers: &[(&str, String)], body: String) -> Response<Body> {

@@ -137,6 +137,6 @@ fn builders_refuse_bad_configuration() {
         .unwrap_err();
     assert!(matches!(
         error,
-        BuildError::RootCertificate { index: 0, .. }
+        BuildError::Tls(sellerlink_http::TlsError::RootCertificate { index: 0, .. })
     ));
 }

@@ -29,9 +29,9 @@ pub(crate) fn senders(mail: &MailSink) -> Senders {
         EmailTransport::smtp(&smtp).expect("the SMTP transport builds"),
         "sellerlink <noreply@3pl.example>".parse().unwrap(),
     )
-    .with_retry(RetryPolicy::attempts(1));
+    .with_retry(RetryPolicy::none());
     let webhooks = WebhookSender::builder()
-        .retry(RetryPolicy::attempts(1))
+        .retry(RetryPolicy::none())
         .timeout(Duration::from_secs(5))
         .allow_private_addresses(true)
         .build()

@@ -1,5 +1,6 @@
-//! Records the `major.minor` version of the compiler building this crate, so the SP-API
-//! `User-Agent` header can state `Language=Rust/<version>` as Amazon asks.
+//! Records the `major.minor` version of the compiler building this crate, so Amazon's `User-Agent`
+//! header can state `Language=Rust/<version>` (`docs/amazon/MWS.md#user-agent`,
+//! `docs/amazon/SP-API.md#request-headers`).
 
 use std::process::Command;
 
@@ -13,7 +14,7 @@ fn main() {
         .and_then(|output| String::from_utf8(output.stdout).ok())
         .and_then(|text| release_of(&text))
         .unwrap_or_else(|| "unknown".to_owned());
-    println!("cargo:rustc-env=SELLERLINK_SPAPI_RUSTC_VERSION={version}");
+    println!("cargo:rustc-env=SELLERLINK_HTTP_RUSTC_VERSION={version}");
 }
 
 /// Turns `rustc 1.95.0 (59807616e 2026-04-14)` into `1.95`.
