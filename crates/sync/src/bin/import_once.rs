@@ -79,43 +79,33 @@ struct ApiOptions {
 }
 
 impl ApiOptions {
-    /// The client of `api` (`mws` or `spapi`) from the options given.
+    /// The client of `api` (`mws` or `spapi`) from the options given; an option of the other API is refused.
     fn client(self, api: &str) -> Result<ApiClient, String> {
+        let given = [
+            ("--endpoint", "mws", self.endpoint.is_some()),
+            ("--access-key-id", "mws", self.access_key_id.is_some()),
+            ("--lwa-endpoint", "spapi", self.lwa_endpoint.is_some()),
+            ("--spapi-endpoint", "spapi", self.spapi_endpoint.is_some()),
+            ("--client-id", "spapi", self.client_id.is_some()),
+        ];
+        if let Some((name, of, _)) = given.iter().find(|(_, of, present)| *present && *of != api) {
+            return Err(format!(
+                "{name} is an option of --api {of}, not of --api {api}"
+            ));
+        }
         let missing = |name: &str| format!("{name} is required with --api {api}");
-        let foreign = |name: &str, other: &str| {
-            format!("{name} is an option of --api {other}, not of --api {api}")
-        };
         match api {
-            "mws" => {
-                if self.lwa_endpoint.is_some() {
-                    return Err(foreign("--lwa-endpoint", "spapi"));
-                }
-                if self.spapi_endpoint.is_some() {
-                    return Err(foreign("--spapi-endpoint", "spapi"));
-                }
-                if self.client_id.is_some() {
-                    return Err(foreign("--client-id", "spapi"));
-                }
-                Ok(ApiClient::Mws {
-                    endpoint: self.endpoint.ok_or_else(|| missing("--endpoint"))?,
-                    access_key_id: self
-                        .access_key_id
-                        .ok_or_else(|| missing("--access-key-id"))?,
-                })
-            }
-            "spapi" => {
-                if self.endpoint.is_some() {
-                    return Err(foreign("--endpoint", "mws"));
-                }
-                if self.access_key_id.is_some() {
-                    return Err(foreign("--access-key-id", "mws"));
-                }
-                Ok(ApiClient::SpApi {
-                    lwa_endpoint: self.lwa_endpoint.ok_or_else(|| missing("--lwa-endpoint"))?,
-                    spapi_endpoint: self.spapi_endpoint,
-                    client_id: self.client_id.ok_or_else(|| missing("--client-id"))?,
-                })
-            }
+            "mws" => Ok(ApiClient::Mws {
+                endpoint: self.endpoint.ok_or_else(|| missing("--endpoint"))?,
+                access_key_id: self
+                    .access_key_id
+                    .ok_or_else(|| missing("--access-key-id"))?,
+            }),
+            "spapi" => Ok(ApiClient::SpApi {
+                lwa_endpoint: self.lwa_endpoint.ok_or_else(|| missing("--lwa-endpoint"))?,
+                spapi_endpoint: self.spapi_endpoint,
+                client_id: self.client_id.ok_or_else(|| missing("--client-id"))?,
+            }),
             other => Err(format!(
                 "--api {other:?} is not an API; expected mws or spapi"
             )),
