@@ -26,7 +26,7 @@ use sellerlink_sync::{
 use serde_json::json;
 
 use crate::compare::watermark;
-use crate::sandbox::{Options, Sandbox};
+use crate::sandbox::Options;
 use crate::setup::{Api, World, import_config, importer_with_factory};
 
 /// The real MWS source, which pulls a trigger (once) when its `after`-th item listing is asked for: the seller acts
@@ -393,14 +393,13 @@ async fn lost_access_mid_import_pauses_the_connection_and_it_resumes_without_a_g
         Api::Mws => (33, 400),
         Api::SpApi => (34, 450),
     };
-    let world = World::on(
+    let world = World::start(
         api,
-        Sandbox::start(Options {
+        Options {
             seed,
             orders,
             ..Options::default()
-        })
-        .await,
+        },
     )
     .await;
     let id = world.id();
@@ -512,14 +511,13 @@ on_both_apis!(lost_access_mid_import_pauses_the_connection_and_it_resumes_withou
 /// secret and restarting with it resumes the connection, the seller's refresh token untouched.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_spapi_app_secret_pauses_the_connection_until_the_operator_rotates_it() {
-    let mut world = World::on(
+    let mut world = World::start(
         Api::SpApi,
-        Sandbox::start(Options {
+        Options {
             seed: 35,
             orders: 60,
             ..Options::default()
-        })
-        .await,
+        },
     )
     .await;
     let id = world.id();

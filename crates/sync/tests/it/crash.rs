@@ -12,15 +12,14 @@ use secrecy::ExposeSecret as _;
 use tokio::process::Command;
 
 use crate::compare::{assert_matches_through, stored_orders, watermark};
-use crate::sandbox::{Options, Sandbox};
+use crate::sandbox::Options;
 use crate::setup::{Api, World};
 
 const KILLS: usize = 25;
 
 /// How the import is set up to be killed in its middle, through one API.
 struct Plan {
-    seed: u64,
-    orders: usize,
+    options: Options,
     /// The operations slowed down (60 ms a page), so that the import outlasts the longest life below.
     slowed: &'static [&'static str],
     kills_seed: u64,
@@ -36,8 +35,11 @@ fn plan(api: Api) -> Plan {
         // the watermark of the last completed run) outlasts the longest life however fast the machine is, and the
         // kills (150–900 ms after each start) land in the middle of it.
         Api::Mws => Plan {
-            seed: 5,
-            orders: 3000,
+            options: Options {
+                seed: 5,
+                orders: 3000,
+                ..Options::default()
+            },
             slowed: &["ListOrders", "ListOrdersByNextToken"],
             kills_seed: 0x5EED_C4A5,
             life_ms: 150..900,
@@ -45,8 +47,11 @@ fn plan(api: Api) -> Plan {
         },
         // searchOrders pages of 100 carry their items: twice the orders, no slowing down, shorter lives.
         Api::SpApi => Plan {
-            seed: 6,
-            orders: 6000,
+            options: Options {
+                seed: 6,
+                orders: 6000,
+                ..Options::default()
+            },
             slowed: &[],
             kills_seed: 0x5EED_5A41,
             life_ms: 100..700,
@@ -93,16 +98,7 @@ fn import_once(world: &World, offset_ms: i128) -> Command {
 
 async fn sigkill_at_random_points_loses_nothing_and_duplicates_nothing(api: Api) {
     let plan = plan(api);
-    let world = World::on(
-        api,
-        Sandbox::start(Options {
-            seed: plan.seed,
-            orders: plan.orders,
-            ..Options::default()
-        })
-        .await,
-    )
-    .await;
+    let world = World::start(api, plan.options).await;
     let (store, id) = (world.store(), world.id());
     // The import process seals buyer data under the linked master key; read it back with that key.
     let reader =

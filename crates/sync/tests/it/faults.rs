@@ -7,7 +7,7 @@ use sellerlink_sync::ImportOutcome;
 use serde_json::{Value, json};
 
 use crate::compare::stored_orders;
-use crate::sandbox::{Options, Sandbox};
+use crate::sandbox::Options;
 use crate::setup::{Api, World};
 
 /// The faults injected into one API's calls, and how often they must have been met.
@@ -60,8 +60,8 @@ fn plan(api: Api) -> Plan {
 
 async fn injected_faults_end_with_the_same_result_as_a_clean_run(api: Api) {
     let plan = plan(api);
-    let clean = World::on(api, Sandbox::start(plan.options).await).await;
-    let mut faulty = World::on(api, Sandbox::start(plan.options).await).await;
+    let clean = World::start(api, plan.options).await;
+    let mut faulty = World::start(api, plan.options).await;
     let settings = faulty.settings().with_request_timeout(plan.request_timeout);
     faulty.reconfigure(&settings);
     faulty.sandbox.put("/_sandbox/faults/*", plan.faults).await;

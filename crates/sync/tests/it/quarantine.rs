@@ -10,7 +10,7 @@ use sellerlink_sync::ImportOutcome;
 use serde_json::json;
 
 use crate::compare::watermark;
-use crate::sandbox::{Options, Sandbox};
+use crate::sandbox::Options;
 use crate::setup::{Api, World};
 
 /// What a quarantined order looks like through one API.
@@ -81,14 +81,13 @@ async fn quarantine_alerts(world: &World) -> usize {
 
 async fn an_unreadable_order_is_quarantined_and_the_rest_of_the_page_imported(api: Api) {
     let expected = quarantined(api);
-    let world = World::on(
+    let world = World::start(
         api,
-        Sandbox::start(Options {
+        Options {
             seed: expected.seed,
             orders: 40,
             ..Options::default()
-        })
-        .await,
+        },
     )
     .await;
     let id = world.id();

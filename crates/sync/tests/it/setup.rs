@@ -28,7 +28,7 @@ use sellerlink_sync::{
 use sellerlink_testkit::TestDatabase;
 
 use crate::compare::{assert_matches_through, watermark};
-use crate::sandbox::{DemoApp, NO_THROTTLING, Sandbox};
+use crate::sandbox::{DemoApp, NO_THROTTLING, Options, Sandbox};
 
 /// The Amazon API a scenario runs through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -371,6 +371,11 @@ impl World {
     /// The first seller linked through MWS to a fresh SQLite store.
     pub async fn new(sandbox: Sandbox) -> Self {
         Self::on(Api::Mws, sandbox).await
+    }
+
+    /// The first seller of a sandbox started with `options`, linked through `api` to a fresh SQLite store.
+    pub async fn start(api: Api, options: Options) -> Self {
+        Self::on(api, Sandbox::start(options).await).await
     }
 
     /// The first seller linked through `api` to a fresh SQLite store.
