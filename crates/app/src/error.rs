@@ -58,6 +58,9 @@ pub enum AppError {
     /// The import engine failed (store or Amazon).
     #[error(transparent)]
     Sync(#[from] sellerlink_sync::SyncError),
+    /// A notification-channel use case failed (no such channel, an address that does not parse, the store).
+    #[error(transparent)]
+    Notifications(#[from] sellerlink_reminders::ReminderError),
     /// Storage problems other than the ones above.
     #[error("database: {0}")]
     Store(StoreError),
@@ -96,6 +99,7 @@ impl AppError {
             Self::Verification(failure) => failure.message_ja(),
             Self::NotConfigured { what } => format!("設定が必要です: {what}"),
             Self::Sync(err) => format!("同期の問題: {err}"),
+            Self::Notifications(err) => format!("通知の問題: {err}"),
             Self::Secrets(err) => format!("暗号鍵の問題: {err}"),
             Self::Store(err) => format!("データベースの問題: {err}"),
         }
@@ -130,6 +134,7 @@ impl AppError {
             Self::Verification(failure) => failure.reason(),
             Self::NotConfigured { .. } => "not_configured",
             Self::Sync(_) => "sync",
+            Self::Notifications(_) => "notifications",
             Self::Secrets(_) => "secrets",
             Self::Store(_) => "database",
         }

@@ -1,11 +1,14 @@
 #![doc = include_str!("../README.md")]
 
 mod api_switch;
+mod buyer_data;
 mod connections;
 mod error;
+mod jobs;
 mod keys;
 mod merchants;
 mod metrics;
+mod notifications;
 mod replace_token;
 mod settings;
 mod shipments;
@@ -18,6 +21,7 @@ mod view;
 use std::sync::Arc;
 
 use sellerlink_domain::clock::Clock;
+use sellerlink_reminders::Reminders;
 use sellerlink_secrets::Keyring;
 use sellerlink_store::{LeaseOwner, Store, StoreOptions};
 use sellerlink_sync::{
@@ -27,6 +31,10 @@ use sellerlink_sync::{
 
 pub use connections::{LifecycleCommand, NewMwsConnection};
 pub use error::AppError;
+pub use jobs::{
+    Cadence, ImportQueueView, Job, JobError, JobFuture, JobKind, JobLease, JobSettings, JobSpec,
+    JobView, Jobs, JobsView, RunningJobs, SessionCleanup, run_jobs,
+};
 pub use keys::RotationReport;
 pub use metrics::ConnectionGauges;
 pub use replace_token::MwsTokenReplacement;
@@ -56,6 +64,10 @@ pub struct App {
     spapi: Option<Arc<spapi::SpApiRuntime>>,
     /// The order-import engine over the same store, sources and credentials.
     importer: Option<Importer>,
+    /// This process's name on the leases it takes and on its jobs' runs.
+    owner: LeaseOwner,
+    /// The reminders service behind the notification-channel use cases, when the process has one.
+    notifications: Option<Reminders>,
 }
 
 impl std::fmt::Debug for App {
@@ -107,10 +119,10 @@ impl App {
         let combined = CombinedSourceFactory::new(mws, spapi_sources);
         let sources: Option<Arc<dyn SourceFactory>> =
             (!combined.is_empty()).then(|| Arc::new(combined) as _);
+        let owner = LeaseOwner::of_this_process("sellerlink")
+            .expect("a host name and process id make a valid lease owner");
         let importer = sources.as_ref().map(|factory| {
-            let owner = LeaseOwner::of_this_process("sellerlink")
-                .expect("a host name and process id make a valid lease owner");
-            let mut config = ImportConfig::new(owner);
+            let mut config = ImportConfig::new(owner.clone());
             config.initial_lookback = settings.initial_lookback;
             config.lease_ttl = settings.lease_ttl;
             Importer::new(
@@ -129,6 +141,8 @@ impl App {
             sources,
             spapi,
             importer,
+            owner,
+            notifications: None,
         })
     }
 
@@ -140,6 +154,12 @@ impl App {
     /// The settings in force.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// This process's name on the leases it takes (imports, outbox sends, its jobs) and on its jobs' runs; give
+    /// its leases back with `Store::release_leases_of` when it stops.
+    pub fn lease_owner(&self) -> &LeaseOwner {
+        &self.owner
     }
 
     /// The order-import engine, if Amazon access is configured.

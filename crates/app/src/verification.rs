@@ -1,7 +1,8 @@
 //! Why Amazon did not accept a grant, and what the merchant (or operator) must do about it.
 
 use sellerlink_domain::ids::{DeveloperId, IdField, MarketplaceId, SellerId};
-use sellerlink_sync::{DenialCause, SourceError, SourceErrorKind};
+use sellerlink_domain::refusal::RefusalCause;
+use sellerlink_sync::{SourceError, SourceErrorKind};
 use serde::Serialize;
 
 /// A verification that failed; nothing was stored.
@@ -72,44 +73,23 @@ impl VerificationFailure {
             )
         };
         match &error.kind {
-            SourceErrorKind::AccessDenied {
-                cause: DenialCause::OperatorCredentials,
-                ..
-            } => Self::OperatorCredentials {
-                amazon_message: error.message.clone(),
-            },
-            SourceErrorKind::AccessDenied { .. } => {
-                let (seller_id, developer_id, seller_central_host) = ids();
-                // The sandbox names the reason (a documented extension); live MWS answers AccessDenied for all.
-                let message = &error.message;
-                if message.contains("token-for-another-seller") || message.contains("unknown-token")
-                {
-                    Self::TokenForAnotherSeller {
+            SourceErrorKind::AccessDenied { cause, .. } => match cause {
+                RefusalCause::OperatorCredentials => Self::OperatorCredentials {
+                    amazon_message: error.message.clone(),
+                },
+                // An MWS verification meets only the two MWS causes; the SP-API ones read as the seller's refusal.
+                RefusalCause::SellerAccess
+                | RefusalCause::AuthorizationLost
+                | RefusalCause::AppCredentialsRejected => {
+                    let (seller_id, developer_id, seller_central_host) = ids();
+                    Self::seller_refusal(
+                        &error.message,
                         seller_id,
                         developer_id,
                         seller_central_host,
-                    }
-                } else if message.contains("grant-expired") {
-                    Self::AccessExpired {
-                        seller_id,
-                        developer_id,
-                        seller_central_host,
-                    }
-                } else if message.contains("grant-revoked") {
-                    Self::AccessRevoked {
-                        seller_id,
-                        developer_id,
-                        seller_central_host,
-                    }
-                } else {
-                    Self::AccessRefused {
-                        seller_id,
-                        developer_id,
-                        seller_central_host,
-                        amazon_message: message.clone(),
-                    }
+                    )
                 }
-            }
+            },
             SourceErrorKind::Transient | SourceErrorKind::Throttled { .. } => Self::Unreachable {
                 detail: error.to_string(),
             },
@@ -124,6 +104,42 @@ impl VerificationFailure {
             SourceErrorKind::Invalid | SourceErrorKind::Other => Self::Refused {
                 detail: error.to_string(),
             },
+        }
+    }
+
+    /// The seller's refusal of the grant, told apart by the reason the sandbox names (a documented extension); live
+    /// MWS answers `AccessDenied` for all, which is [`Self::AccessRefused`].
+    fn seller_refusal(
+        message: &str,
+        seller_id: SellerId,
+        developer_id: DeveloperId,
+        seller_central_host: String,
+    ) -> Self {
+        if message.contains("token-for-another-seller") || message.contains("unknown-token") {
+            Self::TokenForAnotherSeller {
+                seller_id,
+                developer_id,
+                seller_central_host,
+            }
+        } else if message.contains("grant-expired") {
+            Self::AccessExpired {
+                seller_id,
+                developer_id,
+                seller_central_host,
+            }
+        } else if message.contains("grant-revoked") {
+            Self::AccessRevoked {
+                seller_id,
+                developer_id,
+                seller_central_host,
+            }
+        } else {
+            Self::AccessRefused {
+                seller_id,
+                developer_id,
+                seller_central_host,
+                amazon_message: message.to_owned(),
+            }
         }
     }
 
@@ -364,7 +380,7 @@ mod tests {
         let denied = |detail: &str| {
             classify(
                 SourceErrorKind::AccessDenied {
-                    cause: sellerlink_sync::DenialCause::SellerAccess,
+                    cause: RefusalCause::SellerAccess,
                     code: "AccessDenied".to_owned(),
                     message: detail.to_owned(),
                 },

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use sellerlink_app::App;
+use sellerlink_app::{App, RunningJobs};
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
 /// Which signal asked the process to stop.
@@ -118,6 +118,17 @@ where
     ended
 }
 
+/// Stops `running` jobs (whose shutdown already fired) within `grace`, or at once on a second signal: what has not
+/// finished by then is aborted, and this returns once it is gone.
+pub async fn stop_jobs(mut running: RunningJobs, signals: &mut Signals, grace: Duration) -> Ended {
+    let ended = wind_down(signals, grace, running.stopped(), async || {}).await;
+    if ended != Ended::Finished {
+        running.abort().await;
+        let_statements_land().await;
+    }
+    ended
+}
+
 /// After aborting tasks: a statement an aborted task had already handed to the database may still land (the
 /// driver runs it on its own thread); wait a moment so that a lease renewal cannot follow the leases' release.
 pub async fn let_statements_land() {
@@ -136,10 +147,7 @@ pub fn announce(stop: Stop, grace: Duration) {
 /// Gives back every lease this process still holds, so other workers take its connections over at once instead
 /// of after the leases expire. Failures are reported, not fatal: the leases then expire on their own.
 pub async fn give_back_leases(app: &App) {
-    let Ok(importer) = app.importer() else {
-        return;
-    };
-    let owner = &importer.config().owner;
+    let owner = app.lease_owner();
     match app.store().release_leases_of(owner).await {
         Ok(0) => {}
         Ok(released) => tracing::info!(released, %owner, "gave back the leases still held"),

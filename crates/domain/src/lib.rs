@@ -8,4 +8,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod marketplace;
 pub mod order;
+pub mod refusal;
 pub mod text;
+
+pub use refusal::RefusalCause;

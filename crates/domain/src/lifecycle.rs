@@ -24,6 +24,7 @@ use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
 use crate::marketplace::Marketplace;
+use crate::refusal::RefusalCause;
 
 mod seller_central;
 
@@ -67,8 +68,8 @@ pub enum Expiry {
 pub struct AccessDenial {
     /// When the refusal happened.
     pub at: Timestamp,
-    /// The classified cause, e.g. `access_denied`, `invalid_grant`, `invalid_client`.
-    pub cause: String,
+    /// Who must act, as classified from Amazon's answer; stored and serialised as its stable code.
+    pub cause: RefusalCause,
     /// Amazon's own error code and message, for the operator.
     pub detail: String,
 }

@@ -1,6 +1,14 @@
 //! Proactive rate limiting: one token bucket per (seller, quota group), shaped like Amazon's
-//! (burst = max request quota, one token back per restore period, full at the start), so that
-//! a normal run is never throttled. Built on governor's GCRA, which is the same bucket.
+//! (one token back per restore period, full at the start), so that a normal run is never
+//! throttled. Built on governor's GCRA, which is the same bucket.
+//!
+//! Our bucket holds one token less than Amazon's ([`reserve_one`]). Amazon counts a request when
+//! it arrives, we count it when we release it; between the two lie connection set-up, TLS and a
+//! busy scheduler, and that delay varies from call to call. A call released a full restore period
+//! after the one before can therefore arrive a little sooner than that after it, and with an
+//! exactly-shaped bucket it would find Amazon's bucket empty. With one token kept back, Amazon's
+//! bucket never drops below one while we pace, so a call may arrive up to one restore period
+//! early and still be served. It costs one call of the first burst.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -101,7 +109,8 @@ impl Pacing {
                 continue;
             }
             let burst_period = scaled(quota.restore_period, restore_rate_scale);
-            let burst = limiter(burst_period, quota.max_request_quota, &clock);
+            let burst_size = reserve_one(quota.max_request_quota);
+            let burst = limiter(burst_period, burst_size, &clock);
             let hourly = quota.hourly_quota.map(|per_hour| {
                 let period = scaled(
                     Duration::from_secs(3600) / per_hour.max(1),
@@ -113,7 +122,7 @@ impl Pacing {
                 quota.group,
                 GroupLimiters {
                     burst,
-                    burst_size: quota.max_request_quota.max(1),
+                    burst_size,
                     hourly,
                 },
             );
@@ -208,6 +217,13 @@ fn scaled(period: Duration, scale: f64) -> Duration {
         .max(Duration::from_nanos(1))
 }
 
+/// The burst our bucket allows for Amazon's `max_request_quota`: one less, so that one token stays in
+/// Amazon's bucket as a cushion for calls that arrive sooner after each other than we released them
+/// (see the module's documentation). A bucket of one keeps its one token.
+pub fn reserve_one(max_request_quota: u32) -> u32 {
+    max_request_quota.saturating_sub(1).max(1)
+}
+
 fn limiter(period: Duration, burst: u32, clock: &PacingClock) -> Limiter {
     let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
     let quota = GovernorQuota::with_period(period)
@@ -247,7 +263,7 @@ mod tests {
     fn the_bucket_starts_full_and_refills_one_per_restore_period() {
         let (clock, pacing) = setup(1.0);
         let a = seller("A2SLNK0EXAMPL3");
-        for call in 0..6 {
+        for call in 0..5 {
             assert!(
                 pacing.try_acquire(&a, Operation::ListOrders).is_ok(),
                 "call {call}"
@@ -255,7 +271,7 @@ mod tests {
         }
         let wait = pacing
             .try_acquire(&a, Operation::ListOrdersByNextToken)
-            .expect_err("the shared bucket is empty");
+            .expect_err("the shared bucket is empty but for Amazon's reserve token");
         assert_eq!(wait, Duration::from_secs(60));
         clock.advance(SignedDuration::from_secs(59));
         assert!(pacing.try_acquire(&a, Operation::ListOrders).is_err());
@@ -269,13 +285,13 @@ mod tests {
         let (_clock, pacing) = setup(1.0);
         let a = seller("A2SLNK0EXAMPL3");
         let b = seller("A3OTHERSELLER9");
-        for _ in 0..6 {
+        for _ in 0..5 {
             pacing.try_acquire(&a, Operation::GetOrder).expect("burst");
         }
         assert!(pacing.try_acquire(&a, Operation::GetOrder).is_err());
         assert!(pacing.try_acquire(&b, Operation::GetOrder).is_ok());
         assert!(pacing.try_acquire(&a, Operation::ListOrders).is_ok());
-        for _ in 0..30 {
+        for _ in 0..29 {
             pacing
                 .try_acquire(&a, Operation::ListOrderItems)
                 .expect("items burst");
@@ -314,7 +330,7 @@ mod tests {
             Duration::from_secs(1)
         );
         let a = seller("A2SLNK0EXAMPL3");
-        for _ in 0..6 {
+        for _ in 0..5 {
             pacing
                 .try_acquire(&a, Operation::ListOrders)
                 .expect("burst");
@@ -331,7 +347,7 @@ mod tests {
     fn the_hourly_cap_applies_to_feeds() {
         let (clock, pacing) = setup(1.0);
         let a = seller("A2SLNK0EXAMPL3");
-        // SubmitFeed: burst 15 every 2 minutes, but at most 30 an hour.
+        // SubmitFeed: burst 15 (14 for us) every 2 minutes, but at most 30 an hour.
         let mut accepted = 0;
         for _ in 0..60 {
             if pacing.try_acquire(&a, Operation::SubmitFeed).is_ok() {
@@ -339,12 +355,21 @@ mod tests {
             }
             clock.advance(SignedDuration::from_secs(1));
         }
-        assert_eq!(accepted, 15);
+        assert_eq!(accepted, 14);
         pacing.throttled(&a, Operation::SubmitFeed, true);
         let wait = pacing
             .try_acquire(&a, Operation::SubmitFeed)
             .expect_err("hourly bucket drained");
         assert!(wait >= Duration::from_secs(60), "{wait:?}");
+    }
+
+    #[test]
+    fn one_token_of_amazons_burst_is_kept_back() {
+        assert_eq!(reserve_one(30), 29);
+        assert_eq!(reserve_one(6), 5);
+        assert_eq!(reserve_one(2), 1);
+        assert_eq!(reserve_one(1), 1);
+        assert_eq!(reserve_one(0), 1);
     }
 
     #[test]

@@ -3,29 +3,34 @@
 
 use sellerlink_domain::connection::{ApiAccount, Connection, Language};
 use sellerlink_domain::lifecycle::{AccessDenial, Validity};
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_notify::AccessLossCause;
 
 /// The cause of `denial` on `connection`, in the reader's `language` where it needs words of our own.
 ///
-/// The sync engine records `access_denied` (the seller's grant is refused: MWS 401) or `invalid_credentials`
-/// (sellerlink's own developer keys are refused); SP-API clients record LWA's `invalid_grant` and
-/// `invalid_client`. An MWS refusal whose grant had passed its expiry date when it happened is an expiry.
+/// A refusal of the seller's access on an MWS connection is told apart by the grant's dates when it happened
+/// (expired, revoked, or refused while valid); on an SP-API connection it is a lost authorization, like LWA's
+/// `invalid_grant`. A refusal of the app's client credentials is the app secret; a refusal of sellerlink's own
+/// developer keys is explained in words of our own.
 pub fn classify(
     connection: &Connection,
     denial: &AccessDenial,
     language: Language,
 ) -> AccessLossCause {
     let is_mws = matches!(connection.account, ApiAccount::Mws { .. });
-    match denial.cause.as_str() {
-        "access_denied" if is_mws => match connection.grant.validity(denial.at) {
+    match denial.cause {
+        RefusalCause::SellerAccess if is_mws => match connection.grant.validity(denial.at) {
             Validity::Expired => AccessLossCause::MwsExpired,
             Validity::Revoked => AccessLossCause::MwsRevoked,
             Validity::Valid => AccessLossCause::MwsAccessDenied,
         },
-        "access_denied" | "invalid_grant" => AccessLossCause::SpApiAuthorizationLost,
-        "invalid_client" => AccessLossCause::SpApiAppSecretExpired,
-        "invalid_credentials" => AccessLossCause::Other(operator_keys(language).to_owned()),
-        other => AccessLossCause::Other(unknown(other, language)),
+        RefusalCause::SellerAccess | RefusalCause::AuthorizationLost => {
+            AccessLossCause::SpApiAuthorizationLost
+        }
+        RefusalCause::AppCredentialsRejected => AccessLossCause::SpApiAppSecretExpired,
+        RefusalCause::OperatorCredentials => {
+            AccessLossCause::Other(operator_keys(language).to_owned())
+        }
     }
 }
 
@@ -37,17 +42,6 @@ fn operator_keys(language: Language) -> &'static str {
         Language::En => {
             "Amazon refused sellerlink's own developer keys (InvalidAccessKeyId / SignatureDoesNotMatch). The operator checks sellerlink's configuration; the merchant need not do anything."
         }
-    }
-}
-
-fn unknown(cause: &str, language: Language) -> String {
-    match language {
-        Language::Ja => {
-            format!("Amazon が認証情報を拒否しました（分類: {cause}）。運用者が原因を確認します。")
-        }
-        Language::En => format!(
-            "Amazon refused the credential (classified as {cause}). The operator looks into the cause."
-        ),
     }
 }
 
@@ -112,10 +106,10 @@ mod tests {
         })
     }
 
-    fn denial(at_text: &str, cause: &str, detail: &str) -> AccessDenial {
+    fn denial(at_text: &str, cause: RefusalCause, detail: &str) -> AccessDenial {
         AccessDenial {
             at: at(at_text),
-            cause: cause.to_owned(),
+            cause,
             detail: detail.to_owned(),
         }
     }
@@ -125,7 +119,7 @@ mod tests {
         let connection = mws();
         let during = denial(
             "2026-06-01T00:00:00Z",
-            "access_denied",
+            RefusalCause::SellerAccess,
             "AccessDenied: denied",
         );
         assert_eq!(
@@ -135,7 +129,7 @@ mod tests {
         // The grant expires on 2027-01-10 (JST); a refusal on that day is an expiry.
         let lapsed = denial(
             "2027-01-09T15:00:00Z",
-            "access_denied",
+            RefusalCause::SellerAccess,
             "AccessDenied: denied",
         );
         assert_eq!(
@@ -144,7 +138,7 @@ mod tests {
         );
         let keys = denial(
             "2026-06-01T00:00:00Z",
-            "invalid_credentials",
+            RefusalCause::OperatorCredentials,
             "InvalidAccessKeyId: x",
         );
         let AccessLossCause::Other(words) = classify(&connection, &keys, Language::En) else {
@@ -161,12 +155,12 @@ mod tests {
         });
         let grant = denial(
             "2026-06-01T00:00:00Z",
-            "invalid_grant",
+            RefusalCause::AuthorizationLost,
             "invalid_grant: revoked",
         );
         let client = denial(
             "2026-06-01T00:00:00Z",
-            "invalid_client",
+            RefusalCause::AppCredentialsRejected,
             "invalid_client: expired",
         );
         assert_eq!(
@@ -177,17 +171,27 @@ mod tests {
             classify(&connection, &client, Language::En),
             AccessLossCause::SpApiAppSecretExpired
         );
-        let odd = denial("2026-06-01T00:00:00Z", "account_blocked", "");
-        let AccessLossCause::Other(words) = classify(&connection, &odd, Language::Ja) else {
-            panic!("unknown causes are described");
-        };
-        assert!(words.contains("account_blocked"), "{words}");
+        let refused = denial(
+            "2026-06-01T00:00:00Z",
+            RefusalCause::SellerAccess,
+            "Unauthorized: denied",
+        );
+        assert_eq!(
+            classify(&connection, &refused, Language::En),
+            AccessLossCause::SpApiAuthorizationLost,
+            "an SP-API refusal of the seller's access is re-authorized"
+        );
     }
 
     #[test]
     fn amazon_codes_are_split_from_messages() {
-        let split =
-            |detail: &str| amazon_answer(&denial("2026-06-01T00:00:00Z", "access_denied", detail));
+        let split = |detail: &str| {
+            amazon_answer(&denial(
+                "2026-06-01T00:00:00Z",
+                RefusalCause::SellerAccess,
+                detail,
+            ))
+        };
         assert_eq!(
             split("AccessDenied: Access to Orders.ListOrders is denied"),
             (

@@ -171,6 +171,7 @@ mod tests {
     use sellerlink_domain::connection::{ApiAccount, ConnectedMarketplace};
     use sellerlink_domain::ids::{ConnectionId, DeveloperId, MarketplaceId, MerchantId, SellerId};
     use sellerlink_domain::lifecycle::{AccessGrant, Expiry, RenewalTerm};
+    use sellerlink_domain::refusal::RefusalCause;
 
     use super::*;
 
@@ -328,7 +329,7 @@ mod tests {
     fn denial(at_text: &str) -> AccessDenial {
         AccessDenial {
             at: at(at_text),
-            cause: "access_denied".to_owned(),
+            cause: RefusalCause::SellerAccess,
             detail: "AccessDenied: Access to Orders.ListOrders is denied".to_owned(),
         }
     }

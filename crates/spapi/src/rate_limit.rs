@@ -2,6 +2,11 @@
 //! documented usage plans, full at the start, and replaced when `x-amzn-RateLimit-Limit` reports a
 //! different rate for that seller. Built on governor's GCRA, which is the same bucket.
 //!
+//! Each bucket holds one token less than Amazon's burst ([`capacity`]): Amazon counts a call when
+//! it arrives and we count it when we send it, and the time in between varies, so calls sent one
+//! token period apart may arrive closer together. The token kept back in Amazon's bucket absorbs
+//! that (up to one period early), at the cost of one call of the first burst.
+//!
 //! The buckets read the client's clock. With a [`ManualClock`](sellerlink_domain::clock::ManualClock)
 //! an empty bucket only refills when the clock is advanced.
 
@@ -50,7 +55,7 @@ struct Bucket {
 
 impl Bucket {
     fn new(plan: UsagePlan, scale: f64, clock: &BucketClock) -> Self {
-        let burst = NonZeroU32::new(plan.burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(capacity(plan.burst)).unwrap_or(NonZeroU32::MIN);
         let per_token = Duration::try_from_secs_f64(1.0 / (plan.rate * scale))
             .unwrap_or(Duration::MAX)
             .max(Duration::from_nanos(1));
@@ -64,6 +69,12 @@ impl Bucket {
             remaining: AtomicU32::new(burst.get()),
         }
     }
+}
+
+/// How many tokens our bucket holds for Amazon's `burst`: one less, kept back as a cushion for calls
+/// that arrive closer together than they were sent (a burst of one keeps its token).
+fn capacity(burst: u32) -> u32 {
+    burst.saturating_sub(1).max(1)
 }
 
 /// Buckets per (seller, operation).
@@ -178,8 +189,9 @@ impl RateLimits {
             burst: old.plan.burst,
         };
         let new = Bucket::new(plan, self.scale, &self.clock);
-        let left = old.remaining.load(Ordering::SeqCst).min(plan.burst);
-        if let Some(used) = NonZeroU32::new(plan.burst.max(1) - left.min(plan.burst.max(1))) {
+        let size = capacity(plan.burst);
+        let left = old.remaining.load(Ordering::SeqCst).min(size);
+        if let Some(used) = NonZeroU32::new(size - left) {
             let _ = new.limiter.check_n(used);
         }
         new.remaining.store(left, Ordering::SeqCst);
@@ -231,14 +243,15 @@ mod tests {
     }
 
     #[test]
-    fn buckets_start_full_at_the_documented_burst() {
+    fn buckets_start_full_at_the_documented_burst_less_one() {
         let (_, limits, seller) = setup(1.0);
-        assert_eq!(takes(&limits, &seller, Operation::ConfirmShipment), 10);
-        assert_eq!(takes(&limits, &seller, Operation::SearchOrders), 20);
+        // One token of Amazon's burst (10 and 20) is kept back.
+        assert_eq!(takes(&limits, &seller, Operation::ConfirmShipment), 9);
+        assert_eq!(takes(&limits, &seller, Operation::SearchOrders), 19);
         let other = SellingPartnerId::parse("A1OTHERSELLER9").unwrap();
         assert_eq!(
             takes(&limits, &other, Operation::ConfirmShipment),
-            10,
+            9,
             "sellers do not share"
         );
     }
@@ -279,8 +292,8 @@ mod tests {
         assert_eq!(limits.plan(&seller, op).burst, 30);
         assert_eq!(
             takes(&limits, &seller, op),
-            5,
-            "the 5 tokens left carry over"
+            4,
+            "the 4 tokens left (of 29) carry over"
         );
         clock.advance(SignedDuration::from_millis(300));
         assert_eq!(takes(&limits, &seller, op), 3, "10 per second now");

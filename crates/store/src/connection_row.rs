@@ -5,6 +5,7 @@ use sellerlink_domain::connection::{ApiAccount, ConnectedMarketplace, Connection
 use sellerlink_domain::ids::{ConnectionId, DeveloperId, MerchantId, SellerId, SellingPartnerId};
 use sellerlink_domain::lifecycle::{AccessDenial, AccessGrant, Expiry, RenewalTerm};
 use sellerlink_domain::marketplace::Region;
+use sellerlink_domain::refusal::RefusalCause;
 
 use crate::codec::{Column, date_text, json_text, millis, opt_millis};
 use crate::error::{StoreError, StoreResult};
@@ -115,7 +116,7 @@ impl ConnectionColumns {
             time_zone: grant.time_zone.clone(),
             revoked_at_ms: opt_millis(grant.revoked_at),
             access_denied_at_ms: denial.map(|d| millis(d.at)),
-            access_denied_cause: denial.map(|d| d.cause.clone()),
+            access_denied_cause: denial.map(|d| d.cause.code().to_owned()),
             access_denied_detail: denial.map(|d| d.detail.clone()),
             verified_at_ms: opt_millis(connection.verified_at),
             created_at_ms: millis(connection.created_at),
@@ -203,7 +204,7 @@ impl ConnectionRow {
             (None, None, None) => None,
             (Some(at), Some(cause), Some(detail)) => Some(AccessDenial {
                 at: col("access_denied_at_ms").instant(at)?,
-                cause: cause.clone(),
+                cause: col("access_denied_cause").parse(cause.parse::<RefusalCause>())?,
                 detail: detail.clone(),
             }),
             _ => {

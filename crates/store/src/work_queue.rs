@@ -79,11 +79,38 @@ impl Store {
         now: Timestamp,
         claim: SignedDuration,
     ) -> StoreResult<bool> {
-        let until = claim_end(now, claim)?;
         const SQL: &str =
             "UPDATE connections SET import_due_ms = $1 WHERE id = $2 AND import_due_ms <= $3";
-        let claimed = on_pool!(&self.pool, |pool| {
-            sqlx::query(SQL)
+        self.move_import_due(SQL, connection, now, claim).await
+    }
+
+    /// Keeps a running import's claim from ending: moves the connection's due time to `now + claim` if it lies in
+    /// the future but before that (claimed, or scheduled soon). Called whenever the import renews its lease, so a
+    /// claim lasts as long as the import does and no other worker picks the connection up meanwhile; a connection
+    /// due now (not claimed) or scheduled later is left alone. Returns whether the due time moved.
+    pub async fn extend_import_claim(
+        &self,
+        connection: ConnectionId,
+        now: Timestamp,
+        claim: SignedDuration,
+    ) -> StoreResult<bool> {
+        const SQL: &str = "UPDATE connections SET import_due_ms = $1 \
+            WHERE id = $2 AND import_due_ms > $3 AND import_due_ms < $1";
+        self.move_import_due(SQL, connection, now, claim).await
+    }
+
+    /// Runs `sql`, binding the claim's end (`now + claim`), the connection and `now` as `$1`–`$3`; returns
+    /// whether the connection's due time moved.
+    async fn move_import_due(
+        &self,
+        sql: &'static str,
+        connection: ConnectionId,
+        now: Timestamp,
+        claim: SignedDuration,
+    ) -> StoreResult<bool> {
+        let until = claim_end(now, claim)?;
+        let moved = on_pool!(&self.pool, |pool| {
+            sqlx::query(sql)
                 .bind(millis(until))
                 .bind(connection.to_string())
                 .bind(millis(now))
@@ -91,7 +118,7 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        Ok(claimed == 1)
+        Ok(moved == 1)
     }
 
     /// Sets when the connection's next import (or re-check) is due. Unknown connections (removed meanwhile) are

@@ -6,9 +6,8 @@ use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_domain::lifecycle::AccessDenial;
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_store::{Store, StoreError, StoredConnection};
-
-use crate::source::DenialCause;
 
 /// The actor of every change the engine makes.
 pub(crate) fn actor() -> Actor {
@@ -67,7 +66,7 @@ pub(crate) async fn deny(
     store: &Store,
     id: ConnectionId,
     now: Timestamp,
-    cause: DenialCause,
+    cause: RefusalCause,
     code: &str,
     message: &str,
 ) -> Result<(), StoreError> {
@@ -79,7 +78,7 @@ pub(crate) async fn deny(
     };
     let denial = AccessDenial {
         at: now,
-        cause: cause.as_str().to_owned(),
+        cause,
         detail,
     };
     let on_record = store.connection(id).await?.connection.grant.access_denied;

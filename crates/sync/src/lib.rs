@@ -28,13 +28,13 @@ pub use factory::{
 pub use import::Importer;
 pub use mws_source::{MwsOrderSource, MwsSettings, MwsSettingsError, MwsSourceFactory};
 pub use report::{ImportOutcome, Progress, ProgressFn, RunOptions, SyncReport};
-pub use scheduler::{ScheduledCheck, ScheduledRun, Scheduler, SchedulerConfig};
+pub use scheduler::{ScheduledCheck, ScheduledRun, Scheduler, SchedulerConfig, WorkReport};
 pub use seller_lease::{Acquired, LeasePurpose, SellerLease, SellerLeases};
 pub use shipper::{ShipmentRun, ShipmentStep, Shipper};
 pub use source::{
-    DenialCause, OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation,
-    ShipmentOutcome, ShipmentSubmission, SkuVerdict, SourceError, SourceErrorKind, SourceFuture,
-    StockOutcome, StockSubmission, Window,
+    OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome,
+    ShipmentSubmission, SkuVerdict, SourceError, SourceErrorKind, SourceFuture, StockOutcome,
+    StockSubmission, Window,
 };
 pub use spapi_source::{SpApiOrderSource, SpApiSettings, SpApiSettingsError, SpApiSourceFactory};
 pub use stock_pusher::{StockPusher, StockRun, StockStep};

@@ -82,6 +82,10 @@ pub struct ScheduledCheck {
     pub result: Result<VerifyOutcome, SyncError>,
 }
 
+/// Called by [`Scheduler::run_reporting`] each time work on a claimed connection ends, with the re-check of the
+/// paused connection (if one was due) and the import (if one ran).
+pub type WorkReport = Arc<dyn Fn(Option<&ScheduledCheck>, Option<&ScheduledRun>) + Send + Sync>;
+
 /// What working on one claimed connection did.
 #[derive(Debug, Default)]
 struct Worked {
@@ -193,6 +197,12 @@ impl Scheduler {
     /// imports stop after their current page (nothing is lost: they are recorded as interrupted, handed back due
     /// at once, and the next run resumes), and this returns once they have.
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+        self.run_reporting(shutdown, Arc::new(|_, _| {})).await;
+    }
+
+    /// [`Scheduler::run`], calling `report` each time work on a claimed connection ends (for the jobs' record of
+    /// what the imports did).
+    pub async fn run_reporting(self: Arc<Self>, shutdown: CancellationToken, report: WorkReport) {
         let slots = self.config.max_concurrent.max(1);
         let mut tasks: JoinSet<()> = JoinSet::new();
         while !shutdown.is_cancelled() {
@@ -211,11 +221,13 @@ impl Scheduler {
                         for id in claimed {
                             let this = Arc::clone(&self);
                             let cancel = shutdown.child_token();
+                            let report = Arc::clone(&report);
                             tasks.spawn(async move {
                                 let work = AssertUnwindSafe(this.work_on(id, now, cancel)).catch_unwind();
-                                if work.await.is_err() {
-                                    tracing::error!(connection.id = %id, "work on a connection panicked");
+                                match work.await {
+                                    Ok(worked) => report(worked.check.as_ref(), worked.run.as_ref()),
                                     // Due again after the claim ends, like a crashed worker's.
+                                    Err(_) => tracing::error!(connection.id = %id, "work on a connection panicked"),
                                 }
                             });
                         }

@@ -12,8 +12,6 @@
 //! states the same absolute facts, and `confirmShipment` with the same package reference edits that package, so
 //! a repeat changes nothing at Amazon.
 
-use std::collections::HashMap;
-
 use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
@@ -28,7 +26,7 @@ use crate::source::{
     OutgoingShipment, ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind,
 };
 
-/// Shipments handled per run.
+/// Due shipments read per run, and per connection again once its lease is held.
 const BATCH: u32 = 50;
 /// What one run did with one shipment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,35 +67,58 @@ impl Shipper {
         Self { importer }
     }
 
-    /// Handles every shipment due now (at most 50), one after another, and reports what each step did. A
-    /// shipment of a connection whose lease another process holds (it is importing that seller, say) is left to
-    /// that process: its seller's quota is spent by one process at a time.
+    /// Handles every shipment due now (at most 50 per connection), connection by connection, and reports what each
+    /// step did. Each connection's lease is held only while that connection's shipments are sent, and they are read
+    /// again once it is held, so a step always acts on the shipment as it is now (never on a list another worker
+    /// has since worked through). A connection whose lease another process holds (it is importing that seller,
+    /// say) is left to that process: its seller's quota is spent by one process at a time.
     pub async fn run_once(&self) -> Result<Vec<ShipmentRun>, SyncError> {
         let now = self.importer.clock().now();
         let due = self.importer.store().due_shipments(now, BATCH).await?;
-        let mut leases: HashMap<ConnectionId, Option<SellerLease>> = HashMap::new();
+        let mut runs = Vec::with_capacity(due.len());
+        for (connection, listed) in by_connection(due) {
+            let acquired = self
+                .importer
+                .leases()
+                .acquire(connection, LeasePurpose::Outbox)
+                .await?;
+            let Acquired::Held(lease) = acquired else {
+                runs.extend(listed.into_iter().map(|shipment| ShipmentRun {
+                    shipment,
+                    step: ShipmentStep::TakenByAnother,
+                }));
+                continue;
+            };
+            let sent = self.send_connection(connection, &lease).await;
+            lease.release().await;
+            runs.extend(sent?);
+        }
+        Ok(runs)
+    }
+
+    /// Steps through one connection's due shipments, read under its lease.
+    async fn send_connection(
+        &self,
+        connection: ConnectionId,
+        lease: &SellerLease,
+    ) -> Result<Vec<ShipmentRun>, SyncError> {
+        let now = self.importer.clock().now();
+        let due = self
+            .importer
+            .store()
+            .due_shipments_of(connection, now, BATCH)
+            .await?;
         let mut runs = Vec::with_capacity(due.len());
         for shipment in due {
-            let connection = shipment.connection_id;
-            if let std::collections::hash_map::Entry::Vacant(vacant) = leases.entry(connection) {
-                let acquired = self
-                    .importer
-                    .leases()
-                    .acquire(connection, LeasePurpose::Outbox)
-                    .await?;
-                vacant.insert(match acquired {
-                    Acquired::Held(lease) => Some(lease),
-                    Acquired::Elsewhere(_) => None,
-                });
-            }
-            let step = match leases.get(&connection) {
-                Some(Some(lease)) if lease.renew().await? => match self.step(&shipment).await {
+            let step = if lease.renew().await? {
+                match self.step(&shipment).await {
                     Err(SyncError::Store(StoreError::Conflict { .. })) => {
                         ShipmentStep::TakenByAnother
                     }
                     other => other?,
-                },
-                _ => ShipmentStep::TakenByAnother,
+                }
+            } else {
+                ShipmentStep::TakenByAnother
             };
             tracing::info!(
                 shipment.id = %shipment.id,
@@ -107,9 +128,6 @@ impl Shipper {
                 "shipment step"
             );
             runs.push(ShipmentRun { shipment, step });
-        }
-        for lease in leases.into_values().flatten() {
-            lease.release().await;
         }
         Ok(runs)
     }
@@ -345,4 +363,19 @@ impl Shipper {
             Err(reason) => ShipmentStep::Rejected(reason.to_owned()),
         })
     }
+}
+
+/// The shipments grouped by connection, each connection where its first shipment was (the longest-waiting first).
+fn by_connection(due: Vec<ShipmentRecord>) -> Vec<(ConnectionId, Vec<ShipmentRecord>)> {
+    let mut groups: Vec<(ConnectionId, Vec<ShipmentRecord>)> = Vec::new();
+    for shipment in due {
+        match groups
+            .iter_mut()
+            .find(|(connection, _)| *connection == shipment.connection_id)
+        {
+            Some((_, group)) => group.push(shipment),
+            None => groups.push((shipment.connection_id, vec![shipment])),
+        }
+    }
+    groups
 }

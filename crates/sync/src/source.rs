@@ -11,6 +11,7 @@ use futures::future::BoxFuture;
 use jiff::Timestamp;
 use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
 use sellerlink_domain::order::{Order, OrderItem};
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_store::UnreadableOrder;
 
 /// The future every [`OrderSource`] method returns.
@@ -74,37 +75,6 @@ pub struct Participation {
     pub name: Option<String>,
 }
 
-/// Who must act when Amazon refuses a credential.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DenialCause {
-    /// The seller's grant is missing, revoked or expired, or the token is not theirs: the merchant must renew or
-    /// restore access in Seller Central (MWS 401 `AccessDenied`).
-    SellerAccess,
-    /// The operator's own developer keys are refused (MWS 403 `InvalidAccessKeyId`, `SignatureDoesNotMatch`): the
-    /// operator must fix sellerlink's configuration.
-    OperatorCredentials,
-    /// The seller's SP-API authorization is gone (LWA `invalid_grant`, or Amazon called the access token "revoked,
-    /// malformed or invalid"): it passed its 365 days or was revoked. The merchant must re-authorize the app (Seller
-    /// Central → Manage Your Apps → Re-authorize, or "Connect with Amazon" again).
-    AuthorizationLost,
-    /// The app's LWA client credentials are refused (LWA `invalid_client`, e.g. the client secret passed its 180
-    /// days): the operator must rotate the secret and update sellerlink's configuration.
-    AppCredentialsRejected,
-}
-
-impl DenialCause {
-    /// The stored name: `access_denied`, `invalid_credentials`, `invalid_grant` (authorization lost) or
-    /// `invalid_client` (app credentials rejected) — the names the reminders and the web already read.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SellerAccess => "access_denied",
-            Self::OperatorCredentials => "invalid_credentials",
-            Self::AuthorizationLost => "invalid_grant",
-            Self::AppCredentialsRejected => "invalid_client",
-        }
-    }
-}
-
 /// What kind of failure a [`SourceError`] is, which decides what the engine does next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceErrorKind {
@@ -115,8 +85,8 @@ pub enum SourceErrorKind {
     },
     /// Amazon refused the credential: pause the connection until it is verified again.
     AccessDenied {
-        /// Who must act.
-        cause: DenialCause,
+        /// Who must act (mapped from the client's error in `mws_source::classify` or `spapi_source::classify`).
+        cause: RefusalCause,
         /// Amazon's error code, e.g. `AccessDenied`.
         code: String,
         /// Amazon's error message, e.g. `Access to Orders.ListOrders is denied`.
@@ -131,11 +101,11 @@ pub enum SourceErrorKind {
 }
 
 impl SourceErrorKind {
-    /// A short stable name: `throttled`, the [`DenialCause`]'s name, `transient`, `invalid`, `other`.
+    /// A short stable name: `throttled`, the [`RefusalCause`]'s code, `transient`, `invalid`, `other`.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Throttled { .. } => "throttled",
-            Self::AccessDenied { cause, .. } => cause.as_str(),
+            Self::AccessDenied { cause, .. } => cause.code(),
             Self::Transient => "transient",
             Self::Invalid => "invalid",
             Self::Other => "other",

@@ -8,7 +8,7 @@
 //! outcome before its newer quantity is sent, so an older feed can never overwrite a newer quantity at Amazon.
 //! Sending a quantity twice (a worker dying after Amazon's answer) sets the same absolute number again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
 use sellerlink_domain::connection::Connection;
@@ -75,15 +75,10 @@ impl StockPusher {
     pub async fn run_once(&self) -> Result<Vec<StockRun>, SyncError> {
         let now = self.importer.clock().now();
         let due = self.importer.store().due_stock_levels(now, BATCH).await?;
-        let mut by_connection: BTreeMap<ConnectionId, Vec<StockLevel>> = BTreeMap::new();
-        for level in due {
-            by_connection
-                .entry(level.connection_id)
-                .or_default()
-                .push(level);
-        }
+        let connections: BTreeSet<ConnectionId> =
+            due.iter().map(|level| level.connection_id).collect();
         let mut runs = Vec::new();
-        for (connection_id, levels) in by_connection {
+        for connection_id in connections {
             // Another process holds the connection's lease (it is importing that seller, say): it pushes them, so
             // that the seller's quota is spent by one process at a time.
             let leases = self.importer.leases();
@@ -91,7 +86,17 @@ impl StockPusher {
             else {
                 continue;
             };
-            let pushed = self.push_connection(connection_id, levels).await;
+            // Read again under the lease: another worker may have pushed them since the list above was read.
+            let pushed = match self
+                .importer
+                .store()
+                .due_stock_levels_of(connection_id, self.importer.clock().now(), BATCH)
+                .await
+            {
+                Ok(levels) if levels.is_empty() => Ok(Vec::new()),
+                Ok(levels) => self.push_connection(connection_id, levels).await,
+                Err(error) => Err(error.into()),
+            };
             lease.release().await;
             match pushed {
                 Ok(mut steps) => runs.append(&mut steps),

@@ -2,11 +2,12 @@
 //! refusal on record, so the connection's sync resumes from its stored watermark (re-reading the overlap): no gap.
 
 use sellerlink_domain::ids::{ConnectionId, MarketplaceId};
+use sellerlink_domain::refusal::RefusalCause;
 
 use crate::access;
 use crate::error::SyncError;
 use crate::import::{CallError, Importer};
-use crate::source::{DenialCause, Participation, SourceError, SourceErrorKind};
+use crate::source::{Participation, SourceError, SourceErrorKind};
 
 /// Amazon accepted the credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub enum VerifyOutcome {
     /// Amazon refused the credential; the connection is now access denied and its sync paused.
     AccessDenied {
         /// Who must act.
-        cause: DenialCause,
+        cause: RefusalCause,
         /// Amazon's answer.
         message: String,
     },

@@ -4,7 +4,6 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use ipnet::IpNet;
 use jiff::SignedDuration;
-use sellerlink_reminders::Reminders;
 use sellerlink_sync::SchedulerConfig;
 use url::Url;
 
@@ -35,7 +34,9 @@ impl Default for LoginThrottle {
 }
 
 /// Settings of the web app. Amazon access itself (MWS endpoint and developer keys) is the app's
-/// (`sellerlink_app::Settings::mws`); without it connections cannot be verified or imported.
+/// (`sellerlink_app::Settings::mws`); without it connections cannot be verified or imported. So are the
+/// notification senders behind the channel pages (`App::with_notifications`): without them the channel list and
+/// the notification log stay readable and every change answers 503 `notifications_not_configured`.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
     /// Where to listen. Default `127.0.0.1:8080`.
@@ -58,11 +59,6 @@ pub struct WebConfig {
     /// Where merchants sign in to Seller Central, when it is not Amazon's own host for the marketplace (the
     /// sandbox's URL in the demo).
     pub seller_central_url: Option<Url>,
-    /// The reminders service behind the notification pages and `/api/v1/notification-channels`: adding channels
-    /// (webhook secrets sealed with its keyring), switching them off and on, and test sends through its senders.
-    /// `None` leaves the channel list and the notification log readable and answers 503
-    /// `notifications_not_configured` to every change.
-    pub reminders: Option<Reminders>,
     /// Lets a merchant's webhook point at a loopback, private or link-local address. Off by default: the server
     /// would post into the 3PL's own network on the merchant's say-so. Turn it on for local development and the
     /// demo, or when merchants' receivers run on the 3PL's network.
@@ -100,7 +96,6 @@ impl Default for WebConfig {
             scheduler: None,
             sync_after_connect: true,
             seller_central_url: None,
-            reminders: None,
             allow_private_webhooks: false,
             demo_clock: None,
             trusted_proxies: Vec::new(),

@@ -316,7 +316,11 @@ impl From<AppError> for HttpError {
                 };
             }
             AppError::NotConfigured { .. } => return Self::amazon_not_configured(),
-            AppError::Sync(_) | AppError::Secrets(_) | AppError::Store(_) => {
+            // Channel use cases map their own failures (`api::notifications_shared`); anything else is a bug.
+            AppError::Sync(_)
+            | AppError::Secrets(_)
+            | AppError::Store(_)
+            | AppError::Notifications(_) => {
                 return Self::internal(&error);
             }
         };

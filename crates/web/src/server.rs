@@ -1,17 +1,15 @@
-//! Putting it together: the router with its middleware, and [`serve`], which listens, runs the background order
-//! import (when configured) and cleans up expired sessions.
+//! Putting it together: the router with its middleware, and [`serve`], which listens and runs the web server's
+//! jobs (the background order import when configured, the planner's statistics, the session clean-up).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
-use sellerlink_app::App;
-use sellerlink_sync::Scheduler;
+use sellerlink_app::{App, JobSettings, Jobs, RunningJobs, SessionCleanup, run_jobs};
+use sellerlink_domain::clock::{Clock, SystemClock};
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -23,9 +21,6 @@ use crate::{api, auth, metrics, pages, security};
 
 /// The largest request body read (JSON and forms; page forms have their own, smaller limit). Larger is 413.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
-
-/// How often expired sessions and old failed sign-ins are deleted.
-const CLEANUP_EVERY: Duration = Duration::from_secs(600);
 
 /// The whole web app: pages, `/api`, and the middleware every request passes (outermost first): panic guard,
 /// request tracing, security headers, session recognition, CSRF check of page forms.
@@ -55,7 +50,8 @@ pub struct RunningServer {
     addr: SocketAddr,
     state: WebState,
     stop: CancellationToken,
-    tasks: Vec<JoinHandle<()>>,
+    /// The jobs, and the server itself.
+    tasks: RunningJobs,
 }
 
 impl RunningServer {
@@ -74,12 +70,9 @@ impl RunningServer {
         &self.state
     }
 
-    /// Stops accepting requests, lets requests in flight finish, stops the scheduler, and waits.
+    /// Stops accepting requests, lets requests in flight finish, stops the jobs, and waits.
     pub async fn shutdown(self) {
-        self.stop.cancel();
-        for task in self.tasks {
-            let _ = task.await;
-        }
+        self.begin_shutdown().stopped().await;
     }
 
     /// Asks everything to stop as [`RunningServer::shutdown`] does, without waiting: await
@@ -93,33 +86,25 @@ impl RunningServer {
 /// A web app asked to stop ([`RunningServer::begin_shutdown`]).
 #[derive(Debug)]
 pub struct StoppingServer {
-    tasks: Vec<JoinHandle<()>>,
+    /// The jobs, and the server itself.
+    tasks: RunningJobs,
 }
 
 impl StoppingServer {
-    /// Waits until requests in flight and the scheduler's imports have finished.
+    /// Waits until requests in flight and the jobs (the scheduler's imports among them) have finished.
     pub async fn stopped(&mut self) {
-        // A task leaves the list only once it ended, so that `abort` after an abandoned wait awaits each task once.
-        while let Some(task) = self.tasks.last_mut() {
-            let _ = task.await;
-            self.tasks.pop();
-        }
+        self.tasks.stopped().await;
     }
 
     /// Aborts what is still running (requests, imports) and returns once it is gone.
     pub async fn abort(self) {
-        for task in &self.tasks {
-            task.abort();
-        }
-        for task in self.tasks {
-            let _ = task.await;
-        }
+        self.tasks.abort().await;
     }
 }
 
-/// Starts the web app on `config.bind` (port 0 picks a free port): serves the router, runs the order-import
-/// scheduler when Amazon access with a scheduler is configured, and now and then deletes expired sessions and
-/// refreshes the database's query statistics.
+/// Starts the web app on `config.bind` (port 0 picks a free port): serves the router and runs the web server's jobs
+/// ([`JobSettings::web`]): the order-import scheduler when Amazon access with a scheduler is configured, the query
+/// planner's statistics and the clean-up of expired sessions.
 pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebError> {
     let bind = config.bind;
     let state = WebState::new(app, config);
@@ -130,7 +115,8 @@ pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebErro
         .local_addr()
         .map_err(|source| WebError::Bind { addr: bind, source })?;
     let stop = CancellationToken::new();
-    let mut tasks = Vec::new();
+    let jobs = Jobs::new(state.app(), jobs_of(&state))?;
+    let mut tasks = run_jobs(&jobs, &stop);
 
     let service = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let shutdown = stop.clone().cancelled_owned();
@@ -143,28 +129,6 @@ pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebErro
         }
     }));
 
-    if let Some(config) = state.config().scheduler {
-        match state.app().importer() {
-            Ok(importer) => {
-                let scheduler = Arc::new(Scheduler::new(importer.clone(), config));
-                tasks.push(tokio::spawn(scheduler.run(stop.child_token())));
-            }
-            Err(error) => {
-                tracing::warn!(%error, "no background import: Amazon access is not configured")
-            }
-        }
-    }
-
-    let cleaner = state.clone();
-    let token = stop.child_token();
-    tasks.push(tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                () = token.cancelled() => break,
-                () = tokio::time::sleep(CLEANUP_EVERY) => clean_up(&cleaner).await,
-            }
-        }
-    }));
     tracing::info!(%addr, "web app listening");
     Ok(RunningServer {
         addr,
@@ -174,18 +138,24 @@ pub async fn serve(app: App, config: WebConfig) -> Result<RunningServer, WebErro
     })
 }
 
-async fn clean_up(state: &WebState) {
-    let now = state.session_now();
-    let window = state.config().login_throttle.window;
-    let store = state.store();
-    if let Err(error) = store.delete_expired_sessions(now).await {
-        tracing::warn!(%error, "deleting expired sessions failed");
-    }
-    let before = now.checked_sub(window).unwrap_or(jiff::Timestamp::MIN);
-    if let Err(error) = store.prune_login_failures(before).await {
-        tracing::warn!(%error, "pruning failed sign-ins failed");
-    }
-    if let Err(error) = store.optimize().await {
-        tracing::warn!(%error, "refreshing the query planner's statistics failed");
-    }
+/// The web server's jobs: imports only when a scheduler is configured and Amazon access is.
+fn jobs_of(state: &WebState) -> JobSettings {
+    let scheduler = match (state.config().scheduler, state.app().importer()) {
+        (Some(config), Ok(_)) => Some(config),
+        (Some(_), Err(error)) => {
+            tracing::warn!(%error, "no background import: Amazon access is not configured");
+            None
+        }
+        (None, _) => None,
+    };
+    // Sessions count real time in the demo, so that moving the demo clock signs nobody out.
+    let clock: Arc<dyn Clock> = match state.demo_clock() {
+        Some(_) => Arc::new(SystemClock),
+        None => state.app().clock(),
+    };
+    let sessions = SessionCleanup {
+        login_failure_window: state.config().login_throttle.window,
+        clock,
+    };
+    JobSettings::web(scheduler, sessions)
 }

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use sellerlink_app::App;
 use sellerlink_domain::ids::ConnectionId;
-use sellerlink_reminders::Reminders;
 use sellerlink_store::Store;
 
 use crate::auth::throttle::InFlight;
@@ -85,11 +84,6 @@ impl WebState {
     /// Sign-in attempts whose password is being checked (see [`crate::auth::throttle`]).
     pub(crate) fn sign_ins_in_flight(&self) -> &InFlight {
         &self.inner.sign_ins_in_flight
-    }
-
-    /// The reminders service (channels, test sends), if the app was started with one.
-    pub(crate) fn reminders(&self) -> Option<&Reminders> {
-        self.inner.config.reminders.as_ref()
     }
 
     /// How many orders match a query's filters (remembered for a few seconds).

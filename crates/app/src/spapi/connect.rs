@@ -9,9 +9,10 @@ use sellerlink_domain::ids::{
     ConnectionId, LwaRefreshToken, MarketplaceId, MerchantId, SellingPartnerId,
 };
 use sellerlink_domain::lifecycle::{AccessGrant, Expiry, RenewalTerm};
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_spapi::SellerAuth;
 use sellerlink_store::{ConnectionFilter, StoreError, StoredConnection};
-use sellerlink_sync::{DenialCause, OrderSource as _, SourceError, SourceErrorKind};
+use sellerlink_sync::{OrderSource as _, SourceError, SourceErrorKind};
 
 use super::authorize::refused;
 use super::failure::SpApiFailure;
@@ -61,21 +62,19 @@ fn verification_refused(
     home: &MarketplaceId,
 ) -> AppError {
     match &error.kind {
-        SourceErrorKind::AccessDenied {
-            cause: DenialCause::AuthorizationLost,
-            ..
-        } => refused(SpApiFailure::AuthorizationLost {
-            selling_partner_id: selling_partner_id.clone(),
-            seller_central_host: home.marketplace().seller_central_host.to_owned(),
-        }),
-        SourceErrorKind::AccessDenied {
-            cause: DenialCause::AppCredentialsRejected,
-            ..
-        } => refused(SpApiFailure::AppCredentialsRejected {
-            amazon_message: error.to_string(),
-        }),
-        SourceErrorKind::AccessDenied { .. } => refused(SpApiFailure::AccessDenied {
-            amazon_message: error.to_string(),
+        SourceErrorKind::AccessDenied { cause, .. } => refused(match cause {
+            RefusalCause::AuthorizationLost => SpApiFailure::AuthorizationLost {
+                selling_partner_id: selling_partner_id.clone(),
+                seller_central_host: home.marketplace().seller_central_host.to_owned(),
+            },
+            RefusalCause::AppCredentialsRejected => SpApiFailure::AppCredentialsRejected {
+                amazon_message: error.to_string(),
+            },
+            RefusalCause::SellerAccess | RefusalCause::OperatorCredentials => {
+                SpApiFailure::AccessDenied {
+                    amazon_message: error.to_string(),
+                }
+            }
         }),
         SourceErrorKind::Transient | SourceErrorKind::Throttled { .. } => {
             AppError::Verification(VerificationFailure::Unreachable {
@@ -280,7 +279,7 @@ mod tests {
         let grant = AccessGrant::new(granted, japan.marketplace(), RenewalTerm::Days365, true)
             .deny_access(AccessDenial {
                 at: granted,
-                cause: "invalid_grant".into(),
+                cause: RefusalCause::AuthorizationLost,
                 detail: "lapsed".into(),
             })
             .revoke(granted)

@@ -1,6 +1,7 @@
 //! The use cases through a real SQLite store and a manual clock; the SP-API ones against a real sandbox.
 
 mod api_switch;
+mod jobs;
 mod spapi_flow;
 mod spapi_refusals;
 mod spapi_secrets;

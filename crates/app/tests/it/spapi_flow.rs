@@ -8,6 +8,7 @@ use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::connection::{ApiAccount, ConnectionStatus};
 use sellerlink_domain::ids::MarketplaceId;
 use sellerlink_domain::marketplace::Region;
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_store::AuditFilter;
 use sellerlink_sync::ImportOutcome;
 
@@ -140,7 +141,7 @@ async fn connect_import_lapse_reauthorize_from_manage_your_apps_and_resume_witho
     );
     assert_eq!(
         lapsed.error.as_ref().map(|e| e.kind.as_str()),
-        Some("invalid_grant")
+        Some(RefusalCause::AuthorizationLost.code())
     );
     let paused = app.connection(id).await.unwrap();
     assert_eq!(
@@ -149,8 +150,8 @@ async fn connect_import_lapse_reauthorize_from_manage_your_apps_and_resume_witho
             .grant
             .access_denied
             .as_ref()
-            .map(|d| d.cause.as_str()),
-        Some("invalid_grant")
+            .map(|d| d.cause),
+        Some(RefusalCause::AuthorizationLost)
     );
     assert_eq!(paused.status, ConnectionStatus::Expired);
     assert_eq!(

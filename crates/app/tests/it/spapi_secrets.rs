@@ -8,8 +8,9 @@ use jiff::SignedDuration;
 use secrecy::ExposeSecret as _;
 use sellerlink_app::{SecretCondition, SpApiCallback, VerifyOutcome};
 use sellerlink_domain::ids::MarketplaceId;
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_store::AuditFilter;
-use sellerlink_sync::{DenialCause, ImportOutcome};
+use sellerlink_sync::ImportOutcome;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -67,16 +68,12 @@ async fn an_expired_client_secret_pauses_the_connection_for_the_operator_until_i
     );
     assert_eq!(
         paused.error.as_ref().map(|e| e.kind.as_str()),
-        Some(DenialCause::AppCredentialsRejected.as_str())
+        Some(RefusalCause::AppCredentialsRejected.code())
     );
     let view = app.connection(id).await.unwrap();
     assert_eq!(
-        view.connection
-            .grant
-            .access_denied
-            .map(|d| d.cause)
-            .as_deref(),
-        Some("invalid_client")
+        view.connection.grant.access_denied.map(|d| d.cause),
+        Some(RefusalCause::AppCredentialsRejected)
     );
 
     // The operator rotates it and restarts; verifying clears the pause, and the import catches up.

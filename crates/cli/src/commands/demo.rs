@@ -5,7 +5,10 @@
 use std::sync::Arc;
 
 use jiff::SignedDuration;
-use sellerlink_app::{App, MwsSettings, SpApiAppSettings, SpApiApplicationId, SpApiSettings};
+use sellerlink_app::{
+    App, JobSettings, Jobs, MwsSettings, SpApiAppSettings, SpApiApplicationId, SpApiSettings,
+    run_jobs,
+};
 use sellerlink_domain::clock::ShiftableClock;
 use sellerlink_domain::connection::{Language, MerchantName};
 use sellerlink_domain::ids::{AwsAccessKeyId, MerchantId};
@@ -20,7 +23,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::cli_actor;
 use super::serve::ensure_user;
-use super::sync::{Worker, WorkerSettings};
 use crate::args::{DemoArgs, GlobalArgs};
 use crate::shutdown::Signals;
 
@@ -97,30 +99,26 @@ pub async fn run(
     )
     .await?;
     // The worker's jobs, as `sellerlink worker` runs them (imports every minute in the demo); reminders and alerts
-    // go by SMTP when SELLERLINK_SMTP_HOST is set, else to the outbox folder.
-    let worker = Worker::new(
+    // go by SMTP when SELLERLINK_SMTP_HOST is set, else to the outbox folder; webhooks may post to this machine.
+    let reminders = crate::commands::notify::reminders(global, &app, true).await?;
+    let app = app.with_notifications(reminders);
+    let scheduler = SchedulerConfig {
+        interval: SignedDuration::from_mins(1),
+        ..SchedulerConfig::default()
+    };
+    let jobs = Arc::new(Jobs::new(
         &app,
-        global,
-        WorkerSettings {
-            scheduler: SchedulerConfig {
-                interval: SignedDuration::from_mins(1),
-                ..SchedulerConfig::default()
-            },
-            buyer_data_days: args.buyer_data.buyer_data_days,
-            // Everything in the demo runs on this machine, a webhook receiver to try too.
-            allow_private_webhooks: true,
-        },
-    )
-    .await?;
-    ensure_email_channel(&worker, merchant.id, DEMO_MERCHANT_USER).await?;
+        JobSettings::worker(scheduler, args.buyer_data.buyer_data_days),
+    )?);
+    ensure_email_channel(&app, merchant.id, DEMO_MERCHANT_USER).await?;
     let shutdown = CancellationToken::new();
-    let jobs = worker.start(&shutdown);
+    let running = run_jobs(&jobs, &shutdown);
     let demo_clock = {
-        let (world, worker) = (sandbox.world(), worker.clone());
+        let (world, jobs) = (sandbox.world(), jobs.clone());
         DemoClock::new(clock, move |by| {
             advance_sandbox(&world, by);
-            let worker = worker.clone();
-            Box::pin(async move { worker.run_due_now().await })
+            let jobs = jobs.clone();
+            Box::pin(async move { jobs.run_due_now().await })
         })
     };
     // The web app imports right after connecting; its notification pages send test messages through the
@@ -131,7 +129,6 @@ pub async fn run(
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], web_port)),
             sync_after_connect: true,
             seller_central_url: Some(url::Url::parse(&sandbox.http_url())?),
-            reminders: Some(worker.reminders().clone()),
             // Everything in the demo runs on this machine, a webhook receiver to try too.
             allow_private_webhooks: true,
             demo_clock: Some(demo_clock),
@@ -216,29 +213,7 @@ pub async fn run(
     crate::shutdown::announce(signals.next().await, grace);
     let asked = std::time::Instant::now();
     shutdown.cancel();
-    let aborts: Vec<_> = jobs
-        .iter()
-        .map(tokio::task::JoinHandle::abort_handle)
-        .collect();
-    let mut ended = crate::shutdown::wind_down(
-        &mut signals,
-        grace,
-        async {
-            for job in jobs {
-                let _ = job.await;
-            }
-        },
-        async || {
-            for abort in &aborts {
-                abort.abort();
-            }
-            while aborts.iter().any(|abort| !abort.is_finished()) {
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-            crate::shutdown::let_statements_land().await;
-        },
-    )
-    .await;
+    let mut ended = crate::shutdown::stop_jobs(running, &mut signals, grace).await;
     if ended == crate::shutdown::Ended::Finished {
         let left = grace.saturating_sub(asked.elapsed());
         ended = super::serve::stop_server(server, &mut signals, left).await;
@@ -269,20 +244,13 @@ fn advance_sandbox(world: &SharedWorld, by: SignedDuration) {
 /// Gives the demo merchant an e-mail channel (the merchant user's address) unless it has one, so that reminders and
 /// alerts have somewhere to go.
 async fn ensure_email_channel(
-    worker: &Worker,
+    app: &App,
     merchant: MerchantId,
     address: &str,
 ) -> anyhow::Result<()> {
-    let reminders = worker.reminders();
     let owner = ChannelOwner::Merchant(merchant);
-    if reminders
-        .store()
-        .notification_channels(owner)
-        .await?
-        .is_empty()
-    {
-        reminders
-            .add_channel(owner, ChannelTarget::email(address)?, None)
+    if app.notification_channels(owner).await?.is_empty() {
+        app.add_notification_channel(owner, ChannelTarget::email(address)?, None)
             .await?;
     }
     Ok(())

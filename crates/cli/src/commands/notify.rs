@@ -110,7 +110,9 @@ pub async fn run(
     command: NotifyCommand,
     output: &Output,
 ) -> anyhow::Result<()> {
-    let reminders = reminders(global, app, global.allow_private_webhooks).await?;
+    let app = &app
+        .clone()
+        .with_notifications(reminders(global, app, global.allow_private_webhooks).await?);
     match command {
         NotifyCommand::Channel(ChannelCommand::Add {
             merchant,
@@ -138,7 +140,9 @@ pub async fn run(
                 }
                 (None, None) => anyhow::bail!("give --email or --webhook"),
             };
-            let channel = reminders.add_channel(owner, target, language).await?;
+            let channel = app
+                .add_notification_channel(owner, target, language)
+                .await?;
             let mut sentence = format!(
                 "Channel {} added: {} ({}).",
                 channel.id,
@@ -166,7 +170,7 @@ pub async fn run(
             } else {
                 owner(app, merchant.as_deref()).await?
             };
-            let channels = app.store().notification_channels(owner).await?;
+            let channels = app.notification_channels(owner).await?;
             let rows: Vec<Vec<String>> = channels
                 .iter()
                 .map(|c| {
@@ -192,7 +196,7 @@ pub async fn run(
         }
         NotifyCommand::Channel(ChannelCommand::Disable { channel, enable }) => {
             let id = parse_channel(&channel)?;
-            reminders.set_channel_disabled(id, !enable).await?;
+            app.set_notification_channel_disabled(id, !enable).await?;
             output.done(
                 &format!(
                     "Channel {id} {}.",
@@ -258,14 +262,14 @@ pub async fn run(
             );
         }
         NotifyCommand::Test { channel } => {
-            let record = reminders.send_test(parse_channel(&channel)?).await?;
+            let record = app.send_test_notification(parse_channel(&channel)?).await?;
             output.done(
                 &format!("Test message to {}: {}.", record.recipient, record.state.as_str()),
                 serde_json::json!({ "recipient": record.recipient, "state": record.state.as_str(), "error": record.last_error }),
             );
         }
         NotifyCommand::Run => {
-            let outcome = reminders.run_once(app.now()).await?;
+            let outcome = app.notifications()?.run_once(app.now()).await?;
             output.done(
                 &format!(
                     "{} planned, {} sent, {} retrying, {} failed, {} skipped.",

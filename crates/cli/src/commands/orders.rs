@@ -99,7 +99,7 @@ pub async fn run(app: &App, command: OrdersCommand, output: &Output) -> anyhow::
             );
         }
         OrdersCommand::EraseBuyerData { older_than_days } => {
-            let erased = erase_buyer_data(app, older_than_days).await?;
+            let erased = app.erase_buyer_data(older_than_days).await?;
             output.done(
                 &format!(
                     "Erased the buyer's name and address of {erased} finished order(s) last updated more than \
@@ -228,15 +228,6 @@ fn parse_ship_date(text: &str) -> Result<Timestamp, AppError> {
             en: format!("{text:?} is not a date; expected YYYY-MM-DD or RFC 3339, e.g. 2026-11-28T10:00:00+09:00"),
             ja: format!("出荷日時 {text:?} が読めません。YYYY-MM-DD または RFC 3339（例: 2026-11-28T10:00:00+09:00）で入力してください。"),
         })
-}
-
-/// Erases buyer data of finished orders Amazon last updated more than `days` days ago; returns how many.
-pub async fn erase_buyer_data(app: &App, days: u32) -> Result<u64, AppError> {
-    let now = app.now();
-    let cut_off = now
-        .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
-        .unwrap_or(Timestamp::MIN);
-    Ok(app.store().erase_buyer_data(cut_off, now).await?)
 }
 
 async fn query(app: &App, args: OrdersListArgs) -> Result<OrderQuery, AppError> {

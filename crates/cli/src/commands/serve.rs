@@ -103,13 +103,13 @@ pub async fn run(
         }
     }
     // The notification pages add channels and send test messages through the same senders as the worker.
-    let config = WebConfig {
-        reminders: Some(
-            crate::commands::notify::reminders(global, app, global.allow_private_webhooks).await?,
-        ),
-        ..web_config(global, &args)
-    };
-    let server = serve(app.clone(), config).await?;
+    let reminders =
+        crate::commands::notify::reminders(global, app, global.allow_private_webhooks).await?;
+    let server = serve(
+        app.clone().with_notifications(reminders),
+        web_config(global, &args),
+    )
+    .await?;
     let metrics_stop = CancellationToken::new();
     let metrics = match args.metrics_listen {
         Some(bind) => Some(serve_metrics(bind, app.gauges(), metrics_stop.clone()).await?),

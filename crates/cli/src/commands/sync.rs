@@ -1,5 +1,5 @@
-//! `sellerlink sync` (one import now, with progress bars) and `sellerlink worker` (its jobs: [`Worker`], which the
-//! demo runs too).
+//! `sellerlink sync` (one import now, with progress bars) and `sellerlink worker` (the worker's jobs, registered in
+//! `sellerlink_app::Jobs`, which the demo runs too).
 
 use std::io::IsTerminal as _;
 use std::sync::Arc;
@@ -8,12 +8,11 @@ use std::time::Duration;
 use std::collections::HashMap;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use sellerlink_app::{App, RunOptions, SyncReport};
+use sellerlink_app::{App, JobSettings, Jobs, RunOptions, SyncReport, run_jobs};
 use sellerlink_domain::ids::ConnectionId;
-use sellerlink_reminders::Reminders;
-use sellerlink_sync::ImportOutcome;
-use sellerlink_sync::{Scheduler, SchedulerConfig, Shipper, StockPusher};
-use tokio::task::{JoinHandle, JoinSet};
+use sellerlink_store::Store;
+use sellerlink_sync::{ImportOutcome, SchedulerConfig};
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::{SyncArgs, WorkerArgs};
@@ -39,7 +38,7 @@ pub async fn run(
         .unwrap_or_else(|| app.store().pool_size())
         .max(1) as usize;
     let mut ids = if args.all || args.connections.is_empty() {
-        ConnectionIds::every(app.clone())
+        ConnectionIds::every(app.store().clone())
     } else {
         ConnectionIds::listed(args.connections)
     };
@@ -122,7 +121,7 @@ const CONNECTION_PAGE: u32 = 500;
 enum ConnectionIds {
     Listed(std::vec::IntoIter<ConnectionId>),
     Every {
-        app: App,
+        store: Store,
         page: std::vec::IntoIter<ConnectionId>,
         after: Option<ConnectionId>,
         done: bool,
@@ -134,9 +133,9 @@ impl ConnectionIds {
         Self::Listed(ids.into_iter())
     }
 
-    fn every(app: App) -> Self {
+    fn every(store: Store) -> Self {
         Self::Every {
-            app,
+            store,
             page: Vec::new().into_iter(),
             after: None,
             done: false,
@@ -147,7 +146,7 @@ impl ConnectionIds {
         match self {
             Self::Listed(ids) => Ok(ids.next()),
             Self::Every {
-                app,
+                store,
                 page,
                 after,
                 done,
@@ -159,10 +158,7 @@ impl ConnectionIds {
                 if *done {
                     return Ok(None);
                 }
-                let ids = app
-                    .store()
-                    .connection_ids_after(*after, CONNECTION_PAGE)
-                    .await?;
+                let ids = store.connection_ids_after(*after, CONNECTION_PAGE).await?;
                 *done = ids.len() < CONNECTION_PAGE as usize;
                 *page = ids.into_iter();
                 let next = page.next();
@@ -339,8 +335,8 @@ impl Printer {
     }
 }
 
-/// Runs the worker's jobs until SIGTERM or SIGINT, then stops gracefully (see [`crate::shutdown`]); with
-/// `--metrics-listen`, serves `/metrics` meanwhile.
+/// Runs the worker's jobs ([`JobSettings::worker`]) until SIGTERM or SIGINT, then stops gracefully (see
+/// [`crate::shutdown`]); with `--metrics-listen`, serves `/metrics` meanwhile.
 pub async fn worker(
     app: &App,
     global: &crate::args::GlobalArgs,
@@ -348,16 +344,18 @@ pub async fn worker(
     signals: Option<Signals>,
 ) -> anyhow::Result<()> {
     let mut signals = Signals::or_install(signals)?;
-    let settings = WorkerSettings {
-        scheduler: SchedulerConfig {
-            interval: jiff::SignedDuration::from_mins(args.interval_minutes.max(1)),
-            max_concurrent: args.concurrency.max(1),
-            ..SchedulerConfig::default()
-        },
-        buyer_data_days: args.buyer_data.buyer_data_days,
-        allow_private_webhooks: global.allow_private_webhooks,
+    let scheduler = SchedulerConfig {
+        interval: jiff::SignedDuration::from_mins(args.interval_minutes.max(1)),
+        max_concurrent: args.concurrency.max(1),
+        ..SchedulerConfig::default()
     };
-    let worker = Worker::new(app, global, settings).await?;
+    let reminders =
+        crate::commands::notify::reminders(global, app, global.allow_private_webhooks).await?;
+    let app = app.clone().with_notifications(reminders);
+    let jobs = Jobs::new(
+        &app,
+        JobSettings::worker(scheduler, args.buyer_data.buyer_data_days),
+    )?;
     let shutdown = CancellationToken::new();
     let metrics = match args.metrics_listen {
         Some(bind) => {
@@ -371,7 +369,7 @@ pub async fn worker(
         }
         None => None,
     };
-    let jobs = worker.start(&shutdown);
+    let running = run_jobs(&jobs, &shutdown);
     eprintln!(
         "sellerlink worker: importing every {} minute(s), sending due reminders and alerts every minute, shipment confirmations and stock levels every 30 s; Ctrl-C or SIGTERM to stop",
         args.interval_minutes
@@ -379,182 +377,12 @@ pub async fn worker(
     let grace = shutdown::grace(global);
     shutdown::announce(signals.next().await, grace);
     shutdown.cancel();
-    let aborts: Vec<_> = jobs.iter().map(JoinHandle::abort_handle).collect();
-    let ended = shutdown::wind_down(
-        &mut signals,
-        grace,
-        async {
-            for job in jobs {
-                let _ = job.await;
-            }
-        },
-        async || {
-            for abort in &aborts {
-                abort.abort();
-            }
-            // Aborted tasks are dropped at their next await; wait until they are, so that none renews a lease.
-            while aborts.iter().any(|abort| !abort.is_finished()) {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            shutdown::let_statements_land().await;
-        },
-    )
-    .await;
-    shutdown::give_back_leases(app).await;
+    let ended = shutdown::stop_jobs(running, &mut signals, grace).await;
+    shutdown::give_back_leases(&app).await;
     if let Some(metrics) = metrics {
         metrics.stopped().await;
     }
     shutdown::result(ended)
-}
-
-/// How the worker's jobs run.
-#[derive(Debug, Clone, Copy)]
-pub struct WorkerSettings {
-    /// The imports and the re-checks of paused connections.
-    pub scheduler: SchedulerConfig,
-    /// Erase the buyer data of finished orders this many days after Amazon's last update of them; 0 keeps it.
-    pub buyer_data_days: u32,
-    /// Post webhooks to non-public addresses too (`--allow-private-webhooks`; the demo).
-    pub allow_private_webhooks: bool,
-}
-
-/// The worker's jobs over one app and its clock: imports and re-checks of paused connections, expiry reminders
-/// and access alerts, shipment confirmations, stock levels and buyer-data erasure. `sellerlink worker` and
-/// `sellerlink demo` both run them through this, as loops ([`Worker::start`]) and, in the demo after its clock
-/// moved, once at once ([`Worker::run_due_now`]).
-pub struct Worker {
-    app: App,
-    scheduler: Arc<Scheduler>,
-    reminders: Reminders,
-    shipper: Shipper,
-    pusher: StockPusher,
-    buyer_data_days: u32,
-}
-
-impl Worker {
-    /// The jobs of `app` (which needs Amazon access), with the reminders' mail settings from `global`.
-    pub async fn new(
-        app: &App,
-        global: &crate::args::GlobalArgs,
-        settings: WorkerSettings,
-    ) -> anyhow::Result<Arc<Self>> {
-        Ok(Arc::new(Self {
-            app: app.clone(),
-            scheduler: Arc::new(Scheduler::new(app.importer()?.clone(), settings.scheduler)),
-            reminders: crate::commands::notify::reminders(
-                global,
-                app,
-                settings.allow_private_webhooks,
-            )
-            .await?,
-            shipper: app.shipper()?,
-            pusher: app.stock_pusher()?,
-            buyer_data_days: settings.buyer_data_days,
-        }))
-    }
-
-    /// Starts every job's loop: the scheduler (polling every 15 s), the reminders (every minute), shipment
-    /// confirmations and stock levels (every 30 s) and, unless switched off, buyer-data erasure (daily). They stop
-    /// when `shutdown` fires (a run in progress finishes first); await the handles.
-    pub fn start(self: &Arc<Self>, shutdown: &CancellationToken) -> Vec<JoinHandle<()>> {
-        let mut jobs = vec![tokio::spawn(self.scheduler.clone().run(shutdown.clone()))];
-        let reminders = self.reminders.clone();
-        let stop = shutdown.clone();
-        jobs.push(tokio::spawn(async move {
-            reminders.serve(stop.cancelled_owned()).await
-        }));
-        let worker = self.clone();
-        jobs.push(tokio::spawn(every(
-            OUTBOX_EVERY,
-            shutdown.clone(),
-            move || {
-                let worker = worker.clone();
-                async move { worker.send_shipments().await }
-            },
-        )));
-        let worker = self.clone();
-        jobs.push(tokio::spawn(every(
-            OUTBOX_EVERY,
-            shutdown.clone(),
-            move || {
-                let worker = worker.clone();
-                async move { worker.push_stock().await }
-            },
-        )));
-        if self.buyer_data_days > 0 {
-            let worker = self.clone();
-            jobs.push(tokio::spawn(every(DAILY, shutdown.clone(), move || {
-                let worker = worker.clone();
-                async move { worker.erase_buyer_data().await }
-            })));
-        }
-        jobs
-    }
-
-    /// Runs every job once now, in the order their effects build on each other: re-checks of paused connections
-    /// and the imports due (a refusal found here is what raises an access alert), then reminders and alerts, then
-    /// shipment confirmations, stock levels and buyer-data erasure. Failures are logged, as in the loops.
-    pub async fn run_due_now(&self) {
-        match self.scheduler.tick(self.app.now()).await {
-            Ok(runs) => tracing::info!(imports = runs.len(), "ran the imports due"),
-            Err(error) => tracing::warn!(%error, "running the imports due failed"),
-        }
-        match self.reminders.run_once(self.app.now()).await {
-            Ok(outcome) => tracing::info!(?outcome, "reminders pass finished"),
-            Err(error) => tracing::warn!(%error, "the reminders pass failed"),
-        }
-        self.send_shipments().await;
-        self.push_stock().await;
-        if self.buyer_data_days > 0 {
-            self.erase_buyer_data().await;
-        }
-    }
-
-    /// The reminders the jobs send through (the web app's notification pages use them too).
-    pub fn reminders(&self) -> &Reminders {
-        &self.reminders
-    }
-
-    async fn send_shipments(&self) {
-        if let Err(error) = self.shipper.run_once().await {
-            tracing::warn!(%error, "sending shipment confirmations failed");
-        }
-    }
-
-    async fn push_stock(&self) {
-        if let Err(error) = self.pusher.run_once().await {
-            tracing::warn!(%error, "pushing stock levels failed");
-        }
-    }
-
-    async fn erase_buyer_data(&self) {
-        let days = self.buyer_data_days;
-        match crate::commands::orders::erase_buyer_data(&self.app, days).await {
-            Ok(0) => {}
-            Ok(erased) => tracing::info!(erased, days, "erased buyer data of finished orders"),
-            Err(error) => tracing::warn!(%error, "erasing buyer data failed"),
-        }
-    }
-}
-
-/// How often the worker sends due shipment confirmations and stock levels.
-const OUTBOX_EVERY: Duration = Duration::from_secs(30);
-/// How often the worker erases old buyer data.
-const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// Runs `job` now and then every `period` until `shutdown` fires (a run in progress finishes first).
-async fn every<F, Fut>(period: Duration, shutdown: CancellationToken, job: F)
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = ()>,
-{
-    loop {
-        job().await;
-        tokio::select! {
-            () = shutdown.cancelled() => break,
-            () = tokio::time::sleep(period) => {}
-        }
-    }
 }
 
 fn short(id: ConnectionId) -> String {

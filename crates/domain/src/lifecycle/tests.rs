@@ -229,7 +229,7 @@ fn access_denied_is_set_by_amazon_and_cleared_by_verification() {
     let grant = mws_grant("2018-04-17T10:26:33");
     let first = AccessDenial {
         at: jst("2018-06-01T00:00:00"),
-        cause: "access_denied".into(),
+        cause: RefusalCause::SellerAccess,
         detail: "AccessDenied".into(),
     };
     let denied = grant.deny_access(first.clone());

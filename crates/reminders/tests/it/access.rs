@@ -3,6 +3,7 @@
 
 use jiff::SignedDuration;
 use sellerlink_domain::connection::{Connection, Language};
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_store::{ChannelOwner, CycleKey, DeliveryKind, DeliveryRecord, DeliveryState};
 
 use crate::harness::Db;
@@ -43,7 +44,9 @@ async fn one_alert_per_incident_and_one_restore_notice(db: Db) {
 
     // Amazon refuses the credential: the merchant (e-mail and webhook) and the operator hear of it once.
     let refused_at = world.now();
-    world.refuse(connection.id, "access_denied", REFUSAL).await;
+    world
+        .refuse(connection.id, RefusalCause::SellerAccess, REFUSAL)
+        .await;
     let outcome = world.run().await;
     assert_eq!((outcome.planned, outcome.sent), (3, 3));
     let mail = world.mail.messages().pop().unwrap().parsed();
@@ -82,7 +85,9 @@ async fn one_alert_per_incident_and_one_restore_notice(db: Db) {
     // Refused again and again over three days: still one incident, no new alert.
     for _ in 0..3 {
         world.advance(SignedDuration::from_hours(20));
-        world.refuse(connection.id, "access_denied", REFUSAL).await;
+        world
+            .refuse(connection.id, RefusalCause::SellerAccess, REFUSAL)
+            .await;
         assert_eq!(world.run().await.planned, 0);
     }
     assert_eq!(run_for(&world, 2).await, 0);
@@ -106,7 +111,9 @@ async fn one_alert_per_incident_and_one_restore_notice(db: Db) {
 
     // A second incident is a new cycle: alerted and restored once more.
     let second_at = world.now();
-    world.refuse(connection.id, "access_denied", REFUSAL).await;
+    world
+        .refuse(connection.id, RefusalCause::SellerAccess, REFUSAL)
+        .await;
     assert_eq!(world.run().await.sent, 3);
     world.advance(SignedDuration::from_hours(1));
     world.accept(connection.id).await;
@@ -158,7 +165,7 @@ async fn no_restore_notice_where_the_alert_never_went_out(db: Db) {
     world
         .refuse(
             connection.id,
-            "invalid_grant",
+            RefusalCause::AuthorizationLost,
             "invalid_grant: The request has an invalid grant parameter",
         )
         .await;
@@ -218,7 +225,9 @@ async fn revoked_connections_raise_no_alert(db: Db) {
         .await;
     let connection = world.mws(&sakura, "2026-01-10", true).await;
     world.revoke(connection.id).await;
-    world.refuse(connection.id, "access_denied", REFUSAL).await;
+    world
+        .refuse(connection.id, RefusalCause::SellerAccess, REFUSAL)
+        .await;
     assert!(world.run().await.is_idle());
     assert!(world.deliveries().await.is_empty());
 }

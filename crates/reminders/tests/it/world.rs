@@ -20,6 +20,7 @@ use sellerlink_domain::ids::{
 };
 use sellerlink_domain::lifecycle::{AccessDenial, AccessGrant, RenewalTerm};
 use sellerlink_domain::marketplace::Region;
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_notify::{
     EmailTransport, Mailer, RetryPolicy, SmtpSettings, SmtpTls, WebhookSecret, WebhookSender,
 };
@@ -268,11 +269,11 @@ impl World {
     }
 
     /// Amazon refused the credential now (`cause` as the sync engine classifies it).
-    pub async fn refuse(&self, id: ConnectionId, cause: &str, detail: &str) -> Connection {
+    pub async fn refuse(&self, id: ConnectionId, cause: RefusalCause, detail: &str) -> Connection {
         self.change(id, AuditAction::AccessDenied, |c, now| Connection {
             grant: c.grant.deny_access(AccessDenial {
                 at: now,
-                cause: cause.to_owned(),
+                cause,
                 detail: detail.to_owned(),
             }),
             ..c.clone()

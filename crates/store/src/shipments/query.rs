@@ -83,13 +83,35 @@ impl Store {
         now: Timestamp,
         limit: u32,
     ) -> StoreResult<Vec<ShipmentRecord>> {
+        self.due_shipments_where(None, now, limit).await
+    }
+
+    /// Like [`Store::due_shipments`] for one connection: what a worker reads again once it holds that
+    /// connection's lease, so that it acts on the shipments as they are now, not as another worker left them a
+    /// moment before.
+    pub async fn due_shipments_of(
+        &self,
+        connection: ConnectionId,
+        now: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<ShipmentRecord>> {
+        self.due_shipments_where(Some(connection), now, limit).await
+    }
+
+    async fn due_shipments_where(
+        &self,
+        connection: Option<ConnectionId>,
+        now: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<ShipmentRecord>> {
         let sql = format!(
             "SELECT {SHIPMENT_COLUMNS} FROM shipments \
-             WHERE state IN ('queued', 'submitted') AND next_attempt_ms <= $1 \
-             ORDER BY next_attempt_ms, id LIMIT $2"
+             WHERE ($1 IS NULL OR connection_id = $1) AND state IN ('queued', 'submitted') \
+             AND next_attempt_ms <= $2 ORDER BY next_attempt_ms, id LIMIT $3"
         );
         let rows: Vec<ShipmentRow> = on_pool!(&self.pool, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(connection.map(|id| id.to_string()))
                 .bind(millis(now))
                 .bind(i64::from(limit))
                 .fetch_all(pool)

@@ -122,13 +122,35 @@ impl Store {
         now: Timestamp,
         limit: u32,
     ) -> StoreResult<Vec<StockLevel>> {
+        self.due_stock_levels_where(None, now, limit).await
+    }
+
+    /// Like [`Store::due_stock_levels`] for one connection: what a worker reads again once it holds that
+    /// connection's lease, so that it acts on the levels as they are now.
+    pub async fn due_stock_levels_of(
+        &self,
+        connection: ConnectionId,
+        now: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<StockLevel>> {
+        self.due_stock_levels_where(Some(connection), now, limit)
+            .await
+    }
+
+    async fn due_stock_levels_where(
+        &self,
+        connection: Option<ConnectionId>,
+        now: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<StockLevel>> {
         let sql = format!(
             "SELECT {STOCK_COLUMNS} FROM stock_levels \
-             WHERE state IN ('pending', 'submitted') AND next_attempt_ms <= $1 \
-             ORDER BY connection_id, sku LIMIT $2"
+             WHERE ($1 IS NULL OR connection_id = $1) AND state IN ('pending', 'submitted') \
+             AND next_attempt_ms <= $2 ORDER BY connection_id, sku LIMIT $3"
         );
         let rows: Vec<StockRow> = on_pool!(&self.pool, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(connection.map(|id| id.to_string()))
                 .bind(millis(now))
                 .bind(i64::from(limit))
                 .fetch_all(pool)

@@ -4,6 +4,7 @@ use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::connection::{ApiAccount, ConnectedMarketplace};
 use sellerlink_domain::ids::{ConnectionId, MarketplaceId, MerchantId, SellerId};
 use sellerlink_domain::lifecycle::{AccessDenial, Expiry};
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_store::{
     AuditFilter, ConnectionFilter, OrderQuery, RowVersion, StoreError, SyncStream, SyncWatermark,
 };
@@ -29,7 +30,7 @@ async fn mws_connection_round_trips_every_field(db: Db) {
     connection.grant.revoked_at = Some(at("1969-12-31T23:59:59.999Z"));
     connection.grant.access_denied = Some(AccessDenial {
         at: at("1970-01-01T00:00:00.001Z"),
-        cause: "access_denied".to_owned(),
+        cause: RefusalCause::SellerAccess,
         detail: "AccessDenied: 開発者のアクセス権がありません".to_owned(),
     });
     connection.verified_at = Some(at("9999-12-30T21:59:59.999Z"));
@@ -46,6 +47,15 @@ async fn mws_connection_round_trips_every_field(db: Db) {
     assert_eq!(stored.connection, connection);
     assert_eq!(stored.version, RowVersion::FIRST);
     assert_eq!(stored.credential_kek_id, "kek-2026");
+    let sql = format!(
+        "SELECT COUNT(*) FROM connections WHERE id = $1 AND access_denied_cause = '{}'",
+        RefusalCause::SellerAccess.code()
+    );
+    assert_eq!(
+        db.count(&sql, &connection.id.to_string()).await,
+        1,
+        "the cause is stored as its code"
+    );
     assert_eq!(
         stored.connection.home_marketplace(),
         &MarketplaceId::japan()
@@ -509,6 +519,29 @@ async fn a_corrupt_row_is_reported_not_a_panic(db: Db) {
             ..
         })
     ));
+
+    db.execute(&format!(
+        "UPDATE connections SET marketplaces_json = '[{{\"id\":\"{}\",\"name\":null}}]', \
+         access_denied_at_ms = 0, access_denied_cause = 'account_blocked', access_denied_detail = '' \
+         WHERE id = '{}'",
+        MarketplaceId::japan(),
+        connection.id
+    ))
+    .await;
+    match store.connection(connection.id).await {
+        Err(StoreError::Corrupt {
+            column: "access_denied_cause",
+            detail,
+            ..
+        }) => assert!(
+            detail.contains("\"account_blocked\"")
+                && RefusalCause::ALL
+                    .iter()
+                    .all(|cause| detail.contains(cause.code())),
+            "{detail}"
+        ),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
 }
 
 on_both_engines!(

@@ -303,3 +303,52 @@ async fn the_queue_counts_what_is_due_and_how_long_it_waited(db: Db) {
 }
 
 on_both_engines!(the_queue_counts_what_is_due_and_how_long_it_waited);
+
+/// A long import renews its lease and with it its claim: the connection stays out of other workers' claims for as
+/// long as the import runs, while a connection that is due (nobody's claim) or scheduled far ahead is not touched.
+async fn a_claim_is_extended_while_its_import_runs(db: Db) {
+    let store = &db.store;
+    let claimed = merchant_with_connection(store, "Acme", 1).await;
+    let due = merchant_with_connection(store, "Brio", 2).await;
+    let later = merchant_with_connection(store, "Cura", 3).await;
+    let now = at("2026-03-01T00:00:00Z");
+    let claim = SignedDuration::from_mins(5);
+    store.schedule_import(claimed.id, now).await.unwrap();
+    store.schedule_import(due.id, now).await.unwrap();
+    let far = now + SignedDuration::from_hours(2);
+    store.schedule_import(later.id, far).await.unwrap();
+    assert!(store.claim_import(claimed.id, now, claim).await.unwrap());
+
+    // Four minutes in, the import renews: its claim now ends five minutes from then.
+    let renewal = now + SignedDuration::from_mins(4);
+    assert!(
+        store
+            .extend_import_claim(claimed.id, renewal, claim)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.import_due(claimed.id).await.unwrap(), renewal + claim);
+    // Neither a connection due now nor one scheduled beyond the claim is moved.
+    let (due_before, far_before) = (
+        store.import_due(due.id).await.unwrap(),
+        store.import_due(later.id).await.unwrap(),
+    );
+    for id in [due.id, later.id] {
+        assert!(!store.extend_import_claim(id, renewal, claim).await.unwrap());
+    }
+    assert_eq!(store.import_due(due.id).await.unwrap(), due_before);
+    assert_eq!(store.import_due(later.id).await.unwrap(), far_before);
+
+    let past_first_claim = now + SignedDuration::from_mins(6);
+    let others = store
+        .claim_due_imports(past_first_claim, claim, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        others,
+        vec![due.id],
+        "the running import is not claimed again"
+    );
+}
+
+on_both_engines!(a_claim_is_extended_while_its_import_runs);

@@ -425,7 +425,7 @@ impl Importer {
             outcome: SyncOutcome::PausedAccessDenied,
             watermark: None,
             error: Some(SyncFailure {
-                kind: cause.as_str().to_owned(),
+                kind: cause.code().to_owned(),
                 message: error.to_string(),
             }),
         })

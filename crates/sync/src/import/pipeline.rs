@@ -177,8 +177,9 @@ impl Pipeline<'_> {
         }
     }
 
-    /// Renews the run's lease three times per lease period for as long as the run lasts; returns only when the
-    /// lease cannot be renewed (another worker took it, or the store failed).
+    /// Renews the run's lease three times per lease period for as long as the run lasts, and with it the
+    /// connection's claim in the import queue (so that no other worker finds it due while this run lasts); returns
+    /// only when the lease cannot be renewed (another worker took it, or the store failed).
     async fn heartbeat(&self) -> PipelineError {
         let period = self
             .config
@@ -192,6 +193,14 @@ impl Pipeline<'_> {
                 Ok(true) => {}
                 Ok(false) => return PipelineError::LeaseLost,
                 Err(error) => return PipelineError::Store(error),
+            }
+            let claim = self.store.extend_import_claim(
+                self.connection_id,
+                self.clock.now(),
+                self.config.lease_ttl,
+            );
+            if let Err(error) = claim.await {
+                tracing::warn!(connection.id = %self.connection_id, %error, "could not extend the import's claim; another worker may find it due and wait for the lease");
             }
         }
     }

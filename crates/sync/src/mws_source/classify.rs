@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_mws::{ErrorKind, MwsError};
 
-use crate::source::{DenialCause, SourceError, SourceErrorKind};
+use crate::source::{SourceError, SourceErrorKind};
 
 /// How a throttled call should wait before the engine calls again.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,12 +41,12 @@ pub(crate) fn classify(error: &MwsError, throttle: ThrottleWait) -> SourceError 
             retry_after: throttle.after(error),
         },
         ErrorKind::AccessDenied => SourceErrorKind::AccessDenied {
-            cause: DenialCause::SellerAccess,
+            cause: RefusalCause::SellerAccess,
             code,
             message,
         },
         ErrorKind::InvalidCredentials => SourceErrorKind::AccessDenied {
-            cause: DenialCause::OperatorCredentials,
+            cause: RefusalCause::OperatorCredentials,
             code,
             message,
         },

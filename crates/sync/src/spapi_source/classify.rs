@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_spapi::{ErrorKind, Operation, SpApiError};
 
-use crate::source::{DenialCause, SourceError, SourceErrorKind};
+use crate::source::{SourceError, SourceErrorKind};
 
 /// How a throttled call should wait before the engine calls again.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,9 +67,9 @@ pub(crate) fn classify(error: &SpApiError, throttle: ThrottleWait) -> SourceErro
         message: message.clone(),
     };
     let kind = match error.kind() {
-        ErrorKind::AuthorizationLost => denied(DenialCause::AuthorizationLost),
-        ErrorKind::AppCredentialsRejected => denied(DenialCause::AppCredentialsRejected),
-        ErrorKind::AccessDenied { .. } => denied(DenialCause::SellerAccess),
+        ErrorKind::AuthorizationLost => denied(RefusalCause::AuthorizationLost),
+        ErrorKind::AppCredentialsRejected => denied(RefusalCause::AppCredentialsRejected),
+        ErrorKind::AccessDenied { .. } => denied(RefusalCause::SellerAccess),
         ErrorKind::Throttled { retry_after } => SourceErrorKind::Throttled {
             retry_after: throttle.after(error.operation(), *retry_after),
         },
@@ -108,13 +109,13 @@ mod tests {
         assert_eq!(
             revoked.kind,
             SourceErrorKind::AccessDenied {
-                cause: DenialCause::AuthorizationLost,
+                cause: RefusalCause::AuthorizationLost,
                 code: "Unauthorized".to_owned(),
                 message: "The access token you provided is revoked, malformed or invalid."
                     .to_owned(),
             }
         );
-        assert_eq!(revoked.kind.name(), "invalid_grant");
+        assert_eq!(revoked.kind.name(), RefusalCause::AuthorizationLost.code());
         assert_eq!(revoked.operation, "Orders.searchOrders");
 
         let quota = r#"{"errors":[{"code":"QuotaExceeded","message":"You exceeded your quota for the requested resource."}]}"#;

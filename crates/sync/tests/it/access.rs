@@ -14,14 +14,15 @@ use sellerlink_domain::connection::ConnectionStatus;
 use sellerlink_domain::ids::AmazonOrderId;
 use sellerlink_domain::lifecycle::StatusPolicy;
 use sellerlink_domain::order::OrderItem;
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_sandbox::SharedWorld;
 use sellerlink_sandbox::world::lock;
 use sellerlink_store::{AuditFilter, SyncOutcome};
 use sellerlink_sync::{
-    DenialCause, ImportOutcome, Importer, MwsSourceFactory, OrderSource, OrdersPage,
-    OutgoingShipment, PageToken, Participation, Progress, RunOptions, ShipmentOutcome,
-    ShipmentSubmission, SourceError, SourceFactory, SourceFuture, StockOutcome, StockSubmission,
-    SyncReport, VerifyOutcome, Window,
+    ImportOutcome, Importer, MwsSourceFactory, OrderSource, OrdersPage, OutgoingShipment,
+    PageToken, Participation, Progress, RunOptions, ShipmentOutcome, ShipmentSubmission,
+    SourceError, SourceFactory, SourceFuture, StockOutcome, StockSubmission, SyncReport,
+    VerifyOutcome, Window,
 };
 use serde_json::json;
 
@@ -221,11 +222,11 @@ async fn give_access_back(world: &World, loss: Loss) {
 }
 
 /// The cause of the seller's lost access, as each API reports it, and what Amazon's answer says.
-fn seller_refusal(api: Api) -> (DenialCause, &'static str) {
+fn seller_refusal(api: Api) -> (RefusalCause, &'static str) {
     match api {
-        Api::Mws => (DenialCause::SellerAccess, "AccessDenied"),
+        Api::Mws => (RefusalCause::SellerAccess, "AccessDenied"),
         Api::SpApi => (
-            DenialCause::AuthorizationLost,
+            RefusalCause::AuthorizationLost,
             "revoked, malformed or invalid",
         ),
     }
@@ -262,7 +263,7 @@ async fn audit_actions(world: &World) -> Vec<(AuditAction, String)> {
 }
 
 /// The run was refused with `cause` and Amazon's `message`, and recorded so.
-async fn assert_refused(world: &World, report: &SyncReport, cause: DenialCause, message: &str) {
+async fn assert_refused(world: &World, report: &SyncReport, cause: RefusalCause, message: &str) {
     assert_eq!(
         report.outcome,
         ImportOutcome::PausedAccessDenied,
@@ -270,7 +271,7 @@ async fn assert_refused(world: &World, report: &SyncReport, cause: DenialCause, 
         report.error
     );
     let error = report.error.as_ref().expect("the refusal is reported");
-    assert_eq!(error.kind, cause.as_str());
+    assert_eq!(error.kind, cause.code());
     assert!(error.message.contains(message), "{}", error.message);
     let run = world
         .store()
@@ -286,16 +287,13 @@ async fn assert_refused(world: &World, report: &SyncReport, cause: DenialCause, 
 }
 
 /// The connection is paused for `cause`, and later runs stay paused without calling Amazon or recording a run.
-async fn assert_paused(world: &World, cause: DenialCause) {
+async fn assert_paused(world: &World, cause: RefusalCause) {
     let connection = connection(world).await;
     assert_eq!(
         connection.status(world.sandbox.now(), &StatusPolicy::default()),
         ConnectionStatus::AccessDenied
     );
-    assert_eq!(
-        connection.grant.access_denied.map(|d| d.cause).as_deref(),
-        Some(cause.as_str())
-    );
+    assert_eq!(connection.grant.access_denied.map(|d| d.cause), Some(cause));
     let runs_before = world
         .store()
         .sync_runs(world.id(), 100)
@@ -541,9 +539,9 @@ async fn an_expired_spapi_app_secret_pauses_the_connection_until_the_operator_ro
     );
     assert_eq!(
         report.error.as_ref().map(|e| e.kind.as_str()),
-        Some(DenialCause::AppCredentialsRejected.as_str())
+        Some(RefusalCause::AppCredentialsRejected.code())
     );
-    assert_paused(&world, DenialCause::AppCredentialsRejected).await;
+    assert_paused(&world, RefusalCause::AppCredentialsRejected).await;
 
     world
         .sandbox

@@ -9,6 +9,7 @@ mod api_keys;
 pub(crate) mod connections;
 mod demo_clock;
 mod extract;
+pub(crate) mod jobs;
 pub(crate) mod merchants;
 pub(crate) mod models;
 mod notifications;
@@ -66,6 +67,7 @@ use crate::state::WebState;
         notifications_channels::enable,
         notifications_channels::test,
         notifications::list,
+        jobs::list,
     ),
     components(schemas(ErrorEnvelope, ErrorBody)),
     modifiers(&Security),
@@ -77,6 +79,7 @@ use crate::state::WebState;
         (name = "stock", description = "Stock levels pushed to Amazon"),
         (name = "api-keys", description = "A merchant's API keys"),
         (name = "notifications", description = "Where expiry reminders and access lost alerts go, test sends, and the log of what was sent"),
+        (name = "jobs", description = "The background jobs' last runs and the import queue (operators only)"),
     )
 )]
 pub struct ApiDoc;
@@ -193,6 +196,7 @@ pub(crate) fn router() -> Router<WebState> {
             post(notifications_channels::test),
         )
         .route("/v1/notifications", get(notifications::list))
+        .route("/v1/jobs", get(jobs::list))
         .route(
             "/v1/demo/clock",
             get(demo_clock::get).post(demo_clock::advance),

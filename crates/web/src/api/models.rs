@@ -186,7 +186,7 @@ impl ConnectionOut {
             revoked_at: grant.revoked_at,
             access_denied: grant.access_denied.as_ref().map(|d| AccessDeniedOut {
                 at: d.at,
-                cause: d.cause.clone(),
+                cause: d.cause.code().to_owned(),
                 detail: d.detail.clone(),
             }),
             verified_at: connection.verified_at,

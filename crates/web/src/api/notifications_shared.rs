@@ -1,5 +1,6 @@
-//! What the notification pages and endpoints share: the reminders service, channels looked up within the caller's
-//! scope, new channels parsed at the edge, test sends, and the notification log narrowed to the caller.
+//! What the notification pages and endpoints share: channels looked up within the caller's scope, new channels
+//! parsed at the edge and added, switched or tried through the app's use cases, and the notification log narrowed
+//! to the caller.
 //!
 //! Tenancy: a merchant sees its own channels and the deliveries about itself. A delivery about it that went to
 //! one of the operator's channels is listed too (the merchant may see that the operator was told), but without
@@ -9,10 +10,11 @@ use std::collections::{HashMap, HashSet};
 
 use axum::http::StatusCode;
 use secrecy::SecretString;
+use sellerlink_app::AppError;
 use sellerlink_domain::connection::Language;
 use sellerlink_domain::ids::{ConnectionId, MerchantId};
 use sellerlink_notify::WebhookSecret;
-use sellerlink_reminders::{ChannelTarget, ReminderError, Reminders};
+use sellerlink_reminders::{ChannelTarget, ReminderError};
 use sellerlink_store::{
     ChannelId, ChannelKind, ChannelOwner, DeliveryKind, DeliveryQuery, DeliveryRecord,
     DeliveryState, NotificationChannel, StoreError,
@@ -27,18 +29,35 @@ pub(crate) const DEFAULT_PER_PAGE: u32 = 50;
 /// The most deliveries one page holds.
 pub(crate) const MAX_PER_PAGE: u32 = 200;
 
-/// The reminders service, or 503 `notifications_not_configured` when the app was started without one.
-pub(crate) fn reminders(state: &WebState) -> Result<&Reminders, HttpError> {
-    state.reminders().ok_or_else(|| {
-        HttpError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "notifications_not_configured",
-            "sellerlink was started without its notification senders, so channels cannot be added, switched or \
-             tried; ask the operator to start it with `sellerlink serve`.",
-            "sellerlink が通知の送信設定なしで起動されているため、通知チャネルの追加・停止・テスト送信はできません。\
-             運用担当者に `sellerlink serve` での起動を依頼してください。",
-        )
-    })
+/// 503 `notifications_not_configured`: the app was started without its notification senders.
+fn not_configured() -> HttpError {
+    HttpError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "notifications_not_configured",
+        "sellerlink was started without its notification senders, so channels cannot be added, switched or \
+         tried; ask the operator to start it with `sellerlink serve`.",
+        "sellerlink が通知の送信設定なしで起動されているため、通知チャネルの追加・停止・テスト送信はできません。\
+         運用担当者に `sellerlink serve` での起動を依頼してください。",
+    )
+}
+
+/// Refuses every channel change with 503 when the app has no notification senders (before any input is read).
+fn ensure_configured(state: &WebState) -> Result<(), HttpError> {
+    state
+        .app()
+        .notifications()
+        .map(|_| ())
+        .map_err(|_| not_configured())
+}
+
+/// A failure of a notification-channel use case as an HTTP error; `field` names the request field that held the
+/// address.
+fn channel_use_case_error(error: AppError, field: &'static str) -> HttpError {
+    match error {
+        AppError::Notifications(error) => reminder_error(error, field),
+        AppError::NotConfigured { .. } => not_configured(),
+        other => other.into(),
+    }
 }
 
 /// The 404 of a channel that is not there (or not the caller's).
@@ -146,7 +165,7 @@ pub(crate) async fn add_channel(
     language: Option<Language>,
     field: &'static str,
 ) -> Result<(NotificationChannel, Option<SecretString>), HttpError> {
-    let reminders = reminders(state)?;
+    ensure_configured(state)?;
     let (target, secret) = match kind {
         ChannelKind::Email => (
             ChannelTarget::email(address).map_err(|e| reminder_error(e, field))?,
@@ -164,10 +183,11 @@ pub(crate) async fn add_channel(
             (target, Some(shown))
         }
     };
-    let channel = reminders
-        .add_channel(owner, target, language)
+    let channel = state
+        .app()
+        .add_notification_channel(owner, target, language)
         .await
-        .map_err(|e| reminder_error(e, field))?;
+        .map_err(|e| channel_use_case_error(e, field))?;
     Ok((channel, secret))
 }
 
@@ -177,10 +197,11 @@ pub(crate) async fn set_disabled(
     channel: &NotificationChannel,
     disabled: bool,
 ) -> Result<(), HttpError> {
-    reminders(state)?
-        .set_channel_disabled(channel.id, disabled)
+    state
+        .app()
+        .set_notification_channel_disabled(channel.id, disabled)
         .await
-        .map_err(|e| reminder_error(e, "channel_id"))
+        .map_err(|e| channel_use_case_error(e, "channel_id"))
 }
 
 /// Sends a test message to a channel now and returns its log record (delivered, or failed with the reason).
@@ -188,10 +209,11 @@ pub(crate) async fn send_test(
     state: &WebState,
     channel: &NotificationChannel,
 ) -> Result<DeliveryRecord, HttpError> {
-    let record = reminders(state)?
-        .send_test(channel.id)
+    let record = state
+        .app()
+        .send_test_notification(channel.id)
         .await
-        .map_err(|e| reminder_error(e, "channel_id"))?;
+        .map_err(|e| channel_use_case_error(e, "channel_id"))?;
     tracing::info!(
         channel.id = %channel.id,
         delivery.id = %record.id,

@@ -1,9 +1,10 @@
 //! English. Seller Central's Japanese labels are named in English as Seller Central's English pages name them.
 
 use jiff::Timestamp;
+use sellerlink_app::JobKind;
 use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::order::{OrderStatus, PaymentMethod, ShippingSpeed};
-use sellerlink_store::StockState;
+use sellerlink_store::{JobOutcome, StockState};
 
 use super::Texts;
 use crate::pages::audit::{Field as AuditField, Who};
@@ -547,6 +548,36 @@ pub(super) static EN: Texts = Texts {
             format!("Import queue: {due} connection(s) due (the oldest waiting {minutes} min)")
         }
         _ => "Import queue: empty (every connection is imported on schedule)".to_owned(),
+    },
+    jobs_title: "Jobs",
+    jobs_intro: "What sellerlink does in the background, and each process's last run of it (the newest first). Every worker and web server records its own runs; a process that stopped shows its last run until a week has passed.",
+    job_column: "Job",
+    job_interval: "Every",
+    job_process: "Process",
+    job_started: "Started",
+    job_finished: "Finished",
+    job_outcome: "Outcome",
+    job_summary: "What it did",
+    job_never_run: "No process has run it yet.",
+    job_label: |kind| match kind {
+        JobKind::Imports => "Order imports and re-checks of paused connections",
+        JobKind::Reminders => "Expiry reminders and access alerts",
+        JobKind::Shipments => "Shipment confirmations",
+        JobKind::StockLevels => "Stock levels",
+        JobKind::BuyerDataErasure => "Buyer-data erasure",
+        JobKind::PlannerStatistics => "Database statistics",
+        JobKind::SessionCleanup => "Expired sessions clean-up",
+    },
+    job_outcome_label: |outcome| match outcome {
+        JobOutcome::Running => "Running",
+        JobOutcome::Ok => "OK",
+        JobOutcome::Failed => "Failed",
+    },
+    job_every: |seconds| match seconds {
+        s if s > 0 && s % 86_400 == 0 => format!("{} day(s)", s / 86_400),
+        s if s > 0 && s % 3_600 == 0 => format!("{} h", s / 3_600),
+        s if s > 0 && s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
     },
     seller_central_date: |day| day.strftime("%b %-d, %Y").to_string(),
 };

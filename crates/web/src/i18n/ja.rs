@@ -1,9 +1,10 @@
 //! 日本語（既定）。セラーセントラルの表記に合わせています。
 
 use jiff::Timestamp;
+use sellerlink_app::JobKind;
 use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::order::{OrderStatus, PaymentMethod, ShippingSpeed};
-use sellerlink_store::StockState;
+use sellerlink_store::{JobOutcome, StockState};
 
 use super::Texts;
 use crate::pages::audit::{Field as AuditField, Who};
@@ -531,6 +532,36 @@ pub(super) static JA: Texts = Texts {
             format!("取り込み待ち: {due} 件（最も古いもので {minutes} 分待ち）")
         }
         _ => "取り込み待ち: なし（すべての接続が予定どおり取り込まれています）".to_owned(),
+    },
+    jobs_title: "ジョブ",
+    jobs_intro: "sellerlink がバックグラウンドで行っている処理と、プロセスごとの最新の実行結果です（新しい順）。ワーカーと Web サーバーはそれぞれ自分の実行を記録します。停止したプロセスの記録は 1 週間表示されます。",
+    job_column: "ジョブ",
+    job_interval: "間隔",
+    job_process: "プロセス",
+    job_started: "開始",
+    job_finished: "終了",
+    job_outcome: "結果",
+    job_summary: "内容",
+    job_never_run: "まだどのプロセスも実行していません。",
+    job_label: |kind| match kind {
+        JobKind::Imports => "注文の取り込みと停止中の接続の再確認",
+        JobKind::Reminders => "期限リマインダーとアクセス停止の通知",
+        JobKind::Shipments => "出荷通知の送信",
+        JobKind::StockLevels => "在庫数の送信",
+        JobKind::BuyerDataErasure => "購入者情報の削除",
+        JobKind::PlannerStatistics => "データベース統計の更新",
+        JobKind::SessionCleanup => "期限切れセッションの削除",
+    },
+    job_outcome_label: |outcome| match outcome {
+        JobOutcome::Running => "実行中",
+        JobOutcome::Ok => "成功",
+        JobOutcome::Failed => "失敗",
+    },
+    job_every: |seconds| match seconds {
+        s if s > 0 && s % 86_400 == 0 => format!("{} 日ごと", s / 86_400),
+        s if s > 0 && s % 3_600 == 0 => format!("{} 時間ごと", s / 3_600),
+        s if s > 0 && s % 60 == 0 => format!("{} 分ごと", s / 60),
+        s => format!("{s} 秒ごと"),
     },
     seller_central_date: |day| day.strftime("%Y年%-m月%-d日").to_string(),
 };

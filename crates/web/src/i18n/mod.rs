@@ -5,10 +5,11 @@ mod en;
 mod ja;
 
 use jiff::Timestamp;
+use sellerlink_app::JobKind;
 use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::connection::Language;
 use sellerlink_domain::order::{OrderStatus, PaymentMethod, ShippingSpeed};
-use sellerlink_store::StockState;
+use sellerlink_store::{JobOutcome, StockState};
 
 use crate::pages::audit::{Field as AuditField, Who};
 
@@ -390,6 +391,21 @@ pub(crate) struct Texts {
     pub audit_who: fn(&Who) -> String,
     /// The operator overview's import queue: how many connections are due and how many minutes the oldest has waited.
     pub import_queue: fn(u64, Option<i64>) -> String,
+    /// The jobs page.
+    pub jobs_title: &'static str,
+    pub jobs_intro: &'static str,
+    pub job_column: &'static str,
+    pub job_interval: &'static str,
+    pub job_process: &'static str,
+    pub job_started: &'static str,
+    pub job_finished: &'static str,
+    pub job_outcome: &'static str,
+    pub job_summary: &'static str,
+    pub job_never_run: &'static str,
+    pub job_label: fn(JobKind) -> &'static str,
+    pub job_outcome_label: fn(JobOutcome) -> &'static str,
+    /// How often a job runs, from its interval in seconds.
+    pub job_every: fn(i64) -> String,
     /// A day as Seller Central writes it (`2018年4月17日`, `Apr 17, 2018`).
     pub seller_central_date: fn(jiff::civil::Date) -> String,
 }
@@ -425,6 +441,12 @@ mod tests {
             assert!((t.notice_test_failed)("ops@example.com", "HTTP 500").contains("HTTP 500"));
             assert!((t.log_page_label)(3).contains('3'));
             assert!((t.demo_clock_plus_days)(365).starts_with("+365"));
+            for kind in JobKind::ALL {
+                assert!(!(t.job_label)(kind).is_empty());
+            }
+            assert!((t.job_every)(30).contains("30"));
+            assert!((t.job_every)(600).contains("10"));
+            assert!((t.job_every)(86_400).contains('1'));
         }
         assert_eq!(texts(Language::Ja).other_language_code, "en");
         assert_eq!(texts(Language::En).other_language_code, "ja");

@@ -577,6 +577,7 @@ async fn lookup(state: &WebState, user: &PageUser, id: &str) -> Result<Connectio
 mod tests {
     use jiff::Timestamp;
     use sellerlink_domain::connection::Language;
+    use sellerlink_domain::refusal::RefusalCause;
 
     use super::*;
     use crate::i18n::texts;
@@ -663,16 +664,16 @@ mod tests {
         for language in [Language::Ja, Language::En] {
             let lost = card(
                 texts(language),
-                &view(false, 20, Some("access_denied"), false),
+                &view(false, 20, Some(RefusalCause::SellerAccess), false),
                 &context(None),
                 None,
                 now,
             );
             assert_eq!(lost.countdown, None);
-            assert_eq!(lost.status_class, "access_denied");
+            assert_eq!(lost.status_class, ConnectionStatus::AccessDenied.name());
             let spapi_lost = card(
                 texts(language),
-                &view(true, 20, Some("invalid_grant"), false),
+                &view(true, 20, Some(RefusalCause::AuthorizationLost), false),
                 &context(None),
                 None,
                 now,
@@ -688,7 +689,7 @@ mod tests {
 
     #[test]
     fn cards_are_ordered_by_seller_then_region_not_by_urgency() {
-        let mut urgent = view(false, 20, Some("access_denied"), false);
+        let mut urgent = view(false, 20, Some(RefusalCause::SellerAccess), false);
         urgent.connection.account = ApiAccount::Mws {
             seller_id: sellerlink_domain::ids::SellerId::parse("A9ZZZZZZZZZZZZ").unwrap(),
             developer_id: sellerlink_domain::ids::DeveloperId::parse("5259-6479-4073").unwrap(),

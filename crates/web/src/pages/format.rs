@@ -68,7 +68,10 @@ pub(crate) fn sync_outcome(t: &Texts, run: &SyncRun) -> (&'static str, &'static 
     match run.result.as_ref().map(|r| r.outcome) {
         None => (t.sync_running, "running"),
         Some(SyncOutcome::Ok) => (t.sync_ok, "ok"),
-        Some(SyncOutcome::PausedAccessDenied) => (t.sync_paused, "access_denied"),
+        // Shown with the badge of a connection whose access is lost.
+        Some(SyncOutcome::PausedAccessDenied) => {
+            (t.sync_paused, status_class(ConnectionStatus::AccessDenied))
+        }
         Some(SyncOutcome::Failed) => (t.sync_failed, "failed"),
     }
 }

@@ -9,6 +9,7 @@ mod dashboard;
 mod demo_clock;
 mod form;
 pub(crate) mod format;
+mod jobs;
 mod language;
 mod login;
 mod notifications;
@@ -302,6 +303,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/connections/{connection_id}/stock", get(stock::list))
         .route("/connections/{connection_id}/audit", get(audit::list))
         .route("/operator", get(operator::overview))
+        .route("/operator/jobs", get(jobs::list))
         .route("/operator/merchants", post(operator::add_merchant))
         .route("/operator/users", post(operator::add_user))
         .route(

@@ -112,22 +112,22 @@ fn forbidden() -> HttpError {
 
 fn counts(t: &Texts, statuses: &[ConnectionStatus]) -> Vec<StateCount> {
     let order = [
-        (ConnectionStatus::AccessDenied, "access_denied"),
-        (ConnectionStatus::Expired, "expired"),
-        (
-            ConnectionStatus::ExpiringSoon { days_left: 0 },
-            "expiring_soon",
-        ),
-        (ConnectionStatus::Revoked, "revoked"),
-        (ConnectionStatus::Unverified, "unverified"),
-        (ConnectionStatus::Active, "active"),
+        ConnectionStatus::AccessDenied,
+        ConnectionStatus::Expired,
+        ConnectionStatus::ExpiringSoon { days_left: 0 },
+        ConnectionStatus::Revoked,
+        ConnectionStatus::Unverified,
+        ConnectionStatus::Active,
     ];
     order
         .into_iter()
-        .map(|(sample, class)| StateCount {
-            class,
+        .map(|sample| StateCount {
+            class: status_class(sample),
             label: status_label(t, sample),
-            count: statuses.iter().filter(|s| s.name() == class).count(),
+            count: statuses
+                .iter()
+                .filter(|s| s.name() == sample.name())
+                .count(),
         })
         .collect()
 }
@@ -389,6 +389,8 @@ pub(crate) async fn add_user(
 
 #[cfg(test)]
 mod tests {
+    use sellerlink_domain::refusal::RefusalCause;
+
     use super::*;
     use crate::pages::primary_action::tests::view;
 
@@ -402,7 +404,7 @@ mod tests {
             expiry_cell(t, &healthy)
         );
         for lost in [
-            view(false, 20, Some("access_denied"), false),
+            view(false, 20, Some(RefusalCause::SellerAccess), false),
             view(false, 20, None, true),
         ] {
             let cell = expiry_cell(t, &lost);

@@ -32,20 +32,18 @@ pub(crate) enum PrimaryAction {
     Verify,
 }
 
-/// Refusals of sellerlink's own credentials (MWS developer keys, the SP-API app's client secret): the operator
-/// fixes them, not the merchant.
-const OPERATOR_CAUSES: [&str; 2] = ["invalid_credentials", "invalid_client"];
-
 impl PrimaryAction {
     /// The primary action of a connection, or `None` when nothing needs doing.
     pub(crate) fn of(view: &ConnectionView) -> Option<Self> {
         let spapi = matches!(view.connection.account, ApiAccount::SpApi { .. });
+        // Refusals of sellerlink's own credentials (MWS developer keys, the SP-API app's client secret): the
+        // operator fixes them, not the merchant.
         let operator_side = view
             .connection
             .grant
             .access_denied
             .as_ref()
-            .is_some_and(|denial| OPERATOR_CAUSES.contains(&denial.cause.as_str()));
+            .is_some_and(|denial| denial.cause.operator_must_act());
         match view.status {
             ConnectionStatus::Active => None,
             ConnectionStatus::Unverified => Some(Self::Verify),
@@ -100,6 +98,7 @@ pub(crate) mod tests {
     };
     use sellerlink_domain::lifecycle::{AccessDenial, AccessGrant, RenewalTerm, StatusPolicy};
     use sellerlink_domain::marketplace::Region;
+    use sellerlink_domain::refusal::RefusalCause;
 
     use super::*;
 
@@ -113,7 +112,7 @@ pub(crate) mod tests {
     pub(crate) fn view(
         spapi: bool,
         days_ago: i64,
-        denied: Option<&str>,
+        denied: Option<RefusalCause>,
         revoked: bool,
     ) -> ConnectionView {
         let now = at(NOW);
@@ -140,7 +139,7 @@ pub(crate) mod tests {
         if let Some(cause) = denied {
             grant = grant.deny_access(AccessDenial {
                 at: now,
-                cause: cause.to_owned(),
+                cause,
                 detail: "AccessDenied".to_owned(),
             });
         }
@@ -182,11 +181,11 @@ pub(crate) mod tests {
             (view(false, 340, None, false), Some(PrimaryAction::Approve)),
             (view(false, 400, None, false), Some(PrimaryAction::Restore)),
             (
-                view(false, 400, Some("access_denied"), false),
+                view(false, 400, Some(RefusalCause::SellerAccess), false),
                 Some(PrimaryAction::Restore),
             ),
             (
-                view(false, 10, Some("access_denied"), false),
+                view(false, 10, Some(RefusalCause::SellerAccess), false),
                 Some(PrimaryAction::ReplaceToken),
             ),
             (
@@ -194,7 +193,7 @@ pub(crate) mod tests {
                 Some(PrimaryAction::ReplaceToken),
             ),
             (
-                view(false, 10, Some("invalid_credentials"), false),
+                view(false, 10, Some(RefusalCause::OperatorCredentials), false),
                 Some(PrimaryAction::Verify),
             ),
         ];
@@ -208,8 +207,8 @@ pub(crate) mod tests {
         for (days_ago, denied, revoked) in [
             (340, None, false),
             (400, None, false),
-            (10, Some("invalid_grant"), false),
-            (10, Some("access_denied"), false),
+            (10, Some(RefusalCause::AuthorizationLost), false),
+            (10, Some(RefusalCause::SellerAccess), false),
             (10, None, true),
         ] {
             let view = view(true, days_ago, denied, revoked);
@@ -222,7 +221,12 @@ pub(crate) mod tests {
         }
         assert_eq!(PrimaryAction::of(&view(true, 10, None, false)), None);
         assert_eq!(
-            PrimaryAction::of(&view(true, 10, Some("invalid_client"), false)),
+            PrimaryAction::of(&view(
+                true,
+                10,
+                Some(RefusalCause::AppCredentialsRejected),
+                false
+            )),
             Some(PrimaryAction::Verify)
         );
     }

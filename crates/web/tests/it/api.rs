@@ -81,6 +81,7 @@ fn endpoints(connection: &str) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({ "levels": [{ "sku": "X", "quantity": 1 }] })),
         ),
         (Method::GET, "/api/v1/orders".into(), None),
+        (Method::GET, "/api/v1/jobs".into(), None),
         (Method::GET, "/api/v1/api-keys".into(), None),
         (
             Method::POST,

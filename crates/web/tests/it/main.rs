@@ -10,6 +10,7 @@ mod auth;
 mod dashboard_cards;
 mod demo_clock;
 mod fuzz;
+mod jobs;
 mod lifecycle_pages;
 mod notifications;
 mod odd_order_ids;

@@ -24,6 +24,7 @@ use sellerlink_domain::ids::{
 };
 use sellerlink_domain::lifecycle::{AccessDenial, StatusPolicy};
 use sellerlink_domain::order::{Address, FulfillmentChannel, Money, Order, OrderItem, OrderStatus};
+use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_reminders::{ReminderSettings, Reminders, Senders};
 use sellerlink_sandbox::{RunningSandbox, SandboxConfig};
 use sellerlink_secrets::MasterKey;
@@ -73,7 +74,7 @@ pub struct TestApp {
     pub clock: TestClock,
     pub sandbox: Option<RunningSandbox>,
     pub db_path: std::path::PathBuf,
-    /// The reminders service the web app was given (see [`TestApp::with_senders`]).
+    /// The reminders service the app was given (see [`TestApp::with_senders`]).
     pub reminders: Option<Reminders>,
     _dir: tempfile::TempDir,
 }
@@ -179,12 +180,15 @@ impl TestApp {
                 ReminderSettings::new("shippinno", DeveloperId::parse("5259-6479-4073").unwrap());
             Reminders::new(app.store().clone(), keyring, settings, senders).with_clock(dyn_clock)
         });
+        let app = match &reminders {
+            Some(reminders) => app.with_notifications(reminders.clone()),
+            None => app,
+        };
         let config = WebConfig {
             bind: "127.0.0.1:0".parse().unwrap(),
             secure_cookies: options.secure_cookies,
             password_cost: PasswordCost::low(),
             sync_after_connect: false,
-            reminders: reminders.clone(),
             allow_private_webhooks: !options.refuse_private_webhooks,
             trusted_proxies: options
                 .trusted_proxy
@@ -378,7 +382,7 @@ impl TestApp {
         let mut after = stored.connection.clone();
         after.grant = after.grant.deny_access(AccessDenial {
             at: self.app.now(),
-            cause: "access_denied".into(),
+            cause: RefusalCause::SellerAccess,
             detail: "AccessDenied: test".into(),
         });
         self.app

@@ -1,4 +1,5 @@
-//! The operator's overview, a merchant user refused on operator pages, and the key pages on a phone (390 px).
+//! The operator's overview and jobs page, a merchant user refused on operator pages, and the key pages on a phone
+//! (390 px).
 
 use sellerlink_testkit::{Chromium, Window};
 
@@ -50,6 +51,24 @@ async fn the_operator_sees_every_merchant_and_a_merchant_cannot_open_operator_pa
         "every merchant is listed: {health}"
     );
     browser.shot("operator-overview").await;
+
+    // The jobs page, linked from the overview: the demo's worker sent the due shipment confirmations at its start.
+    browser.click("jobs-link").await;
+    browser.wait("jobs-table").await;
+    let shipments = r#"tr[data-job="shipments"][data-outcome="ok"]"#;
+    let row = browser.text_css(shipments).await;
+    assert!(
+        row.contains("出荷通知の送信") && row.contains("30 秒ごと") && row.contains("成功"),
+        "the shipments job's last run: {row}"
+    );
+    assert!(
+        browser
+            .text("import-queue")
+            .await
+            .starts_with("取り込み待ち"),
+        "the import queue is shown"
+    );
+    browser.shot("operator-jobs").await;
     browser.goto(&format!("{}/orders", demo.web)).await;
     browser
         .reload_until(
