@@ -12,6 +12,22 @@ use sellerlink_testkit::TestDatabase;
 use sellerlink_testkit::database;
 use sqlx::{AssertSqlSafe, Connection, PgConnection, SqliteConnection};
 
+/// Evaluates `$body` with `$conn` a new raw connection (SQLite's or PostgreSQL's own type) to `$db`'s database.
+macro_rules! with_raw_connection {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db.engine() {
+            Engine::Sqlite => {
+                let mut $conn = SqliteConnection::connect($db.url()).await.unwrap();
+                $body
+            }
+            Engine::Postgres => {
+                let mut $conn = PgConnection::connect($db.url()).await.unwrap();
+                $body
+            }
+        }
+    };
+}
+
 /// A migrated store of one engine, plus raw access to its database for inspection and sabotage.
 pub struct Db {
     pub store: Store,
@@ -31,64 +47,37 @@ impl Db {
     /// Runs one statement on a separate connection, bypassing the store.
     pub async fn execute(&self, sql: &str) {
         let statement = AssertSqlSafe(sql.to_owned());
-        match self.engine() {
-            Engine::Sqlite => {
-                let mut conn = SqliteConnection::connect(self.url()).await.unwrap();
-                sqlx::query(statement).execute(&mut conn).await.unwrap();
-                conn.close().await.unwrap();
-            }
-            Engine::Postgres => {
-                let mut conn = PgConnection::connect(self.url()).await.unwrap();
-                sqlx::query(statement).execute(&mut conn).await.unwrap();
-                conn.close().await.unwrap();
-            }
-        }
+        with_raw_connection!(self, |conn| {
+            sqlx::query(statement).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        })
     }
 
     /// Reads one BLOB/BYTEA value with a text parameter, bypassing the store.
     pub async fn bytes(&self, sql: &str, param: &str) -> Vec<u8> {
-        let statement = AssertSqlSafe(sql.to_owned());
-        match self.engine() {
-            Engine::Sqlite => {
-                let mut conn = SqliteConnection::connect(self.url()).await.unwrap();
-                sqlx::query_scalar(statement)
-                    .bind(param.to_owned())
-                    .fetch_one(&mut conn)
-                    .await
-                    .unwrap()
-            }
-            Engine::Postgres => {
-                let mut conn = PgConnection::connect(self.url()).await.unwrap();
-                sqlx::query_scalar(statement)
-                    .bind(param.to_owned())
-                    .fetch_one(&mut conn)
-                    .await
-                    .unwrap()
-            }
-        }
+        self.scalar(sql, param).await
     }
 
     /// Reads one integer (e.g. a `COUNT(*)`) with a text parameter, bypassing the store.
     pub async fn count(&self, sql: &str, param: &str) -> i64 {
+        self.scalar(sql, param).await
+    }
+
+    /// Reads one value that both engines decode as `T`, with a text parameter, bypassing the store.
+    async fn scalar<T>(&self, sql: &str, param: &str) -> T
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    {
         let statement = AssertSqlSafe(sql.to_owned());
-        match self.engine() {
-            Engine::Sqlite => {
-                let mut conn = SqliteConnection::connect(self.url()).await.unwrap();
-                sqlx::query_scalar(statement)
-                    .bind(param.to_owned())
-                    .fetch_one(&mut conn)
-                    .await
-                    .unwrap()
-            }
-            Engine::Postgres => {
-                let mut conn = PgConnection::connect(self.url()).await.unwrap();
-                sqlx::query_scalar(statement)
-                    .bind(param.to_owned())
-                    .fetch_one(&mut conn)
-                    .await
-                    .unwrap()
-            }
-        }
+        with_raw_connection!(self, |conn| {
+            sqlx::query_scalar(statement)
+                .bind(param.to_owned())
+                .fetch_one(&mut conn)
+                .await
+                .unwrap()
+        })
     }
 }
 
