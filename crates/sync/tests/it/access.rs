@@ -391,15 +391,7 @@ async fn lost_access_mid_import_pauses_the_connection_and_it_resumes_without_a_g
         Api::Mws => (33, 400),
         Api::SpApi => (34, 450),
     };
-    let world = World::start(
-        api,
-        Options {
-            seed,
-            orders,
-            ..Options::default()
-        },
-    )
-    .await;
+    let world = World::start(api, Options::generated(seed, orders)).await;
     let id = world.id();
     let (cause, message) = seller_refusal(api);
     if api == Api::SpApi {
@@ -509,15 +501,7 @@ on_both_apis!(lost_access_mid_import_pauses_the_connection_and_it_resumes_withou
 /// secret and restarting with it resumes the connection, the seller's refresh token untouched.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_spapi_app_secret_pauses_the_connection_until_the_operator_rotates_it() {
-    let mut world = World::start(
-        Api::SpApi,
-        Options {
-            seed: 35,
-            orders: 60,
-            ..Options::default()
-        },
-    )
-    .await;
+    let mut world = World::start(Api::SpApi, Options::generated(35, 60)).await;
     let id = world.id();
     let app_id = world.app.application_id.clone();
     let first = world.importer.run_once(id).await.unwrap();

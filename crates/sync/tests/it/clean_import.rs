@@ -268,15 +268,8 @@ async fn scenario(world: World) {
 /// The sandbox of one API's scenario.
 fn options(api: Api) -> Options {
     match api {
-        Api::Mws => Options {
-            orders: 450,
-            ..Options::default()
-        },
-        Api::SpApi => Options {
-            seed: 12,
-            orders: 300,
-            ..Options::default()
-        },
+        Api::Mws => Options::generated(11, 450),
+        Api::SpApi => Options::generated(12, 300),
     }
 }
 

@@ -35,11 +35,7 @@ fn plan(api: Api) -> Plan {
         // the watermark of the last completed run) outlasts the longest life however fast the machine is, and the
         // kills (150–900 ms after each start) land in the middle of it.
         Api::Mws => Plan {
-            options: Options {
-                seed: 5,
-                orders: 3000,
-                ..Options::default()
-            },
+            options: Options::generated(5, 3000),
             slowed: &["ListOrders", "ListOrdersByNextToken"],
             kills_seed: 0x5EED_C4A5,
             life_ms: 150..900,
@@ -47,11 +43,7 @@ fn plan(api: Api) -> Plan {
         },
         // searchOrders pages of 100 carry their items: twice the orders, no slowing down, shorter lives.
         Api::SpApi => Plan {
-            options: Options {
-                seed: 6,
-                orders: 6000,
-                ..Options::default()
-            },
+            options: Options::generated(6, 6000),
             slowed: &[],
             kills_seed: 0x5EED_5A41,
             life_ms: 100..700,

@@ -21,11 +21,7 @@ struct Plan {
 fn plan(api: Api) -> Plan {
     match api {
         Api::Mws => Plan {
-            options: Options {
-                seed: 21,
-                orders: 500,
-                ..Options::default()
-            },
+            options: Options::generated(21, 500),
             request_timeout: Duration::from_millis(400),
             faults: json!({
                 "internal_error": 0.05,
@@ -39,11 +35,7 @@ fn plan(api: Api) -> Plan {
         },
         // searchOrders pages of 100 carry their items, so far fewer calls: more orders, higher rates.
         Api::SpApi => Plan {
-            options: Options {
-                seed: 22,
-                orders: 1500,
-                ..Options::default()
-            },
+            options: Options::generated(22, 1500),
             request_timeout: Duration::from_millis(600),
             faults: json!({
                 "internal_error": 0.12,

@@ -81,15 +81,7 @@ async fn quarantine_alerts(world: &World) -> usize {
 
 async fn an_unreadable_order_is_quarantined_and_the_rest_of_the_page_imported(api: Api) {
     let expected = quarantined(api);
-    let world = World::start(
-        api,
-        Options {
-            seed: expected.seed,
-            orders: 40,
-            ..Options::default()
-        },
-    )
-    .await;
+    let world = World::start(api, Options::generated(expected.seed, 40)).await;
     let id = world.id();
     let seller = world.linked.seller_id.clone();
     let first = world.importer.run_once(id).await.unwrap();

@@ -39,6 +39,17 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// One seller with `orders` orders generated from `seed`, without throttling.
+    pub fn generated(seed: u64, orders: usize) -> Self {
+        Self {
+            seed,
+            orders,
+            ..Self::default()
+        }
+    }
+}
+
 /// The sandbox clock as seen by sellerlink: reads the world's clock in-process, so the importer and the MWS
 /// client stamp requests with Amazon's time.
 #[derive(Debug, Clone)]
