@@ -6,8 +6,8 @@
 #                                 [--lookback-days N] [--python-https] [--quiet-wait S]
 #                                 [--no-build] [--keep]
 #
-#   --api mws          sellerlink-import-once vs mws_import.py (python-amazon-mws 0.8.15; default)
-#   --api spapi        sellerlink-import-once-spapi vs spapi_import.py (python-amazon-sp-api,
+#   --api mws          sellerlink-import-once --api mws vs mws_import.py (python-amazon-mws 0.8.15; default)
+#   --api spapi        sellerlink-import-once --api spapi vs spapi_import.py (python-amazon-sp-api,
 #                      Orders 2026-01-01); the connection is stored with `connection add-spapi`
 #   --orders N         orders the sandbox generates for the seller (default 5000; about 30/37 of
 #                      them fall in the 30-day window)
@@ -66,7 +66,6 @@ ROOT=$(cd "$HERE/../.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 SELLERLINK=$TARGET/release/sellerlink
 IMPORT_ONCE=$TARGET/release/sellerlink-import-once
-IMPORT_ONCE_SPAPI=$TARGET/release/sellerlink-import-once-spapi
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -81,9 +80,9 @@ fi
 if [ "$BUILD" = 1 ]; then
     say "building sellerlink (release)"
     (cd "$ROOT" && cargo build --release -p sellerlink-sync --bin sellerlink-import-once \
-        --bin sellerlink-import-once-spapi -p sellerlink --bin sellerlink)
+        -p sellerlink --bin sellerlink)
 fi
-for binary in "$SELLERLINK" "$IMPORT_ONCE" "$IMPORT_ONCE_SPAPI"; do
+for binary in "$SELLERLINK" "$IMPORT_ONCE"; do
     [ -x "$binary" ] || { say "run.sh: $binary is missing (build without --no-build)"; exit 1; }
 done
 
@@ -207,12 +206,12 @@ for round in $(seq 1 "$ROUNDS"); do
         CONNECTION=$(printf '%s\n' "$MWS_AUTH_TOKEN" | "$SELLERLINK" --json connection add --no-verify \
             --merchant "bench-$round" --seller-id "$SELLER_ID" --marketplace-id "$MARKETPLACE_ID" \
             | json_field 'id|connection.id')
-        IMPORTER=("$IMPORT_ONCE" --endpoint "$BASE" --access-key-id "$ACCESS_KEY_ID")
+        IMPORTER=("$IMPORT_ONCE" --api mws --endpoint "$BASE" --access-key-id "$ACCESS_KEY_ID")
     else
         CONNECTION=$(printf '%s\n' "$SP_API_REFRESH_TOKEN" | "$SELLERLINK" --json connection add-spapi --no-verify \
             --merchant "bench-$round" --selling-partner-id "$SELLER_ID" --marketplace-id "$MARKETPLACE_ID" \
             | json_field 'id|connection.id')
-        IMPORTER=("$IMPORT_ONCE_SPAPI" --lwa-endpoint "$BASE/auth/o2/token" --spapi-endpoint "$BASE" \
+        IMPORTER=("$IMPORT_ONCE" --api spapi --lwa-endpoint "$BASE/auth/o2/token" --spapi-endpoint "$BASE" \
             --client-id "$LWA_CLIENT_ID")
     fi
     # The importer reads the sandbox's clock: system clock + (sandbox now − system now).

@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod chromium;
+pub mod database;
 pub mod fuzz;
 pub mod mail_sink;
 pub mod mime;
@@ -11,6 +12,7 @@ pub mod webhook_receiver;
 
 pub use browser::{Browser, Page, SellerLogin, unescape};
 pub use chromium::{Chromium, Window};
+pub use database::TestDatabase;
 pub use mail_sink::{MailSink, ReceivedMail};
 pub use mime::ParsedMail;
 pub use wait::WaitTimeout;

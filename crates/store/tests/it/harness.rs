@@ -8,16 +8,30 @@ use sellerlink_domain::ids::AmazonOrderId;
 use sellerlink_secrets::secrecy::{ExposeSecret, SecretString};
 use sellerlink_secrets::{Keyring, MasterKey, SealContext, Sealed};
 use sellerlink_store::{BuyerDataSeal, Engine, SealedBuyerData, Store};
+use sellerlink_testkit::TestDatabase;
+use sellerlink_testkit::database;
 use sqlx::{AssertSqlSafe, Connection, PgConnection, SqliteConnection};
 
-/// The variable naming the PostgreSQL server (an admin URL; each test creates and drops its own database there).
-const PG_VARIABLE: &str = "TEST_DATABASE_URL";
+/// Evaluates `$body` with `$conn` a new raw connection (SQLite's or PostgreSQL's own type) to `$db`'s database.
+macro_rules! with_raw_connection {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db.engine() {
+            Engine::Sqlite => {
+                let mut $conn = SqliteConnection::connect($db.url()).await.unwrap();
+                $body
+            }
+            Engine::Postgres => {
+                let mut $conn = PgConnection::connect($db.url()).await.unwrap();
+                $body
+            }
+        }
+    };
+}
 
 /// A migrated store of one engine, plus raw access to its database for inspection and sabotage.
 pub struct Db {
     pub store: Store,
-    url: String,
-    _dir: Option<tempfile::TempDir>,
+    database: TestDatabase,
 }
 
 impl Db {
@@ -27,70 +41,43 @@ impl Db {
 
     /// The database's URL, to open other connections to it.
     pub fn url(&self) -> &str {
-        &self.url
+        self.database.url()
     }
 
     /// Runs one statement on a separate connection, bypassing the store.
     pub async fn execute(&self, sql: &str) {
         let statement = AssertSqlSafe(sql.to_owned());
-        match self.engine() {
-            Engine::Sqlite => {
-                let mut conn = SqliteConnection::connect(&self.url).await.unwrap();
-                sqlx::query(statement).execute(&mut conn).await.unwrap();
-                conn.close().await.unwrap();
-            }
-            Engine::Postgres => {
-                let mut conn = PgConnection::connect(&self.url).await.unwrap();
-                sqlx::query(statement).execute(&mut conn).await.unwrap();
-                conn.close().await.unwrap();
-            }
-        }
+        with_raw_connection!(self, |conn| {
+            sqlx::query(statement).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        })
     }
 
     /// Reads one BLOB/BYTEA value with a text parameter, bypassing the store.
     pub async fn bytes(&self, sql: &str, param: &str) -> Vec<u8> {
-        let statement = AssertSqlSafe(sql.to_owned());
-        match self.engine() {
-            Engine::Sqlite => {
-                let mut conn = SqliteConnection::connect(&self.url).await.unwrap();
-                sqlx::query_scalar(statement)
-                    .bind(param.to_owned())
-                    .fetch_one(&mut conn)
-                    .await
-                    .unwrap()
-            }
-            Engine::Postgres => {
-                let mut conn = PgConnection::connect(&self.url).await.unwrap();
-                sqlx::query_scalar(statement)
-                    .bind(param.to_owned())
-                    .fetch_one(&mut conn)
-                    .await
-                    .unwrap()
-            }
-        }
+        self.scalar(sql, param).await
     }
 
     /// Reads one integer (e.g. a `COUNT(*)`) with a text parameter, bypassing the store.
     pub async fn count(&self, sql: &str, param: &str) -> i64 {
+        self.scalar(sql, param).await
+    }
+
+    /// Reads one value that both engines decode as `T`, with a text parameter, bypassing the store.
+    async fn scalar<T>(&self, sql: &str, param: &str) -> T
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    {
         let statement = AssertSqlSafe(sql.to_owned());
-        match self.engine() {
-            Engine::Sqlite => {
-                let mut conn = SqliteConnection::connect(&self.url).await.unwrap();
-                sqlx::query_scalar(statement)
-                    .bind(param.to_owned())
-                    .fetch_one(&mut conn)
-                    .await
-                    .unwrap()
-            }
-            Engine::Postgres => {
-                let mut conn = PgConnection::connect(&self.url).await.unwrap();
-                sqlx::query_scalar(statement)
-                    .bind(param.to_owned())
-                    .fetch_one(&mut conn)
-                    .await
-                    .unwrap()
-            }
-        }
+        with_raw_connection!(self, |conn| {
+            sqlx::query_scalar(statement)
+                .bind(param.to_owned())
+                .fetch_one(&mut conn)
+                .await
+                .unwrap()
+        })
     }
 }
 
@@ -136,101 +123,27 @@ pub enum Start {
     Empty,
 }
 
-/// Runs `test` on a store in a fresh SQLite file (in a directory that does not exist yet).
-pub async fn on_sqlite<F, Fut>(start: Start, test: F)
+/// Runs `test` on a store in a fresh database of `engine` (see [`sellerlink_testkit::database`]): a SQLite file in
+/// a directory that does not exist yet, or a PostgreSQL database dropped afterwards, also when the test fails.
+pub async fn run<F, Fut>(engine: Engine, start: Start, test: F)
 where
-    F: FnOnce(Db) -> Fut,
-    Fut: Future<Output = ()>,
+    F: FnOnce(Db) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
 {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/not/yet/there/store.db", dir.path().display());
-    let store = Store::connect(&url)
-        .await
-        .expect("open a SQLite store")
+    database::run_on(engine, move |database| async move {
+        let store = match start {
+            Start::Migrated => database.migrated_store().await,
+            Start::Empty => database.open_store().await,
+        }
         .with_buyer_seal(buyer_seal());
-    if start == Start::Migrated {
-        store.migrate().await.expect("migrate SQLite");
-    }
-    test(Db {
-        store,
-        url,
-        _dir: Some(dir),
+        test(Db {
+            store: store.clone(),
+            database,
+        })
+        .await;
+        store.close().await;
     })
     .await;
-}
-
-/// Runs `test` on a store in a fresh PostgreSQL database, dropped afterwards (also when the test fails). Skips with
-/// a note when `TEST_DATABASE_URL` is unset; fails when it is set and the server cannot be reached.
-pub async fn on_postgres<F, Fut>(start: Start, test: F)
-where
-    F: FnOnce(Db) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let Some(admin_url) = std::env::var(PG_VARIABLE)
-        .ok()
-        .filter(|url| !url.trim().is_empty())
-    else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the PostgreSQL variant: set {PG_VARIABLE} (.ci/run points it at a throwaway database)"
-        );
-        eprintln!(
-            "SQLite only: {PG_VARIABLE} is not set, so the PostgreSQL variant did not run (CI sets it)"
-        );
-        return;
-    };
-    let mut admin = PgConnection::connect(&admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("{PG_VARIABLE} is set but PostgreSQL cannot be reached: {e}"));
-    let name = format!("sl_test_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .expect("create a throwaway database");
-    let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
-    url.set_path(&name);
-    let url = url.to_string();
-    let outcome = run_on(&url, start, test).await;
-    sqlx::query(AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&mut admin)
-    .await
-    .expect("drop the throwaway database");
-    admin.close().await.ok();
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => match error.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            Err(error) => panic!("the test task did not finish: {error}"),
-        },
-        Err(error) => panic!("cannot prepare the PostgreSQL store: {error}"),
-    }
-}
-
-/// Opens and migrates the store at `url`, then runs the test in its own task so that a failing test still returns
-/// here (and its database is dropped).
-async fn run_on<F, Fut>(
-    url: &str,
-    start: Start,
-    test: F,
-) -> Result<Result<(), tokio::task::JoinError>, sellerlink_store::StoreError>
-where
-    F: FnOnce(Db) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let store = Store::connect(url).await?.with_buyer_seal(buyer_seal());
-    if start == Start::Migrated {
-        store.migrate().await?;
-    }
-    let run = tokio::spawn(test(Db {
-        store: store.clone(),
-        url: url.to_owned(),
-        _dir: None,
-    }))
-    .await;
-    store.close().await;
-    Ok(run)
 }
 
 /// Expands each `async fn name(db: Db)` into `name::sqlite` and `name::postgres` tests on a migrated store; with
@@ -247,12 +160,22 @@ macro_rules! on_both_engines {
             mod $test {
                 #[tokio::test]
                 async fn sqlite() {
-                    $crate::harness::on_sqlite($crate::harness::Start::$start, super::$test).await;
+                    $crate::harness::run(
+                        sellerlink_store::Engine::Sqlite,
+                        $crate::harness::Start::$start,
+                        super::$test,
+                    )
+                    .await;
                 }
 
                 #[tokio::test]
                 async fn postgres() {
-                    $crate::harness::on_postgres($crate::harness::Start::$start, super::$test).await;
+                    $crate::harness::run(
+                        sellerlink_store::Engine::Postgres,
+                        $crate::harness::Start::$start,
+                        super::$test,
+                    )
+                    .await;
                 }
             }
         )+

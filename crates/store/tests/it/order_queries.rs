@@ -450,26 +450,30 @@ on_both_engines!(
 /// empty when the store was migrated, so it had none).
 #[tokio::test]
 async fn optimize_gathers_statistics_once_the_orders_table_has_grown() {
-    crate::harness::on_sqlite(crate::harness::Start::Migrated, |db| async move {
-        let store = &db.store;
-        let merchant = add_merchant(store, "Acme").await;
-        let connection = mws_connection(merchant.id, 1);
-        add_connection(store, &connection).await;
-        let stats = "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = $1";
-        assert_eq!(db.count(stats, "orders").await, 0);
-        let base = at("2026-01-01T00:00:00Z");
-        let orders: Vec<Order> = (1..=2_000u32)
-            .map(|n| order(n, base + SignedDuration::from_mins(i64::from(n)), base))
-            .collect();
-        store
-            .upsert_orders(connection.id, &orders, at("2026-03-01T00:00:00Z"), None)
-            .await
-            .unwrap();
-        store.optimize().await.unwrap();
-        assert!(
-            db.count(stats, "orders").await >= 2,
-            "the orders indexes are analyzed"
-        );
-    })
+    crate::harness::run(
+        sellerlink_store::Engine::Sqlite,
+        crate::harness::Start::Migrated,
+        |db| async move {
+            let store = &db.store;
+            let merchant = add_merchant(store, "Acme").await;
+            let connection = mws_connection(merchant.id, 1);
+            add_connection(store, &connection).await;
+            let stats = "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = $1";
+            assert_eq!(db.count(stats, "orders").await, 0);
+            let base = at("2026-01-01T00:00:00Z");
+            let orders: Vec<Order> = (1..=2_000u32)
+                .map(|n| order(n, base + SignedDuration::from_mins(i64::from(n)), base))
+                .collect();
+            store
+                .upsert_orders(connection.id, &orders, at("2026-03-01T00:00:00Z"), None)
+                .await
+                .unwrap();
+            store.optimize().await.unwrap();
+            assert!(
+                db.count(stats, "orders").await >= 2,
+                "the orders indexes are analyzed"
+            );
+        },
+    )
     .await;
 }

@@ -1,11 +1,13 @@
-//! Revoking, expiring and restoring the grant in the sandbox mid-import: access denied, pause, gap-free resume.
+//! Access lost in the middle of an import, through either API — the MWS grant or the SP-API authorization lapses, the
+//! seller revokes it — pauses the connection with the seller's cause; it resumes without a gap once access is back
+//! and verified. An SP-API app's expired client secret pauses its connections for the operator instead.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use jiff::SignedDuration;
 use secrecy::SecretString;
-use sellerlink_domain::audit::{AuditAction, AuditEntry};
+use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::connection::ConnectionStatus;
@@ -13,18 +15,20 @@ use sellerlink_domain::ids::AmazonOrderId;
 use sellerlink_domain::lifecycle::StatusPolicy;
 use sellerlink_domain::order::OrderItem;
 use sellerlink_domain::refusal::RefusalCause;
+use sellerlink_sandbox::SharedWorld;
 use sellerlink_sandbox::world::lock;
 use sellerlink_store::{AuditFilter, SyncOutcome};
 use sellerlink_sync::{
-    ImportOutcome, Importer, KeyringCredentials, MwsSourceFactory, OrderSource, OrdersPage,
-    OutgoingShipment, PageToken, Participation, ShipmentOutcome, ShipmentSubmission, SourceError,
-    SourceFactory, SourceFuture, StockOutcome, StockSubmission, VerifyOutcome, Window,
+    ImportOutcome, Importer, MwsSourceFactory, OrderSource, OrdersPage, OutgoingShipment,
+    PageToken, Participation, Progress, RunOptions, ShipmentOutcome, ShipmentSubmission,
+    SourceError, SourceFactory, SourceFuture, StockOutcome, StockSubmission, SyncReport,
+    VerifyOutcome, Window,
 };
 use serde_json::json;
 
-use crate::compare::{assert_matches, watermark};
-use crate::sandbox::{Options, Sandbox};
-use crate::setup::{World, import_config, seal};
+use crate::compare::watermark;
+use crate::sandbox::Options;
+use crate::setup::{Api, World, import_config, importer_with_factory};
 
 /// The real MWS source, which pulls a trigger (once) when its `after`-th item listing is asked for: the seller acts
 /// in Seller Central while the import runs.
@@ -104,7 +108,7 @@ impl SourceFactory for TripwireFactory {
     }
 }
 
-/// An importer whose source pulls `trigger` at its `after`-th item listing.
+/// An MWS importer whose source pulls `trigger` at its `after`-th item listing.
 fn tripping_importer(
     world: &World,
     after: usize,
@@ -117,14 +121,115 @@ fn tripping_importer(
         after,
         trigger: Arc::new(trigger),
     };
-    let credentials = KeyringCredentials::new(world.store().clone(), world.linked.keyring.clone());
-    Importer::new(
-        world.store().clone(),
+    importer_with_factory(
+        world.store(),
         clock,
-        Arc::new(credentials),
+        world.linked.keyring.clone(),
         Arc::new(factory),
         import_config(),
     )
+}
+
+/// Run options that call `during` once, right after the run's first page is committed.
+fn after_first_page(during: impl Fn() + Send + Sync + 'static) -> RunOptions {
+    let done = AtomicBool::new(false);
+    RunOptions {
+        progress: Some(Arc::new(move |progress: &Progress| {
+            if progress.pages == 1 && !done.swap(true, Ordering::SeqCst) {
+                during();
+            }
+        })),
+        cancel: None,
+    }
+}
+
+/// How the seller's access ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Loss {
+    /// The MWS grant expires; the SP-API authorization reaches its 365th day.
+    Lapse,
+    /// The seller revokes the grant or the authorization in Seller Central.
+    Revocation,
+}
+
+/// Ends the seller's access in the sandbox's world, as Amazon would.
+fn end_access(world: &SharedWorld, api: Api, seller: &str, holder: &str, loss: Loss) {
+    let mut world = lock(world);
+    let now = world.now();
+    match (api, loss) {
+        (Api::Mws, Loss::Lapse) => {
+            world.expire_now(seller, holder).expect("the grant expires");
+        }
+        (Api::Mws, Loss::Revocation) => {
+            world
+                .revoke_access(seller, holder)
+                .expect("the grant is revoked");
+        }
+        (Api::SpApi, Loss::Lapse) => {
+            world
+                .lwa_mut()
+                .expire_now(seller, holder, now)
+                .expect("the authorization lapses");
+        }
+        (Api::SpApi, Loss::Revocation) => {
+            world
+                .lwa_mut()
+                .revoke(seller, holder, now)
+                .expect("the authorization is revoked");
+        }
+    }
+}
+
+/// Runs an import during which the seller's access ends: through MWS, which lists each order's items on its own,
+/// at the `mws_item_listing`-th listing; through SP-API, whose pages carry their items, once the first page is
+/// committed.
+async fn import_while_access_ends(
+    world: &World,
+    loss: Loss,
+    mws_item_listing: usize,
+) -> SyncReport {
+    let (api, shared) = (world.api, world.sandbox.running.world());
+    let seller = world.linked.seller_id.clone();
+    let holder = match api {
+        Api::Mws => world.sandbox.developer.developer_id.clone(),
+        Api::SpApi => world.app.application_id.clone(),
+    };
+    let end = move || end_access(&shared, api, &seller, &holder, loss);
+    let report = match api {
+        Api::Mws => {
+            let tripping = tripping_importer(world, mws_item_listing, end);
+            tripping.run_once(world.id()).await
+        }
+        Api::SpApi => {
+            let options = after_first_page(end);
+            world.importer.run_once_with(world.id(), options).await
+        }
+    };
+    report.unwrap()
+}
+
+/// The seller gives access back: an expired MWS grant is restored; otherwise (a revoked grant never comes back, a
+/// lapsed or revoked authorization never works again) the seller grants or authorizes anew and the merchant stores
+/// the new credential.
+async fn give_access_back(world: &World, loss: Loss) {
+    let seller = &world.linked.seller_id;
+    if (world.api, loss) == (Api::Mws, Loss::Lapse) {
+        world.sandbox.grant_action("restore", seller).await;
+    } else {
+        let credential = world.api.grant_access(&world.sandbox, seller).await;
+        world.replace_credential(&credential).await;
+    }
+}
+
+/// The cause of the seller's lost access, as each API reports it, and what Amazon's answer says.
+fn seller_refusal(api: Api) -> (RefusalCause, &'static str) {
+    match api {
+        Api::Mws => (RefusalCause::SellerAccess, "AccessDenied"),
+        Api::SpApi => (
+            RefusalCause::AuthorizationLost,
+            "revoked, malformed or invalid",
+        ),
+    }
 }
 
 /// Every stored order has its items.
@@ -136,14 +241,13 @@ async fn assert_no_order_without_items(world: &World) {
     );
 }
 
-async fn status(world: &World) -> ConnectionStatus {
-    let connection = world
+async fn connection(world: &World) -> Connection {
+    world
         .store()
         .connection(world.id())
         .await
         .unwrap()
-        .connection;
-    connection.status(world.sandbox.now(), &StatusPolicy::default())
+        .connection
 }
 
 async fn audit_actions(world: &World) -> Vec<(AuditAction, String)> {
@@ -158,8 +262,38 @@ async fn audit_actions(world: &World) -> Vec<(AuditAction, String)> {
         .collect()
 }
 
-async fn assert_paused(world: &World) {
-    assert_eq!(status(world).await, ConnectionStatus::AccessDenied);
+/// The run was refused with `cause` and Amazon's `message`, and recorded so.
+async fn assert_refused(world: &World, report: &SyncReport, cause: RefusalCause, message: &str) {
+    assert_eq!(
+        report.outcome,
+        ImportOutcome::PausedAccessDenied,
+        "{:?}",
+        report.error
+    );
+    let error = report.error.as_ref().expect("the refusal is reported");
+    assert_eq!(error.kind, cause.code());
+    assert!(error.message.contains(message), "{}", error.message);
+    let run = world
+        .store()
+        .last_sync_run(world.id())
+        .await
+        .unwrap()
+        .unwrap()
+        .result
+        .unwrap();
+    assert_eq!(run.outcome, SyncOutcome::PausedAccessDenied);
+    let recorded = run.error.unwrap().message;
+    assert!(recorded.contains(message), "{recorded}");
+}
+
+/// The connection is paused for `cause`, and later runs stay paused without calling Amazon or recording a run.
+async fn assert_paused(world: &World, cause: RefusalCause) {
+    let connection = connection(world).await;
+    assert_eq!(
+        connection.status(world.sandbox.now(), &StatusPolicy::default()),
+        ConnectionStatus::AccessDenied
+    );
+    assert_eq!(connection.grant.access_denied.map(|d| d.cause), Some(cause));
     let runs_before = world
         .store()
         .sync_runs(world.id(), 100)
@@ -170,7 +304,7 @@ async fn assert_paused(world: &World) {
     assert_eq!(
         again.outcome,
         ImportOutcome::Paused,
-        "later runs stay paused"
+        "later runs stay paused without calling Amazon"
     );
     assert_eq!(again.run_id, None);
     assert_eq!(
@@ -184,7 +318,31 @@ async fn assert_paused(world: &World) {
     );
 }
 
-async fn assert_caught_up(world: &World) {
+/// Access is back: the connection verifies (clearing the pause, naming its marketplace), is active again, and the
+/// next import catches up with everything the seller sold meanwhile.
+async fn assert_resumes(world: &World) {
+    let VerifyOutcome::Verified(verified) =
+        world.importer.verify_connection(world.id()).await.unwrap()
+    else {
+        panic!("access is back, so the connection verifies");
+    };
+    assert!(verified.cleared_access_denied);
+    assert!(verified.missing_marketplaces.is_empty());
+    let connection = connection(world).await;
+    assert!(connection.verified_at.is_some());
+    assert_eq!(
+        connection.marketplaces[0].name.as_deref(),
+        Some("Amazon.co.jp")
+    );
+    assert_eq!(
+        connection.status(world.sandbox.now(), &StatusPolicy::default()),
+        ConnectionStatus::Active
+    );
+    assert!(
+        audit_actions(world)
+            .await
+            .contains(&(AuditAction::AccessDeniedCleared, "system:sync".to_owned()))
+    );
     let report = world.importer.run_once(world.id()).await.unwrap();
     assert_eq!(
         report.outcome,
@@ -192,9 +350,27 @@ async fn assert_caught_up(world: &World) {
         "{:?}",
         report.error
     );
-    let mark = watermark(world.store(), world.id()).await.unwrap();
-    let orders = world.sandbox.orders(&world.linked.seller_id).await;
-    assert_matches(world.store(), world.id(), &orders, mark).await;
+    world.assert_equal_to_sandbox().await;
+}
+
+/// Each refusal was recorded once, by the sync, and cleared once.
+async fn assert_each_refusal_alerted_once(world: &World, refusals: usize) {
+    let actions = audit_actions(world).await;
+    let count = |wanted: AuditAction| actions.iter().filter(|(a, _)| *a == wanted).count();
+    assert_eq!(
+        (
+            count(AuditAction::AccessDenied),
+            count(AuditAction::AccessDeniedCleared)
+        ),
+        (refusals, refusals),
+        "one refusal per incident (a verification that repeats the run's refusal logs nothing new), each cleared \
+         once: {actions:?}"
+    );
+    assert!(
+        actions
+            .iter()
+            .all(|(action, actor)| actor == "system:sync" || *action != AuditAction::AccessDenied)
+    );
 }
 
 async fn add_orders(world: &World, count: usize) {
@@ -210,161 +386,154 @@ async fn add_orders(world: &World, count: usize) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn expiry_and_revocation_mid_import_pause_the_connection_and_it_resumes_without_a_gap() {
-    let world = World::new(
-        Sandbox::start(Options {
-            seed: 33,
-            orders: 400,
-            ..Options::default()
-        })
-        .await,
-    )
-    .await;
+async fn lost_access_mid_import_pauses_the_connection_and_it_resumes_without_a_gap(api: Api) {
+    let (seed, orders) = match api {
+        Api::Mws => (33, 400),
+        Api::SpApi => (34, 450),
+    };
+    let world = World::start(api, Options::generated(seed, orders)).await;
     let id = world.id();
-    let seller = world.linked.seller_id.clone();
-    let developer = world.sandbox.developer.developer_id.clone();
-    let sandbox_world = world.sandbox.running.world();
+    let (cause, message) = seller_refusal(api);
+    if api == Api::SpApi {
+        // searchOrders pages come without item calls in between, so the lister would read the whole window before
+        // the first commit; slowing each page down lets the changes below land while pages are still to be read.
+        world
+            .sandbox
+            .put(
+                "/_sandbox/faults/searchOrders",
+                json!({ "slow": 1.0, "slow_ms": 300 }),
+            )
+            .await;
+    }
 
-    // 1. The grant expires while the first import runs.
-    let (w, s, d) = (sandbox_world.clone(), seller.clone(), developer.clone());
-    let tripping = tripping_importer(&world, 150, move || {
-        lock(&w).expire_now(&s, &d).expect("the grant expires");
-    });
-    let report = tripping.run_once(id).await.unwrap();
-    assert_eq!(report.outcome, ImportOutcome::PausedAccessDenied);
-    let in_flight = import_config().items_concurrency as u64;
-    assert!(
-        report.item_calls >= 149 - in_flight && report.item_calls < 400,
-        "{} item listings",
-        report.item_calls
-    );
+    // 1. The grant expires (the authorization reaches its 365th day) while the first import runs: what was
+    //    committed stays, the watermark does not move, and the refusal is recorded as the seller's to fix.
+    let report = import_while_access_ends(&world, Loss::Lapse, 150).await;
+    assert_refused(&world, &report, cause, message).await;
+    match api {
+        Api::Mws => {
+            let in_flight = import_config().items_concurrency as u64;
+            assert!(
+                report.item_calls >= 149 - in_flight && report.item_calls < 400,
+                "{} item listings",
+                report.item_calls
+            );
+        }
+        Api::SpApi => assert!(
+            report.pages >= 1 && report.pages < 5,
+            "{} pages committed before the refusal",
+            report.pages
+        ),
+    }
     assert_eq!(report.watermark, None);
     assert_no_order_without_items(&world).await;
-    assert_eq!(
-        report.error.as_ref().map(|e| e.kind.as_str()),
-        Some(RefusalCause::SellerAccess.code())
-    );
     assert_eq!(
         watermark(world.store(), id).await,
         None,
         "the watermark did not move"
     );
-    let run = world
-        .store()
-        .last_sync_run(id)
-        .await
-        .unwrap()
-        .unwrap()
-        .result
-        .unwrap();
-    assert_eq!(run.outcome, SyncOutcome::PausedAccessDenied);
-    assert!(run.error.unwrap().message.contains("AccessDenied"));
-    let denial = world
-        .store()
-        .connection(id)
-        .await
-        .unwrap()
-        .connection
-        .grant
-        .access_denied
-        .unwrap();
-    assert_eq!(denial.cause, RefusalCause::SellerAccess);
     assert!(
         audit_actions(&world)
             .await
             .contains(&(AuditAction::AccessDenied, "system:sync".to_owned()))
     );
-    assert_paused(&world).await;
+    assert_paused(&world, cause).await;
 
-    // While paused, the seller keeps selling.
+    // While paused, the seller keeps selling; verification keeps failing (through SP-API once the cached access
+    // token has expired too: LWA answers invalid_grant).
     world.sandbox.advance(SignedDuration::from_mins(30)).await;
     add_orders(&world, 20).await;
-    world.sandbox.advance(SignedDuration::from_mins(30)).await;
-
-    // 2. Verification still fails while the grant is expired, then succeeds once the seller restores access.
-    let refused = world.importer.verify_connection(id).await.unwrap();
-    assert!(matches!(
-        refused,
-        VerifyOutcome::AccessDenied {
-            cause: RefusalCause::SellerAccess,
-            ..
-        }
-    ));
-    assert_paused(&world).await;
-    world.sandbox.grant_action("restore", &seller).await;
-    let VerifyOutcome::Verified(verified) = world.importer.verify_connection(id).await.unwrap()
-    else {
-        panic!("the restored grant verifies");
+    let paused_for = match api {
+        Api::Mws => SignedDuration::from_mins(30),
+        Api::SpApi => SignedDuration::from_hours(2),
     };
-    assert!(verified.cleared_access_denied);
-    assert!(verified.missing_marketplaces.is_empty());
-    let connection = world.store().connection(id).await.unwrap().connection;
-    assert!(connection.verified_at.is_some());
-    assert_eq!(
-        connection.marketplaces[0].name.as_deref(),
-        Some("Amazon.co.jp")
-    );
-    assert_eq!(status(&world).await, ConnectionStatus::Active);
+    world.sandbox.advance(paused_for).await;
+    let refused = world.importer.verify_connection(id).await.unwrap();
     assert!(
-        audit_actions(&world)
-            .await
-            .contains(&(AuditAction::AccessDeniedCleared, "system:sync".to_owned()))
+        matches!(refused, VerifyOutcome::AccessDenied { cause: refused_for, .. } if refused_for == cause),
+        "{refused:?}"
     );
-    assert_caught_up(&world).await;
+    assert_paused(&world, cause).await;
+
+    // 2. The seller gives access back; the connection stays paused until it is verified, then catches up.
+    give_access_back(&world, Loss::Lapse).await;
+    assert_paused(&world, cause).await;
+    assert_resumes(&world).await;
 
     // 3. The seller revokes access during an incremental import of several pages.
     add_orders(&world, 230).await;
     world.sandbox.advance(SignedDuration::from_mins(5)).await;
     let before = watermark(world.store(), id).await;
-    let (w, s, d) = (sandbox_world.clone(), seller.clone(), developer.clone());
-    let tripping = tripping_importer(&world, 100, move || {
-        lock(&w)
-            .revoke_access(&s, &d)
-            .expect("the grant is revoked");
-    });
-    let report = tripping.run_once(id).await.unwrap();
-    assert_eq!(report.outcome, ImportOutcome::PausedAccessDenied);
-    assert!(
-        report.item_calls < 230,
-        "the refusal stopped the run ({} item listings)",
-        report.item_calls
+    let report = import_while_access_ends(&world, Loss::Revocation, 100).await;
+    assert_eq!(
+        report.outcome,
+        ImportOutcome::PausedAccessDenied,
+        "{:?}",
+        report.error
     );
+    if api == Api::Mws {
+        assert!(
+            report.item_calls < 230,
+            "the refusal stopped the run ({} item listings)",
+            report.item_calls
+        );
+    }
     assert_eq!(
         watermark(world.store(), id).await,
         before,
         "the watermark stays where it was"
     );
     assert_no_order_without_items(&world).await;
-    assert_paused(&world).await;
+    assert_paused(&world, cause).await;
 
-    // A revoked grant never comes back: the seller grants access again and the merchant enters the new token.
-    let token = world.sandbox.grant(&seller).await;
-    let stored = world.store().connection(id).await.unwrap();
-    let audit = AuditEntry {
-        merchant_id: stored.connection.merchant_id,
-        connection_id: Some(id),
-        actor: sellerlink_domain::audit::Actor::cli("test"),
-        action: AuditAction::CredentialReplaced,
-        at: world.sandbox.now(),
-        before: None,
-        after: None,
-    };
+    // The seller grants access anew and the merchant enters the new credential: still paused until verified.
+    give_access_back(&world, Loss::Revocation).await;
+    world.sandbox.delete("/_sandbox/faults").await;
+    assert_paused(&world, cause).await;
+    assert_resumes(&world).await;
+    assert_each_refusal_alerted_once(&world, 2).await;
+}
+
+on_both_apis!(lost_access_mid_import_pauses_the_connection_and_it_resumes_without_a_gap);
+
+/// The operator lets the SP-API app's client secret expire: once the cached access token is gone, LWA answers
+/// invalid_client and the connection pauses for the operator (invalid_client), not for the seller; rotating the
+/// secret and restarting with it resumes the connection, the seller's refresh token untouched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_spapi_app_secret_pauses_the_connection_until_the_operator_rotates_it() {
+    let mut world = World::start(Api::SpApi, Options::generated(35, 60)).await;
+    let id = world.id();
+    let app_id = world.app.application_id.clone();
+    let first = world.importer.run_once(id).await.unwrap();
+    assert_eq!(first.outcome, ImportOutcome::Completed, "{:?}", first.error);
+
     world
-        .store()
-        .replace_credential(
-            id,
-            &seal(&world.linked.keyring, id, &token),
-            stored.version,
-            &audit,
-        )
-        .await
-        .unwrap();
-    assert_paused(&world).await;
-    let VerifyOutcome::Verified(verified) = world.importer.verify_connection(id).await.unwrap()
-    else {
-        panic!("the new grant verifies");
-    };
-    assert!(verified.cleared_access_denied);
-    assert_caught_up(&world).await;
+        .sandbox
+        .post(&format!("/_sandbox/apps/{app_id}/secret/expire"), json!({}))
+        .await;
+    world.sandbox.advance(SignedDuration::from_hours(2)).await;
+    add_orders(&world, 5).await;
+    world.sandbox.advance(SignedDuration::from_mins(5)).await;
+    let report = world.importer.run_once(id).await.unwrap();
+    assert_eq!(
+        report.outcome,
+        ImportOutcome::PausedAccessDenied,
+        "{:?}",
+        report.error
+    );
+    assert_eq!(
+        report.error.as_ref().map(|e| e.kind.as_str()),
+        Some(RefusalCause::AppCredentialsRejected.code())
+    );
+    assert_paused(&world, RefusalCause::AppCredentialsRejected).await;
+
+    world
+        .sandbox
+        .post(&format!("/_sandbox/apps/{app_id}/secret/rotate"), json!({}))
+        .await;
+    world.app = world.sandbox.demo_app().await;
+    let settings = world.settings();
+    world.reconfigure(&settings);
+    assert_resumes(&world).await;
+    assert_each_refusal_alerted_once(&world, 1).await;
 }

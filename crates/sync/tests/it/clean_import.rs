@@ -1,15 +1,19 @@
-//! A clean import equals the sandbox exactly; later runs apply changes and duplicate nothing.
+//! A clean import equals the sandbox exactly, through either API and on either engine; later runs apply changes and
+//! duplicate nothing; the connection verifies, and an order's items read one by one equal the imported ones.
 
 use std::sync::{Arc, Mutex};
 
 use jiff::SignedDuration;
-use sellerlink_store::SyncOutcome;
-use sellerlink_sync::{ImportOutcome, Progress, RunOptions};
+use sellerlink_store::{Engine, SyncOutcome};
+use sellerlink_sync::{
+    CredentialOpener as _, ImportOutcome, KeyringCredentials, Progress, RunOptions, VerifyOutcome,
+};
+use sellerlink_testkit::database;
 use serde_json::json;
 
-use crate::compare::{assert_matches, stored_orders, watermark};
+use crate::compare::stored_orders;
 use crate::sandbox::{Options, Sandbox};
-use crate::setup::{Db, World};
+use crate::setup::{Api, Db, World};
 
 async fn create_order(world: &World, body: serde_json::Value) -> String {
     let seller = &world.linked.seller_id;
@@ -34,18 +38,19 @@ async fn plan_status(world: &World, order: &str, status: &str, at: jiff::Timesta
         .await;
 }
 
-async fn assert_equal_now(world: &World) -> jiff::Timestamp {
-    let mark = watermark(world.store(), world.id())
-        .await
-        .expect("a watermark after a completed run");
-    let orders = world.sandbox.orders(&world.linked.seller_id).await;
-    assert_matches(world.store(), world.id(), &orders, mark).await;
-    mark
+/// How many item listings importing `orders` new or changed orders takes: MWS lists each order's items on its own,
+/// SP-API's searchOrders pages carry them.
+fn item_calls(api: Api, orders: u64) -> u64 {
+    match api {
+        Api::Mws => orders,
+        Api::SpApi => 0,
+    }
 }
 
 async fn scenario(world: World) {
     let store = world.store();
     let id = world.id();
+    let api = world.api;
 
     // 1. The first import brings every order, with its items, and records the run; progress is reported after
     //    every commit.
@@ -74,7 +79,7 @@ async fn scenario(world: World) {
         (last.pages, last.orders_written, last.item_calls),
         (first.pages, first.orders_new, first.item_calls)
     );
-    let mark = assert_equal_now(&world).await;
+    let mark = world.assert_equal_to_sandbox().await;
     assert_eq!(first.watermark, Some(mark));
     let lag = world.sandbox.now().duration_since(mark);
     assert!(
@@ -87,7 +92,11 @@ async fn scenario(world: World) {
         "the generated history is imported ({stored} orders)"
     );
     assert_eq!((first.orders_new, first.orders_changed), (stored, 0));
-    assert_eq!(first.item_calls, stored, "one item listing per new order");
+    assert_eq!(
+        first.item_calls,
+        item_calls(api, stored),
+        "one item listing per new order through MWS, none through SP-API"
+    );
     assert_eq!(first.throttled, 0);
     let run = store
         .last_sync_run(id)
@@ -160,7 +169,7 @@ async fn scenario(world: World) {
         (1, 0),
         "the new order, as Unshipped"
     );
-    assert_equal_now(&world).await;
+    world.assert_equal_to_sandbox().await;
     assert_eq!(
         store
             .order(id, &fresh.parse().unwrap())
@@ -182,10 +191,11 @@ async fn scenario(world: World) {
         "the later order is new; the shipment and the cancellation are changes"
     );
     assert_eq!(
-        third.item_calls, 3,
+        third.item_calls,
+        item_calls(api, 3),
         "items are fetched again only for new or changed orders"
     );
-    assert_equal_now(&world).await;
+    world.assert_equal_to_sandbox().await;
     let cancelled = store
         .order(id, &shipped.parse().unwrap())
         .await
@@ -224,36 +234,77 @@ async fn scenario(world: World) {
         (0, 0, 0)
     );
     assert!(quiet.watermark > third.watermark);
-    assert_equal_now(&world).await;
-    world.db.drop_database().await;
-}
+    world.assert_equal_to_sandbox().await;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_clean_import_equals_the_sandbox_and_later_runs_apply_changes() {
-    let sandbox = Sandbox::start(Options {
-        orders: 450,
-        ..Options::default()
-    })
-    .await;
-    scenario(World::new(sandbox).await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_on_postgresql() {
-    let Some(db) = Db::postgres().await else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the PostgreSQL variant: set TEST_DATABASE_URL (.ci/run points it at a throwaway database)"
-        );
-        eprintln!(
-            "SQLite only: TEST_DATABASE_URL is not set, so the PostgreSQL variant did not run (CI sets it)"
-        );
-        return;
+    // 4. Verification records Amazon's name of the marketplace.
+    let VerifyOutcome::Verified(verified) = world.importer.verify_connection(id).await.unwrap()
+    else {
+        panic!("the grant verifies");
     };
-    let sandbox = Sandbox::start(Options {
-        orders: 450,
-        ..Options::default()
+    assert!(verified.missing_marketplaces.is_empty());
+    let connection = store.connection(id).await.unwrap().connection;
+    assert_eq!(
+        connection.marketplaces[0].name.as_deref(),
+        Some("Amazon.co.jp")
+    );
+    assert!(connection.verified_at.is_some());
+
+    // 5. An order's items read one by one (MWS ListOrderItems, SP-API getOrder; an SP-API import never needs it,
+    //    its pages carry them) equal the imported ones.
+    let credential = KeyringCredentials::new(store.clone(), world.linked.keyring.clone())
+        .open(id)
+        .await
+        .unwrap();
+    let source = world
+        .settings()
+        .factory(&world.sandbox, Arc::new(world.sandbox.clock()))
+        .source(&connection, credential)
+        .unwrap();
+    let order = &stored_orders(store, id).await[&fresh].order;
+    let items = source.order_items(&order.amazon_order_id).await.unwrap();
+    assert_eq!(items, order.items);
+}
+
+/// The sandbox of one API's scenario.
+fn options(api: Api) -> Options {
+    match api {
+        Api::Mws => Options::generated(11, 450),
+        Api::SpApi => Options::generated(12, 300),
+    }
+}
+
+/// Runs the scenario through `api` on a fresh database of `engine` (skipped on PostgreSQL without
+/// `TEST_DATABASE_URL`).
+async fn on(api: Api, engine: Engine) {
+    database::run_on(engine, move |database| async move {
+        let sandbox = Sandbox::start(options(api)).await;
+        scenario(World::with_db(api, sandbox, Db::open(database).await).await).await;
     })
     .await;
-    scenario(World::with_db(sandbox, db).await).await;
+}
+
+mod a_clean_import_equals_the_sandbox_and_later_runs_apply_changes {
+    use sellerlink_store::Engine;
+
+    use crate::setup::Api;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn mws_on_sqlite() {
+        super::on(Api::Mws, Engine::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn mws_on_postgres() {
+        super::on(Api::Mws, Engine::Postgres).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn spapi_on_sqlite() {
+        super::on(Api::SpApi, Engine::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn spapi_on_postgres() {
+        super::on(Api::SpApi, Engine::Postgres).await;
+    }
 }

@@ -1,37 +1,29 @@
-//! 500s, 503s, timeouts, dropped connections and truncated bodies: the import ends as a clean run does.
+//! 500s, 503s, timeouts, dropped connections and truncated bodies, through either API: the import ends as a clean
+//! run does.
 
 use std::time::Duration;
 
 use sellerlink_sync::ImportOutcome;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::compare::{assert_matches, stored_orders, watermark};
-use crate::sandbox::{Options, Sandbox};
-use crate::setup::{World, import_config, importer};
+use crate::compare::stored_orders;
+use crate::sandbox::Options;
+use crate::setup::{Api, World};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn injected_faults_end_with_the_same_result_as_a_clean_run() {
-    let options = Options {
-        seed: 21,
-        orders: 500,
-        ..Options::default()
-    };
-    let clean = World::new(Sandbox::start(options).await).await;
-    let mut faulty = World::new(Sandbox::start(options).await).await;
-    let mut settings = faulty.sandbox.mws_settings();
-    settings.request_timeout = Duration::from_millis(400);
-    faulty.importer = importer(
-        faulty.store(),
-        &faulty.sandbox,
-        faulty.linked.keyring.clone(),
-        &settings,
-        import_config(),
-    );
-    faulty
-        .sandbox
-        .put(
-            "/_sandbox/faults/*",
-            json!({
+/// The faults injected into one API's calls, and how often they must have been met.
+struct Plan {
+    options: Options,
+    request_timeout: Duration,
+    faults: Value,
+    min_retries: u64,
+}
+
+fn plan(api: Api) -> Plan {
+    match api {
+        Api::Mws => Plan {
+            options: Options::generated(21, 500),
+            request_timeout: Duration::from_millis(400),
+            faults: json!({
                 "internal_error": 0.05,
                 "service_unavailable": 0.05,
                 "drop_connection": 0.04,
@@ -39,8 +31,32 @@ async fn injected_faults_end_with_the_same_result_as_a_clean_run() {
                 "slow": 0.03,
                 "slow_ms": 1200
             }),
-        )
-        .await;
+            min_retries: 21,
+        },
+        // searchOrders pages of 100 carry their items, so far fewer calls: more orders, higher rates.
+        Api::SpApi => Plan {
+            options: Options::generated(22, 1500),
+            request_timeout: Duration::from_millis(600),
+            faults: json!({
+                "internal_error": 0.12,
+                "service_unavailable": 0.12,
+                "drop_connection": 0.1,
+                "truncate_body": 0.1,
+                "slow": 0.06,
+                "slow_ms": 1500
+            }),
+            min_retries: 5,
+        },
+    }
+}
+
+async fn injected_faults_end_with_the_same_result_as_a_clean_run(api: Api) {
+    let plan = plan(api);
+    let clean = World::start(api, plan.options).await;
+    let mut faulty = World::start(api, plan.options).await;
+    let settings = faulty.settings().with_request_timeout(plan.request_timeout);
+    faulty.reconfigure(&settings);
+    faulty.sandbox.put("/_sandbox/faults/*", plan.faults).await;
 
     let report = clean.importer.run_once(clean.id()).await.unwrap();
     assert_eq!(
@@ -72,7 +88,7 @@ async fn injected_faults_end_with_the_same_result_as_a_clean_run() {
         }
     };
     assert!(
-        retries > 20,
+        retries >= plan.min_retries,
         "the faults were met and retried ({retries} retries)"
     );
     assert!(faulty_report.error.is_none());
@@ -107,8 +123,8 @@ async fn injected_faults_end_with_the_same_result_as_a_clean_run() {
         );
     }
     for world in [&clean, &faulty] {
-        let mark = watermark(world.store(), world.id()).await.unwrap();
-        let orders = world.sandbox.orders(&world.linked.seller_id).await;
-        assert_matches(world.store(), world.id(), &orders, mark).await;
+        world.assert_equal_to_sandbox().await;
     }
 }
+
+on_both_apis!(injected_faults_end_with_the_same_result_as_a_clean_run);

@@ -1,11 +1,13 @@
-//! The engine against a real sandbox on port 0 and a temporary store, one world per test.
+//! The engine against a real sandbox on port 0 and a temporary store, one world per test; scenarios that are the
+//! same through both APIs run once through each (`on_both_apis!`).
 
 mod compare;
 mod sandbox;
+#[macro_use]
 mod setup;
-mod spapi_setup;
 
 mod access;
+mod both_apis;
 mod clean_import;
 mod crash;
 mod faults;
@@ -15,10 +17,5 @@ mod odd_order_ids;
 mod quarantine;
 mod scheduler;
 mod shipments;
-mod spapi_access;
-mod spapi_crash;
-mod spapi_faults;
-mod spapi_import;
-mod spapi_quarantine;
 mod stock;
 mod throttling;

@@ -8,9 +8,8 @@ use sellerlink_sync::{ImportOutcome, ShipmentStep, Shipper};
 use serde_json::json;
 
 use crate::sandbox::{Options, Sandbox};
-use crate::setup::World;
+use crate::setup::{Api, World};
 use crate::shipments::{imported, queue, status_at_amazon};
-use crate::spapi_setup::SpApiWorld;
 
 /// An FBA multi-channel id and a non-Amazon channel's id with punctuation, of another length.
 const ODD_IDS: [&str; 2] = ["S01-5512345-7788990", "NA.2026_07+8:x&y=z"];
@@ -99,7 +98,8 @@ async fn mws_imports_orders_of_other_id_shapes_and_confirms_their_shipment() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spapi_imports_orders_of_other_id_shapes_and_confirms_their_shipment() {
-    let world = SpApiWorld::new(
+    let world = World::on(
+        Api::SpApi,
         Sandbox::start(Options {
             seed: 42,
             orders: 30,

@@ -39,6 +39,17 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// One seller with `orders` orders generated from `seed`, without throttling.
+    pub fn generated(seed: u64, orders: usize) -> Self {
+        Self {
+            seed,
+            orders,
+            ..Self::default()
+        }
+    }
+}
+
 /// The sandbox clock as seen by sellerlink: reads the world's clock in-process, so the importer and the MWS
 /// client stamp requests with Amazon's time.
 #[derive(Debug, Clone)]
@@ -94,6 +105,14 @@ pub struct LoggedRequest {
     pub status: u16,
     pub error_code: Option<String>,
     pub fault: Option<String>,
+}
+
+/// The sandbox's demo SP-API app as the operator configures it.
+#[derive(Debug, Clone)]
+pub struct DemoApp {
+    pub application_id: String,
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 /// A running sandbox, its control API and its temp directory.
@@ -202,6 +221,34 @@ impl Sandbox {
         grant["mws_auth_token"]
             .as_str()
             .expect("the grant shows its token")
+            .to_owned()
+    }
+
+    /// The demo app with its current client secret.
+    pub async fn demo_app(&self) -> DemoApp {
+        let id = self.running.demo_app().application_id;
+        let view = self.get(&format!("/_sandbox/apps/{id}")).await;
+        DemoApp {
+            application_id: id,
+            client_id: view["client_id"].as_str().expect("client id").to_owned(),
+            client_secret: view["client_secret"]
+                .as_str()
+                .expect("client secret")
+                .to_owned(),
+        }
+    }
+
+    /// The seller authorizes the demo app (self-authorization); returns the new refresh token.
+    pub async fn authorize_app(&self, seller_id: &str) -> String {
+        let issued = self
+            .post(
+                "/_sandbox/authorizations",
+                json!({ "seller_id": seller_id }),
+            )
+            .await;
+        issued["refresh_token"]
+            .as_str()
+            .expect("a refresh token")
             .to_owned()
     }
 

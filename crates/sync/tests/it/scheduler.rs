@@ -13,7 +13,7 @@ use sellerlink_sync::{ImportOutcome, Scheduler, SchedulerConfig, VerifyOutcome};
 use tokio_util::sync::CancellationToken;
 
 use crate::sandbox::{Options, Sandbox};
-use crate::setup::{Db, Linked, import_config, importer, link_with};
+use crate::setup::{Api, ClientSettings, Db, Linked, import_config, importer, link_with};
 
 async fn three_sellers() -> (Sandbox, Db, Vec<Linked>) {
     let sandbox = Sandbox::start(Options {
@@ -29,7 +29,7 @@ async fn three_sellers() -> (Sandbox, Db, Vec<Linked>) {
     for index in 0..3 {
         let seller = sandbox.seller(index).seller_id;
         let token = sandbox.grant(&seller).await;
-        linked.push(link_with(&db.store, &sandbox, &seller, &token, key.clone()).await);
+        linked.push(link_with(Api::Mws, &db.store, &sandbox, &seller, &token, key.clone()).await);
     }
     (sandbox, db, linked)
 }
@@ -45,7 +45,7 @@ fn scheduler_over(
         &db.store,
         sandbox,
         linked[0].keyring.clone(),
-        &sandbox.mws_settings(),
+        &ClientSettings::Mws(sandbox.mws_settings()),
         import_config(),
     );
     Scheduler::new(importer, config)

@@ -13,8 +13,7 @@ use sellerlink_sync::{ImportOutcome, ShipmentStep, Shipper};
 use serde_json::json;
 
 use crate::sandbox::{Options, Sandbox};
-use crate::setup::World;
-use crate::spapi_setup::SpApiWorld;
+use crate::setup::{Api, World};
 
 /// Places `count` unshipped MFN orders of two lines at the seller, lets Amazon's two-minute listing lag pass, and
 /// returns their ids.
@@ -312,7 +311,8 @@ async fn a_revoked_grant_pauses_the_connection_and_the_shipment_waits_for_access
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spapi_confirms_at_once_and_a_repeat_changes_nothing() {
-    let world = SpApiWorld::new(
+    let world = World::on(
+        Api::SpApi,
         Sandbox::start(Options {
             seed: 23,
             orders: 60,

@@ -12,8 +12,7 @@ use sellerlink_sync::{StockPusher, StockStep};
 use serde_json::Value;
 
 use crate::sandbox::{Options, Sandbox};
-use crate::setup::World;
-use crate::spapi_setup::SpApiWorld;
+use crate::setup::{Api, World};
 
 const UNKNOWN: &str = "NO-SUCH-SKU";
 
@@ -153,7 +152,8 @@ async fn mws_pushes_in_one_feed_and_a_newer_quantity_follows_the_one_in_flight()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spapi_pushes_sku_by_sku_at_once() {
-    let world = SpApiWorld::new(
+    let world = World::on(
+        Api::SpApi,
         Sandbox::start(Options {
             seed: 32,
             orders: 10,

@@ -4,7 +4,7 @@ use sellerlink_sync::ImportOutcome;
 
 use crate::compare::{assert_matches, watermark};
 use crate::sandbox::{Options, Sandbox};
-use crate::setup::{World, import_config, importer};
+use crate::setup::{ClientSettings, World};
 
 const SCALE: f64 = 50.0;
 
@@ -20,13 +20,7 @@ async fn throttled_world(pacing: bool) -> World {
     let mut settings = world.sandbox.mws_settings();
     settings.restore_rate_scale = SCALE;
     settings.pacing = pacing;
-    world.importer = importer(
-        world.store(),
-        &world.sandbox,
-        world.linked.keyring.clone(),
-        &settings,
-        import_config(),
-    );
+    world.reconfigure(&ClientSettings::Mws(settings));
     world.sandbox.delete("/_sandbox/requests").await;
     world
 }
