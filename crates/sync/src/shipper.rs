@@ -15,6 +15,9 @@
 use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
+use sellerlink_gateway::{
+    GatewayError, GatewayErrorKind, OutgoingShipment, ShipmentOutcome, ShipmentSubmission,
+};
 use sellerlink_store::{ShipmentFilter, ShipmentRecord, ShipmentState, StoreError};
 
 use crate::access;
@@ -22,9 +25,6 @@ use crate::error::SyncError;
 use crate::import::{CallError, Importer};
 use crate::outbox::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
 use crate::seller_lease::{Acquired, LeasePurpose, SellerLease};
-use crate::source::{
-    OutgoingShipment, ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind,
-};
 
 /// Due shipments read per run, and per connection again once its lease is held.
 const BATCH: u32 = 50;
@@ -286,12 +286,14 @@ impl Shipper {
         let now = self.importer.clock().now();
         let error = match error {
             CallError::Source(error) => error,
-            CallError::Cancelled => {
-                SourceError::new(SourceErrorKind::Other, "shipment", "the call was cancelled")
-            }
+            CallError::Cancelled => GatewayError::new(
+                GatewayErrorKind::Other,
+                "shipment",
+                "the call was cancelled",
+            ),
         };
         match &error.kind {
-            SourceErrorKind::AccessDenied {
+            GatewayErrorKind::AccessDenied {
                 cause,
                 code,
                 message,
@@ -308,7 +310,7 @@ impl Shipper {
                     .await?;
                 Ok(ShipmentStep::RetryLater(error.to_string()))
             }
-            SourceErrorKind::Invalid => {
+            GatewayErrorKind::Invalid => {
                 let reason = error.to_string();
                 self.finish(connection, shipment, Err(&reason)).await
             }

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::Timestamp;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
+use sellerlink_gateway::{GatewayError, GatewayErrorKind, StockOutcome, StockSubmission};
 use sellerlink_store::{StockLevel, StockState, StoreError};
 
 use crate::access;
@@ -20,7 +21,6 @@ use crate::error::SyncError;
 use crate::import::{CallError, Importer};
 use crate::outbox::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
 use crate::seller_lease::{Acquired, LeasePurpose};
-use crate::source::{SourceError, SourceErrorKind, StockOutcome, StockSubmission};
 
 /// Rows handled per run.
 const BATCH: u32 = 500;
@@ -56,11 +56,11 @@ pub struct StockPusher {
     importer: Importer,
 }
 
-fn source_error(error: CallError) -> SourceError {
+fn source_error(error: CallError) -> GatewayError {
     match error {
         CallError::Source(error) => error,
         CallError::Cancelled => {
-            SourceError::new(SourceErrorKind::Other, "stock", "the call was cancelled")
+            GatewayError::new(GatewayErrorKind::Other, "stock", "the call was cancelled")
         }
     }
 }
@@ -285,12 +285,12 @@ impl StockPusher {
         &self,
         connection: &Connection,
         rows: &[StockLevel],
-        error: SourceError,
+        error: GatewayError,
     ) -> Result<Vec<StockRun>, SyncError> {
         let store = self.importer.store();
         let now = self.importer.clock().now();
         match &error.kind {
-            SourceErrorKind::AccessDenied {
+            GatewayErrorKind::AccessDenied {
                 cause,
                 code,
                 message,
@@ -299,7 +299,7 @@ impl StockPusher {
                 self.all_later(rows, &error.to_string(), later(now, ACCESS_WAIT))
                     .await
             }
-            SourceErrorKind::Invalid => {
+            GatewayErrorKind::Invalid => {
                 let reason = error.to_string();
                 let mut runs = Vec::new();
                 for row in rows {

@@ -3,11 +3,11 @@
 
 use sellerlink_domain::ids::{ConnectionId, MarketplaceId};
 use sellerlink_domain::refusal::RefusalCause;
+use sellerlink_gateway::{GatewayError, GatewayErrorKind, Participation};
 
 use crate::access;
 use crate::error::SyncError;
 use crate::import::{CallError, Importer};
-use crate::source::{Participation, SourceError, SourceErrorKind};
 
 /// Amazon accepted the credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,14 +73,14 @@ impl Importer {
                 }));
             }
             Err(CallError::Source(error)) => error,
-            Err(CallError::Cancelled) => SourceError::new(
-                SourceErrorKind::Other,
+            Err(CallError::Cancelled) => GatewayError::new(
+                GatewayErrorKind::Other,
                 "Sellers.ListMarketplaceParticipations",
                 "verification was cancelled",
             ),
         };
         match &error.kind {
-            SourceErrorKind::AccessDenied {
+            GatewayErrorKind::AccessDenied {
                 cause,
                 code,
                 message,

@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
+use sellerlink_gateway::{AmazonGateway, GatewayError, GatewayErrorKind, GatewayFactory, Window};
 use sellerlink_store::{Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult, SyncStream};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
@@ -19,11 +20,10 @@ use self::pipeline::{Known, Pipeline, PipelineError};
 use self::stats::RunStats;
 use crate::access;
 use crate::config::ImportConfig;
+use crate::credentials::CredentialOpener;
 use crate::error::SyncError;
-use crate::factory::{CredentialOpener, SourceFactory};
 use crate::report::{ImportOutcome, RunOptions, SyncReport};
 use crate::seller_lease::{Acquired, LeasePurpose, SellerLease, SellerLeases};
-use crate::source::{OrderSource, SourceError, SourceErrorKind, Window};
 
 pub(crate) use retry::{CallError, with_retry};
 
@@ -37,7 +37,7 @@ struct Inner {
     store: Store,
     clock: Arc<dyn Clock>,
     credentials: Arc<dyn CredentialOpener>,
-    factory: Arc<dyn SourceFactory>,
+    factory: Arc<dyn GatewayFactory>,
     config: ImportConfig,
     leases: SellerLeases,
 }
@@ -78,7 +78,7 @@ impl Importer {
         store: Store,
         clock: Arc<dyn Clock>,
         credentials: Arc<dyn CredentialOpener>,
-        factory: Arc<dyn SourceFactory>,
+        factory: Arc<dyn GatewayFactory>,
         config: ImportConfig,
     ) -> Self {
         let leases = SellerLeases::new(
@@ -125,7 +125,7 @@ impl Importer {
     pub(crate) async fn retrying<T, F, Fut>(&self, call: F) -> Result<T, CallError>
     where
         F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, SourceError>>,
+        Fut: Future<Output = Result<T, GatewayError>>,
     {
         let stats = RunStats::default();
         let never = CancellationToken::new();
@@ -136,7 +136,7 @@ impl Importer {
     pub(crate) async fn open_source(
         &self,
         connection: &Connection,
-    ) -> Result<Arc<dyn OrderSource>, SyncError> {
+    ) -> Result<Arc<dyn AmazonGateway>, SyncError> {
         let credential = self.inner.credentials.open(connection.id).await?;
         self.inner
             .factory
@@ -297,7 +297,7 @@ impl Importer {
     }
 
     /// Opens the credential and builds the source; a failure ends the run.
-    async fn source_for(&self, connection: &Connection) -> Result<Arc<dyn OrderSource>, Ended> {
+    async fn source_for(&self, connection: &Connection) -> Result<Arc<dyn AmazonGateway>, Ended> {
         self.open_source(connection)
             .await
             .map_err(|error| match error {
@@ -360,7 +360,7 @@ impl Importer {
     async fn import(
         &self,
         connection: &Connection,
-        source: Arc<dyn OrderSource>,
+        source: Arc<dyn AmazonGateway>,
         lease: &SellerLease,
         stats: &Arc<RunStats>,
         cancel: &CancellationToken,
@@ -402,9 +402,9 @@ impl Importer {
     async fn source_failed(
         &self,
         connection_id: ConnectionId,
-        error: SourceError,
+        error: GatewayError,
     ) -> Result<Ended, SyncError> {
-        let SourceErrorKind::AccessDenied {
+        let GatewayErrorKind::AccessDenied {
             cause,
             code,
             message,
