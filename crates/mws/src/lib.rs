@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 mod client;
+mod conversion;
 pub mod error;
 pub mod feed_document;
 pub mod model;

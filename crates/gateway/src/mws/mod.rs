@@ -1,7 +1,6 @@
 //! [`MwsGateway`]: the [`AmazonGateway`] of an MWS connection (Orders 2013-09-01, Sellers 2011-07-01).
 
 mod classify;
-mod convert;
 mod settings;
 mod shipment;
 mod stock;
@@ -23,8 +22,10 @@ use crate::gateway::{
 };
 use crate::quarantine;
 
-/// Reads one seller account's orders through MWS: `ListOrders` by `LastUpdatedAfter` and `ListOrdersByNextToken`
-/// for the pages, `ListOrderItems` (+`ByNextToken`) for the items, `ListMarketplaceParticipations` to verify.
+/// One seller account through MWS: `ListOrders` by `LastUpdatedAfter` and `ListOrdersByNextToken` for the pages,
+/// `ListOrderItems` (+`ByNextToken`) for the items, `ListMarketplaceParticipations` to verify, and the
+/// `_POST_ORDER_FULFILLMENT_DATA_` and `_POST_INVENTORY_AVAILABILITY_DATA_` feeds (with their processing reports)
+/// for shipments and stock.
 #[derive(Debug, Clone)]
 pub struct MwsGateway {
     client: MwsClient,
@@ -90,7 +91,7 @@ impl MwsGateway {
             orders: page
                 .orders
                 .iter()
-                .map(|o| convert::order(o, &home))
+                .map(|order| order.to_domain(&home))
                 .collect(),
             unreadable: page
                 .unreadable
@@ -116,7 +117,10 @@ impl MwsGateway {
             .list_all_order_items(&self.auth, order)
             .await
             .map_err(|e| classify(&e, self.throttle))?;
-        Ok(items.iter().map(convert::item).collect())
+        Ok(items
+            .iter()
+            .map(sellerlink_mws::OrderItem::to_domain)
+            .collect())
     }
 
     async fn participations(&self) -> Result<Vec<Participation>, GatewayError> {

@@ -23,9 +23,10 @@ use crate::gateway::{
 };
 use crate::quarantine;
 
-/// Reads one seller account's orders through SP-API: `searchOrders` by `lastUpdatedAfter` (each page carries the
-/// orders' items, so the engine fetches none), `getOrder` for one order's items, `getMarketplaceParticipations` to
-/// verify. Every call asks for [`IncludedData::for_import`], which is what the domain order needs.
+/// One seller account through SP-API: `searchOrders` by `lastUpdatedAfter` (each page carries the orders' items,
+/// so the engine fetches none), `getOrder` for one order's items, `getMarketplaceParticipations` to verify,
+/// `confirmShipment` for shipments and `patchListingsItem` for stock. Every order call asks for
+/// [`IncludedData::for_import`], which is what the domain order needs.
 #[derive(Debug, Clone)]
 pub struct SpApiGateway {
     client: SpApiClient,
