@@ -44,8 +44,8 @@ impl Importer {
     ) -> Result<VerifyOutcome, SyncError> {
         let store = self.store();
         let connection = store.connection(connection_id).await?.connection;
-        let source = self.open_source(&connection).await?;
-        let answer = self.retrying(|| source.verify()).await;
+        let source = self.access().open_gateway(&connection).await?;
+        let answer = self.access().retrying(|| source.verify()).await;
         let now = self.clock().now();
         let error = match answer {
             Ok(participations) => {
