@@ -10,5 +10,6 @@ pub mod marketplace;
 pub mod order;
 pub mod refusal;
 pub mod text;
+pub mod unreadable;
 
 pub use refusal::RefusalCause;

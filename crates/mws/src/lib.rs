@@ -3,6 +3,7 @@
 
 mod build_error;
 mod client;
+mod conversion;
 pub mod error;
 pub mod feed_document;
 pub mod model;

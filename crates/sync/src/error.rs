@@ -2,10 +2,10 @@
 //! [`crate::SyncReport`] with outcome `Failed` or `PausedAccessDenied`).
 
 use sellerlink_domain::ids::ConnectionId;
+use sellerlink_gateway::GatewayError;
 use sellerlink_store::StoreError;
 
-use crate::factory::CredentialError;
-use crate::source::SourceError;
+use crate::credentials::CredentialError;
 
 /// An engine failure.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +23,6 @@ pub enum SyncError {
         connection: ConnectionId,
         /// What Amazon (or the network) answered.
         #[source]
-        source: SourceError,
+        source: GatewayError,
     },
 }

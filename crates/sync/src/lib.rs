@@ -2,40 +2,56 @@
 #![deny(missing_docs)]
 
 mod access;
-mod combined_factory;
 mod config;
+mod credentials;
 mod error;
-mod factory;
+mod feed_timing;
 mod import;
-mod mws_source;
-mod outbox;
-mod quarantine;
 mod report;
 mod scheduler;
+mod seller_access;
 mod seller_lease;
 mod shipper;
-pub mod source;
-mod spapi_source;
 mod stock_pusher;
 mod verify;
 
-pub use combined_factory::CombinedSourceFactory;
 pub use config::{ImportConfig, RetryConfig};
+pub use credentials::{CredentialError, CredentialOpener, KeyringBuyerData, KeyringCredentials};
 pub use error::SyncError;
-pub use factory::{
-    CredentialError, CredentialOpener, KeyringBuyerData, KeyringCredentials, SourceFactory,
-};
 pub use import::Importer;
-pub use mws_source::{MwsOrderSource, MwsSettings, MwsSettingsError, MwsSourceFactory};
 pub use report::{ImportOutcome, Progress, ProgressFn, RunOptions, SyncReport};
 pub use scheduler::{ScheduledCheck, ScheduledRun, Scheduler, SchedulerConfig, WorkReport};
+pub use seller_access::SellerAccess;
 pub use seller_lease::{Acquired, LeasePurpose, SellerLease, SellerLeases};
 pub use shipper::{ShipmentRun, ShipmentStep, Shipper};
-pub use source::{
-    OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome,
-    ShipmentSubmission, SkuVerdict, SourceError, SourceErrorKind, SourceFuture, StockOutcome,
-    StockSubmission, Window,
-};
-pub use spapi_source::{SpApiOrderSource, SpApiSettings, SpApiSettingsError, SpApiSourceFactory};
 pub use stock_pusher::{StockPusher, StockRun, StockStep};
 pub use verify::{Verified, VerifyOutcome};
+
+/// The Amazon gateway the jobs are written against, re-exported from `sellerlink-gateway` so that one import
+/// serves a caller of the jobs.
+pub use sellerlink_gateway::{
+    AmazonGateway, CombinedGatewayFactory, GatewayError, GatewayErrorKind, GatewayFactory,
+    GatewayFuture, MwsGateway, MwsGatewayFactory, MwsSettings, MwsSettingsError, OrdersPage,
+    OutgoingShipment, PageToken, Participation, ShipmentOutcome, ShipmentSubmission, SkuVerdict,
+    SpApiGateway, SpApiGatewayFactory, SpApiSettings, SpApiSettingsError, StockOutcome,
+    StockSubmission, Window,
+};
+
+/// The gateway's former names, from when it lived in this crate as the "order source"; callers may move to the
+/// names above at their own pace.
+pub use sellerlink_gateway::{
+    AmazonGateway as OrderSource, CombinedGatewayFactory as CombinedSourceFactory,
+    GatewayError as SourceError, GatewayErrorKind as SourceErrorKind,
+    GatewayFactory as SourceFactory, GatewayFuture as SourceFuture, MwsGateway as MwsOrderSource,
+    MwsGatewayFactory as MwsSourceFactory, SpApiGateway as SpApiOrderSource,
+    SpApiGatewayFactory as SpApiSourceFactory,
+};
+
+/// The gateway's interface under its former path `sellerlink_sync::source`.
+pub mod source {
+    pub use sellerlink_gateway::gateway::*;
+    pub use sellerlink_gateway::{
+        AmazonGateway as OrderSource, GatewayError as SourceError,
+        GatewayErrorKind as SourceErrorKind, GatewayFuture as SourceFuture,
+    };
+}

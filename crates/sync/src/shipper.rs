@@ -15,16 +15,17 @@
 use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
+use sellerlink_gateway::{
+    GatewayError, GatewayErrorKind, OutgoingShipment, ShipmentOutcome, ShipmentSubmission,
+};
 use sellerlink_store::{ShipmentFilter, ShipmentRecord, ShipmentState, StoreError};
 
 use crate::access;
 use crate::error::SyncError;
-use crate::import::{CallError, Importer};
-use crate::outbox::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
+use crate::feed_timing::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
+use crate::import::CallError;
+use crate::seller_access::SellerAccess;
 use crate::seller_lease::{Acquired, LeasePurpose, SellerLease};
-use crate::source::{
-    OutgoingShipment, ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind,
-};
 
 /// Due shipments read per run, and per connection again once its lease is held.
 const BATCH: u32 = 50;
@@ -58,13 +59,16 @@ pub struct ShipmentRun {
 /// Confirms queued shipments through each connection's API.
 #[derive(Debug, Clone)]
 pub struct Shipper {
-    importer: Importer,
+    access: SellerAccess,
 }
 
 impl Shipper {
-    /// A shipper using `importer`'s store, clock, credentials and sources.
-    pub fn new(importer: Importer) -> Self {
-        Self { importer }
+    /// A shipper over `access`: the store, the clock, the leases and the connections' gateways. Given an
+    /// [`crate::Importer`], it shares the importer's ([`crate::Importer::access`]), leases included.
+    pub fn new(access: impl Into<SellerAccess>) -> Self {
+        Self {
+            access: access.into(),
+        }
     }
 
     /// Handles every shipment due now (at most 50 per connection), connection by connection, and reports what each
@@ -73,12 +77,12 @@ impl Shipper {
     /// has since worked through). A connection whose lease another process holds (it is importing that seller,
     /// say) is left to that process: its seller's quota is spent by one process at a time.
     pub async fn run_once(&self) -> Result<Vec<ShipmentRun>, SyncError> {
-        let now = self.importer.clock().now();
-        let due = self.importer.store().due_shipments(now, BATCH).await?;
+        let now = self.access.clock().now();
+        let due = self.access.store().due_shipments(now, BATCH).await?;
         let mut runs = Vec::with_capacity(due.len());
         for (connection, listed) in by_connection(due) {
             let acquired = self
-                .importer
+                .access
                 .leases()
                 .acquire(connection, LeasePurpose::Outbox)
                 .await?;
@@ -102,9 +106,9 @@ impl Shipper {
         connection: ConnectionId,
         lease: &SellerLease,
     ) -> Result<Vec<ShipmentRun>, SyncError> {
-        let now = self.importer.clock().now();
+        let now = self.access.clock().now();
         let due = self
-            .importer
+            .access
             .store()
             .due_shipments_of(connection, now, BATCH)
             .await?;
@@ -147,8 +151,8 @@ impl Shipper {
     }
 
     async fn step(&self, shipment: &ShipmentRecord) -> Result<ShipmentStep, SyncError> {
-        let store = self.importer.store();
-        let now = self.importer.clock().now();
+        let store = self.access.store();
+        let now = self.access.clock().now();
         let connection = store.connection(shipment.connection_id).await?.connection;
         if connection.grant.is_paused() {
             let reason = "the connection has no access to Amazon now; the shipment is sent once access is back";
@@ -163,12 +167,12 @@ impl Shipper {
                 .await?;
             return Ok(ShipmentStep::RetryLater(reason.to_owned()));
         }
-        let source = self.importer.open_source(&connection).await?;
+        let source = self.access.open_gateway(&connection).await?;
         match shipment.state {
             ShipmentState::Queued => {
                 let outgoing = self.outgoing(&connection, shipment).await?;
                 let answer = self
-                    .importer
+                    .access
                     .retrying(|| source.submit_shipment(&outgoing))
                     .await;
                 match answer {
@@ -201,7 +205,7 @@ impl Shipper {
                 };
                 let order = &shipment.amazon_order_id;
                 let answer = self
-                    .importer
+                    .access
                     .retrying(|| source.shipment_outcome(submission, order))
                     .await;
                 match answer {
@@ -237,7 +241,7 @@ impl Shipper {
         connection: &Connection,
         shipment: &ShipmentRecord,
     ) -> Result<OutgoingShipment, SyncError> {
-        let store = self.importer.store();
+        let store = self.access.store();
         let marketplace_id = store
             .order(connection.id, &shipment.amazon_order_id)
             .await?
@@ -282,16 +286,18 @@ impl Shipper {
         shipment: &ShipmentRecord,
         error: CallError,
     ) -> Result<ShipmentStep, SyncError> {
-        let store = self.importer.store();
-        let now = self.importer.clock().now();
+        let store = self.access.store();
+        let now = self.access.clock().now();
         let error = match error {
             CallError::Source(error) => error,
-            CallError::Cancelled => {
-                SourceError::new(SourceErrorKind::Other, "shipment", "the call was cancelled")
-            }
+            CallError::Cancelled => GatewayError::new(
+                GatewayErrorKind::Other,
+                "shipment",
+                "the call was cancelled",
+            ),
         };
         match &error.kind {
-            SourceErrorKind::AccessDenied {
+            GatewayErrorKind::AccessDenied {
                 cause,
                 code,
                 message,
@@ -308,7 +314,7 @@ impl Shipper {
                     .await?;
                 Ok(ShipmentStep::RetryLater(error.to_string()))
             }
-            SourceErrorKind::Invalid => {
+            GatewayErrorKind::Invalid => {
                 let reason = error.to_string();
                 self.finish(connection, shipment, Err(&reason)).await
             }
@@ -334,7 +340,7 @@ impl Shipper {
         shipment: &ShipmentRecord,
         outcome: Result<(), &str>,
     ) -> Result<ShipmentStep, SyncError> {
-        let now = self.importer.clock().now();
+        let now = self.access.clock().now();
         let action = match outcome {
             Ok(()) => AuditAction::ShipmentConfirmed,
             Err(_) => AuditAction::ShipmentRejected,
@@ -354,7 +360,7 @@ impl Shipper {
                 "rejected_because": outcome.err(),
             })),
         };
-        self.importer
+        self.access
             .store()
             .shipment_finished(shipment.id, shipment.state, outcome, now, &audit)
             .await?;

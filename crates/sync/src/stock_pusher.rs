@@ -13,14 +13,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::Timestamp;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
+use sellerlink_gateway::{GatewayError, GatewayErrorKind, StockOutcome, StockSubmission};
 use sellerlink_store::{StockLevel, StockState, StoreError};
 
 use crate::access;
 use crate::error::SyncError;
-use crate::import::{CallError, Importer};
-use crate::outbox::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
+use crate::feed_timing::{ACCESS_WAIT, PROCESSING_CHECK, backoff, later};
+use crate::import::CallError;
+use crate::seller_access::SellerAccess;
 use crate::seller_lease::{Acquired, LeasePurpose};
-use crate::source::{SourceError, SourceErrorKind, StockOutcome, StockSubmission};
 
 /// Rows handled per run.
 const BATCH: u32 = 500;
@@ -53,44 +54,47 @@ pub struct StockRun {
 /// Pushes stock levels through each connection's API.
 #[derive(Debug, Clone)]
 pub struct StockPusher {
-    importer: Importer,
+    access: SellerAccess,
 }
 
-fn source_error(error: CallError) -> SourceError {
+fn source_error(error: CallError) -> GatewayError {
     match error {
         CallError::Source(error) => error,
         CallError::Cancelled => {
-            SourceError::new(SourceErrorKind::Other, "stock", "the call was cancelled")
+            GatewayError::new(GatewayErrorKind::Other, "stock", "the call was cancelled")
         }
     }
 }
 
 impl StockPusher {
-    /// A pusher using `importer`'s store, clock, credentials and sources.
-    pub fn new(importer: Importer) -> Self {
-        Self { importer }
+    /// A pusher over `access`: the store, the clock, the leases and the connections' gateways. Given an
+    /// [`crate::Importer`], it shares the importer's ([`crate::Importer::access`]), leases included.
+    pub fn new(access: impl Into<SellerAccess>) -> Self {
+        Self {
+            access: access.into(),
+        }
     }
 
     /// Handles every stock level due now, connection by connection, and reports what happened to each SKU.
     pub async fn run_once(&self) -> Result<Vec<StockRun>, SyncError> {
-        let now = self.importer.clock().now();
-        let due = self.importer.store().due_stock_levels(now, BATCH).await?;
+        let now = self.access.clock().now();
+        let due = self.access.store().due_stock_levels(now, BATCH).await?;
         let connections: BTreeSet<ConnectionId> =
             due.iter().map(|level| level.connection_id).collect();
         let mut runs = Vec::new();
         for connection_id in connections {
             // Another process holds the connection's lease (it is importing that seller, say): it pushes them, so
             // that the seller's quota is spent by one process at a time.
-            let leases = self.importer.leases();
+            let leases = self.access.leases();
             let Acquired::Held(lease) = leases.acquire(connection_id, LeasePurpose::Outbox).await?
             else {
                 continue;
             };
             // Read again under the lease: another worker may have pushed them since the list above was read.
             let pushed = match self
-                .importer
+                .access
                 .store()
-                .due_stock_levels_of(connection_id, self.importer.clock().now(), BATCH)
+                .due_stock_levels_of(connection_id, self.access.clock().now(), BATCH)
                 .await
             {
                 Ok(levels) if levels.is_empty() => Ok(Vec::new()),
@@ -126,8 +130,8 @@ impl StockPusher {
         connection_id: ConnectionId,
         levels: Vec<StockLevel>,
     ) -> Result<Vec<StockRun>, SyncError> {
-        let store = self.importer.store();
-        let now = self.importer.clock().now();
+        let store = self.access.store();
+        let now = self.access.clock().now();
         let connection = store.connection(connection_id).await?.connection;
         if connection.grant.is_paused() {
             let reason =
@@ -136,7 +140,7 @@ impl StockPusher {
                 .all_later(&levels, reason, later(now, ACCESS_WAIT))
                 .await;
         }
-        let source = self.importer.open_source(&connection).await?;
+        let source = self.access.open_gateway(&connection).await?;
         let mut runs = Vec::new();
 
         // Outcomes of feeds still in flight first; a SKU waiting for one is not sent again yet.
@@ -148,7 +152,7 @@ impl StockPusher {
         }
         let mut waiting: Vec<&str> = Vec::new();
         for (feed, rows) in &in_flight {
-            let answer = self.importer.retrying(|| source.stock_outcome(feed)).await;
+            let answer = self.access.retrying(|| source.stock_outcome(feed)).await;
             match answer {
                 Ok(StockOutcome::Pending) => {
                     for row in rows {
@@ -223,7 +227,7 @@ impl StockPusher {
             .iter()
             .map(|row| (row.sku.clone(), row.quantity))
             .collect();
-        match self.importer.retrying(|| source.submit_stock(&batch)).await {
+        match self.access.retrying(|| source.submit_stock(&batch)).await {
             Ok(StockSubmission::Answered(verdicts)) => {
                 for row in &to_send {
                     let verdict = verdicts
@@ -285,12 +289,12 @@ impl StockPusher {
         &self,
         connection: &Connection,
         rows: &[StockLevel],
-        error: SourceError,
+        error: GatewayError,
     ) -> Result<Vec<StockRun>, SyncError> {
-        let store = self.importer.store();
-        let now = self.importer.clock().now();
+        let store = self.access.store();
+        let now = self.access.clock().now();
         match &error.kind {
-            SourceErrorKind::AccessDenied {
+            GatewayErrorKind::AccessDenied {
                 cause,
                 code,
                 message,
@@ -299,7 +303,7 @@ impl StockPusher {
                 self.all_later(rows, &error.to_string(), later(now, ACCESS_WAIT))
                     .await
             }
-            SourceErrorKind::Invalid => {
+            GatewayErrorKind::Invalid => {
                 let reason = error.to_string();
                 let mut runs = Vec::new();
                 for row in rows {
@@ -338,8 +342,8 @@ impl StockPusher {
         reason: &str,
         at: Timestamp,
     ) -> Result<Vec<StockRun>, SyncError> {
-        let store = self.importer.store();
-        let now = self.importer.clock().now();
+        let store = self.access.store();
+        let now = self.access.clock().now();
         let mut runs = Vec::new();
         for row in rows {
             store

@@ -3,11 +3,11 @@
 
 use sellerlink_domain::ids::{ConnectionId, MarketplaceId};
 use sellerlink_domain::refusal::RefusalCause;
+use sellerlink_gateway::{GatewayError, GatewayErrorKind, Participation};
 
 use crate::access;
 use crate::error::SyncError;
 use crate::import::{CallError, Importer};
-use crate::source::{Participation, SourceError, SourceErrorKind};
 
 /// Amazon accepted the credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +44,8 @@ impl Importer {
     ) -> Result<VerifyOutcome, SyncError> {
         let store = self.store();
         let connection = store.connection(connection_id).await?.connection;
-        let source = self.open_source(&connection).await?;
-        let answer = self.retrying(|| source.verify()).await;
+        let source = self.access().open_gateway(&connection).await?;
+        let answer = self.access().retrying(|| source.verify()).await;
         let now = self.clock().now();
         let error = match answer {
             Ok(participations) => {
@@ -73,14 +73,14 @@ impl Importer {
                 }));
             }
             Err(CallError::Source(error)) => error,
-            Err(CallError::Cancelled) => SourceError::new(
-                SourceErrorKind::Other,
+            Err(CallError::Cancelled) => GatewayError::new(
+                GatewayErrorKind::Other,
                 "Sellers.ListMarketplaceParticipations",
                 "verification was cancelled",
             ),
         };
         match &error.kind {
-            SourceErrorKind::AccessDenied {
+            GatewayErrorKind::AccessDenied {
                 cause,
                 code,
                 message,

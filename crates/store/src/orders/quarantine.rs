@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use sellerlink_domain::audit::{Actor, AuditAction, AuditEntry};
 use sellerlink_domain::ids::{ConnectionId, MerchantId};
+pub use sellerlink_domain::unreadable::UnreadableOrder;
 
 use super::rows::{IDS_PER_STATEMENT, id_list};
 use crate::audit::write_audit;
@@ -13,19 +14,6 @@ use crate::error::StoreResult;
 
 /// The most bytes of an order's fragment kept; a longer one is cut (at a character boundary) and marked `…`.
 pub const MAX_RAW_BYTES: usize = 16 * 1024;
-
-/// An order of a page that could not be read, to quarantine with the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnreadableOrder {
-    /// Amazon's order id as sent, or, when it sent none, a digest of the fragment.
-    pub order_key: String,
-    /// Why it could not be read.
-    pub reason: String,
-    /// The fragment as Amazon sent it (JSON or XML), buyer data removed; cut at [`MAX_RAW_BYTES`].
-    pub raw: String,
-    /// The instant from which a listing contains the order again (its last update, when that reads).
-    pub relist_from: Timestamp,
-}
 
 /// A quarantined order as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]

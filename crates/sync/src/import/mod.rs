@@ -11,21 +11,22 @@ use jiff::Timestamp;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
+use sellerlink_gateway::{AmazonGateway, GatewayError, GatewayErrorKind, GatewayFactory, Window};
 use sellerlink_store::{Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult, SyncStream};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
 use self::pipeline::{Known, Pipeline, PipelineError};
-use self::stats::RunStats;
 use crate::access;
 use crate::config::ImportConfig;
+use crate::credentials::CredentialOpener;
 use crate::error::SyncError;
-use crate::factory::{CredentialOpener, SourceFactory};
 use crate::report::{ImportOutcome, RunOptions, SyncReport};
+use crate::seller_access::SellerAccess;
 use crate::seller_lease::{Acquired, LeasePurpose, SellerLease, SellerLeases};
-use crate::source::{OrderSource, SourceError, SourceErrorKind, Window};
 
 pub(crate) use retry::{CallError, with_retry};
+pub(crate) use stats::RunStats;
 
 /// The order import engine. Cheap to clone; clones share everything.
 #[derive(Clone)]
@@ -34,18 +35,14 @@ pub struct Importer {
 }
 
 struct Inner {
-    store: Store,
-    clock: Arc<dyn Clock>,
-    credentials: Arc<dyn CredentialOpener>,
-    factory: Arc<dyn SourceFactory>,
+    access: SellerAccess,
     config: ImportConfig,
-    leases: SellerLeases,
 }
 
 impl std::fmt::Debug for Importer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Importer")
-            .field("store", &self.inner.store)
+            .field("store", self.inner.access.store())
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
     }
@@ -78,35 +75,31 @@ impl Importer {
         store: Store,
         clock: Arc<dyn Clock>,
         credentials: Arc<dyn CredentialOpener>,
-        factory: Arc<dyn SourceFactory>,
+        factory: Arc<dyn GatewayFactory>,
         config: ImportConfig,
     ) -> Self {
-        let leases = SellerLeases::new(
-            store.clone(),
-            Arc::clone(&clock),
-            config.owner.clone(),
-            config.lease_ttl,
-        );
         Self {
             inner: Arc::new(Inner {
-                store,
-                clock,
-                credentials,
-                factory,
+                access: SellerAccess::new(store, clock, credentials, factory, &config),
                 config,
-                leases,
             }),
         }
     }
 
+    /// The store, clock, leases and gateways this importer works with, to share with a [`crate::Shipper`] or a
+    /// [`crate::StockPusher`].
+    pub fn access(&self) -> &SellerAccess {
+        &self.inner.access
+    }
+
     /// The store.
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.inner.access.store()
     }
 
     /// The clock.
     pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.inner.clock
+        self.inner.access.clock()
     }
 
     /// The settings.
@@ -115,36 +108,9 @@ impl Importer {
     }
 
     /// The leases this process holds on its connections, shared with the shipper and the stock pusher built
-    /// from this importer.
+    /// from this importer's [`Importer::access`].
     pub fn leases(&self) -> &SellerLeases {
-        &self.inner.leases
-    }
-
-    /// Runs one logical call to Amazon with the engine's retries (throttling waits, transient failures with
-    /// backoff); never cancelled. For calls outside an import run: verification, shipments, stock.
-    pub(crate) async fn retrying<T, F, Fut>(&self, call: F) -> Result<T, CallError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, SourceError>>,
-    {
-        let stats = RunStats::default();
-        let never = CancellationToken::new();
-        with_retry(&self.inner.config.retry, &stats, &never, call).await
-    }
-
-    /// Opens the connection's credential and builds its source.
-    pub(crate) async fn open_source(
-        &self,
-        connection: &Connection,
-    ) -> Result<Arc<dyn OrderSource>, SyncError> {
-        let credential = self.inner.credentials.open(connection.id).await?;
-        self.inner
-            .factory
-            .source(connection, credential)
-            .map_err(|source| SyncError::Source {
-                connection: connection.id,
-                source,
-            })
+        self.inner.access.leases()
     }
 
     /// Runs imports of one connection until one settles (completed, or paused by a refusal), running again after
@@ -251,10 +217,9 @@ impl Importer {
         connection_id: ConnectionId,
         options: RunOptions,
     ) -> Result<SyncReport, SyncError> {
-        let now = self.inner.clock.now();
+        let now = self.clock().now();
         let lease = match self
-            .inner
-            .leases
+            .leases()
             .acquire(connection_id, LeasePurpose::Import)
             .await?
         {
@@ -276,9 +241,9 @@ impl Importer {
         lease: &SellerLease,
         options: RunOptions,
     ) -> Result<SyncReport, SyncError> {
-        let store = &self.inner.store;
+        let store = self.store();
         let connection = store.connection(connection_id).await?.connection;
-        let started_at = self.inner.clock.now();
+        let started_at = self.clock().now();
         if connection.grant.is_paused() {
             return Ok(self.skipped(connection_id, ImportOutcome::Paused, started_at));
         }
@@ -297,8 +262,10 @@ impl Importer {
     }
 
     /// Opens the credential and builds the source; a failure ends the run.
-    async fn source_for(&self, connection: &Connection) -> Result<Arc<dyn OrderSource>, Ended> {
-        self.open_source(connection)
+    async fn source_for(&self, connection: &Connection) -> Result<Arc<dyn AmazonGateway>, Ended> {
+        self.inner
+            .access
+            .open_gateway(connection)
             .await
             .map_err(|error| match error {
                 SyncError::Source { source, .. } => {
@@ -312,8 +279,7 @@ impl Importer {
     async fn window(&self, connection_id: ConnectionId) -> Result<Window, SyncError> {
         let config = &self.inner.config;
         let stored = self
-            .inner
-            .store
+            .store()
             .watermark(connection_id, &SyncStream::orders())
             .await?;
         let resume = match stored {
@@ -323,14 +289,13 @@ impl Importer {
                 .saturating_sub(config.overlap)
                 .unwrap_or(Timestamp::MIN),
             None => self
-                .inner
-                .clock
+                .clock()
                 .now()
                 .saturating_sub(config.initial_lookback)
                 .unwrap_or(Timestamp::MIN),
         };
         // A quarantined order is re-read until it converts: the window reaches back to it.
-        let quarantined = self.inner.store.earliest_quarantined(connection_id).await?;
+        let quarantined = self.store().earliest_quarantined(connection_id).await?;
         let updated_after = quarantined.map_or(resume, |from| from.min(resume));
         Ok(Window {
             updated_after,
@@ -342,7 +307,7 @@ impl Importer {
         &self,
         connection_id: ConnectionId,
     ) -> Result<HashMap<sellerlink_domain::ids::AmazonOrderId, Known>, SyncError> {
-        let summaries = self.inner.store.order_ids(connection_id).await?;
+        let summaries = self.store().order_ids(connection_id).await?;
         Ok(summaries
             .into_iter()
             .map(|s| {
@@ -360,15 +325,15 @@ impl Importer {
     async fn import(
         &self,
         connection: &Connection,
-        source: Arc<dyn OrderSource>,
+        source: Arc<dyn AmazonGateway>,
         lease: &SellerLease,
         stats: &Arc<RunStats>,
         cancel: &CancellationToken,
         options: &RunOptions,
     ) -> Result<Ended, SyncError> {
         let pipeline = Pipeline {
-            store: &self.inner.store,
-            clock: self.inner.clock.as_ref(),
+            store: self.store(),
+            clock: self.clock().as_ref(),
             source,
             connection_id: connection.id,
             window: self.window(connection.id).await?,
@@ -402,9 +367,9 @@ impl Importer {
     async fn source_failed(
         &self,
         connection_id: ConnectionId,
-        error: SourceError,
+        error: GatewayError,
     ) -> Result<Ended, SyncError> {
-        let SourceErrorKind::AccessDenied {
+        let GatewayErrorKind::AccessDenied {
             cause,
             code,
             message,
@@ -413,9 +378,9 @@ impl Importer {
             return Ok(Ended::failed(error.kind.name(), error.to_string()));
         };
         access::deny(
-            &self.inner.store,
+            self.store(),
             connection_id,
-            self.inner.clock.now(),
+            self.clock().now(),
             *cause,
             code,
             message,
@@ -439,7 +404,7 @@ impl Importer {
         stats: &RunStats,
         ended: Ended,
     ) -> Result<SyncReport, SyncError> {
-        let finished_at = self.inner.clock.now();
+        let finished_at = self.clock().now();
         let counts = stats.snapshot();
         let result = SyncRunResult {
             finished_at,
@@ -449,7 +414,7 @@ impl Importer {
             orders_changed: counts.orders_changed,
             error: ended.error.clone(),
         };
-        self.inner.store.finish_sync_run(run_id, &result).await?;
+        self.store().finish_sync_run(run_id, &result).await?;
         let outcome = match ended.outcome {
             SyncOutcome::Ok => ImportOutcome::Completed,
             SyncOutcome::PausedAccessDenied => ImportOutcome::PausedAccessDenied,
@@ -473,5 +438,12 @@ impl Importer {
             error: ended.error,
             lease_holder: None,
         })
+    }
+}
+
+impl From<Importer> for SellerAccess {
+    /// The importer's access, so that a shipper or a stock pusher built from it shares its leases.
+    fn from(importer: Importer) -> Self {
+        importer.inner.access.clone()
     }
 }

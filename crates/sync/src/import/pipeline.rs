@@ -20,6 +20,9 @@ use jiff::Timestamp;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId};
 use sellerlink_domain::order::Order;
+use sellerlink_gateway::{
+    AmazonGateway, GatewayError, GatewayErrorKind, OrdersPage, PageToken, Window,
+};
 use sellerlink_store::{Store, StoreError, SyncStream, SyncWatermark, UnreadableOrder};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -29,7 +32,6 @@ use super::stats::RunStats;
 use crate::config::{ImportConfig, RetryConfig};
 use crate::report::{Progress, ProgressFn};
 use crate::seller_lease::SellerLease;
-use crate::source::{OrderSource, OrdersPage, PageToken, SourceError, SourceErrorKind, Window};
 
 /// The most orders committed in one transaction when several pages are ready at once.
 const MAX_GROUP_ORDERS: usize = 3000;
@@ -55,7 +57,7 @@ impl Known {
 #[derive(Debug)]
 pub(crate) enum PipelineError {
     /// Amazon's (or the network's) error, after retries.
-    Source(SourceError),
+    Source(GatewayError),
     /// The store failed.
     Store(StoreError),
     /// Another worker took the lease (this run was too slow to renew it).
@@ -112,7 +114,7 @@ enum Done {
 pub(crate) struct Pipeline<'a> {
     pub(crate) store: &'a Store,
     pub(crate) clock: &'a dyn Clock,
-    pub(crate) source: Arc<dyn OrderSource>,
+    pub(crate) source: Arc<dyn AmazonGateway>,
     pub(crate) connection_id: ConnectionId,
     pub(crate) window: Window,
     pub(crate) known: HashMap<AmazonOrderId, Known>,
@@ -134,7 +136,7 @@ impl Drop for AbortOnDrop {
 
 /// Fetches an order's items (with the engine's retries) and completes the order with them.
 async fn fetch_items(
-    source: Arc<dyn OrderSource>,
+    source: Arc<dyn AmazonGateway>,
     stats: Arc<RunStats>,
     retry: RetryConfig,
     cancel: CancellationToken,
@@ -145,8 +147,8 @@ async fn fetch_items(
     let items = with_retry(&retry, &stats, &cancel, || async move {
         let items = source.order_items(id).await?;
         if items.is_empty() {
-            return Err(SourceError::new(
-                SourceErrorKind::Transient,
+            return Err(GatewayError::new(
+                GatewayErrorKind::Transient,
                 "Orders.ListOrderItems",
                 format!("Amazon listed no items for order {id}; every order has at least one"),
             ));
@@ -220,8 +222,8 @@ impl Pipeline<'_> {
             if let Some(next) = &next
                 && !tokens_seen.insert(next.clone())
             {
-                return Err(PipelineError::Source(SourceError::new(
-                    SourceErrorKind::Other,
+                return Err(PipelineError::Source(GatewayError::new(
+                    GatewayErrorKind::Other,
                     "Orders.ListOrdersByNextToken",
                     "Amazon returned a NextToken it had already returned; stopped instead of looping",
                 )));

@@ -5,17 +5,17 @@ use std::future::Future;
 use std::time::Duration;
 
 use rand::Rng as _;
+use sellerlink_gateway::{GatewayError, GatewayErrorKind};
 use tokio_util::sync::CancellationToken;
 
 use super::stats::RunStats;
 use crate::config::RetryConfig;
-use crate::source::{SourceError, SourceErrorKind};
 
 /// Why a call ended without a result.
 #[derive(Debug)]
 pub(crate) enum CallError {
     /// The source's error after the retries allowed.
-    Source(SourceError),
+    Source(GatewayError),
     /// The run was cancelled while waiting.
     Cancelled,
 }
@@ -40,7 +40,7 @@ pub(crate) async fn with_retry<T, F, Fut>(
 ) -> Result<T, CallError>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, SourceError>>,
+    Fut: Future<Output = Result<T, GatewayError>>,
 {
     let mut transient = 0u32;
     let mut throttled = 0u32;
@@ -53,7 +53,7 @@ where
             Err(error) => error,
         };
         let wait = match &error.kind {
-            SourceErrorKind::Throttled { retry_after } => {
+            GatewayErrorKind::Throttled { retry_after } => {
                 stats.throttled();
                 throttled += 1;
                 if throttled > retry.max_throttle_waits {
@@ -61,7 +61,7 @@ where
                 }
                 *retry_after
             }
-            SourceErrorKind::Transient => {
+            GatewayErrorKind::Transient => {
                 transient += 1;
                 if transient >= retry.max_transient_attempts {
                     return Err(CallError::Source(error));

@@ -1,4 +1,4 @@
-//! [`SpApiOrderSource`]: the [`OrderSource`] of an SP-API connection (Orders 2026-01-01, Sellers v1).
+//! [`SpApiGateway`]: the [`AmazonGateway`] of an SP-API connection (Orders 2026-01-01, Sellers v1).
 
 mod classify;
 mod settings;
@@ -12,22 +12,23 @@ use sellerlink_spapi::{
     IncludedData, OrderConversionError, SearchOrdersRequest, SellerAuth, SpApiClient,
 };
 
-pub use settings::{SpApiSettings, SpApiSettingsError, SpApiSourceFactory};
+pub use settings::{SpApiGatewayFactory, SpApiSettings, SpApiSettingsError};
 
 use classify::{ThrottleWait, classify};
 
-use crate::quarantine;
-use crate::source::{
-    OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome,
-    ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, StockOutcome, StockSubmission,
+use crate::gateway::{
+    AmazonGateway, GatewayError, GatewayErrorKind, GatewayFuture, OrdersPage, OutgoingShipment,
+    PageToken, Participation, ShipmentOutcome, ShipmentSubmission, StockOutcome, StockSubmission,
     Window,
 };
+use crate::quarantine;
 
-/// Reads one seller account's orders through SP-API: `searchOrders` by `lastUpdatedAfter` (each page carries the
-/// orders' items, so the engine fetches none), `getOrder` for one order's items, `getMarketplaceParticipations` to
-/// verify. Every call asks for [`IncludedData::for_import`], which is what the domain order needs.
+/// One seller account through SP-API: `searchOrders` by `lastUpdatedAfter` (each page carries the orders' items,
+/// so the engine fetches none), `getOrder` for one order's items, `getMarketplaceParticipations` to verify,
+/// `confirmShipment` for shipments and `patchListingsItem` for stock. Every order call asks for
+/// [`IncludedData::for_import`], which is what the domain order needs.
 #[derive(Debug, Clone)]
-pub struct SpApiOrderSource {
+pub struct SpApiGateway {
     client: SpApiClient,
     seller: SellerAuth,
     marketplaces: Vec<MarketplaceId>,
@@ -35,15 +36,15 @@ pub struct SpApiOrderSource {
 }
 
 /// An order Amazon sent that the domain model cannot take: the answer did not have the documented shape.
-fn unreadable(operation: &str, error: &OrderConversionError) -> SourceError {
-    SourceError::new(
-        SourceErrorKind::Transient,
+fn unreadable(operation: &str, error: &OrderConversionError) -> GatewayError {
+    GatewayError::new(
+        GatewayErrorKind::Transient,
         operation,
         format!("Amazon's order cannot be read: {error}"),
     )
 }
 
-impl SpApiOrderSource {
+impl SpApiGateway {
     /// The connection's home marketplace (its first).
     fn home(&self) -> MarketplaceId {
         self.marketplaces
@@ -70,7 +71,7 @@ impl SpApiOrderSource {
         &self,
         window: &Window,
         page: Option<&PageToken>,
-    ) -> Result<OrdersPage, SourceError> {
+    ) -> Result<OrdersPage, GatewayError> {
         const OPERATION: &str = "Orders.searchOrders";
         let mut request = SearchOrdersRequest::last_updated_after(window.updated_after)
             .marketplace_ids(self.marketplaces.iter().cloned())
@@ -128,7 +129,7 @@ impl SpApiOrderSource {
         })
     }
 
-    async fn items(&self, order: &AmazonOrderId) -> Result<Vec<OrderItem>, SourceError> {
+    async fn items(&self, order: &AmazonOrderId) -> Result<Vec<OrderItem>, GatewayError> {
         let order = self
             .client
             .get_order(&self.seller, order, &IncludedData::for_import())
@@ -140,7 +141,7 @@ impl SpApiOrderSource {
         Ok(order.items)
     }
 
-    async fn participations(&self) -> Result<Vec<Participation>, SourceError> {
+    async fn participations(&self) -> Result<Vec<Participation>, GatewayError> {
         let all = self
             .client
             .get_marketplace_participations(&self.seller)
@@ -162,27 +163,27 @@ impl SpApiOrderSource {
     }
 }
 
-impl OrderSource for SpApiOrderSource {
+impl AmazonGateway for SpApiGateway {
     fn updated_orders_page<'a>(
         &'a self,
         window: &'a Window,
         page: Option<&'a PageToken>,
-    ) -> SourceFuture<'a, OrdersPage> {
+    ) -> GatewayFuture<'a, OrdersPage> {
         self.page(window, page).boxed()
     }
 
-    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> SourceFuture<'a, Vec<OrderItem>> {
+    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> GatewayFuture<'a, Vec<OrderItem>> {
         self.items(order).boxed()
     }
 
-    fn verify(&self) -> SourceFuture<'_, Vec<Participation>> {
+    fn verify(&self) -> GatewayFuture<'_, Vec<Participation>> {
         self.participations().boxed()
     }
 
     fn submit_shipment<'a>(
         &'a self,
         shipment: &'a OutgoingShipment,
-    ) -> SourceFuture<'a, ShipmentSubmission> {
+    ) -> GatewayFuture<'a, ShipmentSubmission> {
         self.confirm(shipment).boxed()
     }
 
@@ -190,24 +191,24 @@ impl OrderSource for SpApiOrderSource {
         &'a self,
         submission: &'a str,
         order: &'a AmazonOrderId,
-    ) -> SourceFuture<'a, ShipmentOutcome> {
+    ) -> GatewayFuture<'a, ShipmentOutcome> {
         shipment::no_outcome(submission, order)
     }
 
     fn submit_stock<'a>(
         &'a self,
         levels: &'a [(String, u32)],
-    ) -> SourceFuture<'a, StockSubmission> {
+    ) -> GatewayFuture<'a, StockSubmission> {
         self.patch_stock(levels).boxed()
     }
 
-    fn stock_outcome<'a>(&'a self, submission: &'a str) -> SourceFuture<'a, StockOutcome> {
+    fn stock_outcome<'a>(&'a self, submission: &'a str) -> GatewayFuture<'a, StockOutcome> {
         let message = format!(
             "SP-API answers stock patches at once; there is no submission {submission:?} to ask about"
         );
         async move {
-            Err(SourceError::new(
-                SourceErrorKind::Invalid,
+            Err(GatewayError::new(
+                GatewayErrorKind::Invalid,
                 "Listings.patchListingsItem",
                 message,
             ))

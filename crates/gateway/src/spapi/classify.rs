@@ -1,11 +1,11 @@
-//! SP-API failures → the engine's [`SourceErrorKind`]s.
+//! SP-API failures → the engine's [`GatewayErrorKind`]s.
 
 use std::time::Duration;
 
 use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_spapi::{ErrorKind, Operation, SpApiError};
 
-use crate::source::{SourceError, SourceErrorKind};
+use crate::gateway::{GatewayError, GatewayErrorKind};
 
 /// How a throttled call should wait before the engine calls again.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,7 +47,7 @@ pub(crate) fn operation_name(operation: Operation) -> String {
 
 /// Classifies an SP-API failure, keeping Amazon's (or LWA's) code and message. Never carries a token or secret:
 /// [`SpApiError`] holds none.
-pub(crate) fn classify(error: &SpApiError, throttle: ThrottleWait) -> SourceError {
+pub(crate) fn classify(error: &SpApiError, throttle: ThrottleWait) -> GatewayError {
     let lwa = error.lwa_error();
     let code = error
         .code()
@@ -61,7 +61,7 @@ pub(crate) fn classify(error: &SpApiError, throttle: ThrottleWait) -> SourceErro
         .or_else(|| lwa.and_then(|e| e.error_description()))
         .unwrap_or_default()
         .to_owned();
-    let denied = |cause| SourceErrorKind::AccessDenied {
+    let denied = |cause| GatewayErrorKind::AccessDenied {
         cause,
         code: code.clone(),
         message: message.clone(),
@@ -70,16 +70,16 @@ pub(crate) fn classify(error: &SpApiError, throttle: ThrottleWait) -> SourceErro
         ErrorKind::AuthorizationLost => denied(RefusalCause::AuthorizationLost),
         ErrorKind::AppCredentialsRejected => denied(RefusalCause::AppCredentialsRejected),
         ErrorKind::AccessDenied { .. } => denied(RefusalCause::SellerAccess),
-        ErrorKind::Throttled { retry_after } => SourceErrorKind::Throttled {
+        ErrorKind::Throttled { retry_after } => GatewayErrorKind::Throttled {
             retry_after: throttle.after(error.operation(), *retry_after),
         },
         ErrorKind::TokenExpired | ErrorKind::Server | ErrorKind::Transport | ErrorKind::Decode => {
-            SourceErrorKind::Transient
+            GatewayErrorKind::Transient
         }
-        ErrorKind::InvalidInput | ErrorKind::NotFound => SourceErrorKind::Invalid,
-        _ => SourceErrorKind::Other,
+        ErrorKind::InvalidInput | ErrorKind::NotFound => GatewayErrorKind::Invalid,
+        _ => GatewayErrorKind::Other,
     };
-    SourceError::new(kind, operation_name(error.operation()), error.to_string())
+    GatewayError::new(kind, operation_name(error.operation()), error.to_string())
 }
 
 #[cfg(test)]
@@ -108,7 +108,7 @@ mod tests {
         );
         assert_eq!(
             revoked.kind,
-            SourceErrorKind::AccessDenied {
+            GatewayErrorKind::AccessDenied {
                 cause: RefusalCause::AuthorizationLost,
                 code: "Unauthorized".to_owned(),
                 message: "The access token you provided is revoked, malformed or invalid."
@@ -122,12 +122,12 @@ mod tests {
         let paced = classify(&answer(429, quota), ThrottleWait::Paced);
         assert_eq!(
             paced.kind,
-            SourceErrorKind::Throttled {
+            GatewayErrorKind::Throttled {
                 retry_after: Duration::ZERO
             }
         );
         let unpaced = classify(&answer(429, quota), ThrottleWait::RefillTime { scale: 1.0 });
-        let SourceErrorKind::Throttled { retry_after } = unpaced.kind else {
+        let GatewayErrorKind::Throttled { retry_after } = unpaced.kind else {
             panic!("a 429 is throttling: {unpaced:?}");
         };
         assert!(
@@ -137,11 +137,11 @@ mod tests {
 
         assert_eq!(
             classify(&answer(503, "{}"), ThrottleWait::Paced).kind,
-            SourceErrorKind::Transient
+            GatewayErrorKind::Transient
         );
         assert_eq!(
             classify(&answer(400, "{}"), ThrottleWait::Paced).kind,
-            SourceErrorKind::Invalid
+            GatewayErrorKind::Invalid
         );
     }
 }

@@ -1,5 +1,5 @@
-//! [`CombinedSourceFactory`]: one [`SourceFactory`] for every connection, whichever API it uses, so that one
-//! [`crate::Importer`] (and one scheduler) serves MWS and SP-API connections alike.
+//! [`CombinedGatewayFactory`]: one [`GatewayFactory`] for every connection, whichever API it uses, so that one
+//! importer (and one scheduler) serves MWS and SP-API connections alike.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,30 +7,33 @@ use std::sync::Arc;
 use secrecy::SecretString;
 use sellerlink_domain::connection::{ApiAccount, Connection};
 
-use crate::factory::SourceFactory;
-use crate::source::{OrderSource, SourceError, SourceErrorKind};
+use crate::factory::GatewayFactory;
+use crate::gateway::{AmazonGateway, GatewayError, GatewayErrorKind};
 
 /// Dispatches on the connection's [`ApiAccount`] to the factory of its API. An API without a factory is not
 /// configured: its connections' runs fail with an `invalid` error that says what to configure.
 #[derive(Clone, Default)]
-pub struct CombinedSourceFactory {
-    mws: Option<Arc<dyn SourceFactory>>,
-    spapi: Option<Arc<dyn SourceFactory>>,
+pub struct CombinedGatewayFactory {
+    mws: Option<Arc<dyn GatewayFactory>>,
+    spapi: Option<Arc<dyn GatewayFactory>>,
 }
 
-impl fmt::Debug for CombinedSourceFactory {
+impl fmt::Debug for CombinedGatewayFactory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CombinedSourceFactory")
+        f.debug_struct("CombinedGatewayFactory")
             .field("mws", &self.mws.is_some())
             .field("spapi", &self.spapi.is_some())
             .finish()
     }
 }
 
-impl CombinedSourceFactory {
-    /// Serves MWS connections with `mws` (e.g. an [`crate::MwsSourceFactory`]) and SP-API connections with `spapi`
-    /// (e.g. an [`crate::SpApiSourceFactory`]); either may be missing.
-    pub fn new(mws: Option<Arc<dyn SourceFactory>>, spapi: Option<Arc<dyn SourceFactory>>) -> Self {
+impl CombinedGatewayFactory {
+    /// Serves MWS connections with `mws` (e.g. an [`crate::MwsGatewayFactory`]) and SP-API connections with `spapi`
+    /// (e.g. an [`crate::SpApiGatewayFactory`]); either may be missing.
+    pub fn new(
+        mws: Option<Arc<dyn GatewayFactory>>,
+        spapi: Option<Arc<dyn GatewayFactory>>,
+    ) -> Self {
         Self { mws, spapi }
     }
 
@@ -40,12 +43,12 @@ impl CombinedSourceFactory {
     }
 }
 
-impl SourceFactory for CombinedSourceFactory {
+impl GatewayFactory for CombinedGatewayFactory {
     fn source(
         &self,
         connection: &Connection,
         credential: SecretString,
-    ) -> Result<Arc<dyn OrderSource>, SourceError> {
+    ) -> Result<Arc<dyn AmazonGateway>, GatewayError> {
         let (factory, missing) = match &connection.account {
             ApiAccount::Mws { .. } => (
                 &self.mws,
@@ -57,8 +60,8 @@ impl SourceFactory for CombinedSourceFactory {
             ),
         };
         let Some(factory) = factory else {
-            return Err(SourceError::new(
-                SourceErrorKind::Invalid,
+            return Err(GatewayError::new(
+                GatewayErrorKind::Invalid,
                 "connection",
                 format!(
                     "connection {} uses {}, which is not configured: set the operator's {missing}",

@@ -6,20 +6,20 @@ use sellerlink_mws::{
     FeedProcessingResult, FeedSubmissionId, InventoryFeed, InventoryUpdate, Sku, SubmitFeedRequest,
 };
 
-use super::MwsOrderSource;
+use super::MwsGateway;
 use super::classify::classify;
 use super::shipment::not_ready;
-use crate::source::{SourceError, SourceErrorKind, StockOutcome, StockSubmission};
+use crate::gateway::{GatewayError, GatewayErrorKind, StockOutcome, StockSubmission};
 
-fn invalid(message: String) -> SourceError {
-    SourceError::new(SourceErrorKind::Invalid, "Feeds.SubmitFeed", message)
+fn invalid(message: String) -> GatewayError {
+    GatewayError::new(GatewayErrorKind::Invalid, "Feeds.SubmitFeed", message)
 }
 
-impl MwsOrderSource {
+impl MwsGateway {
     pub(super) async fn submit_inventory(
         &self,
         levels: &[(String, u32)],
-    ) -> Result<StockSubmission, SourceError> {
+    ) -> Result<StockSubmission, GatewayError> {
         let mut feed = InventoryFeed::new(self.auth.seller_id.clone());
         for (sku, quantity) in levels {
             let sku = Sku::parse(sku).map_err(|e| invalid(e.to_string()))?;
@@ -40,7 +40,7 @@ impl MwsOrderSource {
     pub(super) async fn inventory_outcome(
         &self,
         submission: &str,
-    ) -> Result<StockOutcome, SourceError> {
+    ) -> Result<StockOutcome, GatewayError> {
         let id = FeedSubmissionId::parse(submission).map_err(invalid)?;
         let result = match self
             .client

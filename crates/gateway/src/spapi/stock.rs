@@ -3,21 +3,21 @@
 
 use sellerlink_spapi::{ProductType, Sku, SubmissionStatus, fulfillment_availability_patch};
 
-use super::SpApiOrderSource;
+use super::SpApiGateway;
 use super::classify::classify;
-use crate::source::{SkuVerdict, SourceError, SourceErrorKind, StockSubmission};
+use crate::gateway::{GatewayError, GatewayErrorKind, SkuVerdict, StockSubmission};
 
 /// The product type a stock-only patch is sent with (Amazon takes the generic type for `fulfillment_availability`).
 const PRODUCT_TYPE: &str = "PRODUCT";
 
-impl SpApiOrderSource {
+impl SpApiGateway {
     pub(super) async fn patch_stock(
         &self,
         levels: &[(String, u32)],
-    ) -> Result<StockSubmission, SourceError> {
+    ) -> Result<StockSubmission, GatewayError> {
         let product_type = ProductType::parse(PRODUCT_TYPE).map_err(|e| {
-            SourceError::new(
-                SourceErrorKind::Invalid,
+            GatewayError::new(
+                GatewayErrorKind::Invalid,
                 "Listings.patchListingsItem",
                 e.to_string(),
             )
@@ -54,7 +54,7 @@ impl SpApiOrderSource {
                     .join("; ")),
                 Err(error) => {
                     let classified = classify(&error, self.throttle);
-                    if classified.kind != SourceErrorKind::Invalid {
+                    if classified.kind != GatewayErrorKind::Invalid {
                         // Throttling, access and transient failures concern the whole call: retried as one.
                         return Err(classified);
                     }

@@ -5,10 +5,10 @@ use sellerlink_domain::carrier::ShipmentCarrier;
 use sellerlink_domain::ids::AmazonOrderId;
 use sellerlink_spapi::{ConfirmShipment, PackageDetail, ShipmentItem};
 
-use super::SpApiOrderSource;
+use super::SpApiGateway;
 use super::classify::classify;
-use crate::source::{
-    OutgoingShipment, ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind,
+use crate::gateway::{
+    GatewayError, GatewayErrorKind, OutgoingShipment, ShipmentOutcome, ShipmentSubmission,
 };
 
 /// The `confirmShipment` body of one package.
@@ -35,11 +35,11 @@ fn body(shipment: &OutgoingShipment) -> ConfirmShipment {
     }
 }
 
-impl SpApiOrderSource {
+impl SpApiGateway {
     pub(super) async fn confirm(
         &self,
         shipment: &OutgoingShipment,
-    ) -> Result<ShipmentSubmission, SourceError> {
+    ) -> Result<ShipmentSubmission, GatewayError> {
         self.client
             .confirm_shipment(&self.seller, &shipment.amazon_order_id, &body(shipment))
             .await
@@ -52,10 +52,10 @@ impl SpApiOrderSource {
 pub(super) fn no_outcome<'a>(
     submission: &'a str,
     _order: &'a AmazonOrderId,
-) -> BoxFuture<'a, Result<ShipmentOutcome, SourceError>> {
+) -> BoxFuture<'a, Result<ShipmentOutcome, GatewayError>> {
     Box::pin(async move {
-        Err(SourceError::new(
-            SourceErrorKind::Invalid,
+        Err(GatewayError::new(
+            GatewayErrorKind::Invalid,
             "Orders.confirmShipment",
             format!(
                 "SP-API confirms shipments at once; there is no submission {submission:?} to ask about"

@@ -11,24 +11,24 @@ use sellerlink_mws::{
     OrderFulfillmentFeed, OrderItemId, SubmitFeedRequest,
 };
 
-use super::MwsOrderSource;
+use super::MwsGateway;
 use super::classify::classify;
-use crate::source::{
-    OutgoingShipment, ShipmentOutcome, ShipmentSubmission, SourceError, SourceErrorKind,
+use crate::gateway::{
+    GatewayError, GatewayErrorKind, OutgoingShipment, ShipmentOutcome, ShipmentSubmission,
 };
 
 /// Amazon's answer while a feed is still being processed.
 const NOT_READY: &str = "FeedProcessingResultNotReady";
 
-fn invalid(message: String) -> SourceError {
-    SourceError::new(SourceErrorKind::Invalid, "Feeds.SubmitFeed", message)
+fn invalid(message: String) -> GatewayError {
+    GatewayError::new(GatewayErrorKind::Invalid, "Feeds.SubmitFeed", message)
 }
 
 /// The feed document of one package.
 fn document(
-    source: &MwsOrderSource,
+    source: &MwsGateway,
     shipment: &OutgoingShipment,
-) -> Result<OrderFulfillmentFeed, SourceError> {
+) -> Result<OrderFulfillmentFeed, GatewayError> {
     let bad = |e: sellerlink_mws::FeedDocumentError| invalid(e.to_string());
     let mut fulfillment =
         OrderFulfillment::new(shipment.amazon_order_id.clone(), shipment.ship_date)
@@ -50,11 +50,11 @@ fn document(
     Ok(feed)
 }
 
-impl MwsOrderSource {
+impl MwsGateway {
     pub(super) async fn submit_fulfillment(
         &self,
         shipment: &OutgoingShipment,
-    ) -> Result<ShipmentSubmission, SourceError> {
+    ) -> Result<ShipmentSubmission, GatewayError> {
         let feed = document(self, shipment)?;
         let request = SubmitFeedRequest::xml(feed.feed_type(), feed.to_xml())
             .marketplace_ids([shipment.marketplace_id.clone()]);
@@ -72,7 +72,7 @@ impl MwsOrderSource {
         &self,
         submission: &str,
         order: &AmazonOrderId,
-    ) -> Result<ShipmentOutcome, SourceError> {
+    ) -> Result<ShipmentOutcome, GatewayError> {
         let id = FeedSubmissionId::parse(submission).map_err(invalid)?;
         let result = match self
             .client

@@ -2,7 +2,7 @@
 //! id (or, without one, a digest of the fragment), with buyer data removed from the fragment.
 
 use jiff::Timestamp;
-use sellerlink_store::UnreadableOrder;
+use sellerlink_domain::unreadable::UnreadableOrder;
 
 /// The parts of an SP-API order that hold buyer data (Orders 2026-01-01 `buyer`, `recipient`).
 const SPAPI_BUYER_PARTS: [&str; 2] = ["buyer", "recipient"];

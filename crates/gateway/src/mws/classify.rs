@@ -1,11 +1,11 @@
-//! MWS failures → the engine's [`SourceErrorKind`]s.
+//! MWS failures → the engine's [`GatewayErrorKind`]s.
 
 use std::time::Duration;
 
 use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_mws::{ErrorKind, MwsError};
 
-use crate::source::{SourceError, SourceErrorKind};
+use crate::gateway::{GatewayError, GatewayErrorKind};
 
 /// How a throttled call should wait before the engine calls again.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,26 +33,26 @@ impl ThrottleWait {
 }
 
 /// Classifies an MWS failure, keeping Amazon's code and message.
-pub(crate) fn classify(error: &MwsError, throttle: ThrottleWait) -> SourceError {
+pub(crate) fn classify(error: &MwsError, throttle: ThrottleWait) -> GatewayError {
     let code = error.amazon_code().unwrap_or_default().to_owned();
     let message = error.amazon_message().unwrap_or_default().to_owned();
     let kind = match error.kind() {
-        ErrorKind::Throttled { .. } => SourceErrorKind::Throttled {
+        ErrorKind::Throttled { .. } => GatewayErrorKind::Throttled {
             retry_after: throttle.after(error),
         },
-        ErrorKind::AccessDenied => SourceErrorKind::AccessDenied {
+        ErrorKind::AccessDenied => GatewayErrorKind::AccessDenied {
             cause: RefusalCause::SellerAccess,
             code,
             message,
         },
-        ErrorKind::InvalidCredentials => SourceErrorKind::AccessDenied {
+        ErrorKind::InvalidCredentials => GatewayErrorKind::AccessDenied {
             cause: RefusalCause::OperatorCredentials,
             code,
             message,
         },
-        ErrorKind::Server | ErrorKind::Transport | ErrorKind::Decode => SourceErrorKind::Transient,
-        ErrorKind::InvalidInput | ErrorKind::NotFound => SourceErrorKind::Invalid,
-        _ => SourceErrorKind::Other,
+        ErrorKind::Server | ErrorKind::Transport | ErrorKind::Decode => GatewayErrorKind::Transient,
+        ErrorKind::InvalidInput | ErrorKind::NotFound => GatewayErrorKind::Invalid,
+        _ => GatewayErrorKind::Other,
     };
-    SourceError::new(kind, error.operation().to_string(), error.to_string())
+    GatewayError::new(kind, error.operation().to_string(), error.to_string())
 }

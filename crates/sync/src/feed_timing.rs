@@ -1,4 +1,4 @@
-//! What the [`crate::Shipper`] and the [`crate::StockPusher`] share: when to look again at a feed Amazon is
+//! The timing of Amazon's feeds that the [`crate::Shipper`] and the [`crate::StockPusher`] share: when to look again at a feed Amazon is
 //! processing, how long a connection without access waits, and the backoff after a passing failure.
 
 use jiff::{SignedDuration, Timestamp};

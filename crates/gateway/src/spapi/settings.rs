@@ -1,5 +1,5 @@
-//! [`SpApiSettings`] and [`SpApiSourceFactory`]: one SP-API client (LWA credentials, token cache, TLS roots,
-//! pacing) shared by the sources of every SP-API connection.
+//! [`SpApiSettings`] and [`SpApiGatewayFactory`]: one SP-API client (LWA credentials, token cache, TLS roots,
+//! pacing) shared by the gateways of every SP-API connection.
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,10 +16,10 @@ use sellerlink_spapi::{
 };
 use url::Url;
 
-use super::SpApiOrderSource;
+use super::SpApiGateway;
 use super::classify::ThrottleWait;
-use crate::factory::SourceFactory;
-use crate::source::{OrderSource, SourceError, SourceErrorKind};
+use crate::factory::GatewayFactory;
+use crate::gateway::{AmazonGateway, GatewayError, GatewayErrorKind};
 
 /// How sellerlink reaches SP-API (Amazon or the sandbox) as the operator's app.
 #[derive(Clone)]
@@ -86,20 +86,20 @@ impl SpApiSettings {
     }
 }
 
-/// Why an [`SpApiSourceFactory`] could not be built.
+/// Why an [`SpApiGatewayFactory`] could not be built.
 #[derive(Debug, thiserror::Error)]
 #[error("SP-API settings: {0}")]
 pub struct SpApiSettingsError(#[from] BuildError);
 
-/// Builds the [`SpApiOrderSource`] of each SP-API connection around one shared client, so that every connection's
+/// Builds the [`SpApiGateway`] of each SP-API connection around one shared client, so that every connection's
 /// calls share the connection pool, the LWA access-token cache and the per-(seller, operation) rate buckets.
 #[derive(Debug, Clone)]
-pub struct SpApiSourceFactory {
+pub struct SpApiGatewayFactory {
     client: SpApiClient,
     throttle: ThrottleWait,
 }
 
-impl SpApiSourceFactory {
+impl SpApiGatewayFactory {
     /// Builds the shared LWA client, token cache and SP-API client. The client does not retry (the engine does);
     /// `clock` dates access tokens, stamps requests and drives pacing, so it must read Amazon's time and move
     /// with real time.
@@ -145,36 +145,32 @@ impl SpApiSourceFactory {
     }
 
     /// The LWA client behind the token cache: exchanges authorization codes, and rotates the client secret for
-    /// every source at once ([`LwaClient::rotate_credentials`]).
+    /// every gateway at once ([`LwaClient::rotate_credentials`]).
     pub fn lwa(&self) -> &LwaClient {
         self.client.token_cache().lwa()
     }
 
-    /// A source for a seller authorization that is not stored yet (to verify it before storing): `marketplaces`
+    /// A gateway for a seller authorization that is not stored yet (to verify it before storing): `marketplaces`
     /// (at least one; the first is the home marketplace) are the ones its orders are listed for.
-    pub fn source_for(
-        &self,
-        seller: SellerAuth,
-        marketplaces: Vec<MarketplaceId>,
-    ) -> SpApiOrderSource {
-        SpApiOrderSource::new(self.client.clone(), seller, marketplaces, self.throttle)
+    pub fn source_for(&self, seller: SellerAuth, marketplaces: Vec<MarketplaceId>) -> SpApiGateway {
+        SpApiGateway::new(self.client.clone(), seller, marketplaces, self.throttle)
     }
 
-    /// The source of one SP-API connection, whose credential is its LWA refresh token in clear.
+    /// The gateway of one SP-API connection, whose credential is its LWA refresh token in clear.
     pub fn spapi_source(
         &self,
         connection: &Connection,
         credential: &SecretString,
-    ) -> Result<SpApiOrderSource, SourceError> {
+    ) -> Result<SpApiGateway, GatewayError> {
         let refuse =
-            |message: String| SourceError::new(SourceErrorKind::Invalid, "connection", message);
+            |message: String| GatewayError::new(GatewayErrorKind::Invalid, "connection", message);
         let ApiAccount::SpApi {
             selling_partner_id,
             region,
         } = &connection.account
         else {
             return Err(refuse(format!(
-                "connection {} uses {}, not SP-API; build its source with that API's factory",
+                "connection {} uses {}, not SP-API; build its gateway with that API's factory",
                 connection.id,
                 connection.account.api_name()
             )));
@@ -195,12 +191,12 @@ impl SpApiSourceFactory {
     }
 }
 
-impl SourceFactory for SpApiSourceFactory {
+impl GatewayFactory for SpApiGatewayFactory {
     fn source(
         &self,
         connection: &Connection,
         credential: SecretString,
-    ) -> Result<Arc<dyn OrderSource>, SourceError> {
+    ) -> Result<Arc<dyn AmazonGateway>, GatewayError> {
         Ok(Arc::new(self.spapi_source(connection, &credential)?))
     }
 }

@@ -1,26 +1,14 @@
-//! Turning a stored connection into an [`OrderSource`]: open its credential, then build the source of its API.
+//! Opening what the store holds sealed: a connection's credential ([`KeyringCredentials`], for the one call that
+//! sends it to Amazon through the connection's gateway) and orders' buyer data ([`KeyringBuyerData`]).
 
 use std::sync::Arc;
 
 use futures::FutureExt as _;
 use futures::future::BoxFuture;
 use secrecy::SecretString;
-use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_secrets::{Keyring, SealContext, Sealed};
 use sellerlink_store::Store;
-
-use crate::source::{OrderSource, SourceError};
-
-/// Builds the source of a connection from the connection and its credential in clear.
-pub trait SourceFactory: Send + Sync {
-    /// The source for `connection`; `credential` is its MWS Auth Token or LWA refresh token.
-    fn source(
-        &self,
-        connection: &Connection,
-        credential: SecretString,
-    ) -> Result<Arc<dyn OrderSource>, SourceError>;
-}
 
 /// A connection's credential could not be opened.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,6 @@
-//! [`MwsOrderSource`]: the [`OrderSource`] of an MWS connection (Orders 2013-09-01, Sellers 2011-07-01).
+//! [`MwsGateway`]: the [`AmazonGateway`] of an MWS connection (Orders 2013-09-01, Sellers 2011-07-01).
 
 mod classify;
-mod convert;
 mod settings;
 mod shipment;
 mod stock;
@@ -11,30 +10,32 @@ use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
 use sellerlink_domain::order::OrderItem;
 use sellerlink_mws::{ListOrdersRequest, MwsClient, SellerAuth};
 
-pub use settings::{MwsSettings, MwsSettingsError, MwsSourceFactory};
+pub use settings::{MwsGatewayFactory, MwsSettings, MwsSettingsError};
 
 pub(crate) use classify::ThrottleWait;
 use classify::classify;
 
-use crate::quarantine;
-use crate::source::{
-    OrderSource, OrdersPage, OutgoingShipment, PageToken, Participation, ShipmentOutcome,
-    ShipmentSubmission, SourceError, SourceErrorKind, SourceFuture, StockOutcome, StockSubmission,
+use crate::gateway::{
+    AmazonGateway, GatewayError, GatewayErrorKind, GatewayFuture, OrdersPage, OutgoingShipment,
+    PageToken, Participation, ShipmentOutcome, ShipmentSubmission, StockOutcome, StockSubmission,
     Window,
 };
+use crate::quarantine;
 
-/// Reads one seller account's orders through MWS: `ListOrders` by `LastUpdatedAfter` and `ListOrdersByNextToken`
-/// for the pages, `ListOrderItems` (+`ByNextToken`) for the items, `ListMarketplaceParticipations` to verify.
+/// One seller account through MWS: `ListOrders` by `LastUpdatedAfter` and `ListOrdersByNextToken` for the pages,
+/// `ListOrderItems` (+`ByNextToken`) for the items, `ListMarketplaceParticipations` to verify, and the
+/// `_POST_ORDER_FULFILLMENT_DATA_` and `_POST_INVENTORY_AVAILABILITY_DATA_` feeds (with their processing reports)
+/// for shipments and stock.
 #[derive(Debug, Clone)]
-pub struct MwsOrderSource {
+pub struct MwsGateway {
     client: MwsClient,
     auth: SellerAuth,
     marketplaces: Vec<MarketplaceId>,
     throttle: ThrottleWait,
 }
 
-impl MwsOrderSource {
-    /// A source for the seller in `auth`, listing orders of `marketplaces` (at least one; the first is the home
+impl MwsGateway {
+    /// A gateway for the seller in `auth`, listing orders of `marketplaces` (at least one; the first is the home
     /// marketplace). `throttle` says whether `client` paces its calls.
     pub(crate) fn new(
         client: MwsClient,
@@ -61,7 +62,7 @@ impl MwsOrderSource {
         &self,
         window: &Window,
         page: Option<&PageToken>,
-    ) -> Result<OrdersPage, SourceError> {
+    ) -> Result<OrdersPage, GatewayError> {
         let result = match page {
             None => {
                 let mut request = ListOrdersRequest::last_updated_after(window.updated_after)
@@ -79,8 +80,8 @@ impl MwsOrderSource {
         };
         let page = result.map_err(|e| classify(&e, self.throttle))?;
         let upper_bound = page.last_updated_before.or(window.updated_before).ok_or_else(|| {
-            SourceError::new(
-                SourceErrorKind::Transient,
+            GatewayError::new(
+                GatewayErrorKind::Transient,
                 "Orders.ListOrders",
                 "Amazon's answer did not echo LastUpdatedBefore, so the window's upper bound is unknown",
             )
@@ -90,7 +91,7 @@ impl MwsOrderSource {
             orders: page
                 .orders
                 .iter()
-                .map(|o| convert::order(o, &home))
+                .map(|order| order.to_domain(&home))
                 .collect(),
             unreadable: page
                 .unreadable
@@ -110,16 +111,19 @@ impl MwsOrderSource {
         })
     }
 
-    async fn items(&self, order: &AmazonOrderId) -> Result<Vec<OrderItem>, SourceError> {
+    async fn items(&self, order: &AmazonOrderId) -> Result<Vec<OrderItem>, GatewayError> {
         let items = self
             .client
             .list_all_order_items(&self.auth, order)
             .await
             .map_err(|e| classify(&e, self.throttle))?;
-        Ok(items.iter().map(convert::item).collect())
+        Ok(items
+            .iter()
+            .map(sellerlink_mws::OrderItem::to_domain)
+            .collect())
     }
 
-    async fn participations(&self) -> Result<Vec<Participation>, SourceError> {
+    async fn participations(&self) -> Result<Vec<Participation>, GatewayError> {
         let all = self
             .client
             .list_all_marketplace_participations(&self.auth)
@@ -147,27 +151,27 @@ impl MwsOrderSource {
     }
 }
 
-impl OrderSource for MwsOrderSource {
+impl AmazonGateway for MwsGateway {
     fn updated_orders_page<'a>(
         &'a self,
         window: &'a Window,
         page: Option<&'a PageToken>,
-    ) -> SourceFuture<'a, OrdersPage> {
+    ) -> GatewayFuture<'a, OrdersPage> {
         self.page(window, page).boxed()
     }
 
-    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> SourceFuture<'a, Vec<OrderItem>> {
+    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> GatewayFuture<'a, Vec<OrderItem>> {
         self.items(order).boxed()
     }
 
-    fn verify(&self) -> SourceFuture<'_, Vec<Participation>> {
+    fn verify(&self) -> GatewayFuture<'_, Vec<Participation>> {
         self.participations().boxed()
     }
 
     fn submit_shipment<'a>(
         &'a self,
         shipment: &'a OutgoingShipment,
-    ) -> SourceFuture<'a, ShipmentSubmission> {
+    ) -> GatewayFuture<'a, ShipmentSubmission> {
         self.submit_fulfillment(shipment).boxed()
     }
 
@@ -175,18 +179,18 @@ impl OrderSource for MwsOrderSource {
         &'a self,
         submission: &'a str,
         order: &'a AmazonOrderId,
-    ) -> SourceFuture<'a, ShipmentOutcome> {
+    ) -> GatewayFuture<'a, ShipmentOutcome> {
         self.fulfillment_outcome(submission, order).boxed()
     }
 
     fn submit_stock<'a>(
         &'a self,
         levels: &'a [(String, u32)],
-    ) -> SourceFuture<'a, StockSubmission> {
+    ) -> GatewayFuture<'a, StockSubmission> {
         self.submit_inventory(levels).boxed()
     }
 
-    fn stock_outcome<'a>(&'a self, submission: &'a str) -> SourceFuture<'a, StockOutcome> {
+    fn stock_outcome<'a>(&'a self, submission: &'a str) -> GatewayFuture<'a, StockOutcome> {
         self.inventory_outcome(submission).boxed()
     }
 }

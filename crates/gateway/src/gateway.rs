@@ -1,8 +1,8 @@
-//! The internal Amazon interface the engine is written against: API-neutral, in domain types.
+//! [`AmazonGateway`]: the one interface to Amazon that the jobs of `sellerlink-sync` are written against,
+//! API-neutral and in domain types.
 //!
-//! An MWS connection implements it with [`crate::MwsOrderSource`] and an SP-API connection with
-//! [`crate::SpApiOrderSource`], so the import engine, verification, the scheduler, the shipper and the stock pusher
-//! are written once.
+//! An MWS connection implements it with [`crate::MwsGateway`] and an SP-API connection with
+//! [`crate::SpApiGateway`], so the import engine, verification, the shipper and the stock pusher are written once.
 
 use std::fmt;
 use std::time::Duration;
@@ -12,10 +12,10 @@ use jiff::Timestamp;
 use sellerlink_domain::ids::{AmazonOrderId, MarketplaceId};
 use sellerlink_domain::order::{Order, OrderItem};
 use sellerlink_domain::refusal::RefusalCause;
-use sellerlink_store::UnreadableOrder;
+use sellerlink_domain::unreadable::UnreadableOrder;
 
-/// The future every [`OrderSource`] method returns.
-pub type SourceFuture<'a, T> = BoxFuture<'a, Result<T, SourceError>>;
+/// The future every [`AmazonGateway`] method returns.
+pub type GatewayFuture<'a, T> = BoxFuture<'a, Result<T, GatewayError>>;
 
 /// Orders changed in `[updated_after, updated_before]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub struct OrdersPage {
     /// instant is in this listing, so the next import may start from it.
     pub upper_bound: Timestamp,
     /// True when the page already carries each order's complete items (an SP-API `searchOrders` page does), so
-    /// the engine does not call [`OrderSource::order_items`].
+    /// the engine does not call [`AmazonGateway::order_items`].
     pub items_included: bool,
 }
 
@@ -75,17 +75,17 @@ pub struct Participation {
     pub name: Option<String>,
 }
 
-/// What kind of failure a [`SourceError`] is, which decides what the engine does next.
+/// What kind of failure a [`GatewayError`] is, which decides what the engine does next.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceErrorKind {
+pub enum GatewayErrorKind {
     /// Amazon throttled the call: wait `retry_after`, then call again.
     Throttled {
-        /// How long to wait (zero when the source's own pacing already waits).
+        /// How long to wait (zero when the gateway's own pacing already waits).
         retry_after: Duration,
     },
     /// Amazon refused the credential: pause the connection until it is verified again.
     AccessDenied {
-        /// Who must act (mapped from the client's error in `mws_source::classify` or `spapi_source::classify`).
+        /// Who must act (mapped from the client's error in `mws::classify` or `spapi::classify`).
         cause: RefusalCause,
         /// Amazon's error code, e.g. `AccessDenied`.
         code: String,
@@ -94,13 +94,13 @@ pub enum SourceErrorKind {
     },
     /// A failure that may pass: 5xx, connection, timeout, a truncated or unreadable body. Retry with backoff.
     Transient,
-    /// Amazon refused the request itself (4xx other than access), or the source refused it before sending.
+    /// Amazon refused the request itself (4xx other than access), or the gateway refused it before sending.
     Invalid,
     /// Anything else (e.g. a listing that repeated its continuation token).
     Other,
 }
 
-impl SourceErrorKind {
+impl GatewayErrorKind {
     /// A short stable name: `throttled`, the [`RefusalCause`]'s code, `transient`, `invalid`, `other`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -116,19 +116,19 @@ impl SourceErrorKind {
 /// A failed call to Amazon, classified. The message never contains a secret (token, key or signed URL).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{operation}: {message}")]
-pub struct SourceError {
+pub struct GatewayError {
     /// The classification.
-    pub kind: SourceErrorKind,
+    pub kind: GatewayErrorKind,
     /// The operation that failed, e.g. `Orders.ListOrders`.
     pub operation: String,
     /// What happened, with Amazon's code and message when there were some.
     pub message: String,
 }
 
-impl SourceError {
+impl GatewayError {
     /// A new error.
     pub fn new(
-        kind: SourceErrorKind,
+        kind: GatewayErrorKind,
         operation: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
@@ -140,46 +140,49 @@ impl SourceError {
     }
 }
 
-/// Where an import reads orders from: one seller account through one Amazon API.
+/// One seller account through one Amazon API: its changed orders and their items (the import), its marketplace
+/// participations (verification), shipment confirmations and stock levels.
 ///
-/// Every method is one logical call; the engine retries throttled and transient failures itself, so sources
+/// Every method is one logical call; the jobs retry throttled and transient failures themselves, so gateways
 /// should not retry (except where a protocol needs it, e.g. a body failing its checksum).
-pub trait OrderSource: Send + Sync {
+pub trait AmazonGateway: Send + Sync {
     /// One page of orders changed within `window`: the first page when `page` is `None`, else the page `page`
     /// continues. Every page of one listing echoes the same [`OrdersPage::upper_bound`].
     fn updated_orders_page<'a>(
         &'a self,
         window: &'a Window,
         page: Option<&'a PageToken>,
-    ) -> SourceFuture<'a, OrdersPage>;
+    ) -> GatewayFuture<'a, OrdersPage>;
 
     /// Every item of an order (all pages).
-    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> SourceFuture<'a, Vec<OrderItem>>;
+    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> GatewayFuture<'a, Vec<OrderItem>>;
 
     /// Proves the credential works: the marketplaces the seller account takes part in.
-    fn verify(&self) -> SourceFuture<'_, Vec<Participation>>;
+    fn verify(&self) -> GatewayFuture<'_, Vec<Participation>>;
 
     /// Tells Amazon a package left: accepted at once (SP-API `confirmShipment`), or handed over for processing
-    /// (an MWS `_POST_ORDER_FULFILLMENT_DATA_` feed) whose outcome [`OrderSource::shipment_outcome`] reads later.
+    /// (an MWS `_POST_ORDER_FULFILLMENT_DATA_` feed) whose outcome [`AmazonGateway::shipment_outcome`] reads later.
     fn submit_shipment<'a>(
         &'a self,
         shipment: &'a OutgoingShipment,
-    ) -> SourceFuture<'a, ShipmentSubmission>;
+    ) -> GatewayFuture<'a, ShipmentSubmission>;
 
     /// What became of a shipment handed over for processing as `submission`.
     fn shipment_outcome<'a>(
         &'a self,
         submission: &'a str,
         order: &'a AmazonOrderId,
-    ) -> SourceFuture<'a, ShipmentOutcome>;
+    ) -> GatewayFuture<'a, ShipmentOutcome>;
 
     /// Tells Amazon how many units of each SKU are available: per SKU at once (SP-API `patchListingsItem`), or
     /// all in one feed processed later (MWS `_POST_INVENTORY_AVAILABILITY_DATA_`).
-    fn submit_stock<'a>(&'a self, levels: &'a [(String, u32)])
-    -> SourceFuture<'a, StockSubmission>;
+    fn submit_stock<'a>(
+        &'a self,
+        levels: &'a [(String, u32)],
+    ) -> GatewayFuture<'a, StockSubmission>;
 
     /// What became of the stock feed `submission`: per SKU, accepted or refused with Amazon's reason.
-    fn stock_outcome<'a>(&'a self, submission: &'a str) -> SourceFuture<'a, StockOutcome>;
+    fn stock_outcome<'a>(&'a self, submission: &'a str) -> GatewayFuture<'a, StockOutcome>;
 }
 
 /// Amazon's verdict on one SKU's quantity: accepted, or refused with Amazon's reason.
@@ -190,7 +193,7 @@ pub type SkuVerdict = (String, Result<(), String>);
 pub enum StockSubmission {
     /// Answered at once, SKU by SKU.
     Answered(Vec<SkuVerdict>),
-    /// Handed over for processing under this id; ask [`OrderSource::stock_outcome`] later.
+    /// Handed over for processing under this id; ask [`AmazonGateway::stock_outcome`] later.
     Processing {
         /// Amazon's submission id (an MWS `FeedSubmissionId`).
         submission: String,
@@ -238,7 +241,7 @@ pub struct OutgoingShipment {
 pub enum ShipmentSubmission {
     /// Accepted: the order is marked shipped.
     Accepted,
-    /// Handed over for processing under this id; ask [`OrderSource::shipment_outcome`] later.
+    /// Handed over for processing under this id; ask [`AmazonGateway::shipment_outcome`] later.
     Processing {
         /// Amazon's submission id (an MWS `FeedSubmissionId`).
         submission: String,

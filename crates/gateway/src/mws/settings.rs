@@ -1,5 +1,5 @@
-//! [`MwsSettings`] and [`MwsSourceFactory`]: one MWS client (developer keys, TLS roots, pacing) shared by the
-//! sources of every MWS connection.
+//! [`MwsSettings`] and [`MwsGatewayFactory`]: one MWS client (developer keys, TLS roots, pacing) shared by the
+//! gateways of every MWS connection.
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,9 +14,9 @@ use sellerlink_mws::{
 };
 use url::Url;
 
-use super::{MwsOrderSource, ThrottleWait};
-use crate::factory::SourceFactory;
-use crate::source::{OrderSource, SourceError, SourceErrorKind};
+use super::{MwsGateway, ThrottleWait};
+use crate::factory::GatewayFactory;
+use crate::gateway::{AmazonGateway, GatewayError, GatewayErrorKind};
 
 /// How sellerlink reaches MWS (Amazon's endpoint or the sandbox) as the developer.
 #[derive(Clone)]
@@ -78,7 +78,7 @@ impl MwsSettings {
     }
 }
 
-/// Why an [`MwsSourceFactory`] could not be built.
+/// Why an [`MwsGatewayFactory`] could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum MwsSettingsError {
     /// The restore-rate scale (after headroom) is not a positive number.
@@ -92,15 +92,15 @@ pub enum MwsSettingsError {
     Client(#[from] BuildError),
 }
 
-/// Builds the [`MwsOrderSource`] of each MWS connection around one shared client, so that every connection's
+/// Builds the [`MwsGateway`] of each MWS connection around one shared client, so that every connection's
 /// calls share the connection pool and the per-(seller, operation) pacing buckets.
 #[derive(Debug, Clone)]
-pub struct MwsSourceFactory {
+pub struct MwsGatewayFactory {
     client: MwsClient,
     throttle: ThrottleWait,
 }
 
-impl MwsSourceFactory {
+impl MwsGatewayFactory {
     /// Builds the shared client. The client does not retry (the engine does); `clock` stamps requests and drives
     /// pacing, so it must move with real time (a frozen clock would make pacing wait forever).
     pub fn new(settings: &MwsSettings, clock: Arc<dyn Clock>) -> Result<Self, MwsSettingsError> {
@@ -150,17 +150,17 @@ impl MwsSourceFactory {
         &self.client
     }
 
-    /// The source of one MWS connection, whose credential is the MWS Auth Token in clear.
+    /// The gateway of one MWS connection, whose credential is the MWS Auth Token in clear.
     pub fn mws_source(
         &self,
         connection: &Connection,
         credential: &SecretString,
-    ) -> Result<MwsOrderSource, SourceError> {
+    ) -> Result<MwsGateway, GatewayError> {
         let refuse =
-            |message: String| SourceError::new(SourceErrorKind::Invalid, "connection", message);
+            |message: String| GatewayError::new(GatewayErrorKind::Invalid, "connection", message);
         let ApiAccount::Mws { seller_id, .. } = &connection.account else {
             return Err(refuse(format!(
-                "connection {} uses {}, not MWS; build its source with that API's factory",
+                "connection {} uses {}, not MWS; build its gateway with that API's factory",
                 connection.id,
                 connection.account.api_name()
             )));
@@ -176,7 +176,7 @@ impl MwsSourceFactory {
             .iter()
             .map(|m| m.id.clone())
             .collect();
-        Ok(MwsOrderSource::new(
+        Ok(MwsGateway::new(
             self.client.clone(),
             SellerAuth::granted(seller_id.clone(), token),
             marketplaces,
@@ -185,12 +185,12 @@ impl MwsSourceFactory {
     }
 }
 
-impl SourceFactory for MwsSourceFactory {
+impl GatewayFactory for MwsGatewayFactory {
     fn source(
         &self,
         connection: &Connection,
         credential: SecretString,
-    ) -> Result<Arc<dyn OrderSource>, SourceError> {
+    ) -> Result<Arc<dyn AmazonGateway>, GatewayError> {
         Ok(Arc::new(self.mws_source(connection, &credential)?))
     }
 }
