@@ -2,8 +2,8 @@
 
 pub mod apps;
 pub mod clock;
-pub mod connection;
 pub mod control;
+pub mod dropped_connections;
 pub mod faults;
 pub mod feeds;
 pub mod generate;

@@ -21,7 +21,7 @@ use tokio_rustls::TlsAcceptor;
 use tower::Service;
 
 use crate::AppState;
-use crate::connection::ConnectionControl;
+use crate::dropped_connections::ConnectionControl;
 use crate::world::{DEMO_DEVELOPER_ID, Developer, SellerAccount, SharedWorld, World, lock};
 
 /// How to start a sandbox.

@@ -155,7 +155,10 @@ mod tests {
             let error = sku(&value).unwrap_err().to_string();
             assert!(error.starts_with("SKU: "), "{error}");
             assert!(error.contains(problem), "{value:?}: {error}");
-            assert!(error.contains("expected 1–40 visible characters"), "{error}");
+            assert!(
+                error.contains("expected 1–40 visible characters"),
+                "{error}"
+            );
         }
     }
 
