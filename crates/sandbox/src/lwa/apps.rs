@@ -11,8 +11,6 @@ pub const SECRET_LIFETIME: SignedDuration = SignedDuration::from_hours(180 * 24)
 /// After a rotation the previous secret keeps working this long (but never past its own
 /// expiry). Amazon does not document a grace period; the sandbox chooses 7 days.
 pub const ROTATION_GRACE: SignedDuration = SignedDuration::from_hours(7 * 24);
-/// Amazon warns this long before a secret expires.
-pub const SECRET_WARNING: SignedDuration = SignedDuration::from_hours(90 * 24);
 
 /// Which version of an app sellers authorize.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -30,7 +30,7 @@ use axum::routing::post;
 
 pub use apps::{App, AppStage, ClientSecret, NewApp, SpApiAppError};
 pub use authorizations::{AuthorizationStatus, SpApiAuthorization};
-pub use registry::{AccessContext, LwaRegistry, TokenDenial, TokenGrant};
+pub use registry::{LwaRegistry, TokenDenial};
 
 use crate::AppState;
 

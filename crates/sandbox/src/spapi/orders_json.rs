@@ -62,14 +62,6 @@ impl Dataset {
             .find(|(_, name)| *name == text)
             .map(|(d, _)| *d)
     }
-
-    /// Amazon's spelling.
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(d, _)| *d == self)
-            .map_or("", |(_, name)| name)
-    }
 }
 
 /// The datasets a request asked for.

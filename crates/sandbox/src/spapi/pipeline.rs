@@ -43,8 +43,6 @@ pub struct PathArgs {
 /// An authenticated, authorized call.
 #[derive(Debug)]
 pub struct SpCall<'a> {
-    /// The operation.
-    pub operation: Operation,
     /// The seller the access token speaks for.
     pub seller: SellerAccount,
     /// The calling app.
@@ -57,8 +55,6 @@ pub struct SpCall<'a> {
     pub path: &'a PathArgs,
     /// The raw body.
     pub body: &'a [u8],
-    /// This request's ID.
-    pub request_id: &'a str,
 }
 
 /// A successful operation's answer.
@@ -140,17 +136,7 @@ fn prepare(
     let query = QueryParams::parse(parts.uri.query());
     let mut notes = Notes::default();
     let result = match body {
-        Some(body) => pipeline(
-            world,
-            operation,
-            parts,
-            body,
-            &query,
-            path,
-            now,
-            &request_id,
-            &mut notes,
-        ),
+        Some(body) => pipeline(world, operation, parts, body, &query, path, now, &mut notes),
         None => Err(SpApiErrorAnswer::invalid(
             "The request body could not be read or is larger than 1 MiB.",
         )),
@@ -228,7 +214,6 @@ fn pipeline(
     query: &QueryParams,
     path: &PathArgs,
     now: Timestamp,
-    request_id: &str,
     notes: &mut Notes,
 ) -> Result<Reply, SpApiErrorAnswer> {
     let agent_ok = parts
@@ -294,14 +279,12 @@ fn pipeline(
     }
 
     let call = SpCall {
-        operation,
         seller,
         application_id: context.application_id,
         now,
         query,
         path,
         body,
-        request_id,
     };
     match operation {
         Operation::GetMarketplaceParticipations => Ok(super::sellers::run(&call)),
