@@ -23,8 +23,9 @@ mod stock;
 mod throttle;
 mod timefmt;
 mod tls;
-/// Not part of the API: the sandbox's state, still reached by `sellerlink-sync`'s integration tests; they move to
-/// `sellerlink_testkit::SandboxControl` and [`ClockHandle`], then this goes back to private.
+// Not part of the API: the sandbox's state, still reached by `sellerlink-sync`'s integration tests; once they use
+// `sellerlink_testkit::SandboxControl` and `ClockHandle`, this module, the `SharedWorld` re-export and
+// `RunningSandbox::world` go back to private.
 #[doc(hidden)]
 pub mod world;
 mod xml;
