@@ -1,16 +1,13 @@
 //! Stock levels: the 3PL says how many units of each SKU it holds for a connection; sellerlink records the newest
 //! quantity per SKU and the worker ([`sellerlink_sync::StockPusher`]) pushes it to Amazon.
 
-use sellerlink_domain::ids::ConnectionId;
-use sellerlink_domain::text::{code_point, first_hidden};
+use sellerlink_domain::ids::{ConnectionId, Sku};
 use sellerlink_store::{StockChange, StockFilter, StockLevel};
 use sellerlink_sync::StockPusher;
 
 use crate::error::not_found;
 use crate::{App, AppError};
 
-/// The longest SKU Seller Central takes.
-const MAX_SKU: usize = 40;
 /// The most units one SKU may be given (a typo guard; Amazon's own limit is higher).
 pub const MAX_QUANTITY: u32 = 1_000_000;
 /// The most SKUs one call may set.
@@ -20,44 +17,34 @@ fn refused(field: &'static str, en: String, ja: String) -> AppError {
     AppError::StockRefused { field, en, ja }
 }
 
-/// Checks one typed SKU and quantity.
-fn checked(sku: &str, quantity: u32) -> Result<(String, u32), AppError> {
-    let trimmed = sku.trim();
-    let fits = !trimmed.is_empty() && trimmed.chars().count() <= MAX_SKU;
-    if !fits {
-        return Err(refused(
+/// Checks one typed SKU ([`Sku::parse`]) and quantity; a refusal quotes the SKU as typed, so a warehouse system
+/// sending many learns which one.
+fn checked(sku: &str, quantity: u32) -> Result<(Sku, u32), AppError> {
+    let sku = Sku::parse(sku).map_err(|error| {
+        refused(
             "sku",
             format!(
-                "{sku:?} is not a SKU; expected 1–{MAX_SKU} characters without line breaks, e.g. TEA-GREEN-100G"
+                "{sku:?} {}; expected {}",
+                error.problem_en(),
+                error.field.expected_format()
             ),
             format!(
-                "SKU {sku:?} の形式が正しくありません。改行を含まない1〜{MAX_SKU}文字（例: TEA-GREEN-100G）で入力してください。"
+                "SKU {sku:?} {}。正しい形式: {}",
+                error.problem_ja(),
+                error.field.expected_format_ja()
             ),
-        ));
-    }
-    if let Some((position, c)) = first_hidden(trimmed) {
-        let c = code_point(c);
-        return Err(refused(
-            "sku",
-            format!(
-                "{trimmed:?} contains {c} at position {position}, an invisible or text-direction character; \
-                 expected 1–{MAX_SKU} visible characters, e.g. TEA-GREEN-100G"
-            ),
-            format!(
-                "SKU {trimmed:?} の{position}文字目に見えない文字または文字の向きを変える文字（{c}）があります。見える文字1〜{MAX_SKU}文字（例: TEA-GREEN-100G）で入力してください。"
-            ),
-        ));
-    }
+        )
+    })?;
     if quantity > MAX_QUANTITY {
         return Err(refused(
             "quantity",
-            format!("{quantity} units of {trimmed} is more than {MAX_QUANTITY}; check the number"),
+            format!("{quantity} units of {sku} is more than {MAX_QUANTITY}; check the number"),
             format!(
-                "{trimmed} の在庫数 {quantity} は上限 {MAX_QUANTITY} を超えています。数を確認してください。"
+                "{sku} の在庫数 {quantity} は上限 {MAX_QUANTITY} を超えています。数を確認してください。"
             ),
         ));
     }
-    Ok((trimmed.to_owned(), quantity))
+    Ok((sku, quantity))
 }
 
 impl App {
@@ -83,18 +70,15 @@ impl App {
         }
         let mut checked_levels: Vec<(String, u32)> = Vec::with_capacity(levels.len());
         for (sku, quantity) in levels {
-            let level = checked(sku, *quantity)?;
-            if checked_levels.iter().any(|(seen, _)| *seen == level.0) {
+            let (sku, quantity) = checked(sku, *quantity)?;
+            if checked_levels.iter().any(|(seen, _)| seen == sku.as_str()) {
                 return Err(refused(
                     "sku",
-                    format!("{} is given twice; give each SKU once", level.0),
-                    format!(
-                        "SKU {} が2回指定されています。各 SKU は1回だけ指定してください。",
-                        level.0
-                    ),
+                    format!("{sku} is given twice; give each SKU once"),
+                    format!("SKU {sku} が2回指定されています。各 SKU は1回だけ指定してください。"),
                 ));
             }
-            checked_levels.push(level);
+            checked_levels.push((sku.into(), quantity));
         }
         self.store
             .connection(connection_id)

@@ -23,10 +23,10 @@ use sellerlink_domain::connection::{
 };
 use sellerlink_domain::ids::{ConnectionId, DeveloperId, MarketplaceId, MerchantId, SellerId};
 use sellerlink_domain::lifecycle::{AccessGrant, RenewalTerm};
-use sellerlink_sandbox::world::lock;
 use sellerlink_secrets::Keyring;
 use sellerlink_store::{SealedCredential, Store};
 use sellerlink_sync::KeyringCredentials;
+use sellerlink_testkit::SandboxControl;
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -127,11 +127,12 @@ async fn run(connections: usize, orders: usize) {
         )
         .await
         .expect("merchant");
-    let sellers = lock(&sandbox.world()).sellers().to_vec();
+    let control = SandboxControl::new(sandbox.http_url());
+    let sellers = sandbox.sellers();
     for seller in &sellers {
-        let token = lock(&sandbox.world())
-            .grant_access(&seller.seller_id, &developer.name, &developer.developer_id)
-            .expect("grant")
+        let token = control
+            .grant(&seller.seller_id, &developer.developer_id)
+            .await
             .mws_auth_token;
         let japan = MarketplaceId::parse(&seller.marketplace_ids[0]).expect("marketplace");
         let connection = Connection {

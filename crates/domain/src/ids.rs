@@ -22,6 +22,8 @@ pub enum IdField {
     ReceivedOrderId,
     MerchantId,
     ConnectionId,
+    /// A seller SKU (出品者SKU).
+    Sku,
 }
 
 impl IdField {
@@ -38,6 +40,7 @@ impl IdField {
             Self::AmazonOrderId | Self::ReceivedOrderId => "amazon_order_id",
             Self::MerchantId => "merchant_id",
             Self::ConnectionId => "connection_id",
+            Self::Sku => "sku",
         }
     }
 
@@ -55,6 +58,7 @@ impl IdField {
             Self::ReceivedOrderId => "order ID from Amazon",
             Self::MerchantId => "merchant ID",
             Self::ConnectionId => "connection ID",
+            Self::Sku => "SKU",
         }
     }
 
@@ -72,6 +76,7 @@ impl IdField {
             Self::ReceivedOrderId => "Amazonから届いた注文番号",
             Self::MerchantId => "荷主ID",
             Self::ConnectionId => "接続ID",
+            Self::Sku => "SKU",
         }
     }
 
@@ -97,6 +102,33 @@ impl IdField {
             Self::MerchantId | Self::ConnectionId => {
                 "a UUID, e.g. 01890a5d-ac96-774b-bcce-b302099a8057"
             }
+            Self::Sku => "1–40 visible characters as in Seller Central, e.g. TEA-GREEN-100G",
+        }
+    }
+
+    /// The expected format, with an example, in Japanese.
+    pub fn expected_format_ja(self) -> &'static str {
+        match self {
+            Self::SellerId | Self::SellingPartnerId => {
+                "Aで始まる10〜20文字の英大文字・数字（例: A1B2C3D4E5F6G7）"
+            }
+            Self::MarketplaceId => {
+                "AmazonのマーケットプレイスID（例: A1VC38T7YXB528 = Amazon.co.jp）"
+            }
+            Self::MwsAuthToken => {
+                "amzn.mws. に続くUUID（例: amzn.mws.01234567-89ab-cdef-0123-456789abcdef）"
+            }
+            Self::DeveloperId => {
+                "12桁の数字、ハイフンの有無は問いません（例: 1234-1234-1234 または 123412341234）"
+            }
+            Self::AwsAccessKeyId => "20文字の英大文字・数字（例: AKIAIOSFODNN7EXAMPLE）",
+            Self::LwaRefreshToken => "Atzr| で始まるAmazon発行のトークン（空白なし）",
+            Self::AmazonOrderId => "3桁-7桁-7桁の数字（例: 503-1234567-1234567）",
+            Self::ReceivedOrderId => {
+                "空白を含まない1〜64文字の半角英数字・記号（例: 503-1234567-1234567、S01-1234567-1234567）"
+            }
+            Self::MerchantId | Self::ConnectionId => "UUID",
+            Self::Sku => "Seller Central と同じ見える文字1〜40文字（例: TEA-GREEN-100G）",
         }
     }
 }
@@ -113,6 +145,9 @@ pub enum IdProblem {
         position: usize,
         character: Option<char>,
     },
+    /// A character that cannot be seen or that turns the text around it (see [`crate::text::is_hidden`]), at a
+    /// 1-based position; named by its code point in messages.
+    Hidden { position: usize, character: char },
     /// Well-formed pieces in the wrong arrangement (missing prefix, dashes in the wrong place…).
     Shape,
     /// Well-formed but not an Amazon marketplace we know.
@@ -157,15 +192,22 @@ impl IdError {
             } => {
                 format!("contains a character that is not allowed at position {position}")
             }
+            IdProblem::Hidden {
+                position,
+                character,
+            } => format!(
+                "contains {} at position {position}, an invisible or text-direction character",
+                crate::text::code_point(*character)
+            ),
             IdProblem::Shape => "is not in the expected shape".to_owned(),
             IdProblem::UnknownMarketplace => "is not a known Amazon marketplace".to_owned(),
             IdProblem::WrongPrefix { expected } => format!("does not start with {expected}"),
         }
     }
 
-    /// The whole message in Japanese, for merchants.
-    pub fn message_ja(&self) -> String {
-        let problem = match &self.problem {
+    /// What is wrong, in Japanese, to follow the field's name (e.g. `の文字数が正しくありません（41文字）`).
+    pub fn problem_ja(&self) -> String {
+        match &self.problem {
             IdProblem::Empty => "が入力されていません".to_owned(),
             IdProblem::Length { actual } => format!("の文字数が正しくありません（{actual}文字）"),
             IdProblem::Character {
@@ -180,42 +222,29 @@ impl IdError {
             } => {
                 format!("の{position}文字目に使用できない文字があります")
             }
+            IdProblem::Hidden {
+                position,
+                character,
+            } => format!(
+                "の{position}文字目に見えない文字または文字の向きを変える文字（{}）があります",
+                crate::text::code_point(*character)
+            ),
             IdProblem::Shape => "の形式が正しくありません".to_owned(),
             IdProblem::UnknownMarketplace => {
                 "は既知のAmazonマーケットプレイスではありません".to_owned()
             }
             IdProblem::WrongPrefix { expected } => format!("が {expected} で始まっていません"),
-        };
+        }
+    }
+
+    /// The whole message in Japanese, for merchants.
+    pub fn message_ja(&self) -> String {
         format!(
             "{}{}。正しい形式: {}",
             self.field.name_ja(),
-            problem,
-            self.expected_format_ja()
+            self.problem_ja(),
+            self.field.expected_format_ja()
         )
-    }
-
-    fn expected_format_ja(&self) -> &'static str {
-        match self.field {
-            IdField::SellerId | IdField::SellingPartnerId => {
-                "Aで始まる10〜20文字の英大文字・数字（例: A1B2C3D4E5F6G7）"
-            }
-            IdField::MarketplaceId => {
-                "AmazonのマーケットプレイスID（例: A1VC38T7YXB528 = Amazon.co.jp）"
-            }
-            IdField::MwsAuthToken => {
-                "amzn.mws. に続くUUID（例: amzn.mws.01234567-89ab-cdef-0123-456789abcdef）"
-            }
-            IdField::DeveloperId => {
-                "12桁の数字、ハイフンの有無は問いません（例: 1234-1234-1234 または 123412341234）"
-            }
-            IdField::AwsAccessKeyId => "20文字の英大文字・数字（例: AKIAIOSFODNN7EXAMPLE）",
-            IdField::LwaRefreshToken => "Atzr| で始まるAmazon発行のトークン（空白なし）",
-            IdField::AmazonOrderId => "3桁-7桁-7桁の数字（例: 503-1234567-1234567）",
-            IdField::ReceivedOrderId => {
-                "空白を含まない1〜64文字の半角英数字・記号（例: 503-1234567-1234567、S01-1234567-1234567）"
-            }
-            IdField::MerchantId | IdField::ConnectionId => "UUID",
-        }
     }
 }
 
@@ -761,6 +790,41 @@ impl std::str::FromStr for OrderIdLookup {
     type Err = IdError;
     fn from_str(s: &str) -> Result<Self, IdError> {
         Self::parse(s)
+    }
+}
+
+/// A seller SKU (出品者SKU), as Seller Central and both Amazon APIs take it: 1–[`Sku::MAX_LEN`] characters, kept
+/// exactly as typed apart from the white space copy-paste adds around it (no case folding, no NFKC: Amazon matches
+/// SKUs byte for byte). It may hold spaces, `/`, `&` or Japanese text, but no character that cannot be seen or
+/// that turns the text around it ([`crate::text::is_hidden`]: control, format and bidirectional characters).
+///
+/// Parse every SKU a person or a warehouse system hands in with [`Sku::parse`]; the stock levels sellerlink
+/// stores and the feeds it sends carry the parsed text.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sku(String);
+string_id!(Sku);
+public_id!(Sku);
+
+impl Sku {
+    /// The longest SKU Seller Central takes.
+    pub const MAX_LEN: usize = 40;
+
+    /// Parses a SKU: surrounding white space (including the full-width space) is dropped; what is left must be
+    /// 1–[`Self::MAX_LEN`] characters without hidden ones.
+    pub fn parse(input: &str) -> Result<Self, IdError> {
+        let field = IdField::Sku;
+        let value = non_empty(field, input)?;
+        if let Some((position, character)) = crate::text::first_hidden(value) {
+            return Err(IdError::new(
+                field,
+                IdProblem::Hidden {
+                    position,
+                    character,
+                },
+            ));
+        }
+        check_length(field, value, 1..=Self::MAX_LEN)?;
+        Ok(Self(value.to_owned()))
     }
 }
 

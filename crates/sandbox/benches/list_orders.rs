@@ -10,16 +10,12 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method};
 use jiff::Timestamp;
-use sellerlink_sandbox::mws::call::Call;
-use sellerlink_sandbox::mws::orders::orders_page;
-use sellerlink_sandbox::mws::params::Params;
-use sellerlink_sandbox::mws::section::Section;
-use sellerlink_sandbox::mws::signature::{
-    SignatureMethod, canonical_query, encode, sign, string_to_sign,
+use sellerlink_sandbox::SandboxConfig;
+use sellerlink_sandbox::bench_internals::{
+    Call, OrderQuery, Params, Section, TimeField, build_world, orders_page,
 };
-use sellerlink_sandbox::orders::{OrderQuery, TimeField};
-use sellerlink_sandbox::world::lock;
-use sellerlink_sandbox::{SandboxConfig, server};
+use sellerlink_sandbox::signing::{SignatureMethod, canonical_query, encode, sign, string_to_sign};
+use sellerlink_testkit::SandboxControl;
 
 struct Stats {
     name: &'static str,
@@ -70,11 +66,11 @@ fn main() {
     let mut rows = Vec::new();
 
     let generation = measure("generate 10 sellers x 10,000 orders", 5, || {
-        std::hint::black_box(server::build_world(&config));
+        std::hint::black_box(build_world(&config));
     });
     rows.push(generation);
 
-    let world = server::build_world(&config);
+    let world = build_world(&config);
     let seller = world.sellers()[0].clone();
     let now = world.now();
     let query = OrderQuery {
@@ -137,20 +133,16 @@ fn main() {
         .unwrap();
         let developer = running.demo_developer();
         let seller = running.demo_seller();
-        let token = {
-            let shared = running.world();
-            let mut world = lock(&shared);
-            world
-                .create_grant(&seller.seller_id, &developer.developer_id, None, true)
-                .unwrap()
-                .mws_auth_token
-        };
+        let token = SandboxControl::new(running.http_url())
+            .grant(&seller.seller_id, &developer.developer_id)
+            .await
+            .mws_auth_token;
         let client = reqwest::Client::new();
         let host = running.http_addr().to_string();
         let url = format!("{}/Orders/2013-09-01", running.http_url());
         let mut samples = Vec::new();
         for i in 0..320 {
-            let now = lock(&running.world()).now();
+            let now = running.now();
             let params = [
                 ("AWSAccessKeyId", developer.access_key_id.as_str()),
                 ("Action", "ListOrders"),

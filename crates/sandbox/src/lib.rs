@@ -1,43 +1,73 @@
 #![doc = include_str!("../README.md")]
 
-pub mod apps;
-pub mod clock;
-pub mod connection;
-pub mod control;
-pub mod faults;
-pub mod feeds;
-pub mod generate;
-pub mod ids;
-pub mod jst;
-pub mod lwa;
-pub mod malformed;
-pub mod marketplaces;
-pub mod mws;
-pub mod orders;
-pub mod request_log;
-pub mod seller_central;
-pub mod server;
-pub mod spapi;
-pub mod stock;
-pub mod throttle;
-pub mod timefmt;
-pub mod tls;
+mod apps;
+mod clock;
+mod clock_handle;
+mod control;
+mod dropped_connections;
+mod faults;
+mod feeds;
+mod generate;
+mod ids;
+mod jst;
+mod lwa;
+mod malformed;
+mod marketplaces;
+mod mws;
+mod orders;
+mod request_log;
+mod seller_central;
+mod server;
+mod spapi;
+mod stock;
+mod throttle;
+mod timefmt;
+mod tls;
+// Not part of the API: the sandbox's state, still reached by `sellerlink-sync`'s integration tests; once they use
+// `sellerlink_testkit::SandboxControl` and `ClockHandle`, this module, the `SharedWorld` re-export and
+// `RunningSandbox::world` go back to private.
+#[doc(hidden)]
 pub mod world;
-pub mod xml;
+mod xml;
 
+pub use clock_handle::ClockHandle;
+pub use lwa::{App, AppStage, ClientSecret, SpApiAppError};
 pub use server::{RunningSandbox, SandboxConfig, SandboxError, run_forever, start};
-pub use world::{Developer, Grant, GrantError, GrantState, SellerAccount, SharedWorld, World};
+pub use tls::{TlsError, install_crypto_provider};
+#[doc(hidden)]
+pub use world::SharedWorld;
+pub use world::{Developer, SellerAccount};
+
+/// Signing raw MWS requests the way the sandbox checks them (Signature Version 2, and [`signing::verify`], the check
+/// itself) and the `Content-MD5` of a feed body, for tests and tools that talk MWS without a client library.
+pub mod signing {
+    pub use crate::mws::feeds::content_md5;
+    pub use crate::mws::signature::{
+        SignatureMethod, canonical_query, encode, sign, string_to_sign, verify,
+    };
+}
+
+/// Not part of the API: what the crate's own benchmark (`benches/list_orders.rs`) measures below the HTTP layer.
+#[doc(hidden)]
+pub mod bench_internals {
+    pub use crate::mws::call::Call;
+    pub use crate::mws::orders::orders_page;
+    pub use crate::mws::params::Params;
+    pub use crate::mws::section::Section;
+    pub use crate::orders::{OrderQuery, TimeField};
+    pub use crate::server::build_world;
+}
 
 /// The axum state shared by every router (MWS, LWA, SP-API, control API, Seller Central pages).
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub(crate) struct AppState {
     /// The sandbox's whole state.
-    pub world: SharedWorld,
+    pub(crate) world: world::SharedWorld,
 }
 
 impl AppState {
     /// State around an existing world.
-    pub fn new(world: SharedWorld) -> Self {
+    pub(crate) fn new(world: world::SharedWorld) -> Self {
         Self { world }
     }
 }

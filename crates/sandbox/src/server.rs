@@ -21,7 +21,9 @@ use tokio_rustls::TlsAcceptor;
 use tower::Service;
 
 use crate::AppState;
-use crate::connection::ConnectionControl;
+use crate::clock_handle::ClockHandle;
+use crate::dropped_connections::ConnectionControl;
+use crate::lwa::SpApiAppError;
 use crate::world::{DEMO_DEVELOPER_ID, Developer, SellerAccount, SharedWorld, World, lock};
 
 /// How to start a sandbox.
@@ -176,9 +178,41 @@ impl RunningSandbox {
             .expect("every sandbox seeds the demo app")
     }
 
-    /// The shared world.
+    /// Every seller account, the generated ones first (`seller1@example.jp`, `seller2@example.jp`, …).
+    pub fn sellers(&self) -> Vec<SellerAccount> {
+        lock(&self.world).sellers().to_vec()
+    }
+
+    /// The sandbox clock, to read or move without the control API (see [`ClockHandle`]).
+    pub fn clock(&self) -> ClockHandle {
+        ClockHandle::new(self.world.clone())
+    }
+
+    /// Not part of the API: the sandbox's whole state, still reached by `sellerlink-sync`'s integration tests (see
+    /// the `world` module); everything else uses [`RunningSandbox::clock`] and the control API.
+    #[doc(hidden)]
     pub fn world(&self) -> SharedWorld {
         self.world.clone()
+    }
+
+    /// The sandbox's now.
+    pub fn now(&self) -> Timestamp {
+        lock(&self.world).now()
+    }
+
+    /// Points an SP-API app at a web app: adds `redirect_uri` to the app's OAuth redirect URIs (the default one stays
+    /// first) and makes `login_uri` its log-in URI, as `POST /_sandbox/apps/{application_id}` with
+    /// `add_redirect_uris` and `login_uri` does.
+    pub fn register_web_app(
+        &self,
+        application_id: &str,
+        redirect_uri: &str,
+        login_uri: &str,
+    ) -> Result<crate::lwa::App, SpApiAppError> {
+        let mut world = lock(&self.world);
+        let lwa = world.lwa_mut();
+        lwa.set_redirect_uris(application_id, None, vec![redirect_uri.to_owned()])?;
+        lwa.set_login_uri(application_id, Some(login_uri.to_owned()))
     }
 
     /// Stops accepting, lets open connections finish (up to 5 s) and waits for the listeners.
@@ -378,7 +412,7 @@ async fn serve_connection<IO>(
 /// Starts a sandbox, prints where it listens and the demo identity, and runs until Ctrl-C.
 pub async fn run_forever(config: SandboxConfig) -> Result<(), SandboxError> {
     let sandbox = start(config).await?;
-    println!("{}", banner(&sandbox));
+    println!("{}", sandbox.banner());
     tokio::signal::ctrl_c()
         .await
         .map_err(SandboxError::Signal)?;
@@ -387,21 +421,23 @@ pub async fn run_forever(config: SandboxConfig) -> Result<(), SandboxError> {
     Ok(())
 }
 
-/// The text `run_forever` prints at start: URLs, CA path, demo developer and demo seller login.
-pub fn banner(sandbox: &RunningSandbox) -> String {
-    let developer = sandbox.demo_developer();
-    let seller = sandbox.demo_seller();
-    let app = sandbox.demo_app();
-    let app_secret = app
-        .current_secret()
-        .map(|s| s.expose().to_owned())
-        .unwrap_or_default();
-    let (sellers, orders, seed) = {
-        let world = lock(&sandbox.world);
-        (world.sellers().len(), world.orders.total(), world.seed())
-    };
-    format!(
-        "sellerlink sandbox (seed {seed}, {sellers} sellers, {orders} orders)\n\
+impl RunningSandbox {
+    /// The text [`run_forever`] prints at start: URLs, CA path, demo developer, demo app and demo seller login.
+    pub fn banner(&self) -> String {
+        let sandbox = self;
+        let developer = sandbox.demo_developer();
+        let seller = sandbox.demo_seller();
+        let app = sandbox.demo_app();
+        let app_secret = app
+            .current_secret()
+            .map(|s| s.expose().to_owned())
+            .unwrap_or_default();
+        let (sellers, orders, seed) = {
+            let world = lock(&sandbox.world);
+            (world.sellers().len(), world.orders.total(), world.seed())
+        };
+        format!(
+            "sellerlink sandbox (seed {seed}, {sellers} sellers, {orders} orders)\n\
          \x20 MWS over HTTP    {http}\n\
          \x20 MWS over HTTPS   {https}\n\
          \x20 CA certificate   {ca}\n\
@@ -425,27 +461,60 @@ pub fn banner(sandbox: &RunningSandbox) -> String {
          \x20 Password         {password}\n\
          \x20 Seller ID        {seller_id}\n\
          \x20 Marketplace IDs  {marketplaces}",
-        http = sandbox.http_url(),
-        https = sandbox.https_url(),
-        ca = sandbox.ca_pem_path().display(),
-        name = developer.name,
-        dev_id = crate::ids::dashed_developer_id(&developer.developer_id),
-        key = developer.access_key_id,
-        secret = developer.secret_key,
-        app_name = app.name,
-        stage = app.stage.as_str(),
-        app_id = app.application_id,
-        client_id = app.client_id,
-        client_secret = app_secret,
-        redirect = app
-            .redirect_uris
-            .first()
-            .map(String::as_str)
-            .unwrap_or("(none)"),
-        email = seller.email,
-        phone = seller.phone,
-        password = seller.password,
-        seller_id = seller.seller_id,
-        marketplaces = seller.marketplace_ids.join(", "),
-    )
+            http = sandbox.http_url(),
+            https = sandbox.https_url(),
+            ca = sandbox.ca_pem_path().display(),
+            name = developer.name,
+            dev_id = crate::ids::dashed_developer_id(&developer.developer_id),
+            key = developer.access_key_id,
+            secret = developer.secret_key,
+            app_name = app.name,
+            stage = app.stage.as_str(),
+            app_id = app.application_id,
+            client_id = app.client_id,
+            client_secret = app_secret,
+            redirect = app
+                .redirect_uris
+                .first()
+                .map(String::as_str)
+                .unwrap_or("(none)"),
+            email = seller.email,
+            phone = seller.phone,
+            password = seller.password,
+            seller_id = seller.seller_id,
+            marketplaces = seller.marketplace_ids.join(", "),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generation_of_ten_sellers_by_ten_thousand_orders_is_deterministic() {
+        let config = SandboxConfig {
+            sellers: 10,
+            orders_per_seller: 10_000,
+            clock_start: Some("2024-03-01T00:00:00Z".parse().unwrap()),
+            ..SandboxConfig::default()
+        };
+        let started = std::time::Instant::now();
+        let world = build_world(&config);
+        let elapsed = started.elapsed();
+        let again = build_world(&config);
+        assert_eq!(world.orders().total(), 100_000);
+        let ids = |w: &World| -> Vec<String> {
+            w.sellers()
+                .iter()
+                .map(|s| {
+                    w.orders().seller(&s.seller_id).unwrap().all()[9_999]
+                        .id
+                        .to_string()
+                })
+                .collect()
+        };
+        assert_eq!(ids(&world), ids(&again));
+        eprintln!("generated 10 x 10,000 orders in {elapsed:?} (debug build)");
+    }
 }

@@ -7,7 +7,7 @@
 //! Grants are one kind of authorization (an MWS developer-access grant in Seller Central); the
 //! lifecycle rules R1–R5 of the customer guide live in [`World::grant_access`] and the
 //! `*_access` methods. All dates are Japan civil dates (Seller Central JP). SP-API apps and
-//! sellers' authorizations of them live in [`World::lwa`] (see [`crate::lwa`]).
+//! sellers' authorizations of them live in [`World::lwa`] (see `crate::lwa`).
 
 use std::collections::HashMap;
 use std::fmt;

@@ -682,7 +682,7 @@ fn main() {
         serve(&args[1..]);
         return;
     }
-    sellerlink_sandbox::tls::install_crypto_provider();
+    sellerlink_sandbox::install_crypto_provider();
     // Benchmarks are chosen by their exact names; none chosen runs all.
     let selected: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let wants = |name: &str| selected.is_empty() || selected.iter().any(|s| s.as_str() == name);

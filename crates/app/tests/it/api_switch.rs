@@ -10,7 +10,6 @@ use sellerlink_domain::connection::{ApiAccount, ConnectionStatus, Merchant};
 use sellerlink_domain::ids::{
     ConnectionId, LwaRefreshToken, MarketplaceId, MwsAuthToken, SellerId, SellingPartnerId,
 };
-use sellerlink_sandbox::world::lock;
 use sellerlink_store::{AuditFilter, OrderQuery};
 use sellerlink_sync::ImportOutcome;
 
@@ -19,18 +18,13 @@ use crate::spapi_support::{
 };
 
 /// The demo developer's MWS grant for the sandbox's seller, as Seller Central shows it.
-fn mws_grant(sandbox: &Sandbox) -> MwsAuthToken {
+async fn mws_grant(sandbox: &Sandbox) -> MwsAuthToken {
     let developer = sandbox.running.demo_developer();
-    let world = sandbox.running.world();
-    let token = lock(&world)
-        .grant_access(
-            &sandbox.seller.seller_id,
-            &developer.name,
-            &developer.developer_id,
-        )
-        .unwrap()
-        .mws_auth_token;
-    MwsAuthToken::parse(&token).unwrap()
+    let grant = sandbox
+        .control
+        .grant(&sandbox.seller.seller_id, &developer.developer_id)
+        .await;
+    MwsAuthToken::parse(&grant.mws_auth_token).unwrap()
 }
 
 fn mws_input(sandbox: &Sandbox, merchant: &Merchant, token: &MwsAuthToken) -> NewMwsConnection {
@@ -47,16 +41,13 @@ fn mws_input(sandbox: &Sandbox, merchant: &Merchant, token: &MwsAuthToken) -> Ne
 }
 
 /// The seller authorizes the demo app in Seller Central (a self-authorization); returns the refresh token.
-fn self_authorization(sandbox: &Sandbox) -> LwaRefreshToken {
+async fn self_authorization(sandbox: &Sandbox) -> LwaRefreshToken {
     let app_id = sandbox.running.demo_app().application_id;
-    let world = sandbox.running.world();
-    let mut world = lock(&world);
-    let now = world.now();
-    let token = world
-        .lwa_mut()
-        .self_authorize(&sandbox.seller.seller_id, &app_id, now)
-        .unwrap();
-    LwaRefreshToken::parse(&token).unwrap()
+    let issued = sandbox
+        .control
+        .authorize(&sandbox.seller.seller_id, Some(&app_id))
+        .await;
+    LwaRefreshToken::parse(&issued.refresh_token.unwrap()).unwrap()
 }
 
 async fn import(app: &App, sandbox: &Sandbox, id: ConnectionId) {
@@ -131,7 +122,10 @@ async fn mws_then_connect_with_amazon_moves_the_connection_to_spapi() {
     let takumi = merchant(&app, "匠工房").await;
 
     let mws = app
-        .add_mws_connection(mws_input(&sandbox, &takumi, &mws_grant(&sandbox)), &actor())
+        .add_mws_connection(
+            mws_input(&sandbox, &takumi, &mws_grant(&sandbox).await),
+            &actor(),
+        )
         .await
         .unwrap();
     let id = mws.connection.id;
@@ -186,7 +180,7 @@ async fn spapi_then_mws_moves_the_connection_to_mws_and_another_merchant_stays_r
                 merchant_id: takumi.id,
                 selling_partner_id: SellingPartnerId::parse(&sandbox.seller.seller_id).unwrap(),
                 marketplace_id: MarketplaceId::japan(),
-                refresh_token: self_authorization(&sandbox),
+                refresh_token: self_authorization(&sandbox).await,
                 authorized_on: None,
                 skip_verification: false,
             },
@@ -198,7 +192,7 @@ async fn spapi_then_mws_moves_the_connection_to_mws_and_another_merchant_stays_r
     import(&app, &sandbox, id).await;
 
     // Another merchant cannot take the seller account through the other API.
-    let token = mws_grant(&sandbox);
+    let token = mws_grant(&sandbox).await;
     let other = merchant(&app, "別の荷主").await;
     let refused = app
         .add_mws_connection(mws_input(&sandbox, &other, &token), &actor())

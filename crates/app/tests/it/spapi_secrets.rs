@@ -11,6 +11,7 @@ use sellerlink_domain::ids::MarketplaceId;
 use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_store::AuditFilter;
 use sellerlink_sync::ImportOutcome;
+use sellerlink_testkit::sandbox_control::AuthorizationAction;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -171,10 +172,8 @@ async fn the_refresh_token_never_appears_in_logs_debug_errors_audit_or_the_datab
         app.sync_connection(id, Default::default()).await.unwrap()
     ));
     sandbox
-        .post(
-            "/_sandbox/authorizations/revoke",
-            serde_json::json!({ "seller_id": sandbox.seller.seller_id }),
-        )
+        .control
+        .authorization_action(AuthorizationAction::Revoke, &sandbox.seller.seller_id, None)
         .await;
     sandbox.advance(SignedDuration::from_hours(2)).await;
     let refused = app.sync_connection(id, Default::default()).await.unwrap();

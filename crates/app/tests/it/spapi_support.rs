@@ -19,11 +19,10 @@ use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::{Language, Merchant, MerchantName};
 use sellerlink_domain::ids::{AwsAccessKeyId, ConnectionId, DeveloperId};
 use sellerlink_domain::lifecycle::StatusPolicy;
-use sellerlink_sandbox::world::lock;
-use sellerlink_sandbox::{RunningSandbox, SandboxConfig, SellerAccount, SharedWorld};
+use sellerlink_sandbox::{ClockHandle, RunningSandbox, SandboxConfig, SellerAccount};
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::{OrderQuery, Store, SyncStream};
-use sellerlink_testkit::SellerLogin;
+use sellerlink_testkit::{SandboxControl, SellerLogin};
 use serde_json::{Value, json};
 
 /// Where Amazon sends the browser back (registered for the demo app; no server needed, tests read `Location`).
@@ -41,11 +40,11 @@ pub fn actor() -> Actor {
 
 /// The sandbox clock, read in-process: the app stamps dates, expires states and dates access tokens with it.
 #[derive(Debug, Clone)]
-pub struct SandboxTime(pub SharedWorld);
+pub struct SandboxTime(pub ClockHandle);
 
 impl Clock for SandboxTime {
     fn now(&self) -> Timestamp {
-        lock(&self.0).now()
+        self.0.now()
     }
 }
 
@@ -62,7 +61,8 @@ pub struct DemoApp {
 /// A running sandbox with the demo app's redirect and log-in URIs registered.
 pub struct Sandbox {
     pub running: RunningSandbox,
-    pub http: reqwest::Client,
+    /// Its control API.
+    pub control: SandboxControl,
     pub seller: SellerAccount,
     _dir: tempfile::TempDir,
 }
@@ -81,25 +81,21 @@ impl Sandbox {
         })
         .await
         .expect("the sandbox starts");
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap();
-        let seller = lock(&running.world()).sellers()[0].clone();
+        let control = SandboxControl::new(running.http_url());
+        let seller = running.demo_seller();
         let sandbox = Self {
             running,
-            http,
+            control,
             seller,
             _dir: dir,
         };
         let settled = GENERATED_AT.parse::<Timestamp>().unwrap() + SETTLED_AFTER;
-        sandbox
-            .post("/_sandbox/clock", json!({ "set": settled.to_string() }))
-            .await;
+        sandbox.control.set_clock(&settled.to_string()).await;
         let id = sandbox.running.demo_app().application_id;
         sandbox
-            .post(
-                &format!("/_sandbox/apps/{id}"),
+            .control
+            .update_app(
+                &id,
                 json!({ "redirect_uris": [REDIRECT], "login_uri": LOGIN }),
             )
             .await;
@@ -111,61 +107,33 @@ impl Sandbox {
     }
 
     pub fn clock(&self) -> Arc<dyn Clock> {
-        Arc::new(SandboxTime(self.running.world()))
+        Arc::new(SandboxTime(self.running.clock()))
     }
 
     pub fn now(&self) -> Timestamp {
-        lock(&self.running.world()).now()
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Value {
-        let response = request.send().await.expect("the control API answers");
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        assert!(
-            status.is_success(),
-            "the control API refused: {status} {text}"
-        );
-        if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap()
-        }
-    }
-
-    pub async fn get(&self, path: &str) -> Value {
-        self.send(self.http.get(format!("{}{path}", self.url())))
-            .await
-    }
-
-    pub async fn post(&self, path: &str, body: Value) -> Value {
-        self.send(self.http.post(format!("{}{path}", self.url())).json(&body))
-            .await
+        self.running.now()
     }
 
     pub async fn advance(&self, by: SignedDuration) {
-        self.post("/_sandbox/clock", json!({ "advance": by.as_secs_f64() }))
-            .await;
+        self.control.advance_secs(by.as_secs_f64()).await;
     }
 
     /// The demo app's current credentials (after `rotate`, the new secret).
     pub async fn demo_app(&self) -> DemoApp {
         let id = self.running.demo_app().application_id;
-        let view = self.get(&format!("/_sandbox/apps/{id}")).await;
-        let secret = view["client_secret"].as_str().unwrap().to_owned();
-        let expires_at: Timestamp = view["secrets"]
-            .as_array()
-            .unwrap()
+        let view = self.control.app(&id).await;
+        let expires_at: Timestamp = view
+            .secrets
             .iter()
-            .find(|s| s["client_secret"] == secret.as_str())
-            .and_then(|s| s["expires_at"].as_str())
+            .find(|s| s.client_secret == view.client_secret)
+            .map(|s| s.expires_at.as_str())
             .unwrap()
             .parse()
             .unwrap();
         DemoApp {
             application_id: id,
-            client_id: view["client_id"].as_str().unwrap().to_owned(),
-            client_secret: secret,
+            client_id: view.client_id,
+            client_secret: view.client_secret,
             secret_expires_on: expires_at
                 .to_zoned_datetime(TimeZone::get("Asia/Tokyo").unwrap())
                 .date(),
@@ -175,33 +143,26 @@ impl Sandbox {
     /// Rotates the demo app's client secret; returns the app with the new one.
     pub async fn rotate_secret(&self) -> DemoApp {
         let id = self.running.demo_app().application_id;
-        self.post(&format!("/_sandbox/apps/{id}/secret/rotate"), json!({}))
-            .await;
+        self.control.rotate_secret(&id).await;
         self.demo_app().await
     }
 
     /// Every refresh token the sandbox ever issued to the demo seller (for the no-secret-anywhere checks).
     pub async fn refresh_tokens(&self) -> Vec<String> {
-        let value = self
-            .get(&format!(
-                "/_sandbox/authorizations?seller_id={}",
-                self.seller.seller_id
-            ))
-            .await;
-        value
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|auth| auth["refresh_tokens"].as_array().unwrap().iter())
-            .map(|token| token.as_str().unwrap().to_owned())
+        self.control
+            .authorizations(Some(&self.seller.seller_id))
+            .await
+            .into_iter()
+            .flat_map(|auth| auth.refresh_tokens)
             .collect()
     }
 
     /// Places an order for the demo seller now; returns its id.
     pub async fn place_order(&self, sku: &str) -> String {
         let view = self
-            .post(
-                &format!("/_sandbox/sellers/{}/orders", self.seller.seller_id),
+            .control
+            .place_order(
+                &self.seller.seller_id,
                 json!({ "items": [{ "sku": sku, "quantity": 1, "unit_price": 980 }] }),
             )
             .await;
@@ -367,15 +328,8 @@ pub async fn assert_equal_to_sandbox(
         .expect("a completed import set the watermark")
         .watermark
         .last_updated_after;
-    let views = sandbox
-        .get(&format!(
-            "/_sandbox/sellers/{}/orders",
-            sandbox.seller.seller_id
-        ))
-        .await;
+    let views = sandbox.control.orders(&sandbox.seller.seller_id).await;
     let expected: HashMap<&str, &Value> = views
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|v| {
             v["last_update_date"]

@@ -13,8 +13,7 @@ use sellerlink_domain::clock::ShiftableClock;
 use sellerlink_domain::connection::{Language, MerchantName};
 use sellerlink_domain::ids::{AwsAccessKeyId, MerchantId};
 use sellerlink_reminders::ChannelTarget;
-use sellerlink_sandbox::RunningSandbox;
-use sellerlink_sandbox::world::{SellerAccount, SharedWorld, lock};
+use sellerlink_sandbox::{RunningSandbox, SellerAccount};
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::{ChannelOwner, Role};
 use sellerlink_sync::SchedulerConfig;
@@ -114,9 +113,10 @@ pub async fn run(
     let shutdown = CancellationToken::new();
     let running = run_jobs(&jobs, &shutdown);
     let demo_clock = {
-        let (world, jobs) = (sandbox.world(), jobs.clone());
+        let (sandbox_clock, jobs) = (sandbox.clock(), jobs.clone());
         DemoClock::new(clock, move |by| {
-            advance_sandbox(&world, by);
+            // The sandbox finishes what fell due by its new time (feeds) as it moves.
+            sandbox_clock.advance(by);
             let jobs = jobs.clone();
             Box::pin(async move { jobs.run_due_now().await })
         })
@@ -227,18 +227,11 @@ pub async fn run(
 
 /// The sandbox's `index`-th seeded seller (0: `seller1@example.jp`, 1: `seller2@example.jp`).
 fn seeded_seller(sandbox: &RunningSandbox, index: usize) -> anyhow::Result<SellerAccount> {
-    lock(&sandbox.world())
+    sandbox
         .sellers()
         .get(index)
         .cloned()
         .ok_or_else(|| anyhow::anyhow!("the demo sandbox has no seller number {}", index + 1))
-}
-
-/// Moves the sandbox's clock with sellerlink's, and lets it finish what fell due (feeds) by its new time.
-fn advance_sandbox(world: &SharedWorld, by: SignedDuration) {
-    let mut world = lock(world);
-    world.clock_mut().advance(by);
-    world.settle();
 }
 
 /// Gives the demo merchant an e-mail channel (the merchant user's address) unless it has one, so that reminders and
@@ -273,15 +266,13 @@ fn demo_spapi_app(
     let demo = sandbox.demo_app();
     let redirect_uri = web_base.join("amazon/callback")?;
     let login_uri = web_base.join("amazon/login")?;
-    {
-        let world = sandbox.world();
-        let mut world = lock(&world);
-        let lwa = world.lwa_mut();
-        lwa.set_redirect_uris(&demo.application_id, None, vec![redirect_uri.to_string()])
-            .map_err(|e| anyhow::anyhow!("the sandbox refused the demo redirect URI: {e}"))?;
-        lwa.set_login_uri(&demo.application_id, Some(login_uri.to_string()))
-            .map_err(|e| anyhow::anyhow!("the sandbox refused the demo log-in URI: {e}"))?;
-    }
+    sandbox
+        .register_web_app(
+            &demo.application_id,
+            redirect_uri.as_str(),
+            login_uri.as_str(),
+        )
+        .map_err(|e| anyhow::anyhow!("the sandbox refused the demo web app's URIs: {e}"))?;
     let secret = demo
         .current_secret()
         .ok_or_else(|| anyhow::anyhow!("the sandbox's demo app has no client secret"))?;

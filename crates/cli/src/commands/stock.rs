@@ -1,6 +1,7 @@
 //! `sellerlink stock …`
 
 use sellerlink_app::{App, AppError};
+use sellerlink_domain::ids::Sku;
 use sellerlink_store::{StockChange, StockFilter};
 
 use crate::args::StockCommand;
@@ -46,7 +47,11 @@ pub async fn run(app: &App, command: StockCommand, output: &Output) -> anyhow::R
                 .count();
             let set: Vec<_> = after
                 .into_iter()
-                .filter(|level| levels.iter().any(|(sku, _)| sku.trim() == level.sku))
+                .filter(|level| {
+                    levels
+                        .iter()
+                        .any(|(sku, _)| Sku::parse(sku).is_ok_and(|sku| sku.as_str() == level.sku))
+                })
                 .collect();
             output.done(
                 &format!(

@@ -1,13 +1,17 @@
 //! The Amazon side of the CLI tests: a real sandbox serving HTTPS with its own CA, and homes whose sellerlink reaches
 //! it as the demo MWS developer or the demo SP-API app.
 
-use sellerlink_sandbox::{RunningSandbox, SandboxConfig, world::lock};
+use sellerlink_sandbox::{RunningSandbox, SandboxConfig};
+use sellerlink_testkit::SandboxControl;
+use sellerlink_testkit::sandbox_control::{AuthorizationAction, GrantAction};
 
 use crate::support::Home;
 
 /// A sandbox on HTTPS (its CA in a temporary directory), throttling scaled down 1000×.
 pub struct Amazon {
     pub sandbox: RunningSandbox,
+    /// The sandbox's control API.
+    pub control: SandboxControl,
     _certs: tempfile::TempDir,
 }
 
@@ -27,8 +31,10 @@ impl Amazon {
             cert_dir: certs.path().to_path_buf(),
             ..SandboxConfig::default()
         };
+        let sandbox = sellerlink_sandbox::start(config).await.unwrap();
         Self {
-            sandbox: sellerlink_sandbox::start(config).await.unwrap(),
+            control: SandboxControl::new(sandbox.http_url()),
+            sandbox,
             _certs: certs,
         }
     }
@@ -80,53 +86,47 @@ impl Amazon {
     }
 
     pub fn seller(&self, index: usize) -> String {
-        lock(&self.sandbox.world()).sellers()[index]
-            .seller_id
-            .clone()
+        self.sandbox.sellers()[index].seller_id.clone()
     }
 
     /// Grants the demo developer access to a seller, as the pages would; returns the MWS Auth Token.
-    pub fn grant(&self, seller_id: &str) -> String {
-        let developer = self.sandbox.demo_developer();
-        let world = self.sandbox.world();
-        let mut world = lock(&world);
-        world
-            .grant_access(seller_id, &developer.name, &developer.developer_id)
-            .unwrap()
+    pub async fn grant(&self, seller_id: &str) -> String {
+        let developer = self.sandbox.demo_developer().developer_id;
+        self.control
+            .grant(seller_id, &developer)
+            .await
             .mws_auth_token
     }
 
-    pub fn act(&self, seller_id: &str, action: &str) {
-        let developer = self.sandbox.demo_developer().developer_id;
-        let world = self.sandbox.world();
-        let mut world = lock(&world);
-        match action {
-            "revoke" => world.revoke_access(seller_id, &developer).map(drop),
-            "expire" => world.expire_now(seller_id, &developer).map(drop),
-            "restore" => world.restore_access(seller_id, &developer).map(drop),
+    /// The seller revokes, lets expire or restores the demo developer's access in Seller Central.
+    pub async fn act(&self, seller_id: &str, action: &str) {
+        let action = match action {
+            "revoke" => GrantAction::Revoke,
+            "expire" => GrantAction::ExpireNow,
+            "restore" => GrantAction::Restore,
             other => panic!("unknown action {other}"),
-        }
-        .unwrap();
+        };
+        let developer = self.sandbox.demo_developer().developer_id;
+        self.control
+            .grant_action(action, seller_id, &developer)
+            .await;
     }
 
     /// The seller authorizes the demo app (self-authorization); returns the refresh token Amazon issues.
-    pub fn authorize(&self, seller_id: &str) -> String {
+    pub async fn authorize(&self, seller_id: &str) -> String {
         let app_id = self.sandbox.demo_app().application_id;
-        let world = self.sandbox.world();
-        let mut world = lock(&world);
-        let now = world.now();
-        world
-            .lwa_mut()
-            .self_authorize(seller_id, &app_id, now)
-            .unwrap()
+        self.control
+            .authorize(seller_id, Some(&app_id))
+            .await
+            .refresh_token
+            .expect("a self-authorization issues a refresh token")
     }
 
     /// The seller revokes the demo app in Manage Your Apps.
-    pub fn revoke(&self, seller_id: &str) {
+    pub async fn revoke(&self, seller_id: &str) {
         let app_id = self.sandbox.demo_app().application_id;
-        let world = self.sandbox.world();
-        let mut world = lock(&world);
-        let now = world.now();
-        world.lwa_mut().revoke(seller_id, &app_id, now).unwrap();
+        self.control
+            .authorization_action(AuthorizationAction::Revoke, seller_id, Some(&app_id))
+            .await;
     }
 }

@@ -11,8 +11,8 @@ use crate::amazon::Amazon;
 use crate::support::{Home, JAPAN};
 
 /// Adds a verified MWS connection of `seller` for the merchant Takumi (added if missing); returns its id.
-fn connect(home: &Home, amazon: &Amazon, seller: &str) -> String {
-    connect_with(home, seller, &amazon.grant(seller))
+async fn connect(home: &Home, amazon: &Amazon, seller: &str) -> String {
+    connect_with(home, seller, &amazon.grant(seller).await)
 }
 
 /// Adds a verified MWS connection of `seller` with the MWS Auth Token `token`; returns its id.
@@ -156,7 +156,7 @@ async fn a_worker_that_is_pid_1_stops_on_sigterm_within_its_grace_and_the_next_i
     let amazon = Amazon::with_orders(1, 400).await;
     let seller = amazon.seller(0);
     let home = amazon.mws_home();
-    let token = amazon.grant(&seller);
+    let token = amazon.grant(&seller).await;
     let id = connect_with(&home, &seller, &token);
     // Each item listing takes 300 ms, so the first import is still running when the signal comes.
     let slow = serde_json::json!({ "slow": 1.0, "slow_ms": 300 });
@@ -306,7 +306,7 @@ async fn scrape(url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
 async fn metrics_count_the_imports_orders_and_amazon_calls_of_serve() {
     let amazon = Amazon::start(1).await;
     let home = amazon.mws_home();
-    connect(&home, &amazon, &amazon.seller(0));
+    connect(&home, &amazon, &amazon.seller(0)).await;
     let mut serving = home.spawn(&[
         "serve",
         "--bind",
@@ -400,10 +400,11 @@ async fn metrics_count_the_imports_orders_and_amazon_calls_of_serve() {
 async fn sync_all_runs_a_bounded_number_at_once_and_ends_on_a_total() {
     let amazon = Amazon::start(3).await;
     let home = amazon.mws_home();
-    let ids: Vec<String> = (0..3)
-        .map(|n| connect(&home, &amazon, &amazon.seller(n)))
-        .collect();
-    amazon.act(&amazon.seller(2), "revoke");
+    let mut ids: Vec<String> = Vec::new();
+    for n in 0..3 {
+        ids.push(connect(&home, &amazon, &amazon.seller(n)).await);
+    }
+    amazon.act(&amazon.seller(2), "revoke").await;
 
     let run = tokio::task::block_in_place(|| {
         home.run(&["--db-pool-size", "2", "sync", "--all", "--concurrency", "1"])

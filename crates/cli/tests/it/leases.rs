@@ -8,7 +8,7 @@ use crate::amazon::Amazon;
 use crate::support::{Home, JAPAN, Run, Running};
 
 /// Adds a verified MWS connection of `seller`; returns its id.
-fn connect(home: &Home, amazon: &Amazon, seller: &str) -> String {
+async fn connect(home: &Home, amazon: &Amazon, seller: &str) -> String {
     let added = home.run_with_stdin(
         &[
             "--json",
@@ -21,17 +21,17 @@ fn connect(home: &Home, amazon: &Amazon, seller: &str) -> String {
             "--marketplace-id",
             JAPAN,
         ],
-        &format!("{}\n", amazon.grant(seller)),
+        &format!("{}\n", amazon.grant(seller).await),
     );
     added.assert_ok().json()["id"].as_str().unwrap().to_owned()
 }
 
 /// A home with the merchant and one connection to the sandbox's first seller.
-fn connected_home(amazon: &Amazon) -> (Home, String) {
+async fn connected_home(amazon: &Amazon) -> (Home, String) {
     let home = amazon.mws_home();
     home.run(&["merchant", "add", "--name", "Takumi"])
         .assert_ok();
-    let id = connect(&home, amazon, &amazon.seller(0));
+    let id = connect(&home, amazon, &amazon.seller(0)).await;
     (home, id)
 }
 
@@ -87,7 +87,7 @@ fn sync_all(home: &Home) -> Run {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_killed_import_does_not_hold_its_connection() {
     let amazon = Amazon::start(1).await;
-    let (home, id) = connected_home(&amazon);
+    let (home, id) = connected_home(&amazon).await;
     stall_item_listings(&amazon).await;
     let mut crashed = importing(&amazon, &home).await;
     crashed.0.kill().unwrap(); // SIGKILL: no chance to release the lease
@@ -122,7 +122,7 @@ async fn a_killed_import_does_not_hold_its_connection() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lease_held_by_a_live_process_is_named_and_fails_the_command() {
     let amazon = Amazon::start(1).await;
-    let (home, id) = connected_home(&amazon);
+    let (home, id) = connected_home(&amazon).await;
     stall_item_listings(&amazon).await;
     let holder = importing(&amazon, &home).await;
 
@@ -161,10 +161,10 @@ async fn a_lease_held_by_a_live_process_is_named_and_fails_the_command() {
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_terminal_sync_prints_one_line_per_connection() {
     let amazon = Amazon::start(2).await;
-    let (home, first) = connected_home(&amazon);
+    let (home, first) = connected_home(&amazon).await;
     let second_seller = amazon.seller(1);
-    let second = connect(&home, &amazon, &second_seller);
-    amazon.act(&second_seller, "revoke");
+    let second = connect(&home, &amazon, &second_seller).await;
+    amazon.act(&second_seller, "revoke").await;
 
     let run = sync_all(&home);
     assert!(!run.status.success(), "one connection failed");
@@ -224,7 +224,7 @@ async fn a_stalled_import_writes_nothing_after_its_successor_took_over() {
     let home = amazon.mws_home().with_env("SELLERLINK_LEASE_SECONDS", "3");
     home.run(&["merchant", "add", "--name", "Takumi"])
         .assert_ok();
-    let id = connect(&home, &amazon, &amazon.seller(0));
+    let id = connect(&home, &amazon, &amazon.seller(0)).await;
     slow_item_listings(&amazon, 2_000).await;
     let mut stalled = importing(&amazon, &home).await;
     signal(&stalled, "STOP");

@@ -115,7 +115,7 @@ async fn a_revoked_connection_takes_the_new_grants_token() {
     home.run(&["merchant", "add", "--name", "Takumi"])
         .assert_ok();
     let (a, b) = (amazon.seller(0), amazon.seller(1));
-    let token = amazon.grant(&a);
+    let token = amazon.grant(&a).await;
     let added = tokio::task::block_in_place(|| {
         home.run_with_stdin(
             &[
@@ -133,7 +133,7 @@ async fn a_revoked_connection_takes_the_new_grants_token() {
         )
     });
     let id = added.assert_ok().json()["id"].as_str().unwrap().to_owned();
-    amazon.act(&a, "revoke");
+    amazon.act(&a, "revoke").await;
     home.run(&["connection", "revoke", &id]).assert_ok();
 
     let replace = |token: &str| {
@@ -145,7 +145,7 @@ async fn a_revoked_connection_takes_the_new_grants_token() {
         })
     };
     // Seller B's token: Amazon refuses it, nothing changes.
-    let other = replace(&amazon.grant(&b));
+    let other = replace(&amazon.grant(&b).await);
     assert!(!other.status.success());
     assert_eq!(other.json()["error"]["code"], "token_for_another_seller");
     let shown = home
@@ -155,7 +155,7 @@ async fn a_revoked_connection_takes_the_new_grants_token() {
     assert_eq!(shown["connection"]["status"]["status"], "revoked");
 
     // Seller A grants access again: a new token, verified, a new year.
-    let new_token = amazon.grant(&a);
+    let new_token = amazon.grant(&a).await;
     assert_ne!(new_token, token);
     let replaced = replace(&new_token).assert_ok().json();
     assert_eq!(replaced["id"], id.as_str());

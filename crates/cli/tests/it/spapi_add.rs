@@ -69,7 +69,7 @@ async fn a_verified_refresh_token_is_stored_imported_and_renewed_by_the_next_one
     home.run(&["merchant", "add", "--name", MERCHANT])
         .assert_ok();
     let seller = amazon.seller(0);
-    let token = amazon.authorize(&seller);
+    let token = amazon.authorize(&seller).await;
 
     let view = add(&home, &seller, JAPAN, &token, &[]).assert_ok().json();
     assert_eq!(view["renewed"], false);
@@ -108,7 +108,7 @@ async fn a_verified_refresh_token_is_stored_imported_and_renewed_by_the_next_one
     );
 
     // The seller authorizes again: the new token renews the same connection instead of adding one.
-    let renewal = amazon.authorize(&seller);
+    let renewal = amazon.authorize(&seller).await;
     assert_ne!(renewal, token);
     let renewed = add(&home, &seller, JAPAN, &renewal, &[]).assert_ok().json();
     assert_eq!(renewed["renewed"], true, "{renewed}");
@@ -135,6 +135,7 @@ async fn a_verified_refresh_token_is_stored_imported_and_renewed_by_the_next_one
     // The same seller account for another merchant: refused, nothing stored.
     home.run(&["merchant", "add", "--name", "Other"])
         .assert_ok();
+    let other_token = amazon.authorize(&seller).await;
     let other = tokio::task::block_in_place(|| {
         home.run_with_stdin(
             &[
@@ -148,7 +149,7 @@ async fn a_verified_refresh_token_is_stored_imported_and_renewed_by_the_next_one
                 "--marketplace-id",
                 JAPAN,
             ],
-            &format!("{}\n", amazon.authorize(&seller)),
+            &format!("{other_token}\n"),
         )
     });
     assert_eq!(refusal(&other)["code"], "already_connected");
@@ -182,13 +183,13 @@ async fn each_refusal_is_classified_in_both_languages_and_stores_nothing() {
     );
 
     // A token whose authorization the seller revoked: the same classification.
-    let revoked = amazon.authorize(&a);
-    amazon.revoke(&a);
+    let revoked = amazon.authorize(&a).await;
+    amazon.revoke(&a).await;
     let error = refusal(&add(&home, &a, JAPAN, &revoked, &[]));
     assert_eq!(error["code"], "spapi_refresh_token_rejected", "{error}");
 
     // A marketplace the seller does not sell in.
-    let token_b = amazon.authorize(&b);
+    let token_b = amazon.authorize(&b).await;
     let error = refusal(&add(&home, &b, UNITED_STATES, &token_b, &[]));
     assert_eq!(error["code"], "marketplace_not_participating", "{error}");
     assert!(
@@ -242,7 +243,7 @@ async fn each_refusal_is_classified_in_both_languages_and_stores_nothing() {
 
     // A renewal with another marketplace, or dated before the last approval: refused, nothing changed.
     let before = connections(&home);
-    let renewal = amazon.authorize(&b);
+    let renewal = amazon.authorize(&b).await;
     let error = refusal(&add(&home, &b, UNITED_STATES, &renewal, &[]));
     assert_eq!(error["code"], "spapi_renewal_other_marketplace", "{error}");
     let error = refusal(&add(
@@ -279,7 +280,7 @@ async fn amazon_unreachable_stores_nothing() {
     home.run(&["merchant", "add", "--name", MERCHANT])
         .assert_ok();
     let seller = amazon.seller(0);
-    let token = amazon.authorize(&seller);
+    let token = amazon.authorize(&seller).await;
     let error = refusal(&add(&home, &seller, JAPAN, &token, &[]));
     assert_eq!(error["code"], "amazon_unreachable", "{error}");
     assert!(
@@ -384,7 +385,7 @@ async fn the_refresh_token_never_appears_in_output_logs_or_files() {
     home.run(&["merchant", "add", "--name", MERCHANT])
         .assert_ok();
     let (a, b) = (amazon.seller(0), amazon.seller(1));
-    let (token_a, token_b) = (amazon.authorize(&a), amazon.authorize(&b));
+    let (token_a, token_b) = (amazon.authorize(&a).await, amazon.authorize(&b).await);
     let mut transcripts = vec![
         add(&home, &a, JAPAN, &token_a, &[]),
         // Unverified: stored without asking Amazon, and marked as such.
@@ -428,6 +429,7 @@ async fn the_refresh_token_never_appears_in_output_logs_or_files() {
         listed.iter().find(|c| c["id"] == id_b.as_str()).unwrap()["status"]["status"].clone();
     assert_eq!(status_b, "unverified");
     // --no-verify cannot renew: a renewal is stored only once Amazon accepted the token.
+    let renewal_token = amazon.authorize(&a).await;
     let renewal = tokio::task::block_in_place(|| {
         home.run_with_stdin(
             &[
@@ -442,7 +444,7 @@ async fn the_refresh_token_never_appears_in_output_logs_or_files() {
                 "--marketplace-id",
                 JAPAN,
             ],
-            &format!("{}\n", amazon.authorize(&a)),
+            &format!("{renewal_token}\n"),
         )
     });
     assert_eq!(

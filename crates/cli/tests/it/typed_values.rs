@@ -49,7 +49,7 @@ async fn a_seller_id_typed_full_width_and_lower_case_is_normalised_and_accepted_
     home.run(&["merchant", "add", "--name", "Takumi"])
         .assert_ok();
     let seller = amazon.seller(0);
-    let token = amazon.grant(&seller);
+    let token = amazon.grant(&seller).await;
 
     // A well-formed Seller ID Amazon does not know: Amazon's "Invalid seller id", as a message at the field.
     let mistyped = "AZZZZZZZZZZZZZ";

@@ -36,7 +36,7 @@ async fn onboarding_is_verified_and_each_refusal_says_what_to_do() {
     home.run(&["merchant", "add", "--name", "Takumi"])
         .assert_ok();
     let (a, b) = (amazon.seller(0), amazon.seller(1));
-    let (token_a, token_b) = (amazon.grant(&a), amazon.grant(&b));
+    let (token_a, token_b) = (amazon.grant(&a).await, amazon.grant(&b).await);
 
     // A token issued to seller B, typed with seller A's id.
     let run = tokio::task::block_in_place(|| add(&home, &a, JAPAN, &token_b));
@@ -86,8 +86,8 @@ async fn onboarding_is_verified_and_each_refusal_says_what_to_do() {
 
     // Revoked and expired grants: their own messages; nothing stored.
     let c = amazon.seller(2);
-    let token_c = amazon.grant(&c);
-    amazon.act(&c, "expire");
+    let token_c = amazon.grant(&c).await;
+    amazon.act(&c, "expire").await;
     let run = tokio::task::block_in_place(|| add(&home, &c, JAPAN, &token_c));
     let error = &run.json()["error"];
     assert_eq!(error["code"], "access_expired", "{error}");
@@ -98,8 +98,8 @@ async fn onboarding_is_verified_and_each_refusal_says_what_to_do() {
             .contains("アクセス権の復元"),
         "{error}"
     );
-    amazon.act(&c, "restore");
-    amazon.act(&c, "revoke");
+    amazon.act(&c, "restore").await;
+    amazon.act(&c, "revoke").await;
     let run = tokio::task::block_in_place(|| add(&home, &c, JAPAN, &token_c));
     assert_eq!(
         run.json()["error"]["code"],
@@ -110,7 +110,7 @@ async fn onboarding_is_verified_and_each_refusal_says_what_to_do() {
     assert_eq!(connection_count(&home), 1);
 
     // Access lost after onboarding: the sync pauses with access denied; verify after restore resumes it.
-    amazon.act(&a, "expire");
+    amazon.act(&a, "expire").await;
     let paused = tokio::task::block_in_place(|| home.run(&["--json", "sync", "--connection", &id]));
     assert_eq!(
         paused.json()[0]["outcome"],
@@ -123,7 +123,7 @@ async fn onboarding_is_verified_and_each_refusal_says_what_to_do() {
         shown.assert_ok().json()["connection"]["status"]["status"],
         "access_denied"
     );
-    amazon.act(&a, "restore");
+    amazon.act(&a, "restore").await;
     tokio::task::block_in_place(|| home.run(&["connection", "verify", &id])).assert_ok();
     let resumed =
         tokio::task::block_in_place(|| home.run(&["--json", "sync", "--connection", &id]));
@@ -158,7 +158,7 @@ async fn buyer_data_of_finished_orders_is_erased_after_the_retention_period_and_
     home.run(&["merchant", "add", "--name", "Takumi"])
         .assert_ok();
     let seller = amazon.seller(0);
-    let token = amazon.grant(&seller);
+    let token = amazon.grant(&seller).await;
     let id = tokio::task::block_in_place(|| add(&home, &seller, JAPAN, &token))
         .assert_ok()
         .json()["id"]

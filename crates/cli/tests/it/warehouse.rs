@@ -37,7 +37,7 @@ async fn seller_connected() -> (Amazon, Home, String, String) {
     let home = amazon.spapi_home();
     run(&home, &["merchant", "add", "--name", "Takumi"]).assert_ok();
     let seller = amazon.seller(0);
-    let token = amazon.authorize(&seller);
+    let token = amazon.authorize(&seller).await;
     let added = tokio::task::block_in_place(|| {
         home.run_with_stdin(
             &[

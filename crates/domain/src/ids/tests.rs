@@ -467,6 +467,50 @@ fn full_width(text: &str) -> String {
         .collect()
 }
 
+#[test]
+fn skus_keep_their_text_and_refuse_what_amazon_would_not_take() {
+    for (typed, kept) in [
+        ("TEA-GREEN-100G", "TEA-GREEN-100G"),
+        (" 抹茶/100g 缶\u{3000}\n", "抹茶/100g 缶"),
+        ("抹茶&ほうじ茶<set>", "抹茶&ほうじ茶<set>"),
+        ("tea-green-100g", "tea-green-100g"),
+        ("ＴＥＡ", "ＴＥＡ"),
+    ] {
+        assert_eq!(Sku::parse(typed).unwrap().as_str(), kept, "{typed:?}");
+    }
+    assert_eq!(Sku::parse(&"x".repeat(40)).unwrap().as_str().len(), 40);
+    assert_eq!(Sku::parse("  ").unwrap_err().problem, IdProblem::Empty);
+    assert_eq!(
+        Sku::parse(&"x".repeat(41)).unwrap_err().problem,
+        IdProblem::Length { actual: 41 }
+    );
+    let hidden = Sku::parse("TK\u{200B}1").unwrap_err();
+    assert_eq!(
+        hidden.problem,
+        IdProblem::Hidden {
+            position: 3,
+            character: '\u{200B}'
+        }
+    );
+    assert_eq!(
+        hidden.to_string(),
+        "SKU: contains U+200B at position 3, an invisible or text-direction character; \
+         expected 1–40 visible characters as in Seller Central, e.g. TEA-GREEN-100G"
+    );
+    assert!(
+        hidden
+            .message_ja()
+            .starts_with("SKUの3文字目に見えない文字または文字の向きを変える文字（U+200B）"),
+        "{}",
+        hidden.message_ja()
+    );
+    assert!(matches!(
+        Sku::parse("TK\n1").unwrap_err().problem,
+        IdProblem::Hidden { position: 3, .. }
+    ));
+    assert_eq!(IdField::Sku.key(), "sku");
+}
+
 proptest! {
     #[test]
     fn typed_variants_normalise_to_the_canonical_value(

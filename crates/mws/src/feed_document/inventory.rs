@@ -1,35 +1,13 @@
 //! `_POST_INVENTORY_AVAILABILITY_DATA_`: stock quantities per SKU.
 
-use std::fmt;
 use std::num::NonZeroU32;
 
 use sellerlink_domain::ids::SellerId;
+/// A seller SKU as the feed takes it: the one SKU rule of `sellerlink_domain` (1–40 visible characters).
+pub use sellerlink_domain::ids::Sku;
 
 use super::envelope::EnvelopeWriter;
-use super::{FeedDocumentError, feed_text};
 use crate::model::feeds::FeedType;
-
-/// A seller SKU: 1–40 characters without control characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sku(String);
-
-impl Sku {
-    /// Parses a SKU (surrounding whitespace is removed).
-    pub fn parse(input: &str) -> Result<Self, FeedDocumentError> {
-        feed_text("SKU", input, 40).map(Self)
-    }
-
-    /// The SKU's text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Sku {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// The stock to report for one SKU.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,12 +133,5 @@ mod tests {
             feed.feed_type().as_str(),
             "_POST_INVENTORY_AVAILABILITY_DATA_"
         );
-    }
-
-    #[test]
-    fn skus_are_checked() {
-        assert!(Sku::parse("").is_err());
-        assert!(Sku::parse(&"s".repeat(41)).is_err());
-        assert_eq!(Sku::parse(" SKU-1 ").expect("valid").as_str(), "SKU-1");
     }
 }

@@ -8,18 +8,18 @@ use secrecy::SecretString;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::{AwsAccessKeyId, MwsAuthToken, SellerId};
 use sellerlink_mws::{MwsClient, MwsClientBuilder, RetryPolicy, SellerAuth};
-use sellerlink_sandbox::world::lock;
-use sellerlink_sandbox::{RunningSandbox, SandboxConfig, SharedWorld};
+use sellerlink_sandbox::{ClockHandle, RunningSandbox, SandboxConfig};
+use sellerlink_testkit::SandboxControl;
 use serde_json::Value;
 
 /// Reads the sandbox's clock, so request timestamps stay inside its ±15 minutes however far a
 /// test moves it.
 #[derive(Debug)]
-struct SandboxTime(SharedWorld);
+struct SandboxTime(ClockHandle);
 
 impl Clock for SandboxTime {
     fn now(&self) -> Timestamp {
-        lock(&self.0).now()
+        self.0.now()
     }
 }
 
@@ -53,9 +53,9 @@ impl Harness {
             .expect("the sandbox starts");
         let developer = sandbox.demo_developer();
         let seller = sandbox.demo_seller();
-        let grant = lock(&sandbox.world())
-            .create_grant(&seller.seller_id, &developer.developer_id, None, true)
-            .expect("the demo seller grants the demo developer access");
+        let grant = SandboxControl::new(sandbox.http_url())
+            .grant(&seller.seller_id, &developer.developer_id)
+            .await;
         let auth = SellerAuth::granted(
             SellerId::parse(&seller.seller_id).expect("the sandbox's seller id parses"),
             MwsAuthToken::parse(&grant.mws_auth_token).expect("the sandbox's token parses"),
@@ -82,7 +82,7 @@ impl Harness {
                 AwsAccessKeyId::parse(&developer.access_key_id).expect("access key parses"),
                 SecretString::from(developer.secret_key),
             )
-            .clock(Arc::new(SandboxTime(self.sandbox.world())))
+            .clock(Arc::new(SandboxTime(self.sandbox.clock())))
             .timeout(Duration::from_secs(10))
             .retry_policy(quick_retries(3))
             .user_agent("sellerlink-mws-tests", "1.0")
@@ -95,7 +95,7 @@ impl Harness {
 
     /// The sandbox's now.
     pub fn now(&self) -> Timestamp {
-        lock(&self.sandbox.world()).now()
+        self.sandbox.now()
     }
 
     fn url(&self, path: &str) -> String {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::texts::{self, RequestProblem};
 use super::views::AppMessagePage;
-use crate::lwa::{App, AppError, AppStage};
+use crate::lwa::{App, AppStage, SpApiAppError};
 use crate::seller_central::auth::SignedIn;
 use crate::seller_central::lang::Chrome;
 use crate::seller_central::views::AccountBar;
@@ -65,7 +65,7 @@ pub(crate) fn check_request(
     let redirect_uri = app
         .resolve_redirect_uri(non_empty(&request.redirect_uri))
         .map_err(|e| match e {
-            AppError::NoRedirectUri => bad(RequestProblem::NoRedirect),
+            SpApiAppError::NoRedirectUri => bad(RequestProblem::NoRedirect),
             _ => bad(RequestProblem::UnregisteredRedirect),
         })?;
     let state = non_empty(&request.state)

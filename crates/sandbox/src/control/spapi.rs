@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use crate::AppState;
 use crate::control::{ControlError, ControlResult};
 use crate::lwa::registry::AuthorizationMissing;
-use crate::lwa::{App, AppError, AppStage, NewApp, SpApiAuthorization};
+use crate::lwa::{App, AppStage, NewApp, SpApiAppError, SpApiAuthorization};
 use crate::world::{World, lock};
 
 /// One client secret.
@@ -130,10 +130,10 @@ fn authorization_view(world: &World, auth: &SpApiAuthorization) -> Authorization
     }
 }
 
-fn app_error(error: AppError) -> ControlError {
+fn app_error(error: SpApiAppError) -> ControlError {
     match error {
-        AppError::UnknownApp(_) => ControlError::not_found(error.to_string()),
-        AppError::Duplicate(_) => ControlError::conflict(error.to_string()),
+        SpApiAppError::UnknownApp(_) => ControlError::not_found(error.to_string()),
+        SpApiAppError::Duplicate(_) => ControlError::conflict(error.to_string()),
         _ => ControlError::bad_request(error.to_string()),
     }
 }
@@ -168,7 +168,7 @@ pub(crate) async fn get_app(
     let app = world
         .lwa()
         .app(&application_id)
-        .ok_or_else(|| app_error(AppError::UnknownApp(application_id.clone())))?;
+        .ok_or_else(|| app_error(SpApiAppError::UnknownApp(application_id.clone())))?;
     Ok(Json(app_view(&world, app)))
 }
 
@@ -196,7 +196,7 @@ pub(crate) async fn update_app(
     let mut app = lwa
         .app(&application_id)
         .cloned()
-        .ok_or_else(|| app_error(AppError::UnknownApp(application_id.clone())))?;
+        .ok_or_else(|| app_error(SpApiAppError::UnknownApp(application_id.clone())))?;
     if update.redirect_uris.is_some() || !update.add_redirect_uris.is_empty() {
         app = lwa
             .set_redirect_uris(

@@ -11,8 +11,6 @@ pub const SECRET_LIFETIME: SignedDuration = SignedDuration::from_hours(180 * 24)
 /// After a rotation the previous secret keeps working this long (but never past its own
 /// expiry). Amazon does not document a grace period; the sandbox chooses 7 days.
 pub const ROTATION_GRACE: SignedDuration = SignedDuration::from_hours(7 * 24);
-/// Amazon warns this long before a secret expires.
-pub const SECRET_WARNING: SignedDuration = SignedDuration::from_hours(90 * 24);
 
 /// Which version of an app sellers authorize.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -135,15 +133,15 @@ impl App {
     }
 
     /// The redirect URI a request asks for: `requested` if registered, else the default (first).
-    pub fn resolve_redirect_uri(&self, requested: Option<&str>) -> Result<String, AppError> {
+    pub fn resolve_redirect_uri(&self, requested: Option<&str>) -> Result<String, SpApiAppError> {
         match requested.filter(|r| !r.is_empty()) {
             Some(uri) if self.redirect_uris.iter().any(|r| r == uri) => Ok(uri.to_owned()),
-            Some(uri) => Err(AppError::UnregisteredRedirectUri(uri.to_owned())),
+            Some(uri) => Err(SpApiAppError::UnregisteredRedirectUri(uri.to_owned())),
             None => self
                 .redirect_uris
                 .first()
                 .cloned()
-                .ok_or(AppError::NoRedirectUri),
+                .ok_or(SpApiAppError::NoRedirectUri),
         }
     }
 }
@@ -179,9 +177,9 @@ pub const DEFAULT_ROLES: &[&str] = &[
     "Direct-to-Consumer Delivery",
 ];
 
-/// Why an app could not be registered or changed.
+/// Why an SP-API app could not be registered or changed, or which redirect URI a request asks for is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AppError {
+pub enum SpApiAppError {
     /// A required field was empty.
     #[error("{0} must not be empty")]
     Empty(&'static str),
@@ -223,8 +221,8 @@ pub enum AppError {
 
 /// Checks an OAuth redirect or log-in URI: absolute `https://` (or `http://` to a loopback host,
 /// a sandbox allowance for local test servers), no fragment.
-pub fn check_uri(field: &'static str, uri: &str) -> Result<(), AppError> {
-    let bad = |problem| AppError::BadUri {
+pub fn check_uri(field: &'static str, uri: &str) -> Result<(), SpApiAppError> {
+    let bad = |problem| SpApiAppError::BadUri {
         field,
         uri: uri.to_owned(),
         problem,
@@ -248,14 +246,14 @@ pub fn check_uri(field: &'static str, uri: &str) -> Result<(), AppError> {
 }
 
 /// Checks a given application ID: the prefix and a UUID.
-pub fn check_application_id(id: &str) -> Result<(), AppError> {
+pub fn check_application_id(id: &str) -> Result<(), SpApiAppError> {
     let ok = id
         .strip_prefix(super::credentials::APPLICATION_ID_PREFIX)
         .is_some_and(|rest| uuid::Uuid::parse_str(rest).is_ok());
     if ok {
         Ok(())
     } else {
-        Err(AppError::Malformed {
+        Err(SpApiAppError::Malformed {
             field: "application_id",
             problem: "is not amzn1.sellerapps.app. followed by a UUID",
             expected: "amzn1.sellerapps.app.0a1b2c3d-0000-4000-8000-123456789abc",
@@ -264,7 +262,7 @@ pub fn check_application_id(id: &str) -> Result<(), AppError> {
 }
 
 /// Checks a given client ID: the prefix and 1–64 hex digits.
-pub fn check_client_id(id: &str) -> Result<(), AppError> {
+pub fn check_client_id(id: &str) -> Result<(), SpApiAppError> {
     let ok = id
         .strip_prefix(super::credentials::CLIENT_ID_PREFIX)
         .is_some_and(|rest| {
@@ -273,7 +271,7 @@ pub fn check_client_id(id: &str) -> Result<(), AppError> {
     if ok {
         Ok(())
     } else {
-        Err(AppError::Malformed {
+        Err(SpApiAppError::Malformed {
             field: "client_id",
             problem: "is not amzn1.application-oa2-client. followed by hex digits",
             expected: "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef",
@@ -282,12 +280,12 @@ pub fn check_client_id(id: &str) -> Result<(), AppError> {
 }
 
 /// Checks a given client secret: 16–256 printable ASCII characters without spaces.
-pub fn check_client_secret(secret: &str) -> Result<(), AppError> {
+pub fn check_client_secret(secret: &str) -> Result<(), SpApiAppError> {
     let ok = (16..=256).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_graphic());
     if ok {
         Ok(())
     } else {
-        Err(AppError::Malformed {
+        Err(SpApiAppError::Malformed {
             field: "client_secret",
             problem: "is not 16-256 printable characters without spaces",
             expected: "amzn1.oa2-cs.v1. followed by 64 hex digits",

@@ -3,9 +3,9 @@
 
 use axum::http::StatusCode;
 
-/// One LWA error answer.
+/// One LWA error answer the sandbox sends (what Amazon answers, not a client's error).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LwaError {
+pub struct LwaErrorAnswer {
     /// HTTP status.
     pub status: StatusCode,
     /// `invalid_grant`, `invalid_client`, …
@@ -21,7 +21,7 @@ struct Body<'a> {
     error: &'a str,
 }
 
-impl LwaError {
+impl LwaErrorAnswer {
     fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
         Self {
             status,
@@ -133,16 +133,19 @@ mod tests {
     #[test]
     fn bodies_match_the_observed_ones() {
         assert_eq!(
-            LwaError::invalid_client().body(),
+            LwaErrorAnswer::invalid_client().body(),
             r#"{"error_description":"Client authentication failed","error":"invalid_client"}"#
         );
-        assert_eq!(LwaError::invalid_client().status, StatusCode::UNAUTHORIZED);
         assert_eq!(
-            LwaError::missing("refresh_token").description,
+            LwaErrorAnswer::invalid_client().status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            LwaErrorAnswer::missing("refresh_token").description,
             "The request is missing a required parameter : refresh_token"
         );
         assert_eq!(
-            LwaError::invalid_refresh_token().status,
+            LwaErrorAnswer::invalid_refresh_token().status,
             StatusCode::BAD_REQUEST
         );
     }

@@ -28,9 +28,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 
-pub use apps::{App, AppError, AppStage, ClientSecret, NewApp};
+pub use apps::{App, AppStage, ClientSecret, NewApp, SpApiAppError};
 pub use authorizations::{AuthorizationStatus, SpApiAuthorization};
-pub use registry::{AccessContext, LwaRegistry, TokenDenial, TokenGrant};
+pub use registry::{LwaRegistry, TokenDenial};
 
 use crate::AppState;
 

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::apps::{self, App, AppError, AppStage, ClientSecret, NewApp};
+use super::apps::{self, App, AppStage, ClientSecret, NewApp, SpApiAppError};
 use super::authorizations::{
     ACCESS_TOKEN_LIFETIME, AMAZON_STATE_LIFETIME, AccessTokenRecord, AmazonState, AuthCode,
     AuthorizationStatus, CODE_LIFETIME, IssuedRefreshToken, SpApiAuthorization,
@@ -144,18 +144,18 @@ impl LwaRegistry {
         self.apps.iter().find(|a| a.client_id == client_id)
     }
 
-    fn app_mut(&mut self, application_id: &str) -> Result<&mut App, AppError> {
+    fn app_mut(&mut self, application_id: &str) -> Result<&mut App, SpApiAppError> {
         self.apps
             .iter_mut()
             .find(|a| a.application_id == application_id)
-            .ok_or_else(|| AppError::UnknownApp(application_id.to_owned()))
+            .ok_or_else(|| SpApiAppError::UnknownApp(application_id.to_owned()))
     }
 
     /// Registers an app at `now`; identifiers not given are generated from the seeded RNG.
-    pub fn register_app(&mut self, new: NewApp, now: Timestamp) -> Result<App, AppError> {
+    pub fn register_app(&mut self, new: NewApp, now: Timestamp) -> Result<App, SpApiAppError> {
         let name = new.name.trim();
         if name.is_empty() {
-            return Err(AppError::Empty("name"));
+            return Err(SpApiAppError::Empty("name"));
         }
         for uri in &new.redirect_uris {
             apps::check_uri("redirect_uri", uri)?;
@@ -185,10 +185,10 @@ impl LwaRegistry {
             None => credentials::client_secret(&mut self.rng),
         };
         if self.app(&application_id).is_some() {
-            return Err(AppError::Duplicate("application ID"));
+            return Err(SpApiAppError::Duplicate("application ID"));
         }
         if self.app_by_client_id(&client_id).is_some() {
-            return Err(AppError::Duplicate("client ID"));
+            return Err(SpApiAppError::Duplicate("client ID"));
         }
         let roles = if new.roles.is_empty() {
             apps::DEFAULT_ROLES
@@ -223,7 +223,7 @@ impl LwaRegistry {
         application_id: &str,
         replace: Option<Vec<String>>,
         add: Vec<String>,
-    ) -> Result<App, AppError> {
+    ) -> Result<App, SpApiAppError> {
         for uri in replace.iter().flatten().chain(add.iter()) {
             apps::check_uri("redirect_uri", uri)?;
         }
@@ -244,7 +244,7 @@ impl LwaRegistry {
         &mut self,
         application_id: &str,
         uri: Option<String>,
-    ) -> Result<App, AppError> {
+    ) -> Result<App, SpApiAppError> {
         if let Some(uri) = &uri {
             apps::check_uri("login_uri", uri)?;
         }
@@ -254,14 +254,22 @@ impl LwaRegistry {
     }
 
     /// Moves the app to `stage` (publish, or back to draft).
-    pub fn set_stage(&mut self, application_id: &str, stage: AppStage) -> Result<App, AppError> {
+    pub fn set_stage(
+        &mut self,
+        application_id: &str,
+        stage: AppStage,
+    ) -> Result<App, SpApiAppError> {
         let app = self.app_mut(application_id)?;
         app.stage = stage;
         Ok(app.clone())
     }
 
     /// Rotates the client secret: a new one from now; the previous one works for the grace period.
-    pub fn rotate_secret(&mut self, application_id: &str, now: Timestamp) -> Result<App, AppError> {
+    pub fn rotate_secret(
+        &mut self,
+        application_id: &str,
+        now: Timestamp,
+    ) -> Result<App, SpApiAppError> {
         let value = credentials::client_secret(&mut self.rng);
         let app = self.app_mut(application_id)?;
         for secret in &mut app.secrets {
@@ -278,7 +286,7 @@ impl LwaRegistry {
         &mut self,
         application_id: &str,
         now: Timestamp,
-    ) -> Result<App, AppError> {
+    ) -> Result<App, SpApiAppError> {
         let app = self.app_mut(application_id)?;
         for secret in &mut app.secrets {
             secret.expires_at = secret.expires_at.min(now);
@@ -360,9 +368,9 @@ impl LwaRegistry {
         application_id: &str,
         redirect_uri: &str,
         now: Timestamp,
-    ) -> Result<String, AppError> {
+    ) -> Result<String, SpApiAppError> {
         if self.app(application_id).is_none() {
-            return Err(AppError::UnknownApp(application_id.to_owned()));
+            return Err(SpApiAppError::UnknownApp(application_id.to_owned()));
         }
         let index = self.consent(seller_id, application_id, now);
         let period = self.authorizations[index].period;
@@ -389,9 +397,9 @@ impl LwaRegistry {
         seller_id: &str,
         application_id: &str,
         now: Timestamp,
-    ) -> Result<String, AppError> {
+    ) -> Result<String, SpApiAppError> {
         if self.app(application_id).is_none() {
-            return Err(AppError::UnknownApp(application_id.to_owned()));
+            return Err(SpApiAppError::UnknownApp(application_id.to_owned()));
         }
         let index = self.consent(seller_id, application_id, now);
         Ok(self.issue_refresh_token(index, now))

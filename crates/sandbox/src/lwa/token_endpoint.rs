@@ -16,10 +16,10 @@ use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::errors::LwaError;
+use super::errors::LwaErrorAnswer;
 use super::registry::{GrantFailure, TokenGrant};
 use crate::AppState;
-use crate::connection::ConnectionControl;
+use crate::dropped_connections::ConnectionControl;
 use crate::faults::{FaultKind, FaultPlan};
 use crate::request_log::LogEntry;
 use crate::spapi::delivery;
@@ -62,7 +62,7 @@ impl TokenRequest {
     }
 }
 
-fn read_params(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, LwaError> {
+fn read_params(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, LwaErrorAnswer> {
     let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -70,10 +70,10 @@ fn read_params(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>
         .to_ascii_lowercase();
     let params: Vec<(String, String)> = if content_type.starts_with("application/json") {
         let value: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
-            LwaError::invalid_request("The request body is not a valid JSON object")
+            LwaErrorAnswer::invalid_request("The request body is not a valid JSON object")
         })?;
         let object = value.as_object().ok_or_else(|| {
-            LwaError::invalid_request("The request body is not a valid JSON object")
+            LwaErrorAnswer::invalid_request("The request body is not a valid JSON object")
         })?;
         object
             .iter()
@@ -90,20 +90,20 @@ fn read_params(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect()
     } else {
-        return Err(LwaError::invalid_request(
+        return Err(LwaErrorAnswer::invalid_request(
             "The request has an unsupported Content-Type; use application/x-www-form-urlencoded or application/json",
         ));
     };
     for name in KNOWN {
         if params.iter().filter(|(k, _)| k == name).count() > 1 {
-            return Err(LwaError::duplicated(name));
+            return Err(LwaErrorAnswer::duplicated(name));
         }
     }
     Ok(params)
 }
 
 /// HTTP Basic `client_id:client_secret` (each form-urlencoded first, RFC 6749 §2.3.1).
-fn read_basic(headers: &HeaderMap) -> Result<Option<(String, String)>, LwaError> {
+fn read_basic(headers: &HeaderMap) -> Result<Option<(String, String)>, LwaErrorAnswer> {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Ok(None);
     };
@@ -112,16 +112,16 @@ fn read_basic(headers: &HeaderMap) -> Result<Option<(String, String)>, LwaError>
         .strip_prefix("Basic ")
         .or_else(|| text.strip_prefix("basic "))
     else {
-        return Err(LwaError::invalid_client());
+        return Err(LwaErrorAnswer::invalid_client());
     };
     let decoded = STANDARD
         .decode(encoded.trim())
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(LwaError::invalid_client)?;
+        .ok_or_else(LwaErrorAnswer::invalid_client)?;
     let (id, secret) = decoded
         .split_once(':')
-        .ok_or_else(LwaError::invalid_client)?;
+        .ok_or_else(LwaErrorAnswer::invalid_client)?;
     let unescape = |s: &str| {
         url::form_urlencoded::parse(format!("x={s}").as_bytes())
             .next()
@@ -146,9 +146,9 @@ pub(crate) async fn token(State(state): State<AppState>, request: Request) -> Re
         let plan = fault_plan(&mut world);
         let result = match plan.kind {
             Some(FaultKind::InternalError | FaultKind::DropConnection) => {
-                Err(LwaError::server_error())
+                Err(LwaErrorAnswer::server_error())
             }
-            Some(FaultKind::ServiceUnavailable) => Err(LwaError::temporarily_unavailable()),
+            Some(FaultKind::ServiceUnavailable) => Err(LwaErrorAnswer::temporarily_unavailable()),
             _ => handle(&mut world, &parts.headers, &bytes),
         };
         let (status, code) = match &result {
@@ -198,39 +198,43 @@ fn fault_plan(world: &mut World) -> FaultPlan {
     world.faults.plan(FAULT_OPERATION, false, seed, number)
 }
 
-fn handle(world: &mut World, headers: &HeaderMap, body: &[u8]) -> Result<TokenGrant, LwaError> {
+fn handle(
+    world: &mut World,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<TokenGrant, LwaErrorAnswer> {
     let request = TokenRequest {
         params: read_params(headers, body)?,
         basic: read_basic(headers)?,
     };
     let grant_type = request
         .get("grant_type")
-        .ok_or_else(|| LwaError::missing("grant_type"))?;
+        .ok_or_else(|| LwaErrorAnswer::missing("grant_type"))?;
     let required: &[&str] = match grant_type {
         "authorization_code" => &["code"],
         "refresh_token" => &["refresh_token"],
         "client_credentials" => &["scope"],
-        _ => return Err(LwaError::unsupported_grant_type()),
+        _ => return Err(LwaErrorAnswer::unsupported_grant_type()),
     };
     for name in required {
         if request.get(name).is_none() {
-            return Err(LwaError::missing(name));
+            return Err(LwaErrorAnswer::missing(name));
         }
     }
     let in_body = (request.get("client_id"), request.get("client_secret"));
     let (client_id, client_secret) = match (&request.basic, in_body) {
         (Some(_), (Some(_), _) | (_, Some(_))) => {
-            return Err(LwaError::invalid_request(
+            return Err(LwaErrorAnswer::invalid_request(
                 "The request uses more than one method to authenticate the client",
             ));
         }
         (Some((id, secret)), _) => (id.clone(), secret.clone()),
-        (None, (None, _)) => return Err(LwaError::missing("client_id")),
-        (None, (_, None)) => return Err(LwaError::missing("client_secret")),
+        (None, (None, _)) => return Err(LwaErrorAnswer::missing("client_id")),
+        (None, (_, None)) => return Err(LwaErrorAnswer::missing("client_secret")),
         (None, (Some(id), Some(secret))) => (id.to_owned(), secret.to_owned()),
     };
     if grant_type == "client_credentials" && request.get("refresh_token").is_some() {
-        return Err(LwaError::invalid_request(
+        return Err(LwaErrorAnswer::invalid_request(
             "The request must not combine refresh_token with scope",
         ));
     }
@@ -238,7 +242,7 @@ fn handle(world: &mut World, headers: &HeaderMap, body: &[u8]) -> Result<TokenGr
     let application_id = world
         .lwa
         .authenticate_client(&client_id, &client_secret, now)
-        .map_err(|_| LwaError::invalid_client())?
+        .map_err(|_| LwaErrorAnswer::invalid_client())?
         .application_id
         .clone();
     match grant_type {
@@ -262,17 +266,17 @@ fn handle(world: &mut World, headers: &HeaderMap, body: &[u8]) -> Result<TokenGr
         _ => {
             let scope = request.get("scope").unwrap_or_default();
             if !GRANTLESS_SCOPES.contains(&scope) {
-                return Err(LwaError::invalid_scope());
+                return Err(LwaErrorAnswer::invalid_scope());
             }
             Ok(world.lwa.grantless(&application_id, now))
         }
     }
 }
 
-fn grant_error(failure: GrantFailure) -> LwaError {
+fn grant_error(failure: GrantFailure) -> LwaErrorAnswer {
     match failure {
-        GrantFailure::Code => LwaError::invalid_code(),
-        GrantFailure::RefreshToken => LwaError::invalid_refresh_token(),
+        GrantFailure::Code => LwaErrorAnswer::invalid_code(),
+        GrantFailure::RefreshToken => LwaErrorAnswer::invalid_refresh_token(),
     }
 }
 

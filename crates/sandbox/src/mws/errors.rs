@@ -5,9 +5,10 @@ use axum::http::StatusCode;
 use crate::mws::section::Section;
 use crate::xml::XmlWriter;
 
-/// One MWS error, ready to render as an `ErrorResponse`.
+/// One MWS error answer the sandbox sends, ready to render as an `ErrorResponse` (what Amazon answers, not a
+/// client's error).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MwsError {
+pub struct MwsErrorAnswer {
     /// HTTP status.
     pub status: StatusCode,
     /// `Sender`, `Receiver` or empty.
@@ -20,7 +21,7 @@ pub struct MwsError {
     pub detail: Option<&'static str>,
 }
 
-impl MwsError {
+impl MwsErrorAnswer {
     fn new(
         status: StatusCode,
         error_type: &'static str,

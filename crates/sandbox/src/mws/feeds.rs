@@ -8,7 +8,7 @@ use md5::{Digest, Md5};
 
 use crate::feeds::{FeedStatus, FeedSubmission, NewFeed, SUPPORTED_FEED_TYPES};
 use crate::mws::call::{Call, Reply};
-use crate::mws::errors::MwsError;
+use crate::mws::errors::MwsErrorAnswer;
 use crate::mws::next_token::{self, TokenKind, Writer};
 use crate::timefmt::{self, feeds as feeds_date, from_ms};
 use crate::world::World;
@@ -32,7 +32,7 @@ pub fn content_md5(bytes: &[u8]) -> String {
 }
 
 /// Dispatches a Feeds operation.
-pub fn run(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsError> {
+pub fn run(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsErrorAnswer> {
     match call.operation {
         "SubmitFeed" => submit_feed(world, call),
         "GetFeedSubmissionList" => {
@@ -43,9 +43,9 @@ pub fn run(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsError> {
             let token = call
                 .params
                 .non_empty("NextToken")
-                .ok_or_else(|| MwsError::missing("NextToken"))?;
+                .ok_or_else(|| MwsErrorAnswer::missing("NextToken"))?;
             let (filter, cursor) =
-                open_token(world, call, token).ok_or_else(MwsError::next_token_corrupted)?;
+                open_token(world, call, token).ok_or_else(MwsErrorAnswer::next_token_corrupted)?;
             Ok(list_page(world, call, &filter, Some(cursor)))
         }
         "GetFeedSubmissionCount" => {
@@ -60,18 +60,18 @@ pub fn run(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsError> {
     }
 }
 
-fn submit_feed(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsError> {
+fn submit_feed(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsErrorAnswer> {
     if call.method != Method::POST {
-        return Err(MwsError::invalid(
+        return Err(MwsErrorAnswer::invalid(
             "SubmitFeed must be sent with HTTP POST and the feed as the request body.",
         ));
     }
     let feed_type = call
         .params
         .non_empty("FeedType")
-        .ok_or_else(|| MwsError::missing("FeedType"))?;
+        .ok_or_else(|| MwsErrorAnswer::missing("FeedType"))?;
     if !SUPPORTED_FEED_TYPES.contains(&feed_type) {
-        return Err(MwsError::bad_request(
+        return Err(MwsErrorAnswer::bad_request(
             "InvalidFeedType",
             format!(
                 "Invalid FeedType {feed_type}; the sandbox accepts {}.",
@@ -81,7 +81,7 @@ fn submit_feed(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsError> {
     }
     for marketplace in call.params.list("MarketplaceIdList.Id") {
         if !call.seller.marketplace_ids.iter().any(|m| m == marketplace) {
-            return Err(MwsError::invalid(format!(
+            return Err(MwsErrorAnswer::invalid(format!(
                 "The seller is not registered in marketplace {marketplace}."
             )));
         }
@@ -93,14 +93,14 @@ fn submit_feed(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsError> {
         .get("content-md5")
         .and_then(|v| v.to_str().ok());
     if from_param.is_none() && from_header.is_none() {
-        return Err(MwsError::bad_request(
+        return Err(MwsErrorAnswer::bad_request(
             "ContentMD5Missing",
             "The Content-MD5 HTTP header or the ContentMD5Value parameter is required for SubmitFeed.",
         ));
     }
     for given in [from_param, from_header].into_iter().flatten() {
         if given.trim() != calculated {
-            return Err(MwsError::bad_request(
+            return Err(MwsErrorAnswer::bad_request(
                 "ContentMD5DoesNotMatch",
                 format!(
                     "the Content-MD5 HTTP header you passed for your feed ({given}) did not match the Content-MD5 we calculated for your feed ({calculated})"
@@ -156,7 +156,7 @@ struct Filter {
 }
 
 impl Filter {
-    fn parse(call: &Call<'_>, with_ids: bool) -> Result<Self, MwsError> {
+    fn parse(call: &Call<'_>, with_ids: bool) -> Result<Self, MwsErrorAnswer> {
         let p = call.params;
         let now_ms = call.now.as_millisecond();
         let ids: Vec<String> = if with_ids {
@@ -168,7 +168,7 @@ impl Filter {
             Vec::new()
         };
         if ids.len() > 100 {
-            return Err(MwsError::invalid(
+            return Err(MwsErrorAnswer::invalid(
                 "FeedSubmissionIdList accepts at most 100 IDs.",
             ));
         }
@@ -186,17 +186,17 @@ impl Filter {
             .iter()
             .find(|s| !ALL_STATUSES.contains(&s.as_str()))
         {
-            return Err(MwsError::invalid(format!(
+            return Err(MwsErrorAnswer::invalid(format!(
                 "{bad} is not a valid FeedProcessingStatus."
             )));
         }
-        let date = |name: &str, default: i64| -> Result<i64, MwsError> {
+        let date = |name: &str, default: i64| -> Result<i64, MwsErrorAnswer> {
             match p.get(name) {
                 None => Ok(default),
                 Some(text) => timefmt::parse(text)
                     .map(|t| t.as_millisecond())
                     .ok_or_else(|| {
-                        MwsError::invalid(format!(
+                        MwsErrorAnswer::invalid(format!(
                             "{text} is not a valid ISO 8601 date-time for {name}."
                         ))
                     }),
@@ -206,7 +206,7 @@ impl Filter {
             date("SubmittedFromDate", now_ms - NINETY_DAYS_MS)?.max(now_ms - NINETY_DAYS_MS);
         let to_ms = date("SubmittedToDate", now_ms)?;
         if from_ms > to_ms {
-            return Err(MwsError::invalid(
+            return Err(MwsErrorAnswer::invalid(
                 "SubmittedFromDate must be earlier than SubmittedToDate.",
             ));
         }
@@ -215,7 +215,7 @@ impl Filter {
             Some(text) => match text.parse::<usize>() {
                 Ok(n) if (1..=100).contains(&n) => n,
                 _ => {
-                    return Err(MwsError::invalid(format!(
+                    return Err(MwsErrorAnswer::invalid(format!(
                         "MaxCount must be between 1 and 100, got '{text}'."
                     )));
                 }
@@ -327,23 +327,23 @@ fn open_token(world: &World, call: &Call<'_>, token: &str) -> Option<(Filter, (i
     r.is_done().then_some((filter, cursor))
 }
 
-fn submission_result(world: &World, call: &Call<'_>) -> Result<Reply, MwsError> {
+fn submission_result(world: &World, call: &Call<'_>) -> Result<Reply, MwsErrorAnswer> {
     let id = call
         .params
         .non_empty("FeedSubmissionId")
-        .ok_or_else(|| MwsError::missing("FeedSubmissionId"))?;
+        .ok_or_else(|| MwsErrorAnswer::missing("FeedSubmissionId"))?;
     let submission = world
         .feeds
         .get(id)
         .filter(|s| s.seller_id == call.seller.seller_id)
         .ok_or_else(|| {
-            MwsError::bad_request(
+            MwsErrorAnswer::bad_request(
                 "InvalidFeedSubmissionId",
                 format!("Invalid FeedSubmissionId: {id}"),
             )
         })?;
     if submission.developer_id != call.developer_id {
-        return Err(MwsError::bad_request(
+        return Err(MwsErrorAnswer::bad_request(
             "AccessToFeedProcessingResultDenied",
             format!("Access to the processing result of feed submission {id} is denied."),
         ));
@@ -353,7 +353,7 @@ fn submission_result(world: &World, call: &Call<'_>) -> Result<Reply, MwsError> 
         .as_ref()
         .filter(|_| submission.status_at(call.now.as_millisecond()) == FeedStatus::Done)
     else {
-        return Err(MwsError::bad_request(
+        return Err(MwsErrorAnswer::bad_request(
             "FeedProcessingResultNotReady",
             format!("Feed Submission Result is not ready for Feed Submission Id: {id}"),
         ));

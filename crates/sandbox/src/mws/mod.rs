@@ -34,10 +34,10 @@ use hyper::body::Frame;
 use jiff::Timestamp;
 
 use crate::AppState;
-use crate::connection::ConnectionControl;
+use crate::dropped_connections::ConnectionControl;
 use crate::faults::{FaultKind, FaultPlan};
 use crate::mws::call::{Call, Reply};
-use crate::mws::errors::MwsError;
+use crate::mws::errors::MwsErrorAnswer;
 use crate::mws::params::Params;
 use crate::mws::section::Section;
 use crate::mws::signature::SignatureMethod;
@@ -108,7 +108,7 @@ pub fn invalid_address(path: &str) -> Option<Response> {
         return None;
     }
     let request_id = uuid::Uuid::new_v4().to_string();
-    let error = MwsError::invalid_address(trimmed);
+    let error = MwsErrorAnswer::invalid_address(trimmed);
     let body = error.to_xml_with(
         "http://mws.amazonservices.com/doc/2009-01-01/",
         "RequestID",
@@ -138,7 +138,7 @@ async fn handle(state: AppState, section: Section, request: Request) -> Response
     let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            let error = MwsError::bad_request(
+            let error = MwsErrorAnswer::bad_request(
                 "InputStreamDisconnected",
                 "The request body could not be read completely.",
             );
@@ -286,26 +286,26 @@ fn prepare(world: &mut World, section: Section, parts: &Parts, body: &Bytes) -> 
     }
 }
 
-fn check_time(params: &Params, now: Timestamp) -> Result<(), MwsError> {
+fn check_time(params: &Params, now: Timestamp) -> Result<(), MwsErrorAnswer> {
     let now_ms = now.as_millisecond();
     match (params.get("Timestamp"), params.get("Expires")) {
-        (Some(_), Some(_)) => Err(MwsError::invalid(
+        (Some(_), Some(_)) => Err(MwsErrorAnswer::invalid(
             "Timestamp and Expires cannot both be given.",
         )),
-        (None, None) => Err(MwsError::missing("Timestamp")),
+        (None, None) => Err(MwsErrorAnswer::missing("Timestamp")),
         (Some(text), None) => {
             let ts = crate::timefmt::parse(text).ok_or_else(|| {
-                MwsError::invalid(format!(
+                MwsErrorAnswer::invalid(format!(
                     "Timestamp {text} is not a valid ISO 8601 date-time."
                 ))
             })?;
             let ts_ms = ts.as_millisecond();
             if ts_ms < now_ms - TIMESTAMP_WINDOW_MS {
-                Err(MwsError::expired(format!(
+                Err(MwsErrorAnswer::expired(format!(
                     "Request signature is too far in the past and has expired. Timestamp date: {text}"
                 )))
             } else if ts_ms > now_ms + TIMESTAMP_WINDOW_MS {
-                Err(MwsError::expired(format!(
+                Err(MwsErrorAnswer::expired(format!(
                     "Request timestamp is more than 15 minutes in the future. Timestamp date: {text}"
                 )))
             } else {
@@ -314,10 +314,12 @@ fn check_time(params: &Params, now: Timestamp) -> Result<(), MwsError> {
         }
         (None, Some(text)) => {
             let expires = crate::timefmt::parse(text).ok_or_else(|| {
-                MwsError::invalid(format!("Expires {text} is not a valid ISO 8601 date-time."))
+                MwsErrorAnswer::invalid(format!(
+                    "Expires {text} is not a valid ISO 8601 date-time."
+                ))
             })?;
             if expires.as_millisecond() < now_ms {
-                Err(MwsError::expired(format!(
+                Err(MwsErrorAnswer::expired(format!(
                     "Request has expired. Expires date is {text}"
                 )))
             } else {
@@ -327,12 +329,13 @@ fn check_time(params: &Params, now: Timestamp) -> Result<(), MwsError> {
     }
 }
 
-fn denial(reason: AccessDenial, section: Section, operation: &str) -> MwsError {
+fn denial(reason: AccessDenial, section: Section, operation: &str) -> MwsErrorAnswer {
     match reason {
-        AccessDenial::MissingToken => {
-            MwsError::access_denied("Missing required MWSAuthToken for Seller.", reason.detail())
-        }
-        _ => MwsError::access_denied(
+        AccessDenial::MissingToken => MwsErrorAnswer::access_denied(
+            "Missing required MWSAuthToken for Seller.",
+            reason.detail(),
+        ),
+        _ => MwsErrorAnswer::access_denied(
             format!("Access to {}.{operation} is denied", section.name()),
             reason.detail(),
         ),
@@ -352,9 +355,9 @@ fn pipeline(
     now: Timestamp,
     request_id: &str,
     notes: &mut Notes,
-) -> Result<Reply, MwsError> {
+) -> Result<Reply, MwsErrorAnswer> {
     if parts.method != Method::GET && parts.method != Method::POST {
-        return Err(MwsError::invalid(format!(
+        return Err(MwsErrorAnswer::invalid(format!(
             "HTTP method {} is not supported; use GET or POST.",
             parts.method
         )));
@@ -362,22 +365,22 @@ fn pipeline(
     if let Some(agent) = parts.headers.get(USER_AGENT)
         && (agent.len() > 500 || agent.to_str().is_err())
     {
-        return Err(MwsError::bad_request(
+        return Err(MwsErrorAnswer::bad_request(
             "UserAgentHeaderMalformed",
             "Problem with required MWS User-Agent header (e.g. \"MyAppName/build123 (Language=Java/1.2)\"): it must be at most 500 printable characters.",
         ));
     }
     let action = params
         .non_empty("Action")
-        .ok_or_else(|| MwsError::missing("Action"))?;
+        .ok_or_else(|| MwsErrorAnswer::missing("Action"))?;
     let operation = section
         .operation(action)
-        .ok_or_else(|| MwsError::invalid_action(action, section))?;
+        .ok_or_else(|| MwsErrorAnswer::invalid_action(action, section))?;
     notes.operation = Some(operation);
     match params.non_empty("Version") {
-        None => return Err(MwsError::missing("Version")),
+        None => return Err(MwsErrorAnswer::missing("Version")),
         Some(v) if v != section.version() => {
-            return Err(MwsError::invalid(format!(
+            return Err(MwsErrorAnswer::invalid(format!(
                 "Version {v} is invalid for {}; expected {}.",
                 section.name(),
                 section.version()
@@ -387,32 +390,32 @@ fn pipeline(
     }
     let access_key = params
         .non_empty("AWSAccessKeyId")
-        .ok_or_else(|| MwsError::missing("AWSAccessKeyId"))?;
+        .ok_or_else(|| MwsErrorAnswer::missing("AWSAccessKeyId"))?;
     let developer = world
         .developer_by_access_key(access_key)
         .cloned()
-        .ok_or_else(MwsError::invalid_access_key)?;
+        .ok_or_else(MwsErrorAnswer::invalid_access_key)?;
 
     match params.get("SignatureVersion") {
         Some("2") => {}
         Some(other) => {
-            return Err(MwsError::invalid(format!(
+            return Err(MwsErrorAnswer::invalid(format!(
                 "SignatureVersion {other} is not supported; use 2."
             )));
         }
-        None => return Err(MwsError::missing("SignatureVersion")),
+        None => return Err(MwsErrorAnswer::missing("SignatureVersion")),
     }
     let method = params
         .get("SignatureMethod")
-        .ok_or_else(|| MwsError::missing("SignatureMethod"))?;
+        .ok_or_else(|| MwsErrorAnswer::missing("SignatureMethod"))?;
     let method = SignatureMethod::parse(method).ok_or_else(|| {
-        MwsError::invalid(format!(
+        MwsErrorAnswer::invalid(format!(
             "SignatureMethod {method} is not supported; use HmacSHA256 or HmacSHA1."
         ))
     })?;
     let signature = params
         .non_empty("Signature")
-        .ok_or_else(|| MwsError::missing("Signature"))?;
+        .ok_or_else(|| MwsErrorAnswer::missing("Signature"))?;
     let host = parts
         .headers
         .get(HOST)
@@ -431,7 +434,7 @@ fn pipeline(
         &canonical,
         signature,
     ) {
-        return Err(MwsError::signature_mismatch());
+        return Err(MwsErrorAnswer::signature_mismatch());
     }
     check_time(params, now)?;
 
@@ -442,7 +445,7 @@ fn pipeline(
         _ => params.non_empty("SellerId"),
     }
     .ok_or_else(|| {
-        MwsError::missing(if section == Section::Feeds {
+        MwsErrorAnswer::missing(if section == Section::Feeds {
             "SellerId or Merchant"
         } else {
             "SellerId"
@@ -451,7 +454,7 @@ fn pipeline(
     let seller = world
         .seller(seller_id)
         .cloned()
-        .ok_or_else(|| MwsError::invalid(format!("Invalid seller id: {seller_id}")))?;
+        .ok_or_else(|| MwsErrorAnswer::invalid(format!("Invalid seller id: {seller_id}")))?;
     world
         .check_access(
             seller_id,
@@ -465,9 +468,9 @@ fn pipeline(
         .faults
         .plan(operation, section.is_read_only(operation), seed, number);
     match notes.plan.kind {
-        Some(FaultKind::InternalError) => return Err(MwsError::internal()),
-        Some(FaultKind::ServiceUnavailable) => return Err(MwsError::unavailable()),
-        Some(FaultKind::DropConnection) => return Err(MwsError::internal()),
+        Some(FaultKind::InternalError) => return Err(MwsErrorAnswer::internal()),
+        Some(FaultKind::ServiceUnavailable) => return Err(MwsErrorAnswer::unavailable()),
+        Some(FaultKind::DropConnection) => return Err(MwsErrorAnswer::internal()),
         Some(FaultKind::TruncateBody) | None => {}
     }
 
@@ -483,11 +486,11 @@ fn pipeline(
             Decision::Allowed(headers) => notes.quota = headers,
             Decision::Throttled(headers) => {
                 notes.quota = headers;
-                return Err(MwsError::throttled(section));
+                return Err(MwsErrorAnswer::throttled(section));
             }
             Decision::QuotaExceeded(headers) => {
                 notes.quota = Some(headers);
-                return Err(MwsError::quota_exceeded(format!(
+                return Err(MwsErrorAnswer::quota_exceeded(format!(
                     "You exceeded your quota of {}.0 requests per 1 hour for operation {}/{}/{operation}. Your quota will reset on {}",
                     headers.max,
                     section.name(),

@@ -3,7 +3,7 @@
 
 use crate::ids::OrderId;
 use crate::mws::call::{Call, Reply};
-use crate::mws::errors::MwsError;
+use crate::mws::errors::MwsErrorAnswer;
 use crate::mws::next_token::{self, TokenKind, Writer};
 use crate::mws::render::{write_item, write_order};
 use crate::orders::{
@@ -18,7 +18,7 @@ pub const ITEMS_PAGE_SIZE: usize = 100;
 pub const LAG_MS: i64 = 120_000;
 
 /// Dispatches an Orders operation.
-pub fn run(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsError> {
+pub fn run(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsErrorAnswer> {
     match call.operation {
         "ListOrders" => {
             let query = parse_list_orders(call)?;
@@ -28,9 +28,9 @@ pub fn run(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsError> {
             let token = call
                 .params
                 .non_empty("NextToken")
-                .ok_or_else(|| MwsError::missing("NextToken"))?;
+                .ok_or_else(|| MwsErrorAnswer::missing("NextToken"))?;
             let (query, cursor) = open_orders_token(world, &call.seller.seller_id, token)
-                .ok_or_else(MwsError::next_token_corrupted)?;
+                .ok_or_else(MwsErrorAnswer::next_token_corrupted)?;
             Ok(orders_page(world, call, &query, Some(cursor)))
         }
         "GetOrder" => get_order(world, call),
@@ -38,38 +38,38 @@ pub fn run(world: &mut World, call: &Call<'_>) -> Result<Reply, MwsError> {
             let text = call
                 .params
                 .non_empty("AmazonOrderId")
-                .ok_or_else(|| MwsError::missing("AmazonOrderId"))?;
+                .ok_or_else(|| MwsErrorAnswer::missing("AmazonOrderId"))?;
             let id = OrderId::parse("AmazonOrderId", text)
-                .map_err(|e| MwsError::invalid(e.to_string()))?;
+                .map_err(|e| MwsErrorAnswer::invalid(e.to_string()))?;
             items_page(world, call, id, 0)
         }
         "ListOrderItemsByNextToken" => {
             let token = call
                 .params
                 .non_empty("NextToken")
-                .ok_or_else(|| MwsError::missing("NextToken"))?;
+                .ok_or_else(|| MwsErrorAnswer::missing("NextToken"))?;
             let (id, offset) = open_items_token(world, &call.seller.seller_id, token)
-                .ok_or_else(MwsError::next_token_corrupted)?;
+                .ok_or_else(MwsErrorAnswer::next_token_corrupted)?;
             items_page(world, call, id, offset)
         }
         _ => Ok(call.service_status()),
     }
 }
 
-fn parse_time(call: &Call<'_>, name: &str) -> Result<Option<i64>, MwsError> {
+fn parse_time(call: &Call<'_>, name: &str) -> Result<Option<i64>, MwsErrorAnswer> {
     match call.params.get(name) {
         None => Ok(None),
         Some(text) => timefmt::parse(text)
             .map(|t| Some(t.as_millisecond()))
             .ok_or_else(|| {
-                MwsError::invalid(format!(
+                MwsErrorAnswer::invalid(format!(
                     "{text} is not a valid ISO 8601 date-time for {name}."
                 ))
             }),
     }
 }
 
-fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
+fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsErrorAnswer> {
     let p = call.params;
     let now_ms = call.now.as_millisecond();
     let marketplaces: Vec<String> = p
@@ -78,10 +78,10 @@ fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
         .map(str::to_owned)
         .collect();
     if marketplaces.is_empty() {
-        return Err(MwsError::missing("MarketplaceId.Id.1"));
+        return Err(MwsErrorAnswer::missing("MarketplaceId.Id.1"));
     }
     if marketplaces.len() > 50 {
-        return Err(MwsError::invalid(
+        return Err(MwsErrorAnswer::invalid(
             "MarketplaceId accepts at most 50 values.",
         ));
     }
@@ -89,7 +89,7 @@ fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
         .iter()
         .find(|m| !call.seller.marketplace_ids.contains(m))
     {
-        return Err(MwsError::invalid(format!(
+        return Err(MwsErrorAnswer::invalid(format!(
             "The seller is not registered in marketplace {foreign}."
         )));
     }
@@ -100,18 +100,18 @@ fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
     let updated_before = parse_time(call, "LastUpdatedBefore")?;
     let (field, after, before, after_name, before_name) = match (created_after, updated_after) {
         (None, None) => {
-            return Err(MwsError::invalid(
+            return Err(MwsErrorAnswer::invalid(
                 "CreatedAfter or LastUpdatedAfter must be specified",
             ));
         }
         (Some(_), Some(_)) => {
-            return Err(MwsError::invalid(
+            return Err(MwsErrorAnswer::invalid(
                 "CreatedAfter and LastUpdatedAfter cannot both be specified.",
             ));
         }
         (Some(a), None) => {
             if updated_before.is_some() {
-                return Err(MwsError::invalid(
+                return Err(MwsErrorAnswer::invalid(
                     "LastUpdatedBefore cannot be combined with CreatedAfter.",
                 ));
             }
@@ -125,7 +125,7 @@ fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
         }
         (None, Some(a)) => {
             if created_before.is_some() {
-                return Err(MwsError::invalid(
+                return Err(MwsErrorAnswer::invalid(
                     "CreatedBefore cannot be combined with LastUpdatedAfter.",
                 ));
             }
@@ -141,7 +141,7 @@ fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
     let latest = now_ms - LAG_MS;
     let before = match before {
         Some(b) if b > latest => {
-            return Err(MwsError::invalid(format!(
+            return Err(MwsErrorAnswer::invalid(format!(
                 "{before_name} must be at least 2 minutes before the request time; it may be at most {}.",
                 millis_z(from_ms(latest))
             )));
@@ -150,7 +150,7 @@ fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
         None => latest,
     };
     if after >= before {
-        return Err(MwsError::invalid(format!(
+        return Err(MwsErrorAnswer::invalid(format!(
             "{after_name} must be earlier than {before_name} ({}), which may be at most 2 minutes before the request time.",
             millis_z(from_ms(before))
         )));
@@ -158,21 +158,22 @@ fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
 
     let mut statuses = Vec::new();
     for text in p.list("OrderStatus.Status") {
-        let status = OrderStatus::parse(text)
-            .ok_or_else(|| MwsError::invalid(format!("{text} is not a valid OrderStatus.")))?;
+        let status = OrderStatus::parse(text).ok_or_else(|| {
+            MwsErrorAnswer::invalid(format!("{text} is not a valid OrderStatus."))
+        })?;
         statuses.push(status);
     }
     if statuses.contains(&OrderStatus::Unshipped)
         != statuses.contains(&OrderStatus::PartiallyShipped)
     {
-        return Err(MwsError::invalid(
+        return Err(MwsErrorAnswer::invalid(
             "OrderStatus Unshipped and PartiallyShipped must be used together.",
         ));
     }
     let mut channels = Vec::new();
     for text in p.list("FulfillmentChannel.Channel") {
         channels.push(FulfillmentChannel::parse(text).ok_or_else(|| {
-            MwsError::invalid(format!(
+            MwsErrorAnswer::invalid(format!(
                 "{text} is not a valid FulfillmentChannel; use AFN or MFN."
             ))
         })?);
@@ -180,7 +181,7 @@ fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
     let mut payment_methods = Vec::new();
     for text in p.list("PaymentMethod.Method") {
         payment_methods.push(PaymentMethod::parse(text).ok_or_else(|| {
-            MwsError::invalid(format!(
+            MwsErrorAnswer::invalid(format!(
                 "{text} is not a valid PaymentMethod; use COD, CVS or Other."
             ))
         })?);
@@ -212,7 +213,7 @@ fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
             None
         };
         if let Some(other) = conflict {
-            return Err(MwsError::invalid(format!(
+            return Err(MwsErrorAnswer::invalid(format!(
                 "{name} cannot be combined with {other}."
             )));
         }
@@ -222,7 +223,7 @@ fn parse_list_orders(call: &Call<'_>) -> Result<OrderQuery, MwsError> {
         Some(text) => match text.parse::<usize>() {
             Ok(n) if (1..=100).contains(&n) => n,
             _ => {
-                return Err(MwsError::invalid(format!(
+                return Err(MwsErrorAnswer::invalid(format!(
                     "MaxResultsPerPage must be between 1 and 100, got '{text}'."
                 )));
             }
@@ -355,20 +356,21 @@ pub fn orders_page(
     call.end(w)
 }
 
-fn get_order(world: &World, call: &Call<'_>) -> Result<Reply, MwsError> {
+fn get_order(world: &World, call: &Call<'_>) -> Result<Reply, MwsErrorAnswer> {
     let texts = call.params.list("AmazonOrderId.Id");
     if texts.is_empty() {
-        return Err(MwsError::missing("AmazonOrderId.Id.1"));
+        return Err(MwsErrorAnswer::missing("AmazonOrderId.Id.1"));
     }
     if texts.len() > 50 {
-        return Err(MwsError::invalid(
+        return Err(MwsErrorAnswer::invalid(
             "AmazonOrderId accepts at most 50 values.",
         ));
     }
     let mut ids = Vec::with_capacity(texts.len());
     for text in texts {
         ids.push(
-            OrderId::parse("AmazonOrderId", text).map_err(|e| MwsError::invalid(e.to_string()))?,
+            OrderId::parse("AmazonOrderId", text)
+                .map_err(|e| MwsErrorAnswer::invalid(e.to_string()))?,
         );
     }
     let now_ms = call.now.as_millisecond();
@@ -410,19 +412,19 @@ fn items_page(
     call: &Call<'_>,
     id: OrderId,
     offset: usize,
-) -> Result<Reply, MwsError> {
+) -> Result<Reply, MwsErrorAnswer> {
     let now_ms = call.now.as_millisecond();
     let order = world
         .orders
         .seller(&call.seller.seller_id)
         .and_then(|b| b.get(&id))
         .filter(|o| o.purchase_ms() <= now_ms)
-        .ok_or_else(|| MwsError::invalid(format!("Invalid AmazonOrderId: {id}")))?;
+        .ok_or_else(|| MwsErrorAnswer::invalid(format!("Invalid AmazonOrderId: {id}")))?;
     let state = order
         .state_at(now_ms)
-        .ok_or_else(|| MwsError::invalid(format!("Invalid AmazonOrderId: {id}")))?;
+        .ok_or_else(|| MwsErrorAnswer::invalid(format!("Invalid AmazonOrderId: {id}")))?;
     if offset >= order.items.len() && offset > 0 {
-        return Err(MwsError::next_token_corrupted());
+        return Err(MwsErrorAnswer::next_token_corrupted());
     }
     let end = (offset + ITEMS_PAGE_SIZE).min(order.items.len());
     let mut w = call.begin(1024 + (end - offset) * 1024);

@@ -1,18 +1,18 @@
 //! Sellers 2011-07-01: ListMarketplaceParticipations (+ByNextToken) and GetServiceStatus.
 
 use crate::mws::call::{Call, Reply};
-use crate::mws::errors::MwsError;
+use crate::mws::errors::MwsErrorAnswer;
 
 /// Dispatches a Sellers operation.
-pub fn run(call: &Call<'_>) -> Result<Reply, MwsError> {
+pub fn run(call: &Call<'_>) -> Result<Reply, MwsErrorAnswer> {
     match call.operation {
         "ListMarketplaceParticipations" => Ok(participations(call)),
         // The sandbox never splits participations over pages, so no token is ever valid.
         "ListMarketplaceParticipationsByNextToken" => {
             call.params
                 .non_empty("NextToken")
-                .ok_or_else(|| MwsError::missing("NextToken"))?;
-            Err(MwsError::next_token_corrupted())
+                .ok_or_else(|| MwsErrorAnswer::missing("NextToken"))?;
+            Err(MwsErrorAnswer::next_token_corrupted())
         }
         _ => Ok(call.service_status()),
     }

@@ -7,6 +7,6 @@ pub mod query;
 pub use book::{OrderBook, SellerOrders};
 pub use model::{
     Address, FulfillmentChannel, Order, OrderItem, OrderState, OrderStatus, PaymentMethod,
-    Shipment, Step, Timeline,
+    Shipment, Timeline,
 };
-pub use query::{Cursor, OrderQuery, Page, TimeField};
+pub use query::{Cursor, OrderQuery, TimeField};

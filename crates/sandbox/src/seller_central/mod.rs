@@ -75,15 +75,9 @@ pub mod paths {
     pub const NICKNAME: &str = "/gp/mws/permissions/nickname.html";
 }
 
-/// The Seller Central pages, to be merged at `/` into the sandbox's router.
-///
-/// Each call creates its own [`Sessions`] store, so build the router once per sandbox and serve
-/// that one router on every listener (HTTP and HTTPS) for sessions to be shared between them.
-pub fn router() -> Router<AppState> {
-    router_with_sessions(Sessions::new())
-}
-
-/// [`router`] with a given session store (for a caller that keeps it, e.g. in `AppState`).
+/// The Seller Central pages, to be merged at `/` into the sandbox's router, on the session store `sessions` (which the
+/// SP-API app pages share). Build the router once per sandbox and serve that one router on every listener (HTTP and
+/// HTTPS) for sessions to be shared between them.
 pub fn router_with_sessions(sessions: Sessions) -> Router<AppState> {
     Router::new()
         .route(paths::SIGNIN, get(signin::form).post(signin::submit))

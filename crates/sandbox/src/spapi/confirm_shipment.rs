@@ -13,7 +13,7 @@
 
 use serde_json::{Map, Value};
 
-use super::errors::SpApiError;
+use super::errors::SpApiErrorAnswer;
 use super::orders_json::CONFIRM_SHIPMENT_PREFIX;
 use super::pipeline::{Reply, SpCall};
 use crate::ids::OrderId;
@@ -47,41 +47,48 @@ fn text_field(
     object: &Map<String, Value>,
     name: &str,
     path: &str,
-) -> Result<Option<String>, SpApiError> {
+) -> Result<Option<String>, SpApiErrorAnswer> {
     match object.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
-        Some(_) => Err(SpApiError::invalid_message(format!(
+        Some(_) => Err(SpApiErrorAnswer::invalid_message(format!(
             "The input you have submitted is not valid. Please check the fields with invalid type [{path}]."
         ))),
     }
 }
 
-fn required(object: &Map<String, Value>, name: &str, path: &str) -> Result<String, SpApiError> {
+fn required(
+    object: &Map<String, Value>,
+    name: &str,
+    path: &str,
+) -> Result<String, SpApiErrorAnswer> {
     text_field(object, name, path)?
-        .ok_or_else(|| SpApiError::invalid(format!("{path} is required.")))
+        .ok_or_else(|| SpApiErrorAnswer::invalid(format!("{path} is required.")))
 }
 
-fn read_body(body: &[u8]) -> Result<(String, Map<String, Value>), SpApiError> {
+fn read_body(body: &[u8]) -> Result<(String, Map<String, Value>), SpApiErrorAnswer> {
     let value: Value = serde_json::from_slice(body)
-        .map_err(|_| SpApiError::invalid("The request body is not a valid JSON object."))?;
+        .map_err(|_| SpApiErrorAnswer::invalid("The request body is not a valid JSON object."))?;
     let Value::Object(root) = value else {
-        return Err(SpApiError::invalid(
+        return Err(SpApiErrorAnswer::invalid(
             "The request body is not a valid JSON object.",
         ));
     };
     let marketplace_id = required(&root, "marketplaceId", "marketplaceId")?;
     match root.get("packageDetail") {
         Some(Value::Object(detail)) => Ok((marketplace_id, detail.clone())),
-        None | Some(Value::Null) => Err(SpApiError::invalid("packageDetail is required.")),
-        Some(_) => Err(SpApiError::invalid_message(
+        None | Some(Value::Null) => Err(SpApiErrorAnswer::invalid("packageDetail is required.")),
+        Some(_) => Err(SpApiErrorAnswer::invalid_message(
             "The input you have submitted is not valid. Please check the fields with invalid type [packageDetail].",
         )),
     }
 }
 
-fn read_package(detail: &Map<String, Value>, marketplace_id: &str) -> Result<Package, SpApiError> {
+fn read_package(
+    detail: &Map<String, Value>,
+    marketplace_id: &str,
+) -> Result<Package, SpApiErrorAnswer> {
     let reference = required(
         detail,
         "packageReferenceId",
@@ -90,7 +97,7 @@ fn read_package(detail: &Map<String, Value>, marketplace_id: &str) -> Result<Pac
     let positive =
         reference.bytes().all(|b| b.is_ascii_digit()) && reference.bytes().any(|b| b != b'0');
     if !positive {
-        return Err(SpApiError::invalid_message(
+        return Err(SpApiErrorAnswer::invalid_message(
             "PackageReferenceId: is invalid, must be a positive numeric value.",
         ));
     }
@@ -102,31 +109,31 @@ fn read_package(detail: &Map<String, Value>, marketplace_id: &str) -> Result<Pac
         crate::feeds::fulfillment::CARRIER_CODES.contains(&carrier_code.as_str())
     };
     if !known {
-        return Err(SpApiError::invalid(format!(
+        return Err(SpApiErrorAnswer::invalid(format!(
             "carrierCode {carrier_code} is not a carrier of this marketplace; use one of {} or Other with carrierName.",
             JP_CARRIER_CODES[..JP_CARRIER_CODES.len() - 1].join(", ")
         )));
     }
     if carrier_code == "Other" && carrier_name.is_none() {
-        return Err(SpApiError::invalid(
+        return Err(SpApiErrorAnswer::invalid(
             "carrierName is required when carrierCode is Other.",
         ));
     }
     let tracking_number = required(detail, "trackingNumber", "packageDetail.trackingNumber")?;
     let ship_date = required(detail, "shipDate", "packageDetail.shipDate")?;
     if crate::timefmt::parse(&ship_date).is_none() || !ship_date.contains('T') {
-        return Err(SpApiError::invalid_dates(&["packageDetail.shipDate"]));
+        return Err(SpApiErrorAnswer::invalid_dates(&["packageDetail.shipDate"]));
     }
     let shipping_method = text_field(detail, "shippingMethod", "packageDetail.shippingMethod")?;
     let lines = match detail.get("orderItems") {
         Some(Value::Array(lines)) if !lines.is_empty() => lines,
         Some(Value::Array(_)) | None | Some(Value::Null) => {
-            return Err(SpApiError::invalid(
+            return Err(SpApiErrorAnswer::invalid(
                 "packageDetail.orderItems needs at least one item.",
             ));
         }
         Some(_) => {
-            return Err(SpApiError::invalid_message(
+            return Err(SpApiErrorAnswer::invalid_message(
                 "The input you have submitted is not valid. Please check the fields with invalid type [packageDetail.orderItems].",
             ));
         }
@@ -134,13 +141,13 @@ fn read_package(detail: &Map<String, Value>, marketplace_id: &str) -> Result<Pac
     let mut items = Vec::with_capacity(lines.len());
     for line in lines {
         let Value::Object(line) = line else {
-            return Err(SpApiError::invalid(
+            return Err(SpApiErrorAnswer::invalid(
                 "Each of packageDetail.orderItems must be an object.",
             ));
         };
         let id_text = required(line, "orderItemId", "packageDetail.orderItems.orderItemId")?;
         let id = crate::ids::parse_order_item_id("orderItemId", &id_text).map_err(|_| {
-            SpApiError::invalid_message(
+            SpApiErrorAnswer::invalid_message(
                 "OrderItemId is invalid, please obtain the value through the getOrderItems API or Manage Orders page",
             )
         })?;
@@ -149,7 +156,7 @@ fn read_package(detail: &Map<String, Value>, marketplace_id: &str) -> Result<Pac
             _ => None,
         }
         .ok_or_else(|| {
-            SpApiError::invalid(format!(
+            SpApiErrorAnswer::invalid(format!(
                 "The quantity of order item {id_text} must be a positive integer."
             ))
         })?;
@@ -167,9 +174,10 @@ fn read_package(detail: &Map<String, Value>, marketplace_id: &str) -> Result<Pac
 }
 
 /// Answers `confirmShipment`.
-pub fn run(world: &mut World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
+pub fn run(world: &mut World, call: &SpCall<'_>) -> Result<Reply, SpApiErrorAnswer> {
     let text = call.path.order_id.as_deref().unwrap_or_default();
-    let id = OrderId::parse("orderId", text).map_err(|e| SpApiError::invalid(e.to_string()))?;
+    let id =
+        OrderId::parse("orderId", text).map_err(|e| SpApiErrorAnswer::invalid(e.to_string()))?;
     let (marketplace_id, detail) = read_body(call.body)?;
     let now_ms = call.now.as_millisecond();
     let order = world
@@ -177,32 +185,34 @@ pub fn run(world: &mut World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
         .seller_mut(&call.seller.seller_id)
         .and_then(|book| book.get_mut(&id))
         .filter(|order| order.purchase_ms() <= now_ms)
-        .ok_or_else(|| SpApiError::not_found(format!("No order {id} exists for this seller.")))?;
+        .ok_or_else(|| {
+            SpApiErrorAnswer::not_found(format!("No order {id} exists for this seller."))
+        })?;
     if marketplace_id != order.marketplace_id {
-        return Err(SpApiError::invalid(format!(
+        return Err(SpApiErrorAnswer::invalid(format!(
             "marketplaceId {marketplace_id} is not the marketplace of order {id} ({}).",
             order.marketplace_id
         )));
     }
     let package = read_package(&detail, order.marketplace_id)?;
-    let state = order
-        .state_at(now_ms)
-        .ok_or_else(|| SpApiError::not_found(format!("No order {id} exists for this seller.")))?;
+    let state = order.state_at(now_ms).ok_or_else(|| {
+        SpApiErrorAnswer::not_found(format!("No order {id} exists for this seller."))
+    })?;
     if order.channel == FulfillmentChannel::Afn {
-        return Err(SpApiError::invalid(format!(
+        return Err(SpApiErrorAnswer::invalid(format!(
             "Order {id} is fulfilled by Amazon; only merchant-fulfilled orders can be confirmed."
         )));
     }
     match state.status {
         OrderStatus::Unshipped | OrderStatus::PartiallyShipped => {}
         OrderStatus::Shipped => {
-            return Err(SpApiError::invalid_message(
+            return Err(SpApiErrorAnswer::invalid_message(
                 "Failed to create package due to not finding a matching package or order already fulfilled.",
             )
             .with_code("PackageToUpdateNotFound"));
         }
         other => {
-            return Err(SpApiError::invalid(format!(
+            return Err(SpApiErrorAnswer::invalid(format!(
                 "Order {id} is {} and cannot be confirmed; only Unshipped or PartiallyShipped orders can.",
                 other.as_str()
             )));
@@ -214,7 +224,7 @@ pub fn run(world: &mut World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
         .iter()
         .any(|s| s.feed_submission_id == reference_key)
     {
-        return Err(SpApiError::invalid(format!(
+        return Err(SpApiErrorAnswer::invalid(format!(
             "packageReferenceId {} was already used for order {id}; each package needs its own.",
             package.reference
         )));
@@ -226,7 +236,7 @@ pub fn run(world: &mut World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
             .iter()
             .position(|item| item.order_item_id == *item_id)
             .ok_or_else(|| {
-                SpApiError::invalid_message(
+                SpApiErrorAnswer::invalid_message(
                     "OrderItemId is invalid, please obtain the value through the getOrderItems API or Manage Orders page",
                 )
             })?;
@@ -238,7 +248,7 @@ pub fn run(world: &mut World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
             .map(|(_, q)| q)
             .sum();
         if quantity + already > left {
-            return Err(SpApiError::invalid(format!(
+            return Err(SpApiErrorAnswer::invalid(format!(
                 "The quantity {quantity} of order item {item_id} exceeds the {} still unshipped.",
                 left - already.min(left)
             )));

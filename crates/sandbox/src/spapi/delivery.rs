@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use hyper::body::Frame;
 
-use crate::connection::ConnectionControl;
+use crate::dropped_connections::ConnectionControl;
 use crate::faults::{FaultKind, FaultPlan};
 
 /// A body that yields a prefix, then fails, so the connection is cut short.

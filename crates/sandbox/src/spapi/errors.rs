@@ -3,9 +3,9 @@
 
 use axum::http::StatusCode;
 
-/// One SP-API error answer.
+/// One SP-API error answer the sandbox sends (what Amazon answers, not a client's error).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpApiError {
+pub struct SpApiErrorAnswer {
     /// HTTP status.
     pub status: StatusCode,
     /// `InvalidInput`, `Unauthorized`, `NotFound`, `QuotaExceeded`, …
@@ -36,7 +36,7 @@ struct Envelope<'a> {
     errors: [Entry<'a>; 1],
 }
 
-impl SpApiError {
+impl SpApiErrorAnswer {
     fn new(
         status: StatusCode,
         code: &'static str,
@@ -186,15 +186,15 @@ mod tests {
     #[test]
     fn envelopes_match_the_observed_ones() {
         assert_eq!(
-            SpApiError::token_revoked().body(),
+            SpApiErrorAnswer::token_revoked().body(),
             r#"{"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied.","details":"The access token you provided is revoked, malformed or invalid."}]}"#
         );
         assert_eq!(
-            SpApiError::quota_exceeded().status,
+            SpApiErrorAnswer::quota_exceeded().status,
             StatusCode::TOO_MANY_REQUESTS
         );
         assert_eq!(
-            SpApiError::invalid_dates(&["createdAfter"]).details,
+            SpApiErrorAnswer::invalid_dates(&["createdAfter"]).details,
             "Invalid date-time field(s) [createdAfter]."
         );
     }

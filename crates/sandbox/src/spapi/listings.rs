@@ -13,7 +13,7 @@
 
 use serde_json::{Map, Value};
 
-use super::errors::SpApiError;
+use super::errors::SpApiErrorAnswer;
 use super::pipeline::{Reply, SpCall};
 use crate::stock::StockLevel;
 use crate::world::World;
@@ -57,14 +57,14 @@ struct StockChange {
     restock_date: Option<String>,
 }
 
-fn shape_error(details: impl Into<String>) -> SpApiError {
-    SpApiError::invalid_message("Invalid input").with_details(details)
+fn shape_error(details: impl Into<String>) -> SpApiErrorAnswer {
+    SpApiErrorAnswer::invalid_message("Invalid input").with_details(details)
 }
 
 /// Reads the patches: `Ok(Err(issue))` for an accepted-shape request that is INVALID.
 fn read_patches(
     root: &Map<String, Value>,
-) -> Result<Result<Option<StockChange>, Issue>, SpApiError> {
+) -> Result<Result<Option<StockChange>, Issue>, SpApiErrorAnswer> {
     match root.get("productType") {
         Some(Value::String(s)) if !s.trim().is_empty() => {}
         _ => {
@@ -180,21 +180,21 @@ fn read_patches(
 }
 
 /// Answers `patchListingsItem`.
-pub fn run(world: &mut World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
+pub fn run(world: &mut World, call: &SpCall<'_>) -> Result<Reply, SpApiErrorAnswer> {
     let seller_id = call.path.seller_id.as_deref().unwrap_or_default();
     if seller_id != call.seller.seller_id {
-        return Err(SpApiError::unauthorized(""));
+        return Err(SpApiErrorAnswer::unauthorized(""));
     }
     let sku = call.path.sku.clone().unwrap_or_default();
     let marketplaces = call.query.list("marketplaceIds");
     if marketplaces.is_empty() {
-        return Err(SpApiError::invalid("marketplaceIds is required."));
+        return Err(SpApiErrorAnswer::invalid("marketplaceIds is required."));
     }
     if let Some(foreign) = marketplaces
         .iter()
         .find(|m| !call.seller.marketplace_ids.contains(m))
     {
-        return Err(SpApiError::invalid(format!(
+        return Err(SpApiErrorAnswer::invalid(format!(
             "The seller does not participate in marketplace {foreign}."
         )));
     }
@@ -202,7 +202,7 @@ pub fn run(world: &mut World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
         None => false,
         Some("VALIDATION_PREVIEW") => true,
         Some(other) => {
-            return Err(SpApiError::invalid(format!(
+            return Err(SpApiErrorAnswer::invalid(format!(
                 "mode {other} is not VALIDATION_PREVIEW."
             )));
         }
@@ -255,7 +255,9 @@ pub fn run(world: &mut World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
 mod tests {
     use super::*;
 
-    fn patches(value: serde_json::Value) -> Result<Result<Option<StockChange>, Issue>, SpApiError> {
+    fn patches(
+        value: serde_json::Value,
+    ) -> Result<Result<Option<StockChange>, Issue>, SpApiErrorAnswer> {
         read_patches(value.as_object().unwrap())
     }
 

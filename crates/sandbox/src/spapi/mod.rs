@@ -31,7 +31,6 @@ use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::response::Response;
 use axum::routing::{get, patch, post};
 
-pub use errors::SpApiError;
 pub use operation::Operation;
 pub use pipeline::PathArgs;
 

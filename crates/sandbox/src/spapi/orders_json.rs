@@ -6,7 +6,7 @@
 use crate::orders::{FulfillmentChannel, Order, OrderItem, OrderState, OrderStatus, Shipment};
 use crate::timefmt::{from_ms, seconds_z};
 
-use super::errors::SpApiError;
+use super::errors::SpApiErrorAnswer;
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
@@ -62,14 +62,6 @@ impl Dataset {
             .find(|(_, name)| *name == text)
             .map(|(d, _)| *d)
     }
-
-    /// Amazon's spelling.
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(d, _)| *d == self)
-            .map_or("", |(_, name)| name)
-    }
 }
 
 /// The datasets a request asked for.
@@ -78,11 +70,11 @@ pub struct Included(Vec<Dataset>);
 
 impl Included {
     /// Parses `includedData` values; an unknown one is a 400.
-    pub fn parse(values: &[String]) -> Result<Self, SpApiError> {
+    pub fn parse(values: &[String]) -> Result<Self, SpApiErrorAnswer> {
         let mut sets = Vec::new();
         for value in values {
             let set = Dataset::parse(value).ok_or_else(|| {
-                SpApiError::invalid(format!(
+                SpApiErrorAnswer::invalid(format!(
                     "includedData value {value} is not one of BUYER, RECIPIENT, PROCEEDS, EXPENSE, PROMOTION, CANCELLATION, FULFILLMENT, PACKAGES, TAX, PAYMENT, FULFILLMENT_ORDERS."
                 ))
             })?;

@@ -15,11 +15,11 @@ use axum::response::Response;
 use jiff::Timestamp;
 
 use super::delivery;
-use super::errors::SpApiError;
+use super::errors::SpApiErrorAnswer;
 use super::operation::{Operation, rate_header};
 use super::params::QueryParams;
 use crate::AppState;
-use crate::connection::ConnectionControl;
+use crate::dropped_connections::ConnectionControl;
 use crate::faults::{FaultKind, FaultPlan};
 use crate::lwa::TokenDenial;
 use crate::request_log::LogEntry;
@@ -43,8 +43,6 @@ pub struct PathArgs {
 /// An authenticated, authorized call.
 #[derive(Debug)]
 pub struct SpCall<'a> {
-    /// The operation.
-    pub operation: Operation,
     /// The seller the access token speaks for.
     pub seller: SellerAccount,
     /// The calling app.
@@ -57,8 +55,6 @@ pub struct SpCall<'a> {
     pub path: &'a PathArgs,
     /// The raw body.
     pub body: &'a [u8],
-    /// This request's ID.
-    pub request_id: &'a str,
 }
 
 /// A successful operation's answer.
@@ -140,18 +136,8 @@ fn prepare(
     let query = QueryParams::parse(parts.uri.query());
     let mut notes = Notes::default();
     let result = match body {
-        Some(body) => pipeline(
-            world,
-            operation,
-            parts,
-            body,
-            &query,
-            path,
-            now,
-            &request_id,
-            &mut notes,
-        ),
-        None => Err(SpApiError::invalid(
+        Some(body) => pipeline(world, operation, parts, body, &query, path, now, &mut notes),
+        None => Err(SpApiErrorAnswer::invalid(
             "The request body could not be read or is larger than 1 MiB.",
         )),
     };
@@ -228,21 +214,20 @@ fn pipeline(
     query: &QueryParams,
     path: &PathArgs,
     now: Timestamp,
-    request_id: &str,
     notes: &mut Notes,
-) -> Result<Reply, SpApiError> {
+) -> Result<Reply, SpApiErrorAnswer> {
     let agent_ok = parts
         .headers
         .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| !v.trim().is_empty() && v.len() <= MAX_USER_AGENT);
     if !agent_ok {
-        return Err(SpApiError::invalid(format!(
+        return Err(SpApiErrorAnswer::invalid(format!(
             "The user-agent header is required and must be at most {MAX_USER_AGENT} characters, e.g. MyApp/1.0 (Language=Rust/1.95; Platform=Linux)."
         )));
     }
     if !operation.is_read_only() && !declares_json(&parts.headers) {
-        return Err(SpApiError::unsupported_media_type());
+        return Err(SpApiErrorAnswer::unsupported_media_type());
     }
     let token = parts
         .headers
@@ -253,19 +238,19 @@ fn pipeline(
         .lwa
         .check_access_token(token, now)
         .map_err(|denial| match denial {
-            TokenDenial::Missing => SpApiError::missing_token(),
-            TokenDenial::Expired => SpApiError::token_expired(),
-            TokenDenial::RevokedOrInvalid => SpApiError::token_revoked(),
+            TokenDenial::Missing => SpApiErrorAnswer::missing_token(),
+            TokenDenial::Expired => SpApiErrorAnswer::token_expired(),
+            TokenDenial::RevokedOrInvalid => SpApiErrorAnswer::token_revoked(),
         })?;
     // A grantless (client-credentials) token has no seller: no operation here accepts it.
     let seller_id = context
         .seller_id
-        .ok_or_else(|| SpApiError::unauthorized(""))?;
+        .ok_or_else(|| SpApiErrorAnswer::unauthorized(""))?;
     notes.seller_id = Some(seller_id.clone());
     let seller = world
         .seller(&seller_id)
         .cloned()
-        .ok_or_else(SpApiError::token_revoked)?;
+        .ok_or_else(SpApiErrorAnswer::token_revoked)?;
 
     let (seed, number) = (world.seed, world.next_request_number());
     notes.plan = world
@@ -273,9 +258,9 @@ fn pipeline(
         .plan(operation.name(), operation.is_read_only(), seed, number);
     match notes.plan.kind {
         Some(FaultKind::InternalError | FaultKind::DropConnection) => {
-            return Err(SpApiError::internal());
+            return Err(SpApiErrorAnswer::internal());
         }
-        Some(FaultKind::ServiceUnavailable) => return Err(SpApiError::unavailable()),
+        Some(FaultKind::ServiceUnavailable) => return Err(SpApiErrorAnswer::unavailable()),
         Some(FaultKind::TruncateBody) | None => {}
     }
 
@@ -289,19 +274,17 @@ fn pipeline(
     ) {
         Decision::Allowed(_) => notes.rate = Some(operation.rate() * scale),
         Decision::Throttled(_) | Decision::QuotaExceeded(_) => {
-            return Err(SpApiError::quota_exceeded());
+            return Err(SpApiErrorAnswer::quota_exceeded());
         }
     }
 
     let call = SpCall {
-        operation,
         seller,
         application_id: context.application_id,
         now,
         query,
         path,
         body,
-        request_id,
     };
     match operation {
         Operation::GetMarketplaceParticipations => Ok(super::sellers::run(&call)),

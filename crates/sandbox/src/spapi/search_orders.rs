@@ -11,7 +11,7 @@
 
 use jiff::SignedDuration;
 
-use super::errors::SpApiError;
+use super::errors::SpApiErrorAnswer;
 use super::orders_json::{
     Included, fulfilled_by, fulfillment_status, order_json, parse_fulfilled_by,
     parse_fulfillment_status,
@@ -50,7 +50,7 @@ struct Body {
 }
 
 /// Answers `searchOrders`.
-pub fn run(world: &World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
+pub fn run(world: &World, call: &SpCall<'_>) -> Result<Reply, SpApiErrorAnswer> {
     let included = Included::parse(&call.query.list("includedData"))?;
     let (query, cursor) = match call.query.get("paginationToken") {
         Some(token) => open_token(world, call, token)?,
@@ -67,7 +67,7 @@ pub fn run(world: &World, call: &SpCall<'_>) -> Result<Reply, SpApiError> {
     let mut orders = Vec::with_capacity(page.orders.len());
     for (order, state) in &page.orders {
         let mut json = serde_json::to_value(order_json(order, *state, now_ms, &included))
-            .map_err(|_| SpApiError::internal())?;
+            .map_err(|_| SpApiErrorAnswer::internal())?;
         if world.malformed.spapi(&call.seller.seller_id, &mut json)
             == Some(Malformation::OptionalFieldsMissing)
         {
@@ -99,29 +99,29 @@ fn parse_time(call: &SpCall<'_>, name: &'static str, bad: &mut Vec<&'static str>
 }
 
 /// Validates a first-page request into the shared order query.
-pub fn parse_query(call: &SpCall<'_>) -> Result<OrderQuery, SpApiError> {
+pub fn parse_query(call: &SpCall<'_>) -> Result<OrderQuery, SpApiErrorAnswer> {
     let mut bad = Vec::new();
     let created_after = parse_time(call, "createdAfter", &mut bad);
     let created_before = parse_time(call, "createdBefore", &mut bad);
     let updated_after = parse_time(call, "lastUpdatedAfter", &mut bad);
     let updated_before = parse_time(call, "lastUpdatedBefore", &mut bad);
     if !bad.is_empty() {
-        return Err(SpApiError::invalid_dates(&bad));
+        return Err(SpApiErrorAnswer::invalid_dates(&bad));
     }
     let (field, after, before, before_name) = match (created_after, updated_after) {
         (None, None) => {
-            return Err(SpApiError::invalid(
+            return Err(SpApiErrorAnswer::invalid(
                 "Exactly one of createdAfter and lastUpdatedAfter must be provided.",
             ));
         }
         (Some(_), Some(_)) => {
-            return Err(SpApiError::invalid(
+            return Err(SpApiErrorAnswer::invalid(
                 "createdAfter and lastUpdatedAfter cannot both be provided.",
             ));
         }
         (Some(after), None) => {
             if updated_before.is_some() {
-                return Err(SpApiError::invalid(
+                return Err(SpApiErrorAnswer::invalid(
                     "lastUpdatedBefore cannot be combined with createdAfter.",
                 ));
             }
@@ -129,7 +129,7 @@ pub fn parse_query(call: &SpCall<'_>) -> Result<OrderQuery, SpApiError> {
         }
         (None, Some(after)) => {
             if created_before.is_some() {
-                return Err(SpApiError::invalid(
+                return Err(SpApiErrorAnswer::invalid(
                     "createdBefore cannot be combined with lastUpdatedAfter.",
                 ));
             }
@@ -144,7 +144,7 @@ pub fn parse_query(call: &SpCall<'_>) -> Result<OrderQuery, SpApiError> {
     let latest = call.now.as_millisecond() - LAG_MS;
     let before = match before {
         Some(b) if b > latest => {
-            return Err(SpApiError::invalid(format!(
+            return Err(SpApiErrorAnswer::invalid(format!(
                 "{before_name} must be at least 2 minutes before the time of the request, i.e. at most {}.",
                 from_ms(latest)
             )));
@@ -153,7 +153,7 @@ pub fn parse_query(call: &SpCall<'_>) -> Result<OrderQuery, SpApiError> {
         None => latest,
     };
     if after > before {
-        return Err(SpApiError::invalid(format!(
+        return Err(SpApiErrorAnswer::invalid(format!(
             "The lower bound must not be after {before_name} ({}), which is at most 2 minutes before the time of the request.",
             from_ms(before)
         )));
@@ -161,7 +161,7 @@ pub fn parse_query(call: &SpCall<'_>) -> Result<OrderQuery, SpApiError> {
 
     let mut marketplaces = call.query.list("marketplaceIds");
     if marketplaces.len() > 50 {
-        return Err(SpApiError::invalid(
+        return Err(SpApiErrorAnswer::invalid(
             "marketplaceIds accepts at most 50 values.",
         ));
     }
@@ -169,7 +169,7 @@ pub fn parse_query(call: &SpCall<'_>) -> Result<OrderQuery, SpApiError> {
         .iter()
         .find(|m| !call.seller.marketplace_ids.contains(m))
     {
-        return Err(SpApiError::invalid(format!(
+        return Err(SpApiErrorAnswer::invalid(format!(
             "The seller does not participate in marketplace {foreign}."
         )));
     }
@@ -179,7 +179,7 @@ pub fn parse_query(call: &SpCall<'_>) -> Result<OrderQuery, SpApiError> {
     let mut statuses = Vec::new();
     for text in call.query.list("fulfillmentStatuses") {
         statuses.push(parse_fulfillment_status(&text).ok_or_else(|| {
-            SpApiError::invalid(format!(
+            SpApiErrorAnswer::invalid(format!(
                 "fulfillmentStatuses value {text} is not one of PENDING_AVAILABILITY, PENDING, UNSHIPPED, PARTIALLY_SHIPPED, SHIPPED, CANCELLED, UNFULFILLABLE."
             ))
         })?);
@@ -187,7 +187,7 @@ pub fn parse_query(call: &SpCall<'_>) -> Result<OrderQuery, SpApiError> {
     let mut channels = Vec::new();
     for text in call.query.list("fulfilledBy") {
         channels.push(parse_fulfilled_by(&text).ok_or_else(|| {
-            SpApiError::invalid(format!(
+            SpApiErrorAnswer::invalid(format!(
                 "fulfilledBy value {text} is not MERCHANT or AMAZON."
             ))
         })?);
@@ -197,7 +197,7 @@ pub fn parse_query(call: &SpCall<'_>) -> Result<OrderQuery, SpApiError> {
         Some(text) => match text.parse::<usize>() {
             Ok(n) if (1..=100).contains(&n) => n,
             _ => {
-                return Err(SpApiError::invalid(format!(
+                return Err(SpApiErrorAnswer::invalid(format!(
                     "maxResultsPerPage must be an integer between 1 and 100, got {text}."
                 )));
             }
@@ -239,9 +239,9 @@ fn open_token(
     world: &World,
     call: &SpCall<'_>,
     token: &str,
-) -> Result<(OrderQuery, Option<Cursor>), SpApiError> {
+) -> Result<(OrderQuery, Option<Cursor>), SpApiErrorAnswer> {
     let corrupt =
-        || SpApiError::invalid("The paginationToken is not valid; start again without it.");
+        || SpApiErrorAnswer::invalid("The paginationToken is not valid; start again without it.");
     let bytes =
         next_token::open(&world.next_token_key, TokenKind::Orders, token).ok_or_else(corrupt)?;
     let read = || -> Option<(i64, OrderQuery, Cursor)> {
@@ -295,7 +295,7 @@ fn open_token(
     };
     let (issued_ms, query, cursor) = read().ok_or_else(corrupt)?;
     if call.now.as_millisecond() - issued_ms >= TOKEN_LIFETIME.as_millis() as i64 {
-        return Err(SpApiError::invalid(
+        return Err(SpApiErrorAnswer::invalid(
             "The paginationToken has expired (tokens work for 24 hours); start again without it.",
         ));
     }

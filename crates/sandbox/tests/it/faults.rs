@@ -106,7 +106,7 @@ async fn errors_do_not_touch_state_and_limits_run_out() {
     )
     .await;
     let body = b"<AmazonEnvelope/>".to_vec();
-    let md5 = sellerlink_sandbox::mws::feeds::content_md5(&body);
+    let md5 = sellerlink_sandbox::signing::content_md5(&body);
     let submit = sandbox
         .call("/Feeds/2009-01-01", "SubmitFeed", &token)
         .param("FeedType", "_POST_INVENTORY_AVAILABILITY_DATA_")

@@ -2,7 +2,7 @@
 //! per-message errors, and the effects on orders and stock.
 
 use reqwest::StatusCode;
-use sellerlink_sandbox::mws::feeds::content_md5;
+use sellerlink_sandbox::signing::content_md5;
 
 use crate::support::{Answer, JP, MwsCall, TestSandbox, all, first};
 

@@ -393,7 +393,7 @@ async fn grant_flow_issues_the_three_values_once() {
     assert_eq!(marketplace_id, seller.marketplace_id);
     assert!(token.starts_with("amzn.mws."), "{token}");
     assert_eq!(token.len(), 45);
-    let stored = sandbox.grant_token(&seller.seller_id, DEVELOPER_ID);
+    let stored = sandbox.grant_token(&seller.seller_id, DEVELOPER_ID).await;
     assert_eq!(stored.as_deref(), Some(token.as_str()));
 
     // Shown once: a reload says so and shows no token.
@@ -523,7 +523,10 @@ async fn wrong_name_unknown_id_and_malformed_id_are_refused() {
         consent.location(),
         Some("/gp/mws/registration/developer.html")
     );
-    assert_eq!(sandbox.grant_token(&seller.seller_id, DEVELOPER_ID), None);
+    assert_eq!(
+        sandbox.grant_token(&seller.seller_id, DEVELOPER_ID).await,
+        None
+    );
 
     // English wording of the refusal.
     let form = browser
@@ -587,7 +590,10 @@ async fn consent_needs_both_checkboxes() {
                 .unwrap()
                 .contains("2つのチェックボックスの両方にチェック")
         );
-        assert_eq!(sandbox.grant_token(&seller.seller_id, DEVELOPER_ID), None);
+        assert_eq!(
+            sandbox.grant_token(&seller.seller_id, DEVELOPER_ID).await,
+            None
+        );
     }
     let done = browser
         .post(
@@ -603,6 +609,7 @@ async fn consent_needs_both_checkboxes() {
     assert!(
         sandbox
             .grant_token(&seller.seller_id, DEVELOPER_ID)
+            .await
             .is_some()
     );
 }
@@ -682,7 +689,7 @@ async fn on_the_expiry_date_approve_is_refused_and_restore_brings_the_same_token
     assert!(row_after.contains("data-state=\"active\""));
     assert!(row_after.contains(&format!("開発者のアクセス期限は {new_expiry} です")));
     assert_eq!(
-        sandbox.grant_token(&seller.seller_id, DEVELOPER_ID),
+        sandbox.grant_token(&seller.seller_id, DEVELOPER_ID).await,
         Some(token),
         "restore keeps the token"
     );
@@ -727,6 +734,7 @@ async fn revoke_asks_first_then_moves_the_grant_to_history() {
     assert!(
         sandbox
             .grant_token(&seller.seller_id, DEVELOPER_ID)
+            .await
             .is_some()
     );
 
@@ -736,7 +744,10 @@ async fn revoke_asks_first_then_moves_the_grant_to_history() {
     assert!(page.by_id("notice").unwrap().contains("取り消しました"));
     assert!(!page.contains(&format!("id=\"grant-{DEVELOPER_ID}\"")));
     assert!(page.contains("id=\"history\""));
-    assert_eq!(sandbox.grant_token(&seller.seller_id, DEVELOPER_ID), None);
+    assert_eq!(
+        sandbox.grant_token(&seller.seller_id, DEVELOPER_ID).await,
+        None
+    );
     let view = browser
         .get(&format!(
             "/gp/mws/registration/view.html?developer_id={DEVELOPER_ID}"
@@ -758,7 +769,9 @@ async fn enabling_expiry_is_confirmed_and_cannot_be_undone() {
     let sandbox = Sandbox::start().await;
     let seller = sandbox.seller();
     let granted_at = sandbox.now() - SignedDuration::from_hours(24 * 500);
-    sandbox.grant_without_expiry(&seller.seller_id, DEVELOPER_ID, granted_at);
+    sandbox
+        .grant_without_expiry(&seller.seller_id, DEVELOPER_ID, granted_at)
+        .await;
     let mut browser = Browser::new(&sandbox.base);
     let page = browser.sign_in(&seller.email, &seller.password).await;
     let before = row(&page);
@@ -977,6 +990,7 @@ async fn forms_without_the_csrf_token_are_refused() {
     assert!(
         sandbox
             .grant_token(&seller.seller_id, DEVELOPER_ID)
+            .await
             .is_some()
     );
 }
@@ -1283,12 +1297,14 @@ mod sigv2 {
 /// A sandbox per test on port 0, its clock frozen (tests move it explicitly).
 mod harness {
     use jiff::{SignedDuration, Timestamp};
-    use sellerlink_sandbox::world::lock;
     use sellerlink_sandbox::{Developer, RunningSandbox, SandboxConfig};
+    use sellerlink_testkit::SandboxControl;
+    use serde_json::json;
 
     pub struct Sandbox {
         pub base: String,
         running: RunningSandbox,
+        control: SandboxControl,
         _dir: tempfile::TempDir,
     }
 
@@ -1313,9 +1329,10 @@ mod harness {
                 ..SandboxConfig::default()
             };
             let running = sellerlink_sandbox::start(config).await.unwrap();
-            lock(&running.world()).clock_mut().freeze();
+            running.clock().freeze();
             Self {
                 base: running.http_url(),
+                control: SandboxControl::new(running.http_url()),
                 running,
                 _dir: dir,
             }
@@ -1328,9 +1345,7 @@ mod harness {
 
         /// Generated seller number `n` (1-based).
         pub fn seller_number(&self, n: usize) -> Seller {
-            let shared = self.running.world();
-            let world = lock(&shared);
-            let seller = &world.sellers()[n - 1];
+            let seller = &self.running.sellers()[n - 1];
             Seller {
                 seller_id: seller.seller_id.clone(),
                 email: seller.email.clone(),
@@ -1354,33 +1369,41 @@ mod harness {
         }
 
         pub fn now(&self) -> Timestamp {
-            lock(&self.running.world()).now()
+            self.running.now()
         }
 
         pub fn advance(&self, by: SignedDuration) {
-            lock(&self.running.world()).clock_mut().advance(by);
+            self.running.clock().advance(by);
         }
 
         pub fn set_clock(&self, at: Timestamp) {
-            lock(&self.running.world()).clock_mut().set(at);
+            self.running.clock().set(at);
         }
 
         /// The token of the seller's current (not revoked) grant to the developer.
-        pub fn grant_token(&self, seller_id: &str, developer_id: &str) -> Option<String> {
-            let shared = self.running.world();
-            let world = lock(&shared);
-            world
-                .grants_for_seller(seller_id)
+        pub async fn grant_token(&self, seller_id: &str, developer_id: &str) -> Option<String> {
+            let mut grants = self.control.grants(Some(seller_id)).await;
+            grants.sort_by_key(|grant| grant.granted_at.parse::<Timestamp>().unwrap());
+            grants
                 .into_iter()
                 .rfind(|grant| grant.developer_id == developer_id && grant.revoked_at.is_none())
-                .map(|grant| grant.mws_auth_token.clone())
+                .map(|grant| grant.mws_auth_token)
         }
 
         /// A grant made `at` with the expiry feature disabled (R4), as older grants were.
-        pub fn grant_without_expiry(&self, seller_id: &str, developer_id: &str, at: Timestamp) {
-            lock(&self.running.world())
-                .create_grant(seller_id, developer_id, Some(at), false)
-                .unwrap();
+        pub async fn grant_without_expiry(
+            &self,
+            seller_id: &str,
+            developer_id: &str,
+            at: Timestamp,
+        ) {
+            self.control
+                .grant_with(
+                    seller_id,
+                    developer_id,
+                    json!({ "granted_at": at.to_string(), "expiry_enabled": false }),
+                )
+                .await;
         }
     }
 }

@@ -1,9 +1,7 @@
 //! Signature V2: the test vectors of `docs/amazon/MWS.md#test-vectors` and the server's acceptance rules.
 
 use reqwest::StatusCode;
-use sellerlink_sandbox::mws::signature::{
-    SignatureMethod, canonical_query, sign, string_to_sign, verify,
-};
+use sellerlink_sandbox::signing::{SignatureMethod, canonical_query, sign, string_to_sign, verify};
 
 use crate::support::{JP, TestSandbox, first};
 

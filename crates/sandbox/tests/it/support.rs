@@ -5,8 +5,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use sellerlink_sandbox::mws::signature::{SignatureMethod, canonical_query, sign, string_to_sign};
-use sellerlink_sandbox::world::lock;
+use sellerlink_sandbox::signing::{SignatureMethod, canonical_query, sign, string_to_sign};
 use sellerlink_sandbox::{Developer, RunningSandbox, SandboxConfig, SellerAccount};
 
 /// The instant every deterministic test world starts at.
@@ -83,7 +82,7 @@ impl TestSandbox {
             .await
             .expect("sandbox starts");
         if options.frozen {
-            lock(&running.world()).clock_mut().freeze();
+            running.clock().freeze();
         }
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(20))
@@ -104,7 +103,7 @@ impl TestSandbox {
 
     /// The sandbox clock now.
     pub fn now(&self) -> Timestamp {
-        lock(&self.running.world()).now()
+        self.running.now()
     }
 
     /// Moves the sandbox clock.
@@ -257,7 +256,7 @@ impl MwsCall {
         );
         format!(
             "{canonical}&Signature={}",
-            sellerlink_sandbox::mws::signature::encode(&signature)
+            sellerlink_sandbox::signing::encode(&signature)
         )
     }
 

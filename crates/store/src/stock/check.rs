@@ -4,13 +4,12 @@
 
 use std::collections::HashSet;
 
+use sellerlink_domain::ids::{IdField, Sku};
 use sellerlink_domain::text::{code_point, first_hidden};
 
 use super::state::StockState;
 use crate::error::{StoreError, StoreResult};
 
-/// Longest SKU Amazon accepts (`SellerSKU`: 1–40 characters).
-pub(super) const SKU_MAX_CHARS: usize = 40;
 /// Most units one stock level may hold.
 pub(super) const QUANTITY_MAX: u32 = 1_000_000;
 /// Longest feed submission id accepted (Amazon's are 11 digits).
@@ -34,18 +33,20 @@ fn text_problem(value: &str, max_chars: usize) -> Option<String> {
     }
 }
 
-/// Refuses a SKU Amazon would not take.
+/// Refuses a SKU Amazon would not take ([`Sku::parse`]) or one not in its parsed form (surrounding spaces).
 pub(super) fn sku(value: &str) -> StoreResult<()> {
-    match text_problem(value, SKU_MAX_CHARS) {
-        None => Ok(()),
-        Some(problem) => Err(StoreError::invalid(
-            "SKU",
-            format!(
-                "{value:?} {problem}; expected 1–{SKU_MAX_CHARS} characters without control characters or \
-                 surrounding spaces, e.g. TK-MUG-0001"
-            ),
-        )),
-    }
+    let problem = match Sku::parse(value) {
+        Ok(sku) if sku.as_str() == value => return Ok(()),
+        Ok(_) => "has spaces at its start or end".to_owned(),
+        Err(error) => error.problem_en(),
+    };
+    Err(StoreError::invalid(
+        "SKU",
+        format!(
+            "{value:?} {problem}; expected {}",
+            IdField::Sku.expected_format()
+        ),
+    ))
 }
 
 /// Refuses a quantity above [`QUANTITY_MAX`].
@@ -148,13 +149,16 @@ mod tests {
                 "TK\u{200B}1".to_owned(),
                 "contains U+200B at position 3, an invisible or text-direction character",
             ),
-            ("x".repeat(41), "is 41 characters long"),
+            ("x".repeat(41), "has the wrong length (41 characters)"),
         ];
         for (value, problem) in cases {
             let error = sku(&value).unwrap_err().to_string();
             assert!(error.starts_with("SKU: "), "{error}");
             assert!(error.contains(problem), "{value:?}: {error}");
-            assert!(error.contains("expected 1–40 characters"), "{error}");
+            assert!(
+                error.contains("expected 1–40 visible characters"),
+                "{error}"
+            );
         }
     }
 

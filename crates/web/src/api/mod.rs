@@ -14,7 +14,6 @@ pub(crate) mod merchants;
 pub(crate) mod models;
 mod notifications;
 mod notifications_channels;
-pub(crate) mod notifications_models;
 pub(crate) mod notifications_shared;
 pub(crate) mod orders;
 mod shipments;

@@ -6,7 +6,7 @@ use sellerlink_domain::ids::{ConnectionId, MerchantId};
 use sellerlink_store::ChannelId;
 
 use super::extract::ApiQuery;
-use super::notifications_models::{DeliveryOut, DeliveryPageOut, NotificationsQuery};
+use super::models::{DeliveryOut, DeliveryPageOut, NotificationsQuery};
 use super::notifications_shared::{
     DEFAULT_PER_PAGE, LogFilter, MAX_PER_PAGE, delivery_kind, delivery_state, log_page,
 };

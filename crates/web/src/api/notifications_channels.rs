@@ -9,7 +9,7 @@ use sellerlink_domain::ids::MerchantId;
 use sellerlink_store::{ChannelKind, ChannelOwner};
 
 use super::extract::{ApiJson, ApiQuery};
-use super::notifications_models::{
+use super::models::{
     ChannelKindName, ChannelOut, ChannelsQuery, CreateChannelIn, CreatedChannelOut, DeliveryOut,
 };
 use super::notifications_shared::{

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use sellerlink_app::ConnectionView;
 use sellerlink_domain::connection::ApiAccount;
+use sellerlink_domain::ids::Sku;
 use sellerlink_store::{SkuSearch, StockFilter, StockLevel, StockState};
 use serde::Deserialize;
 
@@ -25,7 +26,7 @@ use crate::state::WebState;
 /// SKUs on one page.
 const PER_PAGE: u32 = 50;
 /// The longest SKU Amazon accepts, so the longest search that can match.
-const SKU_MAX_CHARS: usize = 40;
+const SKU_MAX_CHARS: usize = Sku::MAX_LEN;
 
 /// The connection a page is about, as its heading and links show it.
 pub(crate) struct ConnectionHeading {

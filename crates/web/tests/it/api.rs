@@ -5,6 +5,7 @@
 use axum::http::{Method, StatusCode};
 use sellerlink_domain::connection::Language;
 use sellerlink_store::Role;
+use sellerlink_testkit::sandbox_control::GrantAction;
 use serde_json::{Value, json};
 
 use crate::support::{Options, TestApp};
@@ -502,8 +503,8 @@ async fn connecting_verifying_and_syncing_against_the_sandbox() {
         .await;
     let mut browser = world.browser().signed_in("owner@acme.example").await;
     let csrf = browser.csrf().await;
-    let (seller, marketplace, token) = world.sandbox_grant(0);
-    let (_, _, other_token) = world.sandbox_grant(1);
+    let (seller, marketplace, token) = world.sandbox_grant(0).await;
+    let (_, _, other_token) = world.sandbox_grant(1).await;
 
     let wrong = json!({ "seller_id": seller, "marketplace_id": marketplace, "mws_auth_token": other_token });
     let refused = browser
@@ -627,14 +628,10 @@ async fn connecting_verifying_and_syncing_against_the_sandbox() {
         .json();
     assert_eq!(orders["total"], report["orders_new"]);
 
-    {
-        let sandbox = world.sandbox.as_ref().unwrap();
-        let sandbox_world = sandbox.world();
-        let mut sandbox_world = sellerlink_sandbox::world::lock(&sandbox_world);
-        sandbox_world
-            .revoke_access(&seller, "525964794073")
-            .expect("revoked in Seller Central");
-    }
+    world
+        .sandbox_control()
+        .grant_action(GrantAction::Revoke, &seller, "525964794073")
+        .await;
     let denied = browser
         .api(
             Method::POST,

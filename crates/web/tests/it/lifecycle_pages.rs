@@ -11,6 +11,7 @@ use sellerlink_domain::audit::{Actor, AuditAction};
 use sellerlink_domain::connection::{ConnectionStatus, Language};
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_store::{AuditFilter, Role};
+use sellerlink_testkit::sandbox_control::GrantAction;
 
 use crate::support::{Browser, Options, Reply, TestApp};
 
@@ -44,13 +45,11 @@ fn field_error(html: &str, field: &str) -> Option<String> {
     Some(html[start..end].to_owned())
 }
 
-fn revoke_at_amazon(world: &TestApp, seller: &str) {
-    let sandbox = world.sandbox.as_ref().expect("a sandbox");
-    let shared = sandbox.world();
-    let mut amazon = sellerlink_sandbox::world::lock(&shared);
-    amazon
-        .revoke_access(seller, DEVELOPER_DIGITS)
-        .expect("the grant is revoked");
+async fn revoke_at_amazon(world: &TestApp, seller: &str) {
+    world
+        .sandbox_control()
+        .grant_action(GrantAction::Revoke, seller, DEVELOPER_DIGITS)
+        .await;
 }
 
 async fn with_sandbox() -> TestApp {
@@ -106,7 +105,7 @@ async fn the_wizard_records_the_dates_seller_central_shows() {
     // Granted two months ago; Seller Central shows the expiry a year after that.
     let granted = today(&world) - 60.days();
     let expires = granted + 1.year();
-    let (seller, marketplace, token) = world.sandbox_grant(0);
+    let (seller, marketplace, token) = world.sandbox_grant(0).await;
     let reply = submit_grant(
         &mut browser,
         &page,
@@ -132,7 +131,7 @@ async fn the_wizard_records_the_dates_seller_central_shows() {
     );
 
     // The expiry feature off: no expiry date, no countdown.
-    let (seller, marketplace, token) = world.sandbox_grant(1);
+    let (seller, marketplace, token) = world.sandbox_grant(1).await;
     let off = submit_grant(
         &mut browser,
         &page,
@@ -345,7 +344,7 @@ async fn a_revoked_connection_gets_the_new_grants_token_of_the_same_seller() {
     let (mut browser, merchant) = signed_in(&world, Language::Ja).await;
     let wizard = format!("/merchants/{merchant}/connect");
     let home = format!("/merchants/{merchant}");
-    let (seller, marketplace, token) = world.sandbox_grant(0);
+    let (seller, marketplace, token) = world.sandbox_grant(0).await;
     let connected = submit_grant(&mut browser, &wizard, [&seller, &marketplace, &token], &[]).await;
     assert_eq!(
         connected.status,
@@ -358,7 +357,7 @@ async fn a_revoked_connection_gets_the_new_grants_token_of_the_same_seller() {
     // While access works there is no form, and the rule refuses a replacement.
     let page = browser.get(&home).await.body;
     assert!(!page.contains(&format!("id=\"replace-token-{id}\"")));
-    let (other_seller, _, other_token) = world.sandbox_grant(1);
+    let (other_seller, _, other_token) = world.sandbox_grant(1).await;
     let too_early = browser
         .submit(
             &home,
@@ -370,7 +369,7 @@ async fn a_revoked_connection_gets_the_new_grants_token_of_the_same_seller() {
     assert!(too_early.body.contains("アクセス権は有効です"));
 
     // The seller revokes; sellerlink learns it.
-    revoke_at_amazon(&world, &seller);
+    revoke_at_amazon(&world, &seller).await;
     world
         .app
         .apply(id, LifecycleCommand::Revoke, &Actor::cli("test"))
@@ -415,7 +414,7 @@ async fn a_revoked_connection_gets_the_new_grants_token_of_the_same_seller() {
     assert_ne!(other_seller, seller);
 
     // The seller grants access again: a new token, a new year from today.
-    let (_, _, new_token) = world.sandbox_grant(0);
+    let (_, _, new_token) = world.sandbox_grant(0).await;
     assert_ne!(new_token, token);
     let replaced = browser
         .submit(
@@ -449,17 +448,17 @@ async fn the_wizard_replaces_the_token_instead_of_saying_already_connected() {
     let world = with_sandbox().await;
     let (mut browser, merchant) = signed_in(&world, Language::Ja).await;
     let wizard = format!("/merchants/{merchant}/connect");
-    let (seller, marketplace, token) = world.sandbox_grant(0);
+    let (seller, marketplace, token) = world.sandbox_grant(0).await;
     let reply = submit_grant(&mut browser, &wizard, [&seller, &marketplace, &token], &[]).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     let id = world.app.connections(None).await.unwrap()[0].connection.id;
-    revoke_at_amazon(&world, &seller);
+    revoke_at_amazon(&world, &seller).await;
     world
         .app
         .apply(id, LifecycleCommand::Revoke, &Actor::cli("test"))
         .await
         .unwrap();
-    let (_, _, new_token) = world.sandbox_grant(0);
+    let (_, _, new_token) = world.sandbox_grant(0).await;
     let reply = submit_grant(
         &mut browser,
         &wizard,

@@ -30,7 +30,7 @@ async fn an_order_with_an_unusual_id_is_imported_reachable_and_shippable() {
         .await;
     let mut browser = world.browser().signed_in("owner@acme.example").await;
     let csrf = browser.csrf().await;
-    let (seller, marketplace, token) = world.sandbox_grant(0);
+    let (seller, marketplace, token) = world.sandbox_grant(0).await;
     let created = browser
         .api(
             Method::POST,
@@ -44,11 +44,7 @@ async fn an_order_with_an_unusual_id_is_imported_reachable_and_shippable() {
 
     // Amazon has the order, placed an hour ago (past the listing lag).
     let sandbox = world.sandbox.as_ref().unwrap();
-    let an_hour_ago = {
-        let shared = sandbox.world();
-        let now = sellerlink_sandbox::world::lock(&shared).now();
-        now - jiff::SignedDuration::from_hours(1)
-    };
+    let an_hour_ago = sandbox.now() - jiff::SignedDuration::from_hours(1);
     let placed: Value = reqwest::Client::new()
         .post(format!(
             "{}/_sandbox/sellers/{seller}/orders",

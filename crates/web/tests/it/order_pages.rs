@@ -63,7 +63,7 @@ async fn one_sellers_orders_through_mws_and_through_sp_api_read_the_same() {
     let through_spapi = TestApp::sharing_sandbox(options, sandbox).await;
 
     // The same seller: by its MWS grant in one installation …
-    let (seller, marketplace, token) = through_mws.sandbox_grant(0);
+    let (seller, marketplace, token) = through_mws.sandbox_grant(0).await;
     let merchant = through_mws.merchant("株式会社たくみ").await;
     through_mws
         .user(
@@ -94,16 +94,12 @@ async fn one_sellers_orders_through_mws_and_through_sp_api_read_the_same() {
     import(&through_mws, mws_connection).await;
 
     // … and by an SP-API authorization of the sandbox's demo app in the other.
-    let refresh_token = {
-        let app_id = sandbox.demo_app().application_id;
-        let world = sandbox.world();
-        let mut world = sellerlink_sandbox::world::lock(&world);
-        let now = world.now();
-        world
-            .lwa_mut()
-            .self_authorize(&seller, &app_id, now)
-            .expect("the seller authorizes the app")
-    };
+    let refresh_token = through_mws
+        .sandbox_control()
+        .authorize(&seller, Some(&sandbox.demo_app().application_id))
+        .await
+        .refresh_token
+        .expect("the seller authorizes the app");
     let merchant = through_spapi.merchant("株式会社たくみ").await;
     through_spapi
         .user(

@@ -29,6 +29,7 @@ use sellerlink_reminders::{ReminderSettings, Reminders, Senders};
 use sellerlink_sandbox::{RunningSandbox, SandboxConfig};
 use sellerlink_secrets::MasterKey;
 use sellerlink_store::{Role, User};
+use sellerlink_testkit::SandboxControl;
 use sellerlink_web::{DemoClock, NewUser, PasswordCost, WebConfig, WebState, add_user, router};
 use serde_json::Value;
 use tower::ServiceExt as _;
@@ -414,15 +415,19 @@ impl TestApp {
             .expect("orders stored");
     }
 
+    /// The sandbox's control API.
+    pub fn sandbox_control(&self) -> SandboxControl {
+        SandboxControl::new(self.sandbox.as_ref().expect("a sandbox").http_url())
+    }
+
     /// Grants the demo developer access for a sandbox seller; returns (seller id, marketplace id, token).
-    pub fn sandbox_grant(&self, seller_index: usize) -> (String, String, String) {
+    pub async fn sandbox_grant(&self, seller_index: usize) -> (String, String, String) {
         let sandbox = self.sandbox.as_ref().expect("a sandbox");
-        let world = sandbox.world();
-        let mut world = sellerlink_sandbox::world::lock(&world);
-        let seller = world.sellers()[seller_index].clone();
-        let grant = world
-            .grant_access(&seller.seller_id, "shippinno", "525964794073")
-            .expect("the grant works");
+        let seller = sandbox.sellers()[seller_index].clone();
+        let grant = self
+            .sandbox_control()
+            .grant(&seller.seller_id, &sandbox.demo_developer().developer_id)
+            .await;
         (
             seller.seller_id,
             seller.marketplace_ids[0].clone(),

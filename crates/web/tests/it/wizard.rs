@@ -147,8 +147,8 @@ async fn the_wizard_verifies_with_amazon_before_storing() {
         .await;
     let mut browser = world.browser().signed_in("owner@acme.example").await;
     let page = format!("/merchants/{}/connect", merchant.id);
-    let (seller, marketplace, token) = world.sandbox_grant(0);
-    let (_, _, other_token) = world.sandbox_grant(1);
+    let (seller, marketplace, token) = world.sandbox_grant(0).await;
+    let (_, _, other_token) = world.sandbox_grant(1).await;
 
     let wrong = browser
         .submit(
@@ -221,7 +221,7 @@ async fn amazons_refusal_of_a_mistyped_seller_id_is_shown_at_the_field_with_ever
             .await;
     }
     let page = format!("/merchants/{}/connect", merchant.id);
-    let (seller, marketplace, token) = world.sandbox_grant(0);
+    let (seller, marketplace, token) = world.sandbox_grant(0).await;
     // Well-formed, but no seller account Amazon knows: Amazon answers InvalidParameterValue "Invalid seller id".
     let mistyped = "AZZZZZZZZZZZZZ";
     assert_ne!(seller, mistyped);

@@ -15,7 +15,7 @@ use sellerlink_store::{
 use crate::cause::{amazon_answer, classify};
 use crate::compose::{delivery_id, notification, summary};
 use crate::error::ReminderError;
-use crate::plan::{ConnectionPlan, ReminderPlan, plan};
+use crate::owed::{ConnectionPlan, ReminderPlan, plan};
 use crate::reminders::Reminders;
 
 /// Merchants and their channels, read once per pass.
