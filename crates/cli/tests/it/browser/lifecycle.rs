@@ -118,11 +118,17 @@ async fn wait_for_first_import(browser: &mut Chromium, demo: &Demo, card: &str) 
         browser.goto(&url).await;
         let badges = browser
             .client()
-            .find_all(fantoccini::Locator::Css(&format!("#last-sync-{card} .badge")))
+            .find_all(fantoccini::Locator::Css(&format!(
+                "#last-sync-{card} .badge"
+            )))
             .await
             .expect("find");
         if let Some(badge) = badges.first() {
-            seen = badge.attr("class").await.expect("class").unwrap_or_default();
+            seen = badge
+                .attr("class")
+                .await
+                .expect("class")
+                .unwrap_or_default();
             if seen.contains("badge-ok") {
                 return;
             }
