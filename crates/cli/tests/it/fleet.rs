@@ -35,30 +35,12 @@ fn connect_with(home: &Home, seller: &str, token: &str) -> String {
     added.assert_ok().json()["id"].as_str().unwrap().to_owned()
 }
 
-async fn sandbox(
-    amazon: &Amazon,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<serde_json::Value>,
-) {
-    let url = format!("{}{path}", amazon.sandbox.http_url());
-    let mut request = reqwest::Client::new().request(method, url);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let answer = request.send().await.unwrap();
-    assert!(answer.status().is_success(), "{answer:?}");
-}
-
 /// Waits until the sandbox answered `operation` successfully at least `times` times.
 async fn answered(amazon: &Amazon, operation: &str, times: usize) {
-    let url = format!("{}/_sandbox/requests", amazon.sandbox.http_url());
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let log: serde_json::Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+        let log = amazon.control.requests(100).await;
         let count = log
-            .as_array()
-            .unwrap()
             .iter()
             .filter(|entry| entry["operation"] == operation && entry["status"] == 200)
             .count();
@@ -160,13 +142,7 @@ async fn a_worker_that_is_pid_1_stops_on_sigterm_within_its_grace_and_the_next_i
     let id = connect_with(&home, &seller, &token);
     // Each item listing takes 300 ms, so the first import is still running when the signal comes.
     let slow = serde_json::json!({ "slow": 1.0, "slow_ms": 300 });
-    sandbox(
-        &amazon,
-        reqwest::Method::PUT,
-        "/_sandbox/faults/ListOrderItems",
-        Some(slow),
-    )
-    .await;
+    amazon.control.set_fault("ListOrderItems", slow).await;
 
     let log = std::fs::File::create(home.path().join("worker.log")).unwrap();
     let grace = GRACE_SECS.to_string();
@@ -241,7 +217,7 @@ async fn a_worker_that_is_pid_1_stops_on_sigterm_within_its_grace_and_the_next_i
     drop(db);
 
     // The next import resumes: together the two runs stored every order once, as an uninterrupted import does.
-    sandbox(&amazon, reqwest::Method::DELETE, "/_sandbox/faults", None).await;
+    amazon.control.clear_faults().await;
     let resumed = tokio::task::block_in_place(|| home.run(&["--json", "sync", "--all"]));
     let resumed = resumed.assert_ok().json();
     assert_eq!(resumed[0]["outcome"], "completed", "{resumed}");

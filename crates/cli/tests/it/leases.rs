@@ -37,36 +37,20 @@ async fn connected_home(amazon: &Amazon) -> (Home, String) {
 
 /// Makes every item listing answer after two minutes, so an import stays in the middle of its first page.
 async fn stall_item_listings(amazon: &Amazon) {
-    let url = format!(
-        "{}/_sandbox/faults/ListOrderItems",
-        amazon.sandbox.http_url()
-    );
-    let body = serde_json::json!({ "slow": 1.0, "slow_ms": 120_000 });
-    let answer = reqwest::Client::new()
-        .put(url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(answer.status().is_success(), "{answer:?}");
+    slow_item_listings(amazon, 120_000).await;
 }
 
 async fn clear_faults(amazon: &Amazon) {
-    let url = format!("{}/_sandbox/faults", amazon.sandbox.http_url());
-    let answer = reqwest::Client::new().delete(url).send().await.unwrap();
-    assert!(answer.status().is_success(), "{answer:?}");
+    amazon.control.clear_faults().await;
 }
 
 /// Starts `sync --all` and returns once it is importing (Amazon answered its first order listing).
 async fn importing(amazon: &Amazon, home: &Home) -> Running {
     let running = home.spawn(&["sync", "--all"]);
-    let url = format!("{}/_sandbox/requests", amazon.sandbox.http_url());
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let log: serde_json::Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+        let log = amazon.control.requests(100).await;
         let listed = log
-            .as_array()
-            .unwrap()
             .iter()
             .any(|entry| entry["operation"] == "Orders.ListOrders" && entry["status"] == 200);
         if listed {
@@ -74,7 +58,7 @@ async fn importing(amazon: &Amazon, home: &Home) -> Running {
         }
         assert!(
             Instant::now() < deadline,
-            "the import never listed orders: {log}"
+            "the import never listed orders: {log:?}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -192,18 +176,13 @@ async fn without_a_terminal_sync_prints_one_line_per_connection() {
 
 /// Makes every item listing answer after `ms` milliseconds.
 async fn slow_item_listings(amazon: &Amazon, ms: u64) {
-    let url = format!(
-        "{}/_sandbox/faults/ListOrderItems",
-        amazon.sandbox.http_url()
-    );
-    let body = serde_json::json!({ "slow": 1.0, "slow_ms": ms });
-    let answer = reqwest::Client::new()
-        .put(url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(answer.status().is_success(), "{answer:?}");
+    amazon
+        .control
+        .set_fault(
+            "ListOrderItems",
+            serde_json::json!({ "slow": 1.0, "slow_ms": ms }),
+        )
+        .await;
 }
 
 fn signal(process: &Running, name: &str) {

@@ -13,22 +13,6 @@ fn run(home: &Home, args: &[&str]) -> Run {
     tokio::task::block_in_place(|| home.run(args))
 }
 
-/// A control-API call to the sandbox.
-async fn control(amazon: &Amazon, path: &str, body: Value) -> Value {
-    let response = reqwest::Client::new()
-        .post(format!("{}{path}", amazon.sandbox.http_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("the control API answers");
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.unwrap_or(Value::Null)
-}
-
 /// A sandbox seller who authorized the demo app, connected through `connection add-spapi` to the merchant
 /// "Takumi" of a fresh home: (sandbox, home, seller id, connection id).
 async fn seller_connected() -> (Amazon, Home, String, String) {
@@ -70,14 +54,15 @@ fn shipments(home: &Home) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_shipment_is_confirmed_at_amazon_once_and_bad_input_is_refused_by_field() {
     let (amazon, home, seller, connection) = seller_connected().await;
-    let placed = control(
-        &amazon,
-        &format!("/_sandbox/sellers/{seller}/orders"),
-        json!({ "items": [{ "sku": "TEA-01", "quantity": 2, "unit_price": 1200 }] }),
-    )
-    .await;
+    let placed = amazon
+        .control
+        .place_order(
+            &seller,
+            json!({ "items": [{ "sku": "TEA-01", "quantity": 2, "unit_price": 1200 }] }),
+        )
+        .await;
     let order = placed["amazon_order_id"].as_str().unwrap().to_owned();
-    control(&amazon, "/_sandbox/clock", json!({ "advance": 180.0 })).await;
+    amazon.control.advance_secs(180.0).await;
     run(&home, &["sync", "--connection", &connection]).assert_ok();
 
     // Bad input: the field, in both languages; nothing queued.
@@ -141,15 +126,7 @@ async fn a_shipment_is_confirmed_at_amazon_once_and_bad_input_is_refused_by_fiel
     let shipped = run(&home, &ship).assert_ok().json();
     assert_eq!(shipped["state"], "confirmed", "{shipped}");
     assert_eq!(shipped["lines"][0]["quantity"], 2, "{shipped}");
-    let at_amazon: Vec<Value> = reqwest::get(format!(
-        "{}/_sandbox/sellers/{seller}/orders",
-        amazon.sandbox.http_url()
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let at_amazon = amazon.control.orders(&seller).await;
     let status = at_amazon
         .iter()
         .find(|o| o["amazon_order_id"] == order.as_str())
@@ -175,15 +152,7 @@ async fn a_shipment_is_confirmed_at_amazon_once_and_bad_input_is_refused_by_fiel
 #[tokio::test(flavor = "multi_thread")]
 async fn stock_levels_are_pushed_to_amazon_and_listed() {
     let (amazon, home, seller, connection) = seller_connected().await;
-    let catalog: Value = reqwest::get(format!(
-        "{}/_sandbox/sellers/{seller}/stock",
-        amazon.sandbox.http_url()
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let catalog = amazon.control.stock(&seller).await;
     let sku = catalog.as_object().unwrap().keys().next().unwrap().clone();
 
     let bad = run(
@@ -213,15 +182,7 @@ async fn stock_levels_are_pushed_to_amazon_and_listed() {
     .assert_ok()
     .json();
     assert_eq!(set[0]["state"], "pushed", "{set}");
-    let at_amazon: Value = reqwest::get(format!(
-        "{}/_sandbox/sellers/{seller}/stock",
-        amazon.sandbox.http_url()
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let at_amazon = amazon.control.stock(&seller).await;
     assert_eq!(at_amazon[&sku]["quantity"], 17);
     let listed = run(&home, &["stock", "list"]).assert_ok().stdout.clone();
     assert!(
@@ -236,13 +197,14 @@ async fn stock_levels_are_pushed_to_amazon_and_listed() {
 async fn an_order_of_another_id_shape_is_shipped_by_its_id_and_a_typo_is_refused_with_the_format() {
     let (amazon, home, seller, connection) = seller_connected().await;
     let odd = "S01-5512345-7788990";
-    control(
-        &amazon,
-        &format!("/_sandbox/sellers/{seller}/orders"),
-        json!({ "amazon_order_id": odd, "items": [{ "sku": "TEA-02", "quantity": 1, "unit_price": 1500 }] }),
-    )
-    .await;
-    control(&amazon, "/_sandbox/clock", json!({ "advance": 180.0 })).await;
+    amazon
+        .control
+        .place_order(
+            &seller,
+            json!({ "amazon_order_id": odd, "items": [{ "sku": "TEA-02", "quantity": 1, "unit_price": 1500 }] }),
+        )
+        .await;
+    amazon.control.advance_secs(180.0).await;
     run(&home, &["sync", "--connection", &connection]).assert_ok();
 
     let shown = run(

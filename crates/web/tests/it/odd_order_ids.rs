@@ -6,7 +6,7 @@ use axum::http::{Method, StatusCode};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use sellerlink_domain::connection::Language;
 use sellerlink_store::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::{Options, TestApp};
 
@@ -45,22 +45,17 @@ async fn an_order_with_an_unusual_id_is_imported_reachable_and_shippable() {
     // Amazon has the order, placed an hour ago (past the listing lag).
     let sandbox = world.sandbox.as_ref().unwrap();
     let an_hour_ago = sandbox.now() - jiff::SignedDuration::from_hours(1);
-    let placed: Value = reqwest::Client::new()
-        .post(format!(
-            "{}/_sandbox/sellers/{seller}/orders",
-            sandbox.http_url()
-        ))
-        .json(&json!({
-            "amazon_order_id": ODD,
-            "purchase_date": an_hour_ago.to_string(),
-            "items": [{ "sku": "ODD-01", "quantity": 2, "unit_price": 980 }],
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let placed = world
+        .sandbox_control()
+        .place_order(
+            &seller,
+            json!({
+                "amazon_order_id": ODD,
+                "purchase_date": an_hour_ago.to_string(),
+                "items": [{ "sku": "ODD-01", "quantity": 2, "unit_price": 980 }],
+            }),
+        )
+        .await;
     assert_eq!(placed["amazon_order_id"], ODD, "{placed}");
 
     let synced = browser

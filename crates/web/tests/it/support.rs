@@ -439,37 +439,24 @@ impl TestApp {
 /// Registers the test's redirect and log-in URIs for the sandbox's demo SP-API app and returns the app's settings.
 async fn spapi_settings(sandbox: &RunningSandbox) -> sellerlink_app::SpApiAppSettings {
     use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
-    let http = reqwest::Client::new();
     let id = sandbox.demo_app().application_id;
-    let app_url = format!("{}/_sandbox/apps/{id}", sandbox.http_url());
-    let registered = http
-        .post(&app_url)
-        .json(&serde_json::json!({ "redirect_uris": [SPAPI_REDIRECT], "login_uri": SPAPI_LOGIN }))
-        .send()
-        .await
-        .expect("the control API answers");
-    assert!(registered.status().is_success());
-    let view: Value = http
-        .get(&app_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let secret = view["client_secret"].as_str().unwrap();
-    let expires_at: Timestamp = view["secrets"]
-        .as_array()
-        .unwrap()
+    let view = SandboxControl::new(sandbox.http_url())
+        .update_app(
+            &id,
+            serde_json::json!({ "redirect_uris": [SPAPI_REDIRECT], "login_uri": SPAPI_LOGIN }),
+        )
+        .await;
+    let expires_at: Timestamp = view
+        .secrets
         .iter()
-        .find(|s| s["client_secret"] == secret)
-        .and_then(|s| s["expires_at"].as_str())
+        .find(|s| s.client_secret == view.client_secret)
+        .map(|s| s.expires_at.as_str())
         .unwrap()
         .parse()
         .unwrap();
     let credentials = LwaCredentials::new(
-        LwaClientId::parse(view["client_id"].as_str().unwrap()).unwrap(),
-        LwaClientSecret::parse(secret).unwrap(),
+        LwaClientId::parse(&view.client_id).unwrap(),
+        LwaClientSecret::parse(&view.client_secret).unwrap(),
     );
     let expires_on = expires_at
         .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))

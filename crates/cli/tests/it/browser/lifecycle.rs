@@ -232,20 +232,16 @@ async fn enter_an_existing_grant(
     expiry_enabled: bool,
 ) -> String {
     // Amazon-side history the journey is not about: a grant made `granted_days_ago` days ago.
-    let clock = demo.control("/_sandbox/clock", json!({})).await;
-    let now: jiff::Timestamp = clock["now"].as_str().unwrap().parse().unwrap();
+    let now: jiff::Timestamp = demo.control.clock().await.now.parse().unwrap();
     let granted_at = now - jiff::SignedDuration::from_hours(24 * i64::from(granted_days_ago));
     let developer_id = demo.developer_id_dashed.replace('-', "");
-    demo.control(
-        "/_sandbox/grants",
-        json!({
-            "seller_id": seller.seller_id,
-            "developer_id": developer_id,
-            "granted_at": granted_at.to_string(),
-            "expiry_enabled": expiry_enabled,
-        }),
-    )
-    .await;
+    demo.control
+        .grant_with(
+            &seller.seller_id,
+            &developer_id,
+            json!({ "granted_at": granted_at.to_string(), "expiry_enabled": expiry_enabled }),
+        )
+        .await;
 
     open_seller_central(browser, demo, seller, false).await;
     let (granted, approved, expiry) = seller_central_dates(browser, demo).await;

@@ -15,7 +15,7 @@ mod stock_audit;
 
 use std::time::{Duration, Instant};
 
-use sellerlink_testkit::{Chromium, MailSink, ParsedMail, Window};
+use sellerlink_testkit::{Chromium, MailSink, ParsedMail, SandboxControl, Window};
 use serde_json::Value;
 
 use crate::support::{Home, Running};
@@ -32,6 +32,8 @@ pub struct DemoSeller {
 pub struct Demo {
     pub web: String,
     pub sandbox: String,
+    /// The sandbox's control API.
+    pub control: SandboxControl,
     pub merchant_user: (String, String),
     pub operator: (String, String),
     pub developer_name: String,
@@ -62,15 +64,19 @@ impl Demo {
         let sandbox = url_after(&printed, "Amazon sandbox")
             .trim_end_matches('/')
             .to_owned();
-        let identity = get_json(&format!("{sandbox}/_sandbox/identity")).await;
+        get_json(&format!("{sandbox}/_sandbox")).await;
+        let control = SandboxControl::new(&sandbox);
+        let developer = control
+            .identity()
+            .await
+            .developer
+            .expect("the demo sandbox has its demo developer");
         Self {
             merchant_user: login_after(&printed, "merchant user"),
             operator: login_after(&printed, "operator"),
-            developer_name: identity["developer"]["name"].as_str().unwrap().to_owned(),
-            developer_id_dashed: identity["developer"]["developer_id_dashed"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
+            developer_name: developer.name,
+            developer_id_dashed: developer.developer_id_dashed,
+            control,
             web,
             sandbox,
             mail,
@@ -82,15 +88,14 @@ impl Demo {
 
     /// The sandbox's sellers, in the order it created them.
     pub async fn sellers(&self) -> Vec<DemoSeller> {
-        let sellers = get_json(&format!("{}/_sandbox/sellers", self.sandbox)).await;
-        sellers
-            .as_array()
-            .expect("a list of sellers")
-            .iter()
+        self.control
+            .sellers()
+            .await
+            .into_iter()
             .map(|seller| DemoSeller {
-                seller_id: seller["seller_id"].as_str().unwrap().to_owned(),
-                email: seller["email"].as_str().unwrap().to_owned(),
-                password: seller["password"].as_str().unwrap().to_owned(),
+                seller_id: seller.seller_id,
+                email: seller.email,
+                password: seller.password,
             })
             .collect()
     }
@@ -119,20 +124,6 @@ impl Demo {
     /// The seller the demo names for "Connect with Amazon".
     pub async fn spapi_seller(&self) -> DemoSeller {
         self.seller_on("SP-API seller").await
-    }
-
-    /// A control-API call that sets up Amazon-side state a journey is not about.
-    pub async fn control(&self, path: &str, body: Value) -> Value {
-        let response = reqwest::Client::new()
-            .post(format!("{}{path}", self.sandbox))
-            .json(&body)
-            .send()
-            .await
-            .expect("the sandbox answers");
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
-        assert!(status.is_success(), "POST {path}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
     /// Waits for an e-mail of `kind` (its `X-Sellerlink-Notification-Type`) to `to` at the SMTP sink.
@@ -174,8 +165,7 @@ impl Demo {
         let body = browser.text_css("body").await;
         let ours: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
         let ours: jiff::Timestamp = ours["now"].as_str().unwrap().parse().unwrap();
-        let sandbox = get_json(&format!("{}/_sandbox/clock", self.sandbox)).await;
-        let sandbox: jiff::Timestamp = sandbox["now"].as_str().unwrap().parse().unwrap();
+        let sandbox: jiff::Timestamp = self.control.clock().await.now.parse().unwrap();
         assert!(
             sandbox.duration_since(ours).abs() < jiff::SignedDuration::from_secs(60),
             "sandbox {sandbox}, sellerlink {ours}"
