@@ -455,10 +455,11 @@ async fn a_year_in_minutes_reminders_expiry_alert_restore_and_notice() {
     );
     let last_sync = browser.wait_css(&format!("#last-sync-{card} .badge")).await;
     let badge = last_sync.attr("class").await.unwrap().unwrap_or_default();
-    assert!(
-        badge.contains("badge-ok"),
-        "the import after the move: {badge}"
-    );
+    if !badge.contains("badge-ok") {
+        // What the merchant sees (the card's last run and its error), to tell why the import failed.
+        let page = browser.text_css("body").await;
+        panic!("the import after the move: {badge}\n{page}");
+    }
     browser.shot("expiring-soon").await;
     let reminder = demo.mail_of("connection.expiry_reminder", &merchant).await;
     assert!(
