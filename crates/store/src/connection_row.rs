@@ -13,12 +13,23 @@ use crate::error::{StoreError, StoreResult};
 const TABLE: &str = "connections";
 
 /// The selected columns of a connection read, in [`ConnectionRow`]'s order.
+macro_rules! connection_columns {
+    () => {
+        "id, merchant_id, api, seller_id, developer_id, region, marketplaces_json, granted_at_ms, \
+         last_approved_on, expiry_enabled, expires_on, term, time_zone, revoked_at_ms, access_denied_at_ms, \
+         access_denied_cause, access_denied_detail, verified_at_ms, created_at_ms, version, credential_kek_id"
+    };
+}
+pub(crate) use connection_columns;
+
+/// `SELECT <the connection columns> FROM connections`, for [`ConnectionRow`].
 macro_rules! connection_select {
     () => {
-        "SELECT id, merchant_id, api, seller_id, developer_id, region, marketplaces_json, granted_at_ms, \
-         last_approved_on, expiry_enabled, expires_on, term, time_zone, revoked_at_ms, access_denied_at_ms, \
-         access_denied_cause, access_denied_detail, verified_at_ms, created_at_ms, version, credential_kek_id \
-         FROM connections"
+        concat!(
+            "SELECT ",
+            $crate::connection_row::connection_columns!(),
+            " FROM connections"
+        )
     };
 }
 pub(crate) use connection_select;

@@ -269,6 +269,16 @@ impl Store {
         retention::erase_buyer_data(&self.pool, last_updated_before, now).await
     }
 
+    /// The summaries of those of `ids` the connection has stored (in no particular order): what an import needs to
+    /// tell which listed orders are new or changed, read per page rather than for the whole order history.
+    pub async fn order_summaries(
+        &self,
+        connection_id: ConnectionId,
+        ids: &[&AmazonOrderId],
+    ) -> StoreResult<Vec<OrderSummary>> {
+        query::order_summaries(&self.pool, connection_id, ids).await
+    }
+
     /// Every order of a connection, summarized, by order id.
     pub async fn order_ids(&self, connection_id: ConnectionId) -> StoreResult<Vec<OrderSummary>> {
         query::order_ids(&self.pool, connection_id).await

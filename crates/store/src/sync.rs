@@ -7,8 +7,9 @@ use sellerlink_domain::ids::ConnectionId;
 use uuid::Uuid;
 
 use crate::codec::{Column, millis, stored_count};
-use crate::engine::{Handle, on_conn, on_pool};
+use crate::engine::{Engine, Handle, Pool, on_conn, on_pool};
 use crate::error::{StoreError, StoreResult, is_foreign_key_violation};
+use crate::leases::Fence;
 use crate::names::{NameError, NameRule, name_plumbing};
 use crate::store::Store;
 
@@ -225,6 +226,61 @@ pub(crate) async fn write_watermark(
         }
     })?;
     Ok(())
+}
+
+/// Writes a watermark on its own, in one statement: what an import that found nothing new commits. With a
+/// `fence`, the row is written only while the fence's lease is held as given (the lease row is locked against a
+/// concurrent takeover on PostgreSQL, as [`crate::leases::check_fence`] does); otherwise
+/// [`StoreError::LeaseLost`].
+pub(crate) async fn write_watermark_alone(
+    pool: &Pool,
+    connection_id: ConnectionId,
+    watermark: &SyncWatermark,
+    now: Timestamp,
+    fence: Option<&Fence>,
+) -> StoreResult<()> {
+    let Some(fence) = fence else {
+        let mut tx = pool.begin().await?;
+        write_watermark(tx.handle(), connection_id, watermark, now).await?;
+        return tx.commit().await;
+    };
+    let lock = match pool.engine() {
+        Engine::Postgres => " FOR SHARE",
+        Engine::Sqlite => "",
+    };
+    // `WHERE EXISTS` also gives SQLite's parser the `WHERE` it needs before an upsert's `ON CONFLICT`.
+    let sql = format!(
+        "INSERT INTO sync_watermarks (connection_id, stream, last_updated_after_ms, updated_at_ms) \
+         SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM leases \
+         WHERE name = $5 AND owner = $6 AND token = $7 AND expires_at_ms <> 0{lock}) \
+         ON CONFLICT (connection_id, stream) DO UPDATE SET \
+         last_updated_after_ms = excluded.last_updated_after_ms, updated_at_ms = excluded.updated_at_ms"
+    );
+    let written = on_pool!(pool, |p| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(connection_id.to_string())
+            .bind(watermark.stream.as_str().to_owned())
+            .bind(millis(watermark.last_updated_after))
+            .bind(millis(now))
+            .bind(fence.lease.as_str().to_owned())
+            .bind(fence.owner.as_str().to_owned())
+            .bind(fence.token)
+            .execute(p)
+            .await
+            .map(|done| done.rows_affected())
+    });
+    match written {
+        Ok(0) => Err(StoreError::LeaseLost {
+            lease: fence.lease.to_string(),
+            owner: fence.owner.to_string(),
+            token: fence.token,
+        }),
+        Ok(_) => Ok(()),
+        Err(e) if is_foreign_key_violation(&e) => {
+            Err(StoreError::not_found("connection", connection_id))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 impl Store {

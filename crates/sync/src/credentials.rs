@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 use secrecy::SecretString;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_secrets::{Keyring, SealContext, Sealed};
-use sellerlink_store::Store;
+use sellerlink_store::{SealedCredential, Store};
 
 /// A connection's credential could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +27,13 @@ pub trait CredentialOpener: Send + Sync {
         &self,
         connection: ConnectionId,
     ) -> BoxFuture<'_, Result<SecretString, CredentialError>>;
+
+    /// `sealed`, the credential of `connection` as the caller read it from the store, in clear.
+    fn open_sealed(
+        &self,
+        connection: ConnectionId,
+        sealed: &SealedCredential,
+    ) -> Result<SecretString, CredentialError>;
 }
 
 /// Opens credentials sealed by `sellerlink-secrets` and kept in the store, bound to their row the way
@@ -66,10 +73,7 @@ impl KeyringCredentials {
             .credential(connection)
             .await
             .map_err(|e| fail(e.to_string()))?;
-        let sealed = Sealed::from_bytes(&stored.blob).map_err(|e| fail(e.to_string()))?;
-        self.keyring
-            .open(&Self::context(connection), &sealed)
-            .map_err(|e| fail(e.to_string()))
+        self.open_sealed(connection, &stored)
     }
 }
 
@@ -79,6 +83,18 @@ impl CredentialOpener for KeyringCredentials {
         connection: ConnectionId,
     ) -> BoxFuture<'_, Result<SecretString, CredentialError>> {
         self.open_credential(connection).boxed()
+    }
+
+    fn open_sealed(
+        &self,
+        connection: ConnectionId,
+        sealed: &SealedCredential,
+    ) -> Result<SecretString, CredentialError> {
+        let fail = |reason: String| CredentialError { connection, reason };
+        let sealed = Sealed::from_bytes(&sealed.blob).map_err(|e| fail(e.to_string()))?;
+        self.keyring
+            .open(&Self::context(connection), &sealed)
+            .map_err(|e| fail(e.to_string()))
     }
 }
 

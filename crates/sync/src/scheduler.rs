@@ -273,32 +273,25 @@ impl Scheduler {
         }
     }
 
-    /// Works on one claimed connection and writes when it is due next: re-checks it if Amazon refused it (and
-    /// imports it at once if access is back), imports it if it is active, leaves it if a person revoked it.
+    /// Works on one claimed connection and writes when it is due next: imports it (the import reads the
+    /// connection under its lease, so an active connection — nearly every one — costs no read here); if the import
+    /// finds it paused, re-checks it when Amazon refused it (and imports it at once if access is back), and leaves
+    /// it when a person revoked it.
     async fn work_on(&self, id: ConnectionId, now: Timestamp, cancel: CancellationToken) -> Worked {
         let mut worked = Worked::default();
-        let next = match self.store().connection(id).await {
-            Err(StoreError::NotFound { .. }) => return worked,
-            Err(error) => {
-                tracing::warn!(connection.id = %id, %error, "could not read a claimed connection");
-                self.later(now, self.config.interval)
+        let run = self.import_one(id, cancel.clone()).await;
+        let next = match &run.result {
+            // Removed meanwhile: nothing to schedule.
+            Err(SyncError::Store(StoreError::NotFound { .. })) => return worked,
+            Ok(report) if report.outcome == ImportOutcome::Paused => {
+                match self.recheck_paused_one(id, now, cancel, &mut worked).await {
+                    Some(next) => next,
+                    None => return worked,
+                }
             }
-            Ok(stored) => {
-                let grant = stored.connection.grant;
-                let refused = grant.access_denied.is_some() && grant.revoked_at.is_none();
-                let mut import = !grant.is_paused();
-                let mut next = self.later(now, self.config.interval);
-                if refused && let Some(every) = self.config.recheck_denied {
-                    let check = self.recheck_one(id).await;
-                    import = matches!(check.result, Ok(VerifyOutcome::Verified(_)));
-                    next = self.later(now, every);
-                    worked.check = Some(check);
-                }
-                if import {
-                    let run = self.import_one(id, cancel).await;
-                    next = self.after_import(now, &run.result);
-                    worked.run = Some(run);
-                }
+            Ok(_) | Err(_) => {
+                let next = self.after_import(now, &run.result);
+                worked.run = Some(run);
                 next
             }
         };
@@ -306,6 +299,39 @@ impl Scheduler {
             tracing::warn!(connection.id = %id, %error, "could not schedule the next import; it is due again when the claim ends");
         }
         worked
+    }
+
+    /// After an import found the connection paused: re-checks it if Amazon refused it and re-checks are on, and
+    /// imports it if access is back. Returns when it is due next, or `None` if it was removed meanwhile.
+    async fn recheck_paused_one(
+        &self,
+        id: ConnectionId,
+        now: Timestamp,
+        cancel: CancellationToken,
+        worked: &mut Worked,
+    ) -> Option<Timestamp> {
+        let grant = match self.store().connection(id).await {
+            Ok(stored) => stored.connection.grant,
+            Err(StoreError::NotFound { .. }) => return None,
+            Err(error) => {
+                tracing::warn!(connection.id = %id, %error, "could not read a paused connection");
+                return Some(self.later(now, self.config.interval));
+            }
+        };
+        let refused = grant.access_denied.is_some() && grant.revoked_at.is_none();
+        let (true, Some(every)) = (refused, self.config.recheck_denied) else {
+            return Some(self.later(now, self.config.interval));
+        };
+        let check = self.recheck_one(id).await;
+        let back = matches!(check.result, Ok(VerifyOutcome::Verified(_)));
+        worked.check = Some(check);
+        if !back {
+            return Some(self.later(now, every));
+        }
+        let run = self.import_one(id, cancel).await;
+        let next = self.after_import(now, &run.result);
+        worked.run = Some(run);
+        Some(next)
     }
 
     /// `wait` after the later of `now` (the tick's instant) and the clock.
@@ -357,8 +383,14 @@ impl Scheduler {
             cancel: Some(cancel),
         };
         let result = self.importer.run_once_with(connection_id, options).await;
-        if let Err(error) = &result {
-            tracing::error!(connection.id = %connection_id, %error, "order import could not run");
+        match &result {
+            Err(SyncError::Store(StoreError::NotFound { .. })) => {
+                tracing::debug!(connection.id = %connection_id, "the connection was removed before its import");
+            }
+            Err(error) => {
+                tracing::error!(connection.id = %connection_id, %error, "order import could not run");
+            }
+            Ok(_) => {}
         }
         ScheduledRun {
             connection_id,

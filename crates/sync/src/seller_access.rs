@@ -7,7 +7,7 @@ use std::sync::Arc;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::Connection;
 use sellerlink_gateway::{AmazonGateway, GatewayError, GatewayFactory};
-use sellerlink_store::Store;
+use sellerlink_store::{SealedCredential, Store};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{ImportConfig, RetryConfig};
@@ -91,6 +91,24 @@ impl SellerAccess {
         connection: &Connection,
     ) -> Result<Arc<dyn AmazonGateway>, SyncError> {
         let credential = self.inner.credentials.open(connection.id).await?;
+        self.gateway_with(connection, credential)
+    }
+
+    /// Opens `sealed`, the connection's credential as already read from the store, and builds its gateway.
+    pub(crate) fn open_gateway_sealed(
+        &self,
+        connection: &Connection,
+        sealed: &SealedCredential,
+    ) -> Result<Arc<dyn AmazonGateway>, SyncError> {
+        let credential = self.inner.credentials.open_sealed(connection.id, sealed)?;
+        self.gateway_with(connection, credential)
+    }
+
+    fn gateway_with(
+        &self,
+        connection: &Connection,
+        credential: secrecy::SecretString,
+    ) -> Result<Arc<dyn AmazonGateway>, SyncError> {
         self.inner
             .gateways
             .source(connection, credential)

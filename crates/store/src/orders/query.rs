@@ -4,7 +4,9 @@ use sellerlink_domain::ids::{AmazonOrderId, ConnectionId};
 use sellerlink_domain::order::StoredOrder;
 
 use super::buyer_data::Seal;
-use super::rows::{OrderRow, id_list, listed_order_columns, order_columns, with_items};
+use super::rows::{
+    IDS_PER_STATEMENT, OrderRow, id_list, listed_order_columns, order_columns, with_items,
+};
 use super::{ListedOrder, OrderQuery, OrderSort, OrderSummary, ShipByFilter};
 use crate::codec::{Column, millis};
 use crate::engine::{Args, Pool, bind_args, on_conn, on_pool};
@@ -224,29 +226,67 @@ struct SummaryRow {
     item_count: i64,
 }
 
+/// The summary columns, and how each row is counted, for [`order_ids`] and [`order_summaries`].
+macro_rules! summary_select {
+    () => {
+        "SELECT o.amazon_order_id, o.last_update_ms, \
+        (SELECT COUNT(*) FROM order_items i \
+         WHERE i.connection_id = o.connection_id AND i.amazon_order_id = o.amazon_order_id) AS item_count \
+        FROM orders o WHERE o.connection_id = "
+    };
+}
+
 pub(super) async fn order_ids(
     pool: &Pool,
     connection_id: ConnectionId,
 ) -> StoreResult<Vec<OrderSummary>> {
-    const SQL: &str = "SELECT o.amazon_order_id, o.last_update_ms, \
-        (SELECT COUNT(*) FROM order_items i \
-         WHERE i.connection_id = o.connection_id AND i.amazon_order_id = o.amazon_order_id) AS item_count \
-        FROM orders o WHERE o.connection_id = $1 ORDER BY o.amazon_order_id";
+    const SQL: &str = concat!(summary_select!(), "$1 ORDER BY o.amazon_order_id");
     let rows: Vec<SummaryRow> = on_pool!(pool, |pool| {
         sqlx::query_as(SQL)
             .bind(connection_id.to_string())
             .fetch_all(pool)
             .await?
     });
-    rows.into_iter()
-        .map(|row| {
-            let col = |name| Column::new("orders", name);
-            Ok(OrderSummary {
-                amazon_order_id: col("amazon_order_id")
-                    .parse(AmazonOrderId::from_amazon(&row.amazon_order_id))?,
-                last_update: col("last_update_ms").instant(row.last_update_ms)?,
-                item_count: col("item_count").count(row.item_count)?,
-            })
+    rows.into_iter().map(SummaryRow::into_summary).collect()
+}
+
+/// The summaries of those of `ids` the connection has stored, in no particular order; one statement per
+/// [`IDS_PER_STATEMENT`] ids.
+pub(super) async fn order_summaries(
+    pool: &Pool,
+    connection_id: ConnectionId,
+    ids: &[&AmazonOrderId],
+) -> StoreResult<Vec<OrderSummary>> {
+    let connection = connection_id.to_string();
+    let mut summaries = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        let mut args = Args::new(pool.engine());
+        let key = args.text(connection.as_str());
+        let list = id_list(&mut args, chunk.iter().map(|id| id.as_str()));
+        let sql = format!(
+            concat!(summary_select!(), "{} AND o.amazon_order_id IN ({})"),
+            key, list
+        );
+        let rows: Vec<SummaryRow> = on_pool!(pool, |pool| {
+            bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args)
+                .fetch_all(pool)
+                .await?
+        });
+        for row in rows {
+            summaries.push(row.into_summary()?);
+        }
+    }
+    Ok(summaries)
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> StoreResult<OrderSummary> {
+        let col = |name| Column::new("orders", name);
+        Ok(OrderSummary {
+            amazon_order_id: col("amazon_order_id")
+                .parse(AmazonOrderId::from_amazon(&self.amazon_order_id))?,
+            last_update: col("last_update_ms").instant(self.last_update_ms)?,
+            item_count: col("item_count").count(self.item_count)?,
         })
-        .collect()
+    }
 }

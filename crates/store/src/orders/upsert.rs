@@ -230,6 +230,14 @@ pub(super) async fn upsert_orders(
         fence,
     } = page;
     let page = normalize(orders)?;
+    // A pass that found nothing new moves only the watermark: one fenced statement, no transaction around it.
+    if page.is_empty()
+        && unreadable.is_empty()
+        && let Some(watermark) = watermark
+    {
+        crate::sync::write_watermark_alone(pool, connection_id, watermark, now, fence).await?;
+        return Ok(UpsertOutcome::default());
+    }
     let connection = connection_id.to_string();
     let mut tx = pool.begin().await?;
     if let Some(fence) = fence {

@@ -156,6 +156,70 @@ async fn a_write_under_a_lost_lease_writes_nothing(db: Db) {
     );
     // The message names the lease and never anything secret.
     assert!(refused.to_string().contains(name.as_str()), "{refused}");
+
+    // An empty page (a pass that found nothing new) writes its watermark in one statement: fenced all the same.
+    let refused = store
+        .import_orders(
+            connection.id,
+            &[],
+            &[],
+            later,
+            Some(&watermark),
+            Some(&stalled),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::LeaseLost { .. }), "{refused}");
+    let stored = store
+        .watermark(connection.id, &SyncStream::orders())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.watermark.last_updated_after, later,
+        "nothing moved back"
+    );
+    let newest = SyncWatermark {
+        stream: SyncStream::orders(),
+        last_updated_after: at("2026-03-01T00:06:00Z"),
+    };
+    let outcome = store
+        .import_orders(
+            connection.id,
+            &[],
+            &[],
+            later,
+            Some(&newest),
+            Some(&successor),
+        )
+        .await
+        .expect("the holder's empty page moves the watermark");
+    assert_eq!(outcome, sellerlink_store::UpsertOutcome::default());
+    let stored = store
+        .watermark(connection.id, &SyncStream::orders())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.watermark, newest);
+    // Under a released lease too, the empty page is refused.
+    assert!(
+        store
+            .release_lease(&name, &owner("successor"))
+            .await
+            .unwrap()
+    );
+    let refused = store
+        .import_orders(
+            connection.id,
+            &[],
+            &[],
+            later,
+            Some(&newest),
+            Some(&successor),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::LeaseLost { .. }), "{refused}");
 }
 
 async fn claims_take_the_oldest_due_first_merchants_in_turn_and_never_twice(db: Db) {

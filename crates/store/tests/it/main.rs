@@ -14,6 +14,7 @@ mod credentials;
 mod failures;
 mod fleet;
 mod fleet_ops;
+mod import_start;
 mod job_runs;
 mod leases;
 mod merchants;

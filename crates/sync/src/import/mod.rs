@@ -4,7 +4,6 @@ mod pipeline;
 mod retry;
 mod stats;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -12,11 +11,14 @@ use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_gateway::{AmazonGateway, GatewayError, GatewayErrorKind, GatewayFactory, Window};
-use sellerlink_store::{Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult, SyncStream};
+use sellerlink_store::{
+    ImportStart, SealedCredential, Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult,
+    SyncStream,
+};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
-use self::pipeline::{Known, Pipeline, PipelineError};
+use self::pipeline::{Pipeline, PipelineError};
 use crate::access;
 use crate::config::ImportConfig;
 use crate::credentials::CredentialOpener;
@@ -242,7 +244,10 @@ impl Importer {
         options: RunOptions,
     ) -> Result<SyncReport, SyncError> {
         let store = self.store();
-        let connection = store.connection(connection_id).await?.connection;
+        let start = store
+            .import_start(connection_id, &SyncStream::orders())
+            .await?;
+        let connection = &start.connection.connection;
         let started_at = self.clock().now();
         if connection.grant.is_paused() {
             return Ok(self.skipped(connection_id, ImportOutcome::Paused, started_at));
@@ -250,9 +255,9 @@ impl Importer {
         let run_id = store.start_sync_run(connection_id, started_at).await?;
         let stats = Arc::new(RunStats::default());
         let cancel = options.cancel.clone().unwrap_or_default();
-        let ended = match self.source_for(&connection).await {
-            Ok(source) => {
-                self.import(&connection, source, lease, &stats, &cancel, &options)
+        let ended = match self.gateway_for(connection, &start.credential) {
+            Ok(gateway) => {
+                self.import(&start, gateway, lease, &stats, &cancel, &options)
                     .await?
             }
             Err(ended) => ended,
@@ -261,12 +266,15 @@ impl Importer {
             .await
     }
 
-    /// Opens the credential and builds the source; a failure ends the run.
-    async fn source_for(&self, connection: &Connection) -> Result<Arc<dyn AmazonGateway>, Ended> {
+    /// Opens the credential read with the connection and builds its gateway; a failure ends the run.
+    fn gateway_for(
+        &self,
+        connection: &Connection,
+        sealed: &SealedCredential,
+    ) -> Result<Arc<dyn AmazonGateway>, Ended> {
         self.inner
             .access
-            .open_gateway(connection)
-            .await
+            .open_gateway_sealed(connection, sealed)
             .map_err(|error| match error {
                 SyncError::Source { source, .. } => {
                     Ended::failed(source.kind.name(), source.to_string())
@@ -276,16 +284,12 @@ impl Importer {
             })
     }
 
-    async fn window(&self, connection_id: ConnectionId) -> Result<Window, SyncError> {
+    /// The window of the import: from the watermark less the overlap (the first time, from `now −
+    /// initial_lookback`), reaching back to the earliest quarantined order, which is re-read until it converts.
+    fn window(&self, start: &ImportStart) -> Window {
         let config = &self.inner.config;
-        let stored = self
-            .store()
-            .watermark(connection_id, &SyncStream::orders())
-            .await?;
-        let resume = match stored {
-            Some(record) => record
-                .watermark
-                .last_updated_after
+        let resume = match start.resume_after {
+            Some(watermark) => watermark
                 .saturating_sub(config.overlap)
                 .unwrap_or(Timestamp::MIN),
             None => self
@@ -294,37 +298,18 @@ impl Importer {
                 .saturating_sub(config.initial_lookback)
                 .unwrap_or(Timestamp::MIN),
         };
-        // A quarantined order is re-read until it converts: the window reaches back to it.
-        let quarantined = self.store().earliest_quarantined(connection_id).await?;
-        let updated_after = quarantined.map_or(resume, |from| from.min(resume));
-        Ok(Window {
+        let updated_after = start
+            .earliest_quarantined
+            .map_or(resume, |from| from.min(resume));
+        Window {
             updated_after,
             updated_before: None,
-        })
-    }
-
-    async fn known(
-        &self,
-        connection_id: ConnectionId,
-    ) -> Result<HashMap<sellerlink_domain::ids::AmazonOrderId, Known>, SyncError> {
-        let summaries = self.store().order_ids(connection_id).await?;
-        Ok(summaries
-            .into_iter()
-            .map(|s| {
-                (
-                    s.amazon_order_id,
-                    Known {
-                        last_update: s.last_update,
-                        items: s.item_count,
-                    },
-                )
-            })
-            .collect())
+        }
     }
 
     async fn import(
         &self,
-        connection: &Connection,
+        start: &ImportStart,
         source: Arc<dyn AmazonGateway>,
         lease: &SellerLease,
         stats: &Arc<RunStats>,
@@ -335,9 +320,8 @@ impl Importer {
             store: self.store(),
             clock: self.clock().as_ref(),
             source,
-            connection_id: connection.id,
-            window: self.window(connection.id).await?,
-            known: self.known(connection.id).await?,
+            connection_id: start.connection.connection.id,
+            window: self.window(start),
             config: &self.inner.config,
             lease,
             stats: Arc::clone(stats),
@@ -350,7 +334,10 @@ impl Importer {
                 watermark: Some(watermark),
                 error: None,
             },
-            Err(PipelineError::Source(error)) => self.source_failed(connection.id, error).await?,
+            Err(PipelineError::Source(error)) => {
+                self.source_failed(start.connection.connection.id, error)
+                    .await?
+            }
             Err(PipelineError::Store(error)) => Ended::failed("store", error.to_string()),
             Err(PipelineError::LeaseLost) => Ended::failed(
                 "lease_lost",

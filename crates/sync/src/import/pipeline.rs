@@ -38,11 +38,11 @@ const MAX_GROUP_ORDERS: usize = 3000;
 
 /// What is stored about an order: enough to tell whether a listed snapshot is new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Known {
+struct Known {
     /// Amazon's last update of the stored snapshot.
-    pub(crate) last_update: Timestamp,
+    last_update: Timestamp,
     /// How many items are stored with it.
-    pub(crate) items: u64,
+    items: u64,
 }
 
 impl Known {
@@ -84,9 +84,10 @@ impl From<StoreError> for PipelineError {
     }
 }
 
-/// A page on its way from the lister to the fetcher.
+/// A page on its way from the lister to the fetcher, with what is stored about its orders.
 struct Listed {
     page: OrdersPage,
+    known: HashMap<AmazonOrderId, Known>,
     /// The smallest upper bound of the pages so far (they should all be equal).
     upper_bound: Timestamp,
 }
@@ -117,7 +118,6 @@ pub(crate) struct Pipeline<'a> {
     pub(crate) source: Arc<dyn AmazonGateway>,
     pub(crate) connection_id: ConnectionId,
     pub(crate) window: Window,
-    pub(crate) known: HashMap<AmazonOrderId, Known>,
     pub(crate) config: &'a ImportConfig,
     pub(crate) lease: &'a SellerLease,
     pub(crate) stats: Arc<RunStats>,
@@ -228,7 +228,14 @@ impl Pipeline<'_> {
                     "Amazon returned a NextToken it had already returned; stopped instead of looping",
                 )));
             }
-            if pages.send(Listed { page, upper_bound }).await.is_err() {
+            // Read while the fetcher still works on the page before: what is stored about this page's orders.
+            let known = self.known(&page).await?;
+            let listed = Listed {
+                page,
+                known,
+                upper_bound,
+            };
+            if pages.send(listed).await.is_err() {
                 // A later stage stopped; its error is the run's.
                 return Ok(());
             }
@@ -239,13 +246,39 @@ impl Pipeline<'_> {
         }
     }
 
+    /// What is stored about the orders of a listed page, read in one statement (none for an empty page).
+    async fn known(
+        &self,
+        page: &OrdersPage,
+    ) -> Result<HashMap<AmazonOrderId, Known>, PipelineError> {
+        if page.orders.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let ids: Vec<&AmazonOrderId> = page.orders.iter().map(|o| &o.amazon_order_id).collect();
+        let summaries = self.store.order_summaries(self.connection_id, &ids).await?;
+        Ok(summaries
+            .into_iter()
+            .map(|s| {
+                let known = Known {
+                    last_update: s.last_update,
+                    items: s.item_count,
+                };
+                (s.amazon_order_id, known)
+            })
+            .collect())
+    }
+
     /// The jobs of one page: new or changed orders (items to fetch unless included), then the page's end.
     fn jobs(&self, listed: Listed) -> Vec<Job> {
-        let Listed { page, upper_bound } = listed;
+        let Listed {
+            page,
+            upper_bound,
+            known,
+        } = listed;
         let total = page.orders.len();
         let mut jobs = Vec::with_capacity(total + page.unreadable.len() + 1);
         for order in page.orders {
-            let stored = self.known.get(&order.amazon_order_id);
+            let stored = known.get(&order.amazon_order_id);
             if stored.is_some_and(|known| known.covers(order.last_update_date)) {
                 continue;
             }
