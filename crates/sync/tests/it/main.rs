@@ -14,6 +14,7 @@ mod faults;
 mod fleet;
 mod lease;
 mod odd_order_ids;
+mod quota_handover;
 mod quarantine;
 mod scheduler;
 mod shipments;
