@@ -399,6 +399,9 @@ mod tests {
             })
         );
         let error = QuotaSnapshot::from_json("{}").unwrap_err().to_string();
-        assert!(error.starts_with("quota state: not a readable snapshot"), "{error}");
+        assert!(
+            error.starts_with("quota state: not a readable snapshot"),
+            "{error}"
+        );
     }
 }

@@ -125,10 +125,12 @@ impl Pacing {
         let mut buckets = self.lock();
         let group = self.group(&mut buckets, seller, quota);
         // Both buckets are checked before either is taken from, so a refusal costs no token.
-        let wait = group
-            .burst
-            .wait(now)
-            .max(group.hourly.as_ref().map_or(Duration::ZERO, |h| h.wait(now)));
+        let wait = group.burst.wait(now).max(
+            group
+                .hourly
+                .as_ref()
+                .map_or(Duration::ZERO, |h| h.wait(now)),
+        );
         if !wait.is_zero() {
             return Err(wait);
         }
@@ -424,7 +426,11 @@ mod tests {
     fn an_exported_state_is_imported_with_what_was_restored_since() {
         let (clock, a_process) = setup(1.0);
         let a = seller("A2SLNK0EXAMPL3");
-        assert_eq!(a_process.export(&a), None, "nothing spent, nothing to hand on");
+        assert_eq!(
+            a_process.export(&a),
+            None,
+            "nothing spent, nothing to hand on"
+        );
         // ListOrderItems: 29 of Amazon's 30 for us, one back every 2 s.
         for _ in 0..29 {
             a_process
@@ -458,7 +464,9 @@ mod tests {
         );
         let other = seller("A3OTHERSELLER9");
         assert!(
-            b_process.try_acquire(&other, Operation::ListOrderItems).is_ok(),
+            b_process
+                .try_acquire(&other, Operation::ListOrderItems)
+                .is_ok(),
             "only that seller's buckets are taken on"
         );
         // Long after, the stored state is capped at the bucket's capacity.
@@ -473,7 +481,9 @@ mod tests {
         let (clock, a_process) = setup(1.0);
         let a = seller("A2SLNK0EXAMPL3");
         for _ in 0..14 {
-            a_process.try_acquire(&a, Operation::SubmitFeed).expect("burst");
+            a_process
+                .try_acquire(&a, Operation::SubmitFeed)
+                .expect("burst");
         }
         let snapshot = a_process.export(&a).expect("spent");
         let names: Vec<_> = snapshot.buckets.iter().map(|b| b.bucket.as_str()).collect();
@@ -503,10 +513,16 @@ mod tests {
         let (clock, a_process) = setup(60.0);
         let a = seller("A2SLNK0EXAMPL3");
         for _ in 0..5 {
-            a_process.try_acquire(&a, Operation::ListOrders).expect("burst");
+            a_process
+                .try_acquire(&a, Operation::ListOrders)
+                .expect("burst");
         }
         let snapshot = a_process.export(&a).expect("spent");
-        assert_eq!(snapshot.buckets[0].rate, 1.0 / 60.0, "Amazon's rate, unscaled");
+        assert_eq!(
+            snapshot.buckets[0].rate,
+            1.0 / 60.0,
+            "Amazon's rate, unscaled"
+        );
         // Sped up 60×: one token a second, so 2 s later two are back.
         clock.advance(SignedDuration::from_secs(2));
         let b_process = Pacing::with_clock(60.0, clock.clone()).expect("valid scale");

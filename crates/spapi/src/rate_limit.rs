@@ -337,10 +337,18 @@ mod tests {
         clock.advance(SignedDuration::from_secs(1));
         let b_process = RateLimits::new(1.0, clock.clone());
         b_process.import(&seller, &snapshot);
-        assert_eq!(b_process.plan(&seller, op).rate, 2.0, "the learned rate is kept");
+        assert_eq!(
+            b_process.plan(&seller, op).rate,
+            2.0,
+            "the learned rate is kept"
+        );
         assert_eq!(takes(&b_process, &seller, op), 4);
         clock.advance(SignedDuration::from_millis(500));
-        assert_eq!(takes(&b_process, &seller, op), 1, "2 per second, not the documented 0.5");
+        assert_eq!(
+            takes(&b_process, &seller, op),
+            1,
+            "2 per second, not the documented 0.5"
+        );
 
         // A full bucket with a learned rate still carries the rate.
         clock.advance(SignedDuration::from_mins(1));
@@ -359,7 +367,10 @@ mod tests {
         takes(&a_process, &seller, op);
         let snapshot = a_process.export(&seller).expect("spent");
         assert!(!snapshot.buckets[0].learned);
-        assert_eq!(snapshot.buckets[0].rate, 2.0, "Amazon's rate, before the scale");
+        assert_eq!(
+            snapshot.buckets[0].rate, 2.0,
+            "Amazon's rate, before the scale"
+        );
         // 2/s × 10 = 20 per second: 100 ms gives 2 tokens back.
         clock.advance(SignedDuration::from_millis(100));
         let b_process = RateLimits::new(10.0, clock.clone());
@@ -368,7 +379,11 @@ mod tests {
             ..snapshot.clone()
         };
         b_process.import(&seller, &foreign);
-        assert_eq!(b_process.export(&seller), None, "an MWS snapshot changes nothing");
+        assert_eq!(
+            b_process.export(&seller),
+            None,
+            "an MWS snapshot changes nothing"
+        );
         b_process.import(&seller, &snapshot);
         assert_eq!(takes(&b_process, &seller, op), 2);
     }

@@ -185,8 +185,18 @@ async fn a_lease_carries_its_holders_quota_state_to_the_next_holder(db: Db) {
     let fence_a = first.fence;
     // Renewing stores the state (so a holder killed later leaves it behind); no state keeps the stored one.
     let t10 = at("2026-03-01T00:00:10Z");
-    assert!(store.renew_lease_with_state(&fence_a, t10, ttl, Some(r#"{"v":"renewed"}"#)).await.unwrap());
-    assert!(store.renew_lease_with_state(&fence_a, t10, ttl, None).await.unwrap());
+    assert!(
+        store
+            .renew_lease_with_state(&fence_a, t10, ttl, Some(r#"{"v":"renewed"}"#))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .renew_lease_with_state(&fence_a, t10, ttl, None)
+            .await
+            .unwrap()
+    );
     // A holder that ended is taken over with what it left at its last renewal.
     let t20 = at("2026-03-01T00:00:20Z");
     let taken = store
@@ -199,12 +209,33 @@ async fn a_lease_carries_its_holders_quota_state_to_the_next_holder(db: Db) {
     let fence_b = taken.fence;
 
     // The old holder's fence writes nothing any more: neither renewal nor release, state included.
-    assert!(!store.renew_lease_with_state(&fence_a, t20, ttl, Some("stale")).await.unwrap());
-    assert!(!store.release_lease_with_state(&fence_a, Some("stale")).await.unwrap());
+    assert!(
+        !store
+            .renew_lease_with_state(&fence_a, t20, ttl, Some("stale"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .release_lease_with_state(&fence_a, Some("stale"))
+            .await
+            .unwrap()
+    );
 
     // The release stores the holder's state; the next holder (after the release) gets it with a new token.
-    assert!(store.release_lease_with_state(&fence_b, Some(r#"{"v":"released"}"#)).await.unwrap());
-    assert!(!store.release_lease_with_state(&fence_b, Some("again")).await.unwrap(), "released once");
+    assert!(
+        store
+            .release_lease_with_state(&fence_b, Some(r#"{"v":"released"}"#))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .release_lease_with_state(&fence_b, Some("again"))
+            .await
+            .unwrap(),
+        "released once"
+    );
     let next = store
         .acquire_lease_with_state(&name, &c, t20, ttl)
         .await
@@ -215,7 +246,11 @@ async fn a_lease_carries_its_holders_quota_state_to_the_next_holder(db: Db) {
     // The plain calls keep working and keep the state.
     assert!(store.renew_lease(&next.fence, t20, ttl).await.unwrap());
     assert!(store.release_lease(&name, &c).await.unwrap());
-    let again = store.acquire_lease_with_state(&name, &a, t20, ttl).await.unwrap().expect("free");
+    let again = store
+        .acquire_lease_with_state(&name, &a, t20, ttl)
+        .await
+        .unwrap()
+        .expect("free");
     assert_eq!(again.quota_state.as_deref(), Some(r#"{"v":"released"}"#));
 }
 
@@ -224,17 +259,32 @@ async fn oversized_quota_state_is_refused_naming_the_field(db: Db) {
     let name = LeaseName::sync(ConnectionId::new());
     let t0 = at("2026-03-01T00:00:00Z");
     let ttl = SignedDuration::from_secs(60);
-    let fence = store.acquire_lease(&name, &owner("a"), t0, ttl).await.unwrap().expect("free");
+    let fence = store
+        .acquire_lease(&name, &owner("a"), t0, ttl)
+        .await
+        .unwrap()
+        .expect("free");
     let huge = "x".repeat(MAX_QUOTA_STATE_BYTES + 1);
     for error in [
-        store.renew_lease_with_state(&fence, t0, ttl, Some(&huge)).await.unwrap_err(),
-        store.release_lease_with_state(&fence, Some(&huge)).await.unwrap_err(),
+        store
+            .renew_lease_with_state(&fence, t0, ttl, Some(&huge))
+            .await
+            .unwrap_err(),
+        store
+            .release_lease_with_state(&fence, Some(&huge))
+            .await
+            .unwrap_err(),
     ] {
         assert!(matches!(error, StoreError::Invalid { .. }), "{error:?}");
         assert!(error.to_string().contains("lease quota state"), "{error}");
     }
     let fitting = "x".repeat(MAX_QUOTA_STATE_BYTES);
-    assert!(store.release_lease_with_state(&fence, Some(&fitting)).await.unwrap());
+    assert!(
+        store
+            .release_lease_with_state(&fence, Some(&fitting))
+            .await
+            .unwrap()
+    );
 }
 
 on_both_engines!(

@@ -14,8 +14,8 @@ use sellerlink_domain::ids::SellingPartnerId;
 use sellerlink_spapi::Operation;
 use sellerlink_store::LeaseOwner;
 use sellerlink_sync::{
-    AmazonGateway, CombinedGatewayFactory, GatewayError, ImportOutcome, Importer, MwsGatewayFactory,
-    GatewayFactory, SpApiGatewayFactory,
+    AmazonGateway, CombinedGatewayFactory, GatewayError, GatewayFactory, ImportOutcome, Importer,
+    MwsGatewayFactory, SpApiGatewayFactory,
 };
 use sellerlink_testkit::SandboxControl;
 use serde_json::{Value, json};
@@ -124,7 +124,10 @@ async fn items_burst_after_another_process(hand_over: bool) -> (usize, u64) {
 async fn the_next_process_starts_from_the_items_bucket_the_last_one_drained() {
     let (throttled, item_calls) = items_burst_after_another_process(true).await;
     assert!(item_calls >= 30, "{item_calls} item calls");
-    assert_eq!(throttled, 0, "B paced from A's buckets: no throttled answer");
+    assert_eq!(
+        throttled, 0,
+        "B paced from A's buckets: no throttled answer"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,8 +162,9 @@ async fn rate_after_another_process(hand_over: bool) -> f64 {
     settings.pacing = true;
     settings.rate_scale = 1.0;
     let clock: Arc<dyn Clock> = Arc::new(world.sandbox.clock());
-    let spapi =
-        |settings| SpApiGatewayFactory::new(settings, clock.clone()).expect("valid SP-API settings");
+    let spapi = |settings| {
+        SpApiGatewayFactory::new(settings, clock.clone()).expect("valid SP-API settings")
+    };
     let combined = |spapi: SpApiGatewayFactory| -> Arc<dyn GatewayFactory> {
         Arc::new(CombinedGatewayFactory::new(None, Some(Arc::new(spapi))))
     };
@@ -201,12 +205,18 @@ async fn rate_after_another_process(hand_over: bool) -> f64 {
 async fn the_next_process_keeps_the_rate_amazon_reported_to_the_last_one() {
     let rate = rate_after_another_process(true).await;
     let learned = Operation::SearchOrders.documented_plan().rate * SPAPI_SANDBOX_SCALE;
-    assert!((rate - learned).abs() < 1e-9, "B paces at {rate}, not {learned}");
+    assert!(
+        (rate - learned).abs() < 1e-9,
+        "B paces at {rate}, not {learned}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_state_handed_over_the_next_process_starts_from_the_published_rate() {
     let rate = rate_after_another_process(false).await;
     let documented = Operation::SearchOrders.documented_plan().rate;
-    assert!((rate - documented).abs() < 1e-12, "B paces at {rate}, not {documented}");
+    assert!(
+        (rate - documented).abs() < 1e-12,
+        "B paces at {rate}, not {documented}"
+    );
 }
