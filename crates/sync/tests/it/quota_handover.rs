@@ -57,9 +57,9 @@ fn throttled(log: &[Value]) -> usize {
         .count()
 }
 
-/// MWS's quotas sped up tenfold: `ListOrderItems` gives one token back every 200 ms, so a burst drained by one
+/// MWS's quotas sped up fivefold: `ListOrderItems` gives one token back every 400 ms, so a burst drained by one
 /// process is still nearly empty when the next starts, yet a run stays short.
-const MWS_SCALE: f64 = 10.0;
+const MWS_SCALE: f64 = 5.0;
 
 /// Process A imports 30 orders (draining the `ListOrderItems` burst), 30 more orders arrive, process B imports them
 /// at once; returns how many of B's calls Amazon throttled and how many item calls B made.
