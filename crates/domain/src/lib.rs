@@ -8,6 +8,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod marketplace;
 pub mod order;
+pub mod quota;
 pub mod refusal;
 pub mod text;
 pub mod unreadable;

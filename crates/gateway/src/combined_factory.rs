@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 use sellerlink_domain::connection::{ApiAccount, Connection};
+use sellerlink_domain::quota::QuotaSnapshot;
 
 use crate::factory::GatewayFactory;
 use crate::gateway::{AmazonGateway, GatewayError, GatewayErrorKind};
@@ -35,6 +36,14 @@ impl CombinedGatewayFactory {
         spapi: Option<Arc<dyn GatewayFactory>>,
     ) -> Self {
         Self { mws, spapi }
+    }
+
+    /// The factory of `account`'s API, if configured.
+    fn of(&self, account: &ApiAccount) -> Option<&Arc<dyn GatewayFactory>> {
+        match account {
+            ApiAccount::Mws { .. } => self.mws.as_ref(),
+            ApiAccount::SpApi { .. } => self.spapi.as_ref(),
+        }
     }
 
     /// True when neither API is configured.
@@ -71,5 +80,15 @@ impl GatewayFactory for CombinedGatewayFactory {
             ));
         };
         factory.source(connection, credential)
+    }
+
+    fn export_quota(&self, account: &ApiAccount) -> Option<QuotaSnapshot> {
+        self.of(account)?.export_quota(account)
+    }
+
+    fn import_quota(&self, account: &ApiAccount, snapshot: &QuotaSnapshot) {
+        if let Some(factory) = self.of(account) {
+            factory.import_quota(account, snapshot);
+        }
     }
 }

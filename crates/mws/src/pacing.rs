@@ -1,6 +1,7 @@
 //! Proactive rate limiting: one token bucket per (seller, quota group), shaped like Amazon's
 //! (one token back per restore period, full at the start), so that a normal run is never
-//! throttled. Built on governor's GCRA, which is the same bucket.
+//! throttled. The buckets are [`TokenBucket`]s (the generic cell rate algorithm, which is the
+//! same bucket), so their state can be handed to the process that spends the seller's quota next.
 //!
 //! Our bucket holds one token less than Amazon's ([`reserve_one`]). Amazon counts a request when
 //! it arrives, we count it when we release it; between the two lie connection set-up, TLS and a
@@ -12,17 +13,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use governor::clock::Clock as GovernorClock;
-use governor::middleware::NoOpMiddleware;
-use governor::nanos::Nanos;
-use governor::state::keyed::DefaultKeyedStateStore;
-use governor::{Quota as GovernorQuota, RateLimiter};
 use sellerlink_domain::clock::{Clock, SystemClock};
 use sellerlink_domain::ids::SellerId;
+use sellerlink_domain::quota::{QuotaApi, QuotaSnapshot, TokenBucket};
 
 use crate::quota::{Operation, QUOTA_TABLE, Quota, QuotaGroup};
 
@@ -33,39 +29,29 @@ use crate::quota::{Operation, QUOTA_TABLE, Quota, QuotaGroup};
 )]
 pub struct InvalidRestoreRateScale(pub f64);
 
-/// Adapts the domain clock to governor: nanoseconds since the Unix epoch.
-#[derive(Clone)]
-struct PacingClock(Arc<dyn Clock>);
-
-impl GovernorClock for PacingClock {
-    type Instant = Nanos;
-
-    fn now(&self) -> Nanos {
-        let nanos = self.0.now().as_nanosecond().clamp(0, i128::from(u64::MAX));
-        Nanos::new(u64::try_from(nanos).unwrap_or(u64::MAX))
-    }
+/// One quota group's buckets for one seller.
+struct GroupBuckets {
+    burst: TokenBucket,
+    hourly: Option<TokenBucket>,
 }
 
-type Limiter =
-    RateLimiter<SellerId, DefaultKeyedStateStore<SellerId>, PacingClock, NoOpMiddleware<Nanos>>;
+/// The suffix of an hourly bucket's name in a [`QuotaSnapshot`] (`Feeds.SubmitFeed/hour`).
+const HOURLY: &str = "/hour";
 
-struct GroupLimiters {
-    burst: Limiter,
-    burst_size: u32,
-    hourly: Option<(Limiter, u32)>,
-}
+type Buckets = HashMap<SellerId, HashMap<QuotaGroup, GroupBuckets>>;
 
 struct Inner {
     scale: f64,
-    clock: PacingClock,
-    groups: HashMap<QuotaGroup, GroupLimiters>,
+    clock: Arc<dyn Clock>,
+    buckets: Mutex<Buckets>,
 }
 
 /// Paces calls per (seller, quota group) with Amazon's quotas. Cheap to clone; clones share
 /// the buckets, so one `Pacing` can serve several clients of the same process.
 ///
-/// The buckets live in this process only: Amazon's real bucket is shared by every process
-/// using the same developer and seller, so run each seller's calls on one node.
+/// The buckets live in this process. Amazon's real bucket is shared by every process using the
+/// same developer and seller, so one process at a time spends a seller's quota (the connection's
+/// lease), and hands its buckets on to the next with [`Pacing::export`] and [`Pacing::import`].
 #[derive(Clone)]
 pub struct Pacing {
     inner: Arc<Inner>,
@@ -80,7 +66,7 @@ impl fmt::Debug for Pacing {
         f.debug_struct("Pacing")
             .field("restore_rate_scale", &self.inner.scale)
             .field("safety_margin", &self.safety_margin)
-            .field("groups", &self.inner.groups.len())
+            .field("sellers", &self.lock().len())
             .finish()
     }
 }
@@ -101,37 +87,11 @@ impl Pacing {
         if !(restore_rate_scale.is_finite() && restore_rate_scale > 0.0) {
             return Err(InvalidRestoreRateScale(restore_rate_scale));
         }
-        let clock = PacingClock(clock);
-        let mut groups = HashMap::new();
-        for row in QUOTA_TABLE {
-            let quota = row.quota;
-            if groups.contains_key(&quota.group) {
-                continue;
-            }
-            let burst_period = scaled(quota.restore_period, restore_rate_scale);
-            let burst_size = reserve_one(quota.max_request_quota);
-            let burst = limiter(burst_period, burst_size, &clock);
-            let hourly = quota.hourly_quota.map(|per_hour| {
-                let period = scaled(
-                    Duration::from_secs(3600) / per_hour.max(1),
-                    restore_rate_scale,
-                );
-                (limiter(period, per_hour, &clock), per_hour)
-            });
-            groups.insert(
-                quota.group,
-                GroupLimiters {
-                    burst,
-                    burst_size,
-                    hourly,
-                },
-            );
-        }
         Ok(Self {
             inner: Arc::new(Inner {
                 scale: restore_rate_scale,
                 clock,
-                groups,
+                buckets: Mutex::new(HashMap::new()),
             }),
             safety_margin: DEFAULT_SAFETY_MARGIN,
         })
@@ -160,21 +120,23 @@ impl Pacing {
     /// Takes a token for `seller` and `operation` if one is available now; otherwise returns
     /// how long to wait before asking again.
     pub fn try_acquire(&self, seller: &SellerId, operation: Operation) -> Result<(), Duration> {
-        let Some(group) = self.group(operation.quota()) else {
-            return Ok(());
-        };
-        let now = || self.inner.clock.now();
-        // The burst bucket is checked first: it refuses far more often, and a refusal there
-        // then costs no hourly token. (An hourly refusal costs one burst token; GCRA cannot
-        // give a token back.)
-        group
-            .burst
-            .check_key(seller)
-            .map_err(|not_until| not_until.wait_time_from(now()))?;
-        if let Some((hourly, _)) = &group.hourly {
-            hourly
-                .check_key(seller)
-                .map_err(|not_until| not_until.wait_time_from(now()))?;
+        let now = self.inner.clock.now();
+        let quota = operation.quota();
+        let mut buckets = self.lock();
+        let group = self.group(&mut buckets, seller, quota);
+        // Both buckets are checked before either is taken from, so a refusal costs no token.
+        let wait = group.burst.wait(now).max(
+            group
+                .hourly
+                .as_ref()
+                .map_or(Duration::ZERO, |h| h.wait(now)),
+        );
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+        group.burst.try_take(now)?;
+        if let Some(hourly) = &mut group.hourly {
+            hourly.try_take(now)?;
         }
         Ok(())
     }
@@ -196,18 +158,132 @@ impl Pacing {
     /// the next call waits a full restore period. `hourly` also empties the hourly bucket
     /// (for `QuotaExceeded`).
     pub fn throttled(&self, seller: &SellerId, operation: Operation, hourly: bool) {
-        let Some(group) = self.group(operation.quota()) else {
-            return;
-        };
-        drain(&group.burst, group.burst_size, seller);
-        if hourly && let Some((limiter, size)) = &group.hourly {
-            drain(limiter, *size, seller);
+        let now = self.inner.clock.now();
+        let mut buckets = self.lock();
+        let group = self.group(&mut buckets, seller, operation.quota());
+        group.burst.drain(now);
+        if hourly && let Some(bucket) = &mut group.hourly {
+            bucket.drain(now);
         }
     }
 
-    fn group(&self, quota: Quota) -> Option<&GroupLimiters> {
-        self.inner.groups.get(&quota.group)
+    /// The state of `seller`'s buckets now, for the process that spends the seller's quota next:
+    /// every bucket that is not full, at the instant of this process's clock. `None` when all are
+    /// full (nothing to hand on).
+    pub fn export(&self, seller: &SellerId) -> Option<QuotaSnapshot> {
+        let now = self.inner.clock.now();
+        let buckets = self.lock();
+        let mut levels = Vec::new();
+        for (group, state) in buckets.get(seller).into_iter().flatten() {
+            let Some(quota) = group_quota(*group) else {
+                continue;
+            };
+            let name = group_name(*group);
+            if !state.burst.is_full(now) {
+                let rate = 1.0 / quota.restore_period.as_secs_f64();
+                levels.push(
+                    state
+                        .burst
+                        .snapshot(name, now, quota.max_request_quota, rate, false),
+                );
+            }
+            if let (Some(hourly), Some(per_hour)) = (&state.hourly, quota.hourly_quota)
+                && !hourly.is_full(now)
+            {
+                let name = format!("{name}{HOURLY}");
+                let rate = f64::from(per_hour) / 3600.0;
+                levels.push(hourly.snapshot(&name, now, per_hour, rate, false));
+            }
+        }
+        levels.sort_by(|a, b| a.bucket.cmp(&b.bucket));
+        (!levels.is_empty()).then_some(QuotaSnapshot {
+            api: QuotaApi::Mws,
+            buckets: levels,
+        })
     }
+
+    /// Takes on the state another process left for `seller` ([`Pacing::export`]): each bucket
+    /// holds at most the tokens it had there plus what its restore rate gave back since, and
+    /// never more than it holds here already. Buckets this version does not know and snapshots of
+    /// another API are ignored.
+    pub fn import(&self, seller: &SellerId, snapshot: &QuotaSnapshot) {
+        if snapshot.api != QuotaApi::Mws {
+            return;
+        }
+        let now = self.inner.clock.now();
+        let mut buckets = self.lock();
+        for level in &snapshot.buckets {
+            let (name, hourly) = match level.bucket.strip_suffix(HOURLY) {
+                Some(name) => (name, true),
+                None => (level.bucket.as_str(), false),
+            };
+            let Some(quota) = QUOTA_TABLE
+                .iter()
+                .map(|row| row.quota)
+                .find(|quota| group_name(quota.group) == name)
+            else {
+                continue;
+            };
+            let group = self.group(&mut buckets, seller, quota);
+            let bucket = if hourly {
+                group.hourly.as_mut()
+            } else {
+                Some(&mut group.burst)
+            };
+            if let Some(bucket) = bucket {
+                bucket.adopt(level, now);
+            }
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Buckets> {
+        self.inner
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The seller's buckets of `quota`'s group, made full on first use.
+    fn group<'a>(
+        &self,
+        buckets: &'a mut Buckets,
+        seller: &SellerId,
+        quota: Quota,
+    ) -> &'a mut GroupBuckets {
+        let scale = self.inner.scale;
+        buckets
+            .entry(seller.clone())
+            .or_default()
+            .entry(quota.group)
+            .or_insert_with(|| GroupBuckets {
+                burst: TokenBucket::new(
+                    reserve_one(quota.max_request_quota),
+                    scaled(quota.restore_period, scale),
+                ),
+                hourly: quota.hourly_quota.map(|per_hour| {
+                    TokenBucket::new(
+                        per_hour,
+                        scaled(Duration::from_secs(3600) / per_hour.max(1), scale),
+                    )
+                }),
+            })
+    }
+}
+
+/// A group's quota: that of its first operation in the table.
+fn group_quota(group: QuotaGroup) -> Option<Quota> {
+    QUOTA_TABLE
+        .iter()
+        .find(|row| row.quota.group == group)
+        .map(|row| row.quota)
+}
+
+/// A group's name in a snapshot: its first operation's `Section.Action`.
+fn group_name(group: QuotaGroup) -> &'static str {
+    QUOTA_TABLE
+        .iter()
+        .find(|row| row.quota.group == group)
+        .map_or("", |row| row.operation.qualified_name())
 }
 
 fn scaled(period: Duration, scale: f64) -> Duration {
@@ -222,23 +298,6 @@ fn scaled(period: Duration, scale: f64) -> Duration {
 /// (see the module's documentation). A bucket of one keeps its one token.
 pub fn reserve_one(max_request_quota: u32) -> u32 {
     max_request_quota.saturating_sub(1).max(1)
-}
-
-fn limiter(period: Duration, burst: u32, clock: &PacingClock) -> Limiter {
-    let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-    let quota = GovernorQuota::with_period(period)
-        .unwrap_or_else(|| GovernorQuota::per_second(NonZeroU32::MAX))
-        .allow_burst(burst);
-    RateLimiter::new(quota, DefaultKeyedStateStore::default(), clock.clone())
-}
-
-/// Takes every remaining token (at most `size`, the bucket's capacity).
-fn drain(limiter: &Limiter, size: u32, seller: &SellerId) {
-    for _ in 0..=size {
-        if limiter.check_key(seller).is_err() {
-            break;
-        }
-    }
 }
 
 #[cfg(test)]
@@ -361,6 +420,116 @@ mod tests {
             .try_acquire(&a, Operation::SubmitFeed)
             .expect_err("hourly bucket drained");
         assert!(wait >= Duration::from_secs(60), "{wait:?}");
+    }
+
+    #[test]
+    fn an_exported_state_is_imported_with_what_was_restored_since() {
+        let (clock, a_process) = setup(1.0);
+        let a = seller("A2SLNK0EXAMPL3");
+        assert_eq!(
+            a_process.export(&a),
+            None,
+            "nothing spent, nothing to hand on"
+        );
+        // ListOrderItems: 29 of Amazon's 30 for us, one back every 2 s.
+        for _ in 0..29 {
+            a_process
+                .try_acquire(&a, Operation::ListOrderItems)
+                .expect("burst");
+        }
+        let snapshot = a_process.export(&a).expect("a bucket was spent");
+        assert_eq!(snapshot.api, QuotaApi::Mws);
+        assert_eq!(snapshot.buckets.len(), 1);
+        let level = &snapshot.buckets[0];
+        assert_eq!(level.bucket, "Orders.ListOrderItems");
+        assert_eq!((level.tokens, level.burst, level.rate), (0.0, 30, 0.5));
+        assert_eq!(level.at, clock.now());
+        assert!(!level.learned);
+
+        // Another process (its own buckets, full) takes over 10 s later: 5 tokens are back.
+        clock.advance(SignedDuration::from_secs(10));
+        let b_process = Pacing::with_clock(1.0, clock.clone()).expect("valid scale");
+        b_process.import(&a, &snapshot);
+        for call in 0..5 {
+            assert!(
+                b_process
+                    .try_acquire(&a, Operation::ListOrderItemsByNextToken)
+                    .is_ok(),
+                "call {call}"
+            );
+        }
+        assert_eq!(
+            b_process.try_acquire(&a, Operation::ListOrderItems),
+            Err(Duration::from_secs(2))
+        );
+        let other = seller("A3OTHERSELLER9");
+        assert!(
+            b_process
+                .try_acquire(&other, Operation::ListOrderItems)
+                .is_ok(),
+            "only that seller's buckets are taken on"
+        );
+        // Long after, the stored state is capped at the bucket's capacity.
+        clock.advance(SignedDuration::from_mins(5));
+        let c_process = Pacing::with_clock(1.0, clock.clone()).expect("valid scale");
+        c_process.import(&a, &snapshot);
+        assert_eq!(c_process.export(&a), None, "full again");
+    }
+
+    #[test]
+    fn hourly_caps_travel_too_and_other_apis_are_ignored() {
+        let (clock, a_process) = setup(1.0);
+        let a = seller("A2SLNK0EXAMPL3");
+        for _ in 0..14 {
+            a_process
+                .try_acquire(&a, Operation::SubmitFeed)
+                .expect("burst");
+        }
+        let snapshot = a_process.export(&a).expect("spent");
+        let names: Vec<_> = snapshot.buckets.iter().map(|b| b.bucket.as_str()).collect();
+        assert_eq!(names, ["Feeds.SubmitFeed", "Feeds.SubmitFeed/hour"]);
+        assert_eq!(snapshot.buckets[1].tokens, 16.0);
+        assert_eq!(snapshot.buckets[1].burst, 30);
+
+        // Four restore periods later the burst bucket has 4 tokens back; the hourly one gave one every 2 min.
+        clock.advance(SignedDuration::from_mins(8));
+        let b_process = Pacing::with_clock(1.0, clock.clone()).expect("valid scale");
+        b_process.import(&a, &snapshot);
+        let exported = b_process.export(&a).expect("not full");
+        assert_eq!(exported.buckets[0].tokens, 4.0);
+        assert_eq!(exported.buckets[1].tokens, 20.0);
+
+        let foreign = QuotaSnapshot {
+            api: QuotaApi::SpApi,
+            ..snapshot.clone()
+        };
+        let c_process = Pacing::with_clock(1.0, clock.clone()).expect("valid scale");
+        c_process.import(&a, &foreign);
+        assert_eq!(c_process.export(&a), None);
+    }
+
+    #[test]
+    fn a_restore_rate_scale_applies_to_what_was_restored_since() {
+        let (clock, a_process) = setup(60.0);
+        let a = seller("A2SLNK0EXAMPL3");
+        for _ in 0..5 {
+            a_process
+                .try_acquire(&a, Operation::ListOrders)
+                .expect("burst");
+        }
+        let snapshot = a_process.export(&a).expect("spent");
+        assert_eq!(
+            snapshot.buckets[0].rate,
+            1.0 / 60.0,
+            "Amazon's rate, unscaled"
+        );
+        // Sped up 60×: one token a second, so 2 s later two are back.
+        clock.advance(SignedDuration::from_secs(2));
+        let b_process = Pacing::with_clock(60.0, clock.clone()).expect("valid scale");
+        b_process.import(&a, &snapshot);
+        assert!(b_process.try_acquire(&a, Operation::ListOrders).is_ok());
+        assert!(b_process.try_acquire(&a, Operation::ListOrders).is_ok());
+        assert!(b_process.try_acquire(&a, Operation::ListOrders).is_err());
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Client-side token buckets per (seller, operation), shaped like Amazon's: seeded from the
 //! documented usage plans, full at the start, and replaced when `x-amzn-RateLimit-Limit` reports a
-//! different rate for that seller. Built on governor's GCRA, which is the same bucket.
+//! different rate for that seller. The buckets are [`TokenBucket`]s (the generic cell rate
+//! algorithm, which is the same bucket), so a seller's buckets, learned rates included, can be
+//! handed to the process that spends the seller's quota next ([`RateLimits::export`],
+//! [`RateLimits::import`]).
 //!
 //! Each bucket holds one token less than Amazon's burst ([`capacity`]): Amazon counts a call when
 //! it arrives and we count it when we send it, and the time in between varies, so calls sent one
@@ -12,61 +15,35 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use governor::clock::Clock as GovernorClock;
-use governor::middleware::StateInformationMiddleware;
-use governor::nanos::Nanos;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::SellingPartnerId;
+use sellerlink_domain::quota::{QuotaApi, QuotaSnapshot, TokenBucket};
 
 use crate::operation::{Operation, UsagePlan};
-
-/// The domain clock as governor sees it: nanoseconds since the Unix epoch.
-#[derive(Clone)]
-struct BucketClock(Arc<dyn Clock>);
-
-impl GovernorClock for BucketClock {
-    type Instant = Nanos;
-
-    fn now(&self) -> Nanos {
-        let nanos = self.0.now().as_nanosecond().clamp(0, i128::from(u64::MAX));
-        Nanos::new(u64::try_from(nanos).unwrap_or(u64::MAX))
-    }
-}
 
 /// The longest single sleep while waiting for a token.
 const RECHECK_INTERVAL: Duration = Duration::from_millis(250);
 
-type Limiter = RateLimiter<NotKeyed, InMemoryState, BucketClock, StateInformationMiddleware>;
-
 struct Bucket {
     /// The plan as Amazon states it (before `rate_scale`).
     plan: UsagePlan,
-    limiter: Limiter,
-    /// Tokens left after the last successful take (a lower bound of what is left now).
-    remaining: AtomicU32,
+    /// Whether `plan.rate` came from `x-amzn-RateLimit-Limit` rather than the documented plan.
+    learned: bool,
+    tokens: TokenBucket,
 }
 
 impl Bucket {
-    fn new(plan: UsagePlan, scale: f64, clock: &BucketClock) -> Self {
-        let burst = NonZeroU32::new(capacity(plan.burst)).unwrap_or(NonZeroU32::MIN);
+    fn new(plan: UsagePlan, learned: bool, scale: f64) -> Self {
         let per_token = Duration::try_from_secs_f64(1.0 / (plan.rate * scale))
             .unwrap_or(Duration::MAX)
             .max(Duration::from_nanos(1));
-        let quota = Quota::with_period(per_token)
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX))
-            .allow_burst(burst);
         Self {
             plan,
-            limiter: RateLimiter::direct_with_clock(quota, clock.clone())
-                .with_middleware::<StateInformationMiddleware>(),
-            remaining: AtomicU32::new(burst.get()),
+            learned,
+            tokens: TokenBucket::new(capacity(plan.burst), per_token),
         }
     }
 }
@@ -77,18 +54,20 @@ fn capacity(burst: u32) -> u32 {
     burst.saturating_sub(1).max(1)
 }
 
+type Buckets = HashMap<SellingPartnerId, HashMap<Operation, Bucket>>;
+
 /// Buckets per (seller, operation).
 pub(crate) struct RateLimits {
     scale: f64,
-    clock: BucketClock,
-    buckets: Mutex<HashMap<(SellingPartnerId, Operation), Arc<Bucket>>>,
+    clock: Arc<dyn Clock>,
+    buckets: Mutex<Buckets>,
 }
 
 impl fmt::Debug for RateLimits {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RateLimits")
             .field("rate_scale", &self.scale)
-            .field("buckets", &self.lock().len())
+            .field("sellers", &self.lock().len())
             .finish()
     }
 }
@@ -98,36 +77,34 @@ impl RateLimits {
     pub(crate) fn new(scale: f64, clock: Arc<dyn Clock>) -> Self {
         Self {
             scale,
-            clock: BucketClock(clock),
+            clock,
             buckets: Mutex::new(HashMap::new()),
         }
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<(SellingPartnerId, Operation), Arc<Bucket>>> {
+    fn lock(&self) -> MutexGuard<'_, Buckets> {
         self.buckets
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn bucket(&self, seller: &SellingPartnerId, operation: Operation) -> Arc<Bucket> {
-        let mut buckets = self.lock();
-        let bucket = buckets
-            .entry((seller.clone(), operation))
-            .or_insert_with(|| {
-                Arc::new(Bucket::new(
-                    operation.documented_plan(),
-                    self.scale,
-                    &self.clock,
-                ))
-            });
-        Arc::clone(bucket)
+    /// The seller's bucket for `operation`, made full at the documented plan on first use.
+    fn bucket<'a>(
+        &self,
+        buckets: &'a mut Buckets,
+        seller: &SellingPartnerId,
+        operation: Operation,
+    ) -> &'a mut Bucket {
+        buckets
+            .entry(seller.clone())
+            .or_default()
+            .entry(operation)
+            .or_insert_with(|| Bucket::new(operation.documented_plan(), false, self.scale))
     }
 
     /// The plan in force for `seller` and `operation` (as Amazon states it, before scaling).
     pub(crate) fn plan(&self, seller: &SellingPartnerId, operation: Operation) -> UsagePlan {
-        self.bucket(seller, operation).plan
+        self.bucket(&mut self.lock(), seller, operation).plan
     }
 
     /// Takes a token now, or says how long to wait for one.
@@ -136,16 +113,10 @@ impl RateLimits {
         seller: &SellingPartnerId,
         operation: Operation,
     ) -> Result<(), Duration> {
-        let bucket = self.bucket(seller, operation);
-        match bucket.limiter.check() {
-            Ok(snapshot) => {
-                bucket
-                    .remaining
-                    .store(snapshot.remaining_burst_capacity(), Ordering::SeqCst);
-                Ok(())
-            }
-            Err(not_until) => Err(not_until.wait_time_from(self.clock.now())),
-        }
+        let now = self.clock.now();
+        self.bucket(&mut self.lock(), seller, operation)
+            .tokens
+            .try_take(now)
     }
 
     /// Waits until a token is available, then takes it. Long waits are slept in slices of at
@@ -169,51 +140,94 @@ impl RateLimits {
         if !(rate.is_finite() && rate > 0.0) {
             return;
         }
-        let key = (seller.clone(), operation);
+        let now = self.clock.now();
         let mut buckets = self.lock();
-        let old = buckets
-            .entry(key.clone())
-            .or_insert_with(|| {
-                Arc::new(Bucket::new(
-                    operation.documented_plan(),
-                    self.scale,
-                    &self.clock,
-                ))
-            })
-            .clone();
-        if (old.plan.rate - rate).abs() <= old.plan.rate.abs() * 1e-6 {
+        let bucket = self.bucket(&mut buckets, seller, operation);
+        if (bucket.plan.rate - rate).abs() <= bucket.plan.rate.abs() * 1e-6 {
             return;
         }
-        let plan = UsagePlan {
-            rate,
-            burst: old.plan.burst,
-        };
-        let new = Bucket::new(plan, self.scale, &self.clock);
-        let size = capacity(plan.burst);
-        let left = old.remaining.load(Ordering::SeqCst).min(size);
-        if let Some(used) = NonZeroU32::new(size - left) {
-            let _ = new.limiter.check_n(used);
-        }
-        new.remaining.store(left, Ordering::SeqCst);
+        let old_rate = bucket.plan.rate;
+        self.replace(bucket, rate, now);
         tracing::debug!(
             amazon.op = operation.name(),
             seller.id = %seller,
-            old_rate = old.plan.rate,
+            old_rate,
             new_rate = rate,
             "Amazon reported a different rate limit; bucket replaced"
         );
-        buckets.insert(key, Arc::new(new));
+    }
+
+    /// Replaces `bucket` by one at `rate` (learned), holding the tokens it held at `now`.
+    fn replace(&self, bucket: &mut Bucket, rate: f64, now: jiff::Timestamp) {
+        let plan = UsagePlan {
+            rate,
+            burst: bucket.plan.burst,
+        };
+        let left = bucket.tokens.level(now);
+        let mut new = Bucket::new(plan, true, self.scale);
+        new.tokens.set_level(left, now);
+        *bucket = new;
     }
 
     /// After a 429: Amazon's bucket is empty, so empty ours too; the next call waits for a refill.
     pub(crate) fn drain(&self, seller: &SellingPartnerId, operation: Operation) {
-        let bucket = self.bucket(seller, operation);
-        for _ in 0..bucket.plan.burst.max(1) {
-            if bucket.limiter.check().is_err() {
-                break;
-            }
+        let now = self.clock.now();
+        self.bucket(&mut self.lock(), seller, operation)
+            .tokens
+            .drain(now);
+    }
+
+    /// The state of `seller`'s buckets now, for the process that spends the seller's quota next:
+    /// every bucket that is not full or whose rate Amazon reported. `None` if there is none.
+    pub(crate) fn export(&self, seller: &SellingPartnerId) -> Option<QuotaSnapshot> {
+        let now = self.clock.now();
+        let buckets = self.lock();
+        let mut levels: Vec<_> = buckets
+            .get(seller)
+            .into_iter()
+            .flatten()
+            .filter(|(_, bucket)| bucket.learned || !bucket.tokens.is_full(now))
+            .map(|(operation, bucket)| {
+                bucket.tokens.snapshot(
+                    operation.name(),
+                    now,
+                    bucket.plan.burst,
+                    bucket.plan.rate,
+                    bucket.learned,
+                )
+            })
+            .collect();
+        levels.sort_by(|a, b| a.bucket.cmp(&b.bucket));
+        (!levels.is_empty()).then_some(QuotaSnapshot {
+            api: QuotaApi::SpApi,
+            buckets: levels,
+        })
+    }
+
+    /// Takes on the state another process left for `seller` ([`RateLimits::export`]): a rate Amazon
+    /// reported is kept, and each bucket holds at most the tokens it had there plus what its rate
+    /// gave back since, never more than it holds here already. Unknown operations and snapshots of
+    /// another API are ignored.
+    pub(crate) fn import(&self, seller: &SellingPartnerId, snapshot: &QuotaSnapshot) {
+        if snapshot.api != QuotaApi::SpApi {
+            return;
         }
-        bucket.remaining.store(0, Ordering::SeqCst);
+        let now = self.clock.now();
+        let mut buckets = self.lock();
+        for level in &snapshot.buckets {
+            let Some(operation) = Operation::ALL
+                .into_iter()
+                .find(|operation| operation.name() == level.bucket)
+            else {
+                continue;
+            };
+            let bucket = self.bucket(&mut buckets, seller, operation);
+            let differs = (bucket.plan.rate - level.rate).abs() > bucket.plan.rate.abs() * 1e-6;
+            if level.learned && level.rate.is_finite() && level.rate > 0.0 && differs {
+                self.replace(bucket, level.rate, now);
+            }
+            bucket.tokens.adopt(level, now);
+        }
     }
 }
 
@@ -287,6 +301,7 @@ mod tests {
         for _ in 0..25 {
             limits.try_acquire(&seller, op).unwrap();
         }
+        assert_eq!(limits.export(&seller).unwrap().buckets[0].tokens, 4.0);
         limits.observe_rate(&seller, op, 10.0);
         assert_eq!(limits.plan(&seller, op).rate, 10.0);
         assert_eq!(limits.plan(&seller, op).burst, 30);
@@ -300,6 +315,77 @@ mod tests {
         limits.observe_rate(&seller, op, 10.0);
         limits.observe_rate(&seller, op, f64::NAN);
         assert_eq!(limits.plan(&seller, op).rate, 10.0);
+    }
+
+    #[test]
+    fn a_learned_rate_and_the_tokens_left_go_to_the_next_process() {
+        let (clock, a_process, seller) = setup(1.0);
+        let op = Operation::GetOrder;
+        assert_eq!(a_process.export(&seller), None, "nothing to hand on yet");
+        for _ in 0..27 {
+            a_process.try_acquire(&seller, op).unwrap();
+        }
+        a_process.observe_rate(&seller, op, 2.0);
+        let snapshot = a_process.export(&seller).expect("spent and learned");
+        assert_eq!(snapshot.api, QuotaApi::SpApi);
+        let level = &snapshot.buckets[0];
+        assert_eq!(level.bucket, "getOrder");
+        assert_eq!((level.tokens, level.burst, level.rate), (2.0, 30, 2.0));
+        assert!(level.learned);
+
+        // Another process, one second later: the learned rate (2 per second) gave back 2 tokens.
+        clock.advance(SignedDuration::from_secs(1));
+        let b_process = RateLimits::new(1.0, clock.clone());
+        b_process.import(&seller, &snapshot);
+        assert_eq!(
+            b_process.plan(&seller, op).rate,
+            2.0,
+            "the learned rate is kept"
+        );
+        assert_eq!(takes(&b_process, &seller, op), 4);
+        clock.advance(SignedDuration::from_millis(500));
+        assert_eq!(
+            takes(&b_process, &seller, op),
+            1,
+            "2 per second, not the documented 0.5"
+        );
+
+        // A full bucket with a learned rate still carries the rate.
+        clock.advance(SignedDuration::from_mins(1));
+        let full = b_process.export(&seller).expect("learned");
+        assert_eq!(full.buckets[0].tokens, 29.0);
+        let c_process = RateLimits::new(1.0, clock.clone());
+        c_process.import(&seller, &full);
+        assert_eq!(c_process.plan(&seller, op).rate, 2.0);
+        assert_eq!(takes(&c_process, &seller, op), 29);
+    }
+
+    #[test]
+    fn a_documented_rate_restores_what_was_spent_and_other_apis_are_ignored() {
+        let (clock, a_process, seller) = setup(10.0);
+        let op = Operation::ConfirmShipment;
+        takes(&a_process, &seller, op);
+        let snapshot = a_process.export(&seller).expect("spent");
+        assert!(!snapshot.buckets[0].learned);
+        assert_eq!(
+            snapshot.buckets[0].rate, 2.0,
+            "Amazon's rate, before the scale"
+        );
+        // 2/s × 10 = 20 per second: 100 ms gives 2 tokens back.
+        clock.advance(SignedDuration::from_millis(100));
+        let b_process = RateLimits::new(10.0, clock.clone());
+        let foreign = QuotaSnapshot {
+            api: QuotaApi::Mws,
+            ..snapshot.clone()
+        };
+        b_process.import(&seller, &foreign);
+        assert_eq!(
+            b_process.export(&seller),
+            None,
+            "an MWS snapshot changes nothing"
+        );
+        b_process.import(&seller, &snapshot);
+        assert_eq!(takes(&b_process, &seller, op), 2);
     }
 
     #[test]

@@ -208,6 +208,46 @@ pub struct Fence {
     pub token: i64,
 }
 
+/// A lease just taken: the fence its holder writes under, and the quota state the previous holder left with it
+/// (opaque text, see [`Store::renew_lease_with_state`]; `None` if it left none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakenLease {
+    /// What the new holder's writes carry.
+    pub fence: Fence,
+    /// What the previous holder knew of the seller's Amazon quota when it last renewed or released the lease.
+    pub quota_state: Option<String>,
+}
+
+impl TakenLease {
+    fn new(name: &LeaseName, owner: &LeaseOwner, token: i64, quota_state: Option<String>) -> Self {
+        Self {
+            fence: Fence {
+                lease: name.clone(),
+                owner: owner.clone(),
+                token,
+            },
+            quota_state,
+        }
+    }
+}
+
+/// The most quota state a lease keeps (a seller's buckets take well under 2 KiB).
+pub const MAX_QUOTA_STATE_BYTES: usize = 16 * 1024;
+
+/// Refuses quota state larger than [`MAX_QUOTA_STATE_BYTES`].
+fn checked_quota_state(quota_state: Option<&str>) -> StoreResult<Option<String>> {
+    match quota_state {
+        Some(text) if text.len() > MAX_QUOTA_STATE_BYTES => Err(StoreError::invalid(
+            "lease quota state",
+            format!(
+                "{} bytes is more than the {MAX_QUOTA_STATE_BYTES} a lease keeps; expected a seller's quota snapshot",
+                text.len()
+            ),
+        )),
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct LeaseRow {
     name: String,
@@ -243,15 +283,29 @@ impl Store {
         now: Timestamp,
         ttl: SignedDuration,
     ) -> StoreResult<Option<Fence>> {
+        Ok(self
+            .acquire_lease_with_state(name, owner, now, ttl)
+            .await?
+            .map(|taken| taken.fence))
+    }
+
+    /// [`Store::acquire_lease`], also returning the quota state the lease's previous holder left with it.
+    pub async fn acquire_lease_with_state(
+        &self,
+        name: &LeaseName,
+        owner: &LeaseOwner,
+        now: Timestamp,
+        ttl: SignedDuration,
+    ) -> StoreResult<Option<TakenLease>> {
         let expires_at = lease_end(now, ttl)?;
         const SQL: &str = "INSERT INTO leases (name, owner, expires_at_ms, token) VALUES ($1, $2, $3, 1) \
             ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at_ms = excluded.expires_at_ms, \
             token = CASE WHEN leases.owner = excluded.owner AND leases.expires_at_ms > $4 \
                 THEN leases.token ELSE leases.token + 1 END \
             WHERE leases.expires_at_ms <= $4 OR leases.owner = excluded.owner \
-            RETURNING token";
-        let token: Option<i64> = on_pool!(&self.pool, |pool| {
-            sqlx::query_scalar(SQL)
+            RETURNING token, quota_state";
+        let row: Option<(i64, Option<String>)> = on_pool!(&self.pool, |pool| {
+            sqlx::query_as(SQL)
                 .bind(name.as_str().to_owned())
                 .bind(owner.as_str().to_owned())
                 .bind(millis(expires_at))
@@ -259,11 +313,7 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(token.map(|token| Fence {
-            lease: name.clone(),
-            owner: owner.clone(),
-            token,
-        }))
+        Ok(row.map(|(token, quota_state)| TakenLease::new(name, owner, token, quota_state)))
     }
 
     /// Extends `fence`'s lease until `now + ttl` if its holder still holds it with the same token (even if it
@@ -275,15 +325,29 @@ impl Store {
         now: Timestamp,
         ttl: SignedDuration,
     ) -> StoreResult<bool> {
+        self.renew_lease_with_state(fence, now, ttl, None).await
+    }
+
+    /// [`Store::renew_lease`], storing `quota_state` with the lease in the same statement (fenced like the
+    /// renewal), so a holder killed later leaves recent state behind; `None` keeps what is stored.
+    pub async fn renew_lease_with_state(
+        &self,
+        fence: &Fence,
+        now: Timestamp,
+        ttl: SignedDuration,
+        quota_state: Option<&str>,
+    ) -> StoreResult<bool> {
         let expires_at = lease_end(now, ttl)?;
-        const SQL: &str =
-            "UPDATE leases SET expires_at_ms = $1 WHERE name = $2 AND owner = $3 AND token = $4";
+        let quota_state = checked_quota_state(quota_state)?;
+        const SQL: &str = "UPDATE leases SET expires_at_ms = $1, quota_state = COALESCE($5, quota_state) \
+            WHERE name = $2 AND owner = $3 AND token = $4";
         let renewed = on_pool!(&self.pool, |pool| {
             sqlx::query(SQL)
                 .bind(millis(expires_at))
                 .bind(fence.lease.as_str().to_owned())
                 .bind(fence.owner.as_str().to_owned())
                 .bind(fence.token)
+                .bind(quota_state.clone())
                 .execute(pool)
                 .await?
                 .rows_affected()
@@ -302,11 +366,27 @@ impl Store {
         now: Timestamp,
         ttl: SignedDuration,
     ) -> StoreResult<Option<Fence>> {
+        Ok(self
+            .take_over_lease_with_state(name, gone, owner, now, ttl)
+            .await?
+            .map(|taken| taken.fence))
+    }
+
+    /// [`Store::take_over_lease`], also returning the quota state the ended holder left with the lease (as of its
+    /// last renewal).
+    pub async fn take_over_lease_with_state(
+        &self,
+        name: &LeaseName,
+        gone: &LeaseOwner,
+        owner: &LeaseOwner,
+        now: Timestamp,
+        ttl: SignedDuration,
+    ) -> StoreResult<Option<TakenLease>> {
         let expires_at = lease_end(now, ttl)?;
         const SQL: &str = "UPDATE leases SET owner = $1, expires_at_ms = $2, token = token + 1 \
-            WHERE name = $3 AND owner = $4 RETURNING token";
-        let token: Option<i64> = on_pool!(&self.pool, |pool| {
-            sqlx::query_scalar(SQL)
+            WHERE name = $3 AND owner = $4 RETURNING token, quota_state";
+        let row: Option<(i64, Option<String>)> = on_pool!(&self.pool, |pool| {
+            sqlx::query_as(SQL)
                 .bind(owner.as_str().to_owned())
                 .bind(millis(expires_at))
                 .bind(name.as_str().to_owned())
@@ -314,11 +394,31 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(token.map(|token| Fence {
-            lease: name.clone(),
-            owner: owner.clone(),
-            token,
-        }))
+        Ok(row.map(|(token, quota_state)| TakenLease::new(name, owner, token, quota_state)))
+    }
+
+    /// Gives `fence`'s lease up if its holder still holds it with that token, storing `quota_state` with it for
+    /// the next holder (`None` keeps what is stored); the row keeps its token. Returns whether it did.
+    pub async fn release_lease_with_state(
+        &self,
+        fence: &Fence,
+        quota_state: Option<&str>,
+    ) -> StoreResult<bool> {
+        let quota_state = checked_quota_state(quota_state)?;
+        const SQL: &str = "UPDATE leases SET expires_at_ms = $1, quota_state = COALESCE($5, quota_state) \
+            WHERE name = $2 AND owner = $3 AND token = $4 AND expires_at_ms <> $1";
+        let released = on_pool!(&self.pool, |pool| {
+            sqlx::query(SQL)
+                .bind(RELEASED)
+                .bind(fence.lease.as_str().to_owned())
+                .bind(fence.owner.as_str().to_owned())
+                .bind(fence.token)
+                .bind(quota_state.clone())
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(released == 1)
     }
 
     /// Gives the lease up if `owner` holds it (it expires at once; the row keeps its token); returns whether it

@@ -36,7 +36,9 @@ pub use engine::Engine;
 pub use error::{StoreError, StoreResult};
 pub use import_start::ImportStart;
 pub use job_runs::{JobName, JobOutcome, JobRun};
-pub use leases::{Fence, Lease, LeaseName, LeaseOwner, LeaseProcess};
+pub use leases::{
+    Fence, Lease, LeaseName, LeaseOwner, LeaseProcess, MAX_QUOTA_STATE_BYTES, TakenLease,
+};
 pub use names::NameError;
 pub use notifications::*;
 pub use oauth_states::{OAuthState, OAuthStateRefusal};

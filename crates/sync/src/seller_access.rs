@@ -1,6 +1,7 @@
 //! [`SellerAccess`]: what every job that calls Amazon for a seller account shares — the store, the clock, this
 //! process's leases on seller accounts, and the way to a connection's gateway (open its credential, build the
-//! gateway of its API) with the retries of one logical call.
+//! gateway of its API) with the retries of one logical call. Its leases carry the seller's quota state from one
+//! process to the next through the gateways ([`QuotaHandover`]).
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use crate::config::{ImportConfig, RetryConfig};
 use crate::credentials::CredentialOpener;
 use crate::error::SyncError;
 use crate::import::{CallError, RunStats, with_retry};
+use crate::quota_handover::QuotaHandover;
 use crate::seller_lease::SellerLeases;
 
 /// The store, clock, leases and gateways that the importer, the shipper and the stock pusher share. Cheap to
@@ -31,6 +33,7 @@ struct Inner {
     gateways: Arc<dyn GatewayFactory>,
     retry: RetryConfig,
     leases: SellerLeases,
+    handover: Arc<QuotaHandover>,
 }
 
 impl std::fmt::Debug for SellerAccess {
@@ -52,11 +55,13 @@ impl SellerAccess {
         gateways: Arc<dyn GatewayFactory>,
         config: &ImportConfig,
     ) -> Self {
-        let leases = SellerLeases::new(
+        let handover = Arc::new(QuotaHandover::new(Arc::clone(&gateways)));
+        let leases = SellerLeases::carrying(
             store.clone(),
             Arc::clone(&clock),
             config.owner.clone(),
             config.lease_ttl,
+            Some(handover.clone()),
         );
         Self {
             inner: Arc::new(Inner {
@@ -66,6 +71,7 @@ impl SellerAccess {
                 gateways,
                 retry: config.retry,
                 leases,
+                handover,
             }),
         }
     }
@@ -85,7 +91,8 @@ impl SellerAccess {
         &self.inner.leases
     }
 
-    /// Opens the connection's credential and builds its gateway.
+    /// Opens the connection's credential and builds its gateway; under a lease this process has just taken, the
+    /// quota state the previous holder left is taken on first.
     pub(crate) async fn open_gateway(
         &self,
         connection: &Connection,
@@ -94,7 +101,8 @@ impl SellerAccess {
         self.gateway_with(connection, credential)
     }
 
-    /// Opens `sealed`, the connection's credential as already read from the store, and builds its gateway.
+    /// Opens `sealed`, the connection's credential as already read from the store, and builds its gateway, like
+    /// [`SellerAccess::open_gateway`].
     pub(crate) fn open_gateway_sealed(
         &self,
         connection: &Connection,
@@ -109,13 +117,16 @@ impl SellerAccess {
         connection: &Connection,
         credential: secrecy::SecretString,
     ) -> Result<Arc<dyn AmazonGateway>, SyncError> {
-        self.inner
+        let gateway = self
+            .inner
             .gateways
             .source(connection, credential)
             .map_err(|source| SyncError::Source {
                 connection: connection.id,
                 source,
-            })
+            })?;
+        self.inner.handover.opening(connection);
+        Ok(gateway)
     }
 
     /// Runs one logical call to Amazon with the retries (throttling waits, transient failures with backoff);

@@ -6,6 +6,9 @@
 //! alone until the lease is released or expires. Only one import of a connection runs at a time, also within the
 //! process. Every write an import makes carries the lease's fence ([`sellerlink_store::Fence`]), so a process that
 //! stalled past its lease and lost it writes nothing after its successor took over.
+//!
+//! The lease also carries what its holder knows of the seller's quota ([`LeaseState`]): stored with every renewal
+//! and the last release, handed to the next process that takes the lease in the store.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,6 +18,19 @@ use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_store::{Fence, Lease, LeaseName, LeaseOwner, Store, StoreError};
 use tokio::sync::{Mutex, Notify};
+
+/// What a connection's lease carries from one holding process to the next: the seller's quota state, as opaque
+/// text the store keeps with the lease. [`crate::SellerAccess`] implements it over its gateways; the leases only
+/// pass the text along.
+pub trait LeaseState: Send + Sync {
+    /// This process took the connection's lease in the store; `stored` is what the previous holder left.
+    fn taken(&self, connection: ConnectionId, stored: Option<String>);
+    /// What to store with the lease now (a renewal, or the release by the last job of this process holding it);
+    /// `None` keeps what is stored.
+    fn current(&self, connection: ConnectionId) -> Option<String>;
+    /// This process no longer holds the connection's lease (released, or lost to another process).
+    fn let_go(&self, connection: ConnectionId);
+}
 
 /// What a job wants the lease for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +64,7 @@ struct Inner {
     owner: LeaseOwner,
     ttl: SignedDuration,
     held: Mutex<HashMap<ConnectionId, Held>>,
+    state: Option<Arc<dyn LeaseState>>,
     /// Woken whenever an import of this process gives its share back.
     import_ended: Notify,
 }
@@ -58,6 +75,12 @@ pub struct SellerLeases {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for dyn LeaseState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LeaseState")
+    }
+}
+
 impl SellerLeases {
     /// Leases held by `owner` (unique per process start: [`LeaseOwner::of_this_process`]) for `ttl` at a time.
     pub fn new(
@@ -66,6 +89,17 @@ impl SellerLeases {
         owner: LeaseOwner,
         ttl: SignedDuration,
     ) -> Self {
+        Self::carrying(store, clock, owner, ttl, None)
+    }
+
+    /// [`SellerLeases::new`], the leases carrying `state` from one holding process to the next.
+    pub fn carrying(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        owner: LeaseOwner,
+        ttl: SignedDuration,
+        state: Option<Arc<dyn LeaseState>>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -73,6 +107,7 @@ impl SellerLeases {
                 owner,
                 ttl,
                 held: Mutex::new(HashMap::new()),
+                state,
                 import_ended: Notify::new(),
             }),
         }
@@ -116,12 +151,12 @@ impl SellerLeases {
         }
         let name = LeaseName::sync(connection);
         let now = inner.clock.now();
-        let mut fence = inner
+        let mut taken = inner
             .store
-            .acquire_lease(&name, &inner.owner, now, inner.ttl)
+            .acquire_lease_with_state(&name, &inner.owner, now, inner.ttl)
             .await?;
         let mut stored = None;
-        if fence.is_none() {
+        if taken.is_none() {
             stored = inner.store.lease(&name).await?;
             if let Some(lease) = &stored
                 && lease
@@ -129,19 +164,23 @@ impl SellerLeases {
                     .process()
                     .is_some_and(|process| process.is_gone())
             {
-                fence = inner
+                taken = inner
                     .store
-                    .take_over_lease(&name, &lease.owner, &inner.owner, now, inner.ttl)
+                    .take_over_lease_with_state(&name, &lease.owner, &inner.owner, now, inner.ttl)
                     .await?;
-                if fence.is_some() {
+                if taken.is_some() {
                     sellerlink_metrics::lease_taken_over();
                     tracing::warn!(holder = %lease.owner, connection.id = %connection, "took over the lease of a process that has ended");
                 }
             }
         }
-        let Some(fence) = fence else {
+        let Some(taken) = taken else {
             return Ok(Acquired::Elsewhere(stored));
         };
+        let fence = taken.fence;
+        if let Some(state) = &inner.state {
+            state.taken(connection, taken.quota_state);
+        }
         held.insert(
             connection,
             Held {
@@ -171,7 +210,11 @@ impl SellerLeases {
     async fn renew(&self, connection: ConnectionId, fence: &Fence) -> Result<bool, StoreError> {
         let inner = &self.inner;
         let now = inner.clock.now();
-        let renewed = inner.store.renew_lease(fence, now, inner.ttl).await?;
+        let state = inner.state.as_ref().and_then(|s| s.current(connection));
+        let renewed = inner
+            .store
+            .renew_lease_with_state(fence, now, inner.ttl, state.as_deref())
+            .await?;
         let mut held = inner.held.lock().await;
         let ours = held
             .get(&connection)
@@ -179,6 +222,7 @@ impl SellerLeases {
         if ours && !renewed {
             // Lost: the next job of this process asks the store again rather than trusting a dead fence.
             held.remove(&connection);
+            self.let_go(connection);
             inner.import_ended.notify_waiters();
         }
         Ok(renewed)
@@ -205,12 +249,27 @@ impl SellerLeases {
             return;
         }
         held.remove(&connection);
+        // Read and let go while no other job of this process can take the lease again in between.
+        let state = inner.state.as_ref().and_then(|s| s.current(connection));
+        self.let_go(connection);
         drop(held);
         if import {
             inner.import_ended.notify_waiters();
         }
-        if let Err(error) = inner.store.release_lease(&fence.lease, &fence.owner).await {
+        if let Err(error) = inner
+            .store
+            .release_lease_with_state(fence, state.as_deref())
+            .await
+        {
             tracing::warn!(%error, connection.id = %connection, "could not release the lease; it expires on its own");
+        }
+    }
+}
+
+impl SellerLeases {
+    fn let_go(&self, connection: ConnectionId) {
+        if let Some(state) = &self.inner.state {
+            state.let_go(connection);
         }
     }
 }

@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::{ApiAccount, Connection};
 use sellerlink_domain::ids::{AwsAccessKeyId, MwsAuthToken};
+use sellerlink_domain::quota::QuotaSnapshot;
 use sellerlink_mws::{
     BuildError, InvalidRestoreRateScale, MwsClient, Pacing, RetryPolicy, SellerAuth,
 };
@@ -192,5 +193,18 @@ impl GatewayFactory for MwsGatewayFactory {
         credential: SecretString,
     ) -> Result<Arc<dyn AmazonGateway>, GatewayError> {
         Ok(Arc::new(self.mws_source(connection, &credential)?))
+    }
+
+    fn export_quota(&self, account: &ApiAccount) -> Option<QuotaSnapshot> {
+        let ApiAccount::Mws { seller_id, .. } = account else {
+            return None;
+        };
+        self.client.pacing()?.export(seller_id)
+    }
+
+    fn import_quota(&self, account: &ApiAccount, snapshot: &QuotaSnapshot) {
+        if let (ApiAccount::Mws { seller_id, .. }, Some(pacing)) = (account, self.client.pacing()) {
+            pacing.import(seller_id, snapshot);
+        }
     }
 }

@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::connection::{ApiAccount, Connection};
 use sellerlink_domain::ids::{LwaRefreshToken, MarketplaceId};
+use sellerlink_domain::quota::QuotaSnapshot;
 use sellerlink_spapi::lwa::DEFAULT_TOKEN_ENDPOINT;
 use sellerlink_spapi::{
     BuildError, LwaClient, LwaCredentials, RetryPolicy, SellerAuth, SpApiClient,
@@ -198,5 +199,24 @@ impl GatewayFactory for SpApiGatewayFactory {
         credential: SecretString,
     ) -> Result<Arc<dyn AmazonGateway>, GatewayError> {
         Ok(Arc::new(self.spapi_source(connection, &credential)?))
+    }
+
+    fn export_quota(&self, account: &ApiAccount) -> Option<QuotaSnapshot> {
+        let ApiAccount::SpApi {
+            selling_partner_id, ..
+        } = account
+        else {
+            return None;
+        };
+        self.client.export_quota(selling_partner_id)
+    }
+
+    fn import_quota(&self, account: &ApiAccount, snapshot: &QuotaSnapshot) {
+        if let ApiAccount::SpApi {
+            selling_partner_id, ..
+        } = account
+        {
+            self.client.import_quota(selling_partner_id, snapshot);
+        }
     }
 }

@@ -14,6 +14,7 @@ use reqwest::header::HeaderValue;
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::SellingPartnerId;
 use sellerlink_domain::marketplace::Region;
+use sellerlink_domain::quota::QuotaSnapshot;
 use sellerlink_http::RetryPolicy;
 use url::Url;
 
@@ -81,5 +82,19 @@ impl SpApiClient {
             .limits
             .as_ref()
             .map(|limits| limits.plan(seller, operation))
+    }
+
+    /// The state of `seller`'s rate buckets now (levels and rates Amazon reported), for the process that spends
+    /// the seller's quota next; `None` when rate limiting is off or nothing was spent or learned.
+    pub fn export_quota(&self, seller: &SellingPartnerId) -> Option<QuotaSnapshot> {
+        self.inner.limits.as_ref()?.export(seller)
+    }
+
+    /// Takes on the state another process left for `seller` ([`SpApiClient::export_quota`]): its learned rates,
+    /// and its levels plus what the rates gave back since. Does nothing when rate limiting is off.
+    pub fn import_quota(&self, seller: &SellingPartnerId, snapshot: &QuotaSnapshot) {
+        if let Some(limits) = &self.inner.limits {
+            limits.import(seller, snapshot);
+        }
     }
 }

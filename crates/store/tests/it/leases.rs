@@ -2,7 +2,7 @@
 
 use jiff::SignedDuration;
 use sellerlink_domain::ids::ConnectionId;
-use sellerlink_store::{LeaseName, LeaseOwner, StoreError};
+use sellerlink_store::{LeaseName, LeaseOwner, MAX_QUOTA_STATE_BYTES, StoreError};
 
 use crate::fixtures::at;
 use crate::harness::Db;
@@ -169,10 +169,130 @@ async fn a_gone_holders_lease_is_taken_over_once_and_only_from_it(db: Db) {
     assert!(store.release_lease(&name, &a).await.unwrap());
 }
 
+async fn a_lease_carries_its_holders_quota_state_to_the_next_holder(db: Db) {
+    let store = &db.store;
+    let name = LeaseName::sync(ConnectionId::new());
+    let (a, b, c) = (owner("worker-a"), owner("worker-b"), owner("worker-c"));
+    let ttl = SignedDuration::from_secs(60);
+    let t0 = at("2026-03-01T00:00:00Z");
+
+    let first = store
+        .acquire_lease_with_state(&name, &a, t0, ttl)
+        .await
+        .unwrap()
+        .expect("free");
+    assert_eq!(first.quota_state, None, "nobody left anything");
+    let fence_a = first.fence;
+    // Renewing stores the state (so a holder killed later leaves it behind); no state keeps the stored one.
+    let t10 = at("2026-03-01T00:00:10Z");
+    assert!(
+        store
+            .renew_lease_with_state(&fence_a, t10, ttl, Some(r#"{"v":"renewed"}"#))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .renew_lease_with_state(&fence_a, t10, ttl, None)
+            .await
+            .unwrap()
+    );
+    // A holder that ended is taken over with what it left at its last renewal.
+    let t20 = at("2026-03-01T00:00:20Z");
+    let taken = store
+        .take_over_lease_with_state(&name, &a, &b, t20, ttl)
+        .await
+        .unwrap()
+        .expect("a still held it");
+    assert_eq!(taken.quota_state.as_deref(), Some(r#"{"v":"renewed"}"#));
+    assert_eq!(taken.fence.token, fence_a.token + 1);
+    let fence_b = taken.fence;
+
+    // The old holder's fence writes nothing any more: neither renewal nor release, state included.
+    assert!(
+        !store
+            .renew_lease_with_state(&fence_a, t20, ttl, Some("stale"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .release_lease_with_state(&fence_a, Some("stale"))
+            .await
+            .unwrap()
+    );
+
+    // The release stores the holder's state; the next holder (after the release) gets it with a new token.
+    assert!(
+        store
+            .release_lease_with_state(&fence_b, Some(r#"{"v":"released"}"#))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .release_lease_with_state(&fence_b, Some("again"))
+            .await
+            .unwrap(),
+        "released once"
+    );
+    let next = store
+        .acquire_lease_with_state(&name, &c, t20, ttl)
+        .await
+        .unwrap()
+        .expect("released");
+    assert_eq!(next.quota_state.as_deref(), Some(r#"{"v":"released"}"#));
+    assert_eq!(next.fence.token, fence_b.token + 1);
+    // The plain calls keep working and keep the state.
+    assert!(store.renew_lease(&next.fence, t20, ttl).await.unwrap());
+    assert!(store.release_lease(&name, &c).await.unwrap());
+    let again = store
+        .acquire_lease_with_state(&name, &a, t20, ttl)
+        .await
+        .unwrap()
+        .expect("free");
+    assert_eq!(again.quota_state.as_deref(), Some(r#"{"v":"released"}"#));
+}
+
+async fn oversized_quota_state_is_refused_naming_the_field(db: Db) {
+    let store = &db.store;
+    let name = LeaseName::sync(ConnectionId::new());
+    let t0 = at("2026-03-01T00:00:00Z");
+    let ttl = SignedDuration::from_secs(60);
+    let fence = store
+        .acquire_lease(&name, &owner("a"), t0, ttl)
+        .await
+        .unwrap()
+        .expect("free");
+    let huge = "x".repeat(MAX_QUOTA_STATE_BYTES + 1);
+    for error in [
+        store
+            .renew_lease_with_state(&fence, t0, ttl, Some(&huge))
+            .await
+            .unwrap_err(),
+        store
+            .release_lease_with_state(&fence, Some(&huge))
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(matches!(error, StoreError::Invalid { .. }), "{error:?}");
+        assert!(error.to_string().contains("lease quota state"), "{error}");
+    }
+    let fitting = "x".repeat(MAX_QUOTA_STATE_BYTES);
+    assert!(
+        store
+            .release_lease_with_state(&fence, Some(&fitting))
+            .await
+            .unwrap()
+    );
+}
+
 on_both_engines!(
     a_gone_holders_lease_is_taken_over_once_and_only_from_it,
     a_lease_is_exclusive_until_it_expires,
     only_the_holder_releases_a_lease,
     of_racing_workers_exactly_one_gets_the_lease,
     a_lease_needs_a_positive_ttl,
+    a_lease_carries_its_holders_quota_state_to_the_next_holder,
+    oversized_quota_state_is_refused_naming_the_field,
 );

@@ -15,6 +15,7 @@ mod fleet;
 mod lease;
 mod odd_order_ids;
 mod quarantine;
+mod quota_handover;
 mod scheduler;
 mod shipments;
 mod stock;
