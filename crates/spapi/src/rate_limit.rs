@@ -136,10 +136,15 @@ impl RateLimits {
 
     /// Applies `x-amzn-RateLimit-Limit`: when `rate` differs from the bucket's, the bucket is
     /// replaced by one at the new rate (same burst) holding no more tokens than the old one had.
+    ///
+    /// The header states the rate the server enforces. A sandbox that runs faster than Amazon reports its sped-up
+    /// rate, so the rate is taken back to Amazon's scale here (divided by `rate_scale`) before the bucket applies
+    /// the scale again; otherwise a sped-up client would pace at the scale squared.
     pub(crate) fn observe_rate(&self, seller: &SellingPartnerId, operation: Operation, rate: f64) {
         if !(rate.is_finite() && rate > 0.0) {
             return;
         }
+        let rate = rate / self.scale;
         let now = self.clock.now();
         let mut buckets = self.lock();
         let bucket = self.bucket(&mut buckets, seller, operation);
@@ -315,6 +320,18 @@ mod tests {
         limits.observe_rate(&seller, op, 10.0);
         limits.observe_rate(&seller, op, f64::NAN);
         assert_eq!(limits.plan(&seller, op).rate, 10.0);
+    }
+
+    #[test]
+    fn a_reported_rate_is_the_rate_in_force_whatever_the_scale() {
+        // A sandbox at 10× reports 2/s × 10 = 20/s: the client paces at 20/s, not 200/s.
+        let (clock, limits, seller) = setup(10.0);
+        let op = Operation::ConfirmShipment;
+        limits.observe_rate(&seller, op, 20.0);
+        assert_eq!(limits.plan(&seller, op).rate, 2.0, "Amazon's rate, before the scale");
+        takes(&limits, &seller, op);
+        clock.advance(SignedDuration::from_millis(100));
+        assert_eq!(takes(&limits, &seller, op), 2, "20 per second: 2 tokens in 100 ms");
     }
 
     #[test]
