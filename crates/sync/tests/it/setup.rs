@@ -225,10 +225,10 @@ pub fn seal(keyring: &Keyring, connection_id: ConnectionId, credential: &str) ->
 
 impl Sandbox {
     pub fn seller_marketplaces(&self, seller_id: &str) -> Vec<MarketplaceId> {
-        let world = self.running.world();
-        let world = sellerlink_sandbox::world::lock(&world);
-        world
-            .seller(seller_id)
+        self.running
+            .sellers()
+            .into_iter()
+            .find(|seller| seller.seller_id == seller_id)
             .expect("the seller exists")
             .marketplace_ids
             .iter()
