@@ -44,7 +44,7 @@ impl CombinedGatewayFactory {
 }
 
 impl GatewayFactory for CombinedGatewayFactory {
-    fn source(
+    fn gateway(
         &self,
         connection: &Connection,
         credential: SecretString,
@@ -70,6 +70,6 @@ impl GatewayFactory for CombinedGatewayFactory {
                 ),
             ));
         };
-        factory.source(connection, credential)
+        factory.gateway(connection, credential)
     }
 }

@@ -41,8 +41,8 @@ use sellerlink_secrets::{Keyring, MasterKey};
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::{LeaseOwner, SealedCredential, Store};
 use sellerlink_sync::{
-    ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials, MwsSettings,
-    MwsSourceFactory, Scheduler, SchedulerConfig, SourceFactory, SpApiSettings, SpApiSourceFactory,
+    GatewayFactory, ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials,
+    MwsGatewayFactory, MwsSettings, Scheduler, SchedulerConfig, SpApiGatewayFactory, SpApiSettings,
 };
 use serde_json::{Value, json};
 
@@ -302,16 +302,16 @@ async fn grant(
     }
 }
 
-/// The source factory of `api` against the sandbox: MWS as the demo developer, SP-API as the demo app (both
+/// The gateway factory of `api` against the sandbox: MWS as the demo developer, SP-API as the demo app (both
 /// from the sandbox's `identity`).
-fn source_factory(
+fn gateway_factory(
     sandbox: &SandboxProcess,
     api: Api,
     identity: &Value,
     clock: Arc<dyn Clock>,
     rate_scale: f64,
     pacing: bool,
-) -> Arc<dyn SourceFactory> {
+) -> Arc<dyn GatewayFactory> {
     match api {
         Api::Mws => {
             let developer = &identity["developer"];
@@ -324,7 +324,7 @@ fn source_factory(
             settings.restore_rate_scale = rate_scale;
             settings.pacing = pacing;
             settings.pacing_headroom = env_number("SYNC_BENCH_HEADROOM", settings.pacing_headroom);
-            Arc::new(MwsSourceFactory::new(&settings, clock).expect("settings"))
+            Arc::new(MwsGatewayFactory::new(&settings, clock).expect("settings"))
         }
         Api::SpApi => {
             let app = &identity["app"];
@@ -342,7 +342,7 @@ fn source_factory(
             settings.spapi_endpoint_override = Some(sandbox.url.parse().expect("URL"));
             settings.rate_scale = rate_scale;
             settings.pacing = pacing;
-            Arc::new(SpApiSourceFactory::new(&settings, clock).expect("settings"))
+            Arc::new(SpApiGatewayFactory::new(&settings, clock).expect("settings"))
         }
     }
 }
@@ -454,7 +454,7 @@ async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool
         connections.push(connection.id);
     }
 
-    let factory = source_factory(sandbox, api, &identity, clock.clone(), rate_scale, pacing);
+    let factory = gateway_factory(sandbox, api, &identity, clock.clone(), rate_scale, pacing);
     let mut config = ImportConfig::new(LeaseOwner::parse("bench").expect("owner"));
     config.initial_lookback = SignedDuration::from_hours(90 * 24);
     config.items_concurrency = env_number("SYNC_BENCH_CONCURRENCY", config.items_concurrency);

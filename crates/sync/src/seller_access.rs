@@ -93,8 +93,8 @@ impl SellerAccess {
         let credential = self.inner.credentials.open(connection.id).await?;
         self.inner
             .gateways
-            .source(connection, credential)
-            .map_err(|source| SyncError::Source {
+            .gateway(connection, credential)
+            .map_err(|source| SyncError::Gateway {
                 connection: connection.id,
                 source,
             })

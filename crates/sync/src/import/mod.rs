@@ -70,7 +70,7 @@ impl Ended {
 
 impl Importer {
     /// An importer over `store`. `clock` must read Amazon's time (the window's lower bound and the stored
-    /// instants come from it); `credentials` opens each connection's credential; `factory` builds its source.
+    /// instants come from it); `credentials` opens each connection's credential; `factory` builds its gateway.
     pub fn new(
         store: Store,
         clock: Arc<dyn Clock>,
@@ -250,9 +250,9 @@ impl Importer {
         let run_id = store.start_sync_run(connection_id, started_at).await?;
         let stats = Arc::new(RunStats::default());
         let cancel = options.cancel.clone().unwrap_or_default();
-        let ended = match self.source_for(&connection).await {
-            Ok(source) => {
-                self.import(&connection, source, lease, &stats, &cancel, &options)
+        let ended = match self.open_gateway(&connection).await {
+            Ok(gateway) => {
+                self.import(&connection, gateway, lease, &stats, &cancel, &options)
                     .await?
             }
             Err(ended) => ended,
@@ -261,14 +261,14 @@ impl Importer {
             .await
     }
 
-    /// Opens the credential and builds the source; a failure ends the run.
-    async fn source_for(&self, connection: &Connection) -> Result<Arc<dyn AmazonGateway>, Ended> {
+    /// Opens the credential and builds the gateway; a failure ends the run.
+    async fn open_gateway(&self, connection: &Connection) -> Result<Arc<dyn AmazonGateway>, Ended> {
         self.inner
             .access
             .open_gateway(connection)
             .await
             .map_err(|error| match error {
-                SyncError::Source { source, .. } => {
+                SyncError::Gateway { source, .. } => {
                     Ended::failed(source.kind.name(), source.to_string())
                 }
                 SyncError::Credential(error) => Ended::failed("credential", error.to_string()),
@@ -325,7 +325,7 @@ impl Importer {
     async fn import(
         &self,
         connection: &Connection,
-        source: Arc<dyn AmazonGateway>,
+        gateway: Arc<dyn AmazonGateway>,
         lease: &SellerLease,
         stats: &Arc<RunStats>,
         cancel: &CancellationToken,
@@ -334,7 +334,7 @@ impl Importer {
         let pipeline = Pipeline {
             store: self.store(),
             clock: self.clock().as_ref(),
-            source,
+            gateway,
             connection_id: connection.id,
             window: self.window(connection.id).await?,
             known: self.known(connection.id).await?,
@@ -350,7 +350,7 @@ impl Importer {
                 watermark: Some(watermark),
                 error: None,
             },
-            Err(PipelineError::Source(error)) => self.source_failed(connection.id, error).await?,
+            Err(PipelineError::Gateway(error)) => self.gateway_failed(connection.id, error).await?,
             Err(PipelineError::Store(error)) => Ended::failed("store", error.to_string()),
             Err(PipelineError::LeaseLost) => Ended::failed(
                 "lease_lost",
@@ -364,7 +364,7 @@ impl Importer {
     }
 
     /// Ends a run on an Amazon error: a refusal of the credential marks the connection access denied.
-    async fn source_failed(
+    async fn gateway_failed(
         &self,
         connection_id: ConnectionId,
         error: GatewayError,

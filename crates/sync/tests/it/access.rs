@@ -18,9 +18,9 @@ use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_sandbox::GrantsHandle;
 use sellerlink_store::{AuditFilter, SyncOutcome};
 use sellerlink_sync::{
-    ImportOutcome, Importer, MwsSourceFactory, OrderSource, OrdersPage, OutgoingShipment,
-    PageToken, Participation, Progress, RunOptions, ShipmentOutcome, ShipmentSubmission,
-    SourceError, SourceFactory, SourceFuture, StockOutcome, StockSubmission, SyncReport,
+    AmazonGateway, GatewayError, GatewayFactory, GatewayFuture, ImportOutcome, Importer,
+    MwsGatewayFactory, OrdersPage, OutgoingShipment, PageToken, Participation, Progress,
+    RunOptions, ShipmentOutcome, ShipmentSubmission, StockOutcome, StockSubmission, SyncReport,
     VerifyOutcome, Window,
 };
 use sellerlink_testkit::sandbox_control::GrantAction;
@@ -30,39 +30,39 @@ use crate::compare::watermark;
 use crate::sandbox::Options;
 use crate::setup::{Api, World, import_config, importer_with_factory};
 
-/// The real MWS source, which pulls a trigger (once) when its `after`-th item listing is asked for: the seller acts
+/// The real MWS gateway, which pulls a trigger (once) when its `after`-th item listing is asked for: the seller acts
 /// in Seller Central while the import runs.
 struct Tripwire {
-    inner: Arc<dyn OrderSource>,
+    inner: Arc<dyn AmazonGateway>,
     calls: Arc<AtomicUsize>,
     after: usize,
     trigger: Arc<dyn Fn() + Send + Sync>,
 }
 
-impl OrderSource for Tripwire {
+impl AmazonGateway for Tripwire {
     fn updated_orders_page<'a>(
         &'a self,
         window: &'a Window,
         page: Option<&'a PageToken>,
-    ) -> SourceFuture<'a, OrdersPage> {
+    ) -> GatewayFuture<'a, OrdersPage> {
         self.inner.updated_orders_page(window, page)
     }
 
-    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> SourceFuture<'a, Vec<OrderItem>> {
+    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> GatewayFuture<'a, Vec<OrderItem>> {
         if self.calls.fetch_add(1, Ordering::SeqCst) + 1 == self.after {
             (self.trigger)();
         }
         self.inner.order_items(order)
     }
 
-    fn verify(&self) -> SourceFuture<'_, Vec<Participation>> {
+    fn verify(&self) -> GatewayFuture<'_, Vec<Participation>> {
         self.inner.verify()
     }
 
     fn submit_shipment<'a>(
         &'a self,
         shipment: &'a OutgoingShipment,
-    ) -> SourceFuture<'a, ShipmentSubmission> {
+    ) -> GatewayFuture<'a, ShipmentSubmission> {
         self.inner.submit_shipment(shipment)
     }
 
@@ -70,37 +70,37 @@ impl OrderSource for Tripwire {
         &'a self,
         submission: &'a str,
         order: &'a AmazonOrderId,
-    ) -> SourceFuture<'a, ShipmentOutcome> {
+    ) -> GatewayFuture<'a, ShipmentOutcome> {
         self.inner.shipment_outcome(submission, order)
     }
 
     fn submit_stock<'a>(
         &'a self,
         levels: &'a [(String, u32)],
-    ) -> SourceFuture<'a, StockSubmission> {
+    ) -> GatewayFuture<'a, StockSubmission> {
         self.inner.submit_stock(levels)
     }
 
-    fn stock_outcome<'a>(&'a self, submission: &'a str) -> SourceFuture<'a, StockOutcome> {
+    fn stock_outcome<'a>(&'a self, submission: &'a str) -> GatewayFuture<'a, StockOutcome> {
         self.inner.stock_outcome(submission)
     }
 }
 
 struct TripwireFactory {
-    inner: MwsSourceFactory,
+    inner: MwsGatewayFactory,
     calls: Arc<AtomicUsize>,
     after: usize,
     trigger: Arc<dyn Fn() + Send + Sync>,
 }
 
-impl SourceFactory for TripwireFactory {
-    fn source(
+impl GatewayFactory for TripwireFactory {
+    fn gateway(
         &self,
         connection: &Connection,
         credential: SecretString,
-    ) -> Result<Arc<dyn OrderSource>, SourceError> {
+    ) -> Result<Arc<dyn AmazonGateway>, GatewayError> {
         Ok(Arc::new(Tripwire {
-            inner: self.inner.source(connection, credential)?,
+            inner: self.inner.gateway(connection, credential)?,
             calls: Arc::clone(&self.calls),
             after: self.after,
             trigger: Arc::clone(&self.trigger),
@@ -108,7 +108,7 @@ impl SourceFactory for TripwireFactory {
     }
 }
 
-/// An MWS importer whose source pulls `trigger` at its `after`-th item listing.
+/// An MWS importer whose gateway pulls `trigger` at its `after`-th item listing.
 fn tripping_importer(
     world: &World,
     after: usize,
@@ -116,7 +116,7 @@ fn tripping_importer(
 ) -> Importer {
     let clock: Arc<dyn Clock> = Arc::new(world.sandbox.clock());
     let factory = TripwireFactory {
-        inner: MwsSourceFactory::new(&world.sandbox.mws_settings(), clock.clone()).unwrap(),
+        inner: MwsGatewayFactory::new(&world.sandbox.mws_settings(), clock.clone()).unwrap(),
         calls: Arc::new(AtomicUsize::new(0)),
         after,
         trigger: Arc::new(trigger),

@@ -250,13 +250,13 @@ async fn scenario(world: World) {
         .open(id)
         .await
         .unwrap();
-    let source = world
+    let gateway = world
         .settings()
         .factory(&world.sandbox, Arc::new(world.sandbox.clock()))
-        .source(&connection, credential)
+        .gateway(&connection, credential)
         .unwrap();
     let order = &stored_orders(store, id).await[&fresh].order;
-    let items = source.order_items(&order.amazon_order_id).await.unwrap();
+    let items = gateway.order_items(&order.amazon_order_id).await.unwrap();
     assert_eq!(items, order.items);
 }
 
