@@ -1,6 +1,10 @@
 //! [`GrantsHandle`]: ends a seller's access in a started sandbox without an HTTP round trip, for code that must do
 //! it at an exact moment from a synchronous callback (a test's hook that runs in the middle of an import).
 
+use jiff::Timestamp;
+
+use crate::lwa::LwaRegistry;
+use crate::lwa::registry::AuthorizationMissing;
 use crate::world::{GrantError, SharedWorld, lock};
 
 /// Ends sellers' MWS grants and SP-API authorizations in one started sandbox, synchronously; cheap to clone,
@@ -63,13 +67,7 @@ impl GrantsHandle {
         seller_id: &str,
         application_id: &str,
     ) -> Result<(), GrantChangeError> {
-        let mut world = lock(&self.world);
-        let now = world.now();
-        world
-            .lwa_mut()
-            .expire_now(seller_id, application_id, now)
-            .map_err(|_| GrantChangeError::NoAuthorization)?;
-        Ok(())
+        self.change_authorization(seller_id, application_id, LwaRegistry::expire_now)
     }
 
     /// The seller revokes its authorization of the SP-API app in Manage Your Apps, as
@@ -79,11 +77,19 @@ impl GrantsHandle {
         seller_id: &str,
         application_id: &str,
     ) -> Result<(), GrantChangeError> {
+        self.change_authorization(seller_id, application_id, LwaRegistry::revoke)
+    }
+
+    /// Applies `change` to the authorization at the sandbox's now.
+    fn change_authorization<T>(
+        &self,
+        seller_id: &str,
+        application_id: &str,
+        change: impl FnOnce(&mut LwaRegistry, &str, &str, Timestamp) -> Result<T, AuthorizationMissing>,
+    ) -> Result<(), GrantChangeError> {
         let mut world = lock(&self.world);
         let now = world.now();
-        world
-            .lwa_mut()
-            .revoke(seller_id, application_id, now)
+        change(world.lwa_mut(), seller_id, application_id, now)
             .map_err(|_| GrantChangeError::NoAuthorization)?;
         Ok(())
     }
