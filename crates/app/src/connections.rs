@@ -271,7 +271,7 @@ impl App {
         secret: &SecretString,
     ) -> Result<(), AppError> {
         let factory = self
-            .sources
+            .gateways
             .as_ref()
             .filter(|_| self.settings.mws.is_some())
             .ok_or(AppError::NotConfigured {
@@ -291,7 +291,7 @@ impl App {
             .home_marketplace()
             .marketplace()
             .seller_central_host;
-        let failure = |e: &sellerlink_sync::SourceError| {
+        let failure = |e: &sellerlink_sync::GatewayError| {
             AppError::Verification(VerificationFailure::from_source(
                 e,
                 seller_id,
@@ -299,10 +299,10 @@ impl App {
                 host,
             ))
         };
-        let source = factory
-            .source(connection, secret.clone())
+        let gateway = factory
+            .gateway(connection, secret.clone())
             .map_err(|e| failure(&e))?;
-        let participations = source.verify().await.map_err(|e| failure(&e))?;
+        let participations = gateway.verify().await.map_err(|e| failure(&e))?;
         let missing: Vec<MarketplaceId> = connection
             .marketplaces
             .iter()

@@ -25,8 +25,8 @@ use sellerlink_reminders::Reminders;
 use sellerlink_secrets::Keyring;
 use sellerlink_store::{LeaseOwner, Store, StoreOptions};
 use sellerlink_sync::{
-    CombinedSourceFactory, ImportConfig, Importer, KeyringBuyerData, KeyringCredentials,
-    MwsSourceFactory, SourceFactory, SpApiSourceFactory,
+    CombinedGatewayFactory, GatewayFactory, ImportConfig, Importer, KeyringBuyerData,
+    KeyringCredentials, MwsGatewayFactory, SpApiGatewayFactory,
 };
 
 pub use connections::{LifecycleCommand, NewMwsConnection};
@@ -58,11 +58,11 @@ pub struct App {
     keyring: Arc<Keyring>,
     clock: Arc<dyn Clock>,
     settings: Arc<Settings>,
-    /// Builds Amazon sources of either API; `None` when neither MWS nor SP-API is configured.
-    sources: Option<Arc<dyn SourceFactory>>,
+    /// Builds Amazon gateways of either API; `None` when neither MWS nor SP-API is configured.
+    gateways: Option<Arc<dyn GatewayFactory>>,
     /// SP-API ("Connect with Amazon"), when configured.
     spapi: Option<Arc<spapi::SpApiRuntime>>,
-    /// The order-import engine over the same store, sources and credentials.
+    /// The order-import engine over the same store, gateways and credentials.
     importer: Option<Importer>,
     /// This process's name on the leases it takes and on its jobs' runs.
     owner: LeaseOwner,
@@ -98,30 +98,30 @@ impl App {
         store.seal_clear_buyer_data().await?;
         let invalid =
             |field: &'static str, problem: String| AppError::InvalidInput { field, problem };
-        let mws: Option<Arc<dyn SourceFactory>> = match &settings.mws {
+        let mws: Option<Arc<dyn GatewayFactory>> = match &settings.mws {
             Some(mws) => Some(Arc::new(
-                MwsSourceFactory::new(mws, clock.clone())
+                MwsGatewayFactory::new(mws, clock.clone())
                     .map_err(|e| invalid("MWS settings", e.to_string()))?,
             )),
             None => None,
         };
         let spapi = match &settings.spapi {
             Some(spapi) => Some(Arc::new(spapi::SpApiRuntime {
-                factory: SpApiSourceFactory::new(&spapi.api, clock.clone())
+                factory: SpApiGatewayFactory::new(&spapi.api, clock.clone())
                     .map_err(|e| invalid("SP-API settings", e.to_string()))?,
                 settings: spapi.clone(),
             })),
             None => None,
         };
-        let spapi_sources = spapi
+        let spapi_gateways = spapi
             .as_ref()
-            .map(|runtime| Arc::new(runtime.factory.clone()) as Arc<dyn SourceFactory>);
-        let combined = CombinedSourceFactory::new(mws, spapi_sources);
-        let sources: Option<Arc<dyn SourceFactory>> =
+            .map(|runtime| Arc::new(runtime.factory.clone()) as Arc<dyn GatewayFactory>);
+        let combined = CombinedGatewayFactory::new(mws, spapi_gateways);
+        let gateways: Option<Arc<dyn GatewayFactory>> =
             (!combined.is_empty()).then(|| Arc::new(combined) as _);
         let owner = LeaseOwner::of_this_process("sellerlink")
             .expect("a host name and process id make a valid lease owner");
-        let importer = sources.as_ref().map(|factory| {
+        let importer = gateways.as_ref().map(|factory| {
             let mut config = ImportConfig::new(owner.clone());
             config.initial_lookback = settings.initial_lookback;
             config.lease_ttl = settings.lease_ttl;
@@ -138,7 +138,7 @@ impl App {
             keyring,
             clock,
             settings: Arc::new(settings),
-            sources,
+            gateways,
             spapi,
             importer,
             owner,

@@ -2,7 +2,7 @@
 
 use sellerlink_domain::ids::{DeveloperId, IdField, MarketplaceId, SellerId};
 use sellerlink_domain::refusal::RefusalCause;
-use sellerlink_sync::{SourceError, SourceErrorKind};
+use sellerlink_sync::{GatewayError, GatewayErrorKind};
 use serde::Serialize;
 
 /// A verification that failed; nothing was stored.
@@ -60,7 +60,7 @@ pub enum VerificationFailure {
 impl VerificationFailure {
     /// Classifies a failed verification call.
     pub(crate) fn from_source(
-        error: &SourceError,
+        error: &GatewayError,
         seller_id: &SellerId,
         developer_id: &DeveloperId,
         seller_central_host: &str,
@@ -73,7 +73,7 @@ impl VerificationFailure {
             )
         };
         match &error.kind {
-            SourceErrorKind::AccessDenied { cause, .. } => match cause {
+            GatewayErrorKind::AccessDenied { cause, .. } => match cause {
                 RefusalCause::OperatorCredentials => Self::OperatorCredentials {
                     amazon_message: error.message.clone(),
                 },
@@ -90,10 +90,10 @@ impl VerificationFailure {
                     )
                 }
             },
-            SourceErrorKind::Transient | SourceErrorKind::Throttled { .. } => Self::Unreachable {
+            GatewayErrorKind::Transient | GatewayErrorKind::Throttled { .. } => Self::Unreachable {
                 detail: error.to_string(),
             },
-            SourceErrorKind::Invalid if names_an_unknown_seller(&error.message) => {
+            GatewayErrorKind::Invalid if names_an_unknown_seller(&error.message) => {
                 let (seller_id, developer_id, seller_central_host) = ids();
                 Self::SellerIdNotFound {
                     seller_id,
@@ -101,7 +101,7 @@ impl VerificationFailure {
                     seller_central_host,
                 }
             }
-            SourceErrorKind::Invalid | SourceErrorKind::Other => Self::Refused {
+            GatewayErrorKind::Invalid | GatewayErrorKind::Other => Self::Refused {
                 detail: error.to_string(),
             },
         }
@@ -343,9 +343,9 @@ fn names(ids: &[MarketplaceId]) -> String {
 mod tests {
     use super::*;
 
-    fn classify(kind: SourceErrorKind, message: &str) -> VerificationFailure {
+    fn classify(kind: GatewayErrorKind, message: &str) -> VerificationFailure {
         VerificationFailure::from_source(
-            &SourceError::new(kind, "Sellers.ListMarketplaceParticipations", message),
+            &GatewayError::new(kind, "Sellers.ListMarketplaceParticipations", message),
             &SellerId::parse("A1B2C3D4E5F6G7").expect("a valid seller id"),
             &DeveloperId::parse("5259-6479-4073").expect("a valid developer id"),
             "sellercentral.amazon.co.jp",
@@ -355,7 +355,7 @@ mod tests {
     #[test]
     fn an_unknown_seller_id_is_the_seller_id_field_with_its_own_message() {
         let failure = classify(
-            SourceErrorKind::Invalid,
+            GatewayErrorKind::Invalid,
             "Sellers.ListMarketplaceParticipations: Amazon MWS refused the request (HTTP 400): InvalidParameterValue: Invalid seller id: A1B2C3D4E5F6G7",
         );
         assert_eq!(failure.reason(), "seller_id_not_found");
@@ -368,7 +368,7 @@ mod tests {
         assert!(!ja.contains("InvalidParameterValue"), "{ja}");
         assert!(failure.message_en().contains("probably mistyped"));
         let other = classify(
-            SourceErrorKind::Invalid,
+            GatewayErrorKind::Invalid,
             "InvalidParameterValue: Invalid marketplace",
         );
         assert_eq!(other.reason(), "amazon_refused");
@@ -379,7 +379,7 @@ mod tests {
     fn refusals_point_at_the_value_the_merchant_typed() {
         let denied = |detail: &str| {
             classify(
-                SourceErrorKind::AccessDenied {
+                GatewayErrorKind::AccessDenied {
                     cause: RefusalCause::SellerAccess,
                     code: "AccessDenied".to_owned(),
                     message: detail.to_owned(),
@@ -404,7 +404,7 @@ mod tests {
             participating: Vec::new(),
         };
         assert_eq!(missing.field(), Some(IdField::MarketplaceId));
-        let unreachable = classify(SourceErrorKind::Transient, "connection refused");
+        let unreachable = classify(GatewayErrorKind::Transient, "connection refused");
         assert_eq!(unreachable.field(), None);
     }
 }

@@ -53,7 +53,7 @@ impl CombinedGatewayFactory {
 }
 
 impl GatewayFactory for CombinedGatewayFactory {
-    fn source(
+    fn gateway(
         &self,
         connection: &Connection,
         credential: SecretString,
@@ -79,7 +79,7 @@ impl GatewayFactory for CombinedGatewayFactory {
                 ),
             ));
         };
-        factory.source(connection, credential)
+        factory.gateway(connection, credential)
     }
 
     fn export_quota(&self, account: &ApiAccount) -> Option<QuotaSnapshot> {

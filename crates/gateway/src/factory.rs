@@ -13,7 +13,7 @@ use crate::gateway::{AmazonGateway, GatewayError};
 /// Builds the gateway of a connection from the connection and its credential in clear.
 pub trait GatewayFactory: Send + Sync {
     /// The gateway for `connection`; `credential` is its MWS Auth Token or LWA refresh token.
-    fn source(
+    fn gateway(
         &self,
         connection: &Connection,
         credential: SecretString,

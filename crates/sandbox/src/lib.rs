@@ -8,6 +8,7 @@ mod dropped_connections;
 mod faults;
 mod feeds;
 mod generate;
+mod grants_handle;
 mod ids;
 mod jst;
 mod lwa;
@@ -23,19 +24,14 @@ mod stock;
 mod throttle;
 mod timefmt;
 mod tls;
-// Not part of the API: the sandbox's state, still reached by `sellerlink-sync`'s integration tests; once they use
-// `sellerlink_testkit::SandboxControl` and `ClockHandle`, this module, the `SharedWorld` re-export and
-// `RunningSandbox::world` go back to private.
-#[doc(hidden)]
-pub mod world;
+mod world;
 mod xml;
 
 pub use clock_handle::ClockHandle;
+pub use grants_handle::{GrantChangeError, GrantsHandle};
 pub use lwa::{App, AppStage, ClientSecret, SpApiAppError};
 pub use server::{RunningSandbox, SandboxConfig, SandboxError, run_forever, start};
 pub use tls::{TlsError, install_crypto_provider};
-#[doc(hidden)]
-pub use world::SharedWorld;
 pub use world::{Developer, SellerAccount};
 
 /// Signing raw MWS requests the way the sandbox checks them (Signature Version 2, and [`signing::verify`], the check

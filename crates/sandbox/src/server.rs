@@ -23,6 +23,7 @@ use tower::Service;
 use crate::AppState;
 use crate::clock_handle::ClockHandle;
 use crate::dropped_connections::ConnectionControl;
+use crate::grants_handle::GrantsHandle;
 use crate::lwa::SpApiAppError;
 use crate::world::{DEMO_DEVELOPER_ID, Developer, SellerAccount, SharedWorld, World, lock};
 
@@ -188,11 +189,10 @@ impl RunningSandbox {
         ClockHandle::new(self.world.clone())
     }
 
-    /// Not part of the API: the sandbox's whole state, still reached by `sellerlink-sync`'s integration tests (see
-    /// the `world` module); everything else uses [`RunningSandbox::clock`] and the control API.
-    #[doc(hidden)]
-    pub fn world(&self) -> SharedWorld {
-        self.world.clone()
+    /// Ends sellers' MWS grants and SP-API authorizations without the control API, for a synchronous callback
+    /// that must do it at an exact moment (see [`GrantsHandle`]).
+    pub fn grants(&self) -> GrantsHandle {
+        GrantsHandle::new(self.world.clone())
     }
 
     /// The sandbox's now.

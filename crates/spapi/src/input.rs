@@ -16,8 +16,6 @@ pub enum InputField {
     AccessToken,
     /// The `spapi_oauth_code` from the OAuth redirect.
     AuthorizationCode,
-    /// A seller SKU.
-    Sku,
     /// A Listings product type.
     ProductType,
     /// `confirmShipment` `packageReferenceId`.
@@ -46,7 +44,6 @@ impl InputField {
             Self::LwaClientSecret => "LWA client secret",
             Self::AccessToken => "LWA access token",
             Self::AuthorizationCode => "SP-API authorization code (spapi_oauth_code)",
-            Self::Sku => "SKU",
             Self::ProductType => "product type",
             Self::PackageReferenceId => "package reference ID",
             Self::CarrierCode => "carrier code",
@@ -74,9 +71,6 @@ impl InputField {
             Self::AuthorizationCode => {
                 "the spapi_oauth_code query value of the OAuth redirect: up to 512 printable \
                  characters without spaces, e.g. ANDCxqkXpLmVfRnBoTsz"
-            }
-            Self::Sku => {
-                "1–40 characters as the seller typed them in Seller Central, e.g. TEA-SENCHA-100G"
             }
             Self::ProductType => "an Amazon product type in upper case, e.g. PRODUCT or LUGGAGE",
             Self::PackageReferenceId => "a positive whole number written as text, e.g. \"1\"",
@@ -246,11 +240,11 @@ mod tests {
 
     #[test]
     fn messages_name_the_field_and_the_format() {
-        let error = token_like(InputField::Sku, "  ", 40, false).unwrap_err();
+        let error = token_like(InputField::TrackingNumber, "  ", 40, false).unwrap_err();
         assert_eq!(error.problem, InputProblem::Empty);
         let text = error.to_string();
         assert!(
-            text.starts_with("SKU: is empty; expected 1–40 characters"),
+            text.starts_with("tracking number: is empty; expected the carrier's tracking number"),
             "{text}"
         );
     }

@@ -10,10 +10,10 @@ mod input;
 pub mod lwa;
 pub mod model;
 mod operation;
+mod product_type;
 mod rate_limit;
 mod retry;
 mod seller_auth;
-mod sku;
 
 pub use build_error::BuildError;
 pub use client::{SpApiClient, SpApiClientBuilder};
@@ -37,6 +37,9 @@ pub use model::search_orders::{
 pub use model::sellers::Participation;
 pub use model::shipment::{ConfirmShipment, PackageDetail, ShipmentItem};
 pub use operation::{Operation, UsagePlan};
+pub use product_type::ProductType;
 pub use seller_auth::SellerAuth;
+/// The seller SKU a listing is patched under: the domain's one SKU rule (1–40 characters, kept as typed apart from
+/// surrounding white space, no hidden character); the client percent-encodes it as a path segment.
+pub use sellerlink_domain::ids::Sku;
 pub use sellerlink_http::RetryPolicy;
-pub use sku::{ProductType, Sku};

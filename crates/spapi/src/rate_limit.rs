@@ -328,10 +328,18 @@ mod tests {
         let (clock, limits, seller) = setup(10.0);
         let op = Operation::ConfirmShipment;
         limits.observe_rate(&seller, op, 20.0);
-        assert_eq!(limits.plan(&seller, op).rate, 2.0, "Amazon's rate, before the scale");
+        assert_eq!(
+            limits.plan(&seller, op).rate,
+            2.0,
+            "Amazon's rate, before the scale"
+        );
         takes(&limits, &seller, op);
         clock.advance(SignedDuration::from_millis(100));
-        assert_eq!(takes(&limits, &seller, op), 2, "20 per second: 2 tokens in 100 ms");
+        assert_eq!(
+            takes(&limits, &seller, op),
+            2,
+            "20 per second: 2 tokens in 100 ms"
+        );
     }
 
     #[test]

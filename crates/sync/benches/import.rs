@@ -41,10 +41,11 @@ use sellerlink_secrets::{Keyring, MasterKey};
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::{LeaseOwner, SealedCredential, Store};
 use sellerlink_sync::{
-    ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials, MwsSettings,
-    MwsSourceFactory, Scheduler, SchedulerConfig, SourceFactory, SpApiSettings, SpApiSourceFactory,
+    GatewayFactory, ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials,
+    MwsGatewayFactory, MwsSettings, Scheduler, SchedulerConfig, SpApiGatewayFactory, SpApiSettings,
 };
-use serde_json::{Value, json};
+use sellerlink_testkit::SandboxControl;
+use sellerlink_testkit::sandbox_control::{Identity, Seller};
 
 const SERVE_FLAG: &str = "--serve-sandbox";
 const GENERATED_AT: &str = "2024-03-01T03:00:00Z";
@@ -99,7 +100,7 @@ struct SandboxProcess {
     child: Child,
     stdin: Option<ChildStdin>,
     url: String,
-    http: reqwest::Client,
+    control: SandboxControl,
 }
 
 impl SandboxProcess {
@@ -129,27 +130,8 @@ impl SandboxProcess {
         Self {
             child,
             stdin,
+            control: SandboxControl::new(url.clone()),
             url,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self.http.request(method, format!("{}{path}", self.url));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("control API answers");
-        assert!(
-            response.status().is_success(),
-            "control API refused {path}: {}",
-            response.status()
-        );
-        let text = response.text().await.expect("body");
-        if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).expect("JSON")
         }
     }
 
@@ -256,83 +238,65 @@ struct SellerGrant {
 async fn grant(
     sandbox: &SandboxProcess,
     api: Api,
-    seller: &Value,
+    seller: &Seller,
     developer_id: &str,
     home: &MarketplaceId,
 ) -> SellerGrant {
-    let seller_id = seller["seller_id"].as_str().expect("seller id");
+    let seller_id = seller.seller_id.as_str();
     match api {
         Api::Mws => {
-            let grant = sandbox
-                .call(
-                    reqwest::Method::POST,
-                    "/_sandbox/grants",
-                    Some(json!({ "seller_id": seller_id, "developer_id": developer_id })),
-                )
-                .await;
+            let grant = sandbox.control.grant(seller_id, developer_id).await;
             SellerGrant {
                 account: ApiAccount::Mws {
                     seller_id: SellerId::parse(seller_id).expect("seller id"),
                     developer_id: DeveloperId::parse(developer_id).expect("developer id"),
                 },
                 term: RenewalTerm::OneYear,
-                secret: grant["mws_auth_token"].as_str().expect("token").to_owned(),
+                secret: grant.mws_auth_token,
             }
         }
         Api::SpApi => {
-            let authorization = sandbox
-                .call(
-                    reqwest::Method::POST,
-                    "/_sandbox/authorizations",
-                    Some(json!({ "seller_id": seller_id })),
-                )
-                .await;
+            let authorization = sandbox.control.authorize(seller_id, None).await;
             SellerGrant {
                 account: ApiAccount::SpApi {
                     selling_partner_id: SellingPartnerId::parse(seller_id).expect("seller id"),
                     region: home.marketplace().region,
                 },
                 term: RenewalTerm::Days365,
-                secret: authorization["refresh_token"]
-                    .as_str()
-                    .expect("refresh token")
-                    .to_owned(),
+                secret: authorization.refresh_token.expect("refresh token"),
             }
         }
     }
 }
 
-/// The source factory of `api` against the sandbox: MWS as the demo developer, SP-API as the demo app (both
+/// The gateway factory of `api` against the sandbox: MWS as the demo developer, SP-API as the demo app (both
 /// from the sandbox's `identity`).
-fn source_factory(
+fn gateway_factory(
     sandbox: &SandboxProcess,
     api: Api,
-    identity: &Value,
+    identity: &Identity,
     clock: Arc<dyn Clock>,
     rate_scale: f64,
     pacing: bool,
-) -> Arc<dyn SourceFactory> {
+) -> Arc<dyn GatewayFactory> {
     match api {
         Api::Mws => {
-            let developer = &identity["developer"];
+            let developer = identity.developer.as_ref().expect("the demo developer");
             let mut settings = MwsSettings::new(
                 sandbox.url.parse().expect("URL"),
-                AwsAccessKeyId::parse(developer["access_key_id"].as_str().expect("key"))
-                    .expect("access key"),
-                SecretString::from(developer["secret_key"].as_str().expect("secret").to_owned()),
+                AwsAccessKeyId::parse(&developer.access_key_id).expect("access key"),
+                SecretString::from(developer.secret_key.clone()),
             );
             settings.restore_rate_scale = rate_scale;
             settings.pacing = pacing;
             settings.pacing_headroom = env_number("SYNC_BENCH_HEADROOM", settings.pacing_headroom);
-            Arc::new(MwsSourceFactory::new(&settings, clock).expect("settings"))
+            Arc::new(MwsGatewayFactory::new(&settings, clock).expect("settings"))
         }
         Api::SpApi => {
-            let app = &identity["app"];
+            let app = identity.app.as_ref().expect("the demo app");
             let credentials = LwaCredentials::new(
-                LwaClientId::parse(app["client_id"].as_str().expect("client id"))
-                    .expect("the demo app's client id"),
-                LwaClientSecret::parse(app["client_secret"].as_str().expect("client secret"))
-                    .expect("the demo app's client secret"),
+                LwaClientId::parse(&app.client_id).expect("the demo app's client id"),
+                LwaClientSecret::parse(&app.client_secret).expect("the demo app's client secret"),
             );
             // The secret's expiry date feeds only the operator's countdown, which the bench does not show.
             let mut settings = SpApiSettings::new(credentials, jiff::civil::date(9999, 12, 31));
@@ -342,39 +306,24 @@ fn source_factory(
             settings.spapi_endpoint_override = Some(sandbox.url.parse().expect("URL"));
             settings.rate_scale = rate_scale;
             settings.pacing = pacing;
-            Arc::new(SpApiSourceFactory::new(&settings, clock).expect("settings"))
+            Arc::new(SpApiGatewayFactory::new(&settings, clock).expect("settings"))
         }
     }
 }
 
 async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool) -> Setup {
     let settled = GENERATED_AT.parse::<Timestamp>().expect("valid") + SETTLED_AFTER;
-    sandbox
-        .call(
-            reqwest::Method::POST,
-            "/_sandbox/clock",
-            Some(json!({ "set": settled.to_string() })),
-        )
-        .await;
-    let clock_view = sandbox
-        .call(reqwest::Method::GET, "/_sandbox/clock", None)
-        .await;
-    let sandbox_now: Timestamp = clock_view["now"]
-        .as_str()
-        .expect("now")
-        .parse()
-        .expect("instant");
+    sandbox.control.set_clock(&settled.to_string()).await;
+    let sandbox_now: Timestamp = sandbox.control.clock().await.now.parse().expect("instant");
     let clock: Arc<dyn Clock> = Arc::new(OffsetClock(sandbox_now.duration_since(Timestamp::now())));
-    let identity = sandbox
-        .call(reqwest::Method::GET, "/_sandbox/identity", None)
-        .await;
-    let developer_id = identity["developer"]["developer_id"]
-        .as_str()
-        .expect("developer id")
-        .to_owned();
-    let sellers = sandbox
-        .call(reqwest::Method::GET, "/_sandbox/sellers", None)
-        .await;
+    let identity = sandbox.control.identity().await;
+    let developer_id = identity
+        .developer
+        .as_ref()
+        .expect("the demo developer")
+        .developer_id
+        .clone();
+    let sellers = sandbox.control.sellers().await;
 
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
@@ -386,8 +335,8 @@ async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool
     store.migrate().await.expect("migrations");
     let now = clock.now();
     let mut connections = Vec::new();
-    for seller in sellers.as_array().expect("sellers") {
-        let seller_id = seller["seller_id"].as_str().expect("seller id");
+    for seller in &sellers {
+        let seller_id = seller.seller_id.as_str();
         let merchant = Merchant {
             id: MerchantId::new(),
             name: MerchantName::parse(&format!("bench {seller_id}")).expect("name"),
@@ -410,12 +359,11 @@ async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool
             )
             .await
             .expect("merchant");
-        let marketplaces: Vec<ConnectedMarketplace> = seller["marketplace_ids"]
-            .as_array()
-            .expect("marketplaces")
+        let marketplaces: Vec<ConnectedMarketplace> = seller
+            .marketplace_ids
             .iter()
             .map(|id| ConnectedMarketplace {
-                id: MarketplaceId::parse(id.as_str().expect("text")).expect("marketplace"),
+                id: MarketplaceId::parse(id).expect("marketplace"),
                 name: None,
             })
             .collect();
@@ -454,7 +402,7 @@ async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool
         connections.push(connection.id);
     }
 
-    let factory = source_factory(sandbox, api, &identity, clock.clone(), rate_scale, pacing);
+    let factory = gateway_factory(sandbox, api, &identity, clock.clone(), rate_scale, pacing);
     let mut config = ImportConfig::new(LeaseOwner::parse("bench").expect("owner"));
     config.initial_lookback = SignedDuration::from_hours(90 * 24);
     config.items_concurrency = env_number("SYNC_BENCH_CONCURRENCY", config.items_concurrency);
@@ -542,9 +490,7 @@ async fn quota() {
     let scale: f64 = env_number("SYNC_BENCH_SCALE", 40.0);
     let sandbox = SandboxProcess::start(sellers, orders, scale);
     let setup = setup(&sandbox, Api::Mws, scale, true).await;
-    sandbox
-        .call(reqwest::Method::DELETE, "/_sandbox/requests", None)
-        .await;
+    sandbox.control.clear_requests().await;
     let scheduler = Scheduler::new(
         setup.importer.clone(),
         SchedulerConfig {
@@ -591,13 +537,9 @@ async fn quota() {
             list_bound
         );
     }
-    let log = sandbox
-        .call(reqwest::Method::GET, "/_sandbox/requests?limit=2000", None)
-        .await;
-    let logged = log.as_array().expect("log").len();
+    let log = sandbox.control.requests(2000).await;
+    let logged = log.len();
     let throttled_in_log = log
-        .as_array()
-        .expect("log")
         .iter()
         .filter(|entry| entry["status"].as_u64() == Some(503))
         .count();

@@ -18,7 +18,7 @@ pub enum SyncError {
     Credential(#[from] CredentialError),
     /// Amazon could not be asked (verification): the error after retries.
     #[error("connection {connection}: {source}")]
-    Source {
+    Gateway {
         /// The connection.
         connection: ConnectionId,
         /// What Amazon (or the network) answered.

@@ -37,22 +37,3 @@ pub use sellerlink_gateway::{
     SpApiGateway, SpApiGatewayFactory, SpApiSettings, SpApiSettingsError, StockOutcome,
     StockSubmission, Window,
 };
-
-/// The gateway's former names, from when it lived in this crate as the "order source"; callers may move to the
-/// names above at their own pace.
-pub use sellerlink_gateway::{
-    AmazonGateway as OrderSource, CombinedGatewayFactory as CombinedSourceFactory,
-    GatewayError as SourceError, GatewayErrorKind as SourceErrorKind,
-    GatewayFactory as SourceFactory, GatewayFuture as SourceFuture, MwsGateway as MwsOrderSource,
-    MwsGatewayFactory as MwsSourceFactory, SpApiGateway as SpApiOrderSource,
-    SpApiGatewayFactory as SpApiSourceFactory,
-};
-
-/// The gateway's interface under its former path `sellerlink_sync::source`.
-pub mod source {
-    pub use sellerlink_gateway::gateway::*;
-    pub use sellerlink_gateway::{
-        AmazonGateway as OrderSource, GatewayError as SourceError,
-        GatewayErrorKind as SourceErrorKind, GatewayFuture as SourceFuture,
-    };
-}

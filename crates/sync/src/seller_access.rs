@@ -120,8 +120,8 @@ impl SellerAccess {
         let gateway = self
             .inner
             .gateways
-            .source(connection, credential)
-            .map_err(|source| SyncError::Source {
+            .gateway(connection, credential)
+            .map_err(|source| SyncError::Gateway {
                 connection: connection.id,
                 source,
             })?;

@@ -167,13 +167,13 @@ impl Shipper {
                 .await?;
             return Ok(ShipmentStep::RetryLater(reason.to_owned()));
         }
-        let source = self.access.open_gateway(&connection).await?;
+        let gateway = self.access.open_gateway(&connection).await?;
         match shipment.state {
             ShipmentState::Queued => {
                 let outgoing = self.outgoing(&connection, shipment).await?;
                 let answer = self
                     .access
-                    .retrying(|| source.submit_shipment(&outgoing))
+                    .retrying(|| gateway.submit_shipment(&outgoing))
                     .await;
                 match answer {
                     Ok(ShipmentSubmission::Accepted) => {
@@ -206,7 +206,7 @@ impl Shipper {
                 let order = &shipment.amazon_order_id;
                 let answer = self
                     .access
-                    .retrying(|| source.shipment_outcome(submission, order))
+                    .retrying(|| gateway.shipment_outcome(submission, order))
                     .await;
                 match answer {
                     Ok(ShipmentOutcome::Pending) => {
@@ -289,7 +289,7 @@ impl Shipper {
         let store = self.access.store();
         let now = self.access.clock().now();
         let error = match error {
-            CallError::Source(error) => error,
+            CallError::Gateway(error) => error,
             CallError::Cancelled => GatewayError::new(
                 GatewayErrorKind::Other,
                 "shipment",

@@ -59,7 +59,7 @@ pub struct StockPusher {
 
 fn source_error(error: CallError) -> GatewayError {
     match error {
-        CallError::Source(error) => error,
+        CallError::Gateway(error) => error,
         CallError::Cancelled => {
             GatewayError::new(GatewayErrorKind::Other, "stock", "the call was cancelled")
         }
@@ -140,7 +140,7 @@ impl StockPusher {
                 .all_later(&levels, reason, later(now, ACCESS_WAIT))
                 .await;
         }
-        let source = self.access.open_gateway(&connection).await?;
+        let gateway = self.access.open_gateway(&connection).await?;
         let mut runs = Vec::new();
 
         // Outcomes of feeds still in flight first; a SKU waiting for one is not sent again yet.
@@ -152,7 +152,7 @@ impl StockPusher {
         }
         let mut waiting: Vec<&str> = Vec::new();
         for (feed, rows) in &in_flight {
-            let answer = self.access.retrying(|| source.stock_outcome(feed)).await;
+            let answer = self.access.retrying(|| gateway.stock_outcome(feed)).await;
             match answer {
                 Ok(StockOutcome::Pending) => {
                     for row in rows {
@@ -227,7 +227,7 @@ impl StockPusher {
             .iter()
             .map(|row| (row.sku.clone(), row.quantity))
             .collect();
-        match self.access.retrying(|| source.submit_stock(&batch)).await {
+        match self.access.retrying(|| gateway.submit_stock(&batch)).await {
             Ok(StockSubmission::Answered(verdicts)) => {
                 for row in &to_send {
                     let verdict = verdicts

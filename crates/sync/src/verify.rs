@@ -44,8 +44,8 @@ impl Importer {
     ) -> Result<VerifyOutcome, SyncError> {
         let store = self.store();
         let connection = store.connection(connection_id).await?.connection;
-        let source = self.access().open_gateway(&connection).await?;
-        let answer = self.access().retrying(|| source.verify()).await;
+        let gateway = self.access().open_gateway(&connection).await?;
+        let answer = self.access().retrying(|| gateway.verify()).await;
         let now = self.clock().now();
         let error = match answer {
             Ok(participations) => {
@@ -72,7 +72,7 @@ impl Importer {
                     missing_marketplaces,
                 }));
             }
-            Err(CallError::Source(error)) => error,
+            Err(CallError::Gateway(error)) => error,
             Err(CallError::Cancelled) => GatewayError::new(
                 GatewayErrorKind::Other,
                 "Sellers.ListMarketplaceParticipations",
@@ -92,7 +92,7 @@ impl Importer {
                     message: error.to_string(),
                 })
             }
-            _ => Err(SyncError::Source {
+            _ => Err(SyncError::Gateway {
                 connection: connection_id,
                 source: error,
             }),

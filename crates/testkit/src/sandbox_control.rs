@@ -128,6 +128,25 @@ impl GrantAction {
     }
 }
 
+/// How the sandbox serves an order malformed ([`SandboxControl::set_malformed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Malformation {
+    /// Fields the API's model marks optional are missing: the SP-API order has no `salesChannel.marketplaceId`, its
+    /// lines no `product.asin`, and a `searchOrders` page carrying it echoes no `lastUpdatedBefore`.
+    OptionalFieldsMissing,
+    /// The order cannot be read: its SP-API `createdTime` / MWS `PurchaseDate` is `not-a-date`.
+    Unreadable,
+}
+
+impl Malformation {
+    fn kind(self) -> &'static str {
+        match self {
+            Self::OptionalFieldsMissing => "optional_fields_missing",
+            Self::Unreadable => "unreadable",
+        }
+    }
+}
+
 /// The sandbox clock.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Clock {
@@ -390,6 +409,49 @@ impl SandboxControl {
         .await
     }
 
+    /// Changes an order's status at `at` (RFC 3339; the sandbox's now when `None`), dropping the steps its timeline
+    /// had planned after that (`POST /_sandbox/sellers/{seller_id}/orders/{order_id}/status`). Returns the order.
+    pub async fn set_order_status(
+        &self,
+        seller_id: &str,
+        order_id: &str,
+        status: &str,
+        at: Option<&str>,
+    ) -> Value {
+        let mut change = json!({ "status": status });
+        if let (Some(change), Some(at)) = (change.as_object_mut(), at) {
+            change.insert("at".to_owned(), json!(at));
+        }
+        self.call(
+            Method::POST,
+            &format!("/_sandbox/sellers/{seller_id}/orders/{order_id}/status"),
+            Some(change),
+        )
+        .await
+    }
+
+    /// Serves the order malformed until [`Self::clear_malformed`] (`PUT …/orders/{order_id}/malformed`).
+    pub async fn set_malformed(&self, seller_id: &str, order_id: &str, malformation: Malformation) {
+        let _: Value = self
+            .call(
+                Method::PUT,
+                &format!("/_sandbox/sellers/{seller_id}/orders/{order_id}/malformed"),
+                Some(json!({ "kind": malformation.kind() })),
+            )
+            .await;
+    }
+
+    /// Serves the order as it is again (`DELETE …/orders/{order_id}/malformed`).
+    pub async fn clear_malformed(&self, seller_id: &str, order_id: &str) {
+        let _: Value = self
+            .call(
+                Method::DELETE,
+                &format!("/_sandbox/sellers/{seller_id}/orders/{order_id}/malformed"),
+                None,
+            )
+            .await;
+    }
+
     /// The seller's stock, by SKU.
     pub async fn stock(&self, seller_id: &str) -> Value {
         self.call(
@@ -468,6 +530,17 @@ impl SandboxControl {
         self.call(
             Method::POST,
             &format!("/_sandbox/apps/{application_id}/secret/rotate"),
+            Some(json!({})),
+        )
+        .await
+    }
+
+    /// Ends every client secret of an app at once (the operator let them expire); LWA then answers
+    /// `invalid_client` until [`Self::rotate_secret`] issues a new one.
+    pub async fn expire_secrets(&self, application_id: &str) -> App {
+        self.call(
+            Method::POST,
+            &format!("/_sandbox/apps/{application_id}/secret/expire"),
             Some(json!({})),
         )
         .await

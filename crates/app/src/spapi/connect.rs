@@ -12,7 +12,7 @@ use sellerlink_domain::lifecycle::{AccessGrant, Expiry, RenewalTerm};
 use sellerlink_domain::refusal::RefusalCause;
 use sellerlink_spapi::SellerAuth;
 use sellerlink_store::{ConnectionFilter, StoreError, StoredConnection};
-use sellerlink_sync::{OrderSource as _, SourceError, SourceErrorKind};
+use sellerlink_sync::{AmazonGateway as _, GatewayError, GatewayErrorKind};
 
 use super::authorize::refused;
 use super::failure::SpApiFailure;
@@ -57,12 +57,12 @@ fn reauthorized(grant: &AccessGrant, authorized_at: Timestamp) -> AccessGrant {
 
 /// A failed verification of a fresh authorization, for the merchant (or the operator).
 fn verification_refused(
-    error: &SourceError,
+    error: &GatewayError,
     selling_partner_id: &SellingPartnerId,
     home: &MarketplaceId,
 ) -> AppError {
     match &error.kind {
-        SourceErrorKind::AccessDenied { cause, .. } => refused(match cause {
+        GatewayErrorKind::AccessDenied { cause, .. } => refused(match cause {
             RefusalCause::AuthorizationLost => SpApiFailure::AuthorizationLost {
                 selling_partner_id: selling_partner_id.clone(),
                 seller_central_host: home.marketplace().seller_central_host.to_owned(),
@@ -76,12 +76,12 @@ fn verification_refused(
                 }
             }
         }),
-        SourceErrorKind::Transient | SourceErrorKind::Throttled { .. } => {
+        GatewayErrorKind::Transient | GatewayErrorKind::Throttled { .. } => {
             AppError::Verification(VerificationFailure::Unreachable {
                 detail: error.to_string(),
             })
         }
-        SourceErrorKind::Invalid | SourceErrorKind::Other => {
+        GatewayErrorKind::Invalid | GatewayErrorKind::Other => {
             AppError::Verification(VerificationFailure::Refused {
                 detail: error.to_string(),
             })
@@ -119,8 +119,8 @@ impl App {
             refresh_token.clone(),
             home.marketplace().region,
         );
-        let source = spapi.factory.source_for(seller, vec![home.clone()]);
-        let participations = source
+        let gateway = spapi.factory.gateway_for(seller, vec![home.clone()]);
+        let participations = gateway
             .verify()
             .await
             .map_err(|e| verification_refused(&e, selling_partner_id, home))?;

@@ -33,11 +33,11 @@ pub use query::{SpApiCallback, SpApiLogin};
 pub use settings::{SpApiAppSettings, SpApiApplicationId};
 pub use state::STATE_LIFETIME;
 
-use sellerlink_sync::SpApiSourceFactory;
+use sellerlink_sync::SpApiGatewayFactory;
 
 /// SP-API as the running app uses it: the settings and the shared client (LWA, token cache, rate buckets).
 #[derive(Debug)]
 pub(crate) struct SpApiRuntime {
     pub(crate) settings: SpApiAppSettings,
-    pub(crate) factory: SpApiSourceFactory,
+    pub(crate) factory: SpApiGatewayFactory,
 }

@@ -152,7 +152,7 @@ impl MwsGatewayFactory {
     }
 
     /// The gateway of one MWS connection, whose credential is the MWS Auth Token in clear.
-    pub fn mws_source(
+    pub fn mws_gateway(
         &self,
         connection: &Connection,
         credential: &SecretString,
@@ -187,12 +187,12 @@ impl MwsGatewayFactory {
 }
 
 impl GatewayFactory for MwsGatewayFactory {
-    fn source(
+    fn gateway(
         &self,
         connection: &Connection,
         credential: SecretString,
     ) -> Result<Arc<dyn AmazonGateway>, GatewayError> {
-        Ok(Arc::new(self.mws_source(connection, &credential)?))
+        Ok(Arc::new(self.mws_gateway(connection, &credential)?))
     }
 
     fn export_quota(&self, account: &ApiAccount) -> Option<QuotaSnapshot> {

@@ -26,7 +26,7 @@ fn invalid(message: String) -> GatewayError {
 
 /// The feed document of one package.
 fn document(
-    source: &MwsGateway,
+    gateway: &MwsGateway,
     shipment: &OutgoingShipment,
 ) -> Result<OrderFulfillmentFeed, GatewayError> {
     let bad = |e: sellerlink_mws::FeedDocumentError| invalid(e.to_string());
@@ -45,7 +45,7 @@ fn document(
         let item = OrderItemId::parse(item).map_err(invalid)?;
         fulfillment = fulfillment.item(item, NonZeroU32::new(*quantity));
     }
-    let mut feed = OrderFulfillmentFeed::new(source.auth.seller_id.clone());
+    let mut feed = OrderFulfillmentFeed::new(gateway.auth.seller_id.clone());
     feed.push(fulfillment);
     Ok(feed)
 }

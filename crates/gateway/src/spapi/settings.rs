@@ -153,12 +153,16 @@ impl SpApiGatewayFactory {
 
     /// A gateway for a seller authorization that is not stored yet (to verify it before storing): `marketplaces`
     /// (at least one; the first is the home marketplace) are the ones its orders are listed for.
-    pub fn source_for(&self, seller: SellerAuth, marketplaces: Vec<MarketplaceId>) -> SpApiGateway {
+    pub fn gateway_for(
+        &self,
+        seller: SellerAuth,
+        marketplaces: Vec<MarketplaceId>,
+    ) -> SpApiGateway {
         SpApiGateway::new(self.client.clone(), seller, marketplaces, self.throttle)
     }
 
     /// The gateway of one SP-API connection, whose credential is its LWA refresh token in clear.
-    pub fn spapi_source(
+    pub fn spapi_gateway(
         &self,
         connection: &Connection,
         credential: &SecretString,
@@ -188,17 +192,17 @@ impl SpApiGatewayFactory {
             .map(|m| m.id.clone())
             .collect();
         let seller = SellerAuth::new(selling_partner_id.clone(), token, *region);
-        Ok(self.source_for(seller, marketplaces))
+        Ok(self.gateway_for(seller, marketplaces))
     }
 }
 
 impl GatewayFactory for SpApiGatewayFactory {
-    fn source(
+    fn gateway(
         &self,
         connection: &Connection,
         credential: SecretString,
     ) -> Result<Arc<dyn AmazonGateway>, GatewayError> {
-        Ok(Arc::new(self.spapi_source(connection, &credential)?))
+        Ok(Arc::new(self.spapi_gateway(connection, &credential)?))
     }
 
     fn export_quota(&self, account: &ApiAccount) -> Option<QuotaSnapshot> {

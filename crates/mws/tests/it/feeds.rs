@@ -82,11 +82,10 @@ async fn a_shipment_confirmation_ships_the_order() {
     );
     assert_eq!(report.errors().count(), 0);
 
-    let path = format!(
-        "/_sandbox/sellers/{}/orders/{}",
-        harness.auth.seller_id, order_id
-    );
-    let after = harness.get(&path).await;
+    let after = harness
+        .control
+        .order(harness.auth.seller_id.as_str(), order_id.as_str())
+        .await;
     assert_eq!(after["status"], "Shipped");
     assert_eq!(after["shipments"][0]["tracking_number"], "4021-8837-1150");
 }
@@ -95,8 +94,8 @@ async fn a_shipment_confirmation_ships_the_order() {
 async fn an_inventory_feed_sets_stock() {
     let harness = Harness::start(1.0, 10).await;
     let client = harness.client().build().expect("client");
-    let stock_path = format!("/_sandbox/sellers/{}/stock", harness.auth.seller_id);
-    let stock = harness.get(&stock_path).await;
+    let seller_id = harness.auth.seller_id.as_str();
+    let stock = harness.control.stock(seller_id).await;
     let sku = stock
         .as_object()
         .and_then(|levels| levels.keys().next().cloned())
@@ -119,7 +118,7 @@ async fn an_inventory_feed_sets_stock() {
 
     let report = result.report().expect("XML report");
     assert_eq!(report.summary.map(|s| s.messages_successful), Some(1));
-    let stock = harness.get(&stock_path).await;
+    let stock = harness.control.stock(seller_id).await;
     assert_eq!(stock[&sku]["quantity"], 7);
 }
 

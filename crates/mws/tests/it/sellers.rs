@@ -3,7 +3,7 @@
 use secrecy::SecretString;
 use sellerlink_domain::ids::{AwsAccessKeyId, MarketplaceId};
 use sellerlink_mws::{ErrorKind, SellerAuth, ServiceStatusLevel, ServiceStatusSection};
-use serde_json::json;
+use sellerlink_testkit::sandbox_control::GrantAction;
 
 use crate::support::Harness;
 
@@ -54,10 +54,11 @@ async fn a_revoked_grant_is_access_denied_and_not_retried() {
     let harness = Harness::start(1.0, 5).await;
     let client = harness.client().build().expect("client");
     harness
-        .send(
-            reqwest::Method::POST,
-            "/_sandbox/grants/revoke",
-            json!({ "seller_id": harness.auth.seller_id.as_str(), "developer_id": harness.developer_id() }),
+        .control
+        .grant_action(
+            GrantAction::Revoke,
+            harness.auth.seller_id.as_str(),
+            &harness.developer_id(),
         )
         .await;
 

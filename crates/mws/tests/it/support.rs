@@ -1,4 +1,4 @@
-//! A sandbox per test, a client pointed at it, and the control API.
+//! A sandbox per test, a client pointed at it, and its control API ([`SandboxControl`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,7 +34,7 @@ pub fn quick_retries(max_retries: u32) -> RetryPolicy {
 pub struct Harness {
     pub sandbox: RunningSandbox,
     pub auth: SellerAuth,
-    control: reqwest::Client,
+    pub control: SandboxControl,
 }
 
 impl Harness {
@@ -53,17 +53,14 @@ impl Harness {
             .expect("the sandbox starts");
         let developer = sandbox.demo_developer();
         let seller = sandbox.demo_seller();
-        let grant = SandboxControl::new(sandbox.http_url())
+        let control = SandboxControl::new(sandbox.http_url());
+        let grant = control
             .grant(&seller.seller_id, &developer.developer_id)
             .await;
         let auth = SellerAuth::granted(
             SellerId::parse(&seller.seller_id).expect("the sandbox's seller id parses"),
             MwsAuthToken::parse(&grant.mws_auth_token).expect("the sandbox's token parses"),
         );
-        let control = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("control client");
         Self {
             sandbox,
             auth,
@@ -98,69 +95,22 @@ impl Harness {
         self.sandbox.now()
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.sandbox.http_url())
-    }
-
-    /// `GET` a control endpoint.
-    pub async fn get(&self, path: &str) -> Value {
-        let response = self
-            .control
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("control API answers");
-        assert!(
-            response.status().is_success(),
-            "GET {path}: {}",
-            response.status()
-        );
-        response.json().await.expect("control API JSON")
-    }
-
-    /// Sends a JSON body to a control endpoint.
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
-        let response = self
-            .control
-            .request(method.clone(), self.url(path))
-            .json(&body)
-            .send()
-            .await
-            .expect("control API answers");
-        let status = response.status();
-        let text = response.text().await.expect("control body");
-        assert!(status.is_success(), "{method} {path}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or(Value::Null)
-    }
-
     /// Moves the sandbox clock forward.
     pub async fn advance_clock(&self, seconds: f64) {
-        self.send(
-            reqwest::Method::POST,
-            "/_sandbox/clock",
-            serde_json::json!({ "advance": seconds }),
-        )
-        .await;
+        self.control.advance_secs(seconds).await;
     }
 
     /// Injects faults into `operation` (an MWS Action).
     pub async fn fault(&self, operation: &str, rates: Value) {
-        self.send(
-            reqwest::Method::PUT,
-            &format!("/_sandbox/faults/{operation}"),
-            rates,
-        )
-        .await;
+        self.control.set_fault(operation, rates).await;
     }
 
     /// The logged MWS requests of `operation` (`Orders.ListOrders`), oldest first.
     pub async fn requests(&self, operation: &str) -> Vec<Value> {
         let mut entries: Vec<Value> = self
-            .get("/_sandbox/requests?limit=1000")
+            .control
+            .requests(1000)
             .await
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
             .into_iter()
             .filter(|entry| entry["operation"] == operation)
             .collect();
@@ -179,11 +129,6 @@ impl Harness {
 
     /// The seller's orders as the control API shows them.
     pub async fn orders(&self) -> Vec<Value> {
-        let path = format!("/_sandbox/sellers/{}/orders", self.auth.seller_id);
-        self.get(&path)
-            .await
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        self.control.orders(self.auth.seller_id.as_str()).await
     }
 }

@@ -250,3 +250,56 @@ async fn timing_throttle_reset_and_log() {
     let index = sandbox.control_get("/_sandbox").await;
     assert!(index.as_array().unwrap().len() > 10);
 }
+
+/// `RunningSandbox::grants()` ends access at once, as the control API's `expire-now` and `revoke` actions do, and
+/// refuses what the control API refuses.
+#[tokio::test]
+async fn the_grants_handle_ends_access_like_the_control_api() {
+    let sandbox = TestSandbox::start_with(Options {
+        orders: 5,
+        ..Options::default()
+    })
+    .await;
+    let seller = sandbox.seller.seller_id.clone();
+    let developer = sandbox.developer.developer_id.clone();
+    let app = sandbox.running.demo_app().application_id;
+    let grants = sandbox.running.grants();
+    let grant_state = || async {
+        sandbox
+            .control_get(&format!("/_sandbox/grants?seller_id={seller}"))
+            .await[0]["state"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let authorization_status = || async {
+        sandbox
+            .control_get(&format!("/_sandbox/authorizations?seller_id={seller}"))
+            .await[0]["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+
+    assert!(matches!(
+        grants.expire_grant_now(&seller, &developer),
+        Err(sellerlink_sandbox::GrantChangeError::Grant(_))
+    ));
+    sandbox.grant(&seller).await;
+    assert_eq!(grant_state().await, "active");
+    grants.expire_grant_now(&seller, &developer).unwrap();
+    assert_eq!(grant_state().await, "expired");
+    grants.revoke_grant(&seller, &developer).unwrap();
+    assert_eq!(grant_state().await, "revoked");
+
+    assert_eq!(
+        grants.revoke_authorization(&seller, &app),
+        Err(sellerlink_sandbox::GrantChangeError::NoAuthorization)
+    );
+    crate::spapi_support::self_authorize(&sandbox, &seller).await;
+    assert_eq!(authorization_status().await, "active");
+    grants.expire_authorization_now(&seller, &app).unwrap();
+    assert_eq!(authorization_status().await, "expired");
+    grants.revoke_authorization(&seller, &app).unwrap();
+    assert_eq!(authorization_status().await, "revoked");
+}

@@ -1,7 +1,7 @@
 //! Listings Items 2021-08-01.
 
 use reqwest::Method;
-use sellerlink_domain::ids::{MarketplaceId, SellingPartnerId};
+use sellerlink_domain::ids::{MarketplaceId, SellingPartnerId, Sku};
 
 use super::SpApiClient;
 use super::transport::ApiRequest;
@@ -12,8 +12,8 @@ use crate::model::listings::{
     ListingsItemSubmissionResponse, PatchListingsItemBody, PatchOperation,
 };
 use crate::operation::Operation;
+use crate::product_type::ProductType;
 use crate::seller_auth::SellerAuth;
-use crate::sku::{ProductType, Sku};
 
 impl SpApiClient {
     /// `patchListingsItem`: applies `patches` to the listing `sku` of `seller_id` (the merchant

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sku::ProductType;
+use crate::product_type::ProductType;
 
 /// A JSON-Patch operation on one top-level attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -34,8 +34,8 @@ use sellerlink_secrets::Keyring;
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::{LeaseOwner, Store};
 use sellerlink_sync::{
-    ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials, MwsSettings,
-    MwsSourceFactory, SourceFactory, SpApiSettings, SpApiSourceFactory,
+    GatewayFactory, ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials,
+    MwsGatewayFactory, MwsSettings, SpApiGatewayFactory, SpApiSettings,
 };
 
 const NAME: &str = "sellerlink-import-once";
@@ -181,13 +181,13 @@ fn env_secret(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("the environment variable {name} is required"))
 }
 
-/// The source factory of the chosen API, reading its client secret from the environment.
-fn source_factory(
+/// The gateway factory of the chosen API, reading its client secret from the environment.
+fn gateway_factory(
     client: ApiClient,
     rate_scale: f64,
     pacing: bool,
     clock: Arc<dyn Clock>,
-) -> Result<Arc<dyn SourceFactory>, String> {
+) -> Result<Arc<dyn GatewayFactory>, String> {
     match client {
         ApiClient::Mws {
             endpoint,
@@ -197,7 +197,7 @@ fn source_factory(
             let mut settings = MwsSettings::new(endpoint, access_key_id, secret_key);
             settings.restore_rate_scale = rate_scale;
             settings.pacing = pacing;
-            let factory = MwsSourceFactory::new(&settings, clock).map_err(|e| e.to_string())?;
+            let factory = MwsGatewayFactory::new(&settings, clock).map_err(|e| e.to_string())?;
             Ok(Arc::new(factory))
         }
         ApiClient::SpApi {
@@ -216,7 +216,7 @@ fn source_factory(
             settings.spapi_endpoint_override = spapi_endpoint;
             settings.rate_scale = rate_scale;
             settings.pacing = pacing;
-            let factory = SpApiSourceFactory::new(&settings, clock).map_err(|e| e.to_string())?;
+            let factory = SpApiGatewayFactory::new(&settings, clock).map_err(|e| e.to_string())?;
             Ok(Arc::new(factory))
         }
     }
@@ -226,7 +226,7 @@ async fn run(args: Args) -> Result<ImportOutcome, String> {
     let keyring = Keyring::from_env_value(&env_secret("SELLERLINK_MASTER_KEY")?, &[])
         .map_err(|e| e.to_string())?;
     let clock: Arc<dyn Clock> = Arc::new(OffsetClock(args.clock_offset));
-    let factory = source_factory(args.client, args.rate_scale, args.pacing, clock.clone())?;
+    let factory = gateway_factory(args.client, args.rate_scale, args.pacing, clock.clone())?;
     let keyring = Arc::new(keyring);
     let store = Store::connect(&args.database_url)
         .await

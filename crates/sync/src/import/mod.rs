@@ -72,7 +72,7 @@ impl Ended {
 
 impl Importer {
     /// An importer over `store`. `clock` must read Amazon's time (the window's lower bound and the stored
-    /// instants come from it); `credentials` opens each connection's credential; `factory` builds its source.
+    /// instants come from it); `credentials` opens each connection's credential; `factory` builds its gateway.
     pub fn new(
         store: Store,
         clock: Arc<dyn Clock>,
@@ -255,7 +255,7 @@ impl Importer {
         let run_id = store.start_sync_run(connection_id, started_at).await?;
         let stats = Arc::new(RunStats::default());
         let cancel = options.cancel.clone().unwrap_or_default();
-        let ended = match self.gateway_for(connection, &start.credential) {
+        let ended = match self.open_gateway(connection, &start.credential) {
             Ok(gateway) => {
                 self.import(&start, gateway, lease, &stats, &cancel, &options)
                     .await?
@@ -267,7 +267,7 @@ impl Importer {
     }
 
     /// Opens the credential read with the connection and builds its gateway; a failure ends the run.
-    fn gateway_for(
+    fn open_gateway(
         &self,
         connection: &Connection,
         sealed: &SealedCredential,
@@ -276,7 +276,7 @@ impl Importer {
             .access
             .open_gateway_sealed(connection, sealed)
             .map_err(|error| match error {
-                SyncError::Source { source, .. } => {
+                SyncError::Gateway { source, .. } => {
                     Ended::failed(source.kind.name(), source.to_string())
                 }
                 SyncError::Credential(error) => Ended::failed("credential", error.to_string()),
@@ -310,7 +310,7 @@ impl Importer {
     async fn import(
         &self,
         start: &ImportStart,
-        source: Arc<dyn AmazonGateway>,
+        gateway: Arc<dyn AmazonGateway>,
         lease: &SellerLease,
         stats: &Arc<RunStats>,
         cancel: &CancellationToken,
@@ -319,7 +319,7 @@ impl Importer {
         let pipeline = Pipeline {
             store: self.store(),
             clock: self.clock().as_ref(),
-            source,
+            gateway,
             connection_id: start.connection.connection.id,
             window: self.window(start),
             config: &self.inner.config,
@@ -334,8 +334,8 @@ impl Importer {
                 watermark: Some(watermark),
                 error: None,
             },
-            Err(PipelineError::Source(error)) => {
-                self.source_failed(start.connection.connection.id, error)
+            Err(PipelineError::Gateway(error)) => {
+                self.gateway_failed(start.connection.connection.id, error)
                     .await?
             }
             Err(PipelineError::Store(error)) => Ended::failed("store", error.to_string()),
@@ -351,7 +351,7 @@ impl Importer {
     }
 
     /// Ends a run on an Amazon error: a refusal of the credential marks the connection access denied.
-    async fn source_failed(
+    async fn gateway_failed(
         &self,
         connection_id: ConnectionId,
         error: GatewayError,

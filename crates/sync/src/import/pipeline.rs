@@ -5,7 +5,7 @@
 //! 2. the **fetcher** fetches the items of every new or changed order, `items_concurrency` at a time, across page
 //!    boundaries, and hands completed orders on in listing order;
 //! 3. the **writer** commits each page's orders with their items in one transaction (several pages together when
-//!    they are ready faster than the database takes them), and the watermark with the last page. Orders a source
+//!    they are ready faster than the database takes them), and the watermark with the last page. Orders the gateway
 //!    could not read travel with their page and are quarantined in its transaction; they never stop the import.
 //!
 //! If any stage fails, the others are dropped: what was committed stays committed (each page is whole), and the
@@ -57,7 +57,7 @@ impl Known {
 #[derive(Debug)]
 pub(crate) enum PipelineError {
     /// Amazon's (or the network's) error, after retries.
-    Source(GatewayError),
+    Gateway(GatewayError),
     /// The store failed.
     Store(StoreError),
     /// Another worker took the lease (this run was too slow to renew it).
@@ -69,7 +69,7 @@ pub(crate) enum PipelineError {
 impl From<CallError> for PipelineError {
     fn from(error: CallError) -> Self {
         match error {
-            CallError::Source(error) => Self::Source(error),
+            CallError::Gateway(error) => Self::Gateway(error),
             CallError::Cancelled => Self::Cancelled,
         }
     }
@@ -115,7 +115,7 @@ enum Done {
 pub(crate) struct Pipeline<'a> {
     pub(crate) store: &'a Store,
     pub(crate) clock: &'a dyn Clock,
-    pub(crate) source: Arc<dyn AmazonGateway>,
+    pub(crate) gateway: Arc<dyn AmazonGateway>,
     pub(crate) connection_id: ConnectionId,
     pub(crate) window: Window,
     pub(crate) config: &'a ImportConfig,
@@ -136,16 +136,16 @@ impl Drop for AbortOnDrop {
 
 /// Fetches an order's items (with the engine's retries) and completes the order with them.
 async fn fetch_items(
-    source: Arc<dyn AmazonGateway>,
+    gateway: Arc<dyn AmazonGateway>,
     stats: Arc<RunStats>,
     retry: RetryConfig,
     cancel: CancellationToken,
     mut order: Order,
 ) -> Result<Done, PipelineError> {
     let id = &order.amazon_order_id;
-    let source = source.as_ref();
+    let gateway = gateway.as_ref();
     let items = with_retry(&retry, &stats, &cancel, || async move {
-        let items = source.order_items(id).await?;
+        let items = gateway.order_items(id).await?;
         if items.is_empty() {
             return Err(GatewayError::new(
                 GatewayErrorKind::Transient,
@@ -213,7 +213,7 @@ impl Pipeline<'_> {
         let mut upper_bound = Timestamp::MAX;
         loop {
             let page = with_retry(&self.config.retry, &self.stats, self.cancel, || {
-                self.source
+                self.gateway
                     .updated_orders_page(&self.window, token.as_ref())
             })
             .await?;
@@ -222,7 +222,7 @@ impl Pipeline<'_> {
             if let Some(next) = &next
                 && !tokens_seen.insert(next.clone())
             {
-                return Err(PipelineError::Source(GatewayError::new(
+                return Err(PipelineError::Gateway(GatewayError::new(
                     GatewayErrorKind::Other,
                     "Orders.ListOrdersByNextToken",
                     "Amazon returned a NextToken it had already returned; stopped instead of looping",
@@ -303,7 +303,7 @@ impl Pipeline<'_> {
         match job {
             Job::Fetch(order) => {
                 let fetch = fetch_items(
-                    Arc::clone(&self.source),
+                    Arc::clone(&self.gateway),
                     Arc::clone(&self.stats),
                     self.config.retry,
                     self.cancel.clone(),

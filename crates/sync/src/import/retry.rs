@@ -1,4 +1,4 @@
-//! Calling a source with the engine's retry rules: wait out throttling, back off from transient failures, give up
+//! Calling the gateway with the engine's retry rules: wait out throttling, back off from transient failures, give up
 //! on anything else.
 
 use std::future::Future;
@@ -14,8 +14,8 @@ use crate::config::RetryConfig;
 /// Why a call ended without a result.
 #[derive(Debug)]
 pub(crate) enum CallError {
-    /// The source's error after the retries allowed.
-    Source(GatewayError),
+    /// The gateway's error after the retries allowed.
+    Gateway(GatewayError),
     /// The run was cancelled while waiting.
     Cancelled,
 }
@@ -57,19 +57,19 @@ where
                 stats.throttled();
                 throttled += 1;
                 if throttled > retry.max_throttle_waits {
-                    return Err(CallError::Source(error));
+                    return Err(CallError::Gateway(error));
                 }
                 *retry_after
             }
             GatewayErrorKind::Transient => {
                 transient += 1;
                 if transient >= retry.max_transient_attempts {
-                    return Err(CallError::Source(error));
+                    return Err(CallError::Gateway(error));
                 }
                 let base = retry.backoff(transient);
                 base + base.mul_f64(rand::rng().random_range(0.0..0.5))
             }
-            _ => return Err(CallError::Source(error)),
+            _ => return Err(CallError::Gateway(error)),
         };
         stats.retried();
         tracing::debug!(

@@ -15,54 +15,54 @@ use sellerlink_domain::ids::AmazonOrderId;
 use sellerlink_domain::lifecycle::StatusPolicy;
 use sellerlink_domain::order::OrderItem;
 use sellerlink_domain::refusal::RefusalCause;
-use sellerlink_sandbox::SharedWorld;
-use sellerlink_sandbox::world::lock;
+use sellerlink_sandbox::GrantsHandle;
 use sellerlink_store::{AuditFilter, SyncOutcome};
 use sellerlink_sync::{
-    ImportOutcome, Importer, MwsSourceFactory, OrderSource, OrdersPage, OutgoingShipment,
-    PageToken, Participation, Progress, RunOptions, ShipmentOutcome, ShipmentSubmission,
-    SourceError, SourceFactory, SourceFuture, StockOutcome, StockSubmission, SyncReport,
+    AmazonGateway, GatewayError, GatewayFactory, GatewayFuture, ImportOutcome, Importer,
+    MwsGatewayFactory, OrdersPage, OutgoingShipment, PageToken, Participation, Progress,
+    RunOptions, ShipmentOutcome, ShipmentSubmission, StockOutcome, StockSubmission, SyncReport,
     VerifyOutcome, Window,
 };
+use sellerlink_testkit::sandbox_control::GrantAction;
 use serde_json::json;
 
 use crate::compare::watermark;
 use crate::sandbox::Options;
 use crate::setup::{Api, World, import_config, importer_with_factory};
 
-/// The real MWS source, which pulls a trigger (once) when its `after`-th item listing is asked for: the seller acts
+/// The real MWS gateway, which pulls a trigger (once) when its `after`-th item listing is asked for: the seller acts
 /// in Seller Central while the import runs.
 struct Tripwire {
-    inner: Arc<dyn OrderSource>,
+    inner: Arc<dyn AmazonGateway>,
     calls: Arc<AtomicUsize>,
     after: usize,
     trigger: Arc<dyn Fn() + Send + Sync>,
 }
 
-impl OrderSource for Tripwire {
+impl AmazonGateway for Tripwire {
     fn updated_orders_page<'a>(
         &'a self,
         window: &'a Window,
         page: Option<&'a PageToken>,
-    ) -> SourceFuture<'a, OrdersPage> {
+    ) -> GatewayFuture<'a, OrdersPage> {
         self.inner.updated_orders_page(window, page)
     }
 
-    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> SourceFuture<'a, Vec<OrderItem>> {
+    fn order_items<'a>(&'a self, order: &'a AmazonOrderId) -> GatewayFuture<'a, Vec<OrderItem>> {
         if self.calls.fetch_add(1, Ordering::SeqCst) + 1 == self.after {
             (self.trigger)();
         }
         self.inner.order_items(order)
     }
 
-    fn verify(&self) -> SourceFuture<'_, Vec<Participation>> {
+    fn verify(&self) -> GatewayFuture<'_, Vec<Participation>> {
         self.inner.verify()
     }
 
     fn submit_shipment<'a>(
         &'a self,
         shipment: &'a OutgoingShipment,
-    ) -> SourceFuture<'a, ShipmentSubmission> {
+    ) -> GatewayFuture<'a, ShipmentSubmission> {
         self.inner.submit_shipment(shipment)
     }
 
@@ -70,37 +70,37 @@ impl OrderSource for Tripwire {
         &'a self,
         submission: &'a str,
         order: &'a AmazonOrderId,
-    ) -> SourceFuture<'a, ShipmentOutcome> {
+    ) -> GatewayFuture<'a, ShipmentOutcome> {
         self.inner.shipment_outcome(submission, order)
     }
 
     fn submit_stock<'a>(
         &'a self,
         levels: &'a [(String, u32)],
-    ) -> SourceFuture<'a, StockSubmission> {
+    ) -> GatewayFuture<'a, StockSubmission> {
         self.inner.submit_stock(levels)
     }
 
-    fn stock_outcome<'a>(&'a self, submission: &'a str) -> SourceFuture<'a, StockOutcome> {
+    fn stock_outcome<'a>(&'a self, submission: &'a str) -> GatewayFuture<'a, StockOutcome> {
         self.inner.stock_outcome(submission)
     }
 }
 
 struct TripwireFactory {
-    inner: MwsSourceFactory,
+    inner: MwsGatewayFactory,
     calls: Arc<AtomicUsize>,
     after: usize,
     trigger: Arc<dyn Fn() + Send + Sync>,
 }
 
-impl SourceFactory for TripwireFactory {
-    fn source(
+impl GatewayFactory for TripwireFactory {
+    fn gateway(
         &self,
         connection: &Connection,
         credential: SecretString,
-    ) -> Result<Arc<dyn OrderSource>, SourceError> {
+    ) -> Result<Arc<dyn AmazonGateway>, GatewayError> {
         Ok(Arc::new(Tripwire {
-            inner: self.inner.source(connection, credential)?,
+            inner: self.inner.gateway(connection, credential)?,
             calls: Arc::clone(&self.calls),
             after: self.after,
             trigger: Arc::clone(&self.trigger),
@@ -108,7 +108,7 @@ impl SourceFactory for TripwireFactory {
     }
 }
 
-/// An MWS importer whose source pulls `trigger` at its `after`-th item listing.
+/// An MWS importer whose gateway pulls `trigger` at its `after`-th item listing.
 fn tripping_importer(
     world: &World,
     after: usize,
@@ -116,7 +116,7 @@ fn tripping_importer(
 ) -> Importer {
     let clock: Arc<dyn Clock> = Arc::new(world.sandbox.clock());
     let factory = TripwireFactory {
-        inner: MwsSourceFactory::new(&world.sandbox.mws_settings(), clock.clone()).unwrap(),
+        inner: MwsGatewayFactory::new(&world.sandbox.mws_settings(), clock.clone()).unwrap(),
         calls: Arc::new(AtomicUsize::new(0)),
         after,
         trigger: Arc::new(trigger),
@@ -152,31 +152,21 @@ enum Loss {
     Revocation,
 }
 
-/// Ends the seller's access in the sandbox's world, as Amazon would.
-fn end_access(world: &SharedWorld, api: Api, seller: &str, holder: &str, loss: Loss) {
-    let mut world = lock(world);
-    let now = world.now();
+/// Ends the seller's access at once, from inside a running import, as Amazon would.
+fn end_access(grants: &GrantsHandle, api: Api, seller: &str, holder: &str, loss: Loss) {
     match (api, loss) {
-        (Api::Mws, Loss::Lapse) => {
-            world.expire_now(seller, holder).expect("the grant expires");
-        }
-        (Api::Mws, Loss::Revocation) => {
-            world
-                .revoke_access(seller, holder)
-                .expect("the grant is revoked");
-        }
-        (Api::SpApi, Loss::Lapse) => {
-            world
-                .lwa_mut()
-                .expire_now(seller, holder, now)
-                .expect("the authorization lapses");
-        }
-        (Api::SpApi, Loss::Revocation) => {
-            world
-                .lwa_mut()
-                .revoke(seller, holder, now)
-                .expect("the authorization is revoked");
-        }
+        (Api::Mws, Loss::Lapse) => grants
+            .expire_grant_now(seller, holder)
+            .expect("the grant expires"),
+        (Api::Mws, Loss::Revocation) => grants
+            .revoke_grant(seller, holder)
+            .expect("the grant is revoked"),
+        (Api::SpApi, Loss::Lapse) => grants
+            .expire_authorization_now(seller, holder)
+            .expect("the authorization lapses"),
+        (Api::SpApi, Loss::Revocation) => grants
+            .revoke_authorization(seller, holder)
+            .expect("the authorization is revoked"),
     }
 }
 
@@ -188,13 +178,13 @@ async fn import_while_access_ends(
     loss: Loss,
     mws_item_listing: usize,
 ) -> SyncReport {
-    let (api, shared) = (world.api, world.sandbox.running.world());
+    let (api, grants) = (world.api, world.sandbox.running.grants());
     let seller = world.linked.seller_id.clone();
     let holder = match api {
         Api::Mws => world.sandbox.developer.developer_id.clone(),
         Api::SpApi => world.app.application_id.clone(),
     };
-    let end = move || end_access(&shared, api, &seller, &holder, loss);
+    let end = move || end_access(&grants, api, &seller, &holder, loss);
     let report = match api {
         Api::Mws => {
             let tripping = tripping_importer(world, mws_item_listing, end);
@@ -214,7 +204,10 @@ async fn import_while_access_ends(
 async fn give_access_back(world: &World, loss: Loss) {
     let seller = &world.linked.seller_id;
     if (world.api, loss) == (Api::Mws, Loss::Lapse) {
-        world.sandbox.grant_action("restore", seller).await;
+        world
+            .sandbox
+            .grant_action(GrantAction::Restore, seller)
+            .await;
     } else {
         let credential = world.api.grant_access(&world.sandbox, seller).await;
         world.replace_credential(&credential).await;
@@ -378,8 +371,9 @@ async fn add_orders(world: &World, count: usize) {
     for n in 0..count {
         world
             .sandbox
-            .post(
-                &format!("/_sandbox/sellers/{seller}/orders"),
+            .control
+            .place_order(
+                seller,
                 json!({ "items": [{ "sku": format!("PAUSE-{n:04}"), "quantity": 1, "unit_price": 500 }] }),
             )
             .await;
@@ -399,10 +393,8 @@ async fn lost_access_mid_import_pauses_the_connection_and_it_resumes_without_a_g
         // the first commit; slowing each page down lets the changes below land while pages are still to be read.
         world
             .sandbox
-            .put(
-                "/_sandbox/faults/searchOrders",
-                json!({ "slow": 1.0, "slow_ms": 300 }),
-            )
+            .control
+            .set_fault("searchOrders", json!({ "slow": 1.0, "slow_ms": 300 }))
             .await;
     }
 
@@ -488,7 +480,7 @@ async fn lost_access_mid_import_pauses_the_connection_and_it_resumes_without_a_g
 
     // The seller grants access anew and the merchant enters the new credential: still paused until verified.
     give_access_back(&world, Loss::Revocation).await;
-    world.sandbox.delete("/_sandbox/faults").await;
+    world.sandbox.control.clear_faults().await;
     assert_paused(&world, cause).await;
     assert_resumes(&world).await;
     assert_each_refusal_alerted_once(&world, 2).await;
@@ -507,10 +499,7 @@ async fn an_expired_spapi_app_secret_pauses_the_connection_until_the_operator_ro
     let first = world.importer.run_once(id).await.unwrap();
     assert_eq!(first.outcome, ImportOutcome::Completed, "{:?}", first.error);
 
-    world
-        .sandbox
-        .post(&format!("/_sandbox/apps/{app_id}/secret/expire"), json!({}))
-        .await;
+    world.sandbox.control.expire_secrets(&app_id).await;
     world.sandbox.advance(SignedDuration::from_hours(2)).await;
     add_orders(&world, 5).await;
     world.sandbox.advance(SignedDuration::from_mins(5)).await;
@@ -527,10 +516,7 @@ async fn an_expired_spapi_app_secret_pauses_the_connection_until_the_operator_ro
     );
     assert_paused(&world, RefusalCause::AppCredentialsRejected).await;
 
-    world
-        .sandbox
-        .post(&format!("/_sandbox/apps/{app_id}/secret/rotate"), json!({}))
-        .await;
+    world.sandbox.control.rotate_secret(&app_id).await;
     world.app = world.sandbox.demo_app().await;
     let settings = world.settings();
     world.reconfigure(&settings);

@@ -105,8 +105,9 @@ async fn payment_methods_of_both_apis_import_as_one_value() {
         for method in ["COD", "CVS"] {
             let view = both
                 .sandbox
-                .post(
-                    &format!("/_sandbox/sellers/{}/orders", linked.seller_id),
+                .control
+                .place_order(
+                    &linked.seller_id,
                     json!({ "payment_method": method, "items": [{ "sku": "PAY-1", "quantity": 1, "unit_price": 700 }] }),
                 )
                 .await;

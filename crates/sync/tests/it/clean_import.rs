@@ -17,10 +17,7 @@ use crate::setup::{Api, Db, World};
 
 async fn create_order(world: &World, body: serde_json::Value) -> String {
     let seller = &world.linked.seller_id;
-    let view = world
-        .sandbox
-        .post(&format!("/_sandbox/sellers/{seller}/orders"), body)
-        .await;
+    let view = world.sandbox.control.place_order(seller, body).await;
     view["amazon_order_id"]
         .as_str()
         .expect("the new order's id")
@@ -31,10 +28,8 @@ async fn plan_status(world: &World, order: &str, status: &str, at: jiff::Timesta
     let seller = &world.linked.seller_id;
     world
         .sandbox
-        .post(
-            &format!("/_sandbox/sellers/{seller}/orders/{order}/status"),
-            json!({ "status": status, "at": at.to_string() }),
-        )
+        .control
+        .set_order_status(seller, order, status, Some(&at.to_string()))
         .await;
 }
 
@@ -255,13 +250,13 @@ async fn scenario(world: World) {
         .open(id)
         .await
         .unwrap();
-    let source = world
+    let gateway = world
         .settings()
         .factory(&world.sandbox, Arc::new(world.sandbox.clock()))
-        .source(&connection, credential)
+        .gateway(&connection, credential)
         .unwrap();
     let order = &stored_orders(store, id).await[&fresh].order;
-    let items = source.order_items(&order.amazon_order_id).await.unwrap();
+    let items = gateway.order_items(&order.amazon_order_id).await.unwrap();
     assert_eq!(items, order.items);
 }
 

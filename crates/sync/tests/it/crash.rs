@@ -102,10 +102,8 @@ async fn sigkill_at_random_points_loses_nothing_and_duplicates_nothing(api: Api)
     for operation in plan.slowed {
         world
             .sandbox
-            .put(
-                &format!("/_sandbox/faults/{operation}"),
-                serde_json::json!({ "slow": 1.0, "slow_ms": 60 }),
-            )
+            .control
+            .set_fault(operation, serde_json::json!({ "slow": 1.0, "slow_ms": 60 }))
             .await;
     }
     let offset_ms = world

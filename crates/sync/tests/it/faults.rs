@@ -56,7 +56,7 @@ async fn injected_faults_end_with_the_same_result_as_a_clean_run(api: Api) {
     let mut faulty = World::start(api, plan.options).await;
     let settings = faulty.settings().with_request_timeout(plan.request_timeout);
     faulty.reconfigure(&settings);
-    faulty.sandbox.put("/_sandbox/faults/*", plan.faults).await;
+    faulty.sandbox.control.set_fault("*", plan.faults).await;
 
     let report = clean.importer.run_once(clean.id()).await.unwrap();
     assert_eq!(

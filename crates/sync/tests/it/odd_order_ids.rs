@@ -19,8 +19,9 @@ async fn place_odd_orders(sandbox: &Sandbox, seller: &str) -> Vec<AmazonOrderId>
     let mut placed = Vec::new();
     for (n, id) in ODD_IDS.iter().enumerate() {
         let view = sandbox
-            .post(
-                &format!("/_sandbox/sellers/{seller}/orders"),
+            .control
+            .place_order(
+                seller,
                 json!({
                     "amazon_order_id": id,
                     "items": [

@@ -7,6 +7,7 @@ use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::ids::AmazonOrderId;
 use sellerlink_store::AuditFilter;
 use sellerlink_sync::ImportOutcome;
+use sellerlink_testkit::sandbox_control::Malformation;
 use serde_json::json;
 
 use crate::compare::watermark;
@@ -45,8 +46,9 @@ async fn place(world: &World, sku: &str) -> String {
     let seller = &world.linked.seller_id;
     let order = world
         .sandbox
-        .post(
-            &format!("/_sandbox/sellers/{seller}/orders"),
+        .control
+        .place_order(
+            seller,
             json!({ "items": [{"sku": sku, "quantity": 1, "unit_price": 1200}] }),
         )
         .await;
@@ -56,14 +58,11 @@ async fn place(world: &World, sku: &str) -> String {
         .to_owned()
 }
 
-async fn malform(world: &World, order: &str, kind: &str) {
-    let seller = &world.linked.seller_id;
+async fn malform(world: &World, order: &str, malformation: Malformation) {
     world
         .sandbox
-        .put(
-            &format!("/_sandbox/sellers/{seller}/orders/{order}/malformed"),
-            json!({ "kind": kind }),
-        )
+        .control
+        .set_malformed(&world.linked.seller_id, order, malformation)
         .await;
 }
 
@@ -93,9 +92,9 @@ async fn an_unreadable_order_is_quarantined_and_the_rest_of_the_page_imported(ap
     let readable = place(&world, "SPARSE-01").await;
     let odd = place(&world, "ODD-02").await;
     if api == Api::SpApi {
-        malform(&world, &readable, "optional_fields_missing").await;
+        malform(&world, &readable, Malformation::OptionalFieldsMissing).await;
     }
-    malform(&world, &odd, "unreadable").await;
+    malform(&world, &odd, Malformation::Unreadable).await;
     world.sandbox.advance(SignedDuration::from_mins(3)).await;
 
     let run = world.importer.run_once(id).await.unwrap();
@@ -148,12 +147,7 @@ async fn an_unreadable_order_is_quarantined_and_the_rest_of_the_page_imported(ap
     assert_eq!(quarantine_alerts(&world).await, 1, "alerted once");
 
     // Amazon serves it readably again: the next import stores it and clears the quarantine.
-    world
-        .sandbox
-        .delete(&format!(
-            "/_sandbox/sellers/{seller}/orders/{odd}/malformed"
-        ))
-        .await;
+    world.sandbox.control.clear_malformed(&seller, &odd).await;
     world.sandbox.advance(SignedDuration::from_mins(1)).await;
     let fixed = world.importer.run_once(id).await.unwrap();
     assert_eq!(fixed.outcome, ImportOutcome::Completed, "{:?}", fixed.error);

@@ -1,13 +1,12 @@
-//! A real sandbox per test (port 0) and its JSON control API.
-
-use std::time::Duration;
+//! A real sandbox per test (port 0), reached through its public handle and its control API
+//! ([`SandboxControl`]).
 
 use jiff::{SignedDuration, Timestamp};
 use sellerlink_domain::clock::Clock;
-use sellerlink_sandbox::world::lock;
-use sellerlink_sandbox::{Developer, RunningSandbox, SandboxConfig, SellerAccount, SharedWorld};
+use sellerlink_sandbox::{ClockHandle, Developer, RunningSandbox, SandboxConfig, SellerAccount};
+use sellerlink_testkit::SandboxControl;
+use sellerlink_testkit::sandbox_control::GrantAction;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 /// The instant every test world is generated at; its orders span 30 days before to 7 days after it.
 pub const GENERATED_AT: &str = "2024-03-01T03:00:00Z";
@@ -50,14 +49,14 @@ impl Options {
     }
 }
 
-/// The sandbox clock as seen by sellerlink: reads the world's clock in-process, so the importer and the MWS
+/// The sandbox clock as seen by sellerlink: reads the sandbox's clock in-process, so the importer and the MWS
 /// client stamp requests with Amazon's time.
 #[derive(Debug, Clone)]
-pub struct SandboxTime(pub SharedWorld);
+pub struct SandboxTime(pub ClockHandle);
 
 impl Clock for SandboxTime {
     fn now(&self) -> Timestamp {
-        lock(&self.0).now()
+        self.0.now()
     }
 }
 
@@ -118,7 +117,7 @@ pub struct DemoApp {
 /// A running sandbox, its control API and its temp directory.
 pub struct Sandbox {
     pub running: RunningSandbox,
-    pub http: reqwest::Client,
+    pub control: SandboxControl,
     pub developer: Developer,
     _dir: tempfile::TempDir,
 }
@@ -140,22 +139,15 @@ impl Sandbox {
         let running = sellerlink_sandbox::start(config)
             .await
             .expect("sandbox starts");
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("control client");
+        let control = SandboxControl::new(running.http_url());
         let developer = running.demo_developer();
-        let sandbox = Self {
+        running.clock().set(Self::generated_at() + SETTLED_AFTER);
+        Self {
             running,
-            http,
+            control,
             developer,
             _dir: dir,
-        };
-        let settled = Self::generated_at() + SETTLED_AFTER;
-        sandbox
-            .post("/_sandbox/clock", json!({ "set": settled.to_string() }))
-            .await;
-        sandbox
+        }
     }
 
     pub fn generated_at() -> Timestamp {
@@ -167,117 +159,76 @@ impl Sandbox {
     }
 
     pub fn clock(&self) -> SandboxTime {
-        SandboxTime(self.running.world())
+        SandboxTime(self.running.clock())
     }
 
     pub fn now(&self) -> Timestamp {
-        lock(&self.running.world()).now()
+        self.running.now()
     }
 
     pub fn seller(&self, index: usize) -> SellerAccount {
-        lock(&self.running.world()).sellers()[index].clone()
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Value {
-        let response = request.send().await.expect("control API answers");
-        let status = response.status();
-        let text = response.text().await.expect("control API body");
-        assert!(status.is_success(), "control API refused: {status} {text}");
-        if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).expect("control API JSON")
-        }
-    }
-
-    pub async fn get(&self, path: &str) -> Value {
-        self.send(self.http.get(format!("{}{path}", self.url())))
-            .await
-    }
-
-    pub async fn post(&self, path: &str, body: Value) -> Value {
-        self.send(self.http.post(format!("{}{path}", self.url())).json(&body))
-            .await
-    }
-
-    pub async fn put(&self, path: &str, body: Value) -> Value {
-        self.send(self.http.put(format!("{}{path}", self.url())).json(&body))
-            .await
-    }
-
-    pub async fn delete(&self, path: &str) {
-        self.send(self.http.delete(format!("{}{path}", self.url())))
-            .await;
+        self.running.sellers()[index].clone()
     }
 
     /// Grants the demo developer access to a seller; returns the MWS Auth Token.
     pub async fn grant(&self, seller_id: &str) -> String {
-        let grant = self
-            .post(
-                "/_sandbox/grants",
-                json!({ "seller_id": seller_id, "developer_id": self.developer.developer_id }),
-            )
-            .await;
-        grant["mws_auth_token"]
-            .as_str()
-            .expect("the grant shows its token")
-            .to_owned()
+        self.control
+            .grant(seller_id, &self.developer.developer_id)
+            .await
+            .mws_auth_token
     }
 
     /// The demo app with its current client secret.
     pub async fn demo_app(&self) -> DemoApp {
-        let id = self.running.demo_app().application_id;
-        let view = self.get(&format!("/_sandbox/apps/{id}")).await;
+        let app = self
+            .control
+            .app(&self.running.demo_app().application_id)
+            .await;
         DemoApp {
-            application_id: id,
-            client_id: view["client_id"].as_str().expect("client id").to_owned(),
-            client_secret: view["client_secret"]
-                .as_str()
-                .expect("client secret")
-                .to_owned(),
+            application_id: app.application_id,
+            client_id: app.client_id,
+            client_secret: app.client_secret,
         }
     }
 
     /// The seller authorizes the demo app (self-authorization); returns the new refresh token.
     pub async fn authorize_app(&self, seller_id: &str) -> String {
-        let issued = self
-            .post(
-                "/_sandbox/authorizations",
-                json!({ "seller_id": seller_id }),
-            )
-            .await;
-        issued["refresh_token"]
-            .as_str()
+        self.control
+            .authorize(seller_id, None)
+            .await
+            .refresh_token
             .expect("a refresh token")
-            .to_owned()
     }
 
-    /// `renew`, `restore`, `revoke`, `expire-now` … on the demo developer's grant.
-    pub async fn grant_action(&self, action: &str, seller_id: &str) -> Value {
-        self.post(
-            &format!("/_sandbox/grants/{action}"),
-            json!({ "seller_id": seller_id, "developer_id": self.developer.developer_id }),
-        )
-        .await
+    /// Renews, restores, revokes … the demo developer's grant.
+    pub async fn grant_action(&self, action: GrantAction, seller_id: &str) {
+        self.control
+            .grant_action(action, seller_id, &self.developer.developer_id)
+            .await;
     }
 
     /// Every visible order of a seller, as of now.
     pub async fn orders(&self, seller_id: &str) -> Vec<OrderView> {
-        let value = self
-            .get(&format!("/_sandbox/sellers/{seller_id}/orders"))
-            .await;
-        serde_json::from_value(value).expect("order views")
+        self.control
+            .orders(seller_id)
+            .await
+            .into_iter()
+            .map(|order| serde_json::from_value(order).expect("an order view"))
+            .collect()
     }
 
     /// Moves the sandbox clock forward.
     pub async fn advance(&self, by: SignedDuration) {
-        self.post("/_sandbox/clock", json!({ "advance": by.as_secs_f64() }))
-            .await;
+        self.control.advance_secs(by.as_secs_f64()).await;
     }
 
     /// The newest logged requests (the log keeps the last 2000).
     pub async fn requests(&self) -> Vec<LoggedRequest> {
-        let value = self.get("/_sandbox/requests?limit=2000").await;
-        serde_json::from_value(value).expect("request log")
+        self.control
+            .requests(2000)
+            .await
+            .into_iter()
+            .map(|entry| serde_json::from_value(entry).expect("a logged request"))
+            .collect()
     }
 }

@@ -10,6 +10,7 @@ use sellerlink_domain::ids::ConnectionId;
 use sellerlink_secrets::MasterKey;
 use sellerlink_store::{AuditFilter, Store};
 use sellerlink_sync::{ImportOutcome, Scheduler, SchedulerConfig, VerifyOutcome};
+use sellerlink_testkit::sandbox_control::GrantAction;
 use tokio_util::sync::CancellationToken;
 
 use crate::sandbox::{Options, Sandbox};
@@ -64,7 +65,9 @@ fn config() -> SchedulerConfig {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tick_runs_the_connections_due_skips_paused_ones_and_waits_for_the_interval() {
     let (sandbox, db, linked) = three_sellers().await;
-    sandbox.grant_action("revoke", &linked[2].seller_id).await;
+    sandbox
+        .grant_action(GrantAction::Revoke, &linked[2].seller_id)
+        .await;
     let scheduler = scheduler_over(&sandbox, &db, &linked, config());
 
     let runs = scheduler.tick(sandbox.now()).await.unwrap();
@@ -144,7 +147,9 @@ async fn access_denied_entries(store: &Store, id: ConnectionId) -> usize {
 async fn a_paused_connection_is_rechecked_hourly_and_resumes_once_the_seller_restores_access() {
     let (sandbox, db, linked) = three_sellers().await;
     let paused = &linked[2];
-    sandbox.grant_action("expire-now", &paused.seller_id).await;
+    sandbox
+        .grant_action(GrantAction::ExpireNow, &paused.seller_id)
+        .await;
     let scheduler = scheduler_over(&sandbox, &db, &linked, config());
 
     let runs = scheduler.tick(sandbox.now()).await.unwrap();
@@ -192,7 +197,9 @@ async fn a_paused_connection_is_rechecked_hourly_and_resumes_once_the_seller_res
 
     // The seller restores access in Seller Central and nobody presses "verify now": the next hourly re-check
     // resumes the connection, and the same tick imports it.
-    sandbox.grant_action("restore", &paused.seller_id).await;
+    sandbox
+        .grant_action(GrantAction::Restore, &paused.seller_id)
+        .await;
     sandbox.advance(SignedDuration::from_mins(61)).await;
     let runs = scheduler.tick(sandbox.now()).await.unwrap();
     let resumed = runs
@@ -223,7 +230,9 @@ async fn a_paused_connection_is_rechecked_hourly_and_resumes_once_the_seller_res
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rechecks_can_be_turned_off() {
     let (sandbox, db, linked) = three_sellers().await;
-    sandbox.grant_action("revoke", &linked[0].seller_id).await;
+    sandbox
+        .grant_action(GrantAction::Revoke, &linked[0].seller_id)
+        .await;
     let config = SchedulerConfig {
         recheck_denied: None,
         ..config()

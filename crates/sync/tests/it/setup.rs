@@ -22,8 +22,9 @@ use sellerlink_secrets::{Keyring, MasterKey};
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
 use sellerlink_store::{LeaseOwner, SealedCredential, Store};
 use sellerlink_sync::{
-    CombinedSourceFactory, ImportConfig, Importer, KeyringBuyerData, KeyringCredentials,
-    MwsSettings, MwsSourceFactory, RetryConfig, SourceFactory, SpApiSettings, SpApiSourceFactory,
+    CombinedGatewayFactory, GatewayFactory, ImportConfig, Importer, KeyringBuyerData,
+    KeyringCredentials, MwsGatewayFactory, MwsSettings, RetryConfig, SpApiGatewayFactory,
+    SpApiSettings,
 };
 use sellerlink_testkit::TestDatabase;
 
@@ -225,10 +226,10 @@ pub fn seal(keyring: &Keyring, connection_id: ConnectionId, credential: &str) ->
 
 impl Sandbox {
     pub fn seller_marketplaces(&self, seller_id: &str) -> Vec<MarketplaceId> {
-        let world = self.running.world();
-        let world = sellerlink_sandbox::world::lock(&world);
-        world
-            .seller(seller_id)
+        self.running
+            .sellers()
+            .into_iter()
+            .find(|seller| seller.seller_id == seller_id)
             .expect("the seller exists")
             .marketplace_ids
             .iter()
@@ -299,17 +300,17 @@ impl ClientSettings {
         self
     }
 
-    /// The source factory these settings make, its clock `clock`.
-    pub fn factory(&self, sandbox: &Sandbox, clock: Arc<dyn Clock>) -> Arc<dyn SourceFactory> {
+    /// The gateway factory these settings make, its clock `clock`.
+    pub fn factory(&self, sandbox: &Sandbox, clock: Arc<dyn Clock>) -> Arc<dyn GatewayFactory> {
         let mws = |settings: &MwsSettings| {
-            MwsSourceFactory::new(settings, clock.clone()).expect("valid MWS settings")
+            MwsGatewayFactory::new(settings, clock.clone()).expect("valid MWS settings")
         };
         match self {
             Self::Mws(settings) => Arc::new(mws(settings)),
             Self::SpApi(settings) => {
-                let spapi = SpApiSourceFactory::new(settings, clock.clone())
+                let spapi = SpApiGatewayFactory::new(settings, clock.clone())
                     .expect("valid SP-API settings");
-                Arc::new(CombinedSourceFactory::new(
+                Arc::new(CombinedGatewayFactory::new(
                     Some(Arc::new(mws(&sandbox.mws_settings()))),
                     Some(Arc::new(spapi)),
                 ))
@@ -344,12 +345,12 @@ pub fn importer(
     importer_with_factory(store, clock, keyring, factory, config)
 }
 
-/// An importer over `store` whose sources `factory` builds, reading time from `clock`.
+/// An importer over `store` whose gateways `factory` builds, reading time from `clock`.
 pub fn importer_with_factory(
     store: &Store,
     clock: Arc<dyn Clock>,
     keyring: Arc<Keyring>,
-    factory: Arc<dyn SourceFactory>,
+    factory: Arc<dyn GatewayFactory>,
     config: ImportConfig,
 ) -> Importer {
     let credentials = KeyringCredentials::new(store.clone(), keyring);

@@ -10,6 +10,7 @@ use sellerlink_store::{
     AuditFilter, NewShipment, ShipmentId, ShipmentLine, ShipmentRecord, ShipmentState, Store,
 };
 use sellerlink_sync::{ImportOutcome, ShipmentStep, Shipper};
+use sellerlink_testkit::sandbox_control::GrantAction;
 use serde_json::json;
 
 use crate::sandbox::{Options, Sandbox};
@@ -21,8 +22,9 @@ async fn place_orders(sandbox: &Sandbox, seller: &str, count: usize) -> Vec<Amaz
     let mut ids = Vec::new();
     for n in 0..count {
         let view = sandbox
-            .post(
-                &format!("/_sandbox/sellers/{seller}/orders"),
+            .control
+            .place_order(
+                seller,
                 json!({ "items": [
                     { "sku": format!("SHIP-{n}-A"), "quantity": 2, "unit_price": 980 },
                     { "sku": format!("SHIP-{n}-B"), "quantity": 1, "unit_price": 1500 },
@@ -157,12 +159,12 @@ async fn mws_confirms_through_a_feed_and_refuses_a_cancelled_order() {
     // The buyer cancels the second order before the feed is processed.
     world
         .sandbox
-        .post(
-            &format!(
-                "/_sandbox/sellers/{seller}/orders/{}/status",
-                cancelled.order.amazon_order_id
-            ),
-            json!({ "status": "Canceled" }),
+        .control
+        .set_order_status(
+            &seller,
+            cancelled.order.amazon_order_id.as_str(),
+            "Canceled",
+            None,
         )
         .await;
 
@@ -244,13 +246,11 @@ async fn mws_sends_amazons_carrier_code_and_other_with_the_name() {
         assert_eq!(sent.state, ShipmentState::Confirmed, "{sent:?}");
     }
     let carrier_at_amazon = |order: &StoredOrder| {
-        let path = format!(
-            "/_sandbox/sellers/{seller}/orders/{}",
-            order.order.amazon_order_id
-        );
-        let sandbox = &world.sandbox;
+        let order_id = order.order.amazon_order_id.to_string();
+        let control = &world.sandbox.control;
+        let seller = &seller;
         async move {
-            let view = sandbox.get(&path).await;
+            let view = control.order(seller, &order_id).await;
             let shipment = &view["shipments"][0];
             (
                 shipment["carrier_code"].as_str().map(str::to_owned),
@@ -285,7 +285,7 @@ async fn a_revoked_grant_pauses_the_connection_and_the_shipment_waits_for_access
     let shipment = queue(world.store(), &order, "3234-5678-9012").await;
     world
         .sandbox
-        .grant_action("revoke", &world.linked.seller_id)
+        .grant_action(GrantAction::Revoke, &world.linked.seller_id)
         .await;
 
     let shipper = Shipper::new(world.importer.clone());

@@ -18,21 +18,15 @@ const UNKNOWN: &str = "NO-SUCH-SKU";
 
 /// Two SKUs of the seller's catalog.
 async fn catalog_skus(sandbox: &Sandbox, seller: &str) -> (String, String) {
-    let stock: BTreeMap<String, Value> = serde_json::from_value(
-        sandbox
-            .get(&format!("/_sandbox/sellers/{seller}/stock"))
-            .await,
-    )
-    .unwrap();
+    let stock: BTreeMap<String, Value> =
+        serde_json::from_value(sandbox.control.stock(seller).await).unwrap();
     let mut skus = stock.keys().cloned();
     (skus.next().unwrap(), skus.next().unwrap())
 }
 
 /// The seller's quantity of `sku` at Amazon.
 async fn at_amazon(sandbox: &Sandbox, seller: &str, sku: &str) -> u64 {
-    let stock = sandbox
-        .get(&format!("/_sandbox/sellers/{seller}/stock"))
-        .await;
+    let stock = sandbox.control.stock(seller).await;
     stock[sku]["quantity"].as_u64().unwrap()
 }
 

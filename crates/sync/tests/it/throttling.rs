@@ -21,7 +21,7 @@ async fn throttled_world(pacing: bool) -> World {
     settings.restore_rate_scale = SCALE;
     settings.pacing = pacing;
     world.reconfigure(&ClientSettings::Mws(settings));
-    world.sandbox.delete("/_sandbox/requests").await;
+    world.sandbox.control.clear_requests().await;
     world
 }
 

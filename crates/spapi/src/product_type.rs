@@ -1,41 +1,9 @@
-//! Seller SKUs and Listings product types, parsed before they reach a URL or a body.
+//! Listings product types, parsed before they reach a body. (SKUs are `sellerlink_domain::ids::Sku`, the one SKU
+//! rule.)
 
 use std::fmt;
 
-use crate::input::{InputError, InputField, InputProblem, text, trimmed};
-
-/// A seller SKU (出品者SKU): 1–40 characters, kept exactly as given apart from surrounding
-/// whitespace. It may hold `/`, spaces or Japanese text; the client percent-encodes it as a
-/// path segment.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sku(String);
-
-impl Sku {
-    /// The longest SKU Seller Central accepts.
-    pub const MAX_LEN: usize = 40;
-
-    /// Parses a SKU.
-    pub fn parse(input: &str) -> Result<Self, InputError> {
-        text(InputField::Sku, input, Self::MAX_LEN).map(Self)
-    }
-
-    /// The SKU text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Sku {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for Sku {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Sku({:?})", self.0)
-    }
-}
+use crate::input::{InputError, InputField, InputProblem, trimmed};
 
 /// A Listings product type such as `PRODUCT` or `LUGGAGE`: upper-case letters, digits and `_`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -99,23 +67,6 @@ impl fmt::Debug for ProductType {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn skus_keep_their_text() {
-        assert_eq!(
-            Sku::parse(" 抹茶/100g 缶 ").unwrap().as_str(),
-            "抹茶/100g 缶"
-        );
-        let long = "x".repeat(41);
-        assert_eq!(
-            Sku::parse(&long).unwrap_err().problem,
-            InputProblem::Length {
-                actual: 41,
-                max: 40
-            }
-        );
-        assert_eq!(Sku::parse("").unwrap_err().field, InputField::Sku);
-    }
 
     #[test]
     fn product_types_are_upper_case_words() {
