@@ -27,12 +27,12 @@ use crate::setup::{Api, World, import_config, importer_with_factory};
 struct HandsNothingOn(Arc<dyn GatewayFactory>);
 
 impl GatewayFactory for HandsNothingOn {
-    fn source(
+    fn gateway(
         &self,
         connection: &Connection,
         credential: SecretString,
     ) -> Result<Arc<dyn AmazonGateway>, GatewayError> {
-        self.0.source(connection, credential)
+        self.0.gateway(connection, credential)
     }
 }
 
