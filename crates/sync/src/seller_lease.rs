@@ -197,20 +197,18 @@ impl SellerLeases {
         if import {
             entry.importing = false;
         }
-        if entry.holders > 0 {
-            drop(held);
-            if import {
-                inner.import_ended.notify_waiters();
+        if entry.holders == 0 {
+            // The last job of this process gives the lease back in the store while it still holds the map: a job
+            // of this process that takes the lease next (an import that waited for this one) reaches the store
+            // only afterwards, so this release never undoes its take and its writes are not refused.
+            if let Err(error) = inner.store.release_lease(&fence.lease, &fence.owner).await {
+                tracing::warn!(%error, connection.id = %connection, "could not release the lease; it expires on its own");
             }
-            return;
+            held.remove(&connection);
         }
-        held.remove(&connection);
         drop(held);
         if import {
             inner.import_ended.notify_waiters();
-        }
-        if let Err(error) = inner.store.release_lease(&fence.lease, &fence.owner).await {
-            tracing::warn!(%error, connection.id = %connection, "could not release the lease; it expires on its own");
         }
     }
 }
