@@ -241,27 +241,25 @@ impl SellerLeases {
         if import {
             entry.importing = false;
         }
-        if entry.holders > 0 {
-            drop(held);
-            if import {
-                inner.import_ended.notify_waiters();
+        if entry.holders == 0 {
+            // The last job of this process gives the lease back in the store, with the quota state read now, while
+            // it still holds the map: a job of this process that takes the lease next (an import that waited for
+            // this one) reaches the store only afterwards, so this release never undoes its take and its writes are
+            // not refused.
+            let state = inner.state.as_ref().and_then(|s| s.current(connection));
+            self.let_go(connection);
+            if let Err(error) = inner
+                .store
+                .release_lease_with_state(fence, state.as_deref())
+                .await
+            {
+                tracing::warn!(%error, connection.id = %connection, "could not release the lease; it expires on its own");
             }
-            return;
+            held.remove(&connection);
         }
-        held.remove(&connection);
-        // Read and let go while no other job of this process can take the lease again in between.
-        let state = inner.state.as_ref().and_then(|s| s.current(connection));
-        self.let_go(connection);
         drop(held);
         if import {
             inner.import_ended.notify_waiters();
-        }
-        if let Err(error) = inner
-            .store
-            .release_lease_with_state(fence, state.as_deref())
-            .await
-        {
-            tracing::warn!(%error, connection.id = %connection, "could not release the lease; it expires on its own");
         }
     }
 }

@@ -13,6 +13,7 @@ mod crash;
 mod faults;
 mod fleet;
 mod lease;
+mod lease_handover;
 mod odd_order_ids;
 mod quarantine;
 mod quota_handover;

@@ -135,7 +135,9 @@ async fn wait_for_first_import(browser: &mut Chromium, demo: &Demo, card: &str) 
         }
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
-    panic!("the first import did not complete: last badge {seen:?}");
+    // The card's last run with its error, as the merchant reads it.
+    let card_text = browser.text_css(&format!("#connection-{card}")).await;
+    panic!("the first import did not complete: last badge {seen:?}\n{card_text}");
 }
 
 /// Opens the merchant's dashboard and returns its only connection card's id and status.
@@ -437,8 +439,8 @@ async fn a_year_in_minutes_reminders_expiry_alert_restore_and_notice() {
         .2
         .expect("an expiry");
     browser.shot("connected").await;
-    // As a person would, let the first import finish before moving the clock: a run still paging when a year
-    // passes in one click would find its five-minute lease long over.
+    // As a person would, see the first import finish before moving the clock, so that the badge read after the
+    // move is the import that the move starts.
     wait_for_first_import(&mut browser, &demo, &card).await;
     // The demo seeds the merchant's e-mail channel: its user's address.
     let merchant = demo.merchant_user.0.clone();
