@@ -83,6 +83,15 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 impl StoreError {
+    /// The error of a write whose lease, held as `fence` says, has passed to another holder or was released.
+    pub(crate) fn lease_lost(fence: &crate::Fence) -> Self {
+        Self::LeaseLost {
+            lease: fence.lease.to_string(),
+            owner: fence.owner.to_string(),
+            token: fence.token,
+        }
+    }
+
     pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
         Self::NotFound {
             what,

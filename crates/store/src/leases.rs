@@ -498,11 +498,7 @@ pub(crate) async fn check_fence(handle: Handle<'_>, fence: &Fence) -> StoreResul
     });
     match held {
         Some(_) => Ok(()),
-        None => Err(StoreError::LeaseLost {
-            lease: fence.lease.to_string(),
-            owner: fence.owner.to_string(),
-            token: fence.token,
-        }),
+        None => Err(StoreError::lease_lost(fence)),
     }
 }
 

@@ -270,11 +270,7 @@ pub(crate) async fn write_watermark_alone(
             .map(|done| done.rows_affected())
     });
     match written {
-        Ok(0) => Err(StoreError::LeaseLost {
-            lease: fence.lease.to_string(),
-            owner: fence.owner.to_string(),
-            token: fence.token,
-        }),
+        Ok(0) => Err(StoreError::lease_lost(fence)),
         Ok(_) => Ok(()),
         Err(e) if is_foreign_key_violation(&e) => {
             Err(StoreError::not_found("connection", connection_id))
@@ -321,9 +317,7 @@ impl Store {
         watermark: &SyncWatermark,
         now: Timestamp,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        write_watermark(tx.handle(), connection_id, watermark, now).await?;
-        tx.commit().await
+        write_watermark_alone(&self.pool, connection_id, watermark, now, None).await
     }
 
     /// Records that a sync run of the connection started.
