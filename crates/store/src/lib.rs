@@ -56,4 +56,4 @@ pub use sync::{
     SyncFailure, SyncOutcome, SyncRun, SyncRunId, SyncRunResult, SyncStream, SyncWatermark,
     WatermarkRecord,
 };
-pub use work_queue::ImportQueue;
+pub use work_queue::{CLAIM_LOOK_AHEAD, ImportQueue};

@@ -19,6 +19,10 @@ use crate::engine::{Engine, on_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::store::Store;
 
+/// How many due connections per connection asked for a claim looks at first to find the merchants' turns (see
+/// [`Store::claim_due_imports`]).
+pub const CLAIM_LOOK_AHEAD: i64 = 16;
+
 /// How much import work is due: for the operator's overview and the metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImportQueue {
@@ -48,14 +52,32 @@ impl Store {
             Engine::Sqlite => "",
         };
         // Each merchant's due connections are numbered by due time (`turn`); taking turn 1 of every merchant
-        // before any turn 2 is the round-robin. The outer condition re-checks the due time on the row as it is
-        // when it is updated, so a connection another worker just scheduled is not claimed again.
+        // before any turn 2 is the round-robin. Numbering every due connection for every claim would cost a pass
+        // over n due connections O(n²), so the numbering looks only at the oldest `ahead` due ones, which is exact
+        // whenever they hold `limit` merchants (the oldest due connection of any other merchant is younger than
+        // all of them) or are all that is due. Only when a few merchants' backlog fills the look-ahead are all
+        // due connections numbered. The outer condition re-checks the due time on the row as it is when it is
+        // updated, so a connection another worker just scheduled is not claimed again.
         let sql = format!(
             "UPDATE connections SET import_due_ms = $1 WHERE id IN (\
-                SELECT c.id FROM connections c JOIN (\
+                WITH ahead AS (\
+                    SELECT id, merchant_id, import_due_ms FROM connections WHERE import_due_ms <= $2 \
+                    ORDER BY import_due_ms, id LIMIT $4\
+                ), \
+                exact AS (\
+                    SELECT COUNT(*) < $4 OR COUNT(DISTINCT merchant_id) >= $3 AS enough FROM ahead\
+                ), \
+                candidates AS (\
+                    SELECT id, merchant_id, import_due_ms FROM ahead WHERE (SELECT enough FROM exact) \
+                    UNION ALL \
+                    SELECT id, merchant_id, import_due_ms FROM connections \
+                    WHERE import_due_ms <= $2 AND NOT (SELECT enough FROM exact)\
+                ), \
+                ranked AS (\
                     SELECT id, ROW_NUMBER() OVER (PARTITION BY merchant_id ORDER BY import_due_ms, id) AS turn \
-                    FROM connections WHERE import_due_ms <= $2\
-                ) ranked ON ranked.id = c.id \
+                    FROM candidates\
+                ) \
+                SELECT c.id FROM connections c JOIN ranked ON ranked.id = c.id \
                 ORDER BY ranked.turn, c.import_due_ms, c.id LIMIT $3{lock}\
              ) AND import_due_ms <= $2 RETURNING id"
         );
@@ -64,6 +86,7 @@ impl Store {
                 .bind(millis(until))
                 .bind(millis(now))
                 .bind(i64::from(limit))
+                .bind(i64::from(limit).saturating_mul(CLAIM_LOOK_AHEAD))
                 .fetch_all(pool)
                 .await?
         });

@@ -4,7 +4,9 @@ use std::collections::HashSet;
 
 use jiff::SignedDuration;
 use sellerlink_domain::ids::ConnectionId;
-use sellerlink_store::{LeaseName, LeaseOwner, StoreError, SyncStream, SyncWatermark};
+use sellerlink_store::{
+    CLAIM_LOOK_AHEAD, LeaseName, LeaseOwner, StoreError, SyncStream, SyncWatermark,
+};
 
 use crate::fixtures::{
     add_connection, add_merchant, at, merchant_with_connection, mws_connection, order,
@@ -305,6 +307,49 @@ async fn claims_take_the_oldest_due_first_merchants_in_turn_and_never_twice(db: 
     );
 }
 
+async fn a_backlog_longer_than_the_look_ahead_still_leaves_other_merchants_their_turn(db: Db) {
+    let store = &db.store;
+    let big = add_merchant(store, "Big").await;
+    let small = add_merchant(store, "Small").await;
+    let limit = 2_u32;
+    // The big merchant's backlog alone fills the claim's look-ahead, and all of it fell due before the small
+    // merchant's one connection.
+    let backlog = usize::try_from(i64::from(limit) * CLAIM_LOOK_AHEAD).unwrap() + 3;
+    let now = at("2026-03-01T00:00:00Z");
+    let mut big_ids = Vec::new();
+    for n in 0..backlog {
+        let connection = mws_connection(big.id, 100 + u32::try_from(n).unwrap());
+        add_connection(store, &connection).await;
+        let due = now - SignedDuration::from_mins(600 - i64::try_from(n).unwrap());
+        store.schedule_import(connection.id, due).await.unwrap();
+        big_ids.push(connection.id);
+    }
+    let lone = mws_connection(small.id, 99);
+    add_connection(store, &lone).await;
+    store.schedule_import(lone.id, now).await.unwrap();
+
+    let claim = SignedDuration::from_mins(5);
+    let first: HashSet<_> = store
+        .claim_due_imports(now, claim, limit)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        first,
+        HashSet::from([big_ids[0], lone.id]),
+        "the lone connection is claimed in its merchant's turn, not after the whole backlog"
+    );
+    // With the small merchant served, the backlog goes oldest first.
+    let next: HashSet<_> = store
+        .claim_due_imports(now, claim, limit)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(next, HashSet::from([big_ids[1], big_ids[2]]));
+}
+
 async fn racing_workers_split_the_due_connections_without_overlap(db: Db) {
     let store = &db.store;
     let merchant = add_merchant(store, "Acme").await;
@@ -339,6 +384,7 @@ on_both_engines!(
     a_lease_gets_a_new_token_each_time_it_changes_hands_never_on_renewal,
     a_write_under_a_lost_lease_writes_nothing,
     claims_take_the_oldest_due_first_merchants_in_turn_and_never_twice,
+    a_backlog_longer_than_the_look_ahead_still_leaves_other_merchants_their_turn,
     racing_workers_split_the_due_connections_without_overlap,
 );
 

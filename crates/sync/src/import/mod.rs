@@ -322,6 +322,7 @@ impl Importer {
             gateway,
             connection_id: start.connection.connection.id,
             window: self.window(start),
+            stored_watermark: start.resume_after,
             config: &self.inner.config,
             lease,
             stats: Arc::clone(stats),

@@ -10,13 +10,18 @@
 //!
 //! If any stage fails, the others are dropped: what was committed stays committed (each page is whole), and the
 //! watermark only moves with the last page, so the next run re-reads whatever was not.
+//!
+//! A run whose window held no order at all writes nothing, not even its watermark, unless the stored watermark is
+//! more than [`IDLE_WATERMARK_REFRESH`] old: the next run then asks Amazon again from the same point, which finds
+//! the same nothing plus whatever is new. That keeps the common idle run (most connections, most of the time) to
+//! reads and saves a write per run; the refresh keeps the window of a seller who sells nothing for months short.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use futures::{FutureExt as _, StreamExt as _, stream};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use sellerlink_domain::clock::Clock;
 use sellerlink_domain::ids::{AmazonOrderId, ConnectionId};
 use sellerlink_domain::order::Order;
@@ -35,6 +40,9 @@ use crate::seller_lease::SellerLease;
 
 /// The most orders committed in one transaction when several pages are ready at once.
 const MAX_GROUP_ORDERS: usize = 3000;
+
+/// How old the stored watermark may grow before a run whose window held no order writes it anyway.
+pub(crate) const IDLE_WATERMARK_REFRESH: SignedDuration = SignedDuration::from_hours(24);
 
 /// What is stored about an order: enough to tell whether a listed snapshot is new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,14 +109,25 @@ enum Job {
     /// Write this order as it is (its items came with the page).
     Write(Order),
     /// The page ends here.
-    End { upper_bound: Timestamp, last: bool },
+    End(PageEnd),
 }
 
 /// Work for the writer, in listing order.
 enum Done {
     Order(Box<Order>),
     Quarantine(UnreadableOrder),
-    End { upper_bound: Timestamp, last: bool },
+    End(PageEnd),
+}
+
+/// The end of a listed page.
+#[derive(Debug, Clone, Copy)]
+struct PageEnd {
+    /// The smallest upper bound of the pages so far.
+    upper_bound: Timestamp,
+    /// Whether it is the window's last page.
+    last: bool,
+    /// Whether the page listed any order (readable or not), new or already stored.
+    listed_any: bool,
 }
 
 /// Everything one run's pipeline needs.
@@ -118,6 +137,8 @@ pub(crate) struct Pipeline<'a> {
     pub(crate) gateway: Arc<dyn AmazonGateway>,
     pub(crate) connection_id: ConnectionId,
     pub(crate) window: Window,
+    /// The watermark as stored when the run started.
+    pub(crate) stored_watermark: Option<Timestamp>,
     pub(crate) config: &'a ImportConfig,
     pub(crate) lease: &'a SellerLease,
     pub(crate) stats: Arc<RunStats>,
@@ -162,7 +183,8 @@ async fn fetch_items(
 }
 
 impl Pipeline<'_> {
-    /// Imports the window; returns the watermark written with the last page.
+    /// Imports the window; returns the watermark as stored at its end (written with the last page, or left as it
+    /// was when the window held nothing).
     pub(crate) async fn run(&self) -> Result<Timestamp, PipelineError> {
         let (page_tx, page_rx) = mpsc::channel::<Listed>(1);
         let (done_tx, done_rx) = mpsc::channel::<Done>(MAX_GROUP_ORDERS);
@@ -289,11 +311,13 @@ impl Pipeline<'_> {
             });
         }
         self.stats.page_listed(total, total - jobs.len());
+        let listed_any = total > 0 || !page.unreadable.is_empty();
         jobs.extend(page.unreadable.into_iter().map(Job::Quarantine));
-        jobs.push(Job::End {
+        jobs.push(Job::End(PageEnd {
             upper_bound,
             last: page.next.is_none(),
-        });
+            listed_any,
+        }));
         jobs
     }
 
@@ -325,9 +349,7 @@ impl Pipeline<'_> {
             }
             Job::Write(order) => futures::future::ready(Ok(Done::Order(Box::new(order)))).boxed(),
             Job::Quarantine(order) => futures::future::ready(Ok(Done::Quarantine(order))).boxed(),
-            Job::End { upper_bound, last } => {
-                futures::future::ready(Ok(Done::End { upper_bound, last })).boxed()
-            }
+            Job::End(end) => futures::future::ready(Ok(Done::End(end))).boxed(),
         }
     }
 
@@ -360,18 +382,29 @@ impl Pipeline<'_> {
         let mut batch: Vec<Order> = Vec::new();
         let mut unreadable: Vec<UnreadableOrder> = Vec::new();
         let mut pages = 0u32;
+        let mut listed_any = false;
         loop {
-            let (upper_bound, last) = loop {
+            let end = loop {
                 match done.recv().await {
                     Some(Done::Order(order)) => batch.push(*order),
                     Some(Done::Quarantine(order)) => unreadable.push(order),
-                    Some(Done::End { upper_bound, last }) => break (upper_bound, last),
+                    Some(Done::End(end)) => break end,
                     None => return Ok(None),
                 }
             };
+            let PageEnd { upper_bound, last, .. } = end;
             pages += 1;
+            listed_any |= end.listed_any;
             if !last && batch.len() < MAX_GROUP_ORDERS && !done.is_empty() {
                 continue;
+            }
+            if last
+                && !listed_any
+                && let Some(stored) = self.watermark_to_keep(upper_bound)
+            {
+                self.stats.pages_committed(pages, 0, 0, 0);
+                self.report_progress();
+                return Ok(Some(stored));
             }
             let watermark = last.then(|| SyncWatermark {
                 stream: SyncStream::orders(),
@@ -412,6 +445,14 @@ impl Pipeline<'_> {
                 return Err(PipelineError::Cancelled);
             }
         }
+    }
+
+    /// The stored watermark, when a run whose window held no order may leave it as it is rather than move it to
+    /// `upper_bound`: it exists and is less than [`IDLE_WATERMARK_REFRESH`] older.
+    fn watermark_to_keep(&self, upper_bound: Timestamp) -> Option<Timestamp> {
+        let stored = self.stored_watermark?;
+        let age = stored.duration_until(upper_bound);
+        (age < IDLE_WATERMARK_REFRESH).then_some(stored)
     }
 
     fn report_progress(&self) {

@@ -11,7 +11,7 @@ use sellerlink_sync::{
 use sellerlink_testkit::database;
 use serde_json::json;
 
-use crate::compare::stored_orders;
+use crate::compare::{stored_orders, watermark};
 use crate::sandbox::{Options, Sandbox};
 use crate::setup::{Api, Db, World};
 
@@ -230,6 +230,31 @@ async fn scenario(world: World) {
     );
     assert!(quiet.watermark > third.watermark);
     world.assert_equal_to_sandbox().await;
+
+    // 3b. Once the window holds no order at all (step 2's orders are past the overlap now), a run writes nothing,
+    //     not even its watermark: the next one asks Amazon from the same point. A day on, the watermark moves
+    //     again, so an idle window never grows long.
+    world.sandbox.advance(SignedDuration::from_mins(10)).await;
+    let idle = world.importer.run_once(id).await.unwrap();
+    assert_eq!(idle.outcome, ImportOutcome::Completed);
+    assert_eq!((idle.orders_seen, idle.orders_new), (0, 0));
+    assert_eq!(
+        idle.watermark, quiet.watermark,
+        "an empty window leaves the watermark"
+    );
+    assert_eq!(
+        watermark(store, id).await,
+        quiet.watermark,
+        "and the store holds what the run reports"
+    );
+    world.sandbox.advance(SignedDuration::from_hours(25)).await;
+    let refreshed = world.importer.run_once(id).await.unwrap();
+    assert_eq!(refreshed.orders_seen, 0);
+    assert!(
+        refreshed.watermark > quiet.watermark,
+        "a day-old watermark moves even over an empty window"
+    );
+    assert_eq!(watermark(store, id).await, refreshed.watermark);
 
     // 4. Verification records Amazon's name of the marketplace.
     let VerifyOutcome::Verified(verified) = world.importer.verify_connection(id).await.unwrap()
