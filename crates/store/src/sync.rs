@@ -195,6 +195,23 @@ impl RunRow {
     }
 }
 
+/// The error kind and message columns of a run's result.
+fn failure_columns(result: &SyncRunResult) -> (Option<String>, Option<String>) {
+    match &result.error {
+        Some(failure) => (Some(failure.kind.clone()), Some(failure.message.clone())),
+        None => (None, None),
+    }
+}
+
+/// A failed insert of a run: an unknown connection is [`StoreError::NotFound`].
+fn run_insert_error(error: sqlx::Error, connection_id: ConnectionId) -> StoreError {
+    if is_foreign_key_violation(&error) {
+        StoreError::not_found("connection", connection_id)
+    } else {
+        error.into()
+    }
+}
+
 const RUN_SELECT: &str = "SELECT id, connection_id, started_at_ms, finished_at_ms, outcome, pages, orders_new, \
     orders_changed, error_kind, error_message FROM sync_runs";
 
@@ -338,13 +355,42 @@ impl Store {
                 .await
                 .map(|done| done.rows_affected())
         });
-        inserted.map_err(|e| {
-            if is_foreign_key_violation(&e) {
-                StoreError::not_found("connection", connection_id)
-            } else {
-                e.into()
-            }
-        })?;
+        inserted.map_err(|e| run_insert_error(e, connection_id))?;
+        Ok(id)
+    }
+
+    /// Records a whole run, started and ended, in one statement: what a run that wrote nothing while it ran (it
+    /// found nothing to import, or failed first) leaves in the history.
+    pub async fn record_sync_run(
+        &self,
+        connection_id: ConnectionId,
+        started_at: Timestamp,
+        result: &SyncRunResult,
+    ) -> StoreResult<SyncRunId> {
+        const SQL: &str = "INSERT INTO sync_runs (id, connection_id, started_at_ms, finished_at_ms, outcome, \
+            pages, orders_new, orders_changed, error_kind, error_message) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        let id = SyncRunId(Uuid::now_v7());
+        let orders_new = stored_count("orders_new", result.orders_new)?;
+        let orders_changed = stored_count("orders_changed", result.orders_changed)?;
+        let (kind, message) = failure_columns(result);
+        let inserted = on_pool!(&self.pool, |pool| {
+            sqlx::query(SQL)
+                .bind(id.to_string())
+                .bind(connection_id.to_string())
+                .bind(millis(started_at))
+                .bind(millis(result.finished_at))
+                .bind(result.outcome.as_str())
+                .bind(i64::from(result.pages))
+                .bind(orders_new)
+                .bind(orders_changed)
+                .bind(kind)
+                .bind(message)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        });
+        inserted.map_err(|e| run_insert_error(e, connection_id))?;
         Ok(id)
     }
 
@@ -355,10 +401,7 @@ impl Store {
         const EXISTS: &str = "SELECT COUNT(*) FROM sync_runs WHERE id = $1";
         let orders_new = stored_count("orders_new", result.orders_new)?;
         let orders_changed = stored_count("orders_changed", result.orders_changed)?;
-        let (kind, message) = match &result.error {
-            Some(failure) => (Some(failure.kind.clone()), Some(failure.message.clone())),
-            None => (None, None),
-        };
+        let (kind, message) = failure_columns(result);
         // One statement; only a run that was not updated is looked at again, to say why (a run never comes back
         // once finished, so no transaction is needed to tell the two reasons apart).
         let updated = on_pool!(&self.pool, |pool| {

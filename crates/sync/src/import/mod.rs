@@ -2,6 +2,7 @@
 
 mod pipeline;
 mod retry;
+mod run_record;
 mod stats;
 
 use std::sync::Arc;
@@ -12,13 +13,12 @@ use sellerlink_domain::connection::Connection;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_gateway::{AmazonGateway, GatewayError, GatewayErrorKind, GatewayFactory, Window};
 use sellerlink_store::{
-    ImportStart, SealedCredential, Store, SyncFailure, SyncOutcome, SyncRunId, SyncRunResult,
-    SyncStream,
+    ImportStart, SealedCredential, Store, SyncFailure, SyncOutcome, SyncRunResult, SyncStream,
 };
-use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
 use self::pipeline::{Pipeline, PipelineError};
+use self::run_record::RunRecord;
 use crate::access;
 use crate::config::ImportConfig;
 use crate::credentials::CredentialOpener;
@@ -252,17 +252,16 @@ impl Importer {
         if connection.grant.is_paused() {
             return Ok(self.skipped(connection_id, ImportOutcome::Paused, started_at));
         }
-        let run_id = store.start_sync_run(connection_id, started_at).await?;
+        let run = RunRecord::new(connection_id, started_at);
         let stats = Arc::new(RunStats::default());
-        let cancel = options.cancel.clone().unwrap_or_default();
         let ended = match self.open_gateway(connection, &start.credential) {
             Ok(gateway) => {
-                self.import(&start, gateway, lease, &stats, &cancel, &options)
+                self.import(&start, gateway, lease, &run, &stats, &options)
                     .await?
             }
             Err(ended) => ended,
         };
-        self.finish(connection_id, run_id, started_at, &stats, ended)
+        self.finish(connection_id, &run, started_at, &stats, ended)
             .await
     }
 
@@ -312,10 +311,11 @@ impl Importer {
         start: &ImportStart,
         gateway: Arc<dyn AmazonGateway>,
         lease: &SellerLease,
+        run: &RunRecord,
         stats: &Arc<RunStats>,
-        cancel: &CancellationToken,
         options: &RunOptions,
     ) -> Result<Ended, SyncError> {
+        let cancel = options.cancel.clone().unwrap_or_default();
         let pipeline = Pipeline {
             store: self.store(),
             clock: self.clock().as_ref(),
@@ -326,7 +326,8 @@ impl Importer {
             config: &self.inner.config,
             lease,
             stats: Arc::clone(stats),
-            cancel,
+            cancel: &cancel,
+            run,
             progress: options.progress.as_ref(),
         };
         let ended = match pipeline.run().await {
@@ -387,7 +388,7 @@ impl Importer {
     async fn finish(
         &self,
         connection_id: ConnectionId,
-        run_id: SyncRunId,
+        run: &RunRecord,
         started_at: Timestamp,
         stats: &RunStats,
         ended: Ended,
@@ -402,7 +403,7 @@ impl Importer {
             orders_changed: counts.orders_changed,
             error: ended.error.clone(),
         };
-        self.store().finish_sync_run(run_id, &result).await?;
+        let run_id = run.finish(self.store(), &result).await?;
         let outcome = match ended.outcome {
             SyncOutcome::Ok => ImportOutcome::Completed,
             SyncOutcome::PausedAccessDenied => ImportOutcome::PausedAccessDenied,

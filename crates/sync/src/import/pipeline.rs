@@ -33,6 +33,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::retry::{CallError, with_retry};
+use super::run_record::RunRecord;
 use super::stats::RunStats;
 use crate::config::{ImportConfig, RetryConfig};
 use crate::report::{Progress, ProgressFn};
@@ -59,6 +60,13 @@ impl Known {
     fn covers(&self, last_update: Timestamp) -> bool {
         self.items > 0 && last_update <= self.last_update
     }
+}
+
+/// Whether a listed order is new or changed, given what is stored about its page's orders.
+fn is_new_or_changed(known: &HashMap<AmazonOrderId, Known>, order: &Order) -> bool {
+    !known
+        .get(&order.amazon_order_id)
+        .is_some_and(|known| known.covers(order.last_update_date))
 }
 
 /// Why a pipeline stopped.
@@ -143,6 +151,8 @@ pub(crate) struct Pipeline<'a> {
     pub(crate) lease: &'a SellerLease,
     pub(crate) stats: Arc<RunStats>,
     pub(crate) cancel: &'a CancellationToken,
+    /// The run's row in the history, written as running once a page has something to import.
+    pub(crate) run: &'a RunRecord,
     pub(crate) progress: Option<&'a ProgressFn>,
 }
 
@@ -252,6 +262,14 @@ impl Pipeline<'_> {
             }
             // Read while the fetcher still works on the page before: what is stored about this page's orders.
             let known = self.known(&page).await?;
+            if !page.unreadable.is_empty()
+                || page
+                    .orders
+                    .iter()
+                    .any(|order| is_new_or_changed(&known, order))
+            {
+                self.run.show_running(self.store).await?;
+            }
             let listed = Listed {
                 page,
                 known,
@@ -300,8 +318,7 @@ impl Pipeline<'_> {
         let total = page.orders.len();
         let mut jobs = Vec::with_capacity(total + page.unreadable.len() + 1);
         for order in page.orders {
-            let stored = known.get(&order.amazon_order_id);
-            if stored.is_some_and(|known| known.covers(order.last_update_date)) {
+            if !is_new_or_changed(&known, &order) {
                 continue;
             }
             jobs.push(if page.items_included {
@@ -392,7 +409,9 @@ impl Pipeline<'_> {
                     None => return Ok(None),
                 }
             };
-            let PageEnd { upper_bound, last, .. } = end;
+            let PageEnd {
+                upper_bound, last, ..
+            } = end;
             pages += 1;
             listed_any |= end.listed_any;
             if !last && batch.len() < MAX_GROUP_ORDERS && !done.is_empty() {

@@ -220,40 +220,40 @@ async fn scenario(world: World) {
         "nothing duplicated"
     );
 
-    // 3. Nothing changed: nothing new, nothing changed, no item calls, and the watermark still moves on.
+    // 3. Nothing changed: nothing new, nothing changed, no item calls. The window held no order at all (the changes
+    //    of step 2 are past the overlap), so the run wrote nothing, not even its watermark: the next one asks Amazon
+    //    from the same point.
     world.sandbox.advance(SignedDuration::from_mins(10)).await;
+    let runs_before = store.sync_runs(id, 100).await.unwrap().len();
     let quiet = world.importer.run_once(id).await.unwrap();
+    let runs = store.sync_runs(id, 100).await.unwrap();
+    assert_eq!(runs.len(), runs_before + 1, "one row in the history");
+    let recorded = runs[0].result.as_ref().expect("written whole, finished");
+    assert_eq!(Some(runs[0].id), quiet.run_id);
+    assert!(runs[0].started_at <= recorded.finished_at);
+    assert_eq!((recorded.outcome, recorded.pages), (SyncOutcome::Ok, 1));
     assert_eq!(quiet.outcome, ImportOutcome::Completed);
     assert_eq!(
-        (quiet.orders_new, quiet.orders_changed, quiet.item_calls),
-        (0, 0, 0)
+        (quiet.orders_seen, quiet.orders_new, quiet.orders_changed, quiet.item_calls),
+        (0, 0, 0, 0)
     );
-    assert!(quiet.watermark > third.watermark);
-    world.assert_equal_to_sandbox().await;
-
-    // 3b. Once the window holds no order at all (step 2's orders are past the overlap now), a run writes nothing,
-    //     not even its watermark: the next one asks Amazon from the same point. A day on, the watermark moves
-    //     again, so an idle window never grows long.
-    world.sandbox.advance(SignedDuration::from_mins(10)).await;
-    let idle = world.importer.run_once(id).await.unwrap();
-    assert_eq!(idle.outcome, ImportOutcome::Completed);
-    assert_eq!((idle.orders_seen, idle.orders_new), (0, 0));
     assert_eq!(
-        idle.watermark, quiet.watermark,
+        quiet.watermark, third.watermark,
         "an empty window leaves the watermark"
     );
     assert_eq!(
         watermark(store, id).await,
-        quiet.watermark,
+        third.watermark,
         "and the store holds what the run reports"
     );
+    world.assert_equal_to_sandbox().await;
+
+    // 3b. A day on, the watermark moves even over an empty window, so an idle window never grows long.
     world.sandbox.advance(SignedDuration::from_hours(25)).await;
     let refreshed = world.importer.run_once(id).await.unwrap();
+    assert_eq!(refreshed.outcome, ImportOutcome::Completed);
     assert_eq!(refreshed.orders_seen, 0);
-    assert!(
-        refreshed.watermark > quiet.watermark,
-        "a day-old watermark moves even over an empty window"
-    );
+    assert!(refreshed.watermark > third.watermark);
     assert_eq!(watermark(store, id).await, refreshed.watermark);
 
     // 4. Verification records Amazon's name of the marketplace.
