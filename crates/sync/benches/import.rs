@@ -39,7 +39,7 @@ use sellerlink_domain::ids::{
 use sellerlink_domain::lifecycle::{AccessGrant, RenewalTerm};
 use sellerlink_secrets::{Keyring, MasterKey};
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
-use sellerlink_store::{LeaseOwner, SealedCredential, Store};
+use sellerlink_store::{LeaseOwner, SealedCredential, Store, StoreOptions};
 use sellerlink_sync::{
     GatewayFactory, ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials,
     MwsGatewayFactory, MwsSettings, Scheduler, SchedulerConfig, SpApiGatewayFactory, SpApiSettings,
@@ -330,7 +330,13 @@ async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let keyring = Arc::new(Keyring::new(MasterKey::generate().expect("randomness"), []));
-    let store = Store::connect(&url)
+    let options = StoreOptions {
+        pool_size: std::env::var("SYNC_BENCH_POOL").ok().map(|size| {
+            size.parse()
+                .expect("SYNC_BENCH_POOL: a number of connections")
+        }),
+    };
+    let store = Store::connect_with(&url, options)
         .await
         .expect("store")
         .with_buyer_seal(Arc::new(KeyringBuyerData::new(keyring.clone())));
@@ -599,7 +605,10 @@ async fn idle_pass() {
     };
     let (cpu_before, sandbox_cpu_before) = (cpu_seconds("/proc/self/stat"), sandbox.cpu_seconds());
     let started = Instant::now();
-    Arc::new(scheduler).run_reporting(shutdown, report).await;
+    // In its own task, as `sellerlink worker` runs it.
+    tokio::spawn(Arc::new(scheduler).run_reporting(shutdown, report))
+        .await
+        .expect("the worker's loop ran");
     let wall = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds("/proc/self/stat") - cpu_before;
     let sandbox_cpu = sandbox.cpu_seconds() - sandbox_cpu_before;

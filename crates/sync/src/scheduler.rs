@@ -2,12 +2,13 @@
 //! every connection paused by Amazon's refusal asked again every `recheck_denied`, so that access the seller restored
 //! in Seller Central resumes the sync without anyone pressing "verify now".
 //!
-//! What is due lives in the store ([`Store::claim_due_imports`]): each worker claims the oldest due connections
-//! for as many imports as it has free slots, works on them, and writes when each is due next. Several workers on
+//! What is due lives in the store ([`Store::claim_due_imports`]): each worker claims the oldest due connections,
+//! as many as it runs imports at once, starts them as slots free up, and writes when each is due next. Several workers on
 //! one database therefore never import the same connection in the same pass, and a pass costs what is due, not
 //! the number of connections: between claims a worker sleeps until the next due time (or `poll`, whichever is
 //! sooner).
 
+use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
@@ -192,10 +193,12 @@ impl Scheduler {
         }
     }
 
-    /// Runs until `shutdown` fires: claims due work for every free slot (at most `max_concurrent` at once), each
-    /// in its own task, and sleeps until the next due time, `poll`, or an import's end. On shutdown, running
-    /// imports stop after their current page (nothing is lost: they are recorded as interrupted, handed back due
-    /// at once, and the next run resumes), and this returns once they have.
+    /// Runs until `shutdown` fires: claims due work `max_concurrent` connections at a time, starts each in its own
+    /// task as a slot frees up (at most `max_concurrent` at once), and sleeps until the next due time, `poll`, or an
+    /// import's end. A claimed connection not started within half the claim is left to fall due again. On shutdown,
+    /// running imports stop after their current page (nothing is lost: they are recorded as interrupted, handed back
+    /// due at once, and the next run resumes), claimed ones not started are handed back due at once, and this
+    /// returns once the running ones have stopped.
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
         self.run_reporting(shutdown, Arc::new(|_, _| {})).await;
     }
@@ -205,35 +208,46 @@ impl Scheduler {
     pub async fn run_reporting(self: Arc<Self>, shutdown: CancellationToken, report: WorkReport) {
         let slots = self.config.max_concurrent.max(1);
         let mut tasks: JoinSet<()> = JoinSet::new();
+        // Claimed for a slot that was not free yet, with when: a claim is one statement for a whole batch, not one
+        // per finished import.
+        let mut waiting: VecDeque<(ConnectionId, Timestamp)> = VecDeque::new();
         while !shutdown.is_cancelled() {
             let now = self.importer.clock().now();
-            let free = slots.saturating_sub(tasks.len());
             let mut claimed_all_asked = false;
-            if free > 0 {
-                let limit = u32::try_from(free).unwrap_or(u32::MAX);
+            if tasks.len() < slots && waiting.is_empty() {
+                let limit = u32::try_from(slots).unwrap_or(u32::MAX);
                 match self
                     .store()
                     .claim_due_imports(now, self.claim(), limit)
                     .await
                 {
                     Ok(claimed) => {
-                        claimed_all_asked = claimed.len() == free;
-                        for id in claimed {
-                            let this = Arc::clone(&self);
-                            let cancel = shutdown.child_token();
-                            let report = Arc::clone(&report);
-                            tasks.spawn(async move {
-                                let work = AssertUnwindSafe(this.work_on(id, now, cancel)).catch_unwind();
-                                match work.await {
-                                    Ok(worked) => report(worked.check.as_ref(), worked.run.as_ref()),
-                                    // Due again after the claim ends, like a crashed worker's.
-                                    Err(_) => tracing::error!(connection.id = %id, "work on a connection panicked"),
-                                }
-                            });
-                        }
+                        claimed_all_asked = claimed.len() == slots;
+                        waiting.extend(claimed.into_iter().map(|id| (id, now)));
                     }
                     Err(error) => tracing::warn!(%error, "could not claim the connections due"),
                 }
+            }
+            while tasks.len() < slots
+                && let Some((id, claimed_at)) = waiting.pop_front()
+            {
+                if self.claim_is_stale(claimed_at, now) {
+                    // Due again when the claim ends; another worker may take it then, so this one must not.
+                    continue;
+                }
+                let this = Arc::clone(&self);
+                let cancel = shutdown.child_token();
+                let report = Arc::clone(&report);
+                tasks.spawn(async move {
+                    let work = AssertUnwindSafe(this.work_on(id, now, cancel)).catch_unwind();
+                    match work.await {
+                        Ok(worked) => report(worked.check.as_ref(), worked.run.as_ref()),
+                        // Due again after the claim ends, like a crashed worker's.
+                        Err(_) => {
+                            tracing::error!(connection.id = %id, "work on a connection panicked")
+                        }
+                    }
+                });
             }
             let wait = if tasks.len() >= slots || claimed_all_asked {
                 if claimed_all_asked && tasks.len() < slots {
@@ -250,7 +264,27 @@ impl Scheduler {
                 Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             }
         }
+        self.hand_back(waiting).await;
         while tasks.join_next().await.is_some() {}
+    }
+
+    /// Whether a connection claimed at `claimed_at` and not started yet may have been claimed by another worker
+    /// by the time it would start: past half the claim, it is left to run out instead.
+    fn claim_is_stale(&self, claimed_at: Timestamp, now: Timestamp) -> bool {
+        claimed_at.duration_until(now) >= self.claim() / 2
+    }
+
+    /// Makes connections claimed but not started due at once again, for whichever worker claims next.
+    async fn hand_back(&self, waiting: VecDeque<(ConnectionId, Timestamp)>) {
+        let now = self.importer.clock().now();
+        for (id, claimed_at) in waiting {
+            if self.claim_is_stale(claimed_at, now) {
+                continue;
+            }
+            if let Err(error) = self.store().schedule_import(id, now).await {
+                tracing::warn!(connection.id = %id, %error, "could not hand a claimed connection back; it is due again when the claim ends");
+            }
+        }
     }
 
     /// How long to sleep when nothing more could be claimed: until the next due time, at most `poll`.

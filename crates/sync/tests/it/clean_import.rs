@@ -234,7 +234,12 @@ async fn scenario(world: World) {
     assert_eq!((recorded.outcome, recorded.pages), (SyncOutcome::Ok, 1));
     assert_eq!(quiet.outcome, ImportOutcome::Completed);
     assert_eq!(
-        (quiet.orders_seen, quiet.orders_new, quiet.orders_changed, quiet.item_calls),
+        (
+            quiet.orders_seen,
+            quiet.orders_new,
+            quiet.orders_changed,
+            quiet.item_calls
+        ),
         (0, 0, 0, 0)
     );
     assert_eq!(

@@ -9,7 +9,7 @@ use sellerlink_domain::audit::AuditAction;
 use sellerlink_domain::ids::ConnectionId;
 use sellerlink_secrets::MasterKey;
 use sellerlink_store::{AuditFilter, Store};
-use sellerlink_sync::{ImportOutcome, Scheduler, SchedulerConfig, VerifyOutcome};
+use sellerlink_sync::{ImportOutcome, Scheduler, SchedulerConfig, VerifyOutcome, WorkReport};
 use sellerlink_testkit::sandbox_control::GrantAction;
 use tokio_util::sync::CancellationToken;
 
@@ -128,6 +128,79 @@ async fn the_worker_loop_imports_every_connection_and_stops_on_shutdown() {
     for link in &linked {
         let runs = db.store.sync_runs(link.connection_id, 10).await.unwrap();
         assert_eq!(runs.len(), 1, "one run per connection within the interval");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_worker_leaves_every_connection_it_did_not_import_due_at_once() {
+    // Five sellers, two imports at a time, each slowed down: the worker claims two at a time, so when an import
+    // ends the next claim can hold a connection that waits for a slot. It is stopped after the second import.
+    let sandbox = Sandbox::start(Options {
+        seed: 11,
+        sellers: 5,
+        orders: 20,
+        ..Options::default()
+    })
+    .await;
+    let db = Db::sqlite().await;
+    let key = MasterKey::generate().expect("randomness");
+    let mut linked = Vec::new();
+    for index in 0..5 {
+        let seller = sandbox.seller(index).seller_id;
+        let token = sandbox.grant(&seller).await;
+        linked.push(link_with(Api::Mws, &db.store, &sandbox, &seller, &token, key.clone()).await);
+    }
+    sandbox
+        .control
+        .set_fault(
+            "ListOrders",
+            serde_json::json!({ "slow": 1.0, "slow_ms": 300 }),
+        )
+        .await;
+    let scheduler = Arc::new(scheduler_over(&sandbox, &db, &linked, config()));
+    let shutdown = CancellationToken::new();
+    let completed: Arc<std::sync::Mutex<Vec<ConnectionId>>> = Arc::default();
+    let report: WorkReport = {
+        let (completed, shutdown) = (Arc::clone(&completed), shutdown.clone());
+        Arc::new(move |_check, run| {
+            let Some(run) = run else { return };
+            let mut completed = completed.lock().unwrap();
+            if run
+                .result
+                .as_ref()
+                .is_ok_and(|report| report.outcome == ImportOutcome::Completed)
+            {
+                completed.push(run.connection_id);
+            }
+            if completed.len() == 2 {
+                shutdown.cancel();
+            }
+        })
+    };
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        Arc::clone(&scheduler).run_reporting(shutdown, report),
+    )
+    .await
+    .expect("the worker stops on shutdown");
+
+    let completed = completed.lock().unwrap().clone();
+    assert!(completed.len() >= 2);
+    let now = sandbox.now();
+    for link in &linked {
+        let id = link.connection_id;
+        let due = db.store.import_due(id).await.unwrap();
+        if completed.contains(&id) {
+            assert!(
+                due > now,
+                "an imported connection is due after the interval"
+            );
+        } else {
+            assert!(
+                due <= now,
+                "a connection the worker claimed but did not import is handed back due at once, not when its claim ends ({due} > {now})"
+            );
+        }
     }
 }
 
