@@ -612,7 +612,7 @@ async fn idle_pass() {
     let wall = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds("/proc/self/stat") - cpu_before;
     let sandbox_cpu = sandbox.cpu_seconds() - sandbox_cpu_before;
-    let finished = finished.lock().expect("not poisoned");
+    let finished = std::mem::take(&mut *finished.lock().expect("not poisoned"));
     assert_eq!(
         finished.len(),
         sellers,
