@@ -46,6 +46,7 @@ use sellerlink_sync::{
     WorkReport,
 };
 use sellerlink_testkit::SandboxControl;
+use sellerlink_testkit::database::TestDatabase;
 use sellerlink_testkit::sandbox_control::{Identity, Seller};
 use tokio_util::sync::CancellationToken;
 
@@ -226,7 +227,27 @@ struct Setup {
     store: Store,
     importer: Importer,
     connections: Vec<ConnectionId>,
-    _dir: tempfile::TempDir,
+    database: TestDatabase,
+}
+
+impl Setup {
+    /// Closes the store and removes its database (a PostgreSQL one is dropped).
+    async fn remove(self) {
+        self.store.close().await;
+        self.database.remove().await;
+    }
+}
+
+/// The bench's database: a new SQLite file, or with `SYNC_BENCH_ENGINE=postgres` a new database on the server
+/// `TEST_DATABASE_URL` names (an admin URL, as for the tests).
+async fn bench_database() -> TestDatabase {
+    match std::env::var("SYNC_BENCH_ENGINE").as_deref() {
+        Ok("postgres") => TestDatabase::postgres().await.expect(
+            "SYNC_BENCH_ENGINE=postgres needs TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres",
+        ),
+        Ok("sqlite") | Err(_) => TestDatabase::sqlite(),
+        Ok(other) => panic!("SYNC_BENCH_ENGINE={other}: expected sqlite or postgres"),
+    }
 }
 
 /// A seller's grant as the bench's connection holds it: the account, its term and the credential to seal.
@@ -327,8 +348,7 @@ async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool
         .clone();
     let sellers = sandbox.control.sellers().await;
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let database = bench_database().await;
     let keyring = Arc::new(Keyring::new(MasterKey::generate().expect("randomness"), []));
     let options = StoreOptions {
         pool_size: std::env::var("SYNC_BENCH_POOL").ok().map(|size| {
@@ -336,7 +356,7 @@ async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool
                 .expect("SYNC_BENCH_POOL: a number of connections")
         }),
     };
-    let store = Store::connect_with(&url, options)
+    let store = Store::connect_with(database.url(), options)
         .await
         .expect("store")
         .with_buyer_seal(Arc::new(KeyringBuyerData::new(keyring.clone())));
@@ -420,7 +440,7 @@ async fn setup(sandbox: &SandboxProcess, api: Api, rate_scale: f64, pacing: bool
         store,
         importer,
         connections,
-        _dir: dir,
+        database,
     }
 }
 
@@ -487,6 +507,7 @@ async fn throughput(api: Api) {
     println!(
         "command: cargo bench -p sellerlink-sync --bench import -- {name}   (SYNC_BENCH_ORDERS={orders})"
     );
+    setup.remove().await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -562,6 +583,7 @@ async fn quota() {
     println!(
         "command: cargo bench -p sellerlink-sync --bench import -- quota   (SYNC_BENCH_SELLERS={sellers} SYNC_BENCH_QUOTA_ORDERS={orders} SYNC_BENCH_SCALE={scale})"
     );
+    setup.remove().await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -630,7 +652,8 @@ async fn idle_pass() {
     let queue = setup.store.import_queue(later).await.expect("queue");
     assert_eq!(queue.due, 0, "nothing left due");
     println!(
-        "\n(4) incremental pass, nothing new: {sellers} connections, a worker's loop over the store's queue, 1 ListOrders each"
+        "\n(4) incremental pass, nothing new: {sellers} connections on {}, a worker's loop over the store's queue, 1 ListOrders each",
+        setup.database.engine()
     );
     println!(
         "| connections | wall s | sellerlink CPU ms / connection | sandbox CPU ms / connection | peak RSS MiB |"
@@ -645,6 +668,7 @@ async fn idle_pass() {
     println!(
         "command: SYNC_BENCH_IDLE_SELLERS={sellers} cargo bench -p sellerlink-sync --bench import -- idle-pass"
     );
+    setup.remove().await;
 }
 
 fn main() {

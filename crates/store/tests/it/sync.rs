@@ -175,7 +175,87 @@ async fn sync_runs_are_recorded_and_finish_once(db: Db) {
     );
 }
 
+async fn a_run_that_wrote_nothing_while_it_ran_is_recorded_whole(db: Db) {
+    let store = &db.store;
+    let connection = merchant_with_connection(store, "Acme", 1).await;
+    let before = store
+        .start_sync_run(connection.id, at("2026-03-01T00:00:00Z"))
+        .await
+        .unwrap();
+    let idle = SyncRunResult {
+        finished_at: at("2026-03-01T00:10:00.250Z"),
+        outcome: SyncOutcome::Ok,
+        pages: 1,
+        orders_new: 0,
+        orders_changed: 0,
+        error: None,
+    };
+    let id = store
+        .record_sync_run(connection.id, at("2026-03-01T00:10:00Z"), &idle)
+        .await
+        .unwrap();
+    let runs = store.sync_runs(connection.id, 10).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|run| run.id).collect::<Vec<_>>(),
+        vec![id, before],
+        "newest first"
+    );
+    assert_eq!(runs[0].started_at, at("2026-03-01T00:10:00Z"));
+    assert_eq!(runs[0].result.as_ref(), Some(&idle), "finished as written");
+    assert_eq!(runs[1].result, None, "the other run still runs");
+
+    let failed = SyncRunResult {
+        outcome: SyncOutcome::Failed,
+        pages: 0,
+        error: Some(SyncFailure {
+            kind: "throttled".to_owned(),
+            message: "RequestThrottled after 5 tries".to_owned(),
+        }),
+        ..idle.clone()
+    };
+    let id = store
+        .record_sync_run(connection.id, at("2026-03-01T00:20:00Z"), &failed)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .last_sync_run(connection.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .result,
+        Some(failed.clone())
+    );
+    let error = store.finish_sync_run(id, &idle).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            StoreError::Conflict {
+                what: "sync run",
+                ..
+            }
+        ),
+        "a whole run is finished already: {error}"
+    );
+    let error = store
+        .record_sync_run(ConnectionId::new(), at("2026-03-01T00:00:00Z"), &idle)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            StoreError::NotFound {
+                what: "connection",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert_eq!(store.sync_runs(connection.id, 10).await.unwrap().len(), 3);
+}
+
 on_both_engines!(
     watermarks_are_kept_per_stream,
     sync_runs_are_recorded_and_finish_once,
+    a_run_that_wrote_nothing_while_it_ran_is_recorded_whole,
 );

@@ -43,7 +43,7 @@ use crate::seller_lease::SellerLease;
 const MAX_GROUP_ORDERS: usize = 3000;
 
 /// How old the stored watermark may grow before a run whose window held no order writes it anyway.
-pub(crate) const IDLE_WATERMARK_REFRESH: SignedDuration = SignedDuration::from_hours(24);
+const IDLE_WATERMARK_REFRESH: SignedDuration = SignedDuration::from_hours(24);
 
 /// What is stored about an order: enough to tell whether a listed snapshot is new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
