@@ -39,7 +39,7 @@ use sellerlink_domain::ids::{
 use sellerlink_domain::lifecycle::{AccessGrant, RenewalTerm};
 use sellerlink_secrets::{Keyring, MasterKey};
 use sellerlink_spapi::{LwaClientId, LwaClientSecret, LwaCredentials};
-use sellerlink_store::{LeaseOwner, SealedCredential, Store, StoreOptions};
+use sellerlink_store::{Engine, LeaseOwner, SealedCredential, Store, StoreOptions};
 use sellerlink_sync::{
     GatewayFactory, ImportConfig, ImportOutcome, Importer, KeyringBuyerData, KeyringCredentials,
     MwsGatewayFactory, MwsSettings, Scheduler, SchedulerConfig, SpApiGatewayFactory, SpApiSettings,
@@ -176,6 +176,40 @@ fn cpu_seconds(stat_path: &str) -> f64 {
     let utime: f64 = fields[11].parse().expect("utime");
     let stime: f64 = fields[12].parse().expect("stime");
     (utime + stime) / clock_ticks_per_second()
+}
+
+/// The CPU time of every process named `postgres` on this machine, per process id: the database server's share of a
+/// pass on PostgreSQL (its backends outlive the pass, as the pool keeps them). Processes that ended meanwhile are
+/// missed, so compare this only across a pass where the pool stays open.
+fn postgres_cpu_seconds() -> std::collections::HashMap<u32, f64> {
+    let mut cpu = std::collections::HashMap::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|name| name.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let is_postgres = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .is_ok_and(|comm| comm.trim_end() == "postgres");
+        let stat = format!("/proc/{pid}/stat");
+        if is_postgres && std::path::Path::new(&stat).exists() {
+            cpu.insert(pid, cpu_seconds(&stat));
+        }
+    }
+    cpu
+}
+
+/// The database server's CPU time between two readings of [`postgres_cpu_seconds`].
+fn postgres_cpu_between(
+    before: &std::collections::HashMap<u32, f64>,
+    after: &std::collections::HashMap<u32, f64>,
+) -> f64 {
+    after
+        .iter()
+        .map(|(pid, seconds)| seconds - before.get(pid).copied().unwrap_or(0.0))
+        .sum()
 }
 
 /// VmHWM (peak resident set) of a process, in MiB.
@@ -625,6 +659,13 @@ async fn idle_pass() {
             }
         })
     };
+    let engine = setup.database.engine();
+    let on_postgres = engine == Engine::Postgres;
+    let server_before = if on_postgres {
+        postgres_cpu_seconds()
+    } else {
+        Default::default()
+    };
     let (cpu_before, sandbox_cpu_before) = (cpu_seconds("/proc/self/stat"), sandbox.cpu_seconds());
     let started = Instant::now();
     // In its own task, as `sellerlink worker` runs it.
@@ -634,6 +675,8 @@ async fn idle_pass() {
     let wall = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds("/proc/self/stat") - cpu_before;
     let sandbox_cpu = sandbox.cpu_seconds() - sandbox_cpu_before;
+    let server_cpu =
+        on_postgres.then(|| postgres_cpu_between(&server_before, &postgres_cpu_seconds()));
     let finished = std::mem::take(&mut *finished.lock().expect("not poisoned"));
     assert_eq!(
         finished.len(),
@@ -652,21 +695,27 @@ async fn idle_pass() {
     let queue = setup.store.import_queue(later).await.expect("queue");
     assert_eq!(queue.due, 0, "nothing left due");
     println!(
-        "\n(4) incremental pass, nothing new: {sellers} connections on {}, a worker's loop over the store's queue, 1 ListOrders each",
-        setup.database.engine()
+        "\n(4) incremental pass, nothing new: {sellers} connections on {engine}, a worker's loop over the store's queue, 1 ListOrders each"
     );
     println!(
-        "| connections | wall s | sellerlink CPU ms / connection | sandbox CPU ms / connection | peak RSS MiB |"
+        "| connections | wall s | sellerlink CPU ms / connection | sandbox CPU ms / connection | PostgreSQL server CPU ms / connection | peak RSS MiB |"
     );
-    println!("| ---: | ---: | ---: | ---: | ---: |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    let per_connection = |seconds: f64| format!("{:.3}", seconds * 1000.0 / sellers as f64);
     println!(
-        "| {sellers} | {wall:.2} | {:.3} | {:.3} | {:.0} |",
-        cpu * 1000.0 / sellers as f64,
-        sandbox_cpu * 1000.0 / sellers as f64,
+        "| {sellers} | {wall:.2} | {} | {} | {} | {:.0} |",
+        per_connection(cpu),
+        per_connection(sandbox_cpu),
+        server_cpu.map_or_else(|| "—".to_owned(), per_connection),
         peak_rss_mib("/proc/self/status"),
     );
+    let engine_variable = if on_postgres {
+        "SYNC_BENCH_ENGINE=postgres "
+    } else {
+        ""
+    };
     println!(
-        "command: SYNC_BENCH_IDLE_SELLERS={sellers} cargo bench -p sellerlink-sync --bench import -- idle-pass"
+        "command: {engine_variable}SYNC_BENCH_IDLE_SELLERS={sellers} cargo bench -p sellerlink-sync --bench import -- idle-pass"
     );
     setup.remove().await;
 }
