@@ -294,7 +294,7 @@ fn write_ca(dir: &Path, pem: &str) -> Result<PathBuf, SandboxError> {
 pub fn build_world(config: &SandboxConfig) -> World {
     let start = config.clock_start.unwrap_or_else(Timestamp::now);
     let mut world = World::empty(config.seed, start, config.throttle_scale);
-    crate::generate::populate(&mut world, config.sellers, config.orders_per_seller);
+    crate::generate::populate(&mut world, start, config.sellers, config.orders_per_seller);
     crate::lwa::demo::seed_demo_app(&mut world);
     world
 }

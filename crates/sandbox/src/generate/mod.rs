@@ -46,8 +46,15 @@ pub fn seller_phone(n: usize) -> String {
 /// Fills an empty world: the demo developer, another developer, `sellers` seller accounts with
 /// catalogs, stock and `orders_per_seller` orders each, and grants of the other developer to
 /// every seller but the first (the demo seller starts with no grant, so the guide's flow can be
-/// walked through from the start).
-pub fn populate(world: &mut World, sellers: usize, orders_per_seller: usize) {
+/// walked through from the start). Every order's timeline is laid out around `start`, the clock's
+/// start, never the clock's reading when generation runs, so one seed and start give the same
+/// orders to the millisecond however long building the world took.
+pub fn populate(
+    world: &mut World,
+    start: jiff::Timestamp,
+    sellers: usize,
+    orders_per_seller: usize,
+) {
     let seed = world.seed();
     let mut rng = StdRng::seed_from_u64(seed);
     let demo_keys = ids::access_key_pair(&mut rng);
@@ -59,7 +66,7 @@ pub fn populate(world: &mut World, sellers: usize, orders_per_seller: usize) {
         .add_developer(OTHER_DEVELOPER_NAME, OTHER_DEVELOPER_ID, Some(other_keys))
         .expect("the other developer is valid");
 
-    let start_ms = world.now().as_millisecond();
+    let start_ms = start.as_millisecond();
     for n in 1..=sellers {
         let mut seller_rng = StdRng::seed_from_u64(
             seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -158,9 +165,37 @@ mod tests {
     use super::*;
 
     fn world(seed: u64) -> World {
-        let mut world = World::empty(seed, "2024-03-01T00:00:00Z".parse().unwrap(), 1.0);
-        populate(&mut world, 3, 200);
+        let start = "2024-03-01T00:00:00Z".parse().unwrap();
+        let mut world = World::empty(seed, start, 1.0);
+        populate(&mut world, start, 3, 200);
         world
+    }
+
+    /// Every seller's orders with their timelines, as text.
+    fn orders_in_full(world: &World) -> Vec<String> {
+        world
+            .sellers()
+            .iter()
+            .flat_map(|s| {
+                world
+                    .orders
+                    .seller(&s.seller_id)
+                    .unwrap()
+                    .all()
+                    .iter()
+                    .map(|o| format!("{} {} {:?}", o.id, o.purchase_ms(), o.timeline))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_world_built_slowly_has_the_same_timelines() {
+        let start = "2024-03-01T00:00:00Z".parse().unwrap();
+        let mut slow = World::empty(42, start, 1.0);
+        // The clock runs while the world is built (a loaded machine, thousands of sellers).
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        populate(&mut slow, start, 3, 200);
+        assert_eq!(orders_in_full(&world(42)), orders_in_full(&slow));
     }
 
     #[test]
