@@ -261,8 +261,7 @@ impl Importer {
             }
             Err(ended) => ended,
         };
-        self.finish(connection_id, &run, started_at, &stats, ended)
-            .await
+        self.finish(&run, &stats, ended).await
     }
 
     /// Opens the credential read with the connection and builds its gateway; a failure ends the run.
@@ -387,9 +386,7 @@ impl Importer {
 
     async fn finish(
         &self,
-        connection_id: ConnectionId,
         run: &RunRecord,
-        started_at: Timestamp,
         stats: &RunStats,
         ended: Ended,
     ) -> Result<SyncReport, SyncError> {
@@ -410,10 +407,10 @@ impl Importer {
             SyncOutcome::Failed => ImportOutcome::Failed,
         };
         Ok(SyncReport {
-            connection_id,
+            connection_id: run.connection_id(),
             outcome,
             run_id: Some(run_id),
-            started_at,
+            started_at: run.started_at(),
             finished_at,
             pages: counts.pages,
             orders_seen: counts.orders_seen,

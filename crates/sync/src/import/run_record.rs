@@ -27,6 +27,16 @@ impl RunRecord {
         }
     }
 
+    /// The connection the run imports.
+    pub(crate) fn connection_id(&self) -> ConnectionId {
+        self.connection_id
+    }
+
+    /// When the run started.
+    pub(crate) fn started_at(&self) -> Timestamp {
+        self.started_at
+    }
+
     /// Writes the run as running, unless it was already.
     pub(crate) async fn show_running(&self, store: &Store) -> Result<SyncRunId, StoreError> {
         self.row
